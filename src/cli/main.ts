@@ -1,0 +1,74 @@
+import { Command, CommanderError } from 'commander';
+import { loadConfig } from '../core/config.js';
+import { toKoppelError, type ErrorKind } from '../core/errors.js';
+import type { FlowRegistry } from '../engine/types.js';
+import { createApp, type App, type AppOptions } from '../main.js';
+import { commands } from './commands/index.js';
+
+/** What every command gets: a lazily opened app (so `--help` touches no database). */
+export interface CliContext {
+  app(options?: { migrate?: boolean }): Promise<App>;
+  out: NodeJS.WritableStream;
+  err: NodeJS.WritableStream;
+  env: Readonly<Record<string, string | undefined>>;
+}
+
+export interface CliCommand {
+  register(program: Command, ctx: CliContext): void;
+}
+
+export interface RunCliOptions {
+  registry?: FlowRegistry;
+  env?: Readonly<Record<string, string | undefined>>;
+  out?: NodeJS.WritableStream;
+  err?: NodeJS.WritableStream;
+  appOptions?: AppOptions;
+}
+
+/** Exit codes by error kind: one of the three places that interpret kinds. */
+const exitCodeOf: Record<ErrorKind, number> = {
+  invalid: 2,
+  not_found: 3,
+  conflict: 4,
+  auth: 5,
+  rate_limited: 6,
+  transient: 7,
+  internal: 1,
+};
+
+export async function runCli(argv: string[], options: RunCliOptions = {}): Promise<number> {
+  const env = options.env ?? {};
+  const out = options.out ?? process.stdout;
+  const err = options.err ?? process.stderr;
+  let opened: App | undefined;
+  const ctx: CliContext = {
+    env,
+    out,
+    err,
+    app: async (appOptions) => {
+      opened ??= await createApp(loadConfig(env), {
+        ...options.appOptions,
+        ...appOptions,
+        ...(options.registry ? { registry: options.registry } : {}),
+      });
+      return opened;
+    },
+  };
+  const program = new Command('koppel')
+    .description('Koppel keeps Exact Online and Asperion in sync.')
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => out.write(s), writeErr: (s) => err.write(s) })
+    .showHelpAfterError();
+  for (const command of commands) command.register(program, ctx);
+  try {
+    await program.parseAsync(argv);
+    return Number(process.exitCode ?? 0);
+  } catch (e) {
+    if (e instanceof CommanderError) return e.exitCode;
+    const ke = toKoppelError(e);
+    err.write(`koppel: ${ke.message}${ke.code.startsWith('internal') ? '' : ` (${ke.code})`}\n`);
+    return exitCodeOf[ke.kind];
+  } finally {
+    await opened?.close();
+  }
+}

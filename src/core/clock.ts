@@ -1,0 +1,67 @@
+/** Time is the one thing tests may replace. Everything that needs "now" or a delay takes a Clock. */
+export interface Clock {
+  now(): Date;
+  sleep(ms: number, signal?: AbortSignal): Promise<void>;
+}
+
+export const systemClock: Clock = {
+  now: () => new Date(),
+  sleep: (ms, signal) =>
+    new Promise((resolve, reject) => {
+      if (signal?.aborted) return reject(signal.reason as Error);
+      const timer = setTimeout(() => {
+        signal?.removeEventListener('abort', onAbort);
+        resolve();
+      }, ms);
+      const onAbort = () => {
+        clearTimeout(timer);
+        reject(signal?.reason as Error);
+      };
+      signal?.addEventListener('abort', onAbort, { once: true });
+    }),
+};
+
+/** A clock that tests move by hand; sleeps resolve when the clock passes their deadline. */
+export class ManualClock implements Clock {
+  private current: number;
+  private sleepers: Array<{ until: number; resolve: () => void }> = [];
+
+  constructor(start: Date | string = '2026-01-01T00:00:00.000Z') {
+    this.current = new Date(start).getTime();
+  }
+
+  now(): Date {
+    return new Date(this.current);
+  }
+
+  sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      this.sleepers.push({ until: this.current + ms, resolve });
+      this.wake();
+    });
+  }
+
+  advance(ms: number): void {
+    this.current += ms;
+    this.wake();
+  }
+
+  set(to: Date | string): void {
+    this.current = new Date(to).getTime();
+    this.wake();
+  }
+
+  private wake(): void {
+    const due = this.sleepers.filter((s) => s.until <= this.current);
+    this.sleepers = this.sleepers.filter((s) => s.until > this.current);
+    for (const s of due) s.resolve();
+  }
+}
+
+export function isoNow(clock: Clock): string {
+  return clock.now().toISOString();
+}
+
+export function addMs(iso: string, ms: number): string {
+  return new Date(new Date(iso).getTime() + ms).toISOString();
+}

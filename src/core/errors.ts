@@ -1,0 +1,57 @@
+/**
+ * One error type for the whole product. `kind` carries the retry meaning; exactly three places
+ * interpret it: the engine's retry policy, the HTTP error handler and the CLI exit code.
+ * Messages carry method, URL template, status and the provider's error text; never tokens or bodies.
+ */
+export const errorKinds = [
+  'auth',
+  'rate_limited',
+  'transient',
+  'invalid',
+  'not_found',
+  'conflict',
+  'internal',
+] as const;
+export type ErrorKind = (typeof errorKinds)[number];
+
+export interface KoppelErrorOptions {
+  /** `area.reason`, e.g. `mapping.expression_failed`. */
+  code: string;
+  kind: ErrorKind;
+  retryAfterMs?: number | undefined;
+  /** Safe, structured context (never secrets, never whole bodies). */
+  details?: Record<string, unknown> | undefined;
+  cause?: unknown;
+}
+
+export class KoppelError extends Error {
+  readonly code: string;
+  readonly kind: ErrorKind;
+  readonly retryAfterMs: number | undefined;
+  readonly details: Record<string, unknown> | undefined;
+
+  constructor(message: string, options: KoppelErrorOptions) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'KoppelError';
+    this.code = options.code;
+    this.kind = options.kind;
+    this.retryAfterMs = options.retryAfterMs;
+    this.details = options.details;
+  }
+}
+
+export function isKoppelError(e: unknown): e is KoppelError {
+  return e instanceof KoppelError;
+}
+
+/** Any thrown value as a KoppelError; unknown failures are `internal`. */
+export function toKoppelError(e: unknown): KoppelError {
+  if (e instanceof KoppelError) return e;
+  const message = e instanceof Error ? e.message : String(e);
+  return new KoppelError(message, { code: 'internal.unexpected', kind: 'internal', cause: e });
+}
+
+/** Whether an error of this kind may succeed when tried again unchanged. */
+export function isRetryableKind(kind: ErrorKind): boolean {
+  return kind === 'transient' || kind === 'rate_limited';
+}

@@ -1,0 +1,134 @@
+/**
+ * Glossary
+ * - pair: an Exact Online division paired with an Asperion administration; the unit of
+ *   configuration, API budget and logs. An installation has any number of pairs.
+ * - connection: one authorized account on one app (its settings and encrypted credentials),
+ *   belonging to a pair. A connection is paused when its authorization is lost.
+ * - flow: one directional sync inside a pair (e.g. orders from Exact to Asperion): a flow kind,
+ *   a source and a target connection, a schedule, settings and a mapping.
+ * - run: one execution of a flow, from its cursor to the end of what the source has.
+ * - record: one source record as handled in one run, with its timeline (snapshot → payload →
+ *   request → response → diff → outcome).
+ * - cursor: where the next incremental read of a flow starts; it moves only after every record of
+ *   the page before it is durably handled.
+ * - link: source record → target record, with the content hash of what was last sent, so an
+ *   unchanged record costs no target call.
+ * - write-ahead row: stored before a create, with the natural key also written into the target
+ *   record, so an uncertain create is looked up before it is ever retried.
+ * - dead letter: a record that could not be handled, kept with its source snapshot, mapping version
+ *   and error until it is replayed.
+ */
+import type { ZodType } from 'zod';
+import type { Clock } from '../core/clock.js';
+import type { Logger } from '../core/logging.js';
+import type { MappingDefinition } from '../mapping/types.js';
+
+export type SourceRecord = Record<string, unknown>;
+export type TargetPayload = Record<string, unknown>;
+
+/** What a connector gets to do its work; it never reads the environment or the database. */
+export interface ConnectorContext {
+  connectionId: string;
+  app: string;
+  settings: Record<string, unknown>;
+  /** Decrypted credentials; treat as secret. */
+  credentials: Record<string, string>;
+  /** Persist rotated credentials (encrypted) before using them. */
+  saveCredentials(credentials: Record<string, string>): Promise<void>;
+  /** `fetch` that counts calls towards this connection's usage in the current run. */
+  fetch: typeof fetch;
+  clock: Clock;
+  logger: Logger;
+  signal: AbortSignal;
+}
+
+export interface SourcePage<S extends SourceRecord = SourceRecord> {
+  records: S[];
+  /** The cursor to resume from once every record of this page is handled; null keeps the old one. */
+  cursor: string | null;
+}
+
+/** Summary of one HTTP exchange for the activity log: never headers with tokens, never whole bodies. */
+export interface RequestSummary {
+  method: string;
+  url: string;
+  status?: number | undefined;
+}
+
+export interface WriteResult {
+  targetId: string;
+  request?: RequestSummary | undefined;
+  /** The target's answer (stored in the timeline, subject to redaction and payload retention). */
+  response?: unknown;
+}
+
+export interface FoundRecord {
+  targetId: string;
+  record?: unknown;
+}
+
+export interface TargetWriter<T extends TargetPayload = TargetPayload> {
+  /** Create; the payload already carries the natural key in the flow's reference field. */
+  create(payload: T, naturalKey: string): Promise<WriteResult>;
+  /** Update with only the fields that may be overwritten. */
+  update(targetId: string, payload: Partial<T>): Promise<WriteResult>;
+  /** Look up a record by the natural key written into it; null when there is none. */
+  findByNaturalKey(naturalKey: string): Promise<FoundRecord | null>;
+  /** The target's current state, for field diffs; flows that must save API calls may omit it. */
+  get?(targetId: string): Promise<unknown>;
+}
+
+export type FilterDecision = { send: true } | { send: false; reason: string };
+
+/** A flow bound to its connections for one run. */
+export interface FlowRuntime<S extends SourceRecord = SourceRecord, T extends TargetPayload = TargetPayload> {
+  /** Pages from `cursor` (null: from the beginning), one at a time. */
+  read(cursor: string | null): AsyncIterable<SourcePage<S>>;
+  sourceId(record: S): string;
+  /** Deterministic key for a create, written into the target record so it can be found again. */
+  naturalKey(record: S): string;
+  filter?(record: S): FilterDecision;
+  /** After mapping: enrich and resolve references (find the debtor, make sure articles exist). */
+  resolve?(payload: T, record: S): Promise<T>;
+  /** Put the natural key into the payload's reference field. */
+  withNaturalKey(payload: T, naturalKey: string): T;
+  target: TargetWriter<T>;
+}
+
+export interface FlowRuntimeContext {
+  flowId: string;
+  pairId: string;
+  settings: Record<string, unknown>;
+  source: ConnectorContext;
+  target: ConnectorContext;
+  clock: Clock;
+  logger: Logger;
+}
+
+/** A kind of flow (orders, customers, …): declared once, instantiated per flow in a workspace. */
+export interface FlowKind<S extends SourceRecord = SourceRecord, T extends TargetPayload = TargetPayload> {
+  kind: string;
+  title: string;
+  sourceApp: string;
+  targetApp: string;
+  /** The entity name used in links and logs (e.g. `SalesOrder`). */
+  entity: string;
+  settingsSchema: ZodType<Record<string, unknown>>;
+  defaultMapping: MappingDefinition;
+  open(ctx: FlowRuntimeContext): FlowRuntime<S, T>;
+}
+
+/** The flow kinds and apps an installation knows, wired in main.ts (and by tests). */
+export interface FlowRegistry {
+  kinds: ReadonlyMap<string, FlowKind>;
+  /** App names connections may have, with the credential fields each one takes. */
+  apps: ReadonlyMap<string, AppDescriptor>;
+}
+
+export interface AppDescriptor {
+  app: string;
+  title: string;
+  /** Names of credential fields; they are encrypted at rest and never exported. */
+  credentialFields: readonly string[];
+  settingsSchema: ZodType<Record<string, unknown>>;
+}

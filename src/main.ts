@@ -1,0 +1,60 @@
+import type { Config } from './core/config.js';
+import { systemClock, type Clock } from './core/clock.js';
+import { createLogger, type Logger } from './core/logging.js';
+import { SecretBox } from './core/secret-box.js';
+import { SecretRegistry } from './core/secret-registry.js';
+import { migrateToLatest, openStore, type Store } from './store/database.js';
+import type { FlowRegistry } from './engine/types.js';
+import type { DestinationStream } from 'pino';
+
+/**
+ * Everything a command or the server needs, built from the configuration. Nothing here runs at
+ * import time: `createApp` is called by the CLI (or a test) once the configuration is loaded.
+ */
+export interface App {
+  config: Config;
+  store: Store;
+  box: SecretBox;
+  secrets: SecretRegistry;
+  logger: Logger;
+  clock: Clock;
+  registry: FlowRegistry;
+  close(): Promise<void>;
+}
+
+export interface AppOptions {
+  registry?: FlowRegistry;
+  clock?: Clock;
+  logDestination?: DestinationStream;
+  /** Run pending migrations while opening (default true). */
+  migrate?: boolean;
+}
+
+export const emptyRegistry: FlowRegistry = { kinds: new Map(), apps: new Map() };
+
+export async function createApp(config: Config, options: AppOptions = {}): Promise<App> {
+  const secrets = new SecretRegistry();
+  const logger = createLogger({
+    level: config.logLevel,
+    secrets,
+    ...(options.logDestination ? { destination: options.logDestination } : {}),
+  });
+  const box = SecretBox.load(config.dataDir, config.secretKey);
+  const store = openStore({ dataDir: config.dataDir, databaseUrl: config.databaseUrl });
+  try {
+    if (options.migrate !== false) await migrateToLatest(store);
+  } catch (e) {
+    await store.close();
+    throw e;
+  }
+  return {
+    config,
+    store,
+    box,
+    secrets,
+    logger,
+    clock: options.clock ?? systemClock,
+    registry: options.registry ?? emptyRegistry,
+    close: () => store.close(),
+  };
+}

@@ -1,0 +1,77 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { sql } from 'kysely';
+import { createTestDatabase, testDialects, type TestDatabase } from '../testing/databases.js';
+import { migrateToLatest } from './database.js';
+
+describe.each(testDialects)('store on %s', (dialect) => {
+  let tdb: TestDatabase | undefined;
+  afterEach(async () => {
+    await tdb?.drop();
+    tdb = undefined;
+  });
+
+  it('migrates to the latest version, and migrating again changes nothing', async () => {
+    tdb = await createTestDatabase(dialect);
+    const store = tdb.open();
+    try {
+      const again = await migrateToLatest(store);
+      expect(again.results).toEqual([]);
+      const tables = await store.db.introspection.getTables();
+      const names = tables.map((t) => t.name);
+      for (const t of [
+        'pairs',
+        'connections',
+        'flows',
+        'mappings',
+        'runs',
+        'records',
+        'links',
+        'write_ahead',
+        'dead_letters',
+        'cursors',
+        'events',
+        'jobs',
+      ]) {
+        expect(names).toContain(t);
+      }
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('keeps a dedupe key unique among live jobs only', async () => {
+    tdb = await createTestDatabase(dialect);
+    const store = tdb.open();
+    try {
+      const row = (id: string, state: string) => ({
+        id,
+        queue: 'q',
+        name: 'n',
+        payload: '{}',
+        dedupe_key: 'k',
+        lock_key: null,
+        state,
+        priority: 1,
+        run_at: 'x',
+        attempts: 0,
+        max_attempts: 1,
+        locked_by: null,
+        locked_until: null,
+        last_error: null,
+        created_at: 'x',
+        updated_at: 'x',
+        finished_at: null,
+      });
+      await store.db.insertInto('jobs').values(row('a', 'completed')).execute();
+      await store.db.insertInto('jobs').values(row('b', 'queued')).execute();
+      await expect(store.db.insertInto('jobs').values(row('c', 'running')).execute()).rejects.toThrow();
+      const count = await store.db
+        .selectFrom('jobs')
+        .select(sql<number>`count(*)`.as('n'))
+        .executeTakeFirstOrThrow();
+      expect(Number(count.n)).toBe(2);
+    } finally {
+      await store.close();
+    }
+  });
+});

@@ -1,0 +1,98 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import SqliteDatabase from 'better-sqlite3';
+import { Kysely, Migrator, PostgresDialect, SqliteDialect, type MigrationResultSet } from 'kysely';
+import pg from 'pg';
+import { KoppelError } from '../core/errors.js';
+import { migrations } from './migrations/index.js';
+import type { Database } from './schema.js';
+
+export const dialectNames = ['sqlite', 'postgres'] as const;
+export type DialectName = (typeof dialectNames)[number];
+
+/**
+ * Where the two databases differ, as flags in one place. Everything else is the same Kysely query.
+ */
+export interface Capabilities {
+  dialect: DialectName;
+  /** `FOR UPDATE SKIP LOCKED` when claiming jobs (Postgres); SQLite serialises writers instead. */
+  skipLocked: boolean;
+  /** Largest number of bound parameters in one statement. */
+  maxParameters: number;
+}
+
+const capabilitiesOf: Record<DialectName, Capabilities> = {
+  sqlite: { dialect: 'sqlite', skipLocked: false, maxParameters: 32_000 },
+  postgres: { dialect: 'postgres', skipLocked: true, maxParameters: 60_000 },
+};
+
+export interface Store {
+  db: Kysely<Database>;
+  caps: Capabilities;
+  /** Where the data lives, for humans: a file path or the URL without credentials. */
+  location: string;
+  close(): Promise<void>;
+}
+
+export interface StoreOptions {
+  dataDir: string;
+  databaseUrl?: string | undefined;
+  /** SQLite only: the synchronous pragma (FULL survives power loss; NORMAL survives process crashes). */
+  sqliteSynchronous?: 'FULL' | 'NORMAL';
+}
+
+export function openStore(options: StoreOptions): Store {
+  if (options.databaseUrl) {
+    const pool = new pg.Pool({ connectionString: options.databaseUrl, max: 10 });
+    // An idle client losing its connection must not crash the process; the next query reconnects.
+    pool.on('error', () => undefined);
+    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+    return {
+      db,
+      caps: capabilitiesOf.postgres,
+      location: describeUrl(options.databaseUrl),
+      close: () => db.destroy(),
+    };
+  }
+  mkdirSync(options.dataDir, { recursive: true });
+  const file = path.join(options.dataDir, 'koppel.db');
+  const sqlite = new SqliteDatabase(file);
+  sqlite.pragma('journal_mode = WAL');
+  sqlite.pragma(`synchronous = ${options.sqliteSynchronous ?? 'FULL'}`);
+  sqlite.pragma('busy_timeout = 10000');
+  sqlite.pragma('foreign_keys = ON');
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  return { db, caps: capabilitiesOf.sqlite, location: file, close: () => db.destroy() };
+}
+
+function describeUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    return `postgres://${u.hostname}:${u.port || '5432'}${u.pathname}`;
+  } catch {
+    return 'postgres';
+  }
+}
+
+/** Apply every pending migration. Safe to call on every start. */
+export async function migrateToLatest(store: Store): Promise<MigrationResultSet> {
+  const migrator = new Migrator({
+    db: store.db,
+    provider: { getMigrations: () => Promise.resolve(migrations) },
+    migrationTableName: 'koppel_migrations',
+    migrationLockTableName: 'koppel_migrations_lock',
+  });
+  const result = await migrator.migrateToLatest();
+  if (result.error) {
+    const failed = result.results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
+    throw new KoppelError(
+      `Migration ${failed} failed: ${(result.error as Error).message ?? String(result.error)}`,
+      {
+        code: 'store.migration_failed',
+        kind: 'internal',
+        cause: result.error,
+      },
+    );
+  }
+  return result;
+}

@@ -1,0 +1,82 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { migrateToLatest, openStore, type DialectName, type Store } from '../store/database.js';
+
+/**
+ * Test-only: a fresh, migrated database per call, on SQLite and on the Postgres server of this
+ * machine. Postgres is never skipped: if it does not answer, the test fails and says so.
+ */
+export const testDialects: DialectName[] = ['sqlite', 'postgres'];
+
+export const postgresAdminUrl =
+  process.env.KOPPEL_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+
+export interface TestDatabase {
+  dialect: DialectName;
+  /** For child processes: DATABASE_URL (Postgres) or the data folder (SQLite). */
+  env: Record<string, string>;
+  dataDir: string;
+  open(): Store;
+  drop(): Promise<void>;
+}
+
+export async function createTestDatabase(dialect: DialectName): Promise<TestDatabase> {
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'koppel-test-'));
+  if (dialect === 'sqlite') {
+    const db: TestDatabase = {
+      dialect,
+      dataDir,
+      env: { KOPPEL_DATA_DIR: dataDir },
+      open: () => openStore({ dataDir, sqliteSynchronous: 'NORMAL' }),
+      drop: () => Promise.resolve(rmSync(dataDir, { recursive: true, force: true })),
+    };
+    await migrateOnce(db);
+    return db;
+  }
+  const name = `koppel_test_${randomBytes(6).toString('hex')}`;
+  await adminQuery(`create database ${name}`);
+  const url = new URL(postgresAdminUrl);
+  url.pathname = `/${name}`;
+  const databaseUrl = url.toString();
+  const db: TestDatabase = {
+    dialect,
+    dataDir,
+    env: { KOPPEL_DATA_DIR: dataDir, DATABASE_URL: databaseUrl },
+    open: () => openStore({ dataDir, databaseUrl }),
+    drop: async () => {
+      await adminQuery(`drop database if exists ${name} with (force)`);
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+  await migrateOnce(db);
+  return db;
+}
+
+async function migrateOnce(db: TestDatabase): Promise<void> {
+  const store = db.open();
+  try {
+    await migrateToLatest(store);
+  } finally {
+    await store.close();
+  }
+}
+
+async function adminQuery(text: string): Promise<void> {
+  const client = new pg.Client({ connectionString: postgresAdminUrl });
+  try {
+    await client.connect();
+  } catch (e) {
+    throw new Error(
+      `PostgreSQL does not answer at ${postgresAdminUrl} (${(e as Error).message}). ` +
+        'Integration tests run on SQLite and Postgres; start it with .ci/run or pg_ctlcluster.',
+    );
+  }
+  try {
+    await client.query(text);
+  } finally {
+    await client.end();
+  }
+}
