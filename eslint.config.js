@@ -30,6 +30,7 @@ export default tseslint.config(
   },
   {
     files: [
+      'bin/**',
       'src/core/config.ts',
       'src/testing/**',
       'test/**',
