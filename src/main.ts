@@ -5,6 +5,8 @@ import { SecretBox } from './core/secret-box.js';
 import { SecretRegistry } from './core/secret-registry.js';
 import { migrateToLatest, openStore, type Store } from './store/database.js';
 import type { FlowRegistry } from './engine/types.js';
+import type { EngineDeps } from './engine/deps.js';
+import { defaultRetryOptions } from './engine/retry-policy.js';
 import type { DestinationStream } from 'pino';
 
 /**
@@ -19,6 +21,8 @@ export interface App {
   logger: Logger;
   clock: Clock;
   registry: FlowRegistry;
+  /** The engine's view of the app. */
+  engine: EngineDeps;
   close(): Promise<void>;
 }
 
@@ -47,14 +51,21 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     await store.close();
     throw e;
   }
-  return {
-    config,
+  const clock = options.clock ?? systemClock;
+  const registry = options.registry ?? emptyRegistry;
+  const engine: EngineDeps = {
     store,
     box,
     secrets,
     logger,
-    clock: options.clock ?? systemClock,
-    registry: options.registry ?? emptyRegistry,
-    close: () => store.close(),
+    clock,
+    registry,
+    retry: defaultRetryOptions,
+    writeConcurrency: 4,
+    defaults: {
+      payloadRetentionDays: config.payloadRetentionDays,
+      metadataRetentionDays: config.metadataRetentionDays,
+    },
   };
+  return { config, store, box, secrets, logger, clock, registry, engine, close: () => store.close() };
 }

@@ -1,0 +1,53 @@
+import type { ConnectionTable } from '../store/schema.js';
+import type { Selectable } from 'kysely';
+import type { EngineDeps } from './deps.js';
+import type { ConnectorContext } from './types.js';
+
+/** API calls per connection during one run (the activity log shows them per run). */
+export class CallCounter {
+  private readonly counts = new Map<string, number>();
+
+  add(connectionId: string, n = 1): void {
+    this.counts.set(connectionId, (this.counts.get(connectionId) ?? 0) + n);
+  }
+
+  toJSON(): Record<string, number> {
+    return Object.fromEntries(this.counts);
+  }
+}
+
+/**
+ * The context a connector works in: decrypted credentials (registered so no log line can show
+ * them), a counting fetch, and a way to store rotated credentials encrypted.
+ */
+export function connectorContext(
+  deps: EngineDeps,
+  connection: Selectable<ConnectionTable>,
+  counter: CallCounter,
+  signal: AbortSignal,
+): ConnectorContext {
+  const credentials = connection.credentials ? deps.box.decryptJson(connection.credentials) : {};
+  for (const value of Object.values(credentials)) deps.secrets.add(value);
+  const countingFetch: typeof fetch = (input, init) => {
+    counter.add(connection.id);
+    return fetch(input, { ...init, signal: init?.signal ?? signal });
+  };
+  return {
+    connectionId: connection.id,
+    app: connection.app,
+    settings: JSON.parse(connection.settings) as Record<string, unknown>,
+    credentials,
+    saveCredentials: async (next) => {
+      for (const value of Object.values(next)) deps.secrets.add(value);
+      await deps.store.db
+        .updateTable('connections')
+        .set({ credentials: deps.box.encryptJson(next), updated_at: deps.clock.now().toISOString() })
+        .where('id', '=', connection.id)
+        .execute();
+    },
+    fetch: countingFetch,
+    clock: deps.clock,
+    logger: deps.logger.child({ connection: connection.id }),
+    signal,
+  };
+}

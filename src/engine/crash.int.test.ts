@@ -1,0 +1,122 @@
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { SecretBox } from '../core/secret-box.js';
+import { createTestDatabase, testDialects, type TestDatabase } from '../testing/databases.js';
+import { harnessSecretKey, sampleItem, seedLoopbackFlow } from '../testing/engine-harness.js';
+import { LoopbackServer } from '../testing/loopback-server.js';
+
+const entry = path.resolve(import.meta.dirname, '../testing/run-flow-entry.ts');
+
+interface ChildOutcome {
+  signal: NodeJS.Signals | null;
+  code: number | null;
+  stdout: string;
+}
+
+/** Runs the flow in its own process; `onSpawn` gets the pid (to arm the target's kill). */
+function runChild(
+  tdb: TestDatabase,
+  onSpawn: (pid: number) => void = () => undefined,
+): Promise<ChildOutcome> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', entry], {
+      env: {
+        ...process.env,
+        ...tdb.env,
+        KOPPEL_SECRET_KEY: harnessSecretKey,
+        KOPPEL_LOG_LEVEL: 'warn',
+        FLOW_ID: 'items',
+      },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let stdout = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.on('error', reject);
+    child.on('exit', (code, signal) => resolve({ code, signal, stdout }));
+    onSpawn(child.pid!);
+  });
+}
+
+describe.each(testDialects)('crash safety on %s', (dialect) => {
+  let tdb: TestDatabase;
+  let loopback: LoopbackServer;
+  afterEach(async () => {
+    await loopback?.stop();
+    await tdb?.drop();
+  });
+
+  async function setUp(items: number, pageSize: number) {
+    tdb = await createTestDatabase(dialect);
+    loopback = await new LoopbackServer().start();
+    const store = tdb.open();
+    await seedLoopbackFlow(store, SecretBox.fromText(harnessSecretKey), loopback, 'items', { pageSize });
+    await store.close();
+    for (let n = 1; n <= items; n++) loopback.put(sampleItem(n));
+  }
+
+  it('creates a record exactly once when the process dies between the target success and the link write', async () => {
+    await setUp(1, 10);
+    const killed = await runChild(tdb, (pid) => loopback.armKill(1, pid));
+    expect(killed.signal).toBe('SIGKILL');
+    expect(loopback.target.size).toBe(1);
+    let store = tdb.open();
+    expect(await store.db.selectFrom('links').selectAll().execute()).toHaveLength(0);
+    expect((await store.db.selectFrom('write_ahead').selectAll().execute()).map((w) => w.state)).toEqual([
+      'pending',
+    ]);
+    await store.close();
+
+    const restarted = await runChild(tdb);
+    expect(restarted.code).toBe(0);
+    expect(JSON.parse(restarted.stdout)).toMatchObject({
+      state: 'succeeded',
+      counts: { read: 1, unchanged: 1, created: 0 },
+    });
+    expect(loopback.target.size).toBe(1);
+    expect(loopback.calls.creates).toBe(1);
+    store = tdb.open();
+    const links = await store.db.selectFrom('links').selectAll().execute();
+    expect(links).toHaveLength(1);
+    expect(links[0]!.target_id).toBe([...loopback.target.keys()][0]);
+    const recovered = await store.db
+      .selectFrom('records')
+      .selectAll()
+      .where('state', '=', 'created')
+      .executeTakeFirstOrThrow();
+    expect(recovered.timeline).toContain('recovered');
+    const runs = await store.db
+      .selectFrom('runs')
+      .select(['state', 'error_code'])
+      .orderBy('created_at')
+      .execute();
+    expect(runs).toEqual([
+      { state: 'failed', error_code: 'engine.abandoned' },
+      { state: 'succeeded', error_code: null },
+    ]);
+    await store.close();
+  });
+
+  it('resumes after repeated kills without gaps or duplicates', async () => {
+    await setUp(150, 20);
+    for (const nth of [5, 17, 31, 8, 26]) {
+      const outcome = await runChild(tdb, (pid) => loopback.armKill(nth, pid));
+      expect(outcome.signal).toBe('SIGKILL');
+    }
+    const last = await runChild(tdb);
+    expect(last.code).toBe(0);
+    expect(JSON.parse(last.stdout).state).toBe('succeeded');
+
+    const references = [...loopback.target.values()].map((t) => t.reference);
+    expect(references).toHaveLength(150);
+    expect(new Set(references).size).toBe(150);
+    const expected = Array.from({ length: 150 }, (_, i) => `koppel:items:${sampleItem(i + 1).id}`);
+    expect(references.sort()).toEqual(expected.sort());
+    const store = tdb.open();
+    expect(await store.db.selectFrom('links').selectAll().execute()).toHaveLength(150);
+    expect(
+      await store.db.selectFrom('write_ahead').selectAll().where('state', '=', 'pending').execute(),
+    ).toHaveLength(0);
+    await store.close();
+  });
+});

@@ -1,0 +1,21 @@
+import type { Clock } from '../core/clock.js';
+import type { Logger } from '../core/logging.js';
+import type { SecretBox } from '../core/secret-box.js';
+import type { SecretRegistry } from '../core/secret-registry.js';
+import type { Store } from '../store/database.js';
+import type { RetryOptions } from './retry-policy.js';
+import type { FlowRegistry } from './types.js';
+
+/** What the engine needs from the application; built once by main.ts (or a test). */
+export interface EngineDeps {
+  store: Store;
+  box: SecretBox;
+  secrets: SecretRegistry;
+  logger: Logger;
+  clock: Clock;
+  registry: FlowRegistry;
+  retry: RetryOptions;
+  /** Records written to the target at once within a page. */
+  writeConcurrency: number;
+  defaults: { payloadRetentionDays: number; metadataRetentionDays: number };
+}

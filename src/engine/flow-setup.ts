@@ -1,0 +1,125 @@
+import type { Selectable } from 'kysely';
+import { KoppelError } from '../core/errors.js';
+import { compileMapping, type CompiledMapping } from '../mapping/index.js';
+import type { MappingDefinition } from '../mapping/types.js';
+import type { ConnectionTable, FlowTable } from '../store/schema.js';
+import { CallCounter, connectorContext } from './connector-context.js';
+import type { EngineDeps } from './deps.js';
+import { readInstallationSettings, type InstallationSettings } from './installation-settings.js';
+import type { FlowKind, FlowRuntime } from './types.js';
+import { redactionSet } from '../core/redaction.js';
+
+/** Everything a run or a replay of one flow needs, loaded once. */
+export interface FlowSetup {
+  flow: Selectable<FlowTable>;
+  kind: FlowKind;
+  runtime: FlowRuntime;
+  source: Selectable<ConnectionTable>;
+  target: Selectable<ConnectionTable>;
+  mapping: CompiledMapping;
+  mappingVersion: number;
+  /** Target fields an update must leave alone. */
+  createOnlyFields: ReadonlySet<string>;
+  settings: InstallationSettings;
+  redaction: ReadonlySet<string>;
+  calls: CallCounter;
+}
+
+/** Version 0 is the flow kind's built-in default mapping. */
+export async function loadMapping(
+  deps: EngineDeps,
+  flowId: string,
+  kind: FlowKind,
+  version: number | null,
+): Promise<{ definition: MappingDefinition; version: number }> {
+  if (version === null || version === 0) return { definition: kind.defaultMapping, version: 0 };
+  const row = await deps.store.db
+    .selectFrom('mappings')
+    .select('definition')
+    .where('flow_id', '=', flowId)
+    .where('version', '=', version)
+    .executeTakeFirst();
+  if (!row) {
+    throw new KoppelError(`Flow ${flowId} has no mapping version ${version}`, {
+      code: 'mapping.version_missing',
+      kind: 'not_found',
+    });
+  }
+  return { definition: JSON.parse(row.definition) as MappingDefinition, version };
+}
+
+export async function loadFlowSetup(
+  deps: EngineDeps,
+  flowId: string,
+  signal: AbortSignal,
+  options: { mappingVersion?: number | null } = {},
+): Promise<FlowSetup> {
+  const db = deps.store.db;
+  const flow = await db.selectFrom('flows').selectAll().where('id', '=', flowId).executeTakeFirst();
+  if (!flow) throw new KoppelError(`No flow "${flowId}"`, { code: 'flow.not_found', kind: 'not_found' });
+  const kind = deps.registry.kinds.get(flow.kind);
+  if (!kind) {
+    throw new KoppelError(`Flow ${flowId} has kind "${flow.kind}", which this installation does not know`, {
+      code: 'flow.unknown_kind',
+      kind: 'invalid',
+    });
+  }
+  const connections = await db
+    .selectFrom('connections')
+    .selectAll()
+    .where('id', 'in', [flow.source_connection_id, flow.target_connection_id])
+    .execute();
+  const source = connections.find((c) => c.id === flow.source_connection_id);
+  const target = connections.find((c) => c.id === flow.target_connection_id);
+  if (!source || !target)
+    throw new KoppelError(`Flow ${flowId} refers to a missing connection`, {
+      code: 'flow.connection_missing',
+      kind: 'invalid',
+    });
+  for (const c of [source, target]) {
+    if (c.status === 'paused') {
+      throw new KoppelError(`Connection ${c.id} is paused: ${c.paused_reason ?? 'authorization lost'}`, {
+        code: 'connection.paused',
+        kind: 'auth',
+        details: { connectionId: c.id },
+      });
+    }
+  }
+  const { definition, version } = await loadMapping(
+    deps,
+    flowId,
+    kind,
+    options.mappingVersion === undefined ? flow.mapping_version : options.mappingVersion,
+  );
+  const settings = await readInstallationSettings(db, deps.defaults);
+  const calls = new CallCounter();
+  const flowSettings = JSON.parse(flow.settings) as Record<string, unknown>;
+  const sourceCtx = connectorContext(deps, source, calls, signal);
+  const targetCtx = connectorContext(deps, target, calls, signal);
+  const runtime = kind.open({
+    flowId,
+    pairId: flow.pair_id,
+    settings: flowSettings,
+    source: sourceCtx,
+    target: targetCtx,
+    clock: deps.clock,
+    logger: deps.logger.child({ flow: flowId }),
+  });
+  return {
+    flow,
+    kind,
+    runtime,
+    source,
+    target,
+    mapping: compileMapping(definition),
+    mappingVersion: version,
+    createOnlyFields: new Set(
+      Object.entries(definition.fields)
+        .filter(([, f]) => f.overwrite === false)
+        .map(([k]) => k),
+    ),
+    settings,
+    redaction: redactionSet(settings.redaction),
+    calls,
+  };
+}

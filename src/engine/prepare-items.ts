@@ -1,0 +1,80 @@
+import { KoppelError, toKoppelError } from '../core/errors.js';
+import { contentHash } from '../core/json.js';
+import { mappingFailure } from '../mapping/index.js';
+import { findLinks } from '../store/repos/links.js';
+import { forEachLimited } from './concurrency.js';
+import type { EngineDeps } from './deps.js';
+import type { FlowSetup } from './flow-setup.js';
+import { withoutPaths } from './projection.js';
+import { withRetry } from './retry-policy.js';
+import { fail, moveTo, note, type WorkItem } from './work-item.js';
+
+/**
+ * filter → map → resolve → compare with the link. Leaves each item skipped, failed, unchanged or
+ * mapped with an operation chosen. Returns an error that must end the run (auth lost, or a rate
+ * limit too long to wait out), if any.
+ */
+export async function prepareItems(
+  deps: EngineDeps,
+  setup: FlowSetup,
+  items: WorkItem[],
+): Promise<KoppelError | undefined> {
+  const now = () => deps.clock.now().toISOString();
+  const { runtime } = setup;
+  let abort: KoppelError | undefined;
+
+  await forEachLimited(
+    items.filter((i) => i.state === 'received'),
+    deps.writeConcurrency,
+    async (item) => {
+      const decision = runtime.filter?.(item.record) ?? { send: true };
+      if (!decision.send) return moveTo(item, 'skipped', now(), decision.reason);
+      const mapped = await setup.mapping.apply(item.record);
+      if (mapped.errors.length > 0) return fail(item, mappingFailure(mapped.errors, item.sourceId), now());
+      let payload = mapped.output;
+      if (runtime.resolve) {
+        try {
+          payload = await withRetry(() => runtime.resolve!(payload, item.record), deps.clock, deps.retry);
+          note(item, 'resolved', now());
+        } catch (e) {
+          const error = toKoppelError(e);
+          if (endsRun(error, deps)) abort ??= error;
+          return fail(item, error, now());
+        }
+      }
+      item.naturalKey = runtime.naturalKey(item.record);
+      item.payload = runtime.withNaturalKey(payload, item.naturalKey);
+      item.projection = withoutPaths(item.payload, setup.createOnlyFields);
+      item.hash = contentHash(item.projection);
+      moveTo(item, 'mapped', now());
+    },
+    () => abort !== undefined,
+  );
+
+  const mapped = items.filter((i) => i.state === 'mapped');
+  const links = await findLinks(
+    deps.store.db,
+    { pairId: setup.flow.pair_id, flowId: setup.flow.id, entity: setup.kind.entity },
+    mapped.map((i) => i.sourceId),
+  );
+  for (const item of mapped) {
+    const link = links.get(item.sourceId);
+    if (link) item.link = link;
+    if (link && link.content_hash === item.hash) moveTo(item, 'unchanged', now(), `target ${link.target_id}`);
+    else item.operation = link ? 'update' : 'create';
+  }
+  return abort;
+}
+
+/** Errors that stop the whole run instead of parking one record. */
+export function endsRun(error: KoppelError, deps: EngineDeps): boolean {
+  if (error.kind === 'auth') return true;
+  return error.kind === 'rate_limited' && (error.retryAfterMs ?? 0) > deps.retry.maxInlineWaitMs;
+}
+
+export function unknownSourceId(index: number): KoppelError {
+  return new KoppelError(`Source record #${index} has no id`, {
+    code: 'engine.source_id_missing',
+    kind: 'invalid',
+  });
+}

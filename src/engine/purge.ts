@@ -1,0 +1,69 @@
+import { sql } from 'kysely';
+import type { EngineDeps } from './deps.js';
+import { readInstallationSettings } from './installation-settings.js';
+
+export interface PurgeResult {
+  payloadsPurged: number;
+  recordsDeleted: number;
+  runsDeleted: number;
+  eventsDeleted: number;
+  deadLettersDeleted: number;
+  writeAheadDeleted: number;
+  jobsDeleted: number;
+}
+
+const dayMs = 86_400_000;
+
+/**
+ * Retention: payloads (snapshots, requests, responses, diffs) are emptied after the payload
+ * retention; metadata (runs, records, events, settled dead letters and write-ahead rows, finished
+ * jobs) is deleted after the metadata retention. Open dead letters are kept until the metadata
+ * retention too: they are the only copy of a record that still has to reach the target.
+ */
+export async function purgeActivity(deps: EngineDeps): Promise<PurgeResult> {
+  const db = deps.store.db;
+  const settings = await readInstallationSettings(db, deps.defaults);
+  const now = deps.clock.now().getTime();
+  const payloadCutoff = new Date(now - settings.payloadRetentionDays * dayMs).toISOString();
+  const metaCutoff = new Date(now - settings.metadataRetentionDays * dayMs).toISOString();
+  const count = (r: { numUpdatedRows?: bigint; numDeletedRows?: bigint }) =>
+    Number(r.numUpdatedRows ?? r.numDeletedRows ?? 0n);
+
+  const payloads = await db
+    .updateTable('records')
+    .set({ snapshot: null, payload: null, request: null, response: null, diff: null, payload_purged: 1 })
+    .where('created_at', '<', payloadCutoff)
+    .where('payload_purged', '=', 0)
+    .executeTakeFirst();
+  const records = await db.deleteFrom('records').where('created_at', '<', metaCutoff).executeTakeFirst();
+  const runs = await db
+    .deleteFrom('runs')
+    .where('created_at', '<', metaCutoff)
+    .where('state', 'not in', ['queued', 'running'])
+    .executeTakeFirst();
+  const events = await db.deleteFrom('events').where('created_at', '<', metaCutoff).executeTakeFirst();
+  const deadLetters = await db
+    .deleteFrom('dead_letters')
+    .where('updated_at', '<', metaCutoff)
+    .where('state', '!=', 'replaying')
+    .executeTakeFirst();
+  const writeAhead = await db
+    .deleteFrom('write_ahead')
+    .where('updated_at', '<', metaCutoff)
+    .where('state', '!=', 'pending')
+    .executeTakeFirst();
+  const jobs = await db
+    .deleteFrom('jobs')
+    .where('updated_at', '<', metaCutoff)
+    .where(sql<boolean>`state in ('completed', 'failed')`)
+    .executeTakeFirst();
+  return {
+    payloadsPurged: count(payloads),
+    recordsDeleted: count(records),
+    runsDeleted: count(runs),
+    eventsDeleted: count(events),
+    deadLettersDeleted: count(deadLetters),
+    writeAheadDeleted: count(writeAhead),
+    jobsDeleted: count(jobs),
+  };
+}

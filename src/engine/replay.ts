@@ -1,0 +1,118 @@
+import { findDeadLetters, type DeadLetterFilter, type DeadLetterRow } from '../store/repos/dead-letters.js';
+import type { SourceRecord } from './types.js';
+import type { EngineDeps } from './deps.js';
+import { loadFlowSetup } from './flow-setup.js';
+import { processBatch } from './process-batch.js';
+import { withRun, type RunResult } from './run-flow.js';
+import { assertTransition, deadLetterTransitions } from './transitions.js';
+
+export const replayModes = ['as-was', 'current'] as const;
+export type ReplayMode = (typeof replayModes)[number];
+
+export interface ReplayRequest {
+  filter: DeadLetterFilter;
+  /** as-was: the mapping version the record failed with; current: the flow's mapping now. */
+  mode: ReplayMode;
+  signal?: AbortSignal;
+  batchSize?: number;
+  onProgress?: (done: number, total: number) => void;
+}
+
+export interface ReplayOutcome {
+  matched: number;
+  runs: RunResult[];
+}
+
+/**
+ * Replays open dead letters through the same pipeline as a run (write-ahead, links, retries), one
+ * run per flow and mapping version. A dead letter that succeeds is resolved; one that fails again
+ * stays open with its new error.
+ */
+export async function replayDeadLetters(deps: EngineDeps, request: ReplayRequest): Promise<ReplayOutcome> {
+  const letters = await findDeadLetters(deps.store.db, { ...request.filter, states: ['open'] });
+  const groups = new Map<string, DeadLetterRow[]>();
+  for (const dl of letters) {
+    const version = request.mode === 'as-was' ? String(dl.mapping_version ?? 0) : 'current';
+    const key = `${dl.flow_id}\u0000${version}`;
+    groups.set(key, [...(groups.get(key) ?? []), dl]);
+  }
+  const runs: RunResult[] = [];
+  let done = 0;
+  const signal = request.signal ?? new AbortController().signal;
+  for (const group of groups.values()) {
+    const first = group[0] as DeadLetterRow;
+    const setup = await loadFlowSetup(
+      deps,
+      first.flow_id,
+      signal,
+      request.mode === 'as-was' ? { mappingVersion: first.mapping_version ?? 0 } : {},
+    );
+    const result = await withRun(
+      deps,
+      setup,
+      { flowId: first.flow_id, trigger: 'replay' },
+      async (runId, counts) => {
+        const claimed = await claimForReplay(deps, group, runId);
+        try {
+          const size = request.batchSize ?? 100;
+          for (let i = 0; i < claimed.length; i += size) {
+            const batch = claimed.slice(i, i + size);
+            const inputs = batch.map((dl) => ({
+              record: JSON.parse(deps.box.decrypt(dl.snapshot)) as SourceRecord,
+              deadLetterId: dl.id,
+            }));
+            const abort = await processBatch(deps, setup, inputs, { runId, counts, cursor: null });
+            done += batch.length;
+            request.onProgress?.(done, letters.length);
+            if (abort) throw abort;
+          }
+        } finally {
+          await releaseUnfinished(
+            deps,
+            claimed.map((d) => d.id),
+          );
+        }
+      },
+    );
+    runs.push(result);
+  }
+  return { matched: letters.length, runs };
+}
+
+/** open → replaying, so two replays never take the same dead letter. */
+async function claimForReplay(
+  deps: EngineDeps,
+  group: DeadLetterRow[],
+  runId: string,
+): Promise<DeadLetterRow[]> {
+  assertTransition('dead letter', deadLetterTransitions, 'open', 'replaying');
+  const at = deps.clock.now().toISOString();
+  const claimed: DeadLetterRow[] = [];
+  for (const dl of group) {
+    const res = await deps.store.db
+      .updateTable('dead_letters')
+      .set({
+        state: 'replaying',
+        last_replay_run_id: runId,
+        replay_count: dl.replay_count + 1,
+        updated_at: at,
+      })
+      .where('id', '=', dl.id)
+      .where('state', '=', 'open')
+      .executeTakeFirst();
+    if (Number(res.numUpdatedRows) === 1) claimed.push(dl);
+  }
+  return claimed;
+}
+
+/** Dead letters a replay claimed but did not settle (it stopped early) go back to open. */
+async function releaseUnfinished(deps: EngineDeps, ids: string[]): Promise<void> {
+  if (ids.length === 0) return;
+  assertTransition('dead letter', deadLetterTransitions, 'replaying', 'open');
+  await deps.store.db
+    .updateTable('dead_letters')
+    .set({ state: 'open', updated_at: deps.clock.now().toISOString() })
+    .where('id', 'in', ids)
+    .where('state', '=', 'replaying')
+    .execute();
+}

@@ -1,0 +1,110 @@
+import { readFileSync, readdirSync } from 'node:fs';
+import path from 'node:path';
+import { sql } from 'kysely';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createEngineHarness, sampleItem, type EngineHarness } from '../testing/engine-harness.js';
+import { testDialects } from '../testing/databases.js';
+import { purgeActivity } from './purge.js';
+import { runFlow } from './run-flow.js';
+
+const day = 86_400_000;
+
+describe.each(testDialects)('activity retention, redaction and secrets on %s', (dialect) => {
+  let h: EngineHarness;
+  afterEach(async () => h?.close());
+
+  it('keeps redacted fields out of every stored payload', async () => {
+    h = await createEngineHarness(dialect);
+    await h.setInstallationSetting('redaction', ['email', 'IBAN']);
+    h.loopback.put(sampleItem(1));
+    await runFlow(h.deps, { flowId: h.flowId, trigger: 'manual' });
+    const rec = await h.store.db.selectFrom('records').selectAll().executeTakeFirstOrThrow();
+    for (const column of [rec.snapshot, rec.payload, rec.response, rec.diff]) {
+      expect(column).not.toBeNull();
+      expect(column).not.toContain('buyer1@example.nl');
+      expect(column).not.toContain('ABNA');
+    }
+    expect(JSON.parse(rec.snapshot!)).toMatchObject({
+      email: '[redacted]',
+      iban: '[redacted]',
+      name: 'Item 1',
+    });
+    // The target still got the real values: redaction is about what Koppel keeps, not what it sends.
+    expect([...h.loopback.target.values()][0]).toMatchObject({ email: 'buyer1@example.nl' });
+  });
+
+  it('purges payloads after the payload retention and metadata after the metadata retention', async () => {
+    h = await createEngineHarness(dialect);
+    await h.setInstallationSetting('retention', { payloadDays: 14, metadataDays: 90 });
+    for (let n = 1; n <= 3; n++) h.loopback.put(sampleItem(n, n === 3 ? { name: '' } : {}));
+    await runFlow(h.deps, { flowId: h.flowId, trigger: 'manual' });
+
+    h.clock.advance(13 * day);
+    expect(await purgeActivity(h.deps)).toMatchObject({ payloadsPurged: 0, recordsDeleted: 0 });
+
+    h.clock.advance(2 * day);
+    const at15 = await purgeActivity(h.deps);
+    expect(at15).toMatchObject({ payloadsPurged: 3, recordsDeleted: 0, runsDeleted: 0 });
+    const recs = await h.store.db.selectFrom('records').selectAll().execute();
+    expect(recs).toHaveLength(3);
+    for (const r of recs) {
+      expect([r.snapshot, r.payload, r.request, r.response, r.diff]).toEqual([null, null, null, null, null]);
+      expect(r.payload_purged).toBe(1);
+      expect(r.state).not.toBe('');
+      expect(JSON.parse(r.timeline).length).toBeGreaterThan(0);
+    }
+
+    h.clock.advance(76 * day);
+    const at91 = await purgeActivity(h.deps);
+    expect(at91).toMatchObject({
+      recordsDeleted: 3,
+      runsDeleted: 1,
+      deadLettersDeleted: 1,
+      writeAheadDeleted: 2,
+    });
+    expect(await h.store.db.selectFrom('records').selectAll().execute()).toHaveLength(0);
+    // Links are not activity: they are what keeps the next run from creating duplicates.
+    expect(await h.store.db.selectFrom('links').selectAll().execute()).toHaveLength(2);
+  });
+
+  it('never stores or logs a secret in plain text', async () => {
+    h = await createEngineHarness(dialect);
+    const token = h.loopback.token;
+    h.loopback.put(sampleItem(1));
+    h.loopback.faults.rejectName = 'Item 1';
+    await runFlow(h.deps, { flowId: h.flowId, trigger: 'manual' });
+    h.loopback.faults.unauthorized = true;
+    h.loopback.put(sampleItem(2));
+    await runFlow(h.deps, { flowId: h.flowId, trigger: 'manual' });
+    // The token really was used on the wire.
+    expect(h.loopback.requests.some((r) => r.authorization === `Bearer ${token}`)).toBe(true);
+    // Something that slips a credential into a log message is scrubbed too.
+    h.deps.logger.warn({ detail: `header was Bearer ${token}` }, `token ${token} leaked into a message`);
+    await new Promise((r) => setTimeout(r, 50));
+    expect(h.logLines.length).toBeGreaterThan(2);
+    for (const line of h.logLines) expect(line).not.toContain(token);
+
+    const dump = await databaseText(h);
+    expect(dump.length).toBeGreaterThan(1000);
+    expect(dump).not.toContain(token);
+    expect(dump).toContain('Item 1');
+  });
+});
+
+/** Everything the database holds, as text: the SQLite files' bytes, or every Postgres row. */
+async function databaseText(h: EngineHarness): Promise<string> {
+  if (h.tdb.dialect === 'sqlite') {
+    await sql`pragma wal_checkpoint(FULL)`.execute(h.store.db);
+    return readdirSync(h.tdb.dataDir)
+      .filter((f) => f.startsWith('koppel.db'))
+      .map((f) => readFileSync(path.join(h.tdb.dataDir, f)).toString('latin1'))
+      .join('\n');
+  }
+  const tables = await h.store.db.introspection.getTables();
+  const parts: string[] = [];
+  for (const t of tables) {
+    const rows = await sql<Record<string, unknown>>`select * from ${sql.table(t.name)}`.execute(h.store.db);
+    parts.push(JSON.stringify(rows.rows));
+  }
+  return parts.join('\n');
+}

@@ -1,0 +1,69 @@
+import type { Clock } from '../core/clock.js';
+import { isRetryableKind, toKoppelError, type KoppelError } from '../core/errors.js';
+
+/** How the engine retries one call. One of the three places that interpret error kinds. */
+export interface RetryOptions {
+  maxAttempts: number;
+  baseMs: number;
+  capMs: number;
+  /**
+   * A retry-after longer than this is not waited out inside a run: the error ends the run and the
+   * job queue schedules it again after the wait (e.g. a daily API limit).
+   */
+  maxInlineWaitMs: number;
+}
+
+export const defaultRetryOptions: RetryOptions = {
+  maxAttempts: 5,
+  baseMs: 500,
+  capMs: 30_000,
+  maxInlineWaitMs: 120_000,
+};
+
+/** Capped exponential backoff with jitter in the upper half; a retry-after is honoured as a floor. */
+export function backoffMs(
+  attempt: number,
+  options: RetryOptions,
+  retryAfterMs?: number,
+  random = Math.random,
+): number {
+  const exp = Math.min(options.capMs, options.baseMs * 2 ** Math.max(0, attempt - 1));
+  const jittered = exp / 2 + random() * (exp / 2);
+  return Math.max(Math.round(jittered), retryAfterMs ?? 0);
+}
+
+export interface RetryHooks<T> {
+  /**
+   * Called before each retry with the error that failed the previous attempt. A value short-cuts
+   * the retry (e.g. a create that turns out to have happened after all).
+   */
+  beforeRetry?(error: KoppelError, attempt: number): Promise<T | undefined>;
+  onAttempt?(attempt: number): void;
+}
+
+/**
+ * Runs `op` until it succeeds, fails with a kind that retrying cannot fix, or runs out of attempts.
+ * The last error is thrown as a KoppelError.
+ */
+export async function withRetry<T>(
+  op: (attempt: number) => Promise<T>,
+  clock: Clock,
+  options: RetryOptions,
+  hooks: RetryHooks<T> = {},
+): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    hooks.onAttempt?.(attempt);
+    try {
+      return await op(attempt);
+    } catch (e) {
+      const error = toKoppelError(e);
+      if (!isRetryableKind(error.kind) || attempt >= options.maxAttempts) throw error;
+      if ((error.retryAfterMs ?? 0) > options.maxInlineWaitMs) throw error;
+      await clock.sleep(backoffMs(attempt, options, error.retryAfterMs));
+      if (hooks.beforeRetry) {
+        const found = await hooks.beforeRetry(error, attempt);
+        if (found !== undefined) return found;
+      }
+    }
+  }
+}

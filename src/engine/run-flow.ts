@@ -1,0 +1,162 @@
+import { toKoppelError, type KoppelError } from '../core/errors.js';
+import { newId } from '../core/ids.js';
+import { insertEvent } from '../store/repos/events.js';
+import { readCursor } from '../store/repos/cursors.js';
+import { failAbandonedRuns, insertRun, updateRun } from '../store/repos/runs.js';
+import type { EngineDeps } from './deps.js';
+import { loadFlowSetup, type FlowSetup } from './flow-setup.js';
+import { pauseConnection } from './pause-connection.js';
+import { processBatch, type BatchInput } from './process-batch.js';
+import { recoverWriteAhead } from './recover-write-ahead.js';
+import { RunCounts } from './run-counts.js';
+import { assertTransition, runTransitions, type RunState } from './transitions.js';
+
+export const runTriggers = ['schedule', 'manual', 'webhook', 'replay'] as const;
+export type RunTrigger = (typeof runTriggers)[number];
+
+export interface RunRequest {
+  flowId: string;
+  trigger: RunTrigger;
+  jobId?: string | undefined;
+  signal?: AbortSignal | undefined;
+  /** Called after each stored batch. */
+  onProgress?: ((counts: ReturnType<RunCounts['toJSON']>) => void) | undefined;
+}
+
+export interface RunResult {
+  runId: string;
+  state: RunState;
+  counts: ReturnType<RunCounts['toJSON']>;
+  apiCalls: Record<string, number>;
+  error?: KoppelError | undefined;
+}
+
+/**
+ * Runs one flow from its cursor to the end of what the source has. Pages are handled one at a
+ * time; the cursor moves after each page is stored. Never throws for record-level problems; the
+ * result says how the run ended (and carries the error that ended it, for the job's retry).
+ */
+export async function runFlow(deps: EngineDeps, request: RunRequest): Promise<RunResult> {
+  const signal = request.signal ?? new AbortController().signal;
+  const setup = await loadFlowSetup(deps, request.flowId, signal);
+  return withRun(deps, setup, request, async (runId, counts) => {
+    await recoverWriteAhead(deps, setup, runId);
+    const cursor = await readCursor(deps.store.db, setup.flow.id);
+    for await (const page of inPhase('source', setup.runtime.read(cursor))) {
+      if (signal.aborted) throw toKoppelError(signal.reason ?? new Error('Run cancelled'));
+      const inputs: BatchInput[] = page.records.map((record) => ({ record }));
+      const abort = await processBatch(deps, setup, inputs, { runId, counts, cursor: page.cursor });
+      request.onProgress?.(counts.toJSON());
+      if (abort) throw tagPhase(abort, 'target');
+    }
+  });
+}
+
+/**
+ * Opens a run row, runs `body`, and closes the run along the allowed transitions, pausing a
+ * connection whose authorization was lost and raising an alert event when the run fails.
+ */
+export async function withRun(
+  deps: EngineDeps,
+  setup: FlowSetup,
+  request: RunRequest,
+  body: (runId: string, counts: RunCounts) => Promise<void>,
+): Promise<RunResult> {
+  const db = deps.store.db;
+  const runId = newId('run', deps.clock.now());
+  const counts = new RunCounts();
+  const created = deps.clock.now().toISOString();
+  // Runs of one flow never overlap (the job queue's lock key), so a run still open is from a dead process.
+  await failAbandonedRuns(db, setup.flow.id, created);
+  await insertRun(db, {
+    id: runId,
+    pair_id: setup.flow.pair_id,
+    flow_id: setup.flow.id,
+    trigger: request.trigger,
+    state: 'queued',
+    job_id: request.jobId ?? null,
+    counts: JSON.stringify(counts),
+    api_calls: '{}',
+    error_code: null,
+    error_message: null,
+    created_at: created,
+    started_at: null,
+    finished_at: null,
+  });
+  assertTransition('run', runTransitions, 'queued', 'running');
+  await updateRun(db, runId, { state: 'running', started_at: deps.clock.now().toISOString() }, 'queued');
+
+  let error: KoppelError | undefined;
+  try {
+    await body(runId, counts);
+  } catch (e) {
+    error = toKoppelError(e);
+  }
+  const state: RunState = error ? 'failed' : counts.deadLettered > 0 ? 'partial' : 'succeeded';
+  assertTransition('run', runTransitions, 'running', state);
+  const finished = deps.clock.now().toISOString();
+  await updateRun(
+    db,
+    runId,
+    {
+      state,
+      counts: JSON.stringify(counts),
+      api_calls: JSON.stringify(setup.calls),
+      error_code: error?.code ?? null,
+      error_message: error ? deps.secrets.scrub(error.message) : null,
+      finished_at: finished,
+    },
+    'running',
+  );
+  if (error) await onRunError(deps, setup, runId, error);
+  deps.logger.info(
+    { run: runId, flow: setup.flow.id, state, counts: counts.toJSON(), calls: setup.calls.toJSON() },
+    'run finished',
+  );
+  return { runId, state, counts: counts.toJSON(), apiCalls: setup.calls.toJSON(), error };
+}
+
+async function onRunError(
+  deps: EngineDeps,
+  setup: FlowSetup,
+  runId: string,
+  error: KoppelError,
+): Promise<void> {
+  const where = { pairId: setup.flow.pair_id, flowId: setup.flow.id, runId };
+  if (error.kind === 'auth') {
+    const phase = (error.details?.phase as string | undefined) ?? 'target';
+    const connectionId =
+      (error.details?.connectionId as string | undefined) ??
+      (phase === 'source' ? setup.source.id : setup.target.id);
+    await pauseConnection(deps, connectionId, error, where);
+    return;
+  }
+  await insertEvent(deps.store.db, {
+    id: newId('evt'),
+    type: 'run.failed',
+    severity: error.kind === 'transient' || error.kind === 'rate_limited' ? 'warning' : 'error',
+    pair_id: where.pairId,
+    flow_id: where.flowId,
+    connection_id: null,
+    run_id: runId,
+    message: `Run ${runId} of flow ${setup.flow.id} failed: ${deps.secrets.scrub(error.message)}`,
+    details: JSON.stringify({ code: error.code, kind: error.kind }),
+    created_at: deps.clock.now().toISOString(),
+    acknowledged_at: null,
+  });
+}
+
+/** Errors thrown while reading belong to the source connection. */
+async function* inPhase<T>(phase: 'source', pages: AsyncIterable<T>): AsyncIterable<T> {
+  try {
+    yield* pages;
+  } catch (e) {
+    throw tagPhase(toKoppelError(e), phase);
+  }
+}
+
+function tagPhase(error: KoppelError, phase: 'source' | 'target'): KoppelError {
+  if (error.details?.phase) return error;
+  Object.assign(error, { details: { ...error.details, phase } });
+  return error;
+}

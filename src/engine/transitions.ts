@@ -1,0 +1,83 @@
+import { KoppelError } from '../core/errors.js';
+
+/**
+ * The only ways runs, records and dead letters may change state. Anything else is a bug, and is
+ * refused loudly rather than written.
+ */
+export const runStates = ['queued', 'running', 'succeeded', 'partial', 'failed', 'cancelled'] as const;
+export type RunState = (typeof runStates)[number];
+
+export const runTransitions: Record<RunState, readonly RunState[]> = {
+  queued: ['running', 'cancelled'],
+  running: ['succeeded', 'partial', 'failed', 'cancelled'],
+  succeeded: [],
+  partial: [],
+  failed: [],
+  cancelled: [],
+};
+
+/**
+ * received → skipped (filtered out) | mapped | failed
+ * mapped → unchanged (same content hash as the link) | writing | failed
+ * writing → created | updated | failed
+ * failed → dead_lettered
+ */
+export const recordStates = [
+  'received',
+  'skipped',
+  'mapped',
+  'unchanged',
+  'writing',
+  'created',
+  'updated',
+  'failed',
+  'dead_lettered',
+] as const;
+export type RecordState = (typeof recordStates)[number];
+
+export const recordTransitions: Record<RecordState, readonly RecordState[]> = {
+  received: ['skipped', 'mapped', 'failed'],
+  mapped: ['unchanged', 'writing', 'failed'],
+  writing: ['created', 'updated', 'failed'],
+  failed: ['dead_lettered'],
+  skipped: [],
+  unchanged: [],
+  created: [],
+  updated: [],
+  dead_lettered: [],
+};
+
+/** open → replaying → resolved | open (failed again) */
+export const deadLetterStates = ['open', 'replaying', 'resolved'] as const;
+export type DeadLetterState = (typeof deadLetterStates)[number];
+
+export const deadLetterTransitions: Record<DeadLetterState, readonly DeadLetterState[]> = {
+  open: ['replaying', 'resolved'],
+  replaying: ['resolved', 'open'],
+  resolved: [],
+};
+
+/** pending (before the create call) → confirmed (target id known) | abandoned (not in the target) */
+export const writeAheadStates = ['pending', 'confirmed', 'abandoned'] as const;
+export type WriteAheadState = (typeof writeAheadStates)[number];
+
+export const writeAheadTransitions: Record<WriteAheadState, readonly WriteAheadState[]> = {
+  pending: ['confirmed', 'abandoned'],
+  confirmed: [],
+  abandoned: [],
+};
+
+export function assertTransition<S extends string>(
+  what: string,
+  table: Record<S, readonly S[]>,
+  from: S,
+  to: S,
+): void {
+  if (!table[from].includes(to)) {
+    throw new KoppelError(`A ${what} cannot go from ${from} to ${to}`, {
+      code: 'engine.illegal_transition',
+      kind: 'internal',
+      details: { what, from, to },
+    });
+  }
+}

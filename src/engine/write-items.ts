@@ -1,0 +1,118 @@
+import { newId } from '../core/ids.js';
+import { diffFields } from '../core/json.js';
+import { toKoppelError, type KoppelError } from '../core/errors.js';
+import { insertWriteAhead } from '../store/repos/write-ahead.js';
+import { forEachLimited } from './concurrency.js';
+import type { EngineDeps } from './deps.js';
+import type { FlowSetup } from './flow-setup.js';
+import { endsRun } from './prepare-items.js';
+import { withRetry } from './retry-policy.js';
+import type { WriteResult } from './types.js';
+import { fail, moveTo, note, type WorkItem } from './work-item.js';
+
+/** Consecutive records that exhaust their retries on transient errors before the run stops. */
+const circuitBreakerThreshold = 3;
+
+/**
+ * Writes the items that need a create or an update. Creates are announced by a durable
+ * write-ahead row first; an uncertain create is looked up by its natural key before any retry.
+ * Returns an error that must end the run, if any.
+ */
+export async function writeItems(
+  deps: EngineDeps,
+  setup: FlowSetup,
+  items: WorkItem[],
+): Promise<KoppelError | undefined> {
+  const now = () => deps.clock.now().toISOString();
+  const todo = items.filter((i) => i.state === 'mapped' && i.operation);
+  const creates = todo.filter((i) => i.operation === 'create');
+  const at = now();
+  await insertWriteAhead(
+    deps.store.db,
+    deps.store.caps,
+    creates.map((item) => {
+      item.writeAheadId = newId('wal');
+      return {
+        id: item.writeAheadId,
+        pair_id: setup.flow.pair_id,
+        flow_id: setup.flow.id,
+        entity: setup.kind.entity,
+        source_id: item.sourceId,
+        natural_key: item.naturalKey as string,
+        content_hash: item.hash as string,
+        state: 'pending',
+        target_id: null,
+        created_at: at,
+        updated_at: at,
+      };
+    }),
+  );
+
+  let abort: KoppelError | undefined;
+  let consecutiveTransient = 0;
+  const { target } = setup.runtime;
+
+  await forEachLimited(
+    todo,
+    deps.writeConcurrency,
+    async (item) => {
+      moveTo(item, 'writing', now(), item.operation);
+      try {
+        let result: WriteResult;
+        if (item.operation === 'create') {
+          result = await withRetry(
+            () => target.create(item.payload!, item.naturalKey!),
+            deps.clock,
+            deps.retry,
+            {
+              onAttempt: (n) => (item.attempts = n),
+              // The failed attempt may have created the record after all: look before trying again.
+              beforeRetry: async (error) => {
+                if (error.kind !== 'transient') return undefined;
+                const found = await target.findByNaturalKey(item.naturalKey!);
+                if (!found) return undefined;
+                note(item, 'found-after-uncertain-create', now(), found.targetId);
+                return { targetId: found.targetId, response: found.record };
+              },
+            },
+          );
+          item.diff = diffFields(undefined, item.payload);
+        } else {
+          const targetId = item.link!.target_id;
+          const before = target.get
+            ? await withRetry(() => target.get!(targetId), deps.clock, deps.retry)
+            : undefined;
+          result = await withRetry(() => target.update(targetId, item.projection!), deps.clock, deps.retry, {
+            onAttempt: (n) => (item.attempts = n),
+          });
+          item.diff = diffFields(before, item.projection);
+        }
+        consecutiveTransient = 0;
+        item.targetId = result.targetId;
+        if (result.request) {
+          item.request = result.request;
+          note(item, 'requested', now(), `${result.request.method} ${result.request.url}`);
+        }
+        item.response = result.response;
+        note(
+          item,
+          'responded',
+          now(),
+          result.request?.status === undefined ? undefined : String(result.request.status),
+        );
+        moveTo(item, item.operation === 'create' ? 'created' : 'updated', now(), result.targetId);
+      } catch (e) {
+        const error = toKoppelError(e);
+        // A create that failed with a transient error may exist in the target: recovery settles it.
+        if (item.operation === 'create' && (error.kind === 'transient' || endsRun(error, deps)))
+          item.outcomeUnknown = true;
+        fail(item, error, now());
+        if (endsRun(error, deps)) abort ??= error;
+        else if (error.kind === 'transient' && ++consecutiveTransient >= circuitBreakerThreshold)
+          abort ??= error;
+      }
+    },
+    () => abort !== undefined,
+  );
+  return abort;
+}

@@ -1,0 +1,54 @@
+import type { Kysely, Selectable } from 'kysely';
+import type { Database, DeadLetterTable } from '../schema.js';
+import type { Capabilities } from '../database.js';
+import { chunkRows } from './chunk.js';
+
+export type DeadLetterRow = Selectable<DeadLetterTable>;
+
+export async function insertDeadLetters(
+  db: Kysely<Database>,
+  caps: Capabilities,
+  rows: readonly DeadLetterRow[],
+): Promise<void> {
+  for (const chunk of chunkRows(rows, 17, caps.maxParameters)) {
+    if (chunk.length > 0) await db.insertInto('dead_letters').values(chunk).execute();
+  }
+}
+
+export interface DeadLetterFilter {
+  ids?: readonly string[] | undefined;
+  flowId?: string | undefined;
+  errorCode?: string | undefined;
+  /** ISO timestamps, inclusive from, exclusive to. */
+  from?: string | undefined;
+  to?: string | undefined;
+  states?: readonly string[] | undefined;
+  limit?: number | undefined;
+}
+
+export async function findDeadLetters(db: Kysely<Database>, f: DeadLetterFilter): Promise<DeadLetterRow[]> {
+  let q = db.selectFrom('dead_letters').selectAll().orderBy('created_at').orderBy('id');
+  if (f.ids && f.ids.length > 0) q = q.where('id', 'in', [...f.ids]);
+  if (f.flowId) q = q.where('flow_id', '=', f.flowId);
+  if (f.errorCode) q = q.where('error_code', '=', f.errorCode);
+  if (f.from) q = q.where('created_at', '>=', f.from);
+  if (f.to) q = q.where('created_at', '<', f.to);
+  if (f.states && f.states.length > 0) q = q.where('state', 'in', [...f.states]);
+  if (f.limit) q = q.limit(f.limit);
+  return q.execute();
+}
+
+export async function setDeadLetterState(
+  db: Kysely<Database>,
+  id: string,
+  from: string,
+  fields: { state: string; updated_at: string; last_replay_run_id?: string; replay_count?: number },
+): Promise<boolean> {
+  const res = await db
+    .updateTable('dead_letters')
+    .set(fields)
+    .where('id', '=', id)
+    .where('state', '=', from)
+    .executeTakeFirst();
+  return Number(res.numUpdatedRows) === 1;
+}

@@ -1,0 +1,176 @@
+import { Writable } from 'node:stream';
+import { createLogger } from '../core/logging.js';
+import { SecretBox } from '../core/secret-box.js';
+import { SecretRegistry } from '../core/secret-registry.js';
+import type { EngineDeps } from '../engine/deps.js';
+import { defaultRetryOptions } from '../engine/retry-policy.js';
+import type { MappingDefinition } from '../mapping/types.js';
+import type { DialectName, Store } from '../store/database.js';
+import { createTestDatabase, type TestDatabase } from './databases.js';
+import { loopbackRegistry } from './loopback-flow.js';
+import { LoopbackServer } from './loopback-server.js';
+import { FastClock } from './test-clock.js';
+
+export const harnessSecretKey = 'test-secret-key-for-koppel-harness';
+
+/** Test-only: a fresh database, a loopback server, and engine dependencies wired as main.ts does. */
+export interface EngineHarness {
+  tdb: TestDatabase;
+  store: Store;
+  deps: EngineDeps;
+  clock: FastClock;
+  loopback: LoopbackServer;
+  logLines: string[];
+  flowId: string;
+  /** Store a new mapping version and point the flow at it. */
+  setMapping(definition: MappingDefinition): Promise<number>;
+  setFlowSettings(settings: Record<string, unknown>): Promise<void>;
+  setInstallationSetting(key: string, value: unknown): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function createEngineHarness(
+  dialect: DialectName,
+  options: { flowSettings?: Record<string, unknown> } = {},
+): Promise<EngineHarness> {
+  const tdb = await createTestDatabase(dialect);
+  const store = tdb.open();
+  const loopback = await new LoopbackServer().start();
+  const clock = new FastClock();
+  const logLines: string[] = [];
+  const secrets = new SecretRegistry();
+  const destination = new Writable({
+    write(chunk: Buffer, _enc, done) {
+      logLines.push(...chunk.toString('utf8').split('\n').filter(Boolean));
+      done();
+    },
+  });
+  const box = SecretBox.fromText(harnessSecretKey);
+  const deps: EngineDeps = {
+    store,
+    box,
+    secrets,
+    logger: createLogger({ level: 'debug', secrets, destination }),
+    clock,
+    registry: loopbackRegistry,
+    retry: defaultRetryOptions,
+    writeConcurrency: 4,
+    defaults: { payloadRetentionDays: 14, metadataRetentionDays: 90 },
+  };
+  const flowId = 'items';
+  await seedLoopbackFlow(store, box, loopback, flowId, options.flowSettings ?? {});
+  const at = () => clock.now().toISOString();
+  return {
+    tdb,
+    store,
+    deps,
+    clock,
+    loopback,
+    logLines,
+    flowId,
+    async setMapping(definition) {
+      const row = await store.db
+        .selectFrom('mappings')
+        .select((eb) => eb.fn.max('version').as('v'))
+        .where('flow_id', '=', flowId)
+        .executeTakeFirst();
+      const version = Number(row?.v ?? 0) + 1;
+      await store.db
+        .insertInto('mappings')
+        .values({ flow_id: flowId, version, definition: JSON.stringify(definition), created_at: at() })
+        .execute();
+      await store.db
+        .updateTable('flows')
+        .set({ mapping_version: version })
+        .where('id', '=', flowId)
+        .execute();
+      return version;
+    },
+    async setFlowSettings(settings) {
+      await store.db
+        .updateTable('flows')
+        .set({ settings: JSON.stringify(settings) })
+        .where('id', '=', flowId)
+        .execute();
+    },
+    async setInstallationSetting(key, value) {
+      await store.db
+        .insertInto('settings')
+        .values({ key, value: JSON.stringify(value), updated_at: at() })
+        .onConflict((oc) => oc.column('key').doUpdateSet({ value: JSON.stringify(value), updated_at: at() }))
+        .execute();
+    },
+    async close() {
+      await loopback.stop();
+      await store.close();
+      await tdb.drop();
+    },
+  };
+}
+
+export async function seedLoopbackFlow(
+  store: Store,
+  box: SecretBox,
+  loopback: LoopbackServer,
+  flowId: string,
+  flowSettings: Record<string, unknown>,
+): Promise<void> {
+  const at = new Date().toISOString();
+  const db = store.db;
+  await db
+    .insertInto('pairs')
+    .values({ id: 'p1', name: 'Test pair', created_at: at, updated_at: at })
+    .execute();
+  const connection = (id: string, app: string, credentials: Record<string, string> | null) => ({
+    id,
+    pair_id: 'p1',
+    app,
+    name: id,
+    settings: JSON.stringify({ baseUrl: loopback.url }),
+    credentials: credentials ? box.encryptJson(credentials) : null,
+    status: 'active',
+    paused_reason: null,
+    paused_at: null,
+    created_at: at,
+    updated_at: at,
+  });
+  await db
+    .insertInto('connections')
+    .values([
+      connection('src', 'loopback-source', null),
+      connection('tgt', 'loopback-target', { token: loopback.token }),
+    ])
+    .execute();
+  await db
+    .insertInto('flows')
+    .values({
+      id: flowId,
+      pair_id: 'p1',
+      kind: 'loopback-items',
+      source_connection_id: 'src',
+      target_connection_id: 'tgt',
+      enabled: 1,
+      schedule: null,
+      priority: 100,
+      settings: JSON.stringify(flowSettings),
+      mapping_version: null,
+      created_at: at,
+      updated_at: at,
+    })
+    .execute();
+}
+
+/** Source items with deterministic content. */
+export function sampleItem(n: number, extra: Record<string, unknown> = {}) {
+  const id = `I${String(n).padStart(5, '0')}`;
+  return {
+    id,
+    name: `Item ${n}`,
+    price: `${n}.${String(n % 100).padStart(2, '0')}`,
+    email: `buyer${n}@example.nl`,
+    iban: `NL${String(10 + (n % 89)).padStart(2, '0')}ABNA${String(n).padStart(10, '0')}`,
+    description: `Description of item ${n}`,
+    group: n % 3 === 0 ? 'A' : n % 3 === 1 ? 'B' : 'Z',
+    ...extra,
+  };
+}
