@@ -59,5 +59,11 @@ export function parseJson<T = unknown>(text: string | null | undefined): T | nul
 
 /** JSON.stringify that writes bigints (money in cents) as decimal strings. */
 export function toJsonText(value: unknown): string {
-  return JSON.stringify(value, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v));
+  try {
+    return JSON.stringify(value);
+  } catch (e) {
+    // Only a bigint (money in cents) makes plain JSON.stringify throw; the replacer is slow, so it is the fallback.
+    if (!(e instanceof TypeError)) throw e;
+    return JSON.stringify(value, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v));
+  }
 }

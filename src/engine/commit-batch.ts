@@ -37,17 +37,15 @@ export async function commitBatch(
   const at = deps.clock.now().toISOString();
   const { flow, kind } = setup;
   const links: LinkRow[] = [];
-  const settled: Array<{ id: string; state: 'confirmed' | 'abandoned'; targetId: string | null }> = [];
+  const settled: Array<{ id: string; state: 'confirmed' | 'abandoned' }> = [];
   const deadLetters: DeadLetterRow[] = [];
   const reopened: Array<{ item: WorkItem }> = [];
   const resolved: string[] = [];
 
   for (const item of items) {
     if (item.writeAheadId) {
-      if (item.state === 'created')
-        settled.push({ id: item.writeAheadId, state: 'confirmed', targetId: item.targetId ?? null });
-      else if (!item.outcomeUnknown)
-        settled.push({ id: item.writeAheadId, state: 'abandoned', targetId: null });
+      if (item.state === 'created') settled.push({ id: item.writeAheadId, state: 'confirmed' });
+      else if (!item.outcomeUnknown) settled.push({ id: item.writeAheadId, state: 'abandoned' });
     }
     if (item.state === 'created' || item.state === 'updated') {
       links.push({

@@ -71,11 +71,7 @@ export async function recoverWriteAhead(
           },
         ]);
       }
-      await settleWriteAhead(
-        trx,
-        [{ id: row.id, state: found ? 'confirmed' : 'abandoned', targetId: found?.targetId ?? null }],
-        at,
-      );
+      await settleWriteAhead(trx, [{ id: row.id, state: found ? 'confirmed' : 'abandoned' }], at);
     });
   }
   return { confirmed, abandoned: pending.length - confirmed };

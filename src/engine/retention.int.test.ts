@@ -18,19 +18,36 @@ describe.each(testDialects)('activity retention, redaction and secrets on %s', (
     await h.setInstallationSetting('redaction', ['email', 'IBAN']);
     h.loopback.put(sampleItem(1));
     await runFlow(h.deps, { flowId: h.flowId, trigger: 'manual' });
-    const rec = await h.store.db.selectFrom('records').selectAll().executeTakeFirstOrThrow();
-    for (const column of [rec.snapshot, rec.payload, rec.response, rec.diff]) {
+    h.loopback.put(sampleItem(1, { name: 'Renamed', email: 'new-address@example.nl' }));
+    await runFlow(h.deps, { flowId: h.flowId, trigger: 'manual' });
+    const [created, updated] = await h.store.db
+      .selectFrom('records')
+      .selectAll()
+      .orderBy('created_at')
+      .execute();
+    expect(updated!.state).toBe('updated');
+    for (const column of [
+      created!.snapshot,
+      created!.payload,
+      created!.response,
+      updated!.payload,
+      updated!.diff,
+    ]) {
       expect(column).not.toBeNull();
-      expect(column).not.toContain('buyer1@example.nl');
-      expect(column).not.toContain('ABNA');
+      expect(column).not.toMatch(/buyer1@example\.nl|new-address|ABNA/);
     }
+    expect(JSON.parse(updated!.diff!)).toEqual([
+      { path: 'name', before: 'Item 1', after: 'Renamed' },
+      { path: 'email', before: '[redacted]', after: '[redacted]' },
+    ]);
+    const rec = created!;
     expect(JSON.parse(rec.snapshot!)).toMatchObject({
       email: '[redacted]',
       iban: '[redacted]',
       name: 'Item 1',
     });
     // The target still got the real values: redaction is about what Koppel keeps, not what it sends.
-    expect([...h.loopback.target.values()][0]).toMatchObject({ email: 'buyer1@example.nl' });
+    expect([...h.loopback.target.values()][0]).toMatchObject({ email: 'new-address@example.nl' });
   });
 
   it('purges payloads after the payload retention and metadata after the metadata retention', async () => {

@@ -76,7 +76,6 @@ export async function writeItems(
               },
             },
           );
-          item.diff = diffFields(undefined, item.payload);
         } else {
           const targetId = item.link!.target_id;
           const before = target.get

@@ -19,11 +19,16 @@ export interface Capabilities {
   skipLocked: boolean;
   /** Largest number of bound parameters in one statement. */
   maxParameters: number;
+  /**
+   * Bulk inserts send the rows as one JSON parameter (`json_populate_recordset`): Postgres plans a
+   * statement with thousands of parameters slowly, SQLite binds them cheaply.
+   */
+  jsonBulkInsert: boolean;
 }
 
 const capabilitiesOf: Record<DialectName, Capabilities> = {
-  sqlite: { dialect: 'sqlite', skipLocked: false, maxParameters: 32_000 },
-  postgres: { dialect: 'postgres', skipLocked: true, maxParameters: 60_000 },
+  sqlite: { dialect: 'sqlite', skipLocked: false, maxParameters: 32_000, jsonBulkInsert: false },
+  postgres: { dialect: 'postgres', skipLocked: true, maxParameters: 60_000, jsonBulkInsert: true },
 };
 
 export interface Store {

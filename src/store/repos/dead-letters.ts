@@ -1,7 +1,7 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { Database, DeadLetterTable } from '../schema.js';
 import type { Capabilities } from '../database.js';
-import { chunkRows } from './chunk.js';
+import { bulkInsert } from './bulk-insert.js';
 
 export type DeadLetterRow = Selectable<DeadLetterTable>;
 
@@ -10,9 +10,7 @@ export async function insertDeadLetters(
   caps: Capabilities,
   rows: readonly DeadLetterRow[],
 ): Promise<void> {
-  for (const chunk of chunkRows(rows, 17, caps.maxParameters)) {
-    if (chunk.length > 0) await db.insertInto('dead_letters').values(chunk).execute();
-  }
+  await bulkInsert(db, caps, 'dead_letters', rows);
 }
 
 export interface DeadLetterFilter {

@@ -1,6 +1,7 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { Database, LinkTable } from '../schema.js';
 import type { Capabilities } from '../database.js';
+import { bulkInsert } from './bulk-insert.js';
 import { chunkRows } from './chunk.js';
 
 export type LinkRow = Selectable<LinkTable>;
@@ -37,18 +38,13 @@ export async function upsertLinks(
   caps: Capabilities,
   rows: readonly LinkRow[],
 ): Promise<void> {
-  for (const chunk of chunkRows(rows, 8, caps.maxParameters)) {
-    if (chunk.length === 0) continue;
-    await db
-      .insertInto('links')
-      .values(chunk)
-      .onConflict((oc) =>
-        oc.columns(['pair_id', 'flow_id', 'entity', 'source_id']).doUpdateSet((eb) => ({
-          target_id: eb.ref('excluded.target_id'),
-          content_hash: eb.ref('excluded.content_hash'),
-          updated_at: eb.ref('excluded.updated_at'),
-        })),
-      )
-      .execute();
-  }
+  await bulkInsert(db, caps, 'links', rows, (q) =>
+    q.onConflict((oc) =>
+      oc.columns(['pair_id', 'flow_id', 'entity', 'source_id']).doUpdateSet((eb) => ({
+        target_id: eb.ref('excluded.target_id'),
+        content_hash: eb.ref('excluded.content_hash'),
+        updated_at: eb.ref('excluded.updated_at'),
+      })),
+    ),
+  );
 }

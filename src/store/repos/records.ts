@@ -1,7 +1,7 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { Database, RecordTable } from '../schema.js';
 import type { Capabilities } from '../database.js';
-import { chunkRows } from './chunk.js';
+import { bulkInsert } from './bulk-insert.js';
 
 export type RecordRow = Selectable<RecordTable>;
 
@@ -10,9 +10,7 @@ export async function insertRecords(
   caps: Capabilities,
   rows: readonly RecordRow[],
 ): Promise<void> {
-  for (const chunk of chunkRows(rows, 25, caps.maxParameters)) {
-    if (chunk.length > 0) await db.insertInto('records').values(chunk).execute();
-  }
+  await bulkInsert(db, caps, 'records', rows);
 }
 
 export async function getRecord(db: Kysely<Database>, id: string): Promise<RecordRow | undefined> {

@@ -1,6 +1,7 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { Database, WriteAheadTable } from '../schema.js';
 import type { Capabilities } from '../database.js';
+import { bulkInsert } from './bulk-insert.js';
 import { chunkRows } from './chunk.js';
 
 export type WriteAheadRow = Selectable<WriteAheadTable>;
@@ -11,9 +12,7 @@ export async function insertWriteAhead(
   caps: Capabilities,
   rows: readonly WriteAheadRow[],
 ): Promise<void> {
-  for (const chunk of chunkRows(rows, 11, caps.maxParameters)) {
-    if (chunk.length > 0) await db.insertInto('write_ahead').values(chunk).execute();
-  }
+  await bulkInsert(db, caps, 'write_ahead', rows);
 }
 
 export async function pendingWriteAhead(db: Kysely<Database>, flowId: string): Promise<WriteAheadRow[]> {
@@ -26,26 +25,24 @@ export async function pendingWriteAhead(db: Kysely<Database>, flowId: string): P
     .execute();
 }
 
+/**
+ * Settle announced creates in bulk. A confirmed row's target id lives in its link, which is written
+ * in the same transaction; the row only records that the create is no longer in doubt.
+ */
 export async function settleWriteAhead(
   db: Kysely<Database>,
-  settled: ReadonlyArray<{ id: string; state: 'confirmed' | 'abandoned'; targetId: string | null }>,
+  settled: ReadonlyArray<{ id: string; state: 'confirmed' | 'abandoned' }>,
   at: string,
 ): Promise<void> {
-  const abandoned = settled.filter((s) => s.state === 'abandoned').map((s) => s.id);
-  for (const ids of chunkRows(abandoned, 1, 10_000)) {
-    await db
-      .updateTable('write_ahead')
-      .set({ state: 'abandoned', updated_at: at })
-      .where('id', 'in', ids)
-      .where('state', '=', 'pending')
-      .execute();
-  }
-  for (const s of settled) {
-    if (s.state !== 'confirmed') continue;
-    await db
-      .updateTable('write_ahead')
-      .set({ state: 'confirmed', target_id: s.targetId, updated_at: at })
-      .where('id', '=', s.id)
-      .execute();
+  for (const state of ['confirmed', 'abandoned'] as const) {
+    const ids = settled.filter((s) => s.state === state).map((s) => s.id);
+    for (const chunk of chunkRows(ids, 1, 10_000)) {
+      await db
+        .updateTable('write_ahead')
+        .set({ state, updated_at: at })
+        .where('id', 'in', chunk)
+        .where('state', '=', 'pending')
+        .execute();
+    }
   }
 }
