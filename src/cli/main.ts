@@ -11,6 +11,8 @@ export interface CliContext {
   out: NodeJS.WritableStream;
   err: NodeJS.WritableStream;
   env: Readonly<Record<string, string | undefined>>;
+  /** A command that finishes but must report failure (e.g. records that failed) sets this. */
+  exitCode: number;
 }
 
 export interface CliCommand {
@@ -42,6 +44,7 @@ export async function runCli(argv: string[], options: RunCliOptions = {}): Promi
   const err = options.err ?? process.stderr;
   let opened: App | undefined;
   const ctx: CliContext = {
+    exitCode: 0,
     env,
     out,
     err,
@@ -62,7 +65,7 @@ export async function runCli(argv: string[], options: RunCliOptions = {}): Promi
   for (const command of commands) command.register(program, ctx);
   try {
     await program.parseAsync(argv);
-    return Number(process.exitCode ?? 0);
+    return ctx.exitCode;
   } catch (e) {
     if (e instanceof CommanderError) return e.exitCode;
     const ke = toKoppelError(e);

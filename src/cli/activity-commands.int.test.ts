@@ -1,0 +1,102 @@
+import { PassThrough } from 'node:stream';
+import { afterEach, describe, expect, it } from 'vitest';
+import { runFlow } from '../engine/run-flow.js';
+import { testDialects } from '../testing/databases.js';
+import {
+  createEngineHarness,
+  harnessSecretKey,
+  sampleItem,
+  type EngineHarness,
+} from '../testing/engine-harness.js';
+import { loopbackItemsKind, loopbackRegistry } from '../testing/loopback-flow.js';
+import { runCli } from './main.js';
+
+describe.each(testDialects)('activity commands on %s', (dialect) => {
+  let h: EngineHarness;
+  afterEach(async () => h?.close());
+
+  async function koppel(...args: string[]): Promise<{ code: number; out: string; err: string }> {
+    const out = new PassThrough();
+    const err = new PassThrough();
+    let outText = '';
+    let errText = '';
+    out.on('data', (d: Buffer) => (outText += d.toString()));
+    err.on('data', (d: Buffer) => (errText += d.toString()));
+    const code = await runCli(['node', 'koppel', ...args], {
+      env: { ...h.tdb.env, KOPPEL_SECRET_KEY: harnessSecretKey, KOPPEL_LOG_LEVEL: 'silent' },
+      registry: loopbackRegistry,
+      out,
+      err,
+    });
+    return { code, out: outText, err: errText };
+  }
+
+  it('lists runs, shows a run and its records, the failed records, one record timeline, and replays', async () => {
+    h = await createEngineHarness(dialect);
+    for (let n = 1; n <= 4; n++) h.loopback.put(sampleItem(n, n === 3 ? { name: '' } : {}));
+    const run = await runFlow(h.deps, { flowId: h.flowId, trigger: 'manual' });
+
+    const runs = await koppel('runs');
+    expect(runs.code).toBe(0);
+    expect(runs.out).toContain(run.runId);
+    expect(runs.out).toMatch(/partial\s+4\s+3\s+0\s+0\s+1\s+4/);
+
+    const shown = await koppel('runs', 'show', run.runId);
+    expect(shown.out).toContain('state     partial');
+    expect(shown.out).toContain('API calls src 1, tgt 3');
+    expect(shown.out).toContain('I00003');
+
+    const failed = await koppel('records', h.flowId, '--failed');
+    expect(failed.out).toContain('I00003');
+    expect(failed.out).toContain('mapping.required_missing');
+    expect(failed.out).not.toContain('I00001');
+    const dl = await h.store.db.selectFrom('dead_letters').selectAll().executeTakeFirstOrThrow();
+    expect(failed.out).toContain(dl.id);
+
+    const created = await h.store.db
+      .selectFrom('records')
+      .select('id')
+      .where('source_id', '=', 'I00001')
+      .executeTakeFirstOrThrow();
+    const record = await koppel('record', created.id);
+    expect(record.out).toMatch(
+      /Timeline\n.*received\n.*mapped\n.*writing {2}create\n.*requested {2}POST \/target\/items\n.*responded {2}201\n.*created {2}T\d/,
+    );
+    expect(record.out).toContain('Source snapshot');
+    expect(record.out).toContain('"reference": "koppel:items:I00001"');
+
+    const dry = await koppel('replay', '--flow', h.flowId, '--dry-run');
+    expect(dry.out).toContain('1 dead letter(s) would be replayed');
+    expect(h.loopback.target.size).toBe(3);
+
+    const noFilter = await koppel('replay');
+    expect(noFilter.code).toBe(2);
+    expect(noFilter.err).toContain('--all');
+
+    await h.setMapping({
+      ...loopbackItemsKind.defaultMapping,
+      fields: {
+        ...loopbackItemsKind.defaultMapping.fields,
+        name: { source: 'name', default: 'Unnamed', required: true },
+      },
+    });
+    const asWas = await koppel('replay', dl.id, '--mode', 'as-was');
+    expect(asWas.code).toBe(1);
+    expect(asWas.out).toContain('still failing 1');
+    const current = await koppel('replay', dl.id);
+    expect(current.code).toBe(0);
+    expect(current.out).toContain('created 1');
+    expect(h.loopback.target.size).toBe(4);
+
+    const purge = await koppel('purge');
+    expect(purge.code).toBe(0);
+    expect(purge.out).toContain('Purged payloads of 0 records');
+  });
+
+  it('says clearly when a run does not exist', async () => {
+    h = await createEngineHarness(dialect);
+    const missing = await koppel('runs', 'show', 'run_nope');
+    expect(missing.code).toBe(3);
+    expect(missing.err).toContain('No run "run_nope"');
+  });
+});

@@ -1,0 +1,111 @@
+import { KoppelError } from '../../core/errors.js';
+import { replayDeadLetters, replayModes, type ReplayMode } from '../../engine/replay.js';
+import { findDeadLetters } from '../../store/repos/dead-letters.js';
+import type { CliCommand } from '../main.js';
+import { formatTable } from '../table.js';
+
+interface ReplayOptions {
+  flow?: string;
+  code?: string;
+  from?: string;
+  to?: string;
+  mode: string;
+  all?: boolean;
+  dryRun?: boolean;
+  json?: boolean;
+}
+
+export const replayCommand: CliCommand = {
+  register(program, ctx) {
+    program
+      .command('replay [ids...]')
+      .description('Replay dead letters by id or by filter, as they were or with the current mapping.')
+      .option('--flow <id>', 'dead letters of this flow')
+      .option('--code <code>', 'dead letters with this error code (e.g. mapping.required_missing)')
+      .option('--from <date>', 'dead letters parked at or after this date/time (ISO 8601)')
+      .option('--to <date>', 'dead letters parked before this date/time (ISO 8601)')
+      .option('--mode <mode>', `as-was (the mapping version it failed with) or current`, 'current')
+      .option('--all', 'every open dead letter (needed when no id or filter is given)')
+      .option('--dry-run', 'list what would be replayed, replay nothing')
+      .option('--json', 'print JSON')
+      .action(async (ids: string[], o: ReplayOptions) => {
+        if (!replayModes.includes(o.mode as ReplayMode)) {
+          throw new KoppelError(`--mode must be one of ${replayModes.join(', ')}`, {
+            code: 'cli.bad_option',
+            kind: 'invalid',
+          });
+        }
+        if (ids.length === 0 && !o.flow && !o.code && !o.from && !o.to && !o.all) {
+          throw new KoppelError('Name dead letter ids, a filter (--flow, --code, --from, --to) or --all', {
+            code: 'cli.missing_filter',
+            kind: 'invalid',
+          });
+        }
+        const filter = {
+          ids: ids.length ? ids : undefined,
+          flowId: o.flow,
+          errorCode: o.code,
+          from: o.from ? isoOption('--from', o.from) : undefined,
+          to: o.to ? isoOption('--to', o.to) : undefined,
+        };
+        const app = await ctx.app();
+        if (o.dryRun) {
+          const rows = await findDeadLetters(app.store.db, { ...filter, states: ['open'] });
+          if (o.json)
+            return void ctx.out.write(
+              JSON.stringify(
+                rows.map(({ snapshot: _s, ...r }) => r),
+                null,
+                2,
+              ) + '\n',
+            );
+          ctx.out.write(`${rows.length} dead letter(s) would be replayed (${o.mode}).\n`);
+          if (rows.length) {
+            ctx.out.write(
+              formatTable(
+                ['dead letter', 'flow', 'source id', 'error', 'mapping', 'parked'],
+                rows.map((d) => [
+                  d.id,
+                  d.flow_id,
+                  d.source_id,
+                  d.error_code,
+                  d.mapping_version,
+                  d.created_at,
+                ]),
+              ),
+            );
+          }
+          return;
+        }
+        const outcome = await replayDeadLetters(app.engine, {
+          filter,
+          mode: o.mode as ReplayMode,
+          onProgress: (done, total) => ctx.err.write(`replayed ${done}/${total}\n`),
+        });
+        if (o.json) return void ctx.out.write(JSON.stringify(outcome, null, 2) + '\n');
+        ctx.out.write(`${outcome.matched} dead letter(s) matched.\n`);
+        for (const run of outcome.runs) {
+          const c = run.counts;
+          ctx.out.write(
+            `  run ${run.runId}: ${run.state}; created ${c.created}, updated ${c.updated}, unchanged ${c.unchanged}, still failing ${c.deadLettered}` +
+              `${run.error ? `; stopped: ${run.error.code}` : ''}\n`,
+          );
+        }
+        if (outcome.runs.some((r) => r.state !== 'succeeded')) ctx.exitCode = 1;
+      });
+  },
+};
+
+function isoOption(name: string, value: string): string {
+  const d = new Date(value);
+  if (Number.isNaN(d.getTime())) {
+    throw new KoppelError(
+      `${name} "${value}" is not a date (use ISO 8601, e.g. 2026-11-01 or 2026-11-01T12:00:00Z)`,
+      {
+        code: 'cli.bad_date',
+        kind: 'invalid',
+      },
+    );
+  }
+  return d.toISOString();
+}
