@@ -7,6 +7,7 @@ import type { EngineDeps } from './deps.js';
 import type { FlowSetup } from './flow-setup.js';
 import { withoutPaths } from './projection.js';
 import { withRetry } from './retry-policy.js';
+import type { TargetPayload } from './types.js';
 import { fail, moveTo, note, type WorkItem } from './work-item.js';
 
 /**
@@ -23,15 +24,25 @@ export async function prepareItems(
   const { runtime } = setup;
   let abort: KoppelError | undefined;
 
+  // Mapping is CPU work (and its expressions' time limit is wall-clock), so records map one at a
+  // time; resolving references is I/O, so that runs with the write concurrency.
+  const resolving: Array<{ item: WorkItem; payload: TargetPayload }> = [];
+  for (const item of items) {
+    if (item.state !== 'received') continue;
+    const decision = runtime.filter?.(item.record) ?? { send: true };
+    if (!decision.send) {
+      moveTo(item, 'skipped', now(), decision.reason);
+      continue;
+    }
+    const mapped = await setup.mapping.apply(item.record);
+    if (mapped.errors.length > 0) fail(item, mappingFailure(mapped.errors, item.sourceId), now());
+    else resolving.push({ item, payload: mapped.output });
+  }
+
   await forEachLimited(
-    items.filter((i) => i.state === 'received'),
+    resolving,
     deps.writeConcurrency,
-    async (item) => {
-      const decision = runtime.filter?.(item.record) ?? { send: true };
-      if (!decision.send) return moveTo(item, 'skipped', now(), decision.reason);
-      const mapped = await setup.mapping.apply(item.record);
-      if (mapped.errors.length > 0) return fail(item, mappingFailure(mapped.errors, item.sourceId), now());
-      let payload = mapped.output;
+    async ({ item, payload }) => {
       if (runtime.resolve) {
         try {
           payload = await withRetry(() => runtime.resolve!(payload, item.record), deps.clock, deps.retry);

@@ -30,6 +30,10 @@ export interface MappingDefinition {
   valueMaps?: Record<string, ValueMap> | undefined;
 }
 
+/** Where a field's value comes from: its `expr`, its `source` path, or only its `default`. */
+export const fieldOrigins = ['expr', 'source', 'default'] as const;
+export type FieldOrigin = (typeof fieldOrigins)[number];
+
 /** One field that could not be mapped, named so a person can find and fix it. */
 export interface FieldError {
   field: string;
@@ -37,9 +41,29 @@ export interface FieldError {
   expression: string;
   message: string;
   code: string;
+  /** Whether `expression` is an expression or a source path (messages say `expr …` or `source …`). */
+  origin?: FieldOrigin | undefined;
 }
 
 export interface MapResult {
   output: Record<string, unknown>;
   errors: FieldError[];
+}
+
+export interface CompileMappingOptions {
+  /** Wall-clock budget of one expression evaluation, in milliseconds (default 100). */
+  timeoutMs?: number | undefined;
+  /** Deepest nesting of evaluation steps one expression may reach (default 200). */
+  maxDepth?: number | undefined;
+  /** Longest sequence an expression may build, e.g. with `[1..n]` (default 100,000). */
+  maxSequence?: number | undefined;
+}
+
+/** A mapping with every expression parsed once, ready to map many records. */
+export interface CompiledMapping {
+  readonly definition: MappingDefinition;
+  /** Target field names, in definition order. */
+  readonly fields: readonly string[];
+  /** Map one record. Never throws for data problems: those come back as `errors`. */
+  apply(record: Record<string, unknown>): Promise<MapResult>;
 }

@@ -1,4 +1,5 @@
 import type { CliCommand } from '../main.js';
+import { mappingPreviewCommand } from './mapping-preview.js';
 import { migrateCommand } from './migrate.js';
 import { purgeCommand } from './purge.js';
 import { recordsCommand } from './records.js';
@@ -12,4 +13,5 @@ export const commands: CliCommand[] = [
   recordsCommand,
   replayCommand,
   purgeCommand,
+  mappingPreviewCommand,
 ];
