@@ -13,6 +13,9 @@ import { defaultRetryOptions } from '../src/engine/retry-policy.js';
 import { runFlow } from '../src/engine/run-flow.js';
 import type { FlowKind, FlowRegistry, SourcePage } from '../src/engine/types.js';
 import { migrateToLatest, openStore, type Store } from '../src/store/database.js';
+import { upsertConnection } from '../src/store/repos/connections.js';
+import { upsertFlow } from '../src/store/repos/flows.js';
+import { upsertPair } from '../src/store/repos/pairs.js';
 
 /**
  * 100,000 records through the whole engine (filter, map, link lookup, hash, write-ahead, create,
@@ -124,44 +127,38 @@ async function measure(dialect: 'sqlite' | 'postgres'): Promise<{ perSecond: num
 
 async function seed(store: Store): Promise<void> {
   const at = new Date().toISOString();
-  await store.db
-    .insertInto('pairs')
-    .values({ id: 'bench', name: 'Bench', created_at: at, updated_at: at })
-    .execute();
-  const conn = (id: string) => ({
-    id,
-    pair_id: 'bench',
-    app: 'bench',
-    name: id,
-    settings: '{}',
-    credentials: null,
-    status: 'active',
-    paused_reason: null,
-    paused_at: null,
-    created_at: at,
-    updated_at: at,
-  });
-  await store.db
-    .insertInto('connections')
-    .values([conn('bench-src'), conn('bench-tgt')])
-    .execute();
-  await store.db
-    .insertInto('flows')
-    .values({
+  await upsertPair(store.db, { id: 'bench', name: 'Bench' }, at);
+  for (const id of ['bench-src', 'bench-tgt']) {
+    await upsertConnection(
+      store.db,
+      {
+        id,
+        pairId: 'bench',
+        app: 'bench',
+        name: id,
+        settings: {},
+        encryptedCredentials: null,
+        credentialRefs: {},
+      },
+      at,
+    );
+  }
+  await upsertFlow(
+    store.db,
+    {
       id: 'bench',
-      pair_id: 'bench',
+      pairId: 'bench',
       kind: 'bench-noop',
-      source_connection_id: 'bench-src',
-      target_connection_id: 'bench-tgt',
-      enabled: 1,
+      sourceConnectionId: 'bench-src',
+      targetConnectionId: 'bench-tgt',
+      enabled: true,
       schedule: null,
       priority: 100,
-      settings: '{}',
-      mapping_version: null,
-      created_at: at,
-      updated_at: at,
-    })
-    .execute();
+      settings: {},
+      mappingVersion: null,
+    },
+    at,
+  );
 }
 
 async function adminQuery(url: string, text: string): Promise<void> {

@@ -69,7 +69,10 @@ export async function runCli(argv: string[], options: RunCliOptions = {}): Promi
   } catch (e) {
     if (e instanceof CommanderError) return e.exitCode;
     const ke = toKoppelError(e);
-    err.write(`koppel: ${ke.message}${ke.code.startsWith('internal') ? '' : ` (${ke.code})`}\n`);
+    // The code goes on the first line, so a message that lists problems line by line stays a list.
+    const [first, ...rest] = ke.message.split('\n');
+    const code = ke.code.startsWith('internal') ? '' : ` (${ke.code})`;
+    err.write(`koppel: ${[`${first ?? ''}${code}`, ...rest].join('\n')}\n`);
     return exitCodeOf[ke.kind];
   } finally {
     await opened?.close();

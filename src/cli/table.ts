@@ -1,11 +1,11 @@
 /** Plain-text tables for terminal output: columns padded to their widest cell. */
 export function formatTable(
-  headers: string[],
-  rows: Array<Array<string | number | null | undefined>>,
+  headers: readonly string[],
+  rows: ReadonlyArray<ReadonlyArray<string | number | null | undefined>>,
 ): string {
   const cells = rows.map((r) => r.map((c) => (c === null || c === undefined ? '' : String(c))));
   const widths = headers.map((h, i) => Math.max(h.length, ...cells.map((r) => (r[i] ?? '').length)));
-  const line = (r: string[]) =>
+  const line = (r: readonly string[]) =>
     r
       .map((c, i) => c.padEnd(widths[i] ?? 0))
       .join('  ')

@@ -1,3 +1,4 @@
+import { setConnectionCredentials } from '../store/repos/connections.js';
 import type { ConnectionTable } from '../store/schema.js';
 import type { Selectable } from 'kysely';
 import type { EngineDeps } from './deps.js';
@@ -39,11 +40,12 @@ export function connectorContext(
     credentials,
     saveCredentials: async (next) => {
       for (const value of Object.values(next)) deps.secrets.add(value);
-      await deps.store.db
-        .updateTable('connections')
-        .set({ credentials: deps.box.encryptJson(next), updated_at: deps.clock.now().toISOString() })
-        .where('id', '=', connection.id)
-        .execute();
+      await setConnectionCredentials(
+        deps.store.db,
+        connection.id,
+        deps.box.encryptJson(next),
+        deps.clock.now().toISOString(),
+      );
     },
     fetch: countingFetch,
     clock: deps.clock,

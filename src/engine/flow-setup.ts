@@ -8,6 +8,7 @@ import type { EngineDeps } from './deps.js';
 import { readInstallationSettings, type InstallationSettings } from './installation-settings.js';
 import type { FlowKind, FlowRuntime } from './types.js';
 import { redactionSet } from '../core/redaction.js';
+import { mappingVersion } from '../store/repos/mappings.js';
 
 /** Everything a run or a replay of one flow needs, loaded once. */
 export interface FlowSetup {
@@ -33,19 +34,14 @@ export async function loadMapping(
   version: number | null,
 ): Promise<{ definition: MappingDefinition; version: number }> {
   if (version === null || version === 0) return { definition: kind.defaultMapping, version: 0 };
-  const row = await deps.store.db
-    .selectFrom('mappings')
-    .select('definition')
-    .where('flow_id', '=', flowId)
-    .where('version', '=', version)
-    .executeTakeFirst();
+  const row = await mappingVersion(deps.store.db, flowId, version);
   if (!row) {
     throw new KoppelError(`Flow ${flowId} has no mapping version ${version}`, {
       code: 'mapping.version_missing',
       kind: 'not_found',
     });
   }
-  return { definition: JSON.parse(row.definition) as MappingDefinition, version };
+  return { definition: row.definition, version };
 }
 
 export async function loadFlowSetup(

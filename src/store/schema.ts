@@ -33,6 +33,8 @@ export interface ConnectionTable {
   settings: string;
   /** SecretBox ciphertext of a JSON object of credentials; never plaintext. */
   credentials: string | null;
+  /** JSON object: credential field → environment variable it was applied from (never a value). */
+  credential_refs: string;
   status: string;
   paused_reason: string | null;
   paused_at: string | null;

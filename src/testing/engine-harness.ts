@@ -6,6 +6,11 @@ import type { EngineDeps } from '../engine/deps.js';
 import { defaultRetryOptions } from '../engine/retry-policy.js';
 import type { MappingDefinition } from '../mapping/types.js';
 import type { DialectName, Store } from '../store/database.js';
+import { upsertConnection } from '../store/repos/connections.js';
+import { setFlowMappingVersion, upsertFlow } from '../store/repos/flows.js';
+import { saveMappingVersion } from '../store/repos/mappings.js';
+import { upsertPair } from '../store/repos/pairs.js';
+import { putSetting } from '../store/repos/settings.js';
 import { createTestDatabase, type TestDatabase } from './databases.js';
 import { loopbackRegistry } from './loopback-flow.js';
 import { LoopbackServer } from './loopback-server.js';
@@ -69,22 +74,9 @@ export async function createEngineHarness(
     logLines,
     flowId,
     async setMapping(definition) {
-      const row = await store.db
-        .selectFrom('mappings')
-        .select((eb) => eb.fn.max('version').as('v'))
-        .where('flow_id', '=', flowId)
-        .executeTakeFirst();
-      const version = Number(row?.v ?? 0) + 1;
-      await store.db
-        .insertInto('mappings')
-        .values({ flow_id: flowId, version, definition: JSON.stringify(definition), created_at: at() })
-        .execute();
-      await store.db
-        .updateTable('flows')
-        .set({ mapping_version: version })
-        .where('id', '=', flowId)
-        .execute();
-      return version;
+      const saved = await saveMappingVersion(store.db, flowId, definition, at());
+      await setFlowMappingVersion(store.db, flowId, saved.version, at());
+      return saved.version;
     },
     async setFlowSettings(settings) {
       await store.db
@@ -94,11 +86,7 @@ export async function createEngineHarness(
         .execute();
     },
     async setInstallationSetting(key, value) {
-      await store.db
-        .insertInto('settings')
-        .values({ key, value: JSON.stringify(value), updated_at: at() })
-        .onConflict((oc) => oc.column('key').doUpdateSet({ value: JSON.stringify(value), updated_at: at() }))
-        .execute();
+      await putSetting(store.db, key, value, at());
     },
     async close() {
       await loopback.stop();
@@ -117,47 +105,50 @@ export async function seedLoopbackFlow(
 ): Promise<void> {
   const at = new Date().toISOString();
   const db = store.db;
-  await db
-    .insertInto('pairs')
-    .values({ id: 'p1', name: 'Test pair', created_at: at, updated_at: at })
-    .execute();
-  const connection = (id: string, app: string, credentials: Record<string, string> | null) => ({
-    id,
-    pair_id: 'p1',
-    app,
-    name: id,
-    settings: JSON.stringify({ baseUrl: loopback.url }),
-    credentials: credentials ? box.encryptJson(credentials) : null,
-    status: 'active',
-    paused_reason: null,
-    paused_at: null,
-    created_at: at,
-    updated_at: at,
-  });
-  await db
-    .insertInto('connections')
-    .values([
-      connection('src', 'loopback-source', null),
-      connection('tgt', 'loopback-target', { token: loopback.token }),
-    ])
-    .execute();
-  await db
-    .insertInto('flows')
-    .values({
+  await upsertPair(db, { id: 'p1', name: 'Test pair' }, at);
+  const settings = { baseUrl: loopback.url };
+  await upsertConnection(
+    db,
+    {
+      id: 'src',
+      pairId: 'p1',
+      app: 'loopback-source',
+      name: 'Source',
+      settings,
+      encryptedCredentials: null,
+      credentialRefs: {},
+    },
+    at,
+  );
+  await upsertConnection(
+    db,
+    {
+      id: 'tgt',
+      pairId: 'p1',
+      app: 'loopback-target',
+      name: 'Target',
+      settings,
+      encryptedCredentials: box.encryptJson({ token: loopback.token }),
+      credentialRefs: {},
+    },
+    at,
+  );
+  await upsertFlow(
+    db,
+    {
       id: flowId,
-      pair_id: 'p1',
+      pairId: 'p1',
       kind: 'loopback-items',
-      source_connection_id: 'src',
-      target_connection_id: 'tgt',
-      enabled: 1,
+      sourceConnectionId: 'src',
+      targetConnectionId: 'tgt',
+      enabled: true,
       schedule: null,
       priority: 100,
-      settings: JSON.stringify(flowSettings),
-      mapping_version: null,
-      created_at: at,
-      updated_at: at,
-    })
-    .execute();
+      settings: flowSettings,
+      mappingVersion: null,
+    },
+    at,
+  );
 }
 
 /** Source items with deterministic content. */

@@ -1,6 +1,10 @@
 import type { CliCommand } from '../main.js';
+import { applyCommand } from './apply.js';
+import { exportCommand } from './export.js';
+import { flowsCommand } from './flows.js';
 import { mappingPreviewCommand } from './mapping-preview.js';
 import { migrateCommand } from './migrate.js';
+import { pairsCommand } from './pairs.js';
 import { purgeCommand } from './purge.js';
 import { recordsCommand } from './records.js';
 import { replayCommand } from './replay.js';
@@ -8,10 +12,14 @@ import { runsCommand } from './runs.js';
 
 /** Every command, in the order `koppel --help` lists them. */
 export const commands: CliCommand[] = [
-  migrateCommand,
+  applyCommand,
+  exportCommand,
+  pairsCommand,
+  flowsCommand,
   runsCommand,
   recordsCommand,
   replayCommand,
   purgeCommand,
   mappingPreviewCommand,
+  migrateCommand,
 ];

@@ -2,10 +2,12 @@ import type { Migration } from 'kysely';
 import * as core from './0001-core.js';
 import * as engine from './0002-engine.js';
 import * as jobs from './0003-jobs.js';
+import * as workspace from './0004-workspace.js';
 
 /** Numbered migrations, in order. One list serves SQLite and Postgres. */
 export const migrations: Record<string, Migration> = {
   '0001-core': core,
   '0002-engine': engine,
   '0003-jobs': jobs,
+  '0004-workspace': workspace,
 };

@@ -1,0 +1,122 @@
+import { Cron } from 'croner';
+import { z } from 'zod';
+import { slugPattern } from '../core/ids.js';
+import { mappingDefinitionSchema } from '../mapping/schema.js';
+
+/**
+ * The workspace file: every pair, connection, flow, mapping and installation setting, as YAML or
+ * JSON. This schema checks the shape of the file on its own; what needs the registry or the
+ * environment (apps, kinds, references, credential variables) is checked by validateWorkspace.
+ */
+
+/** `${env:NAME}`: the only form a credential takes in a file. */
+export const envReferencePattern = /^\$\{env:([A-Za-z_][A-Za-z0-9_]*)\}$/;
+
+export function envReference(variable: string): string {
+  return `\${env:${variable}}`;
+}
+
+/** The variable an `${env:NAME}` reference names, or null for anything else. */
+export function envVariableOf(value: unknown): string | null {
+  return typeof value === 'string' ? (envReferencePattern.exec(value)?.[1] ?? null) : null;
+}
+
+const slug = z
+  .string()
+  .regex(
+    slugPattern,
+    'must be lowercase letters, digits and dashes, start with a letter or digit, ≤ 63 long',
+  );
+
+const cron = z.string().superRefine((pattern, ctx) => {
+  try {
+    new Cron(pattern, { paused: true }).stop();
+  } catch (e) {
+    ctx.addIssue({ code: 'custom', message: `is not a valid cron expression: ${(e as Error).message}` });
+  }
+});
+
+const credentialReference = z
+  .string()
+  .regex(
+    envReferencePattern,
+    'must be an ${env:NAME} reference; a workspace file never holds a secret itself',
+  );
+
+const objectOfSettings = z.record(z.string(), z.unknown());
+
+const connectionSchema = z
+  .object({
+    id: slug,
+    app: z.string().min(1),
+    name: z.string().min(1),
+    settings: objectOfSettings.default({}),
+    credentials: z.record(z.string(), credentialReference).default({}),
+  })
+  .strict();
+
+const flowSchema = z
+  .object({
+    id: slug,
+    kind: z.string().min(1),
+    source: slug,
+    target: slug,
+    enabled: z.boolean().default(false),
+    schedule: cron.optional(),
+    /** Rank among the flows of a pair when they compete for the API budget; the engine orders them. */
+    priority: z.int().min(0).max(1_000_000).default(100),
+    settings: objectOfSettings.default({}),
+    mapping: mappingDefinitionSchema.optional(),
+  })
+  .strict();
+
+const pairSchema = z
+  .object({
+    id: slug,
+    name: z.string().min(1),
+    connections: z.array(connectionSchema).default([]),
+    flows: z.array(flowSchema).default([]),
+  })
+  .strict();
+
+const retentionSchema = z
+  .object({ payloadDays: z.int().positive().optional(), metadataDays: z.int().positive().optional() })
+  .strict()
+  .refine(
+    (r) => r.payloadDays === undefined || r.metadataDays === undefined || r.payloadDays <= r.metadataDays,
+    {
+      message:
+        'payloadDays must not exceed metadataDays (payloads are kept for a shorter time than metadata)',
+      path: ['payloadDays'],
+    },
+  );
+
+const redactionSchema = z
+  .array(z.string().min(1))
+  .refine((fields) => new Set(fields.map((f) => f.toLowerCase())).size === fields.length, {
+    message: 'lists a field twice',
+  });
+
+/** Installation settings, stored under these keys in the settings table. */
+const installationSettingsSchema = z
+  .object({ retention: retentionSchema.optional(), redaction: redactionSchema.optional() })
+  .strict();
+
+export const workspaceSettingKeys = ['retention', 'redaction'] as const;
+export type WorkspaceSettingKey = (typeof workspaceSettingKeys)[number];
+
+export const workspaceSchema = z
+  .object({
+    version: z.literal(1),
+    settings: installationSettingsSchema.optional(),
+    pairs: z.array(pairSchema).default([]),
+  })
+  .strict();
+
+/** A workspace as validated (defaults filled in). */
+export type Workspace = z.output<typeof workspaceSchema>;
+/** A workspace as written in a file (defaults may be left out). */
+export type WorkspaceDocument = z.input<typeof workspaceSchema>;
+export type WorkspacePair = Workspace['pairs'][number];
+export type WorkspaceConnection = WorkspacePair['connections'][number];
+export type WorkspaceFlow = WorkspacePair['flows'][number];
