@@ -89,7 +89,15 @@ export async function loadFlowSetup(
   );
   const settings = await readInstallationSettings(db, deps.defaults);
   const calls = new CallCounter();
-  const flowSettings = JSON.parse(flow.settings) as Record<string, unknown>;
+  // Settings are stored as written; the kind's schema fills in its defaults here.
+  const parsedSettings = kind.settingsSchema.safeParse(JSON.parse(flow.settings));
+  if (!parsedSettings.success) {
+    throw new KoppelError(
+      `Flow ${flowId} has invalid settings: ${parsedSettings.error.issues.map((i) => `${i.path.join('.') || '(settings)'}: ${i.message}`).join('; ')}`,
+      { code: 'flow.invalid_settings', kind: 'invalid' },
+    );
+  }
+  const flowSettings = parsedSettings.data;
   const sourceCtx = connectorContext(deps, source, calls, signal);
   const targetCtx = connectorContext(deps, target, calls, signal);
   const runtime = kind.open({
