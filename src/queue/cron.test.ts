@@ -1,0 +1,49 @@
+import { describe, expect, it } from 'vitest';
+import { latestFireTime, validateCron } from './cron.js';
+
+describe('validateCron', () => {
+  it('accepts five-, six- and seven-field expressions and nicknames', () => {
+    expect(validateCron('*/15 * * * *')).toBeNull();
+    expect(validateCron('30 0 3 * * *')).toBeNull();
+    expect(validateCron('0 0 0 1 1 * 2099')).toBeNull();
+    expect(validateCron('@hourly')).toBeNull();
+  });
+
+  it('explains what is wrong with a malformed expression', () => {
+    expect(validateCron('* * * *')).toMatch(/five, six, or seven/);
+    expect(validateCron('61 * * * *')).toMatch(/minute/);
+    expect(validateCron('')).not.toBeNull();
+  });
+
+  it('rejects an expression that never fires', () => {
+    expect(validateCron('0 0 31 2 *')).toMatch(/never fires/);
+  });
+});
+
+describe('latestFireTime', () => {
+  it('includes a fire time exactly at now', () => {
+    expect(latestFireTime('*/5 * * * *', new Date('2026-01-01T00:05:00.000Z'))).toEqual(
+      new Date('2026-01-01T00:05:00.000Z'),
+    );
+  });
+
+  it('gives the previous fire time just before the next one', () => {
+    expect(latestFireTime('*/5 * * * *', new Date('2026-01-01T00:04:59.999Z'))).toEqual(
+      new Date('2026-01-01T00:00:00.000Z'),
+    );
+  });
+
+  it('reads the expression in UTC', () => {
+    expect(latestFireTime('0 3 * * *', new Date('2026-06-01T12:00:00.000Z'))).toEqual(
+      new Date('2026-06-01T03:00:00.000Z'),
+    );
+  });
+
+  it('is null before the first fire time', () => {
+    expect(latestFireTime('0 0 0 1 1 * 2099', new Date('2026-01-01T00:00:00.000Z'))).toBeNull();
+  });
+
+  it('throws an invalid error for a malformed expression', () => {
+    expect(() => latestFireTime('nope', new Date())).toThrow(/Invalid cron expression/);
+  });
+});

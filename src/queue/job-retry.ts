@@ -1,0 +1,41 @@
+import { isKoppelError, isRetryableKind } from '../core/errors.js';
+
+export interface BackoffPolicy {
+  /** Delay after the first failed attempt; doubled for each further attempt. */
+  baseMs: number;
+  /** Longest delay the doubling reaches. */
+  capMs: number;
+}
+
+export type RetryDecision = { retry: true; delayMs: number } | { retry: false };
+
+/**
+ * The queue's retry policy, one of the places that interprets error kinds. A KoppelError retries
+ * when its kind is retryable (transient, rate_limited) and also when it is `internal`: an
+ * unexpected failure, like any non-Koppel error, may well pass on a later attempt and is bounded by
+ * the job's max attempts. Kinds that say the input or the setup is wrong (invalid, auth, not_found,
+ * conflict) fail the job at once: trying the same thing again cannot help.
+ *
+ * The delay is the error's retryAfterMs when it has one (a provider told us when), else
+ * baseMs · 2^(attempt − 1), capped at capMs. `attempt` counts from 1.
+ */
+export function decideRetry(error: unknown, attempt: number, backoff: BackoffPolicy): RetryDecision {
+  if (isKoppelError(error)) {
+    if (!isRetryableKind(error.kind) && error.kind !== 'internal') return { retry: false };
+    if (error.retryAfterMs !== undefined) return { retry: true, delayMs: error.retryAfterMs };
+  }
+  return { retry: true, delayMs: backoffDelay(attempt, backoff) };
+}
+
+export function backoffDelay(attempt: number, backoff: BackoffPolicy): number {
+  const exponent = Math.max(0, attempt - 1);
+  // Past 2^30 the cap has long been reached; stop before the float grows without bound.
+  return Math.min(backoff.capMs, backoff.baseMs * 2 ** Math.min(exponent, 30));
+}
+
+/** What a failed attempt leaves in last_error: the error's code and message, never its cause chain. */
+export function describeError(error: unknown): string {
+  if (isKoppelError(error)) return `${error.code}: ${error.message}`;
+  if (error instanceof Error) return `${error.name}: ${error.message}`;
+  return String(error);
+}

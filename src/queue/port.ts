@@ -1,0 +1,147 @@
+/**
+ * The job queue port: what the engine, the scheduler, the CLI and the dashboard may ask of a queue.
+ *
+ * Glossary
+ * - job: one unit of background work, stored as a row until retention removes it.
+ * - queue: a named lane of jobs; a worker pool serves a list of queues.
+ * - name: which handler runs the job (`flow.run`, `retention.purge`, ...).
+ * - state: `queued` (waiting, possibly for a later run_at) → `running` (claimed under a lease) →
+ *   `completed` or `failed`; a failed attempt with attempts left goes back to `queued`.
+ * - dedupe key: while a job with this key is queued or running, enqueueing the same key again
+ *   returns the existing job instead of adding one.
+ * - lock key: jobs sharing a lock key never run at the same time (one flow of one pair, say).
+ * - lease: a claimed job belongs to its worker until `locked_until`; heartbeats extend it, and a
+ *   job whose lease ran out (its worker died) is reaped back to `queued`.
+ * - attempt: every claim counts one; a job has at most `maxAttempts` of them.
+ *
+ * Every time a queue records (run_at, locked_until, finished_at, ...) comes from the injected Clock,
+ * never from the database's own now(), so tests and several processes agree on what "due" means.
+ */
+import type { Json } from '../core/json.js';
+
+export const jobStates = ['queued', 'running', 'completed', 'failed'] as const;
+export type JobState = (typeof jobStates)[number];
+
+/** Lower runs first. */
+export const defaultPriority = 100;
+export const defaultMaxAttempts = 5;
+
+export interface EnqueueSpec {
+  queue: string;
+  name: string;
+  payload?: Json;
+  dedupeKey?: string;
+  lockKey?: string;
+  /** Lower runs first; default 100. */
+  priority?: number;
+  /** Not claimed before this time; default now. */
+  runAt?: Date;
+  /** Default 5. */
+  maxAttempts?: number;
+}
+
+export interface EnqueueResult {
+  id: string;
+  /** True when a queued or running job with the same dedupe key already existed; `id` is that job. */
+  deduped: boolean;
+}
+
+export interface Job {
+  id: string;
+  queue: string;
+  name: string;
+  payload: Json;
+  dedupeKey: string | null;
+  lockKey: string | null;
+  state: JobState;
+  priority: number;
+  runAt: Date;
+  attempts: number;
+  maxAttempts: number;
+  lockedBy: string | null;
+  lockedUntil: Date | null;
+  lastError: string | null;
+  createdAt: Date;
+  updatedAt: Date;
+  finishedAt: Date | null;
+}
+
+/** A job as its worker holds it: running, under a lease, `attempts` already counting this one. */
+export type ClaimedJob = Job & { state: 'running'; lockedBy: string; lockedUntil: Date };
+
+export interface ClaimOptions {
+  queues: string[];
+  /** How long the job stays ours without a heartbeat. */
+  leaseMs: number;
+  /** Most jobs to claim in this call; default 1. */
+  limit?: number;
+}
+
+export interface FailOptions {
+  /** Kept on the row as `last_error`. */
+  message: string;
+  /** When to try again; null fails the job for good. Ignored when no attempts are left. */
+  retryAt: Date | null;
+}
+
+export interface ListFilter {
+  state?: JobState;
+  queue?: string;
+  /** Default 100. */
+  limit?: number;
+}
+
+export interface JobQueue {
+  /**
+   * Add a job. With a dedupe key, if a queued or running job with that key exists, nothing is
+   * added and that job's id comes back with `deduped: true`. Safe against concurrent enqueuers.
+   */
+  enqueue(spec: EnqueueSpec): Promise<EnqueueResult>;
+
+  /**
+   * Take due jobs (run_at <= now) from the given queues, by priority then run_at, for `workerId`:
+   * each becomes running with one more attempt and a lease of `leaseMs`. A job whose lock key is
+   * held by a running job is never claimed, nor two jobs with the same lock key in one call. Safe
+   * when several workers and processes claim from the same database at once.
+   */
+  claim(workerId: string, options: ClaimOptions): Promise<ClaimedJob[]>;
+
+  /** Mark a job completed. False when the job is no longer running for this worker. */
+  complete(id: string, workerId: string): Promise<boolean>;
+
+  /**
+   * Record a failed attempt. With a retry time and attempts left the job is queued again for that
+   * time; otherwise it is failed for good and its row kept with the message. Returns the state the
+   * job went to, or null when the job is no longer running for this worker.
+   */
+  fail(id: string, workerId: string, options: FailOptions): Promise<'queued' | 'failed' | null>;
+
+  /** Extend this worker's lease to now + leaseMs. False when the job is no longer ours. */
+  heartbeat(id: string, workerId: string, leaseMs: number): Promise<boolean>;
+
+  /**
+   * Running jobs whose lease has passed go back to queued (or to failed when no attempts are left).
+   * Returns how many jobs were reaped.
+   */
+  reapExpired(): Promise<number>;
+
+  get(id: string): Promise<Job | null>;
+
+  /** Newest first. */
+  list(filter?: ListFilter): Promise<Job[]>;
+}
+
+/**
+ * Durable memory of the scheduler: per schedule key, the latest fire time already handed out.
+ * Moving it forward is a compare-and-set, so of several schedulers exactly one wins each fire time.
+ */
+export interface ScheduleMarks {
+  /** The latest fire time recorded for this schedule, or null when the schedule was never seen. */
+  last(scheduleKey: string): Promise<Date | null>;
+
+  /**
+   * Record `fireTime` if it is later than the recorded one (or none is recorded). True only for the
+   * caller that moved the mark: that caller alone may enqueue this fire.
+   */
+  advance(scheduleKey: string, fireTime: Date): Promise<boolean>;
+}

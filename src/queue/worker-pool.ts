@@ -1,0 +1,154 @@
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
+import type { Clock } from '../core/clock.js';
+import type { Logger } from '../core/logging.js';
+import { Alarm, sleepUntilAborted } from './alarm.js';
+import type { BackoffPolicy } from './job-retry.js';
+import { runJob, type JobHandler } from './job-runner.js';
+import type { ClaimedJob, JobQueue } from './port.js';
+
+export interface WorkerPoolOptions {
+  queue: JobQueue;
+  clock: Clock;
+  logger: Logger;
+  /** Most jobs running at once in this pool. */
+  concurrency: number;
+  /** The queues this pool serves. */
+  queues: string[];
+  /** By job name. A claimed job with no handler here fails with a message saying so. */
+  handlers: Record<string, JobHandler>;
+  /** How long to wait before asking again when no job was due. */
+  pollIntervalMs: number;
+  /** How long a claimed job stays ours without a heartbeat. */
+  leaseMs: number;
+  backoff: BackoffPolicy;
+  /** Default: a third of the lease, so two heartbeats may be missed before it runs out. */
+  heartbeatIntervalMs?: number;
+  /** How often to put jobs of dead workers back in line; default: the lease. */
+  reapIntervalMs?: number;
+  /** Default: host, process id and a random suffix. */
+  workerId?: string;
+}
+
+/**
+ * In-process workers: claims due jobs up to `concurrency`, runs their handlers with a renewed lease,
+ * and records each outcome (see runJob). A failed job retries with capped exponential backoff unless
+ * its error says retrying cannot help. The pool also reaps jobs whose workers died.
+ */
+export class WorkerPool {
+  readonly workerId: string;
+  private readonly running = new Set<Promise<void>>();
+  private readonly alarm = new Alarm();
+  private readonly shutdown = new AbortController();
+  private readonly heartbeatIntervalMs: number;
+  private readonly reapIntervalMs: number;
+  private loop: Promise<void> | undefined;
+  private stopped: Promise<void> | undefined;
+  private stopping = false;
+  private lastReap: number | undefined;
+
+  constructor(private readonly options: WorkerPoolOptions) {
+    this.workerId = options.workerId ?? `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
+    this.heartbeatIntervalMs = options.heartbeatIntervalMs ?? Math.max(1, Math.floor(options.leaseMs / 3));
+    this.reapIntervalMs = options.reapIntervalMs ?? options.leaseMs;
+  }
+
+  /** Jobs currently running in this pool. */
+  get activeCount(): number {
+    return this.running.size;
+  }
+
+  /** Start polling. A pool runs once: after stop() it does not start again. */
+  start(): void {
+    if (this.loop || this.stopping) return;
+    this.options.logger.info({ workerId: this.workerId, queues: this.options.queues }, 'Worker pool started');
+    this.loop = this.pollLoop();
+  }
+
+  /**
+   * Stop claiming, then wait for running handlers. After `graceMs` their signals abort; the pool
+   * still waits for them to return and queues their jobs again at once. Resolves when every job
+   * this pool held has its outcome recorded. A handler that ignores its signal keeps stop() waiting
+   * rather than letting another worker start its job beside it; if the process is killed meanwhile,
+   * the job's lease runs out and the reaper queues it again.
+   */
+  stop(options: { graceMs: number }): Promise<void> {
+    this.stopped ??= this.drain(this.options.clock.now().getTime() + options.graceMs);
+    return this.stopped;
+  }
+
+  private async drain(graceEndsAt: number): Promise<void> {
+    const { clock } = this.options;
+    this.stopping = true;
+    this.alarm.ring();
+    await this.loop;
+    const allDone = Promise.all(this.running);
+    const graceOver = new AbortController();
+    const timedOut = await Promise.race([
+      allDone.then(() => false),
+      sleepUntilAborted(clock, Math.max(0, graceEndsAt - clock.now().getTime()), graceOver.signal).then(
+        () => true,
+      ),
+    ]);
+    graceOver.abort();
+    if (timedOut) {
+      this.options.logger.warn({ jobs: this.running.size }, 'Grace period over; aborting running jobs');
+      this.shutdown.abort();
+      await Promise.all(this.running);
+    }
+    if (this.loop) this.options.logger.info({ workerId: this.workerId }, 'Worker pool stopped');
+  }
+
+  private async pollLoop(): Promise<void> {
+    const { queue, clock, logger } = this.options;
+    while (!this.stopping) {
+      await this.reapIfDue();
+      const free = this.options.concurrency - this.running.size;
+      if (free > 0) {
+        try {
+          const jobs = await queue.claim(this.workerId, {
+            queues: this.options.queues,
+            leaseMs: this.options.leaseMs,
+            limit: free,
+          });
+          // Claimed jobs are ours even if stop() came meanwhile: run them, stop() waits for them.
+          for (const job of jobs) this.launch(job);
+        } catch (e) {
+          logger.error({ err: e }, 'Claiming jobs failed; will try again');
+        }
+      }
+      if (this.stopping) break;
+      // A finished job rings the alarm: a slot is free and more work may be due.
+      await this.alarm.sleep(clock, this.options.pollIntervalMs);
+    }
+  }
+
+  private launch(job: ClaimedJob): void {
+    const run = runJob(job, this.options.handlers[job.name], {
+      queue: this.options.queue,
+      clock: this.options.clock,
+      logger: this.options.logger,
+      workerId: this.workerId,
+      leaseMs: this.options.leaseMs,
+      heartbeatIntervalMs: this.heartbeatIntervalMs,
+      backoff: this.options.backoff,
+      shutdown: this.shutdown.signal,
+    }).finally(() => {
+      this.running.delete(run);
+      this.alarm.ring();
+    });
+    this.running.add(run);
+  }
+
+  private async reapIfDue(): Promise<void> {
+    const now = this.options.clock.now().getTime();
+    if (this.lastReap !== undefined && now - this.lastReap < this.reapIntervalMs) return;
+    this.lastReap = now;
+    try {
+      const reaped = await this.options.queue.reapExpired();
+      if (reaped > 0) this.options.logger.warn({ reaped }, 'Jobs of lost workers queued again');
+    } catch (e) {
+      this.options.logger.error({ err: e }, 'Reaping expired jobs failed');
+    }
+  }
+}
