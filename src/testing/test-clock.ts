@@ -1,7 +1,7 @@
 import type { Clock } from '../core/clock.js';
 
 /**
- * Test-only: real time that tests can move forward, and sleeps that return at once while recording
+ * Test-only: real time that tests can move forward, and sleeps that return almost at once while recording
  * how long the code wanted to wait (so backoff and Retry-After are asserted without waiting).
  */
 export class FastClock implements Clock {
@@ -12,9 +12,10 @@ export class FastClock implements Clock {
     return new Date(Date.now() + this.offsetMs);
   }
 
+  /** Records the wait and yields to the event loop for at most 5 ms, so polling loops cannot spin. */
   sleep(ms: number): Promise<void> {
     this.sleeps.push(ms);
-    return Promise.resolve();
+    return new Promise((resolve) => setTimeout(resolve, Math.min(ms, 5)));
   }
 
   advance(ms: number): void {

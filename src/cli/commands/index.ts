@@ -9,9 +9,13 @@ import { purgeCommand } from './purge.js';
 import { recordsCommand } from './records.js';
 import { replayCommand } from './replay.js';
 import { runsCommand } from './runs.js';
+import { startCommand } from './start.js';
+import { syncCommand } from './sync.js';
 
 /** Every command, in the order `koppel --help` lists them. */
 export const commands: CliCommand[] = [
+  startCommand,
+  syncCommand,
   applyCommand,
   exportCommand,
   pairsCommand,

@@ -5,7 +5,7 @@ export const migrateCommand: CliCommand = {
   register(program, ctx) {
     program
       .command('migrate')
-      .description('Apply pending database migrations (they also run on every start).')
+      .description('Apply pending database migrations (start does this too).')
       .action(async () => {
         const app = await ctx.app({ migrate: false });
         const result = await migrateToLatest(app.store);

@@ -1,0 +1,55 @@
+import { listFlows } from '../../store/repos/flows.js';
+import { startService } from '../../service.js';
+import { applyWorkspace } from '../../workspace/apply-workspace.js';
+import { readWorkspaceFile } from '../../workspace/read-workspace.js';
+import type { CliCommand } from '../main.js';
+
+export const startCommand: CliCommand = {
+  register(program, ctx) {
+    program
+      .command('start')
+      .description('Run Koppel: migrations, workers, the scheduler and the status page, until Ctrl-C.')
+      .action(async () => {
+        const app = await ctx.app();
+        if (app.config.workspaceFile) {
+          await applyWorkspace(
+            { ...app, env: app.config.env },
+            await readWorkspaceFile(app.config.workspaceFile),
+            {
+              source: app.config.workspaceFile,
+            },
+          );
+          ctx.out.write(`Applied workspace ${app.config.workspaceFile}\n`);
+        }
+        const service = await startService(app);
+        const flows = await listFlows(app.store.db);
+        const enabled = flows.filter((f) => f.enabled);
+        ctx.out.write(
+          [
+            `Koppel is running.`,
+            `  status page  ${service.url}/`,
+            `  status API   ${service.url}/api/status`,
+            `  data         ${app.store.location}`,
+            `  flows        ${flows.length} configured, ${enabled.length} enabled${enabled.length ? ': ' + enabled.map((f) => `${f.id} (${f.schedule ?? 'on demand'})`).join(', ') : ''}`,
+            flows.length === 0 ? '  Configure pairs and flows with `koppel apply -f workspace.yaml`.' : '',
+            `Press Ctrl-C to stop.`,
+            '',
+          ]
+            .filter((l) => l !== '')
+            .join('\n') + '\n',
+        );
+        await new Promise<void>((resolve) => {
+          const onSignal = () => {
+            process.off('SIGINT', onSignal);
+            process.off('SIGTERM', onSignal);
+            resolve();
+          };
+          process.on('SIGINT', onSignal);
+          process.on('SIGTERM', onSignal);
+        });
+        ctx.out.write('Stopping: finishing running jobs…\n');
+        await service.stop();
+        ctx.out.write('Stopped.\n');
+      });
+  },
+};

@@ -1,0 +1,93 @@
+import { randomBytes } from 'node:crypto';
+import { KoppelError } from '../../core/errors.js';
+import { enqueueFlowRun } from '../../engine/enqueue-run.js';
+import { engineJobHandlers } from '../../engine/job-handlers.js';
+import type { RunResult } from '../../engine/run-flow.js';
+import { StoreQueue, WorkerPool } from '../../queue/index.js';
+import { getFlow } from '../../store/repos/flows.js';
+import type { CliCommand } from '../main.js';
+import { createProgress } from '../progress.js';
+
+export const syncCommand: CliCommand = {
+  register(program, ctx) {
+    program
+      .command('sync <flow>')
+      .description('Run one flow now and wait for it; exits non-zero when records failed.')
+      .option('--once', 'one pass from the cursor to the end of the source (the default)')
+      .action(async (flowId: string) => {
+        const app = await ctx.app();
+        const flow = await getFlow(app.store.db, flowId);
+        if (!flow)
+          throw new KoppelError(`No flow "${flowId}"`, { code: 'flow.not_found', kind: 'not_found' });
+        // The run goes through the job queue with the flow's lock key, so it never overlaps a run
+        // of the same flow in a running Koppel; this process serves its own private queue.
+        const queue = new StoreQueue(app.store, app.clock);
+        const privateQueue = `cli-${process.pid}-${randomBytes(3).toString('hex')}`;
+        const progress = createProgress({ label: `sync ${flowId}`, stream: ctx.err });
+        let seen = 0;
+        let result: RunResult | undefined;
+        const pool = new WorkerPool({
+          queue,
+          clock: app.clock,
+          logger: app.logger,
+          concurrency: 1,
+          queues: [privateQueue],
+          handlers: engineJobHandlers(app.engine, {
+            onProgress: (counts) => {
+              progress.tick(counts.read - seen, {});
+              seen = counts.read;
+            },
+            onRun: (r) => (result = r),
+          }),
+          pollIntervalMs: 200,
+          leaseMs: 60_000,
+          backoff: { baseMs: 1_000, capMs: 1_000 },
+        });
+        const job = await enqueueFlowRun(queue, flowId, 'manual', flow.priority, {
+          queue: privateQueue,
+          maxAttempts: 1,
+        });
+        pool.start();
+        let announced = false;
+        for (;;) {
+          const state = (await queue.get(job.id))?.state;
+          if (state === 'completed' || state === 'failed') break;
+          if (state === 'queued' && !announced && seen === 0) {
+            announced = true;
+            ctx.err.write(`Waiting for the flow to be free (another run of ${flowId} may be going)…\n`);
+          }
+          await new Promise((r) => setTimeout(r, 200));
+        }
+        await pool.stop({ graceMs: 1_000 });
+        const finished = await queue.get(job.id);
+        if (!result) {
+          progress.done('failed');
+          throw new KoppelError(
+            `The run of ${flowId} did not start: ${finished?.lastError ?? 'unknown reason'}`,
+            {
+              code: 'sync.not_started',
+              kind: 'invalid',
+            },
+          );
+        }
+        const c = result.counts;
+        progress.done(`${result.state}`);
+        ctx.out.write(
+          `Run ${result.runId}: ${result.state}. read ${c.read}, created ${c.created}, updated ${c.updated}, unchanged ${c.unchanged}, ` +
+            `skipped ${c.skipped}, failed ${c.deadLettered}. API calls: ${
+              Object.entries(result.apiCalls)
+                .map(([k, v]) => `${k} ${v}`)
+                .join(', ') || 'none'
+            }\n`,
+        );
+        if (result.error)
+          ctx.out.write(`Stopped by ${result.error.code}: ${app.secrets.scrub(result.error.message)}\n`);
+        if (result.state !== 'succeeded') {
+          ctx.out.write(
+            `See: koppel runs show ${result.runId}${c.deadLettered ? ` and koppel records ${flowId} --failed` : ''}\n`,
+          );
+          ctx.exitCode = 1;
+        }
+      });
+  },
+};

@@ -1,0 +1,121 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { createLogger } from '../core/logging.js';
+import { SecretRegistry } from '../core/secret-registry.js';
+import { StoreQueue, WorkerPool } from '../queue/index.js';
+import { upsertFlow } from '../store/repos/flows.js';
+import { testDialects } from '../testing/databases.js';
+import { createEngineHarness, sampleItem, type EngineHarness } from '../testing/engine-harness.js';
+import { enqueueFlowRun } from './enqueue-run.js';
+import { engineJobHandlers, engineQueue, engineSchedules, flowLockKey } from './job-handlers.js';
+import { pauseConnection } from './pause-connection.js';
+import { KoppelError } from '../core/errors.js';
+
+describe.each(testDialects)('engine jobs on %s', (dialect) => {
+  let h: EngineHarness;
+  afterEach(async () => h?.close());
+
+  async function scheduleFlow(schedule: string | null, enabled = true) {
+    await upsertFlow(
+      h.store.db,
+      {
+        id: h.flowId,
+        pairId: 'p1',
+        kind: 'loopback-items',
+        sourceConnectionId: 'src',
+        targetConnectionId: 'tgt',
+        enabled,
+        schedule,
+        priority: 10,
+        settings: {},
+        mappingVersion: null,
+      },
+      h.clock.now().toISOString(),
+    );
+  }
+
+  it('schedules enabled flows with a cron and the purge, never a flow whose connection is paused', async () => {
+    h = await createEngineHarness(dialect);
+    await scheduleFlow('*/5 * * * *');
+    const schedules = await engineSchedules(h.deps, '17 3 * * *');
+    expect(schedules).toEqual([
+      {
+        key: 'flow:items',
+        cron: '*/5 * * * *',
+        name: 'flow.run',
+        queue: 'engine',
+        payload: { flowId: 'items', trigger: 'schedule' },
+        lockKey: 'flow:items',
+        priority: 10,
+      },
+      {
+        key: 'activity:purge',
+        cron: '17 3 * * *',
+        name: 'activity.purge',
+        queue: 'engine',
+        payload: {},
+        lockKey: 'activity:purge',
+      },
+    ]);
+    await scheduleFlow('*/5 * * * *', false);
+    expect((await engineSchedules(h.deps, '17 3 * * *')).map((s) => s.key)).toEqual(['activity:purge']);
+    await scheduleFlow('*/5 * * * *');
+    await pauseConnection(h.deps, 'src', new KoppelError('gone', { code: 'x.y', kind: 'auth' }), {
+      pairId: 'p1',
+      flowId: 'items',
+      runId: 'run_x',
+    });
+    expect((await engineSchedules(h.deps, '17 3 * * *')).map((s) => s.key)).toEqual(['activity:purge']);
+  });
+
+  it('runs a flow as a job, and hands a run that hit a long rate limit back to the queue for later', async () => {
+    h = await createEngineHarness(dialect);
+    for (let n = 1; n <= 3; n++) h.loopback.put(sampleItem(n));
+    const queue = new StoreQueue(h.store, h.clock);
+    const secrets = new SecretRegistry();
+    const pool = new WorkerPool({
+      queue,
+      clock: h.clock,
+      logger: createLogger({ level: 'silent', secrets }),
+      concurrency: 2,
+      queues: [engineQueue],
+      handlers: engineJobHandlers(h.deps),
+      pollIntervalMs: 10,
+      leaseMs: 60_000,
+      backoff: { baseMs: 1_000, capMs: 60_000 },
+    });
+    h.loopback.faults.rateLimited = { count: 1, retryAfterSeconds: 3600 };
+    const job = await enqueueFlowRun(queue, h.flowId, 'manual', 10);
+    expect((await enqueueFlowRun(queue, h.flowId, 'manual', 10)).deduped).toBe(true);
+    pool.start();
+    try {
+      let state: string | undefined;
+      for (let i = 0; i < 200 && state !== 'queued'; i++) {
+        await new Promise((r) => setTimeout(r, 20));
+        const j = await queue.get(job.id);
+        state = j?.attempts === 1 ? j.state : undefined;
+      }
+      const retried = await queue.get(job.id);
+      expect(retried).toMatchObject({ state: 'queued', attempts: 1, lockKey: flowLockKey('items') });
+      // Retry-After 3600 s: the queue waits an hour, not its own short backoff.
+      expect(retried!.runAt.getTime() - h.clock.now().getTime()).toBeGreaterThan(3_500_000);
+      expect(retried!.lastError).toContain('loopback.rate_limited');
+
+      h.clock.advance(3_600_000);
+      for (let i = 0; i < 200 && (await queue.get(job.id))?.state !== 'completed'; i++)
+        await new Promise((r) => setTimeout(r, 20));
+      expect((await queue.get(job.id))?.state).toBe('completed');
+      expect(h.loopback.target.size).toBe(3);
+      const runs = await h.store.db
+        .selectFrom('runs')
+        .select(['state', 'job_id'])
+        .orderBy('created_at')
+        .execute();
+      expect(runs).toEqual([
+        { state: 'failed', job_id: job.id },
+        { state: 'succeeded', job_id: job.id },
+      ]);
+    } finally {
+      await pool.stop({ graceMs: 1_000 });
+    }
+  });
+});

@@ -1,0 +1,110 @@
+import { isRetryableKind, KoppelError } from '../core/errors.js';
+import type { JobHandler, Schedule } from '../queue/index.js';
+import { purgeActivity } from './purge.js';
+import { runFlow, runTriggers, type RunRequest, type RunResult, type RunTrigger } from './run-flow.js';
+import type { EngineDeps } from './deps.js';
+
+/** Job names the engine handles. */
+export const flowRunJob = 'flow.run';
+export const purgeJob = 'activity.purge';
+export const engineQueue = 'engine';
+
+/** Runs of one flow never overlap: every job that runs a flow holds this lock key. */
+export function flowLockKey(flowId: string): string {
+  return `flow:${flowId}`;
+}
+
+export interface FlowRunPayload {
+  flowId: string;
+  trigger: RunTrigger;
+}
+
+export function parseFlowRunPayload(payload: unknown): FlowRunPayload {
+  const p = payload as Partial<FlowRunPayload> | null;
+  if (!p || typeof p.flowId !== 'string' || !runTriggers.includes(p.trigger as RunTrigger)) {
+    throw new KoppelError('A flow.run job needs { flowId, trigger }', {
+      code: 'engine.bad_job',
+      kind: 'invalid',
+    });
+  }
+  return { flowId: p.flowId, trigger: p.trigger as RunTrigger };
+}
+
+/**
+ * The engine's job handlers. A run that ended on a retryable error (a long rate limit, a target
+ * that keeps failing, an unreadable source) is thrown back to the queue, which tries the job
+ * again after the error's retry-after or its backoff; every other outcome is recorded on the run.
+ */
+export interface EngineJobHooks {
+  onProgress?: RunRequest['onProgress'];
+  onRun?: (result: RunResult) => void;
+}
+
+export function engineJobHandlers(deps: EngineDeps, hooks: EngineJobHooks = {}): Record<string, JobHandler> {
+  return {
+    [flowRunJob]: async (job, { signal }) => {
+      const { flowId, trigger } = parseFlowRunPayload(job.payload);
+      const result = await runFlow(deps, {
+        flowId,
+        trigger,
+        jobId: job.id,
+        signal,
+        onProgress: hooks.onProgress,
+      });
+      hooks.onRun?.(result);
+      if (result.error && isRetryableKind(result.error.kind)) throw result.error;
+    },
+    [purgeJob]: async () => {
+      const result = await purgeActivity(deps);
+      deps.logger.info({ ...result }, 'retention purge done');
+    },
+  };
+}
+
+/**
+ * What the scheduler starts: every enabled flow with a cron schedule whose connections are not
+ * paused (a paused connection waits for a new authorization, not for its next fire time), and the
+ * retention purge.
+ */
+export async function engineSchedules(deps: EngineDeps, purgeCron: string): Promise<Schedule[]> {
+  const flows = await deps.store.db
+    .selectFrom('flows')
+    .select(['flows.id', 'flows.schedule', 'flows.priority'])
+    .where('flows.enabled', '=', 1)
+    .where('flows.schedule', 'is not', null)
+    .where(({ not, exists, selectFrom }) =>
+      not(
+        exists(
+          selectFrom('connections')
+            .select('connections.id')
+            .where('connections.status', '=', 'paused')
+            .where((eb) =>
+              eb.or([
+                eb('connections.id', '=', eb.ref('flows.source_connection_id')),
+                eb('connections.id', '=', eb.ref('flows.target_connection_id')),
+              ]),
+            ),
+        ),
+      ),
+    )
+    .execute();
+  return [
+    ...flows.map((f) => ({
+      key: `flow:${f.id}`,
+      cron: f.schedule as string,
+      name: flowRunJob,
+      queue: engineQueue,
+      payload: { flowId: f.id, trigger: 'schedule' },
+      lockKey: flowLockKey(f.id),
+      priority: Number(f.priority),
+    })),
+    {
+      key: 'activity:purge',
+      cron: purgeCron,
+      name: purgeJob,
+      queue: engineQueue,
+      payload: {},
+      lockKey: 'activity:purge',
+    },
+  ];
+}

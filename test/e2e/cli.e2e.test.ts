@@ -1,0 +1,64 @@
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { Command } from 'commander';
+import { describe, expect, it } from 'vitest';
+import { commands } from '../../src/cli/commands/index.js';
+import type { CliContext } from '../../src/cli/main.js';
+
+const root = path.resolve(import.meta.dirname, '../..');
+const bin = path.join(root, 'bin/koppel.js');
+
+describe('the built koppel command', () => {
+  it('lists every command with a one-line description in --help', () => {
+    const result = spawnSync(process.execPath, [bin, '--help'], { encoding: 'utf8' });
+    expect(result.status).toBe(0);
+    const program = new Command();
+    for (const c of commands) c.register(program, {} as CliContext);
+    const names = program.commands.map((c) => c.name());
+    expect(names.length).toBeGreaterThanOrEqual(13);
+    for (const name of names) expect(result.stdout).toMatch(new RegExp(`^  ${name}\\b.*\\S`, 'm'));
+    for (const c of program.commands) {
+      expect(c.description().length, `${c.name()} has a description`).toBeGreaterThan(10);
+      expect(c.description(), `${c.name()} describes itself in one line`).not.toContain('\n');
+    }
+  });
+
+  it('starts on the embedded default, says where to look, and stops cleanly on Ctrl-C', async () => {
+    const dataDir = mkdtempSync(path.join(tmpdir(), 'koppel-start-'));
+    try {
+      const child = spawn(process.execPath, [bin, 'start'], {
+        env: {
+          ...process.env,
+          KOPPEL_DATA_DIR: dataDir,
+          KOPPEL_PORT: '0',
+          KOPPEL_LOG_LEVEL: 'warn',
+          DATABASE_URL: '',
+        },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let out = '';
+      child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+      child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+      const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+      const until = Date.now() + 20_000;
+      while (!/status page\s+(http:\/\/\S+)\//.test(out) && Date.now() < until)
+        await new Promise((r) => setTimeout(r, 100));
+      const url = /status page\s+(http:\/\/\S+)\//.exec(out)?.[1];
+      expect(url, out).toBeDefined();
+      expect(out).toContain(path.join(dataDir, 'koppel.db'));
+      expect(out).toContain('koppel apply -f');
+      const page = await fetch(`${url}/`);
+      expect(page.status).toBe(200);
+      expect(await page.text()).toContain('<h1>Koppel</h1>');
+      // The generated key is private to the owner.
+      expect(statSync(path.join(dataDir, 'secret.key')).mode & 0o777).toBe(0o600);
+      child.kill('SIGINT');
+      expect(await exited).toBe(0);
+      expect(out).toContain('Stopped.');
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+});
