@@ -1,12 +1,14 @@
 import { isRetryableKind, KoppelError } from '../core/errors.js';
 import type { JobHandler, Schedule } from '../queue/index.js';
 import { purgeActivity } from './purge.js';
+import { replayDeadLetters, type ReplayMode, type ReplayOutcome } from './replay.js';
 import { runFlow, runTriggers, type RunRequest, type RunResult, type RunTrigger } from './run-flow.js';
 import type { EngineDeps } from './deps.js';
 
 /** Job names the engine handles. */
 export const flowRunJob = 'flow.run';
 export const purgeJob = 'activity.purge';
+export const replayJob = 'flow.replay';
 export const engineQueue = 'engine';
 
 /** Runs of one flow never overlap: every job that runs a flow holds this lock key. */
@@ -35,9 +37,20 @@ export function parseFlowRunPayload(payload: unknown): FlowRunPayload {
  * that keeps failing, an unreadable source) is thrown back to the queue, which tries the job
  * again after the error's retry-after or its backoff; every other outcome is recorded on the run.
  */
+export interface ReplayPayload {
+  flowId: string;
+  mode: ReplayMode;
+  ids?: string[] | undefined;
+  errorCode?: string | undefined;
+  from?: string | undefined;
+  to?: string | undefined;
+}
+
 export interface EngineJobHooks {
   onProgress?: RunRequest['onProgress'];
   onRun?: (result: RunResult) => void;
+  onReplayProgress?: (done: number, total: number) => void;
+  onReplay?: (outcome: ReplayOutcome) => void;
 }
 
 export function engineJobHandlers(deps: EngineDeps, hooks: EngineJobHooks = {}): Record<string, JobHandler> {
@@ -53,6 +66,16 @@ export function engineJobHandlers(deps: EngineDeps, hooks: EngineJobHooks = {}):
       });
       hooks.onRun?.(result);
       if (result.error && isRetryableKind(result.error.kind)) throw result.error;
+    },
+    [replayJob]: async (job, { signal }) => {
+      const p = job.payload as unknown as ReplayPayload;
+      const outcome = await replayDeadLetters(deps, {
+        filter: { flowId: p.flowId, ids: p.ids, errorCode: p.errorCode, from: p.from, to: p.to },
+        mode: p.mode,
+        signal,
+        ...(hooks.onReplayProgress ? { onProgress: hooks.onReplayProgress } : {}),
+      });
+      hooks.onReplay?.(outcome);
     },
     [purgeJob]: async () => {
       const result = await purgeActivity(deps);

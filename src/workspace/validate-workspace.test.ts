@@ -21,6 +21,23 @@ describe('validateWorkspace', () => {
     });
   });
 
+  it('refuses a mapping whose expressions do not compile, naming each field and expression', () => {
+    const doc = sampleWorkspace();
+    doc.pairs[0]!.flows[0]!.mapping = {
+      fields: {
+        name: { source: 'name' },
+        total: { expr: 'amount * (' },
+        code: { expr: '$uppercase(sku' },
+      },
+    };
+    const errors = errorsOf(doc);
+    expect(errors.map((e) => e.path)).toEqual([
+      'pairs[0].flows[0].mapping.fields.code',
+      'pairs[0].flows[0].mapping.fields.total',
+    ]);
+    expect(errors[1]!.reason).toContain('amount * (');
+  });
+
   it('reports a literal secret without repeating it', () => {
     const doc = sampleWorkspace();
     doc.pairs[0]!.connections[0]!.credentials = { apiKey: 'sk_live_do-not-print-me' };

@@ -1,5 +1,8 @@
 import type { ZodType } from 'zod';
+import { isKoppelError } from '../core/errors.js';
 import { isPlainObject } from '../core/json.js';
+import { compileMapping } from '../mapping/index.js';
+import type { FieldError } from '../mapping/types.js';
 import type { FlowRegistry } from '../engine/types.js';
 import { formatPath, sortErrors, type WorkspaceError } from './workspace-errors.js';
 import { envVariableOf, workspaceSchema, type Workspace } from './workspace-schema.js';
@@ -26,8 +29,47 @@ export function validateWorkspace(input: unknown, ctx: ValidationContext): Valid
     for (const issue of parsed.error.issues) errors.push(issueAt([], issue));
   }
   errors.push(...checkReferences(input, ctx));
+  if (parsed.success) errors.push(...checkMappingsCompile(parsed.data));
   if (errors.length > 0 || !parsed.success) return { ok: false, errors: sortErrors(errors) };
   return { ok: true, workspace: parsed.data };
+}
+
+/** Every expression of every mapping compiles (and every value map it names exists). */
+function checkMappingsCompile(workspace: Workspace): WorkspaceError[] {
+  const errors: WorkspaceError[] = [];
+  workspace.pairs.forEach((pair, p) =>
+    pair.flows.forEach((flow, f) => {
+      if (!flow.mapping) return;
+      try {
+        compileMapping(flow.mapping);
+      } catch (e) {
+        const problems =
+          (isKoppelError(e) ? (e.details?.errors as FieldError[] | undefined) : undefined) ?? [];
+        if (problems.length === 0)
+          problems.push({
+            field: '',
+            expression: '',
+            message: String((e as Error).message),
+            code: 'mapping.invalid',
+          });
+        for (const problem of problems) {
+          errors.push({
+            path: formatPath([
+              'pairs',
+              p,
+              'flows',
+              f,
+              'mapping',
+              'fields',
+              ...(problem.field ? [problem.field] : []),
+            ]),
+            reason: problem.expression ? `${problem.message} (in ${problem.expression})` : problem.message,
+          });
+        }
+      }
+    }),
+  );
+  return errors;
 }
 
 /** "is required" rather than zod's "expected string, received undefined"; other messages stay. */

@@ -1,7 +1,11 @@
 import { KoppelError } from '../../core/errors.js';
-import { replayDeadLetters, replayModes, type ReplayMode } from '../../engine/replay.js';
+import { replayJobSpec } from '../../engine/enqueue-run.js';
+import { engineJobHandlers } from '../../engine/job-handlers.js';
+import { replayModes, type ReplayMode, type ReplayOutcome } from '../../engine/replay.js';
 import { findDeadLetters } from '../../store/repos/dead-letters.js';
 import type { CliCommand } from '../main.js';
+import { runLocalJob } from '../local-job.js';
+import { createProgress } from '../progress.js';
 import { formatTable } from '../table.js';
 
 interface ReplayOptions {
@@ -77,11 +81,36 @@ export const replayCommand: CliCommand = {
           }
           return;
         }
-        const outcome = await replayDeadLetters(app.engine, {
-          filter,
-          mode: o.mode as ReplayMode,
-          onProgress: (done, total) => ctx.err.write(`replayed ${done}/${total}\n`),
-        });
+        // One job per flow, each under that flow's lock, so a replay never races a run of the flow.
+        const letters = await findDeadLetters(app.store.db, { ...filter, states: ['open'] });
+        const flows = [...new Set(letters.map((d) => d.flow_id))];
+        const progress = createProgress({ label: 'replay', total: letters.length, stream: ctx.err });
+        const outcome: ReplayOutcome = { matched: 0, runs: [] };
+        for (const flowId of flows) {
+          let done = 0;
+          const handlers = engineJobHandlers(app.engine, {
+            onReplayProgress: (n) => {
+              progress.tick(n - done);
+              done = n;
+            },
+            onReplay: (o) => {
+              outcome.matched += o.matched;
+              outcome.runs.push(...o.runs);
+            },
+          });
+          const job = await runLocalJob(
+            app,
+            replayJobSpec({ ...filter, flowId, mode: o.mode as ReplayMode }),
+            handlers,
+            () => ctx.err.write(`Waiting for flow ${flowId} to be free (a run is going)…\n`),
+          );
+          if (job.state === 'failed')
+            throw new KoppelError(`Replay of ${flowId} failed: ${job.lastError ?? ''}`, {
+              code: 'replay.failed',
+              kind: 'internal',
+            });
+        }
+        progress.done(`${outcome.matched} replayed`);
         if (o.json) return void ctx.out.write(JSON.stringify(outcome, null, 2) + '\n');
         ctx.out.write(`${outcome.matched} dead letter(s) matched.\n`);
         for (const run of outcome.runs) {

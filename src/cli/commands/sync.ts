@@ -1,11 +1,10 @@
-import { randomBytes } from 'node:crypto';
 import { KoppelError } from '../../core/errors.js';
-import { enqueueFlowRun } from '../../engine/enqueue-run.js';
+import { flowRunJobSpec } from '../../engine/enqueue-run.js';
 import { engineJobHandlers } from '../../engine/job-handlers.js';
 import type { RunResult } from '../../engine/run-flow.js';
-import { StoreQueue, WorkerPool } from '../../queue/index.js';
 import { getFlow } from '../../store/repos/flows.js';
 import type { CliCommand } from '../main.js';
+import { runLocalJob } from '../local-job.js';
 import { createProgress } from '../progress.js';
 
 export const syncCommand: CliCommand = {
@@ -19,47 +18,22 @@ export const syncCommand: CliCommand = {
         const flow = await getFlow(app.store.db, flowId);
         if (!flow)
           throw new KoppelError(`No flow "${flowId}"`, { code: 'flow.not_found', kind: 'not_found' });
-        // The run goes through the job queue with the flow's lock key, so it never overlaps a run
-        // of the same flow in a running Koppel; this process serves its own private queue.
-        const queue = new StoreQueue(app.store, app.clock);
-        const privateQueue = `cli-${process.pid}-${randomBytes(3).toString('hex')}`;
         const progress = createProgress({ label: `sync ${flowId}`, stream: ctx.err });
         let seen = 0;
         let result: RunResult | undefined;
-        const pool = new WorkerPool({
-          queue,
-          clock: app.clock,
-          logger: app.logger,
-          concurrency: 1,
-          queues: [privateQueue],
-          handlers: engineJobHandlers(app.engine, {
-            onProgress: (counts) => {
-              progress.tick(counts.read - seen, {});
-              seen = counts.read;
-            },
-            onRun: (r) => (result = r),
-          }),
-          pollIntervalMs: 200,
-          leaseMs: 60_000,
-          backoff: { baseMs: 1_000, capMs: 1_000 },
+        const handlers = engineJobHandlers(app.engine, {
+          onProgress: (counts) => {
+            progress.tick(counts.read - seen);
+            seen = counts.read;
+          },
+          onRun: (r) => (result = r),
         });
-        const job = await enqueueFlowRun(queue, flowId, 'manual', flow.priority, {
-          queue: privateQueue,
-          maxAttempts: 1,
-        });
-        pool.start();
-        let announced = false;
-        for (;;) {
-          const state = (await queue.get(job.id))?.state;
-          if (state === 'completed' || state === 'failed') break;
-          if (state === 'queued' && !announced && seen === 0) {
-            announced = true;
-            ctx.err.write(`Waiting for the flow to be free (another run of ${flowId} may be going)…\n`);
-          }
-          await new Promise((r) => setTimeout(r, 200));
-        }
-        await pool.stop({ graceMs: 1_000 });
-        const finished = await queue.get(job.id);
+        const finished = await runLocalJob(
+          app,
+          flowRunJobSpec(flowId, 'manual', flow.priority),
+          handlers,
+          () => ctx.err.write(`Waiting for the flow to be free (a run of ${flowId} is going)…\n`),
+        );
         if (!result) {
           progress.done('failed');
           throw new KoppelError(
