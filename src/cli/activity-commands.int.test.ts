@@ -1,3 +1,5 @@
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runFlow } from '../engine/run-flow.js';
@@ -91,6 +93,53 @@ describe.each(testDialects)('activity commands on %s', (dialect) => {
     const purge = await koppel('purge');
     expect(purge.code).toBe(0);
     expect(purge.out).toContain('Purged payloads of 0 records');
+  });
+
+  it("previews a flow's current mapping, and an older version, on sample records", async () => {
+    h = await createEngineHarness(dialect);
+    const samples = path.join(h.tdb.dataDir, 'samples.json');
+    writeFileSync(samples, JSON.stringify([sampleItem(1), sampleItem(2, { name: '' })]));
+    const byDefault = await koppel(
+      'mapping',
+      'preview',
+      '--flow',
+      h.flowId,
+      '--samples',
+      samples,
+      '--id-path',
+      'id',
+      '--json',
+    );
+    expect(byDefault.code).toBe(2);
+    const preview = JSON.parse(byDefault.out) as {
+      results: Array<{ output: Record<string, unknown>; errors: Array<{ field: string }> }>;
+    };
+    expect(preview.results[0]!.output).toMatchObject({ name: 'Item 1', price: '1.01', group: 'Group B' });
+    expect(preview.results[1]!.errors.map((e) => e.field)).toEqual(['name']);
+
+    await h.setMapping({ fields: { title: { expr: '$uppercase(name)' } } });
+    const current = await koppel('mapping', 'preview', '--flow', h.flowId, '--samples', samples, '--json');
+    expect(current.code).toBe(0);
+    expect((JSON.parse(current.out) as { results: Array<{ output: unknown }> }).results[0]!.output).toEqual({
+      title: 'ITEM 1',
+    });
+    const old = await koppel(
+      'mapping',
+      'preview',
+      '--flow',
+      h.flowId,
+      '--version',
+      '0',
+      '--samples',
+      samples,
+      '--json',
+    );
+    expect(
+      (JSON.parse(old.out) as { results: Array<{ output: Record<string, unknown> }> }).results[0]!.output
+        .name,
+    ).toBe('Item 1');
+    // Nothing was written: no runs, no records.
+    expect(await h.store.db.selectFrom('records').selectAll().execute()).toHaveLength(0);
   });
 
   it('says clearly when a run does not exist', async () => {

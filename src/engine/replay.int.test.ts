@@ -34,6 +34,19 @@ describe.each(testDialects)('dead letters and replay on %s', (dialect) => {
     });
   });
 
+  it('parks a record whose expression fails at run time, naming field, expression and record, and sends the rest', async () => {
+    h = await createEngineHarness(dialect);
+    for (let n = 1; n <= 3; n++) h.loopback.put(sampleItem(n, n === 2 ? { price: 'twelve euro' } : {}));
+    const result = await runFlow(h.deps, { flowId: h.flowId, trigger: 'manual' });
+    expect(result.counts).toMatchObject({ created: 2, deadLettered: 1 });
+    const [dl] = await h.store.db.selectFrom('dead_letters').selectAll().execute();
+    expect(dl!.source_id).toBe('I00002');
+    expect(dl!.error_kind).toBe('invalid');
+    expect(dl!.error_message).toContain('I00002');
+    expect(dl!.error_message).toContain('"price"');
+    expect(dl!.error_message).toContain('$money(price)');
+  });
+
   it('replays as it was (same mapping version) and with the current mapping', async () => {
     h = await createEngineHarness(dialect);
     await runWithTwoBadRecords();

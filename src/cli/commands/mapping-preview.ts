@@ -11,10 +11,14 @@ import {
   type MappingDefinition,
   type MappingPreview,
 } from '../../mapping/index.js';
-import type { CliCommand } from '../main.js';
+import { loadMapping } from '../../engine/flow-setup.js';
+import { getFlow } from '../../store/repos/flows.js';
+import type { CliCommand, CliContext } from '../main.js';
 
 interface PreviewFlags {
-  mapping: string;
+  mapping?: string;
+  flow?: string;
+  version?: string;
   samples: string;
   idPath?: string;
   json?: boolean;
@@ -28,13 +32,26 @@ export const mappingPreviewCommand: CliCommand = {
   register(program, ctx) {
     mappingParent(program)
       .command('preview')
-      .description('Map sample records with a mapping; writes nothing.')
-      .requiredOption('--mapping <file>', 'mapping definition, YAML or JSON')
+      .description("Map sample records with a mapping file or a flow's mapping; writes nothing.")
+      .option('--mapping <file>', 'mapping definition, YAML or JSON')
+      .option('--flow <id>', "the flow's current mapping (or its kind's default)")
+      .option(
+        '--version <n>',
+        'with --flow: this stored version instead of the current one (0 is the default)',
+      )
       .requiredOption('--samples <file>', 'sample source records: a JSON array or NDJSON')
       .option('--id-path <path>', 'source path of each sample id, e.g. ID')
       .option('--json', 'print the preview as JSON')
       .action(async (flags: PreviewFlags) => {
-        const def = parseMappingDefinition(parseMappingText(await readText(flags.mapping), flags.mapping));
+        if ((flags.mapping === undefined) === (flags.flow === undefined)) {
+          throw new KoppelError('Give either --mapping <file> or --flow <id>', {
+            code: 'cli.missing_option',
+            kind: 'invalid',
+          });
+        }
+        const def = flags.mapping
+          ? parseMappingDefinition(parseMappingText(await readText(flags.mapping), flags.mapping))
+          : await flowMapping(ctx, flags.flow as string, flags.version);
         const samples = parseSamples(await readText(flags.samples), flags.samples);
         const preview = await previewMapping(
           def,
@@ -46,6 +63,31 @@ export const mappingPreviewCommand: CliCommand = {
       });
   },
 };
+
+/** The mapping a flow runs with now, or one of its stored versions. */
+async function flowMapping(
+  ctx: CliContext,
+  flowId: string,
+  version: string | undefined,
+): Promise<MappingDefinition> {
+  const app = await ctx.app();
+  const flow = await getFlow(app.store.db, flowId);
+  if (!flow) throw new KoppelError(`No flow "${flowId}"`, { code: 'flow.not_found', kind: 'not_found' });
+  const kind = app.registry.kinds.get(flow.kind);
+  if (!kind)
+    throw new KoppelError(`Flow ${flowId} has kind "${flow.kind}", which this installation does not know`, {
+      code: 'flow.unknown_kind',
+      kind: 'invalid',
+    });
+  const wanted = version === undefined ? flow.mappingVersion : Number(version);
+  if (wanted !== null && !Number.isInteger(wanted)) {
+    throw new KoppelError(`--version must be a whole number, not "${version}"`, {
+      code: 'cli.bad_option',
+      kind: 'invalid',
+    });
+  }
+  return (await loadMapping(app.engine, flowId, kind, wanted)).definition;
+}
 
 /** `koppel mapping`, shared by every mapping subcommand. */
 function mappingParent(program: Command): Command {
