@@ -9,6 +9,7 @@ import { purgeCommand } from './purge.js';
 import { recordsCommand } from './records.js';
 import { replayCommand } from './replay.js';
 import { runsCommand } from './runs.js';
+import { sandboxCommand } from './sandbox.js';
 import { startCommand } from './start.js';
 import { syncCommand } from './sync.js';
 
@@ -25,5 +26,6 @@ export const commands: CliCommand[] = [
   replayCommand,
   purgeCommand,
   mappingPreviewCommand,
+  sandboxCommand,
   migrateCommand,
 ];

@@ -1,0 +1,50 @@
+import { systemClock } from '../../core/clock.js';
+import { KoppelError } from '../../core/errors.js';
+import { sandboxes } from '../../sandboxes/index.js';
+import type { CliCommand } from '../main.js';
+
+export const sandboxCommand: CliCommand = {
+  register(program, ctx) {
+    program
+      .command('sandbox <name>')
+      .description('Run a local stand-in of an outside API (exact-online, asperion) until Ctrl-C.')
+      .option('--port <port>', 'port to listen on (default: the sandbox its own; 0 picks a free one)')
+      .option('--host <host>', 'address to listen on', '127.0.0.1')
+      .option('--seed <seed>', 'demo (a realistic Dutch business) or empty', 'demo')
+      .action(async (name: string, o: { port?: string; host: string; seed: string }) => {
+        const sandbox = sandboxes.find((s) => s.name === name);
+        if (!sandbox) {
+          const known = sandboxes.map((s) => s.name).join(', ') || 'none yet';
+          throw new KoppelError(`No sandbox "${name}" (known: ${known})`, {
+            code: 'sandbox.unknown',
+            kind: 'not_found',
+          });
+        }
+        if (o.seed !== 'demo' && o.seed !== 'empty') {
+          throw new KoppelError(`--seed must be demo or empty, not "${o.seed}"`, {
+            code: 'cli.bad_option',
+            kind: 'invalid',
+          });
+        }
+        const port = o.port === undefined ? sandbox.defaultPort : Number(o.port);
+        if (!Number.isInteger(port) || port < 0 || port > 65535) {
+          throw new KoppelError(`--port must be a port number, not "${o.port}"`, {
+            code: 'cli.bad_option',
+            kind: 'invalid',
+          });
+        }
+        const running = await sandbox.start({ host: o.host, port, seed: o.seed, clock: systemClock });
+        ctx.out.write(`${sandbox.title} sandbox listening on ${running.url}\n`);
+        await new Promise<void>((resolve) => {
+          const stop = () => {
+            process.off('SIGINT', stop);
+            process.off('SIGTERM', stop);
+            resolve();
+          };
+          process.on('SIGINT', stop);
+          process.on('SIGTERM', stop);
+        });
+        await running.close();
+      });
+  },
+};

@@ -1,0 +1,4 @@
+import type { SandboxDescriptor } from './types.js';
+
+/** Every sandbox `koppel sandbox <name>` can start. */
+export const sandboxes: SandboxDescriptor[] = [];

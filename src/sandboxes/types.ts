@@ -1,0 +1,28 @@
+import type { Clock } from '../core/clock.js';
+
+/**
+ * A local stand-in for an outside API (Exact Online, Asperion): same paths, auth, paging, limits
+ * and errors as the real service, so that clients, tests and demos run without real accounts.
+ * Sandboxes share nothing with the product but `core/`.
+ */
+export interface SandboxOptions {
+  host: string;
+  /** 0 picks a free port. */
+  port: number;
+  seed: 'demo' | 'empty';
+  clock: Clock;
+}
+
+export interface RunningSandbox {
+  /** `http://127.0.0.1:<port>`: the base URL a client uses instead of the real host. */
+  url: string;
+  close(): Promise<void>;
+}
+
+export interface SandboxDescriptor {
+  /** The name on the command line: `koppel sandbox <name>`. */
+  name: string;
+  title: string;
+  defaultPort: number;
+  start(options: SandboxOptions): Promise<RunningSandbox>;
+}
