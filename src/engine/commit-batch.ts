@@ -2,7 +2,7 @@ import { newId } from '../core/ids.js';
 import { toJsonText } from '../core/json.js';
 import { redact, REDACTED } from '../core/redaction.js';
 import { saveCursor } from '../store/repos/cursors.js';
-import { insertDeadLetters, type DeadLetterRow } from '../store/repos/dead-letters.js';
+import { insertDeadLetters, resolveSuperseded, type DeadLetterRow } from '../store/repos/dead-letters.js';
 import { upsertLinks, type LinkRow } from '../store/repos/links.js';
 import { insertRecords, type RecordRow } from '../store/repos/records.js';
 import { settleWriteAhead } from '../store/repos/write-ahead.js';
@@ -107,6 +107,16 @@ export async function commitBatch(
         .where('id', '=', item.deadLetterId as string)
         .execute();
     }
+    const succeeded = items.filter(
+      (i) => !i.deadLetterId && (i.state === 'created' || i.state === 'updated' || i.state === 'unchanged'),
+    );
+    if (succeeded.length > 0)
+      await resolveSuperseded(
+        trx,
+        flow.id,
+        succeeded.map((i) => i.sourceId),
+        at,
+      );
     await updateRun(trx, ctx.runId, {
       counts: JSON.stringify(ctx.counts),
       api_calls: JSON.stringify(setup.calls),

@@ -84,6 +84,54 @@ describe.each(testDialects)('dead letters and replay on %s', (dialect) => {
     expect(h.loopback.target.size).toBe(5);
   });
 
+  it('resolves a dead letter once its record goes through in a later run, so a replay cannot send stale data', async () => {
+    h = await createEngineHarness(dialect);
+    await runWithTwoBadRecords();
+    h.loopback.put(sampleItem(2, { name: 'Fixed at the source' }));
+    const later = await runFlow(h.deps, { flowId: h.flowId, trigger: 'manual' });
+    expect(later.counts).toMatchObject({ read: 1, created: 1 });
+    const dls = await h.store.db
+      .selectFrom('dead_letters')
+      .select(['source_id', 'state'])
+      .orderBy('source_id')
+      .execute();
+    expect(dls).toEqual([
+      { source_id: 'I00002', state: 'resolved' },
+      { source_id: 'I00004', state: 'open' },
+    ]);
+    const replay = await replayDeadLetters(h.deps, { filter: { flowId: h.flowId }, mode: 'current' });
+    expect(replay.matched).toBe(1);
+    expect([...h.loopback.target.values()].find((t) => t.reference === 'koppel:items:I00002')?.name).toBe(
+      'Fixed at the source',
+    );
+  });
+
+  it('replays only the newest dead letter of a record that failed twice', async () => {
+    h = await createEngineHarness(dialect);
+    await runWithTwoBadRecords();
+    h.loopback.put(sampleItem(2, { name: '', price: '22.22' }));
+    await runFlow(h.deps, { flowId: h.flowId, trigger: 'manual' });
+    expect(
+      await h.store.db.selectFrom('dead_letters').selectAll().where('source_id', '=', 'I00002').execute(),
+    ).toHaveLength(2);
+    await h.setMapping({
+      ...loopbackItemsKind.defaultMapping,
+      fields: {
+        ...loopbackItemsKind.defaultMapping.fields,
+        name: { source: 'name', default: 'Unnamed item', required: true },
+      },
+    });
+    const creates = h.loopback.calls.creates;
+    const replay = await replayDeadLetters(h.deps, { filter: { flowId: h.flowId }, mode: 'current' });
+    expect(replay.runs[0]!.counts).toMatchObject({ read: 2, created: 2 });
+    expect(h.loopback.calls.creates - creates).toBe(2);
+    expect([...h.loopback.target.values()].find((t) => t.reference === 'koppel:items:I00002')?.price).toBe(
+      '22.22',
+    );
+    const states = await h.store.db.selectFrom('dead_letters').select('state').execute();
+    expect(states.every((d) => d.state === 'resolved')).toBe(true);
+  });
+
   it('replays by id, by error code and by date range', async () => {
     h = await createEngineHarness(dialect);
     await runWithTwoBadRecords();

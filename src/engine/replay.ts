@@ -79,16 +79,35 @@ export async function replayDeadLetters(deps: EngineDeps, request: ReplayRequest
   return { matched: letters.length, runs };
 }
 
-/** open → replaying, so two replays never take the same dead letter. */
+/**
+ * open → replaying, so two replays never take the same dead letter. Of several dead letters of one
+ * source record only the newest is replayed; the older ones are resolved as superseded, since
+ * their snapshots are older than the one that goes.
+ */
 async function claimForReplay(
   deps: EngineDeps,
   group: DeadLetterRow[],
   runId: string,
 ): Promise<DeadLetterRow[]> {
   assertTransition('dead letter', deadLetterTransitions, 'open', 'replaying');
+  assertTransition('dead letter', deadLetterTransitions, 'open', 'resolved');
   const at = deps.clock.now().toISOString();
-  const claimed: DeadLetterRow[] = [];
+  const newest = new Map<string, DeadLetterRow>();
   for (const dl of group) {
+    const seen = newest.get(dl.source_id);
+    if (!seen || `${dl.created_at}${dl.id}` > `${seen.created_at}${seen.id}`) newest.set(dl.source_id, dl);
+  }
+  const superseded = group.filter((dl) => newest.get(dl.source_id) !== dl).map((dl) => dl.id);
+  if (superseded.length > 0) {
+    await deps.store.db
+      .updateTable('dead_letters')
+      .set({ state: 'resolved', updated_at: at })
+      .where('id', 'in', superseded)
+      .where('state', '=', 'open')
+      .execute();
+  }
+  const claimed: DeadLetterRow[] = [];
+  for (const dl of newest.values()) {
     const res = await deps.store.db
       .updateTable('dead_letters')
       .set({

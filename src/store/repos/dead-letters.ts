@@ -50,3 +50,27 @@ export async function setDeadLetterState(
     .executeTakeFirst();
   return Number(res.numUpdatedRows) === 1;
 }
+
+/**
+ * Open dead letters of records that have since gone through are superseded: replaying one would
+ * send an older snapshot over newer data.
+ */
+export async function resolveSuperseded(
+  db: Kysely<Database>,
+  flowId: string,
+  sourceIds: readonly string[],
+  at: string,
+): Promise<number> {
+  let resolved = 0;
+  for (let i = 0; i < sourceIds.length; i += 5_000) {
+    const res = await db
+      .updateTable('dead_letters')
+      .set({ state: 'resolved', updated_at: at })
+      .where('flow_id', '=', flowId)
+      .where('state', '=', 'open')
+      .where('source_id', 'in', sourceIds.slice(i, i + 5_000))
+      .executeTakeFirst();
+    resolved += Number(res.numUpdatedRows);
+  }
+  return resolved;
+}
