@@ -151,12 +151,19 @@ describe('koppel mapping preview', () => {
     const code = await runCli(['node', 'koppel', 'mapping', '--help'], { out, err: new Capture(), env: {} });
     expect(code).toBe(0);
     expect(out.text).toMatch(
-      /^ {2}preview \[options\] +Map sample records with a mapping; writes nothing\.$/m,
+      /^ {2}preview \[options\] +Map sample records through a mapping; writes nothing\.$/m,
     );
     const help = await preview('--help');
     // A wrapped description continues on a line indented to the description column.
     expect(out.text + help.out).not.toMatch(/^ {4,}\S/m);
-    for (const flag of ['--mapping <file>', '--samples <file>', '--id-path <path>', '--json']) {
+    for (const flag of [
+      '--mapping <file>',
+      '--flow <id>',
+      '--version <n>',
+      '--samples <file>',
+      '--id-path <path>',
+      '--json',
+    ]) {
       expect(help.out).toMatch(new RegExp(`^ {2}${flag.replace(/[[\]]/g, '\\$&')} +\\S.*$`, 'm'));
     }
   });

@@ -32,13 +32,10 @@ export const mappingPreviewCommand: CliCommand = {
   register(program, ctx) {
     mappingParent(program)
       .command('preview')
-      .description("Map sample records with a mapping file or a flow's mapping; writes nothing.")
+      .description('Map sample records through a mapping; writes nothing.')
       .option('--mapping <file>', 'mapping definition, YAML or JSON')
-      .option('--flow <id>', "the flow's current mapping (or its kind's default)")
-      .option(
-        '--version <n>',
-        'with --flow: this stored version instead of the current one (0 is the default)',
-      )
+      .option('--flow <id>', "or a flow's current mapping")
+      .option('--version <n>', 'with --flow: a stored version (0: default)')
       .requiredOption('--samples <file>', 'sample source records: a JSON array or NDJSON')
       .option('--id-path <path>', 'source path of each sample id, e.g. ID')
       .option('--json', 'print the preview as JSON')
