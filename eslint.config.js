@@ -65,6 +65,11 @@ export default tseslint.config(
     'Connectors get everything through their context and never depend on flows.',
   ),
   layer(
+    ['src/workspace/**'],
+    ['flows', 'api', 'cli', 'web', 'sandboxes', 'connectors'],
+    'The workspace file configures what the registry knows; it imports no flows or entry points.',
+  ),
+  layer(
     ['src/engine/**'],
     ['flows', 'api', 'cli', 'web', 'sandboxes'],
     'The engine runs flows it is given; it does not import them.',
