@@ -1,4 +1,5 @@
-import { setConnectionCredentials } from '../store/repos/connections.js';
+import { getConnection, setConnectionCredentials } from '../store/repos/connections.js';
+import { withLease } from './with-lease.js';
 import type { ConnectionTable } from '../store/schema.js';
 import type { Selectable } from 'kysely';
 import type { EngineDeps } from './deps.js';
@@ -47,6 +48,13 @@ export function connectorContext(
         deps.clock.now().toISOString(),
       );
     },
+    readCredentials: async () => {
+      const row = await getConnection(deps.store.db, connection.id);
+      const fresh = row?.encryptedCredentials ? deps.box.decryptJson(row.encryptedCredentials) : {};
+      for (const value of Object.values(fresh)) deps.secrets.add(value);
+      return fresh;
+    },
+    withCredentialLock: (fn) => withLease(deps, `credentials:${connection.id}`, fn),
     fetch: countingFetch,
     clock: deps.clock,
     logger: deps.logger.child({ connection: connection.id }),

@@ -35,6 +35,13 @@ export interface ConnectorContext {
   credentials: Record<string, string>;
   /** Persist rotated credentials (encrypted) before using them. */
   saveCredentials(credentials: Record<string, string>): Promise<void>;
+  /** The credentials as stored now: another process may have rotated them since this run began. */
+  readCredentials(): Promise<Record<string, string>>;
+  /**
+   * Run `fn` holding this connection's credential lock, which holds across every process sharing
+   * the database: a token refresh re-reads, refreshes and saves inside it, so it happens once.
+   */
+  withCredentialLock<T>(fn: () => Promise<T>): Promise<T>;
   /** `fetch` that counts calls towards this connection's usage in the current run. */
   fetch: typeof fetch;
   clock: Clock;

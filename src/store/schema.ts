@@ -16,6 +16,7 @@ export interface Database {
   cursors: CursorTable;
   events: EventTable;
   jobs: JobTable;
+  leases: LeaseTable;
 }
 
 export interface PairTable {
@@ -201,4 +202,11 @@ export interface JobTable {
   created_at: string;
   updated_at: string;
   finished_at: string | null;
+}
+
+export interface LeaseTable {
+  key: string;
+  owner: string;
+  acquired_at: string;
+  expires_at: string;
 }

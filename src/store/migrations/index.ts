@@ -3,6 +3,7 @@ import * as core from './0001-core.js';
 import * as engine from './0002-engine.js';
 import * as jobs from './0003-jobs.js';
 import * as workspace from './0004-workspace.js';
+import * as leases from './0005-leases.js';
 
 /** Numbered migrations, in order. One list serves SQLite and Postgres. */
 export const migrations: Record<string, Migration> = {
@@ -10,4 +11,5 @@ export const migrations: Record<string, Migration> = {
   '0002-engine': engine,
   '0003-jobs': jobs,
   '0004-workspace': workspace,
+  '0005-leases': leases,
 };
