@@ -21,33 +21,13 @@
 import type { ZodType } from 'zod';
 import type { Clock } from '../core/clock.js';
 import type { Logger } from '../core/logging.js';
+import type { ConnectorContext } from '../connectors/kit/connector-context.js';
 import type { MappingDefinition } from '../mapping/types.js';
 
 export type SourceRecord = Record<string, unknown>;
 export type TargetPayload = Record<string, unknown>;
 
-/** What a connector gets to do its work; it never reads the environment or the database. */
-export interface ConnectorContext {
-  connectionId: string;
-  app: string;
-  settings: Record<string, unknown>;
-  /** Decrypted credentials; treat as secret. */
-  credentials: Record<string, string>;
-  /** Persist rotated credentials (encrypted) before using them. */
-  saveCredentials(credentials: Record<string, string>): Promise<void>;
-  /** The credentials as stored now: another process may have rotated them since this run began. */
-  readCredentials(): Promise<Record<string, string>>;
-  /**
-   * Run `fn` holding this connection's credential lock, which holds across every process sharing
-   * the database: a token refresh re-reads, refreshes and saves inside it, so it happens once.
-   */
-  withCredentialLock<T>(fn: () => Promise<T>): Promise<T>;
-  /** `fetch` that counts calls towards this connection's usage in the current run. */
-  fetch: typeof fetch;
-  clock: Clock;
-  logger: Logger;
-  signal: AbortSignal;
-}
+export type { ConnectorContext } from '../connectors/kit/connector-context.js';
 
 export interface SourcePage<S extends SourceRecord = SourceRecord> {
   records: S[];

@@ -1,0 +1,28 @@
+import type { Clock } from '../../core/clock.js';
+import type { Logger } from '../../core/logging.js';
+
+/**
+ * What a connector gets to do its work; it never reads the environment or the database. The
+ * engine builds one per connection and run (src/engine/connector-context.ts).
+ */
+export interface ConnectorContext {
+  connectionId: string;
+  app: string;
+  settings: Record<string, unknown>;
+  /** Decrypted credentials; treat as secret. */
+  credentials: Record<string, string>;
+  /** Persist rotated credentials (encrypted) before using them. */
+  saveCredentials(credentials: Record<string, string>): Promise<void>;
+  /** The credentials as stored now: another process may have rotated them since this run began. */
+  readCredentials(): Promise<Record<string, string>>;
+  /**
+   * Run `fn` holding this connection's credential lock, which holds across every process sharing
+   * the database: a token refresh re-reads, refreshes and saves inside it, so it happens once.
+   */
+  withCredentialLock<T>(fn: () => Promise<T>): Promise<T>;
+  /** `fetch` that counts calls towards this connection's usage in the current run. */
+  fetch: typeof fetch;
+  clock: Clock;
+  logger: Logger;
+  signal: AbortSignal;
+}
