@@ -5,6 +5,7 @@ import { SecretBox } from './core/secret-box.js';
 import { SecretRegistry } from './core/secret-registry.js';
 import { migrateToLatest, openStore, type Store } from './store/database.js';
 import type { FlowRegistry } from './engine/types.js';
+import { productRegistry } from './registry.js';
 import type { EngineDeps } from './engine/deps.js';
 import { defaultRetryOptions } from './engine/retry-policy.js';
 import type { DestinationStream } from 'pino';
@@ -34,8 +35,6 @@ export interface AppOptions {
   migrate?: boolean;
 }
 
-export const emptyRegistry: FlowRegistry = { kinds: new Map(), apps: new Map() };
-
 export async function createApp(config: Config, options: AppOptions = {}): Promise<App> {
   const secrets = new SecretRegistry();
   const logger = createLogger({
@@ -52,7 +51,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     throw e;
   }
   const clock = options.clock ?? systemClock;
-  const registry = options.registry ?? emptyRegistry;
+  const registry = options.registry ?? productRegistry;
   const engine: EngineDeps = {
     store,
     box,

@@ -22,12 +22,14 @@ import type { ZodType } from 'zod';
 import type { Clock } from '../core/clock.js';
 import type { Logger } from '../core/logging.js';
 import type { ConnectorContext } from '../connectors/kit/connector-context.js';
+import type { AppDescriptor } from '../connectors/kit/app-descriptor.js';
 import type { MappingDefinition } from '../mapping/types.js';
 
 export type SourceRecord = Record<string, unknown>;
 export type TargetPayload = Record<string, unknown>;
 
 export type { ConnectorContext } from '../connectors/kit/connector-context.js';
+export type { AppDescriptor } from '../connectors/kit/app-descriptor.js';
 
 export interface SourcePage<S extends SourceRecord = SourceRecord> {
   records: S[];
@@ -110,12 +112,4 @@ export interface FlowRegistry {
   kinds: ReadonlyMap<string, FlowKind>;
   /** App names connections may have, with the credential fields each one takes. */
   apps: ReadonlyMap<string, AppDescriptor>;
-}
-
-export interface AppDescriptor {
-  app: string;
-  title: string;
-  /** Names of credential fields; they are encrypted at rest and never exported. */
-  credentialFields: readonly string[];
-  settingsSchema: ZodType<Record<string, unknown>>;
 }
