@@ -13,6 +13,7 @@ import {
   vatCodesResource,
 } from './reference-resources.js';
 import type { ResourceDescriptor } from './resource-descriptor.js';
+import { salesOrdersResource } from './sales-orders-resource.js';
 import { salesInvoicesResource, salesInvoicesWithLinesResource } from './sales-invoices-resource.js';
 
 /** Every resource under /v1 except administrations, which are not per administration. */
@@ -31,4 +32,5 @@ export const allResources: readonly ResourceDescriptor[] = [
   salesInvoicesWithLinesResource,
   salesInvoicesResource,
   journalEntriesResource,
+  salesOrdersResource,
 ];
