@@ -47,6 +47,8 @@ export function createAsperionServer(options: AsperionServerOptions): {
     forceCloseConnections: true,
   });
   app.decorateRequest('sandbox');
+  // JSON for the API and forms for /connect only; anything else is 415, as in ASP.NET (§1.2).
+  app.removeContentTypeParser('text/plain');
   app.addContentTypeParser(
     'application/x-www-form-urlencoded',
     { parseAs: 'string' },
