@@ -1,6 +1,6 @@
-import { sumCents } from '../../../core/money.js';
+import { formatCents, sumCents } from '../../../core/money.js';
 import { bookPeriodOf } from '../domain/book-period.js';
-import { cents, money } from '../domain/json-money.js';
+import { cents } from '../domain/json-money.js';
 import { msg } from '../http/messages.js';
 import { ProblemError } from '../http/problem-error.js';
 import { checkReference } from './check-reference.js';
@@ -62,7 +62,7 @@ function createJournalEntry(input: SandboxRecord, ctx: CreateContext): SandboxRe
   const total = sumCents(lines.map((l) => cents(l['amount'])));
   // Compared to the cent (§6.4): the lines must add up to exactly 0.00.
   if (lines.length >= 2 && total !== 0n)
-    errors.add('Lines', msg('unbalanced', { total: money(total).toFixed(2) }));
+    errors.add('Lines', msg('unbalanced', { total: formatCents(total) }));
 
   const date = typeof input['date'] === 'string' ? input['date'] : undefined;
   const derived = date ? bookPeriodOf(date) : { bookyear: 0, bookperiod: 0 };
