@@ -19,7 +19,7 @@ import type { AsperionSettings } from './settings.js';
 import { mergeSettings } from './settings.js';
 import { appendToLog } from './state/request-log.js';
 import type { SandboxState } from './state/sandbox-state.js';
-import { createSandboxState } from './state/sandbox-state.js';
+import { applySettings, createSandboxState } from './state/sandbox-state.js';
 
 export interface AsperionServerOptions {
   clock: Clock;
@@ -37,7 +37,7 @@ export function createAsperionServer(options: AsperionServerOptions): {
   state: SandboxState;
 } {
   const state = createSandboxState(options.clock);
-  if (options.settings) state.settings = mergeSettings(state.settings, options.settings);
+  if (options.settings) applySettings(state, mergeSettings(state.settings, options.settings));
   loadSeed(state, options.seed);
 
   // Route paths are case-insensitive, as ASP.NET's are (/v1/SalesOrderWithLines, §2.1).
@@ -69,7 +69,7 @@ export function createAsperionServer(options: AsperionServerOptions): {
       data: undefined,
     };
     if (isControl(request.url)) return;
-    await injectFaults(request, state, seq);
+    await injectFaults(request, state);
     if (!request.url.toLowerCase().startsWith('/v1/') && request.url.toLowerCase() !== '/v1') return;
     enforceRateLimit(request, state, windows);
     authenticateAndPickTenant(request, state);

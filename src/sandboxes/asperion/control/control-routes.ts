@@ -9,6 +9,7 @@ import { loadFixture, fixtureSchema } from '../seed/load-fixture.js';
 import { defaultSettings, mergeSettings } from '../settings.js';
 import type { AdministrationData } from '../state/administration-data.js';
 import type { SandboxState } from '../state/sandbox-state.js';
+import { applySettings } from '../state/sandbox-state.js';
 import { finaliseInvoice } from './finalise-invoice.js';
 import { registerPayment } from './register-payment.js';
 
@@ -40,7 +41,7 @@ const packagesBody = z
 export function registerControlRoutes(app: FastifyInstance, state: SandboxState): void {
   app.post('/__sandbox/reset', async (request) => {
     const { seed } = parse(resetBody, request.body ?? {});
-    state.settings = defaultSettings();
+    applySettings(state, defaultSettings());
     state.requestLog.entries = [];
     loadSeed(state, seed);
     return { ok: true, seed };
@@ -56,7 +57,7 @@ export function registerControlRoutes(app: FastifyInstance, state: SandboxState)
   app.get('/__sandbox/settings', async () => state.settings);
   app.put('/__sandbox/settings', async (request) => {
     try {
-      state.settings = mergeSettings(state.settings, request.body);
+      applySettings(state, mergeSettings(state.settings, request.body));
     } catch (e) {
       if (e instanceof z.ZodError) throw invalid(e);
       throw e;

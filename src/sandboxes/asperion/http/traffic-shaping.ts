@@ -1,6 +1,5 @@
 import type { FastifyRequest } from 'fastify';
 import type { SandboxState } from '../state/sandbox-state.js';
-import { seededRandom } from '../seed/seeded-random.js';
 import { msg } from './messages.js';
 import { ProblemError } from './problem-error.js';
 
@@ -42,14 +41,14 @@ export interface RateWindow {
 /**
  * Fault injection (§6.3): for requests under faults.pathPrefix, delay by latencyMs, then with
  * timeoutRate hang for timeoutMs and answer 504, with errorRate answer errorStatus. Draws come from a
- * PRNG seeded with faults.seed and the request number, so a run repeats exactly.
+ * PRNG restarted from faults.seed on every settings change, so a run repeats exactly.
  */
-export async function injectFaults(request: FastifyRequest, state: SandboxState, seq: number): Promise<void> {
+export async function injectFaults(request: FastifyRequest, state: SandboxState): Promise<void> {
   const faults = state.settings.faults;
   const path = request.url.split('?')[0] ?? '';
   if (!path.toLowerCase().startsWith(faults.pathPrefix.toLowerCase())) return;
   if (faults.latencyMs > 0) await state.clock.sleep(faults.latencyMs);
-  const random = seededRandom(faults.seed * 1_000_003 + seq);
+  const random = state.faultRandom;
   if (faults.timeoutRate > 0 && random() < faults.timeoutRate) {
     await state.clock.sleep(faults.timeoutMs);
     throw new ProblemError({ status: 504, title: msg('serverErrorTitle'), detail: msg('injectedFault') });

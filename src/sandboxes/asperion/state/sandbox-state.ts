@@ -5,6 +5,7 @@ import type { Administration } from './administration-data.js';
 import { AdministrationData } from './administration-data.js';
 import type { TokenStore } from '../oauth/token-store.js';
 import { createTokenStore } from '../oauth/token-store.js';
+import { seededRandom } from '../seed/seeded-random.js';
 import { OffsetClock } from './offset-clock.js';
 import type { RequestLog } from './request-log.js';
 import { createRequestLog } from './request-log.js';
@@ -27,8 +28,10 @@ export interface SandboxState {
   administrations: Map<number, AdministrationData>;
   tokens: TokenStore;
   requestLog: RequestLog;
-  /** Counts requests, for traceIds and for fault injection. */
+  /** Counts requests, for traceIds. */
   requestSeq: number;
+  /** Draws for fault injection; restarted from faults.seed whenever the settings change. */
+  faultRandom: () => number;
 }
 
 export function createSandboxState(clock: Clock): SandboxState {
@@ -40,7 +43,14 @@ export function createSandboxState(clock: Clock): SandboxState {
     tokens: createTokenStore(),
     requestLog: createRequestLog(),
     requestSeq: 0,
+    faultRandom: seededRandom(1),
   };
+}
+
+/** Replaces the settings and restarts the fault draws, so a fault pattern repeats from this moment. */
+export function applySettings(state: SandboxState, settings: AsperionSettings): void {
+  state.settings = settings;
+  state.faultRandom = seededRandom(settings.faults.seed);
 }
 
 /** Empties data, users and tokens; settings and the request log survive unless reset separately. */
