@@ -11,6 +11,7 @@ import { enforceRateLimit, injectFaults } from './http/traffic-shaping.js';
 import { registerAuthorizeRoutes } from './oauth/authorize-routes.js';
 import { registerTokenRoute } from './oauth/token-route.js';
 import { registerAdministrationRoutes } from './resources/administration-routes.js';
+import { registerInvoiceFileRoutes } from './resources/invoice-file-routes.js';
 import { allResources } from './resources/all-resources.js';
 import { registerResourceRoutes } from './resources/resource-routes.js';
 import { loadSeed } from './seed/load-seed.js';
@@ -98,6 +99,7 @@ export function createAsperionServer(options: AsperionServerOptions): {
   registerTokenRoute(app, state);
   registerAdministrationRoutes(app, state);
   for (const resource of allResources) registerResourceRoutes(app, state, resource);
+  registerInvoiceFileRoutes(app, state);
   registerControlRoutes(app, state);
   return { app, state };
 }

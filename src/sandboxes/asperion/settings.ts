@@ -40,6 +40,11 @@ export const settingsSchema = z
     currentStockOnCreate: z.enum(['reject', 'ignore']).default('reject'),
     journalEntriesOnlyMemorial: z.boolean().default(false),
     counterpartyOnOtherAccounts: z.enum(['reject', 'allow']).default('reject'),
+    maxAttachmentBytes: z
+      .number()
+      .int()
+      .min(1)
+      .default(10 * 1024 * 1024),
     invoiceNumberFormat: z.enum(['year-dash-sequence', 'year-sequence']).default('year-dash-sequence'),
     rateLimit: z
       .object({

@@ -99,6 +99,12 @@ const catalogue = {
   ],
   injectedFault: ['Gesimuleerde storing.', 'Simulated failure.'],
   internal: ['Onverwachte fout in de sandbox.', 'Unexpected error in the sandbox.'],
+  fileMissing: ['Er is geen bestand meegestuurd in het veld File.', 'No file was sent in the File field.'],
+  fileType: [
+    'Bestanden van het type {type} worden niet geaccepteerd.',
+    'Files of type {type} are not accepted.',
+  ],
+  fileTooLarge: ['Het bestand is groter dan {max} bytes.', 'The file is larger than {max} bytes.'],
   notDraft: ['Factuur {id} is geen concept meer.', 'Invoice {id} is no longer a draft.'],
   notPayable: ['Factuur {id} staat niet open.', 'Invoice {id} is not open for payment.'],
 } as const satisfies Record<string, readonly [string, string]>;
