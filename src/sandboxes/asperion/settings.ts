@@ -45,6 +45,7 @@ export const settingsSchema = z
       .int()
       .min(1)
       .default(10 * 1024 * 1024),
+    updates: z.enum(['put', 'patch', 'off']).default('put'),
     invoiceNumberFormat: z.enum(['year-dash-sequence', 'year-sequence']).default('year-dash-sequence'),
     rateLimit: z
       .object({

@@ -31,6 +31,7 @@ export const articlesResource: ResourceDescriptor = {
   extraParams: ['ActiveState'],
   listScope: scopeByActiveState,
   create: createArticle,
+  updatable: true,
 };
 
 function scopeByActiveState(
@@ -52,13 +53,19 @@ function scopeByActiveState(
 
 function createArticle(input: SandboxRecord, ctx: CreateContext): SandboxRecord {
   const record: SandboxRecord = { active: true, salesPrice: 0, unit: null, ...input, currentStock: 0 };
-  if (property(ctx.body, 'currentStock') !== undefined && ctx.settings.currentStockOnCreate === 'reject') {
+  const stock = property(ctx.body, 'currentStock');
+  // Sending back the stored stock unchanged (GET, edit, PUT) is no attempt to move it.
+  const unchanged = ctx.existing !== undefined && stock === ctx.existing['currentStock'];
+  if (stock !== undefined && !unchanged && ctx.settings.currentStockOnCreate === 'reject') {
     ctx.errors.add('CurrentStock', msg('readOnly', { field: 'CurrentStock' }));
   }
   const code = input['code'];
   if (
     typeof code === 'string' &&
-    ctx.data.find('articles', (a) => String(a['code']).toLowerCase() === code.toLowerCase())
+    ctx.data.find(
+      'articles',
+      (a) => a !== ctx.existing && String(a['code']).toLowerCase() === code.toLowerCase(),
+    )
   ) {
     ctx.conflicts.add('Code', msg('duplicate', { field: 'Code', value: code }));
   }

@@ -31,7 +31,15 @@ export function createRecord(
   const errors = new FieldErrors();
   const conflicts = new FieldErrors();
   const typed = readInput(raw, resource.fields, errors);
-  const ctx = { data, settings: state.settings, clock: state.clock, errors, conflicts, body: raw };
+  const ctx = {
+    data,
+    settings: state.settings,
+    clock: state.clock,
+    errors,
+    conflicts,
+    body: raw,
+    existing: undefined,
+  };
   const record = create(typed, ctx);
   errors.throwIfAny(state.settings.validationStatus);
   conflicts.throwIfAny(state.settings.duplicateStatus);

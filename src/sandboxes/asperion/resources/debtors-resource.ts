@@ -49,6 +49,7 @@ export const debtorsResource: ResourceDescriptor = {
     { name: 'noReminder', type: 'bool' },
   ],
   create: createDebtor,
+  updatable: true,
 };
 
 function createDebtor(input: SandboxRecord, ctx: CreateContext): SandboxRecord {
@@ -57,7 +58,7 @@ function createDebtor(input: SandboxRecord, ctx: CreateContext): SandboxRecord {
 
   const number = input['customerNumber'];
   if (typeof number === 'string') {
-    if (data.find('debtors', (d) => d['customerNumber'] === number)) {
+    if (data.find('debtors', (d) => d['customerNumber'] === number && d !== ctx.existing)) {
       conflicts.add('CustomerNumber', msg('duplicate', { field: 'CustomerNumber', value: number }));
     }
   } else if (settings.autoCustomerNumber) {

@@ -39,6 +39,8 @@ export interface CreateContext {
   conflicts: FieldErrors;
   /** The body as sent, for rules on read-only fields (currentStock). */
   body: Record<string, unknown>;
+  /** On an update, the stored record being changed; uniqueness checks skip it. */
+  existing: SandboxRecord | undefined;
 }
 
 export interface ResourceDescriptor {
@@ -57,6 +59,8 @@ export interface ResourceDescriptor {
    * Report problems on ctx.errors; the result is ignored when there are any. Absent: read-only resource.
    */
   create?: (input: SandboxRecord, ctx: CreateContext) => SandboxRecord;
+  /** Offers PUT/PATCH /v1/<path>/{id} (verbs UNCONFIRMED, §6.4), re-running create's rules on the merged record. */
+  updatable?: boolean;
   /** Runs just before a new record is stored (not on validateOnly), e.g. to number its lines. */
   beforeStore?: (record: SandboxRecord, data: AdministrationData) => void;
   /** Narrows a list before the generic filters (articles hide inactive ones unless ActiveState says so). */

@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { requirePackage } from '../http/api-guard.js';
 import { applyListQuery } from '../http/apply-list-query.js';
 import { envelope, present } from '../http/envelope.js';
@@ -9,6 +9,7 @@ import { ProblemError } from '../http/problem-error.js';
 import { requireData } from '../http/request-context.js';
 import type { SandboxState } from '../state/sandbox-state.js';
 import { createRecord } from './create-record.js';
+import { updateRecord } from './update-record.js';
 import type { ResourceDescriptor, SandboxRecord } from './resource-descriptor.js';
 
 /** GET list, GET one and (when the descriptor has create) POST for one resource, all generic. */
@@ -48,6 +49,7 @@ export function registerResourceRoutes(
   });
 
   if (!resource.create) return;
+  if (resource.updatable) registerUpdateRoutes(app, state, resource);
   app.post(base, async (request, reply) => {
     requirePackage(request, resource, state);
     const validateOnly = isValidateOnly(searchParams(request));
@@ -57,6 +59,33 @@ export function registerResourceRoutes(
     const status = validateOnly ? 200 : state.settings.createStatus;
     return reply.code(status).send(present(record, resource, request));
   });
+}
+
+function registerUpdateRoutes(app: FastifyInstance, state: SandboxState, resource: ResourceDescriptor): void {
+  const table = resource.table ?? resource.path;
+  const handler = async (request: FastifyRequest, reply: FastifyReply) => {
+    const verb = request.method === 'PATCH' ? 'patch' : 'put';
+    if (state.settings.updates !== verb) {
+      throw new ProblemError({ status: 405, title: msg('methodNotAllowedTitle') });
+    }
+    requirePackage(request, resource, state);
+    const data = requireData(request);
+    const { id } = request.params as { id: string };
+    const existing = findById(data.list(table), id, resource.idType);
+    if (!existing) {
+      throw new ProblemError({
+        status: 404,
+        title: msg('notFoundTitle'),
+        detail: msg('recordNotFound', { resource: resource.label, id }),
+      });
+    }
+    const validateOnly = isValidateOnly(searchParams(request));
+    const record = updateRecord(state, data, resource, existing, request.body, validateOnly);
+    if (validateOnly && state.settings.validateOnlyStatus === 204) return reply.code(204).send();
+    return reply.code(200).send(present(record, resource, request));
+  };
+  app.put(`/v1/${resource.path}/:id`, handler);
+  app.patch(`/v1/${resource.path}/:id`, handler);
 }
 
 export function searchParams(request: FastifyRequest): URLSearchParams {
