@@ -6,11 +6,16 @@ import { checkReference } from './check-reference.js';
 import { lineItems, readInput } from './read-input.js';
 import type { CreateContext, FieldSpec, SandboxRecord } from './resource-descriptor.js';
 
-/** Line fields (§2.4); salesTypeId is a sandbox addition that fills ledger account and VAT code (§2.10). */
+/**
+ * Line fields (§2.4). articleId and salesTypeId are sandbox additions for the article and sales-type
+ * lines the app knows (§2.10, §S11): an article supplies its sales type, a sales type its ledger
+ * account and VAT code.
+ */
 export const salesLineFields: FieldSpec[] = [
   { name: 'id', type: 'int', readOnly: true },
   { name: 'description', type: 'string' },
   { name: 'amount', type: 'decimal', required: true },
+  { name: 'articleId', type: 'int' },
   { name: 'salesTypeId', type: 'int' },
   { name: 'ledgerAccountId', type: 'int' },
   { name: 'vatCode', type: 'string' },
@@ -41,6 +46,9 @@ export function readSalesLines(
       return { record: {}, vat: { exclVat: 0n, vat: 0n } };
     }
     const line = readInput(item as Record<string, unknown>, salesLineFields, ctx.errors, prefix);
+    const article = checkReference(ctx, `${prefix}ArticleId`, 'articles', line['articleId'], true);
+    line['salesTypeId'] ??= article?.['salesTypeId'];
+    line['description'] ??= article?.['description'];
     const salesType = checkReference(ctx, `${prefix}SalesTypeId`, 'salestypes', line['salesTypeId']);
     line['ledgerAccountId'] ??= salesType?.['ledgerAccountId'];
     line['vatCode'] ??= salesType?.['vatCode'];
@@ -59,6 +67,7 @@ export function readSalesLines(
         : computed;
     const record: SandboxRecord = {
       description: null,
+      articleId: null,
       salesTypeId: null,
       costCenterId: null,
       costUnitId: null,

@@ -50,6 +50,23 @@ describe('Asperion sandbox sales invoices (§2.4, §6.4)', () => {
     expect(body.lines._data[0]).toMatchObject({ ledgerAccountId: 8010, vatCode: 'L9', vatAmount: 9 });
   });
 
+  it('takes the sales type, and so ledger account and VAT code, from an article on the line', async () => {
+    const { body } = await sb.call('POST', '/v1/salesinvoiceswithlines', {
+      body: invoice([{ amount: 14.5, articleId: 3 }]),
+    });
+    expect(body.lines._data[0]).toMatchObject({
+      description: 'Appeltaart',
+      salesTypeId: 2,
+      ledgerAccountId: 8010,
+      vatCode: 'L9',
+      vatAmount: 1.31,
+    });
+    const inactive = await sb.call('POST', '/v1/salesinvoiceswithlines', {
+      body: invoice([{ amount: 1, articleId: 5 }]),
+    });
+    expect(inactive.body.errors['Lines[0].ArticleId']).toHaveLength(1);
+  });
+
   it('refuses a VAT code that is not valid on the invoice date, and accepts it on a date within its validity', async () => {
     const old = await sb.call('POST', '/v1/salesinvoiceswithlines', {
       body: invoice([{ amount: 10, ledgerAccountId: 8010, vatCode: 'L6' }]),
