@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Clock } from '../../core/clock.js';
 import { registerControlRoutes } from './control/control-routes.js';
 import { authenticateAndPickTenant } from './http/api-guard.js';
-import { installErrorHandler } from './http/error-handler.js';
+import { frameworkErrorHandler, installErrorHandler } from './http/error-handler.js';
 import { pickLanguage } from './http/messages.js';
 import { traceIdFor } from './http/request-context.js';
 import type { RateWindow } from './http/traffic-shaping.js';
@@ -46,6 +46,7 @@ export function createAsperionServer(options: AsperionServerOptions): {
     logger: false,
     routerOptions: { caseSensitive: false },
     forceCloseConnections: true,
+    frameworkErrors: frameworkErrorHandler(state),
   });
   app.decorateRequest('sandbox');
   // JSON for the API and forms for /connect only; anything else is 415, as in ASP.NET (§1.2).

@@ -1,6 +1,7 @@
-import type { FastifyError, FastifyInstance } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyServerOptions } from 'fastify';
 import type { SandboxState } from '../state/sandbox-state.js';
-import { msg } from './messages.js';
+import { msg, pickLanguage } from './messages.js';
+import { traceIdFor } from './request-context.js';
 import { ProblemError } from './problem-error.js';
 import { sendProblem } from './problem-reply.js';
 import { OAuthError } from '../oauth/oauth-error.js';
@@ -31,15 +32,42 @@ export function installErrorHandler(app: FastifyInstance, state: SandboxState): 
   });
 }
 
+/**
+ * Errors Fastify raises before any hook runs (an undecodable URL): answered as ProblemDetails too,
+ * with the request context the hooks would have set.
+ */
+export function frameworkErrorHandler(
+  state: SandboxState,
+): NonNullable<FastifyServerOptions['frameworkErrors']> {
+  return (_error, request, reply) => {
+    state.requestSeq += 1;
+    request.sandbox = {
+      seq: state.requestSeq,
+      traceId: traceIdFor(state.requestSeq),
+      language: pickLanguage(request.headers['accept-language'], state.settings.defaultLanguage),
+      user: undefined,
+      data: undefined,
+    };
+    const problem = new ProblemError({
+      status: state.settings.validationStatus,
+      title: msg('validationTitle'),
+      errors: { $: [msg('badUrl')] },
+    });
+    void sendProblem(reply, request, problem, state.settings);
+  };
+}
+
 function toProblem(error: FastifyError | Error, state: SandboxState): ProblemError {
   if (error instanceof ProblemError) return error;
   const status = 'statusCode' in error && typeof error.statusCode === 'number' ? error.statusCode : 500;
-  if (status === 400 || status === 413 || status === 415) {
+  if (status === 413) return new ProblemError({ status, title: msg('payloadTooLargeTitle') });
+  if (status === 415) return new ProblemError({ status, title: msg('unsupportedMediaTypeTitle') });
+  if (status === 400) {
     // Body parsing failed before any route ran; ASP.NET reports that on the "$" pseudo-field.
     const code = 'code' in error ? error.code : undefined;
     const badJson = error instanceof SyntaxError || code === 'FST_ERR_CTP_EMPTY_JSON_BODY';
     return new ProblemError({
-      status: status === 400 ? state.settings.validationStatus : status,
+      status: state.settings.validationStatus,
       title: msg('validationTitle'),
       errors: { $: [badJson ? msg('badJson') : msg('badBody')] },
     });

@@ -59,6 +59,22 @@ describe('Asperion sandbox under hostile input', () => {
     }
   });
 
+  it('answers undecodable URLs and oversized bodies with ProblemDetails', async () => {
+    for (const path of ['/%', '/v1/debtors/%', '/v1/%zz']) {
+      const { status, body } = await sb.call('GET', path);
+      expect(status, path).toBe(400);
+      expect(body, path).toMatchObject({
+        status: 400,
+        traceId: expect.any(String),
+        errors: { $: expect.any(Array) },
+      });
+    }
+    const big = await sb.call('POST', '/v1/debtors', {
+      body: JSON.stringify({ name: 'x'.repeat(2_000_000) }),
+    });
+    expect(big.body).toMatchObject({ status: 413, title: 'De body is te groot.' });
+  });
+
   it('does not let a __proto__ key change other objects', () => {
     expect(({} as Record<string, unknown>)['admin']).toBeUndefined();
     expect(({} as Record<string, unknown>)['polluted']).toBeUndefined();
