@@ -6,7 +6,6 @@ import { authenticateAndPickTenant } from './http/api-guard.js';
 import { frameworkErrorHandler, installErrorHandler } from './http/error-handler.js';
 import { pickLanguage } from './http/messages.js';
 import { traceIdFor } from './http/request-context.js';
-import type { RateWindow } from './http/traffic-shaping.js';
 import { enforceRateLimit, injectFaults } from './http/traffic-shaping.js';
 import { registerAuthorizeRoutes } from './oauth/authorize-routes.js';
 import { registerTokenRoute } from './oauth/token-route.js';
@@ -59,7 +58,6 @@ export function createAsperionServer(options: AsperionServerOptions): {
     },
   );
 
-  const windows = new Map<string, RateWindow>();
   app.addHook('onRequest', async (request) => {
     state.requestSeq += 1;
     const seq = state.requestSeq;
@@ -73,7 +71,7 @@ export function createAsperionServer(options: AsperionServerOptions): {
     if (isControl(request.url)) return;
     await injectFaults(request, state);
     if (!request.url.toLowerCase().startsWith('/v1/') && request.url.toLowerCase() !== '/v1') return;
-    enforceRateLimit(request, state, windows);
+    enforceRateLimit(request, state);
     authenticateAndPickTenant(request, state);
   });
 

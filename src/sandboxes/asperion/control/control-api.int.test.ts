@@ -67,6 +67,11 @@ describe('Asperion sandbox control API (§6.5)', () => {
     const journals = await sb.call('GET', '/v1/journals', { headers: { authorization: `Bearer ${token}` } });
     expect(journals.body._meta).toMatchObject({ administrationId: 7, totalCount: 1 });
     expect((await sb.call('POST', '/__sandbox/seed', { body: { fixture: { users: [] } } })).status).toBe(400);
+    const orphan = {
+      users: [{ username: 'u', password: 'p', administrationIds: [8], defaultAdministrationId: 8 }],
+      administrations: [],
+    };
+    expect((await sb.call('POST', '/__sandbox/seed', { body: { fixture: orphan } })).status).toBe(400);
   });
 
   it('refuses unknown or ill-typed settings with ProblemDetails and keeps the old ones', async () => {

@@ -7,11 +7,8 @@ import { ProblemError } from './problem-error.js';
  * Rate limiting (off by default; nothing public on Asperion's limits, §1.8) as a fixed window per
  * access token and administration, answering 429 with Retry-After (§6.3).
  */
-export function enforceRateLimit(
-  request: FastifyRequest,
-  state: SandboxState,
-  windows: Map<string, RateWindow>,
-): void {
+export function enforceRateLimit(request: FastifyRequest, state: SandboxState): void {
+  const windows = state.rateWindows;
   const limit = state.settings.rateLimit;
   if (!limit.enabled) return;
   const now = state.clock.now().getTime();

@@ -33,7 +33,28 @@ export const fixtureSchema = z
       }),
     ),
   })
-  .strict();
+  .strict()
+  .superRefine((fixture, ctx) => {
+    // Every user must be able to land somewhere, or requests without a tenant header would fail.
+    const known = new Set(fixture.administrations.map((a) => a.id));
+    fixture.users.forEach((user, index) => {
+      for (const id of [...user.administrationIds, user.defaultAdministrationId]) {
+        if (!known.has(id))
+          ctx.addIssue({
+            code: 'custom',
+            path: ['users', index],
+            message: `administration ${id} is not in the fixture`,
+          });
+      }
+      if (!user.administrationIds.includes(user.defaultAdministrationId)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['users', index, 'defaultAdministrationId'],
+          message: 'not among administrationIds',
+        });
+      }
+    });
+  });
 
 export type Fixture = z.infer<typeof fixtureSchema>;
 

@@ -6,6 +6,7 @@ import { AdministrationData } from './administration-data.js';
 import type { TokenStore } from '../oauth/token-store.js';
 import { createTokenStore } from '../oauth/token-store.js';
 import { seededRandom } from '../seed/seeded-random.js';
+import type { RateWindow } from '../http/traffic-shaping.js';
 import { OffsetClock } from './offset-clock.js';
 import type { RequestLog } from './request-log.js';
 import { createRequestLog } from './request-log.js';
@@ -30,6 +31,8 @@ export interface SandboxState {
   requestLog: RequestLog;
   /** Counts requests, for traceIds. */
   requestSeq: number;
+  /** Rate-limit windows by token and administration. */
+  rateWindows: Map<string, RateWindow>;
   /** Draws for fault injection; restarted from faults.seed whenever the settings change. */
   faultRandom: () => number;
 }
@@ -44,12 +47,14 @@ export function createSandboxState(clock: Clock): SandboxState {
     requestLog: createRequestLog(),
     requestSeq: 0,
     faultRandom: seededRandom(1),
+    rateWindows: new Map(),
   };
 }
 
-/** Replaces the settings and restarts the fault draws, so a fault pattern repeats from this moment. */
+/** Replaces the settings and restarts the fault draws and rate windows, so a fault pattern repeats from this moment. */
 export function applySettings(state: SandboxState, settings: AsperionSettings): void {
   state.settings = settings;
+  state.rateWindows.clear();
   state.faultRandom = seededRandom(settings.faults.seed);
 }
 
