@@ -1,4 +1,5 @@
+import { asperionSandbox } from './asperion/asperion-sandbox.js';
 import type { SandboxDescriptor } from './types.js';
 
 /** Every sandbox `koppel sandbox <name>` can start. */
-export const sandboxes: SandboxDescriptor[] = [];
+export const sandboxes: SandboxDescriptor[] = [asperionSandbox];

@@ -1,0 +1,17 @@
+import type { SandboxDescriptor } from '../types.js';
+import { createAsperionServer } from './asperion-server.js';
+
+/** `koppel sandbox asperion`: the local Asperion API and identity server on one port. */
+export const asperionSandbox: SandboxDescriptor = {
+  name: 'asperion',
+  title: 'Asperion',
+  defaultPort: 4020,
+  async start(options) {
+    const { app } = createAsperionServer({ clock: options.clock, seed: options.seed });
+    await app.listen({ host: options.host, port: options.port });
+    const address = app.server.address();
+    const port = typeof address === 'object' && address !== null ? address.port : options.port;
+    const host = options.host === '0.0.0.0' || options.host === '::' ? '127.0.0.1' : options.host;
+    return { url: `http://${host}:${port}`, close: () => app.close() };
+  },
+};

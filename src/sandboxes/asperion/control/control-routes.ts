@@ -1,0 +1,152 @@
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import { msg } from '../http/messages.js';
+import { ProblemError } from '../http/problem-error.js';
+import { issueTokenPair } from '../oauth/token-store.js';
+import { defaultClientId, defaultUsername } from '../credentials.js';
+import { loadSeed, seedNames } from '../seed/load-seed.js';
+import { loadFixture, fixtureSchema } from '../seed/load-fixture.js';
+import { defaultSettings, mergeSettings } from '../settings.js';
+import type { AdministrationData } from '../state/administration-data.js';
+import type { SandboxState } from '../state/sandbox-state.js';
+import { applySettings } from '../state/sandbox-state.js';
+import { finaliseInvoice } from './finalise-invoice.js';
+import { registerPayment } from './register-payment.js';
+
+const resetBody = z.object({ seed: z.enum(seedNames).default('demo') }).strict();
+const seedBody = z.union([
+  z.object({ seed: z.enum(seedNames) }).strict(),
+  z.object({ fixture: fixtureSchema }).strict(),
+]);
+const advanceBody = z.object({ seconds: z.number().int().min(0) }).strict();
+const tokenBody = z
+  .object({
+    username: z.string().default(defaultUsername),
+    expiresInSeconds: z.number().int().min(1).optional(),
+  })
+  .strict();
+const periodBody = z
+  .object({ bookyear: z.number().int(), bookperiod: z.number().int().min(1).max(12) })
+  .strict();
+const paymentBody = z.object({ amount: z.number().optional(), date: z.string().optional() }).strict();
+const packagesBody = z
+  .object({ inBalance: z.boolean().optional(), inTrade: z.boolean().optional() })
+  .strict();
+
+/**
+ * The control API (§6.5) under /__sandbox/, a prefix no real Asperion path has. Tests and demos use it
+ * to play what happens inside the Asperion app (finalising, payments, closing periods) and to steer
+ * the sandbox (seed, settings, clock, tokens, request log).
+ */
+export function registerControlRoutes(app: FastifyInstance, state: SandboxState): void {
+  app.post('/__sandbox/reset', async (request) => {
+    const { seed } = parse(resetBody, request.body ?? {});
+    applySettings(state, defaultSettings());
+    state.requestLog.entries = [];
+    loadSeed(state, seed);
+    return { ok: true, seed };
+  });
+
+  app.post('/__sandbox/seed', async (request) => {
+    const body = parse(seedBody, request.body);
+    if ('seed' in body) loadSeed(state, body.seed);
+    else loadFixture(state, body.fixture);
+    return { ok: true };
+  });
+
+  app.get('/__sandbox/settings', async () => state.settings);
+  app.put('/__sandbox/settings', async (request) => {
+    try {
+      applySettings(state, mergeSettings(state.settings, request.body));
+    } catch (e) {
+      if (e instanceof z.ZodError) throw invalid(e);
+      throw e;
+    }
+    return state.settings;
+  });
+
+  app.get('/__sandbox/clock', async () => ({ now: state.clock.now().toISOString() }));
+  app.post('/__sandbox/clock/advance', async (request) => {
+    state.clock.advance(parse(advanceBody, request.body).seconds * 1000);
+    return { now: state.clock.now().toISOString() };
+  });
+
+  app.post('/__sandbox/tokens', async (request) => {
+    const body = parse(tokenBody, request.body ?? {});
+    const user = state.users.find((u) => u.username === body.username);
+    if (!user) throw notFound(`user ${body.username}`);
+    return issueTokenPair(
+      state.tokens,
+      { clientId: defaultClientId, username: user.username, scope: '' },
+      state.clock.now().getTime(),
+      {
+        accessSeconds: body.expiresInSeconds ?? state.settings.accessTokenTtlSeconds,
+        refreshSeconds: state.settings.refreshTokenTtlSeconds,
+      },
+    );
+  });
+
+  app.put('/__sandbox/administrations/:adm/packages', async (request) => {
+    const data = administration(state, request.params);
+    Object.assign(data.administration.packages, parse(packagesBody, request.body));
+    return data.administration;
+  });
+
+  app.post('/__sandbox/administrations/:adm/closed-periods', async (request) => {
+    const data = administration(state, request.params);
+    const { bookyear, bookperiod } = parse(periodBody, request.body);
+    data.closedPeriods.add(`${bookyear}/${bookperiod}`);
+    return { closedPeriods: [...data.closedPeriods] };
+  });
+
+  app.post('/__sandbox/administrations/:adm/salesinvoices/:id/finalise', async (request) => {
+    const data = administration(state, request.params);
+    return finaliseInvoice(state, data, (request.params as { id: string }).id);
+  });
+
+  app.post('/__sandbox/administrations/:adm/salesinvoices/:id/payments', async (request) => {
+    const data = administration(state, request.params);
+    const body = parse(paymentBody, request.body ?? {});
+    const options = {
+      ...(body.amount === undefined ? {} : { amount: body.amount }),
+      ...(body.date === undefined ? {} : { date: body.date }),
+    };
+    return registerPayment(state, data, (request.params as { id: string }).id, options);
+  });
+
+  app.get('/__sandbox/requests', async () => ({ requests: state.requestLog.entries }));
+  app.delete('/__sandbox/requests', async () => {
+    state.requestLog.entries = [];
+    return { ok: true };
+  });
+}
+
+function administration(state: SandboxState, params: unknown): AdministrationData {
+  const id = Number((params as { adm: string }).adm);
+  const data = state.administrations.get(id);
+  if (!data) throw notFound(`administration ${(params as { adm: string }).adm}`);
+  return data;
+}
+
+function parse<T>(schema: z.ZodType<T>, body: unknown): T {
+  const result = schema.safeParse(body);
+  if (!result.success) throw invalid(result.error);
+  return result.data;
+}
+
+function invalid(error: z.ZodError): ProblemError {
+  const errors: Record<string, ReturnType<typeof msg>[]> = {};
+  for (const issue of error.issues) {
+    const key = issue.path.join('.') || '$';
+    (errors[key] ??= []).push(msg('badQuery', { value: issue.message, param: key }));
+  }
+  return new ProblemError({ status: 400, title: msg('validationTitle'), errors });
+}
+
+function notFound(what: string): ProblemError {
+  return new ProblemError({
+    status: 404,
+    title: msg('notFoundTitle'),
+    detail: msg('unknownRoute', { path: what }),
+  });
+}

@@ -1,0 +1,60 @@
+import type { FastifyRequest } from 'fastify';
+import type { SandboxState } from '../state/sandbox-state.js';
+import { msg } from './messages.js';
+import { ProblemError } from './problem-error.js';
+
+/**
+ * Rate limiting (off by default; nothing public on Asperion's limits, §1.8) as a fixed window per
+ * access token and administration, answering 429 with Retry-After (§6.3).
+ */
+export function enforceRateLimit(request: FastifyRequest, state: SandboxState): void {
+  const windows = state.rateWindows;
+  const limit = state.settings.rateLimit;
+  if (!limit.enabled) return;
+  const now = state.clock.now().getTime();
+  const key = `${request.headers.authorization ?? ''}|${request.headers['x-tenant-id'] ?? request.headers['x-tenantid'] ?? ''}`;
+  const windowMs = limit.windowSeconds * 1000;
+  let window = windows.get(key);
+  if (!window || now >= window.start + windowMs) {
+    window = { start: now, count: 0 };
+    windows.set(key, window);
+  }
+  window.count += 1;
+  if (window.count <= limit.requests) return;
+  const seconds = Math.max(1, Math.ceil((window.start + windowMs - now) / 1000));
+  throw new ProblemError({
+    status: 429,
+    title: msg('tooManyTitle'),
+    detail: msg('rateLimited', { seconds }),
+    headers: { 'retry-after': String(seconds) },
+  });
+}
+
+export interface RateWindow {
+  start: number;
+  count: number;
+}
+
+/**
+ * Fault injection (§6.3): for requests under faults.pathPrefix, delay by latencyMs, then with
+ * timeoutRate hang for timeoutMs and answer 504, with errorRate answer errorStatus. Draws come from a
+ * PRNG restarted from faults.seed on every settings change, so a run repeats exactly.
+ */
+export async function injectFaults(request: FastifyRequest, state: SandboxState): Promise<void> {
+  const faults = state.settings.faults;
+  const path = request.url.split('?')[0] ?? '';
+  if (!path.toLowerCase().startsWith(faults.pathPrefix.toLowerCase())) return;
+  if (faults.latencyMs > 0) await state.clock.sleep(faults.latencyMs);
+  const random = state.faultRandom;
+  if (faults.timeoutRate > 0 && random() < faults.timeoutRate) {
+    await state.clock.sleep(faults.timeoutMs);
+    throw new ProblemError({ status: 504, title: msg('serverErrorTitle'), detail: msg('injectedFault') });
+  }
+  if (faults.errorRate > 0 && random() < faults.errorRate) {
+    throw new ProblemError({
+      status: faults.errorStatus,
+      title: msg('serverErrorTitle'),
+      detail: msg('injectedFault'),
+    });
+  }
+}
