@@ -79,4 +79,6 @@ export default tseslint.config(
     ['store', 'queue', 'engine', 'flows', 'connectors', 'api', 'cli', 'web', 'mapping'],
     'Sandboxes stand in for the outside world and share nothing with the product but core.',
   ),
+  // Tests wire layers together on purpose (a client against a sandbox over a real store).
+  { files: ['**/*.test.ts', 'src/testing/**'], rules: { 'no-restricted-imports': 'off' } },
 );
