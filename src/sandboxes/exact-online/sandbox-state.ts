@@ -1,3 +1,4 @@
+import { FaultPlan } from './control/fault-injection.js';
 import { ErrorBlocker } from './rest/error-blocker.js';
 import { RateLimiter } from './rest/rate-limiter.js';
 import { RequestLog } from './rest/request-log.js';
@@ -16,6 +17,7 @@ export class SandboxState {
   limits = new RateLimiter();
   errors = new ErrorBlocker();
   readonly log = new RequestLog();
+  faults = new FaultPlan();
   readonly divisions: readonly DivisionInfo[] = sandboxDivisions;
   data = new Map<number, DivisionData>();
 
@@ -37,6 +39,7 @@ export class SandboxState {
     this.tokens = new TokenStore();
     this.limits = new RateLimiter();
     this.errors = new ErrorBlocker();
+    this.faults = new FaultPlan();
     this.clearData();
   }
 

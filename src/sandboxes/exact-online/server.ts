@@ -48,6 +48,20 @@ export function buildExactSandbox(options: { clock: Clock; seed: 'demo' | 'empty
       .send(JSON.stringify(wrapped.body()));
   });
 
+  // Injected faults answer before anything else, so they can stand in for outages and maintenance.
+  app.addHook('onRequest', async (request, reply) => {
+    const path = (request.raw.url ?? '').split('?')[0] ?? '';
+    if (!path.startsWith('/api/')) return;
+    const fault = state.faults.take(request.method, path);
+    if (!fault) return;
+    const error = new ODataError(fault.status, fault.message ?? exactMessages.generic, fault.headers ?? {});
+    return reply
+      .status(error.status)
+      .headers(error.headers)
+      .type('application/json; charset=utf-8')
+      .send(JSON.stringify(error.body()));
+  });
+
   app.addHook('onResponse', async (request, reply) => {
     const path = (request.raw.url ?? '').split('?')[0] ?? '';
     if (path.startsWith('/__sandbox/')) return;

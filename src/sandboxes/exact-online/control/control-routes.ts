@@ -4,6 +4,7 @@ import { sandboxUser } from '../credentials.js';
 import { defaultExactClientId } from '../credentials.js';
 import type { SandboxState } from '../sandbox-state.js';
 import { exactSettingsPatchSchema } from '../settings.js';
+import { faultSchema } from './fault-injection.js';
 import { loadSeed } from '../seed/load-seed.js';
 
 const resetSchema = z.strictObject({ seed: z.enum(['demo', 'empty']).optional() });
@@ -70,6 +71,20 @@ export function registerControlRoutes(app: FastifyInstance, state: SandboxState)
       refresh_token: pair.refreshToken,
       divisions,
     };
+  });
+
+  app.get('/__sandbox/faults', async () => state.faults.list());
+
+  app.post('/__sandbox/faults', async (request, reply) => {
+    const input = parse(faultSchema, request.body);
+    if (!input.success) return reply.status(400).send({ error: input.error.issues });
+    state.faults.add(input.data);
+    return state.faults.list();
+  });
+
+  app.delete('/__sandbox/faults', async (_request, reply) => {
+    state.faults.clear();
+    return reply.status(204).send();
   });
 
   app.get('/__sandbox/requests', async () => state.log.list());
