@@ -62,6 +62,12 @@ export function buildExactSandbox(options: { clock: Clock; seed: 'demo' | 'empty
       .send(JSON.stringify(error.body()));
   });
 
+  // Paths and verbs nothing answers get the OData envelope too, not Fastify's own body.
+  app.setNotFoundHandler(async (_request, reply) => {
+    const error = new ODataError(404, 'Not found');
+    return reply.status(404).type('application/json; charset=utf-8').send(JSON.stringify(error.body()));
+  });
+
   app.addHook('onResponse', async (request, reply) => {
     const path = (request.raw.url ?? '').split('?')[0] ?? '';
     if (path.startsWith('/__sandbox/')) return;

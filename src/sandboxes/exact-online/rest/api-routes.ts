@@ -55,13 +55,14 @@ export function registerApiRoutes(app: FastifyInstance, state: SandboxState): vo
       if (!m) throw new ODataError(404, 'Not found');
       const division = Number(m[1]);
       const rest = m[2] ?? '';
+      const errorKey = `${token.grant.clientId}|${division}|${endpointOf(rest)}`;
+      // Set before the scope check: a 403 counts toward the error limit too (reference 3.1).
+      errorKeys.set(request, errorKey);
       const unchecked = /^system\/divisions/i.test(rest) && !state.settings.checkSystemDivisionsScope;
       if (!token.grant.divisions.includes(division) && !unchecked) {
         // Division scoping (reference 1.3); `NoDivisionAccess` is one of Exact's documented reasons (4.6).
         throw new ODataError(403, exactMessages.divisionScope, { Reason: 'NoDivisionAccess' });
       }
-      const errorKey = `${token.grant.clientId}|${division}|${endpointOf(rest)}`;
-      errorKeys.set(request, errorKey);
       if (state.errors.isBlocked(errorKey, state.nowMs())) {
         // What a blocked request gets is UNCONFIRMED (reference 3.3); status is a setting.
         throw new ODataError(
