@@ -38,8 +38,9 @@ const knownOptions = [
   '$format',
 ];
 
+/** `$top` and `$skip` are Int32 in OData v2; anything else is a syntax error. */
 function nonNegativeInteger(text: string): number {
-  if (!/^\d+$/.test(text)) throw querySyntaxError();
+  if (!/^\d+$/.test(text) || Number(text) > 2_147_483_647) throw querySyntaxError();
   return Number(text);
 }
 
