@@ -70,6 +70,26 @@ describe('OAuth2 consent and code exchange', () => {
     expect(location.searchParams.get('code')).toMatch(/!/);
   });
 
+  it('redirects Deny to redirect_uri with error=access_denied and no code', async () => {
+    const form = new URLSearchParams({
+      client_id: defaultExactClientId,
+      redirect_uri: redirectUri,
+      state: 's1',
+      decision: 'deny',
+    });
+    form.append('division', '3215711');
+    const res = await fetch(`${sandbox.url}/api/oauth2/auth`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: form,
+      redirect: 'manual',
+    });
+    const location = new URL(res.headers.get('location') ?? '');
+    expect(location.searchParams.get('error')).toBe('access_denied');
+    expect(location.searchParams.get('state')).toBe('s1');
+    expect(location.searchParams.has('code')).toBe(false);
+  });
+
   it('refuses an unregistered redirect_uri and an unknown client on the consent page', async () => {
     const bad = new URLSearchParams({
       client_id: defaultExactClientId,
