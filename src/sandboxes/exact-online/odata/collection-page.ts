@@ -98,12 +98,18 @@ export function collectionEnvelope(all: StoredRecord[], page: PageContext): { d:
   if (options.top !== undefined && page.settings.bareArrayForTop) return { d: results };
   const d: Record<string, unknown> = { results };
   if (options.inlineCount) d['__count'] = page.settings.inlineCountAsString ? String(all.length) : all.length;
-  const more = rows.length > pageRows.length && (options.top === undefined || options.top > pageRows.length);
+  // With $top above the page size the next link asks for what is left, so the total honours $top
+  // (the OData v2 server-paging convention; Exact's own link is not captured).
+  const left = options.top === undefined ? undefined : options.top - pageRows.length;
+  const more = rows.length > pageRows.length && (left === undefined || left > 0);
   const last = pageRows.at(-1);
   if (more && last) {
     const key = last.row[entity.key];
     const token = typeof key === 'number' ? `${key}L` : `guid'${String(key)}'`;
-    d['__next'] = `${page.requestUrl}?${[...page.queryParts, `$skiptoken=${token}`].join('&')}`;
+    const parts = page.queryParts.map((p) =>
+      left !== undefined && /^(\$|%24)top=/i.test(p) ? `$top=${left}` : p,
+    );
+    d['__next'] = `${page.requestUrl}?${[...parts, `$skiptoken=${token}`].join('&')}`;
   }
   return { d };
 }

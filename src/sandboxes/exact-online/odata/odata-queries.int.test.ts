@@ -89,6 +89,20 @@ describe('collections and paging', () => {
     expect(top.d.__next).toBeUndefined();
   });
 
+  it('keeps paging a $top above the page size until exactly $top rows are delivered', async () => {
+    const first = (await (
+      await get(`${accounts}?$filter=Blocked eq false&$top=100&$select=ID`)
+    ).json()) as Collection;
+    expect(first.d.results).toHaveLength(60);
+    expect(first.d.__next).toMatch(/\$top=40&\$select=ID&\$skiptoken=guid'/);
+    const next = first.d.__next ?? '';
+    const second = (await (
+      await sandbox.call('GET', next.slice(sandbox.url.length), token)
+    ).json()) as Collection;
+    expect(second.d.results).toHaveLength(40);
+    expect(second.d.__next).toBeUndefined();
+  });
+
   it('adds __count as a string for $inlinecount=allpages', async () => {
     const res = (await (
       await get(`${accounts}?$filter=City eq 'Utrecht'&$inlinecount=allpages&$select=ID`)
