@@ -18,6 +18,8 @@ export class SandboxState {
   errors = new ErrorBlocker();
   readonly log = new RequestLog();
   faults = new FaultPlan();
+  /** The error-limit key (client × division × endpoint) of each request that got that far. */
+  readonly errorKeys = new WeakMap<object, string>();
   readonly divisions: readonly DivisionInfo[] = sandboxDivisions;
   data = new Map<number, DivisionData>();
 

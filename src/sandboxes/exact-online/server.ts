@@ -1,7 +1,7 @@
 import Fastify from 'fastify';
 import type { FastifyError, FastifyInstance } from 'fastify';
 import type { Clock } from '../../core/clock.js';
-import { registerApiRoutes, errorKeys } from './rest/api-routes.js';
+import { registerApiRoutes } from './rest/api-routes.js';
 import { registerControlRoutes } from './control/control-routes.js';
 import { registerOAuthRoutes } from './oauth/oauth-routes.js';
 import { ODataError, exactMessages } from './odata-error.js';
@@ -71,7 +71,7 @@ export function buildExactSandbox(options: { clock: Clock; seed: 'demo' | 'empty
   app.addHook('onResponse', async (request, reply) => {
     const path = (request.raw.url ?? '').split('?')[0] ?? '';
     if (path.startsWith('/__sandbox/')) return;
-    const errorKey = errorKeys.get(request);
+    const errorKey = state.errorKeys.get(request);
     if (errorKey !== undefined)
       state.errors.record(errorKey, reply.statusCode, state.nowMs(), state.settings);
     const rateLimit = Object.fromEntries(

@@ -6,9 +6,6 @@ import { authenticate } from './bearer-auth.js';
 import { dispatchDivisionRequest, endpointOf } from './division-dispatch.js';
 import { answerMe } from './me-handler.js';
 
-/** The error-limit key of a request that got that far (client × division × endpoint). */
-export const errorKeys = new WeakMap<FastifyRequest, string>();
-
 function header(request: FastifyRequest, name: string): string | undefined {
   const value = request.headers[name];
   return Array.isArray(value) ? value.join(',') : value;
@@ -57,7 +54,7 @@ export function registerApiRoutes(app: FastifyInstance, state: SandboxState): vo
       const rest = m[2] ?? '';
       const errorKey = `${token.grant.clientId}|${division}|${endpointOf(rest)}`;
       // Set before the scope check: a 403 counts toward the error limit too (reference 3.1).
-      errorKeys.set(request, errorKey);
+      state.errorKeys.set(request, errorKey);
       const unchecked = /^system\/divisions/i.test(rest) && !state.settings.checkSystemDivisionsScope;
       if (!token.grant.divisions.includes(division) && !unchecked) {
         // Division scoping (reference 1.3); `NoDivisionAccess` is one of Exact's documented reasons (4.6).
