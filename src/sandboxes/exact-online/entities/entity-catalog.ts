@@ -1,0 +1,19 @@
+import { accountsEntity } from './accounts.js';
+import type { EntityDescriptor } from './entity-descriptor.js';
+import { itemsEntity } from './items.js';
+import { salesOrdersEntity } from './sales-orders.js';
+import { vatCodesEntity } from './vat-codes.js';
+
+/** Every division-scoped entity endpoint the sandbox serves. */
+export const entityCatalog: readonly EntityDescriptor[] = [
+  accountsEntity,
+  itemsEntity,
+  salesOrdersEntity,
+  vatCodesEntity,
+];
+
+/** The descriptor for `service/Entity`, case-insensitively (reference 5.3). */
+export function findEntity(path: string): EntityDescriptor | undefined {
+  const wanted = path.toLowerCase();
+  return entityCatalog.find((e) => e.path.toLowerCase() === wanted);
+}

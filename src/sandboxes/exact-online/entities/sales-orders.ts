@@ -1,0 +1,87 @@
+import { randomUUID } from 'node:crypto';
+import { mandatoryError, unknownReferenceError } from './business-errors.js';
+import type { WriteContext } from './entity-descriptor.js';
+import { defineEntity } from './entity-descriptor.js';
+import { multiplyDecimal, sumDecimal } from './exact-decimal.js';
+import type { StoredRow } from './field-types.js';
+import { salesOrderFieldList, salesOrderLineFieldList } from './sales-order-fields.js';
+
+/** Status codes 12 open (appendix B). */
+const open = 12;
+
+function findBy(ctx: WriteContext, path: string, field: string, value: unknown): StoredRow | undefined {
+  return ctx.rowsOf(path).find((r) => r[field] === value);
+}
+
+/** Fill a line from its item and VAT code; amounts as exact decimals. */
+function completeLine(line: StoredRow, order: StoredRow, index: number, ctx: WriteContext): void {
+  if (typeof line['Item'] !== 'string') throw mandatoryError(ctx.settings, 'Item');
+  const item = findBy(ctx, 'logistics/Items', 'ID', line['Item']);
+  if (!item) throw unknownReferenceError(ctx.settings, 'Item');
+  line['ID'] ??= randomUUID();
+  line['OrderID'] = order['OrderID'] ?? null;
+  line['OrderNumber'] = order['OrderNumber'] ?? null;
+  line['LineNumber'] = index + 1;
+  line['ItemCode'] = item['Code'] ?? null;
+  line['ItemDescription'] = item['Description'] ?? null;
+  line['Description'] ??= item['Description'] ?? null;
+  line['UnitCode'] ??= item['Unit'] ?? null;
+  line['Quantity'] ??= 1;
+  line['UnitPrice'] ??= item['StandardSalesPrice'] ?? 0;
+  line['Discount'] ??= 0;
+  line['NetPrice'] ??= multiplyDecimal(Number(line['UnitPrice']), 1 - Number(line['Discount']));
+  line['VATCode'] ??= item['SalesVatCode'] ?? null;
+  const vat = findBy(ctx, 'vat/VATCodes', 'Code', line['VATCode']);
+  line['VATPercentage'] ??= vat?.['Percentage'] ?? 0;
+  line['AmountFC'] = multiplyDecimal(Number(line['Quantity']), Number(line['NetPrice']));
+  line['AmountDC'] = line['AmountFC'];
+  line['VATAmount'] = multiplyDecimal(Number(line['AmountFC']), Number(line['VATPercentage']));
+  line['DeliveryStatus'] = open;
+  line['InvoiceStatus'] = open;
+  line['OrderStatus'] = open;
+  line['Division'] = ctx.division;
+}
+
+/** salesorder/SalesOrders with embedded SalesOrderLines (reference 7.9, field lists appendix A). */
+export const salesOrdersEntity = defineEntity({
+  path: 'salesorder/SalesOrders',
+  typeName: 'Exact.Web.Api.Models.SalesOrder',
+  methods: ['GET', 'POST', 'PUT', 'DELETE'],
+  pageSize: 60,
+  skipAllowed: true,
+  deletedEntityType: 12,
+  fieldList: salesOrderFieldList,
+  children: {
+    SalesOrderLines: {
+      path: 'salesorder/SalesOrderLines',
+      typeName: 'Exact.Web.Api.Models.SalesOrderLine',
+      parentKey: 'OrderID',
+      fieldList: salesOrderLineFieldList,
+    },
+  },
+  beforeCreate(row, children, ctx) {
+    const account = findBy(ctx, 'crm/Accounts', 'ID', row['OrderedBy']);
+    if (!account) throw unknownReferenceError(ctx.settings, 'OrderedBy');
+    const lines = children['SalesOrderLines'] ?? [];
+    if (lines.length === 0) throw mandatoryError(ctx.settings, 'SalesOrderLines');
+    // Exact assigns the next free number when OrderNumber is omitted (reference 7.9, assumed).
+    const numbers = ctx.rowsOf('salesorder/SalesOrders').map((r) => Number(r['OrderNumber'] ?? 0));
+    row['OrderNumber'] ??= Math.max(0, ...numbers) + 1;
+    row['OrderedByName'] = account['Name'] ?? null;
+    row['InvoiceTo'] ??= row['OrderedBy'] ?? null;
+    row['DeliverTo'] ??= row['OrderedBy'] ?? null;
+    row['OrderDate'] ??= `${ctx.now.slice(0, 10)}T00:00:00.000`;
+    row['Currency'] ??= 'EUR';
+    row['Status'] = open;
+    row['DeliveryStatus'] = open;
+    row['InvoiceStatus'] = open;
+    row['ApprovalStatus'] = 1;
+    lines.forEach((line, index) => completeLine(line, row, index, ctx));
+    const net = sumDecimal(lines.map((l) => Number(l['AmountFC'])));
+    const vat = sumDecimal(lines.map((l) => Number(l['VATAmount'])));
+    // AmountFCExclVat next to AmountFC suggests AmountFC/DC include VAT (appendix A; UNCONFIRMED).
+    row['AmountFCExclVat'] = net;
+    row['AmountFC'] = sumDecimal([net, vat]);
+    row['AmountDC'] = row['AmountFC'];
+  },
+});

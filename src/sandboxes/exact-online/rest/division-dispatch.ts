@@ -1,0 +1,85 @@
+import { findEntity } from '../entities/entity-catalog.js';
+import type { EntityMethod } from '../entities/entity-descriptor.js';
+import { entityMethods } from '../entities/entity-descriptor.js';
+import { findRecord } from '../entities/entity-store.js';
+import { divisionRecord, systemDivisionsEntity } from '../entities/system-divisions.js';
+import { ODataError } from '../odata-error.js';
+import type { SandboxState } from '../sandbox-state.js';
+import type { AccessToken } from '../oauth/token-store.js';
+import { toAmsterdamWallClock } from '../amsterdam-time.js';
+import type { ApiRequest, ApiResponse } from './api-exchange.js';
+import {
+  deleteOne,
+  getCollection,
+  getOne,
+  notFound,
+  postRecord,
+  putRecord,
+  readKey,
+} from './entity-handlers.js';
+
+/** `service/Entity`, an optional `(key)` and an optional `/$count`. */
+const endpointPattern = /^([A-Za-z]+\/[A-Za-z]+)(?:\(([^)]*)\))?(\/\$count)?$/;
+
+/** The `service/Entity` part of a division path, used as the endpoint in the error limit. */
+export function endpointOf(rest: string): string {
+  return (endpointPattern.exec(rest)?.[1] ?? rest).toLowerCase();
+}
+
+function methodNotAllowed(): ODataError {
+  // Not documented; 405 is what an OData service answers for a verb an entity set lacks.
+  return new ODataError(405, 'Method not allowed');
+}
+
+/** Route one division-scoped request (after auth, scope and rate limits) to its handler. */
+export function dispatchDivisionRequest(
+  division: number,
+  rest: string,
+  req: ApiRequest,
+  token: AccessToken,
+  state: SandboxState,
+): ApiResponse {
+  const m = endpointPattern.exec(rest);
+  if (!m) throw notFound();
+  const [, path = '', keyText, count] = m;
+  const method = req.method as EntityMethod;
+  if (path.toLowerCase() === 'system/divisions') {
+    if (method !== 'GET') throw methodNotAllowed();
+    const created = toAmsterdamWallClock(new Date(Date.UTC(2020, 0, 1)));
+    const current = token.grant.divisions[0] ?? 0;
+    const records = state.divisions
+      .filter((d) => token.grant.divisions.includes(d.code))
+      .map((d) => divisionRecord(d, current, created));
+    if (keyText === undefined)
+      return getCollection(systemDivisionsEntity, records, req, state.settings, count !== undefined);
+    const key = Number(readKey(systemDivisionsEntity, keyText));
+    return getOne(
+      systemDivisionsEntity,
+      records.find((r) => r.row['Code'] === key),
+      req,
+    );
+  }
+  const entity = findEntity(path);
+  const data = state.division(division);
+  if (!entity || !data) throw notFound();
+  if (!entityMethods.includes(method) || !entity.methods.includes(method)) throw methodNotAllowed();
+  const now = toAmsterdamWallClock(state.clock.now());
+  if (keyText === undefined) {
+    if (method === 'GET')
+      return getCollection(
+        entity,
+        [...data.table(entity.path).values()],
+        req,
+        state.settings,
+        count !== undefined,
+      );
+    if (method === 'POST' && count === undefined) return postRecord(entity, data, req, state.settings, now);
+    throw methodNotAllowed();
+  }
+  if (count !== undefined) throw notFound();
+  const key = readKey(entity, keyText);
+  if (method === 'GET') return getOne(entity, findRecord(entity, data, key), req);
+  if (method === 'PUT') return putRecord(entity, data, key, req, state.settings, now);
+  if (method === 'DELETE') return deleteOne(entity, data, key, now);
+  throw methodNotAllowed();
+}

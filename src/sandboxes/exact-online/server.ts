@@ -1,0 +1,98 @@
+import Fastify from 'fastify';
+import type { FastifyError, FastifyInstance } from 'fastify';
+import type { Clock } from '../../core/clock.js';
+import { registerApiRoutes } from './rest/api-routes.js';
+import { registerControlRoutes } from './control/control-routes.js';
+import { registerOAuthRoutes } from './oauth/oauth-routes.js';
+import { ODataError, exactMessages } from './odata-error.js';
+import { SandboxClock } from './sandbox-clock.js';
+import { SandboxState } from './sandbox-state.js';
+import { loadSeed } from './seed/load-seed.js';
+
+export interface ExactSandboxServer {
+  app: FastifyInstance;
+  state: SandboxState;
+}
+
+/**
+ * One Exact Online sandbox: its own Fastify instance and its own in-memory state; time comes only
+ * from the given clock (plus the control API's offset).
+ */
+export function buildExactSandbox(options: { clock: Clock; seed: 'demo' | 'empty' }): ExactSandboxServer {
+  const state = new SandboxState(new SandboxClock(options.clock));
+  loadSeed(state, options.seed);
+  const app = Fastify({ logger: false, bodyLimit: 38 * 1024 * 1024 });
+  // Bodies arrive as text; handlers parse them so that bad input gets Exact's errors, not Fastify's.
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('*', { parseAs: 'string' }, (_req, body, done) => done(null, body));
+
+  app.setErrorHandler((error: FastifyError | Error, _request, reply) => {
+    if (error instanceof ODataError) {
+      return reply
+        .status(error.status)
+        .headers(error.headers)
+        .type('application/json; charset=utf-8')
+        .send(JSON.stringify(error.body()));
+    }
+    // Malformed percent-encoding and Fastify's own client errors are bad requests, never crashes.
+    const clientError =
+      error instanceof URIError ||
+      ('statusCode' in error && typeof error.statusCode === 'number' && error.statusCode < 500);
+    const wrapped = new ODataError(
+      clientError ? 400 : 500,
+      clientError ? exactMessages.querySyntax : exactMessages.generic,
+    );
+    return reply
+      .status(wrapped.status)
+      .type('application/json; charset=utf-8')
+      .send(JSON.stringify(wrapped.body()));
+  });
+
+  // Injected faults answer before anything else, so they can stand in for outages and maintenance.
+  app.addHook('onRequest', async (request, reply) => {
+    const path = (request.raw.url ?? '').split('?')[0] ?? '';
+    if (!path.startsWith('/api/')) return;
+    const fault = state.faults.take(request.method, path);
+    if (!fault) return;
+    const error = new ODataError(fault.status, fault.message ?? exactMessages.generic, fault.headers ?? {});
+    return reply
+      .status(error.status)
+      .headers(error.headers)
+      .type('application/json; charset=utf-8')
+      .send(JSON.stringify(error.body()));
+  });
+
+  // Paths and verbs nothing answers get the OData envelope too, not Fastify's own body.
+  app.setNotFoundHandler(async (_request, reply) => {
+    const error = new ODataError(404, 'Not found');
+    return reply.status(404).type('application/json; charset=utf-8').send(JSON.stringify(error.body()));
+  });
+
+  app.addHook('onResponse', async (request, reply) => {
+    const path = (request.raw.url ?? '').split('?')[0] ?? '';
+    if (path.startsWith('/__sandbox/')) return;
+    const errorKey = state.errorKeys.get(request);
+    if (errorKey !== undefined)
+      state.errors.record(errorKey, reply.statusCode, state.nowMs(), state.settings);
+    const rateLimit = Object.fromEntries(
+      Object.entries(reply.getHeaders())
+        .filter(([name]) => name.toLowerCase().startsWith('x-ratelimit-'))
+        .map(([name, value]) => [name, String(value)]),
+    );
+    const entry = {
+      at: state.clock.now().toISOString(),
+      method: request.method,
+      path,
+      query: (request.raw.url ?? '').slice(path.length + 1),
+      status: reply.statusCode,
+      rateLimit,
+      durationMs: Math.round(reply.elapsedTime * 100) / 100,
+    };
+    state.log.add(entry, state.settings.requestLogSize);
+  });
+
+  registerOAuthRoutes(app, state);
+  registerApiRoutes(app, state);
+  registerControlRoutes(app, state);
+  return { app, state };
+}
