@@ -61,4 +61,26 @@ describe('the built koppel command', () => {
       rmSync(dataDir, { recursive: true, force: true });
     }
   });
+
+  it.each([
+    ['exact-online', '/api/v1/current/Me', 401],
+    ['asperion', '/v1/administrations', 401],
+  ])('runs the %s sandbox until Ctrl-C, answering like the real API', async (name, path, status) => {
+    const child = spawn(process.execPath, [bin, 'sandbox', name, '--port', '0', '--seed', 'empty'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+    const until = Date.now() + 20_000;
+    while (!/listening on (http:\/\/127\.0\.0\.1:\d+)/.test(out) && Date.now() < until)
+      await new Promise((r) => setTimeout(r, 100));
+    const url = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(out)?.[1];
+    expect(url, out).toBeDefined();
+    const res = await fetch(`${url}${path}`, { headers: { accept: 'application/json' } });
+    expect(res.status).toBe(status);
+    child.kill('SIGINT');
+    expect(await exited).toBe(0);
+  });
 });
