@@ -65,3 +65,29 @@ export function isoNow(clock: Clock): string {
 export function addMs(iso: string, ms: number): string {
   return new Date(new Date(iso).getTime() + ms).toISOString();
 }
+
+/**
+ * Another clock plus an offset that can be moved forward, so "advance the clock" works whether the
+ * base is a test's ManualClock or the system clock (the sandboxes' control APIs use it).
+ */
+export class OffsetClock implements Clock {
+  private offsetMs = 0;
+
+  constructor(private readonly base: Clock) {}
+
+  now(): Date {
+    return new Date(this.base.now().getTime() + this.offsetMs);
+  }
+
+  sleep(ms: number, signal?: AbortSignal): Promise<void> {
+    return this.base.sleep(ms, signal);
+  }
+
+  advance(ms: number): void {
+    this.offsetMs += ms;
+  }
+
+  get offset(): number {
+    return this.offsetMs;
+  }
+}

@@ -1,5 +1,6 @@
 import { KoppelError } from '../../core/errors.js';
 import type { ConnectorContext } from '../kit/connector-context.js';
+import { postTokenForm } from '../kit/token-endpoint.js';
 import type { RefreshOutcome, TokenLeasePolicy, TokenRefresher, TokenSet } from '../kit/token-lease.js';
 
 /** Where Asperion's identity server lives (reference 1.3, 7) and which app registration is used. */
@@ -69,45 +70,19 @@ async function tokenCall(
   params: Record<string, string>,
 ): Promise<RefreshOutcome> {
   const where = 'POST /connect/token';
-  let res: Response;
-  try {
-    res = await ctx.fetch(new URL('/connect/token', app.identityBaseUrl), {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
-      body: new URLSearchParams({ ...params, client_id: app.clientId, client_secret: app.clientSecret }),
-    });
-  } catch (cause) {
-    throw new KoppelError(`${where} failed: ${(cause as Error).message}`, {
-      code: 'asperion.network',
-      kind: 'transient',
-      cause,
-    });
-  }
-  const body = (await res.json().catch(() => ({}))) as {
-    access_token?: string;
-    refresh_token?: string;
-    expires_in?: number | string;
-    error?: string;
-    error_description?: string;
-  };
-  const said = [body.error, body.error_description].filter(Boolean).join(': ') || res.statusText;
-  if (res.ok && body.access_token && body.refresh_token) {
-    const now = ctx.clock.now();
-    return {
-      kind: 'refreshed',
-      tokens: {
-        accessToken: body.access_token,
-        refreshToken: body.refresh_token,
-        issuedAt: now.toISOString(),
-        expiresAt: new Date(now.getTime() + Number(body.expires_in ?? 3600) * 1000).toISOString(),
-      },
-    };
-  }
-  if (res.status === 429 || res.status >= 500)
+  const { res, body, said, tokens } = await postTokenForm(
+    ctx,
+    new URL('/connect/token', app.identityBaseUrl),
+    { ...params, client_id: app.clientId, client_secret: app.clientSecret },
+    { codePrefix: 'asperion', defaultLifetimeSeconds: 3600 },
+  );
+  if (tokens) return { kind: 'refreshed', tokens };
+  if (res.status === 429 || res.status >= 500) {
     throw new KoppelError(`${where} answered ${res.status}: ${said}`, {
       code: 'asperion.token_unavailable',
       kind: 'transient',
     });
+  }
   if (body.error === 'invalid_grant') return { kind: 'grant_gone', message: said };
   throw new KoppelError(`${where} answered ${res.status}: ${said} (check the app's client id and secret)`, {
     code: 'asperion.token_refused',

@@ -1,9 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { CallCounter, connectorContext } from '../../engine/connector-context.js';
-import { buildExactSandbox } from '../../sandboxes/exact-online/server.js';
 import { testDialects } from '../../testing/databases.js';
-import { createEngineHarness, type EngineHarness } from '../../testing/engine-harness.js';
-import { VirtualClock } from '../../testing/virtual-clock.js';
+import { startExactFixture, type ExactFixture } from '../../testing/exact-fixture.js';
 import { exactError } from './exact-error.js';
 import { exactFetch } from './exact-fetch.js';
 import { exactPages } from './exact-pages.js';
@@ -11,37 +8,16 @@ import { cmp, lit, odataQuery } from './odata-query.js';
 import { ExactRateGovernor } from './rate-governor.js';
 
 describe.each(testDialects)('reading and writing Exact Online through the sandbox on %s', (dialect) => {
-  let h: EngineHarness;
-  let close: (() => Promise<unknown>) | undefined;
-  afterEach(async () => {
-    await close?.();
-    await h?.close();
-  });
+  let x: ExactFixture;
+  afterEach(async () => x?.close());
 
   async function setUp() {
-    h = await createEngineHarness(dialect);
-    const clock = new VirtualClock('2026-03-10T09:00:30.000Z');
-    h.deps.clock = clock;
-    const { app, state } = buildExactSandbox({ clock, seed: 'empty' });
-    await app.listen({ host: '127.0.0.1', port: 0 });
-    close = () => app.close();
-    const address = app.server.address();
-    const url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
-    const token = (
-      (await (await fetch(`${url}/__sandbox/tokens`, { method: 'POST', body: '{}' })).json()) as {
-        access_token: string;
-      }
-    ).access_token;
-    const division = state.divisions[0]!.code;
-    const row = await h.store.db
-      .selectFrom('connections')
-      .selectAll()
-      .where('id', '=', 'tgt')
-      .executeTakeFirstOrThrow();
-    const ctx = connectorContext(h.deps, row, new CallCounter(), new AbortController().signal);
-    const governor = new ExactRateGovernor(clock);
+    x = await startExactFixture(dialect, { seed: 'empty' });
+    const ctx = await x.context();
+    const governor = new ExactRateGovernor(x.clock);
     const endpoint = '/api/v1/{division}/crm/Accounts';
-    const accounts = `${url}/api/v1/${division}/crm/Accounts`;
+    const accounts = `${x.url}/api/v1/${x.division}/crm/Accounts`;
+    const token = x.accessToken;
     const post = (body: Record<string, unknown>) =>
       exactFetch(ctx, governor, { method: 'POST', url: accounts, endpoint, accessToken: token, body });
     const pages = (query: string) =>

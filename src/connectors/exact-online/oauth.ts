@@ -1,5 +1,6 @@
 import { KoppelError } from '../../core/errors.js';
 import type { ConnectorContext } from '../kit/connector-context.js';
+import { postTokenForm } from '../kit/token-endpoint.js';
 import type { RefreshOutcome, TokenLeasePolicy, TokenRefresher, TokenSet } from '../kit/token-lease.js';
 
 /** Where Exact's OAuth endpoints live and which app registration talks to them. */
@@ -62,19 +63,10 @@ export function exactTokenRefresher(ctx: ConnectorContext, app: ExactApp): Token
   };
 }
 
-interface TokenBody {
-  access_token?: string;
-  refresh_token?: string;
-  expires_in?: string | number;
-  error?: string;
-  error_description?: string;
-}
-
 /**
- * POST /api/oauth2/token, form-encoded with the client credentials in the body (reference 2.1),
- * and its answers as outcomes (reference 2.3): a reused or expired refresh token, or a broken chain,
- * means the grant is gone; `TooEarlyToRefreshTokens` means not yet; 429, 5xx and network failures
- * are transient. Error messages carry Exact's text, never a token.
+ * POST /api/oauth2/token (reference 2.1) and its answers as outcomes (reference 2.3): a reused or
+ * expired refresh token, or a broken chain, means the grant is gone; `TooEarlyToRefreshTokens` means
+ * not yet; 429, 5xx and network failures are transient. Messages carry Exact's text, never a token.
  */
 async function tokenCall(
   ctx: ConnectorContext,
@@ -82,42 +74,13 @@ async function tokenCall(
   params: Record<string, string>,
 ): Promise<RefreshOutcome> {
   const where = 'POST /api/oauth2/token';
-  let res: Response;
-  try {
-    res = await ctx.fetch(new URL('/api/oauth2/token', app.baseUrl), {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
-      body: new URLSearchParams({ ...params, client_id: app.clientId, client_secret: app.clientSecret }),
-    });
-  } catch (cause) {
-    throw new KoppelError(`${where} failed: ${(cause as Error).message}`, {
-      code: 'exact.network',
-      kind: 'transient',
-      cause,
-    });
-  }
-  const text = await res.text();
-  let body: TokenBody = {};
-  try {
-    body = text ? (JSON.parse(text) as TokenBody) : {};
-  } catch {
-    body = {};
-  }
-  const said =
-    [body.error, body.error_description].filter(Boolean).join(': ') || text.slice(0, 120) || res.statusText;
-  if (res.ok && body.access_token && body.refresh_token) {
-    const now = ctx.clock.now();
-    const lifetimeMs = Number(body.expires_in ?? 600) * 1000;
-    return {
-      kind: 'refreshed',
-      tokens: {
-        accessToken: body.access_token,
-        refreshToken: body.refresh_token,
-        issuedAt: now.toISOString(),
-        expiresAt: new Date(now.getTime() + lifetimeMs).toISOString(),
-      },
-    };
-  }
+  const { res, body, said, tokens } = await postTokenForm(
+    ctx,
+    new URL('/api/oauth2/token', app.baseUrl),
+    { ...params, client_id: app.clientId, client_secret: app.clientSecret },
+    { codePrefix: 'exact', defaultLifetimeSeconds: 600 },
+  );
+  if (tokens) return { kind: 'refreshed', tokens };
   if (res.status === 429 || res.status >= 500) {
     throw new KoppelError(`${where} answered ${res.status}: ${said}`, {
       code: 'exact.token_unavailable',

@@ -1,67 +1,38 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { CallCounter, connectorContext } from '../../engine/connector-context.js';
-import { buildExactSandbox } from '../../sandboxes/exact-online/server.js';
-import { testDialects } from '../../testing/databases.js';
-import { createEngineHarness, type EngineHarness } from '../../testing/engine-harness.js';
-import { VirtualClock } from '../../testing/virtual-clock.js';
 import { forEachLimited } from '../../engine/concurrency.js';
-import type { ConnectorContext } from '../kit/connector-context.js';
+import { testDialects } from '../../testing/databases.js';
+import { startExactFixture, type ExactFixture } from '../../testing/exact-fixture.js';
 import { exactFetch } from './exact-fetch.js';
 import { ExactRateGovernor } from './rate-governor.js';
 
-interface LogEntry {
-  at: string;
-  path: string;
-  status: number;
-}
-
 describe.each(testDialects)('the rate governor against the Exact Online sandbox on %s', (dialect) => {
-  let h: EngineHarness;
-  let close: (() => Promise<unknown>) | undefined;
-  afterEach(async () => {
-    await close?.();
-    await h?.close();
-  });
+  let x: ExactFixture;
+  afterEach(async () => x?.close());
 
   async function setUp(settings: Record<string, number> = {}) {
-    h = await createEngineHarness(dialect);
-    const clock = new VirtualClock('2026-03-10T09:00:30.000Z');
-    h.deps.clock = clock;
-    const { app, state } = buildExactSandbox({ clock, seed: 'demo' });
-    await app.listen({ host: '127.0.0.1', port: 0 });
-    close = () => app.close();
-    const address = app.server.address();
-    const url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+    x = await startExactFixture(dialect);
     if (Object.keys(settings).length)
-      await fetch(`${url}/__sandbox/settings`, { method: 'PUT', body: JSON.stringify(settings) });
-    const token = (
-      (await (await fetch(`${url}/__sandbox/tokens`, { method: 'POST', body: '{}' })).json()) as {
-        access_token: string;
-      }
-    ).access_token;
-    const division = state.divisions[0]!.code;
-    const row = await h.store.db
-      .selectFrom('connections')
-      .selectAll()
-      .where('id', '=', 'tgt')
-      .executeTakeFirstOrThrow();
-    const ctx: ConnectorContext = connectorContext(
-      h.deps,
-      row,
-      new CallCounter(),
-      new AbortController().signal,
-    );
-    const governor = new ExactRateGovernor(clock);
+      await fetch(`${x.url}/__sandbox/settings`, { method: 'PUT', body: JSON.stringify(settings) });
+    const ctx = await x.context();
+    const governor = new ExactRateGovernor(x.clock);
     const endpoint = '/api/v1/{division}/vat/VATCodes';
     const get = () =>
       exactFetch(ctx, governor, {
         method: 'GET',
-        url: `${url}/api/v1/${division}/vat/VATCodes`,
+        url: `${x.url}/api/v1/${x.division}/vat/VATCodes`,
         endpoint,
-        accessToken: token,
+        accessToken: x.accessToken,
       });
-    const log = async () => (await (await fetch(`${url}/__sandbox/requests`)).json()) as LogEntry[];
-    return { clock, url, token, division, governor, get, log, ctx };
+    return {
+      clock: x.clock,
+      url: x.url,
+      token: x.accessToken,
+      division: x.division,
+      governor,
+      get,
+      log: x.requests,
+      ctx,
+    };
   }
 
   it('sends 500 requests from 4 concurrent callers without ever exceeding the minutely limit or getting a 429', async () => {

@@ -6,7 +6,7 @@ import type { DivisionInfo } from './divisions.js';
 import { sandboxDivisions } from './divisions.js';
 import { DivisionData } from './entities/entity-store.js';
 import { TokenStore } from './oauth/token-store.js';
-import type { SandboxClock } from './sandbox-clock.js';
+import type { OffsetClock } from '../../core/clock.js';
 import type { ExactSettings } from './settings.js';
 import { defaultExactSettings } from './settings.js';
 
@@ -23,7 +23,7 @@ export class SandboxState {
   readonly divisions: readonly DivisionInfo[] = sandboxDivisions;
   data = new Map<number, DivisionData>();
 
-  constructor(readonly clock: SandboxClock) {
+  constructor(readonly clock: OffsetClock) {
     this.clearData();
   }
 

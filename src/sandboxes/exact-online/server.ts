@@ -5,7 +5,7 @@ import { registerApiRoutes } from './rest/api-routes.js';
 import { registerControlRoutes } from './control/control-routes.js';
 import { registerOAuthRoutes } from './oauth/oauth-routes.js';
 import { ODataError, exactMessages } from './odata-error.js';
-import { SandboxClock } from './sandbox-clock.js';
+import { OffsetClock } from '../../core/clock.js';
 import { SandboxState } from './sandbox-state.js';
 import { loadSeed } from './seed/load-seed.js';
 
@@ -19,7 +19,7 @@ export interface ExactSandboxServer {
  * from the given clock (plus the control API's offset).
  */
 export function buildExactSandbox(options: { clock: Clock; seed: 'demo' | 'empty' }): ExactSandboxServer {
-  const state = new SandboxState(new SandboxClock(options.clock));
+  const state = new SandboxState(new OffsetClock(options.clock));
   loadSeed(state, options.seed);
   const app = Fastify({ logger: false, bodyLimit: 38 * 1024 * 1024 });
   // Bodies arrive as text; handlers parse them so that bad input gets Exact's errors, not Fastify's.

@@ -7,7 +7,7 @@ import type { TokenStore } from '../oauth/token-store.js';
 import { createTokenStore } from '../oauth/token-store.js';
 import { seededRandom } from '../seed/seeded-random.js';
 import type { RateWindow } from '../http/traffic-shaping.js';
-import { OffsetClock } from './offset-clock.js';
+import { OffsetClock } from '../../../core/clock.js';
 import type { RequestLog } from './request-log.js';
 import { createRequestLog } from './request-log.js';
 
