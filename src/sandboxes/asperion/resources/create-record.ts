@@ -20,14 +20,7 @@ export function createRecord(
 ): SandboxRecord {
   const create = resource.create;
   if (!create) throw new Error(`${resource.path} is read-only`);
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-    throw new ProblemError({
-      status: state.settings.validationStatus,
-      title: msg('validationTitle'),
-      errors: { $: [msg('badBody')] },
-    });
-  }
-  const raw = body as Record<string, unknown>;
+  const raw = objectBody(state, body);
   const errors = new FieldErrors();
   const conflicts = new FieldErrors();
   const typed = readInput(raw, resource.fields, errors);
@@ -55,4 +48,16 @@ export function createRecord(
   if (record['id'] === undefined) record['id'] = data.nextId(table);
   resource.beforeStore?.(record, data);
   return data.put(table, record);
+}
+
+/** A create or update body must be a JSON object; anything else is a ProblemDetails 400. */
+export function objectBody(state: SandboxState, body: unknown): Record<string, unknown> {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    throw new ProblemError({
+      status: state.settings.validationStatus,
+      title: msg('validationTitle'),
+      errors: { $: [msg('badBody')] },
+    });
+  }
+  return body as Record<string, unknown>;
 }

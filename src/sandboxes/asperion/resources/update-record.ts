@@ -1,9 +1,8 @@
 import { formatApiDateTime } from '../domain/api-date.js';
 import { FieldErrors } from '../http/field-errors.js';
-import { msg } from '../http/messages.js';
-import { ProblemError } from '../http/problem-error.js';
 import type { AdministrationData } from '../state/administration-data.js';
 import type { SandboxState } from '../state/sandbox-state.js';
+import { objectBody } from './create-record.js';
 import { property, readInput } from './read-input.js';
 import type { ResourceDescriptor, SandboxRecord } from './resource-descriptor.js';
 
@@ -22,14 +21,7 @@ export function updateRecord(
 ): SandboxRecord {
   const create = resource.create;
   if (!create) throw new Error(`${resource.path} is read-only`);
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-    throw new ProblemError({
-      status: state.settings.validationStatus,
-      title: msg('validationTitle'),
-      errors: { $: [msg('badBody')] },
-    });
-  }
-  const raw = body as Record<string, unknown>;
+  const raw = objectBody(state, body);
   const errors = new FieldErrors();
   const conflicts = new FieldErrors();
   const merged: SandboxRecord = { ...existing };
