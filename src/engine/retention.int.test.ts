@@ -1,9 +1,6 @@
-import { readFileSync, readdirSync } from 'node:fs';
-import path from 'node:path';
-import { sql } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createEngineHarness, sampleItem, type EngineHarness } from '../testing/engine-harness.js';
-import { testDialects } from '../testing/databases.js';
+import { databaseAsText, testDialects } from '../testing/databases.js';
 import { purgeActivity } from './purge.js';
 import { runFlow } from './run-flow.js';
 
@@ -101,27 +98,9 @@ describe.each(testDialects)('activity retention, redaction and secrets on %s', (
     expect(h.logLines.length).toBeGreaterThan(2);
     for (const line of h.logLines) expect(line).not.toContain(token);
 
-    const dump = await databaseText(h);
+    const dump = await databaseAsText(h.tdb, h.store);
     expect(dump.length).toBeGreaterThan(1000);
     expect(dump).not.toContain(token);
     expect(dump).toContain('Item 1');
   });
 });
-
-/** Everything the database holds, as text: the SQLite files' bytes, or every Postgres row. */
-async function databaseText(h: EngineHarness): Promise<string> {
-  if (h.tdb.dialect === 'sqlite') {
-    await sql`pragma wal_checkpoint(FULL)`.execute(h.store.db);
-    return readdirSync(h.tdb.dataDir)
-      .filter((f) => f.startsWith('koppel.db'))
-      .map((f) => readFileSync(path.join(h.tdb.dataDir, f)).toString('latin1'))
-      .join('\n');
-  }
-  const tables = await h.store.db.introspection.getTables();
-  const parts: string[] = [];
-  for (const t of tables) {
-    const rows = await sql<Record<string, unknown>>`select * from ${sql.table(t.name)}`.execute(h.store.db);
-    parts.push(JSON.stringify(rows.rows));
-  }
-  return parts.join('\n');
-}

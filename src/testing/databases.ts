@@ -1,8 +1,10 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { sql } from 'kysely';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
+import { afterEach } from 'vitest';
 import { migrateToLatest, openStore, type DialectName, type Store } from '../store/database.js';
 
 /**
@@ -79,4 +81,56 @@ async function adminQuery(text: string): Promise<void> {
   } finally {
     await client.end();
   }
+}
+
+/**
+ * For a `describe` block: `open()` gives each test a fresh, migrated database and a store on it;
+ * both are closed and dropped after the test.
+ */
+export function freshStorePerTest(dialect: DialectName): {
+  open(): Promise<Store>;
+  database(): TestDatabase;
+} {
+  let tdb: TestDatabase | undefined;
+  let store: Store | undefined;
+  afterEach(async () => {
+    await store?.close();
+    await tdb?.drop();
+    store = undefined;
+    tdb = undefined;
+  });
+  return {
+    async open() {
+      tdb = await createTestDatabase(dialect);
+      store = tdb.open();
+      return store;
+    },
+    database() {
+      if (!tdb) throw new Error('open() first');
+      return tdb;
+    },
+  };
+}
+
+/**
+ * Everything the database holds, as text: the SQLite files' bytes (after a checkpoint, so the
+ * write-ahead log is in the main file too), or every row of every Postgres table. For tests that
+ * prove a secret is never stored in plain text.
+ */
+export async function databaseAsText(tdb: TestDatabase, store: Store): Promise<string> {
+  if (tdb.dialect === 'sqlite') {
+    await sql`pragma wal_checkpoint(FULL)`.execute(store.db);
+    return readdirSync(tdb.dataDir)
+      .filter((f) => f.startsWith('koppel.db'))
+      .map((f) => readFileSync(path.join(tdb.dataDir, f)).toString('latin1'))
+      .join('\n');
+  }
+  const parts: string[] = [];
+  for (const table of await store.db.introspection.getTables()) {
+    const rows = await sql<{ row: string }>`select t::text as row from ${sql.table(table.name)} t`.execute(
+      store.db,
+    );
+    parts.push(...rows.rows.map((r) => r.row));
+  }
+  return parts.join('\n');
 }

@@ -1,15 +1,11 @@
-import { readdirSync, readFileSync } from 'node:fs';
-import path from 'node:path';
-import { sql } from 'kysely';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { KoppelError } from '../core/errors.js';
-import type { Store } from '../store/database.js';
 import { getConnection, setConnectionCredentials } from '../store/repos/connections.js';
 import { getFlow, listFlows } from '../store/repos/flows.js';
 import { currentMapping, listMappingVersions } from '../store/repos/mappings.js';
 import { getPair, listPairs } from '../store/repos/pairs.js';
 import { getSetting, listSettings } from '../store/repos/settings.js';
-import { createTestDatabase, testDialects, type TestDatabase } from '../testing/databases.js';
+import { databaseAsText, freshStorePerTest, testDialects } from '../testing/databases.js';
 import {
   dumpConfiguration,
   sampleSecrets,
@@ -20,19 +16,7 @@ import { hasChanges } from './apply-summary.js';
 import { applyWorkspace } from './apply-workspace.js';
 
 describe.each(testDialects)('applyWorkspace on %s', (dialect) => {
-  let tdb: TestDatabase | undefined;
-  let store: Store | undefined;
-  afterEach(async () => {
-    await store?.close();
-    await tdb?.drop();
-    store = undefined;
-    tdb = undefined;
-  });
-  async function open(): Promise<Store> {
-    tdb = await createTestDatabase(dialect);
-    store = tdb.open();
-    return store;
-  }
+  const { open, database } = freshStorePerTest(dialect);
 
   it('creates every pair, connection, flow, mapping and setting of the file', async () => {
     const db = await open();
@@ -207,7 +191,7 @@ describe.each(testDialects)('applyWorkspace on %s', (dialect) => {
     });
     expect(deps.secrets.scrub(`key=${sampleSecrets.ACME_TARGET_TOKEN}`)).toBe('key=[redacted]');
 
-    const everything = await everythingStoredAsText(tdb!, db);
+    const everything = await databaseAsText(database(), db);
     for (const secret of Object.values(sampleSecrets)) expect(everything).not.toContain(secret);
     expect(everything).toContain('ACME_SOURCE_API_KEY'); // the reference is stored, the value is not
   });
@@ -267,23 +251,3 @@ describe.each(testDialects)('applyWorkspace on %s', (dialect) => {
     expect(await dumpConfiguration(db)).toEqual(before);
   });
 });
-
-/** Every byte the database holds: the SQLite files, or every row of every Postgres table as text. */
-async function everythingStoredAsText(tdb: TestDatabase, store: Store): Promise<string> {
-  if (tdb.dialect === 'sqlite') {
-    await store.close();
-    const files = readdirSync(tdb.dataDir).filter((f) => f.startsWith('koppel.db'));
-    const text = files.map((f) => readFileSync(path.join(tdb.dataDir, f)).toString('latin1')).join('\n');
-    Object.assign(store, tdb.open()); // reopen for afterEach to close
-    return text;
-  }
-  const tables = await store.db.introspection.getTables();
-  const parts: string[] = [];
-  for (const table of tables) {
-    const rows = await sql<{ row: string }>`select t::text as row from ${sql.table(table.name)} t`.execute(
-      store.db,
-    );
-    parts.push(...rows.rows.map((r) => r.row));
-  }
-  return parts.join('\n');
-}

@@ -1,8 +1,7 @@
 import { parse } from 'yaml';
-import { afterEach, describe, expect, it } from 'vitest';
-import type { Store } from '../store/database.js';
+import { describe, expect, it } from 'vitest';
 import { listMappingVersions } from '../store/repos/mappings.js';
-import { createTestDatabase, testDialects, type TestDatabase } from '../testing/databases.js';
+import { freshStorePerTest, testDialects } from '../testing/databases.js';
 import { fixtureRegistry } from '../testing/fixture-registry.js';
 import {
   dumpConfiguration,
@@ -16,19 +15,7 @@ import { exportWorkspace, exportWorkspaceDocument } from './export-workspace.js'
 import { validateWorkspace } from './validate-workspace.js';
 
 describe.each(testDialects)('exportWorkspace on %s', (dialect) => {
-  let tdb: TestDatabase | undefined;
-  let store: Store | undefined;
-  afterEach(async () => {
-    await store?.close();
-    await tdb?.drop();
-    store = undefined;
-    tdb = undefined;
-  });
-  async function open(): Promise<Store> {
-    tdb = await createTestDatabase(dialect);
-    store = tdb.open();
-    return store;
-  }
+  const { open } = freshStorePerTest(dialect);
   const normalized = (document: unknown) => {
     const result = validateWorkspace(document, { registry: fixtureRegistry, env: sampleSecrets });
     if (!result.ok) throw new Error(JSON.stringify(result.errors));

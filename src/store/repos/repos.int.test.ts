@@ -1,6 +1,6 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { KoppelError } from '../../core/errors.js';
-import { createTestDatabase, testDialects, type TestDatabase } from '../../testing/databases.js';
+import { freshStorePerTest, testDialects } from '../../testing/databases.js';
 import type { Store } from '../database.js';
 import {
   deleteConnection,
@@ -50,17 +50,9 @@ const flow = (id: string, pairId = 'p1'): FlowInput => ({
 });
 
 describe.each(testDialects)('configuration repositories on %s', (dialect) => {
-  let tdb: TestDatabase | undefined;
-  let store: Store | undefined;
-  afterEach(async () => {
-    await store?.close();
-    await tdb?.drop();
-    store = undefined;
-    tdb = undefined;
-  });
+  const { open } = freshStorePerTest(dialect);
   async function seeded(): Promise<Store> {
-    tdb = await createTestDatabase(dialect);
-    store = tdb.open();
+    const store = await open();
     await upsertPair(store.db, { id: 'p1', name: 'One' }, t0);
     await upsertConnection(store.db, connection('c1'), t0);
     await upsertConnection(store.db, connection('c2'), t0);
