@@ -1,7 +1,6 @@
-import { KoppelError } from '../../core/errors.js';
 import type { ConnectorContext } from '../kit/connector-context.js';
-import { postTokenForm } from '../kit/token-endpoint.js';
-import type { RefreshOutcome, TokenLeasePolicy, TokenRefresher, TokenSet } from '../kit/token-lease.js';
+import { authorizeUrl, exchangeCode, tokenRefresher, type OAuthProvider } from '../kit/token-endpoint.js';
+import type { TokenLeasePolicy } from '../kit/token-lease.js';
 
 /** Where Exact's OAuth endpoints live and which app registration talks to them. */
 export interface ExactApp {
@@ -22,86 +21,41 @@ export const exactTokenPolicy: TokenLeasePolicy = {
   keepAliveAfterMs: 25 * 86_400_000,
 };
 
-/** The consent page URL to send a person to (reference 2.1). */
-export function exactAuthorizeUrl(app: ExactApp, redirectUri: string, state: string): string {
-  const url = new URL('/api/oauth2/auth', app.baseUrl);
-  url.search = new URLSearchParams({
-    client_id: app.clientId,
-    redirect_uri: redirectUri,
-    response_type: 'code',
-    state,
-  }).toString();
-  return url.toString();
-}
-
-/** Trade the code from the consent redirect for the first token pair. */
-export async function exchangeExactCode(
-  ctx: ConnectorContext,
-  app: ExactApp,
-  code: string,
-  redirectUri: string,
-): Promise<TokenSet> {
-  const outcome = await tokenCall(ctx, app, {
-    grant_type: 'authorization_code',
-    code,
-    redirect_uri: redirectUri,
-  });
-  if (outcome.kind !== 'refreshed') {
-    throw new KoppelError(`Exact refused the authorization code: ${outcome.message}`, {
-      code: 'exact.code_refused',
-      kind: 'auth',
-    });
-  }
-  return outcome.tokens;
-}
-
-/** One refresh token call, for the token lease. */
-export function exactTokenRefresher(ctx: ConnectorContext, app: ExactApp): TokenRefresher {
+/**
+ * Exact's OAuth2 (reference 2.1, 2.3): a reused or expired refresh token, or a broken chain, means
+ * the grant is gone; `TooEarlyToRefreshTokens` (the 570-second rule) means not yet.
+ */
+export function exactOAuth(app: ExactApp): OAuthProvider {
   return {
-    refresh: (refreshToken) =>
-      tokenCall(ctx, app, { grant_type: 'refresh_token', refresh_token: refreshToken }),
+    title: 'Exact Online',
+    codePrefix: 'exact',
+    authorizeUrl: new URL('/api/oauth2/auth', app.baseUrl),
+    tokenUrl: new URL('/api/oauth2/token', app.baseUrl),
+    clientId: app.clientId,
+    clientSecret: app.clientSecret,
+    defaultLifetimeSeconds: 600,
+    readRefusal: ({ res, body, said }) => {
+      if (
+        /TooEarlyToRefreshTokens/i.test(res.headers.get('reason') ?? '') ||
+        /access_token not expired/i.test(body.error_description ?? '')
+      ) {
+        return { kind: 'too_early', message: said };
+      }
+      if (
+        res.status === 401 ||
+        body.error === 'invalid_grant' ||
+        /refresh token expired/i.test(body.error_description ?? '')
+      ) {
+        return { kind: 'grant_gone', message: said };
+      }
+      return null;
+    },
   };
 }
 
-/**
- * POST /api/oauth2/token (reference 2.1) and its answers as outcomes (reference 2.3): a reused or
- * expired refresh token, or a broken chain, means the grant is gone; `TooEarlyToRefreshTokens` means
- * not yet; 429, 5xx and network failures are transient. Messages carry Exact's text, never a token.
- */
-async function tokenCall(
-  ctx: ConnectorContext,
-  app: ExactApp,
-  params: Record<string, string>,
-): Promise<RefreshOutcome> {
-  const where = 'POST /api/oauth2/token';
-  const { res, body, said, tokens } = await postTokenForm(
-    ctx,
-    new URL('/api/oauth2/token', app.baseUrl),
-    { ...params, client_id: app.clientId, client_secret: app.clientSecret },
-    { codePrefix: 'exact', defaultLifetimeSeconds: 600 },
-  );
-  if (tokens) return { kind: 'refreshed', tokens };
-  if (res.status === 429 || res.status >= 500) {
-    throw new KoppelError(`${where} answered ${res.status}: ${said}`, {
-      code: 'exact.token_unavailable',
-      kind: 'transient',
-    });
-  }
-  if (
-    /TooEarlyToRefreshTokens/i.test(res.headers.get('reason') ?? '') ||
-    /access_token not expired/i.test(body.error_description ?? '')
-  ) {
-    return { kind: 'too_early', message: said };
-  }
-  if (
-    res.status === 401 ||
-    body.error === 'invalid_grant' ||
-    /refresh token expired/i.test(body.error_description ?? '')
-  ) {
-    return { kind: 'grant_gone', message: said };
-  }
-  throw new KoppelError(`${where} answered ${res.status}: ${said} (check the app's client id and secret)`, {
-    code: 'exact.token_refused',
-    kind: 'auth',
-  });
-}
+export const exactAuthorizeUrl = (app: ExactApp, redirectUri: string, state: string) =>
+  authorizeUrl(exactOAuth(app), redirectUri, state);
+export const exchangeExactCode = (ctx: ConnectorContext, app: ExactApp, code: string, redirectUri: string) =>
+  exchangeCode(ctx, exactOAuth(app), code, redirectUri);
+export const exactTokenRefresher = (ctx: ConnectorContext, app: ExactApp) =>
+  tokenRefresher(ctx, exactOAuth(app));

@@ -1,6 +1,6 @@
 import { KoppelError } from '../../core/errors.js';
 import type { ConnectorContext } from './connector-context.js';
-import type { TokenSet } from './token-lease.js';
+import type { RefreshOutcome, TokenRefresher, TokenSet } from './token-lease.js';
 
 export interface TokenBody {
   access_token?: string;
@@ -66,4 +66,103 @@ export async function postTokenForm(
     };
   }
   return { res, body, said, tokens };
+}
+
+/** One provider's OAuth2 endpoints and app registration, and how it words a refusal. */
+export interface OAuthProvider {
+  /** For messages: "Exact Online", "Asperion". */
+  title: string;
+  /** Error codes start with it: `exact.token_refused`. */
+  codePrefix: string;
+  authorizeUrl: URL;
+  tokenUrl: URL;
+  clientId: string;
+  clientSecret: string;
+  defaultLifetimeSeconds: number;
+  extraAuthorizeParams?: Record<string, string>;
+  /** "Not yet" or "the grant is gone", from a refusal; null when the app itself is refused. */
+  readRefusal(answer: TokenAnswer): RefreshOutcome | null;
+}
+
+/** The consent page to send a person to. */
+export function authorizeUrl(p: OAuthProvider, redirectUri: string, state: string): string {
+  const url = new URL(p.authorizeUrl);
+  url.search = new URLSearchParams({
+    client_id: p.clientId,
+    redirect_uri: redirectUri,
+    response_type: 'code',
+    ...p.extraAuthorizeParams,
+    state,
+  }).toString();
+  return url.toString();
+}
+
+/** Trade the code from the consent redirect for the first token pair. */
+export async function exchangeCode(
+  ctx: ConnectorContext,
+  p: OAuthProvider,
+  code: string,
+  redirectUri: string,
+): Promise<TokenSet> {
+  const outcome = await tokenCall(
+    ctx,
+    p,
+    {
+      grant_type: 'authorization_code',
+      code,
+      redirect_uri: redirectUri,
+    },
+    'code',
+  );
+  if (outcome.kind !== 'refreshed') {
+    throw new KoppelError(`${p.title} refused the authorization code: ${outcome.message}`, {
+      code: `${p.codePrefix}.code_refused`,
+      kind: 'auth',
+    });
+  }
+  return outcome.tokens;
+}
+
+/** Refresh calls for the token lease. */
+export function tokenRefresher(ctx: ConnectorContext, p: OAuthProvider): TokenRefresher {
+  return {
+    refresh: (refreshToken) =>
+      tokenCall(ctx, p, { grant_type: 'refresh_token', refresh_token: refreshToken }),
+  };
+}
+
+/**
+ * A token call as an outcome: new tokens; a refusal the provider reads as "not yet" or "grant
+ * gone"; 429, 5xx and network failures are transient; any other refusal means the code was bad
+ * (during an exchange) or the app's registration is wrong (kind auth). Messages carry the provider's text, never a token.
+ */
+async function tokenCall(
+  ctx: ConnectorContext,
+  p: OAuthProvider,
+  params: Record<string, string>,
+  /** What a plain refusal means: a bad code (single use, short-lived) or a misconfigured app. */
+  refusalBlames: 'code' | 'app' = 'app',
+): Promise<RefreshOutcome> {
+  const where = `POST ${p.tokenUrl.pathname}`;
+  const answer = await postTokenForm(
+    ctx,
+    p.tokenUrl,
+    { ...params, client_id: p.clientId, client_secret: p.clientSecret },
+    p,
+  );
+  if (answer.tokens) return { kind: 'refreshed', tokens: answer.tokens };
+  const { res, said } = answer;
+  if (res.status === 429 || res.status >= 500) {
+    throw new KoppelError(`${where} answered ${res.status}: ${said}`, {
+      code: `${p.codePrefix}.token_unavailable`,
+      kind: 'transient',
+    });
+  }
+  const refusal = p.readRefusal(answer);
+  if (refusal) return refusal;
+  if (refusalBlames === 'code') return { kind: 'grant_gone', message: said };
+  throw new KoppelError(`${where} answered ${res.status}: ${said} (check the app's client id and secret)`, {
+    code: `${p.codePrefix}.token_refused`,
+    kind: 'auth',
+  });
 }
