@@ -6,6 +6,7 @@ import { createRecord } from '../entities/entity-store.js';
 import { readWriteBody } from '../entities/input-values.js';
 import { ODataError } from '../odata-error.js';
 import type { SandboxState } from '../sandbox-state.js';
+import { SandboxFixtureError } from '../../types.js';
 
 /**
  * Rows to load, per division code and endpoint path, in the order given (so orders can follow the
@@ -20,13 +21,12 @@ export const exactFixtureSchema = z.strictObject({
 export type ExactFixture = z.infer<typeof exactFixtureSchema>;
 
 /** A fixture row the sandbox refused, named by where it is in the fixture. */
-export class FixtureError extends Error {
+export class FixtureError extends SandboxFixtureError {
   constructor(
     readonly where: string,
     reason: string,
   ) {
     super(`${where}: ${reason}`);
-    this.name = 'FixtureError';
   }
 }
 
