@@ -21,11 +21,9 @@ type JsonRow = Record<string, unknown>;
 const guidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const exactDatePattern = /^\/Date\((-?\d+)\)\/$/;
 
+/** Escapes for text and double-quoted attributes; `'` stays, so keys read `guid'…'` as in URLs. */
 function escapeXml(text: string): string {
-  return text.replace(
-    /[<>&"']/g,
-    (c) => `&${{ '<': 'lt', '>': 'gt', '&': 'amp', '"': 'quot', "'": 'apos' }[c]};`,
-  );
+  return text.replace(/[<>&"]/g, (c) => `&${{ '<': 'lt', '>': 'gt', '&': 'amp', '"': 'quot' }[c]};`);
 }
 
 function property(name: string, value: unknown): string {
