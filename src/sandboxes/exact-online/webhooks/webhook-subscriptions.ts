@@ -80,14 +80,19 @@ async function create(
   if (!url || (url.protocol !== 'https:' && (settings.webhookRequireHttps || url.protocol !== 'http:')))
     throw invalid('Invalid: CallbackURL must be an HTTPS URL');
   const clientId = token.grant.clientId;
-  const taken = state.webhooks
-    .subscriptionsOf(clientId, division)
-    .some((s) => String(s.record.row['Topic']).toLowerCase() === topic.toLowerCase());
   // One per topic per app per division; the quoted text is English whatever the user's language (6.1).
-  if (taken) throw invalid('Data already exists');
+  const checkTaken = () => {
+    const taken = state.webhooks
+      .subscriptionsOf(clientId, division)
+      .some((s) => String(s.record.row['Topic']).toLowerCase() === topic.toLowerCase());
+    if (taken) throw invalid('Data already exists');
+  };
+  checkTaken();
   const probe = await postToCallback(callbackUrl, '', settings.webhookTimeoutMs);
   const failure = probeFailure(probe);
   if (failure) throw failure;
+  // Again after the probe: a concurrent create of the same topic may have finished meanwhile.
+  checkTaken();
   const now = toAmsterdamWallClock(state.clock.now());
   const row: StoredRow = {
     ID: typeof input['ID'] === 'string' ? input['ID'] : randomUUID(),
