@@ -288,6 +288,18 @@ describe('webhook deliveries (reference 6.3, 6.4)', () => {
     expect(new Set(receiver.deliveries.map((c) => c.body)).size).toBe(1);
   });
 
+  it('retries by itself in the running sandbox once its clock passes the due time', async () => {
+    await subscribe({ Topic: 'Accounts', CallbackURL: receiver.url });
+    receiver.status = (n) => (n === 2 ? 500 : 200);
+    await createAccount();
+    await deliverNow();
+    await control('POST', 'clock/advance', { ms: 120_000 });
+    const deadline = Date.now() + 5_000;
+    while (receiver.deliveries.length < 2 && Date.now() < deadline)
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(receiver.deliveries.map((c) => c.body)).toHaveLength(2);
+  });
+
   it('gives up after the configured number of retries, also when the receiver is gone', async () => {
     await control('PUT', 'settings', { webhookRetryAttempts: 2, webhookRetryBaseMinutes: 1 });
     await subscribe({ Topic: 'Accounts', CallbackURL: receiver.url });
