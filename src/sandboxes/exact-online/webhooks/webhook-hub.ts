@@ -32,6 +32,9 @@ export interface Delivery {
   nextAttemptAt: string | null;
 }
 
+/** Settled deliveries kept for the control API; older ones are dropped so a long run stays small. */
+const keptSettled = 1000;
+
 /** How often the running sandbox looks for due deliveries (by its own clock, which may be moved). */
 const pollIntervalMs = 1000;
 
@@ -97,6 +100,13 @@ export class WebhookHub {
       this.deliveries.push(delivery);
       void this.attempt(delivery);
     }
+    this.pruneSettled();
+  }
+
+  private pruneSettled(): void {
+    let excess = this.deliveries.filter((d) => d.state !== 'pending').length - keptSettled;
+    if (excess <= 0) return;
+    this.deliveries = this.deliveries.filter((d) => d.state === 'pending' || excess-- <= 0);
   }
 
   /** Attempt every delivery due by the sandbox clock and wait for all attempts under way. */
