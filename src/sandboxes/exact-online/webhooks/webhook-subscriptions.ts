@@ -121,7 +121,7 @@ export async function answerWebhookSubscriptions(
   state: SandboxState,
 ): Promise<ApiResponse> {
   const m = pathPattern.exec(rest);
-  if (!m) throw notFound();
+  if (!m || !state.division(division)) throw notFound();
   const [, keyText, count] = m;
   const entity = webhookSubscriptionsEntity;
   const mine = state.webhooks.subscriptionsOf(token.grant.clientId, division);
