@@ -23,6 +23,7 @@ describe('Exact Online webhook signatures', () => {
   it('refuses a changed content, another secret, and a re-serialised body', () => {
     expect(verifyExactWebhook(body(content.replace('Update', 'Delete'), hash), secret)).toEqual({
       ok: false,
+      problem: 'signature',
       reason: 'the signature does not match',
     });
     expect(verifyExactWebhook(body(content, hash), 'the-oauth-client-secret').ok).toBe(false);
@@ -33,10 +34,12 @@ describe('Exact Online webhook signatures', () => {
   it('says what is wrong with something that is not a delivery', () => {
     expect(verifyExactWebhook('{"hello":1}', secret)).toEqual({
       ok: false,
+      problem: 'malformed',
       reason: 'not an Exact Online webhook delivery',
     });
     expect(verifyExactWebhook(body(content, 'abc'), secret)).toEqual({
       ok: false,
+      problem: 'signature',
       reason: 'HashCode is missing or not 64 hex characters',
     });
     expect(verifyExactWebhook('{"Content":{"Topic":,"HashCode":"x"}', secret).ok).toBe(false);

@@ -11,7 +11,10 @@ export interface ExactWebhookContent {
   EventCreatedOn: string;
 }
 
-export type WebhookCheck = { ok: true; content: ExactWebhookContent } | { ok: false; reason: string };
+/** `signature`: the HashCode is missing or wrong; `malformed`: the body is not a readable delivery. */
+export type WebhookCheck =
+  | { ok: true; content: ExactWebhookContent }
+  | { ok: false; problem: 'signature' | 'malformed'; reason: string };
 
 const contentStart = '{"Content":';
 const hashStart = ',"HashCode":';
@@ -25,20 +28,21 @@ const hashStart = ',"HashCode":';
 export function verifyExactWebhook(rawBody: string, webhookSecret: string): WebhookCheck {
   const start = rawBody.indexOf(contentStart);
   const end = rawBody.lastIndexOf(hashStart);
-  if (start !== 0 || end < start) return { ok: false, reason: 'not an Exact Online webhook delivery' };
+  if (start !== 0 || end < start)
+    return { ok: false, problem: 'malformed', reason: 'not an Exact Online webhook delivery' };
   let parsed: { Content?: Partial<ExactWebhookContent>; HashCode?: unknown };
   try {
     parsed = JSON.parse(rawBody) as typeof parsed;
   } catch {
-    return { ok: false, reason: 'the body is not JSON' };
+    return { ok: false, problem: 'malformed', reason: 'the body is not JSON' };
   }
   if (typeof parsed.HashCode !== 'string' || !/^[0-9a-f]{64}$/i.test(parsed.HashCode)) {
-    return { ok: false, reason: 'HashCode is missing or not 64 hex characters' };
+    return { ok: false, problem: 'signature', reason: 'HashCode is missing or not 64 hex characters' };
   }
   const signed = Buffer.from(rawBody.slice(start + contentStart.length, end), 'utf8');
   const expected = createHmac('sha256', webhookSecret).update(signed).digest();
   if (!timingSafeEqual(expected, Buffer.from(parsed.HashCode, 'hex')))
-    return { ok: false, reason: 'the signature does not match' };
+    return { ok: false, problem: 'signature', reason: 'the signature does not match' };
   const c = parsed.Content;
   if (
     !c ||
@@ -47,7 +51,7 @@ export function verifyExactWebhook(rawBody: string, webhookSecret: string): Webh
     typeof c.Key !== 'string' ||
     typeof c.Action !== 'string'
   ) {
-    return { ok: false, reason: 'Content lacks Topic, Division, Action or Key' };
+    return { ok: false, problem: 'malformed', reason: 'Content lacks Topic, Division, Action or Key' };
   }
   return { ok: true, content: c as ExactWebhookContent };
 }

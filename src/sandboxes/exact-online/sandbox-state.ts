@@ -10,6 +10,7 @@ import { TokenStore } from './oauth/token-store.js';
 import type { OffsetClock } from '../../core/clock.js';
 import type { ExactSettings } from './settings.js';
 import { defaultExactSettings } from './settings.js';
+import { WebhookHub } from './webhooks/webhook-hub.js';
 
 /** Everything one running sandbox holds in memory; `reset` brings it back to a fresh start. */
 export class SandboxState {
@@ -25,8 +26,11 @@ export class SandboxState {
   readonly errorKeys = new WeakMap<object, string>();
   readonly divisions: readonly DivisionInfo[] = sandboxDivisions;
   data = new Map<number, DivisionData>();
+  /** Webhook subscriptions and deliveries; fed by every division's write events. */
+  readonly webhooks: WebhookHub;
 
   constructor(readonly clock: OffsetClock) {
+    this.webhooks = new WebhookHub(clock, () => this.settings);
     this.clearData();
   }
 
@@ -45,6 +49,7 @@ export class SandboxState {
     this.limits = new RateLimiter();
     this.errors = new ErrorBlocker();
     this.faults = new FaultPlan();
+    this.webhooks.clear();
     this.clearData();
   }
 
@@ -56,6 +61,8 @@ export class SandboxState {
 
   private clearData(): void {
     this.data = new Map(this.divisions.map((d) => [d.code, new DivisionData(d.code)]));
+    for (const data of this.data.values())
+      data.onWrite((event) => this.webhooks.entityWritten(data.division, event));
   }
 }
 

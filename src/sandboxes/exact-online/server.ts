@@ -104,6 +104,10 @@ export function buildExactSandbox(options: { clock: Clock; seed: 'demo' | 'empty
     state.log.add(entry, state.settings.requestLogSize);
   });
 
+  // Webhook retries follow a timer only while the server runs; closing stops it and cuts attempts.
+  app.addHook('onReady', async () => state.webhooks.start());
+  app.addHook('onClose', async () => state.webhooks.close());
+
   registerOAuthRoutes(app, state);
   registerApiRoutes(app, state);
   registerControlRoutes(app, state);

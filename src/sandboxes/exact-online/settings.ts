@@ -64,6 +64,21 @@ export const exactSettingsSchema = z.strictObject({
   requestLogSize: z.number().int().positive(),
   /** Error rate, latency and timeouts for requests under `pathPrefix`. */
   randomFaults: randomFaultsSchema,
+  /**
+   * Exact wants HTTPS callback URLs (reference 6.1); off here so tests can subscribe
+   * `http://127.0.0.1` receivers.
+   */
+  webhookRequireHttps: z.boolean(),
+  /** How long the subscription probe and each delivery wait for the callback before giving up. */
+  webhookTimeoutMs: z.number().int().positive(),
+  /** `Action` of a delivery for a new row: `Create` is reported by one source only (reference 6.3, UNCONFIRMED). */
+  webhookCreateAction: z.enum(['Create', 'Update']),
+  /** `EventCreatedOn` as ISO without offset (observed) or `/Date(ms)/` (sketched), reference 6.3. */
+  webhookEventCreatedOn: z.enum(['iso', 'msdate']),
+  /** Retries after a failed delivery (reference 6.4: 10, UNCONFIRMED). */
+  webhookRetryAttempts: z.number().int().nonnegative(),
+  /** Delay before the first retry; it doubles for each next one (reference 6.4: 2^n minutes, UNCONFIRMED). */
+  webhookRetryBaseMinutes: z.number().positive(),
 });
 
 export type ExactSettings = z.infer<typeof exactSettingsSchema>;
@@ -96,6 +111,12 @@ export const defaultExactSettings: ExactSettings = {
     pathPrefix: '/api/',
     seed: 1,
   },
+  webhookRequireHttps: false,
+  webhookTimeoutMs: 5000,
+  webhookCreateAction: 'Create',
+  webhookEventCreatedOn: 'iso',
+  webhookRetryAttempts: 10,
+  webhookRetryBaseMinutes: 2,
 };
 
 /** A partial update, validated; unknown keys are refused so a typo never silently does nothing. */

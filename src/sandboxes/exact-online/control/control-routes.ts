@@ -14,7 +14,11 @@ const resetSchema = z.strictObject({
 });
 const advanceSchema = z.strictObject({ ms: z.number().int().nonnegative() });
 const speedSchema = z.strictObject({ speed: z.number().positive().max(1_000_000) });
-const mintSchema = z.strictObject({ divisions: z.array(z.number().int()).min(1).optional() });
+const mintSchema = z.strictObject({
+  divisions: z.array(z.number().int()).min(1).optional(),
+  /** Another app's client id, e.g. to see that webhook subscriptions are per app. */
+  clientId: z.string().min(1).optional(),
+});
 
 function jsonBody(body: unknown): unknown {
   if (typeof body !== 'string' || body.trim() === '') return {};
@@ -101,7 +105,8 @@ export function registerControlRoutes(app: FastifyInstance, state: SandboxState)
     const input = parse(mintSchema, request.body);
     if (!input.success) return reply.status(400).send({ error: input.error.issues });
     const divisions = input.data.divisions ?? state.divisions.map((d) => d.code);
-    const grant = state.tokens.newGrant(defaultExactClientId, sandboxUser.userId, divisions);
+    const clientId = input.data.clientId ?? defaultExactClientId;
+    const grant = state.tokens.newGrant(clientId, sandboxUser.userId, divisions);
     const pair = state.tokens.issuePair(grant, state.nowMs(), state.settings.accessTokenLifetimeSeconds);
     return {
       access_token: pair.accessToken,
@@ -132,4 +137,22 @@ export function registerControlRoutes(app: FastifyInstance, state: SandboxState)
     state.log.clear();
     return reply.status(204).send();
   });
+
+  // Webhooks (reference 6): every app's subscriptions, the delivery queue with each attempt, and
+  // a call that sends everything due by the sandbox clock and answers once those attempts settle.
+  app.get('/__sandbox/webhooks/subscriptions', async () =>
+    state.webhooks.allSubscriptions().map((s) => s.record.row),
+  );
+
+  app.get('/__sandbox/webhooks/deliveries', async () => state.webhooks.list());
+
+  app.delete('/__sandbox/webhooks/deliveries', async (_request, reply) => {
+    state.webhooks.clearDeliveries();
+    return reply.status(204).send();
+  });
+
+  app.post('/__sandbox/webhooks/deliver', async () => ({
+    attempted: (await state.webhooks.deliverDue()).map((d) => d.id),
+    deliveries: state.webhooks.list(),
+  }));
 }

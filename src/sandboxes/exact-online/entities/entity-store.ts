@@ -21,14 +21,33 @@ export interface DeletedRecord {
   id: string;
 }
 
+/** One committed write, as write listeners (webhook deliveries, reference 6.3) hear it. */
+export interface WriteEvent {
+  /** The entity's `service/Entity` path, e.g. `crm/Accounts`. */
+  path: string;
+  /** The row key as stored (lowercase guid or integer text). */
+  key: string;
+  action: 'Create' | 'Update' | 'Delete';
+}
+
 /** All rows of one division, plus its global row-version counter and deletion log. */
 export class DivisionData {
   /** Starts above 1 because sync consumers begin with `Timestamp gt 1` (reference 5.1). */
   private counter = 1000;
   private readonly tables = new Map<string, Map<string, StoredRecord>>();
   readonly deleted: DeletedRecord[] = [];
+  private readonly writeListeners: Array<(event: WriteEvent) => void> = [];
 
   constructor(readonly division: number) {}
+
+  /** Be told of every create, update and delete in this division, after it is stored. */
+  onWrite(listener: (event: WriteEvent) => void): void {
+    this.writeListeners.push(listener);
+  }
+
+  emitWrite(event: WriteEvent): void {
+    for (const listener of this.writeListeners) listener(event);
+  }
 
   nextTimestamp(): number {
     this.counter += 1;
@@ -110,6 +129,7 @@ export function createRecord(
   Object.assign(row, { CreatorFullName: sandboxUser.fullName, ModifierFullName: sandboxUser.fullName });
   const record: StoredRecord = { row, children, timestamp: data.nextTimestamp() };
   data.table(entity.path).set(keyText(row[entity.key]), record);
+  data.emitWrite({ path: entity.path, key: keyText(row[entity.key]), action: 'Create' });
   return record;
 }
 
@@ -143,6 +163,7 @@ export function updateRecord(
     ModifierFullName: sandboxUser.fullName,
   });
   record.timestamp = data.nextTimestamp();
+  data.emitWrite({ path: entity.path, key: keyText(record.row[entity.key]), action: 'Update' });
 }
 
 /** Delete a row and log it for `sync/Deleted` (reference 5.2). */
@@ -163,4 +184,5 @@ export function deleteRecord(
       id: randomUUID(),
     });
   }
+  data.emitWrite({ path: entity.path, key, action: 'Delete' });
 }

@@ -5,29 +5,44 @@ import type { ApiRequest, ApiResponse } from './api-exchange.js';
 import { authenticate } from './bearer-auth.js';
 import { dispatchDivisionRequest, endpointOf } from './division-dispatch.js';
 import { answerMe } from './me-handler.js';
+import { atomAnswer } from '../odata/atom-xml.js';
+import { answerWebhookSubscriptions, isWebhookSubscriptionsPath } from '../webhooks/webhook-subscriptions.js';
 
 function header(request: FastifyRequest, name: string): string | undefined {
   const value = request.headers[name];
   return Array.isArray(value) ? value.join(',') : value;
 }
 
+type AnswerFormat = 'json' | 'atom';
+
 /**
- * JSON only with `Accept: application/json`; without it Exact answers Atom/XML, which the sandbox
- * does not produce, and `application/xml` is refused (reference 4.1). Both get a 406 here.
+ * JSON with `Accept: application/json`; Atom/XML, Exact's default, when Accept is absent, `*\/*`
+ * or Atom; `application/xml` is refused (reference 4.1). The refusal's status is not documented;
+ * 406 is HTTP's own answer for it.
  */
-function checkAccept(request: FastifyRequest): void {
-  if (!/application\/json/i.test(header(request, 'accept') ?? '')) {
-    throw new ODataError(
-      406,
-      'The sandbox answers JSON only: send Accept: application/json (Exact would answer Atom/XML).',
-    );
-  }
+function answerFormat(request: FastifyRequest): AnswerFormat {
+  const accept = (header(request, 'accept') ?? '').toLowerCase();
+  if (accept.includes('application/json')) return 'json';
+  if (accept.trim() === '' || accept.includes('application/atom+xml') || accept.includes('*/*'))
+    return 'atom';
+  throw new ODataError(
+    406,
+    'Not acceptable: ask for application/json (or application/atom+xml); application/xml is not served.',
+  );
 }
 
-function send(reply: FastifyReply, response: ApiResponse): FastifyReply {
+/** `atom` carries what the Atom form needs: the request URL without query and the sandbox's now. */
+function send(
+  reply: FastifyReply,
+  response: ApiResponse,
+  atom?: { requestUrl: string; now: Date },
+): FastifyReply {
   void reply.status(response.status);
-  if ('json' in response)
+  if ('json' in response) {
+    const xml = atom ? atomAnswer(response.json, atom.requestUrl, atom.now) : null;
+    if (xml) return reply.type(xml.contentType).send(xml.text);
     return reply.type('application/json; charset=utf-8').send(JSON.stringify(response.json));
+  }
   if ('text' in response) return reply.type('text/plain; charset=utf-8').send(response.text);
   return reply.send();
 }
@@ -45,8 +60,13 @@ export function registerApiRoutes(app: FastifyInstance, state: SandboxState): vo
       const token = authenticate(header(request, 'authorization'), state);
       if (/^current\/me$/i.test(path)) {
         if (request.method !== 'GET') throw new ODataError(405, 'Method not allowed');
-        checkAccept(request);
-        return send(reply, answerMe(token, state, baseUrl, params));
+        const atom = answerFormat(request) === 'atom';
+        const answer = answerMe(token, state, baseUrl, params);
+        return send(
+          reply,
+          answer,
+          atom ? { requestUrl: `${baseUrl}${rawPath}`, now: state.clock.now() } : undefined,
+        );
       }
       const m = /^(\d+)\/(.+)$/.exec(path);
       if (!m) throw new ODataError(404, 'Not found');
@@ -71,8 +91,9 @@ export function registerApiRoutes(app: FastifyInstance, state: SandboxState): vo
       void reply.headers(rate.headers);
       // The 429 body is not documented; the OData envelope is kept (reference 3.3).
       if (!rate.allowed) throw new ODataError(429, 'Too many requests: API rate limit exceeded.');
-      if (request.method === 'GET' && !rawPath.endsWith('/$count')) checkAccept(request);
-      if (request.method === 'POST') checkAccept(request);
+      const answersBody =
+        (request.method === 'GET' && !rawPath.endsWith('/$count')) || request.method === 'POST';
+      const atom = answersBody && answerFormat(request) === 'atom';
       const req: ApiRequest = {
         method: request.method,
         params,
@@ -84,7 +105,10 @@ export function registerApiRoutes(app: FastifyInstance, state: SandboxState): vo
         prefer: header(request, 'prefer'),
         body: typeof request.body === 'string' ? request.body : '',
       };
-      return send(reply, dispatchDivisionRequest(division, rest, req, token, state));
+      const answer = isWebhookSubscriptionsPath(rest)
+        ? await answerWebhookSubscriptions(division, rest, req, token, state)
+        : dispatchDivisionRequest(division, rest, req, token, state);
+      return send(reply, answer, atom ? { requestUrl: req.requestUrl, now: state.clock.now() } : undefined);
     },
   });
 }

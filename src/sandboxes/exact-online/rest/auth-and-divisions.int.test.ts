@@ -93,7 +93,7 @@ describe('system/Divisions and division scope', () => {
 });
 
 describe('request format', () => {
-  it('answers without Accept: application/json with 406, since Exact would send Atom/XML', async () => {
+  it('refuses Accept: application/xml with 406 (reference 4.1)', async () => {
     const token = await sandbox.token();
     const res = await sandbox.call('GET', '/api/v1/3215711/vat/VATCodes', token, undefined, {
       accept: 'application/xml',

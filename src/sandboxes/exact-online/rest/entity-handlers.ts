@@ -68,7 +68,7 @@ export function notFound(): ODataError {
   return new ODataError(404, 'Not found');
 }
 
-function parseJsonBody(req: ApiRequest): unknown {
+export function parseJsonBody(req: ApiRequest): unknown {
   if (!req.contentType?.toLowerCase().startsWith('application/json'))
     throw new ODataError(400, exactMessages.requestStream);
   try {
@@ -92,6 +92,16 @@ export function postRecord(
 ): ApiResponse {
   const input = readWriteBody(parseJsonBody(req), entity.fields, 'POST', settings, childFieldLists(entity));
   const record = createRecord(entity, data, input, now, settings);
+  return postAnswer(entity, record, req, settings);
+}
+
+/** The answer to a POST that created `record` (full or mostly null, see `postRecord`). */
+export function postAnswer(
+  entity: EntityDescriptor,
+  record: StoredRecord,
+  req: ApiRequest,
+  settings: ExactSettings,
+): ApiResponse {
   const shape = { divisionUrl: req.divisionUrl, expand: new Set(Object.keys(entity.children ?? {})) };
   const full = recordJson(entity, record, shape);
   if (/return=representation/i.test(req.prefer ?? ''))
