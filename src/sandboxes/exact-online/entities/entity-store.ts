@@ -54,7 +54,24 @@ function keyText(value: unknown): string {
 }
 
 function context(data: DivisionData, now: string, settings: ExactSettings): WriteContext {
-  return { division: data.division, now, settings, rowsOf: (path) => data.rows(path) };
+  return {
+    division: data.division,
+    now,
+    settings,
+    rowsOf: (path) => data.rows(path),
+    update(path, key, patch) {
+      const record = data.table(path).get(keyText(key));
+      if (!record) return;
+      Object.assign(record.row, patch, {
+        Modified: now,
+        Modifier: sandboxUser.userId,
+        ModifierFullName: sandboxUser.fullName,
+      });
+      record.timestamp = data.nextTimestamp();
+    },
+    create: (entity, row) => createRecord(entity, data, { row, children: {} }, now, settings).row,
+    childrenOf: (path, key, name) => data.table(path).get(keyText(key))?.children[name] ?? [],
+  };
 }
 
 function checkUnique(
@@ -88,6 +105,11 @@ export function createRecord(
   for (const field of entity.fields.scalars) {
     if (field.mandatory && (row[field.name] === null || row[field.name] === ''))
       throw mandatoryError(settings, field.name);
+  }
+  if (entity.findExisting) {
+    const existing = entity.findExisting(row, context(data, now, settings));
+    const record = existing === undefined ? undefined : data.table(entity.path).get(keyText(existing));
+    if (record) return record;
   }
   row[entity.key] ??= randomUUID();
   const children: Record<string, StoredRow[]> = {};
