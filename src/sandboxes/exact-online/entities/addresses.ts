@@ -3,7 +3,7 @@ import type { ExactSettings } from '../settings.js';
 import type { WriteContext } from './entity-descriptor.js';
 import { defineEntity } from './entity-descriptor.js';
 import type { StoredRow } from './field-types.js';
-import { afterPatch, referencedRow } from './lookups.js';
+import { afterPatch, countryName, referencedRow } from './lookups.js';
 
 /** Address.Type (appendix B). */
 export const addressTypes = { visit: 1, postal: 2, invoice: 3, delivery: 4 } as const;
@@ -42,6 +42,7 @@ function fillLookups(target: StoredRow, merged: StoredRow, ctx: WriteContext): v
   target['ContactName'] = contact?.['FullName'] ?? null;
   target['WarehouseCode'] = warehouse?.['Code'] ?? null;
   target['WarehouseDescription'] = warehouse?.['Description'] ?? null;
+  target['CountryName'] = countryName(ctx, merged['Country']);
 }
 
 /** `Main` marks the one main address per account and type (reference 7.3): a new main demotes the old. */
@@ -96,7 +97,8 @@ export const addressesEntity = defineEntity({
   },
   beforeUpdate(row, patch, ctx) {
     const merged = { ...row, ...patch };
-    if (['Account', 'Contact', 'Warehouse', 'Type'].some((f) => f in patch)) fillLookups(patch, merged, ctx);
+    if (['Account', 'Contact', 'Warehouse', 'Type', 'Country'].some((f) => f in patch))
+      fillLookups(patch, merged, ctx);
     if (afterPatch(row, patch, 'Main') === true && ('Main' in patch || 'Type' in patch))
       demoteOtherMains(merged, ctx);
   },

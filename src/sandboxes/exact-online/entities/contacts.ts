@@ -1,4 +1,4 @@
-import { mandatoryError } from './business-errors.js';
+import { mandatoryError, unknownReferenceError } from './business-errors.js';
 import type { WriteContext } from './entity-descriptor.js';
 import { defineEntity } from './entity-descriptor.js';
 import type { StoredRow } from './field-types.js';
@@ -99,3 +99,22 @@ export const contactsEntity = defineEntity({
       patch['FullName'] = fullName({ ...row, ...patch });
   },
 });
+
+/**
+ * An account's `MainContact` must be one of its own contacts; the contacts' read-only
+ * `IsMainContact`/`AccountMainContact` follow a change (called from the account's PUT).
+ */
+export function applyMainContact(account: StoredRow, patch: StoredRow, ctx: WriteContext): void {
+  const main = patch['MainContact'] ?? null;
+  const contacts = ctx.rowsOf(contactsEntity.path).filter((c) => c['Account'] === account['ID']);
+  if (main !== null && !contacts.some((c) => c['ID'] === main))
+    throw unknownReferenceError(ctx.settings, 'MainContact');
+  for (const contact of contacts) {
+    const isMain = contact['ID'] === main;
+    if (contact['IsMainContact'] !== isMain || contact['AccountMainContact'] !== main)
+      ctx.update(contactsEntity.path, String(contact['ID']), {
+        IsMainContact: isMain,
+        AccountMainContact: main,
+      });
+  }
+}

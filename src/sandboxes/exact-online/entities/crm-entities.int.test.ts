@@ -134,6 +134,22 @@ describe('crm/Contacts (reference 7.2)', () => {
     ]);
   });
 
+  it("follows the account's MainContact, which must be one of the account's own contacts", async () => {
+    const account = await customer();
+    const contact = await created('crm/Contacts', { Account: account['ID'], LastName: 'Hoofd' });
+    const accountUri = `${base}/crm/Accounts(guid'${String(account['ID'])}')`;
+    expect((await sandbox.call('PUT', accountUri, token, { MainContact: contact['ID'] })).status).toBe(204);
+    const contacts = await rows(
+      `crm/Contacts?$filter=Account eq guid'${String(account['ID'])}'&$select=ID,IsMainContact,AccountMainContact`,
+    );
+    expect(contacts.filter((c) => c['IsMainContact'] === true).map((c) => c['ID'])).toEqual([contact['ID']]);
+    expect(contacts.every((c) => c['AccountMainContact'] === contact['ID'])).toBe(true);
+    const stranger = (await rows(`crm/Contacts?$filter=Account ne guid'${String(account['ID'])}'&$top=1`))[0];
+    expect(
+      await errorOf(await sandbox.call('PUT', accountUri, token, { MainContact: stranger?.['ID'] })),
+    ).toEqual([500, 'Bestaat niet: MainContact']);
+  });
+
   it('deletes with 204 and logs EntityType 5 for sync/Deleted', async () => {
     const account = await customer();
     const contact = await created('crm/Contacts', { Account: account['ID'], LastName: 'Weg' });
@@ -234,9 +250,12 @@ describe('crm/Addresses (reference 7.3)', () => {
       Account: account['ID'],
       Type: 1,
       AddressLine1: 'Nieuwegracht 5',
+      Country: 'BE',
       AccountName: 'Verzonnen',
+      CountryName: 'Verzonnen',
     });
     expect(row['AccountName']).toBe(account['Name']);
+    expect(row['CountryName']).toBe('België');
     const uri = `${base}/crm/Addresses(guid'${String(row['ID'])}')`;
     expect((await sandbox.call('DELETE', uri, token)).status).toBe(204);
     expect(sandbox.state.division(3215711)?.deleted.at(-1)).toMatchObject({ entityType: 3 });

@@ -171,6 +171,8 @@ describe('read/logistics/ItemExtraField (reference 7.6)', () => {
   it('filters on Description, follows an item update and refuses bad parameters and writes', async () => {
     const item = await anItem();
     const uri = `${base}/logistics/Items(guid'${String(item['ID'])}')`;
+    // The demo rows were written at 10:00 Amsterdam time; this change is a minute later.
+    sandbox.clock.advance(60_000);
     expect((await sandbox.call('PUT', uri, token, { FreeTextField_01: 'Oranje' })).status).toBe(204);
     const res = await get(
       `read/logistics/ItemExtraField?itemId=guid'${String(item['ID'])}'&$filter=Description eq 'Kleur'`,
@@ -182,6 +184,12 @@ describe('read/logistics/ItemExtraField (reference 7.6)', () => {
       }
     ).d;
     expect(all.length).toBeGreaterThan(1);
+    const since = (
+      (await (
+        await get(`read/logistics/ItemExtraField?$filter=Modified gt datetime'2026-03-10T10:00:00'`)
+      ).json()) as { d: Row[] }
+    ).d;
+    expect(new Set(since.map((r) => r['ItemID']))).toEqual(new Set([item['ID']]));
     expect(await errorOf(await get(`read/logistics/ItemExtraField?itemId=${String(item['ID'])}`))).toEqual([
       400,
       exactMessages.querySyntax,

@@ -33,3 +33,20 @@ export function referencedRow(
 export function afterPatch(row: StoredRow, patch: StoredRow, field: string): StoredValue | undefined {
   return field in patch ? patch[field] : row[field];
 }
+
+/** Country descriptions for the read-only `CountryName` lookups (Exact localizes them; NL and EN here). */
+const countryNames: Readonly<Record<string, readonly [string, string]>> = {
+  NL: ['Nederland', 'Netherlands'],
+  BE: ['België', 'Belgium'],
+  DE: ['Duitsland', 'Germany'],
+  FR: ['Frankrijk', 'France'],
+  LU: ['Luxemburg', 'Luxembourg'],
+  GB: ['Verenigd Koninkrijk', 'United Kingdom'],
+  US: ['Verenigde Staten', 'United States'],
+};
+
+export function countryName(ctx: WriteContext, code: StoredValue | undefined): string | null {
+  const names = typeof code === 'string' ? countryNames[code.toUpperCase()] : undefined;
+  if (!names) return null;
+  return ctx.settings.language === 'nl' ? names[0] : names[1];
+}

@@ -374,7 +374,6 @@ function seedCrm(ctx: SeedContext, accounts: StoredRow[]): void {
     const company = isCompanyAccount(account);
     const domain = String(account['Email'] ?? '').split('@')[1] ?? `${division.code}.example`;
     const contactIds = company ? Array.from({ length: prng.int(1, 3) }, () => prng.guid()) : [];
-    if (contactIds[0]) update(ctx, accountsEntity, accountId, { MainContact: contactIds[0] });
     for (const [index, id] of contactIds.entries()) {
       const first = prng.pick(firstNames);
       const last = prng.pick(lastNames);
@@ -394,6 +393,7 @@ function seedCrm(ctx: SeedContext, accounts: StoredRow[]): void {
         Language: division.country === 'BE' && prng.next() < 0.3 ? 'FR' : 'NL',
       });
     }
+    if (contactIds[0]) update(ctx, accountsEntity, accountId, { MainContact: contactIds[0] });
     // The visit address is the account's own; accounts without one get a generated one.
     const visit: StoredRow = {
       AddressLine1: account['AddressLine1'] ?? `${prng.pick(streets)} ${prng.int(1, 180)}`,
