@@ -67,6 +67,8 @@ export interface EntityDescriptor {
   findExisting?(row: StoredRow, ctx: WriteContext): string | undefined;
   /** Defaults and derived fields on POST; throws an ODataError for a broken business rule. */
   beforeCreate?(row: StoredRow, children: Record<string, StoredRow[]>, ctx: WriteContext): void;
+  /** Refuses a DELETE that a business rule forbids (e.g. a processed stock count). */
+  beforeDelete?(row: StoredRow, ctx: WriteContext): void;
   /** Checks on PUT with the changed fields only (PUT is partial, reference 7). */
   beforeUpdate?(row: StoredRow, patch: StoredRow, ctx: WriteContext): void;
 }

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { sandboxUser } from '../credentials.js';
 import type { ExactSettings } from '../settings.js';
+import { defaultExactSettings } from '../settings.js';
 import { duplicateError, mandatoryError } from './business-errors.js';
 import type { EntityDescriptor, WriteContext } from './entity-descriptor.js';
 import type { StoredRow } from './field-types.js';
@@ -173,7 +174,9 @@ export function deleteRecord(
   data: DivisionData,
   record: StoredRecord,
   now: string,
+  settings: ExactSettings = defaultExactSettings,
 ): void {
+  entity.beforeDelete?.(record.row, context(data, now, settings));
   const key = keyText(record.row[entity.key]);
   data.table(entity.path).delete(key);
   if (entity.deletedEntityType !== undefined) {

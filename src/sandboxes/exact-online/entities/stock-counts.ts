@@ -98,6 +98,9 @@ export const stockCountsEntity = defineEntity({
   beforeUpdate(row, _patch, ctx) {
     if (row['Status'] === stockCountStatus.processed) throw processedError(ctx);
   },
+  beforeDelete(row, ctx) {
+    if (row['Status'] === stockCountStatus.processed) throw processedError(ctx);
+  },
 });
 
 /**

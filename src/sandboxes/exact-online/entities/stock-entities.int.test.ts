@@ -95,6 +95,15 @@ describe('inventory/Warehouses', () => {
       'Gegeven bestaat reeds.',
     ]);
   });
+
+  it('refuses deleting the main warehouse or one that holds items, and deletes an empty one', async () => {
+    const { main, other } = await warehouses();
+    const uri = (w: Row): string => `${base}/inventory/Warehouses(guid'${String(w['ID'])}')`;
+    expect((await errorOf(await sandbox.call('DELETE', uri(main), token)))[0]).toBe(500);
+    expect((await errorOf(await sandbox.call('DELETE', uri(other), token)))[0]).toBe(500);
+    const empty = await created('inventory/Warehouses', { Code: '9', Description: 'Leeg' });
+    expect((await sandbox.call('DELETE', uri(empty), token)).status).toBe(204);
+  });
 });
 
 describe('inventory/ItemWarehouses', () => {
@@ -116,7 +125,7 @@ describe('inventory/ItemWarehouses', () => {
   });
 
   it('requires Item and Warehouse, refuses unknown ones and a second link of the same pair', async () => {
-    const { main, other } = await warehouses();
+    const { main } = await warehouses();
     const item = (await stockItems())[0] ?? {};
     expect(await errorOf(await post('inventory/ItemWarehouses', { Warehouse: main['ID'] }))).toEqual([
       500,
@@ -132,21 +141,17 @@ describe('inventory/ItemWarehouses', () => {
     expect(
       await errorOf(await post('inventory/ItemWarehouses', { Item: item['ID'], Warehouse: main['ID'] })),
     ).toEqual([500, 'Gegeven bestaat reeds.']);
-    // A new link: stock quantities are read-only, so a posted CurrentStock is ignored.
-    const links = await rows(`inventory/ItemWarehouses?$filter=Item eq guid'${String(item['ID'])}'`);
-    if (links.some((l) => l['Warehouse'] === other['ID'])) {
-      const link = links.find((l) => l['Warehouse'] === other['ID']);
-      expect(
-        (
-          await sandbox.call(
-            'DELETE',
-            `${base}/inventory/ItemWarehouses(guid'${String(link?.['ID'])}')`,
-            token,
-          )
-        ).status,
-      ).toBe(204);
-      expect(sandbox.state.division(3215711)?.deleted.at(-1)).toMatchObject({ entityType: 19 });
-    }
+  });
+
+  it('ignores posted stock quantities, deletes an empty link (EntityType 19) and keeps one with stock', async () => {
+    const { main, other } = await warehouses();
+    const linked = new Set(
+      (await rows(`inventory/ItemWarehouses?$filter=Warehouse eq guid'${String(other['ID'])}'`)).map(
+        (l) => l['Item'],
+      ),
+    );
+    const item = (await stockItems()).find((i) => !linked.has(i['ID'])) ?? {};
+    // Stock quantities are read-only, so a posted CurrentStock is ignored.
     const row = await created('inventory/ItemWarehouses', {
       Item: item['ID'],
       Warehouse: other['ID'],
@@ -154,6 +159,23 @@ describe('inventory/ItemWarehouses', () => {
       ReorderPoint: 4,
     });
     expect(row).toMatchObject({ CurrentStock: 0, ReorderPoint: 4, WarehouseCode: other['Code'] });
+    const uri = `${base}/inventory/ItemWarehouses(guid'${String(row['ID'])}')`;
+    expect((await sandbox.call('DELETE', uri, token)).status).toBe(204);
+    expect(sandbox.state.division(3215711)?.deleted.at(-1)).toMatchObject({
+      entityKey: row['ID'],
+      entityType: 19,
+    });
+    const stocked = (
+      await rows(
+        `inventory/ItemWarehouses?$filter=Warehouse eq guid'${String(main['ID'])}' and CurrentStock gt 0`,
+      )
+    )[0];
+    const refused = await sandbox.call(
+      'DELETE',
+      `${base}/inventory/ItemWarehouses(guid'${String(stocked?.['ID'])}')`,
+      token,
+    );
+    expect((await errorOf(refused))[0]).toBe(500);
   });
 });
 
@@ -261,6 +283,7 @@ describe('inventory/StockCounts', () => {
     ).toBe(500);
     const uri = `${base}/inventory/StockCounts(guid'${String(count['StockCountID'])}')`;
     expect((await errorOf(await sandbox.call('PUT', uri, token, { Description: 'later' })))[0]).toBe(500);
+    expect((await errorOf(await sandbox.call('DELETE', uri, token)))[0]).toBe(500);
     expect(await errorOf(await post('inventory/ProcessStockCount', { StockCountID: nobody }))).toEqual([
       500,
       'Bestaat niet: StockCountID',

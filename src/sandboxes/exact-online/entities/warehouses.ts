@@ -21,6 +21,16 @@ function oneMainWarehouse(ctx: WriteContext): ODataError {
   );
 }
 
+/** Deleting a warehouse or link that still holds stock; not documented, the text is the sandbox's own. */
+function inUse(ctx: WriteContext): ODataError {
+  return new ODataError(
+    500,
+    ctx.settings.language === 'nl'
+      ? 'Kan niet verwijderen: er is nog voorraad.'
+      : 'Cannot delete: stock remains.',
+  );
+}
+
 function demoteOtherMains(id: unknown, ctx: WriteContext): void {
   for (const other of ctx.rowsOf('inventory/Warehouses'))
     if (other['ID'] !== id && other['Main'] === 1)
@@ -48,6 +58,10 @@ export const warehousesEntity = defineEntity({
     row['Main'] = row['Main'] === 1 ? 1 : 0;
     row['UseStorageLocations'] ??= 0;
     if (row['Main'] === 1) demoteOtherMains(row['ID'], ctx);
+  },
+  beforeDelete(row, ctx) {
+    if (row['Main'] === 1) throw oneMainWarehouse(ctx);
+    if (ctx.rowsOf('inventory/ItemWarehouses').some((r) => r['Warehouse'] === row['ID'])) throw inUse(ctx);
   },
   beforeUpdate(row, patch, ctx) {
     if (!('Main' in patch)) return;
@@ -119,6 +133,10 @@ export const itemWarehousesEntity = defineEntity({
     for (const field of ['CurrentStock', 'PlannedStockIn', 'PlannedStockOut', 'ReservedStock'])
       row[field] ??= 0;
     row['ProjectedStock'] = projectedStock(row);
+  },
+  // A link with stock stays, so Items.Stock keeps adding up (reference 7.16: stock changes only by counts).
+  beforeDelete(row, ctx) {
+    if (Number(row['CurrentStock'] ?? 0) !== 0) throw inUse(ctx);
   },
 });
 
