@@ -91,6 +91,12 @@ export const contactsEntity = defineEntity({
     // Picture is write-only (reference 7.2): it is not echoed back.
     row['Picture'] = null;
   },
+  // Deleting the main contact leaves its account without one (not documented; the sandbox's choice).
+  beforeDelete(row, ctx) {
+    const account = ctx.rowsOf('crm/Accounts').find((a) => a['ID'] === row['Account']);
+    if (account && account['MainContact'] === row['ID'])
+      ctx.update('crm/Accounts', String(account['ID']), { MainContact: null });
+  },
   beforeUpdate(row, patch, ctx) {
     checkNames(ctx, afterPatch(row, patch, 'FirstName'), afterPatch(row, patch, 'LastName'));
     mirrorPairs(patch, { ...patch });

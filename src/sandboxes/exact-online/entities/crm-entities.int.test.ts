@@ -144,6 +144,10 @@ describe('crm/Contacts (reference 7.2)', () => {
     );
     expect(contacts.filter((c) => c['IsMainContact'] === true).map((c) => c['ID'])).toEqual([contact['ID']]);
     expect(contacts.every((c) => c['AccountMainContact'] === contact['ID'])).toBe(true);
+    const contactUri = `${base}/crm/Contacts(guid'${String(contact['ID'])}')`;
+    expect((await sandbox.call('DELETE', contactUri, token)).status).toBe(204);
+    const account2 = ((await (await sandbox.call('GET', accountUri, token)).json()) as { d: Row }).d;
+    expect(account2['MainContact']).toBeNull();
     const stranger = (await rows(`crm/Contacts?$filter=Account ne guid'${String(account['ID'])}'&$top=1`))[0];
     expect(
       await errorOf(await sandbox.call('PUT', accountUri, token, { MainContact: stranger?.['ID'] })),
