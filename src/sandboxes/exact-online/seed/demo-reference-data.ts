@@ -298,7 +298,8 @@ function enrichItems(ctx: SeedContext, items: StoredRow[]): void {
   for (const item of items) {
     const isStock = item['IsStockItem'] === true;
     const description = String(item['Description'] ?? '');
-    const patch: StoredRow = { ItemGroup: groupIds.get(groupFor(description, isStock)) ?? null };
+    const group = groupFor(description, isStock);
+    const patch: StoredRow = { ItemGroup: groupIds.get(group) ?? null };
     if (isStock) {
       patch['Class_01'] = prng.pick(assortments[0].properties)[0];
       patch['Class_02'] = prng.pick(assortments[1].properties)[0];
@@ -306,7 +307,7 @@ function enrichItems(ctx: SeedContext, items: StoredRow[]): void {
       patch['Class_03'] = price < 50 ? 'BUDGET' : price < 500 ? 'MIDDEN' : 'PREMIUM';
       patch['FreeTextField_01'] = prng.pick(colours);
       patch['FreeTextField_03'] = prng.pick(brands);
-      if (/fiets/i.test(description)) patch['FreeTextField_02'] = `${prng.pick([46, 50, 53, 57, 61])} cm`;
+      if (group === 'FIETS') patch['FreeTextField_02'] = `${prng.pick([46, 50, 53, 57, 61])} cm`;
       if (prng.next() < 0.5) patch['FreeTextField_05'] = `${prng.pick([1, 2, 5])} jaar`;
     }
     update(ctx, itemsEntity, String(item['ID']), patch);
