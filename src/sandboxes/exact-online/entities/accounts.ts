@@ -1,4 +1,5 @@
 import { duplicateError } from './business-errors.js';
+import { applyMainContact } from './contacts.js';
 import { defineEntity } from './entity-descriptor.js';
 import type { StoredRow } from './field-types.js';
 
@@ -134,7 +135,8 @@ export const accountsEntity = defineEntity({
     // IsSales is read-only (reference 7.1); a filled Status marks a customer.
     row['IsSales'] = row['Status'] === 'C';
   },
-  beforeUpdate(_row, patch, ctx) {
+  beforeUpdate(row, patch, ctx) {
+    if ('MainContact' in patch) applyMainContact(row, patch, ctx);
     if (typeof patch['Code'] !== 'string') return;
     patch['Code'] = padAccountCode(patch['Code']);
     // Re-sending Code, even unchanged, fails with "Gegeven bestaat reeds." (reference 7.1, S10 #432).

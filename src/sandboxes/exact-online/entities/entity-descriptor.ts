@@ -14,6 +14,12 @@ export interface WriteContext {
   settings: ExactSettings;
   /** Rows of another entity in the same division (e.g. to check OrderedBy or number orders). */
   rowsOf(path: string): StoredRow[];
+  /** Change a row of another entity as a side effect (stock after a count): Modified and row version follow. */
+  update(path: string, key: string, patch: StoredRow): void;
+  /** Create a row of another entity as a side effect, through its own rules; answers the stored row. */
+  create(entity: EntityDescriptor, row: StoredRow): StoredRow;
+  /** The embedded child rows of a stored record (e.g. the lines of a stock count). */
+  childrenOf(path: string, key: string, name: string): StoredRow[];
 }
 
 /** A child collection posted embedded and read with `$expand` (e.g. SalesOrderLines). */
@@ -54,8 +60,15 @@ export interface EntityDescriptor {
   children?: Readonly<Record<string, ChildDescriptor>>;
   /** `sync/Deleted` EntityType code (reference appendix B). */
   deletedEntityType?: number;
+  /**
+   * A POST that matches an existing row answers that row instead of creating one (crm/Addresses,
+   * reference 7.3); returns the existing key.
+   */
+  findExisting?(row: StoredRow, ctx: WriteContext): string | undefined;
   /** Defaults and derived fields on POST; throws an ODataError for a broken business rule. */
   beforeCreate?(row: StoredRow, children: Record<string, StoredRow[]>, ctx: WriteContext): void;
+  /** Refuses a DELETE that a business rule forbids (e.g. a processed stock count). */
+  beforeDelete?(row: StoredRow, ctx: WriteContext): void;
   /** Checks on PUT with the changed fields only (PUT is partial, reference 7). */
   beforeUpdate?(row: StoredRow, patch: StoredRow, ctx: WriteContext): void;
 }

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { sandboxUser } from '../credentials.js';
 import type { ExactSettings } from '../settings.js';
+import { defaultExactSettings } from '../settings.js';
 import { duplicateError, mandatoryError } from './business-errors.js';
 import type { EntityDescriptor, WriteContext } from './entity-descriptor.js';
 import type { StoredRow } from './field-types.js';
@@ -73,7 +74,24 @@ function keyText(value: unknown): string {
 }
 
 function context(data: DivisionData, now: string, settings: ExactSettings): WriteContext {
-  return { division: data.division, now, settings, rowsOf: (path) => data.rows(path) };
+  return {
+    division: data.division,
+    now,
+    settings,
+    rowsOf: (path) => data.rows(path),
+    update(path, key, patch) {
+      const record = data.table(path).get(keyText(key));
+      if (!record) return;
+      Object.assign(record.row, patch, {
+        Modified: now,
+        Modifier: sandboxUser.userId,
+        ModifierFullName: sandboxUser.fullName,
+      });
+      record.timestamp = data.nextTimestamp();
+    },
+    create: (entity, row) => createRecord(entity, data, { row, children: {} }, now, settings).row,
+    childrenOf: (path, key, name) => data.table(path).get(keyText(key))?.children[name] ?? [],
+  };
 }
 
 function checkUnique(
@@ -107,6 +125,11 @@ export function createRecord(
   for (const field of entity.fields.scalars) {
     if (field.mandatory && (row[field.name] === null || row[field.name] === ''))
       throw mandatoryError(settings, field.name);
+  }
+  if (entity.findExisting) {
+    const existing = entity.findExisting(row, context(data, now, settings));
+    const record = existing === undefined ? undefined : data.table(entity.path).get(keyText(existing));
+    if (record) return record;
   }
   row[entity.key] ??= randomUUID();
   const children: Record<string, StoredRow[]> = {};
@@ -172,7 +195,9 @@ export function deleteRecord(
   data: DivisionData,
   record: StoredRecord,
   now: string,
+  settings: ExactSettings = defaultExactSettings,
 ): void {
+  entity.beforeDelete?.(record.row, context(data, now, settings));
   const key = keyText(record.row[entity.key]);
   data.table(entity.path).delete(key);
   if (entity.deletedEntityType !== undefined) {

@@ -1,4 +1,5 @@
 import { defineEntity } from './entity-descriptor.js';
+import { applyItemGroup } from './item-groups.js';
 
 /** logistics/Items (reference 7.4, field list appendix A). */
 export const itemsEntity = defineEntity({
@@ -70,4 +71,10 @@ export const itemsEntity = defineEntity({
     Unit:String[PU], UnitDescription:String, UnitType:String, CustomField:String{new},
     Picture:String{new}
   `,
+  beforeCreate(row, _children, ctx) {
+    applyItemGroup(row, ctx, true);
+  },
+  beforeUpdate(_row, patch, ctx) {
+    if ('ItemGroup' in patch) applyItemGroup(patch, ctx, false);
+  },
 });

@@ -6,9 +6,13 @@ import type { StoredRow } from '../entities/field-types.js';
 
 export type JsonRow = Record<string, unknown>;
 
-/** `Entity(guid'…')` or `Entity(n)` for integer keys (reference 1.2). */
+const guidText = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** `Entity(guid'…')`, `Entity(n)` for integer keys, `Entity('…')` for string keys (reference 1.2). */
 export function keySegment(value: unknown): string {
-  return typeof value === 'number' ? `(${value})` : `(guid'${String(value)}')`;
+  if (typeof value === 'number') return `(${value})`;
+  const text = String(value);
+  return guidText.test(text) ? `(guid'${text}')` : `('${text.replace(/'/g, "''")}')`;
 }
 
 function scalarsJson(row: StoredRow, fields: FieldSpec[], wanted: Set<string> | undefined): JsonRow {

@@ -1,4 +1,4 @@
-import { findEntity } from '../entities/entity-catalog.js';
+import { findEntity, findReadFunction } from '../entities/entity-catalog.js';
 import type { EntityMethod } from '../entities/entity-descriptor.js';
 import { entityMethods } from '../entities/entity-descriptor.js';
 import { findRecord } from '../entities/entity-store.js';
@@ -17,9 +17,10 @@ import {
   putRecord,
   readKey,
 } from './entity-handlers.js';
+import { answerReadFunction } from './read-function-handler.js';
 
-/** `service/Entity`, an optional `(key)` and an optional `/$count`. */
-const endpointPattern = /^([A-Za-z]+\/[A-Za-z]+)(?:\(([^)]*)\))?(\/\$count)?$/;
+/** `service/Entity` or `read/service/Function`, an optional `(key)` and an optional `/$count`. */
+const endpointPattern = /^((?:read\/)?[A-Za-z]+\/[A-Za-z]+)(?:\(([^)]*)\))?(\/\$count)?$/i;
 
 /** The `service/Entity` part of a division path, used as the endpoint in the error limit. */
 export function endpointOf(rest: string): string {
@@ -59,6 +60,13 @@ export function dispatchDivisionRequest(
       req,
     );
   }
+  const readFunction = findReadFunction(path);
+  if (readFunction) {
+    const data = state.division(division);
+    if (!data || keyText !== undefined || count !== undefined) throw notFound();
+    if (method !== 'GET') throw methodNotAllowed();
+    return answerReadFunction(readFunction, data, req);
+  }
   const entity = findEntity(path);
   const data = state.division(division);
   if (!entity || !data) throw notFound();
@@ -80,6 +88,6 @@ export function dispatchDivisionRequest(
   const key = readKey(entity, keyText);
   if (method === 'GET') return getOne(entity, findRecord(entity, data, key), req);
   if (method === 'PUT') return putRecord(entity, data, key, req, state.settings, now);
-  if (method === 'DELETE') return deleteOne(entity, data, key, now);
+  if (method === 'DELETE') return deleteOne(entity, data, key, now, state.settings);
   throw methodNotAllowed();
 }

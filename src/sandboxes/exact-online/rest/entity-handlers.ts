@@ -12,13 +12,19 @@ import type { ApiRequest, ApiResponse } from './api-exchange.js';
 
 const guidKey = /^guid'([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})'$/i;
 
-/** The key inside `Entity(…)`: `guid'…'` for Guid keys, digits for integer keys (reference 1.2). */
+/** The key inside `Entity(…)`: `guid'…'` for Guid keys, `'…'` for string keys, digits for integer keys (reference 1.2). */
 export function readKey(entity: EntityDescriptor, text: string): string {
   if (entity.fieldTypes.get(entity.key) === 'Guid') {
     const m = guidKey.exec(text);
     // The empty guid is refused like any malformed key (reference 7, S10 #401).
     if (!m || /^[0-]+$/.test(m[1] ?? '')) throw querySyntaxError();
     return (m[1] ?? '').toLowerCase();
+  }
+  if (entity.fieldTypes.get(entity.key) === 'String') {
+    // String keys are quoted with '' escaping, e.g. general/Currencies('EUR').
+    const m = /^'((?:[^']|'')*)'$/.exec(text);
+    if (!m) throw querySyntaxError();
+    return (m[1] ?? '').replace(/''/g, "'");
   }
   if (!/^\d+$/.test(text)) throw querySyntaxError();
   return text;
@@ -140,9 +146,10 @@ export function deleteOne(
   data: DivisionData,
   key: string,
   now: string,
+  settings?: ExactSettings,
 ): ApiResponse {
   const record = findRecord(entity, data, key);
   if (!record) throw notFound();
-  deleteRecord(entity, data, record, now);
+  deleteRecord(entity, data, record, now, settings);
   return { status: 204, empty: true };
 }
