@@ -48,6 +48,16 @@ export const exactSettingsSchema = z.strictObject({
   postStatus: z.number().int().min(200).max(299),
   /** How many entries the request log keeps (oldest dropped first). */
   requestLogSize: z.number().int().positive(),
+  /**
+   * The row version (`Timestamp`, Edm.Int64) a fresh division counts up from (reference 5.1), as a
+   * decimal string because Int64 goes past 2^53. Added to each division's counter when exposed, so
+   * changing it moves every Timestamp at once, as Exact's regeneration after a division move does.
+   */
+  rowVersionStart: z.string().regex(/^\d{1,18}$/),
+  /** `sync/Deleted` keeps deletions this many months on the sandbox clock (reference 5.2). */
+  deletedRetentionMonths: z.number().int().positive(),
+  /** Edm.Int64 values (Timestamp) as JSON strings, as OData v2 writes them (reference 4.5, UNCONFIRMED). */
+  int64AsString: z.boolean(),
 });
 
 export type ExactSettings = z.infer<typeof exactSettingsSchema>;
@@ -70,6 +80,9 @@ export const defaultExactSettings: ExactSettings = {
   language: 'nl',
   postStatus: 201,
   requestLogSize: 1000,
+  rowVersionStart: '1000',
+  deletedRetentionMonths: 2,
+  int64AsString: true,
 };
 
 /** A partial update, validated; unknown keys are refused so a typo never silently does nothing. */

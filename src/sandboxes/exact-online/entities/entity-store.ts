@@ -21,14 +21,22 @@ export interface DeletedRecord {
   id: string;
 }
 
+/** Where every division's row-version counter starts; the `rowVersionStart` setting shifts it when exposed. */
+export const initialRowVersion = 1000;
+
 /** All rows of one division, plus its global row-version counter and deletion log. */
 export class DivisionData {
   /** Starts above 1 because sync consumers begin with `Timestamp gt 1` (reference 5.1). */
-  private counter = 1000;
+  private counter = initialRowVersion;
   private readonly tables = new Map<string, Map<string, StoredRecord>>();
   readonly deleted: DeletedRecord[] = [];
 
   constructor(readonly division: number) {}
+
+  /** The counter's current value: the row version of the latest write. */
+  get rowVersion(): number {
+    return this.counter;
+  }
 
   nextTimestamp(): number {
     this.counter += 1;

@@ -17,6 +17,7 @@ import {
   putRecord,
   readKey,
 } from './entity-handlers.js';
+import { dispatchSyncOrBulk, isSyncOrBulkPath } from './sync-bulk-dispatch.js';
 
 /** `service/Entity`, an optional `(key)` and an optional `/$count`. */
 const endpointPattern = /^([A-Za-z]+\/[A-Za-z]+)(?:\(([^)]*)\))?(\/\$count)?$/;
@@ -39,6 +40,7 @@ export function dispatchDivisionRequest(
   token: AccessToken,
   state: SandboxState,
 ): ApiResponse {
+  if (isSyncOrBulkPath(rest)) return dispatchSyncOrBulk(division, rest, req, state);
   const m = endpointPattern.exec(rest);
   if (!m) throw notFound();
   const [, path = '', keyText, count] = m;
