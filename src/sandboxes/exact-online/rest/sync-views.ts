@@ -73,7 +73,11 @@ export const bulkViews: readonly BulkViewSpec[] = [
   { path: 'bulk/Logistics/Items', source: 'logistics/Items' },
   { path: 'bulk/Logistics/SalesItemPrices', source: 'logistics/SalesItemPrices' },
   { path: 'bulk/SalesInvoice/SalesInvoices', source: 'salesinvoice/SalesInvoices' },
-  { path: 'bulk/SalesInvoice/SalesInvoiceLines', source: 'salesinvoice/SalesInvoices', child: 'SalesInvoiceLines' },
+  {
+    path: 'bulk/SalesInvoice/SalesInvoiceLines',
+    source: 'salesinvoice/SalesInvoices',
+    child: 'SalesInvoiceLines',
+  },
   { path: 'bulk/SalesOrder/SalesOrders', source: 'salesorder/SalesOrders' },
   { path: 'bulk/SalesOrder/SalesOrderLines', source: 'salesorder/SalesOrders', child: 'SalesOrderLines' },
 ];
