@@ -233,6 +233,13 @@ describe('sync endpoints (reference 5.1)', () => {
     ]);
   });
 
+  it('sends Timestamps as JSON numbers when int64AsString is off (UNCONFIRMED form)', async () => {
+    await setUp(1);
+    sandbox.state.settings.int64AsString = false;
+    const body = await page(`${base}/sync/CRM/Accounts?$filter=Timestamp gt 1&$select=Timestamp`);
+    expect(body.d.results[0]?.['Timestamp']).toBe(1001);
+  });
+
   it('matches path segments case-insensitively and is read-only', async () => {
     await setUp(2);
     const body = await page(`/api/v1/${division}/SYNC/crm/accounts?$select=ID&$filter=Timestamp gt 1`);
