@@ -67,27 +67,48 @@ export function addMs(iso: string, ms: number): string {
 }
 
 /**
- * Another clock plus an offset that can be moved forward, so "advance the clock" works whether the
- * base is a test's ManualClock or the system clock (the sandboxes' control APIs use it).
+ * Another clock plus an offset that can be moved forward and a speed that can be turned up, so
+ * "advance the clock" and "run the clock 60 times faster" work whether the base is a test's
+ * ManualClock or the system clock (the sandboxes' control APIs use it).
  */
 export class OffsetClock implements Clock {
   private offsetMs = 0;
+  private factor = 1;
+  /** Base time at the last speed change; time since then runs `factor` times as fast. */
+  private anchor: number;
 
-  constructor(private readonly base: Clock) {}
-
-  now(): Date {
-    return new Date(this.base.now().getTime() + this.offsetMs);
+  constructor(private readonly base: Clock) {
+    this.anchor = base.now().getTime();
   }
 
+  now(): Date {
+    return new Date(this.base.now().getTime() + this.offset);
+  }
+
+  /** A sleep of `ms` of this clock's time: shorter on the base clock when the clock runs fast. */
   sleep(ms: number, signal?: AbortSignal): Promise<void> {
-    return this.base.sleep(ms, signal);
+    return this.base.sleep(ms / this.factor, signal);
   }
 
   advance(ms: number): void {
     this.offsetMs += ms;
   }
 
+  /** Run `factor` times as fast as the base clock from now on (1 = real time). */
+  setSpeed(factor: number): void {
+    if (!(factor > 0) || !Number.isFinite(factor))
+      throw new RangeError(`Clock speed must be a positive number, got ${factor}`);
+    this.offsetMs = this.offset;
+    this.anchor = this.base.now().getTime();
+    this.factor = factor;
+  }
+
+  get speed(): number {
+    return this.factor;
+  }
+
+  /** How far this clock is ahead of its base: advances plus the time gained by running fast. */
   get offset(): number {
-    return this.offsetMs;
+    return this.offsetMs + (this.base.now().getTime() - this.anchor) * (this.factor - 1);
   }
 }

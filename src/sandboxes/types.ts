@@ -10,7 +10,22 @@ export interface SandboxOptions {
   /** 0 picks a free port. */
   port: number;
   seed: 'demo' | 'empty';
+  /** Parsed JSON of a fixture to load after the seed, in the sandbox's own fixture format. */
+  fixture?: unknown;
   clock: Clock;
+}
+
+/** A fixture the sandbox cannot load; the message says what and where. */
+export class SandboxFixtureError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'SandboxFixtureError';
+  }
+}
+
+/** A zod failure as one line per issue, with the path into the fixture. */
+export function fixtureIssues(issues: ReadonlyArray<{ path: PropertyKey[]; message: string }>): string {
+  return issues.map((i) => `${i.path.map(String).join('.') || '(top)'}: ${i.message}`).join('; ');
 }
 
 export interface RunningSandbox {

@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Command } from 'commander';
@@ -82,5 +82,61 @@ describe('the built koppel command', () => {
     expect(res.status).toBe(status);
     child.kill('SIGINT');
     expect(await exited).toBe(0);
+  });
+
+  it('loads a fixture file into the sandbox, and names the bad row of a bad one', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'koppel-fixture-'));
+    try {
+      const good = path.join(dir, 'good.json');
+      writeFileSync(
+        good,
+        JSON.stringify({
+          divisions: { '3215711': { 'crm/Accounts': [{ Code: 'F1', Name: 'Fixture B.V.' }] } },
+        }),
+      );
+      const child = spawn(
+        process.execPath,
+        [bin, 'sandbox', 'exact-online', '--port', '0', '--seed', 'empty', '--fixture', good],
+        { stdio: ['ignore', 'pipe', 'pipe'] },
+      );
+      let out = '';
+      child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+      const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+      const until = Date.now() + 20_000;
+      while (!/listening on (http:\/\/127\.0\.0\.1:\d+)/.test(out) && Date.now() < until)
+        await new Promise((r) => setTimeout(r, 100));
+      const url = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(out)?.[1];
+      expect(url, out).toBeDefined();
+      const minted = (await (await fetch(`${url}/__sandbox/tokens`, { method: 'POST' })).json()) as {
+        access_token: string;
+      };
+      const res = await fetch(
+        `${url}/api/v1/3215711/crm/Accounts?$filter=Name eq 'Fixture B.V.'&$select=Name`,
+        {
+          headers: { accept: 'application/json', authorization: `Bearer ${minted.access_token}` },
+        },
+      );
+      expect(((await res.json()) as { d: { results: unknown[] } }).d.results).toEqual([
+        expect.objectContaining({ Name: 'Fixture B.V.' }),
+      ]);
+      child.kill('SIGINT');
+      expect(await exited).toBe(0);
+
+      const bad = path.join(dir, 'bad.json');
+      writeFileSync(bad, JSON.stringify({ divisions: { '3215711': { 'crm/Accounts': [{ Code: 'F2' }] } } }));
+      const refused = spawnSync(
+        process.execPath,
+        [bin, 'sandbox', 'exact-online', '--port', '0', '--fixture', bad],
+        {
+          encoding: 'utf8',
+        },
+      );
+      expect(refused.status).not.toBe(0);
+      expect(refused.stderr).toContain(
+        `--fixture ${bad}: divisions.3215711["crm/Accounts"][0]: Verplicht: Name`,
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -1,7 +1,22 @@
+import { readFile } from 'node:fs/promises';
 import { systemClock } from '../../core/clock.js';
 import { KoppelError } from '../../core/errors.js';
 import { sandboxes } from '../../sandboxes/index.js';
+import { SandboxFixtureError } from '../../sandboxes/types.js';
 import type { CliCommand } from '../main.js';
+
+async function readFixture(file: string): Promise<unknown> {
+  const bad = (why: string) =>
+    new KoppelError(`--fixture ${file}: ${why}`, { code: 'sandbox.bad_fixture', kind: 'invalid' });
+  const text = await readFile(file, 'utf8').catch((error: NodeJS.ErrnoException) => {
+    throw bad(error.code === 'ENOENT' ? 'no such file' : `cannot be read (${error.code ?? error.message})`);
+  });
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (error) {
+    throw bad(`not JSON (${(error as Error).message})`);
+  }
+}
 
 export const sandboxCommand: CliCommand = {
   register(program, ctx) {
@@ -11,7 +26,8 @@ export const sandboxCommand: CliCommand = {
       .option('--port <port>', 'port to listen on (default: the sandbox its own; 0 picks a free one)')
       .option('--host <host>', 'address to listen on', '127.0.0.1')
       .option('--seed <seed>', 'demo (a realistic Dutch business) or empty', 'demo')
-      .action(async (name: string, o: { port?: string; host: string; seed: string }) => {
+      .option('--fixture <file>', "JSON file of rows to load after the seed (format in the sandbox's README)")
+      .action(async (name: string, o: { port?: string; host: string; seed: string; fixture?: string }) => {
         const sandbox = sandboxes.find((s) => s.name === name);
         if (!sandbox) {
           const known = sandboxes.map((s) => s.name).join(', ') || 'none yet';
@@ -33,7 +49,22 @@ export const sandboxCommand: CliCommand = {
             kind: 'invalid',
           });
         }
-        const running = await sandbox.start({ host: o.host, port, seed: o.seed, clock: systemClock });
+        const fixture = o.fixture === undefined ? undefined : await readFixture(o.fixture);
+        const running = await sandbox
+          .start({
+            host: o.host,
+            port,
+            seed: o.seed,
+            clock: systemClock,
+            ...(fixture === undefined ? {} : { fixture }),
+          })
+          .catch((error: unknown) => {
+            if (!(error instanceof SandboxFixtureError)) throw error;
+            throw new KoppelError(`--fixture ${o.fixture}: ${error.message}`, {
+              code: 'sandbox.bad_fixture',
+              kind: 'invalid',
+            });
+          });
         ctx.out.write(`${sandbox.title} sandbox listening on ${running.url}\n`);
         await new Promise<void>((resolve) => {
           const stop = () => {

@@ -1,4 +1,6 @@
 import type { SandboxDescriptor } from '../types.js';
+import { SandboxFixtureError, fixtureIssues } from '../types.js';
+import { fixtureSchema, loadFixture } from './seed/load-fixture.js';
 import { createAsperionServer } from './asperion-server.js';
 
 /** `koppel sandbox asperion`: the local Asperion API and identity server on one port. */
@@ -7,7 +9,13 @@ export const asperionSandbox: SandboxDescriptor = {
   title: 'Asperion',
   defaultPort: 4020,
   async start(options) {
-    const { app } = createAsperionServer({ clock: options.clock, seed: options.seed });
+    const { app, state } = createAsperionServer({ clock: options.clock, seed: options.seed });
+    if (options.fixture !== undefined) {
+      // An Asperion fixture replaces the data (users, administrations and their records).
+      const fixture = fixtureSchema.safeParse(options.fixture);
+      if (!fixture.success) throw new SandboxFixtureError(fixtureIssues(fixture.error.issues));
+      loadFixture(state, fixture.data);
+    }
     await app.listen({ host: options.host, port: options.port });
     const address = app.server.address();
     const port = typeof address === 'object' && address !== null ? address.port : options.port;

@@ -1,4 +1,6 @@
 import type { SandboxDescriptor } from '../types.js';
+import { SandboxFixtureError, fixtureIssues } from '../types.js';
+import { exactFixtureSchema, loadFixture } from './seed/load-fixture.js';
 import { buildExactSandbox } from './server.js';
 
 /** `koppel sandbox exact-online`: the local Exact Online API. */
@@ -7,7 +9,12 @@ export const exactOnlineSandbox: SandboxDescriptor = {
   title: 'Exact Online',
   defaultPort: 4010,
   async start(options) {
-    const { app } = buildExactSandbox({ clock: options.clock, seed: options.seed });
+    const { app, state } = buildExactSandbox({ clock: options.clock, seed: options.seed });
+    if (options.fixture !== undefined) {
+      const fixture = exactFixtureSchema.safeParse(options.fixture);
+      if (!fixture.success) throw new SandboxFixtureError(fixtureIssues(fixture.error.issues));
+      loadFixture(state, fixture.data);
+    }
     await app.listen({ host: options.host, port: options.port });
     const address = app.server.address();
     const port = typeof address === 'object' && address !== null ? address.port : options.port;

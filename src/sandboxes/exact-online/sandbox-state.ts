@@ -1,3 +1,4 @@
+import { Prng } from './prng.js';
 import { FaultPlan } from './control/fault-injection.js';
 import { ErrorBlocker } from './rest/error-blocker.js';
 import { RateLimiter } from './rest/rate-limiter.js';
@@ -18,6 +19,8 @@ export class SandboxState {
   errors = new ErrorBlocker();
   readonly log = new RequestLog();
   faults = new FaultPlan();
+  /** Draws for random faults; restarted from `randomFaults.seed` whenever the settings change. */
+  faultRandom: () => number = seededDraws(defaultExactSettings.randomFaults.seed);
   /** The error-limit key (client × division × endpoint) of each request that got that far. */
   readonly errorKeys = new WeakMap<object, string>();
   readonly divisions: readonly DivisionInfo[] = sandboxDivisions;
@@ -37,7 +40,7 @@ export class SandboxState {
 
   /** Fresh settings, tokens, counters and empty divisions (the log is kept unless cleared). */
   reset(): void {
-    this.settings = { ...defaultExactSettings };
+    this.applySettings({ ...defaultExactSettings });
     this.tokens = new TokenStore();
     this.limits = new RateLimiter();
     this.errors = new ErrorBlocker();
@@ -45,7 +48,18 @@ export class SandboxState {
     this.clearData();
   }
 
+  /** Replace the settings and restart the fault draws, so a fault pattern repeats from this moment. */
+  applySettings(settings: ExactSettings): void {
+    this.settings = settings;
+    this.faultRandom = seededDraws(settings.randomFaults.seed);
+  }
+
   private clearData(): void {
     this.data = new Map(this.divisions.map((d) => [d.code, new DivisionData(d.code)]));
   }
+}
+
+function seededDraws(seed: number): () => number {
+  const prng = new Prng(seed);
+  return () => prng.next();
 }

@@ -6,8 +6,19 @@ import { registerControlRoutes } from './control/control-routes.js';
 import { registerOAuthRoutes } from './oauth/oauth-routes.js';
 import { ODataError, exactMessages } from './odata-error.js';
 import { OffsetClock } from '../../core/clock.js';
+import { shapeTraffic } from '../traffic-faults.js';
 import { SandboxState } from './sandbox-state.js';
 import { loadSeed } from './seed/load-seed.js';
+
+/** The random-fault settings' verdict on one request, as Exact's error envelope. */
+async function randomFault(state: SandboxState, path: string): Promise<ODataError | undefined> {
+  const faults = state.settings.randomFaults;
+  const outcome = await shapeTraffic(faults, path, state.clock, state.faultRandom);
+  if (!outcome) return undefined;
+  // What Exact's front end says on a gateway timeout is not documented; the envelope keeps clients parsing.
+  if (outcome.kind === 'timeout') return new ODataError(504, 'Gateway Timeout');
+  return new ODataError(outcome.status, faults.errorMessage || exactMessages.generic);
+}
 
 export interface ExactSandboxServer {
   app: FastifyInstance;
@@ -53,8 +64,10 @@ export function buildExactSandbox(options: { clock: Clock; seed: 'demo' | 'empty
     const path = (request.raw.url ?? '').split('?')[0] ?? '';
     if (!path.startsWith('/api/')) return;
     const fault = state.faults.take(request.method, path);
-    if (!fault) return;
-    const error = new ODataError(fault.status, fault.message ?? exactMessages.generic, fault.headers ?? {});
+    const error = fault
+      ? new ODataError(fault.status, fault.message ?? exactMessages.generic, fault.headers ?? {})
+      : await randomFault(state, path);
+    if (!error) return;
     return reply
       .status(error.status)
       .headers(error.headers)

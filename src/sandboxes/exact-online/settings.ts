@@ -1,5 +1,19 @@
 import { z } from 'zod';
 
+/** Random trouble on the wire (see `../traffic-faults.ts`); all off by default. */
+export const randomFaultsSchema = z.strictObject({
+  errorRate: z.number().min(0).max(1),
+  errorStatus: z.number().int().min(500).max(599),
+  /** Text of the OData error envelope; empty for Exact's generic 500 text. */
+  errorMessage: z.string(),
+  latencyMs: z.number().int().nonnegative(),
+  timeoutRate: z.number().min(0).max(1),
+  timeoutMs: z.number().int().nonnegative(),
+  pathPrefix: z.string(),
+  /** Seed of the draws; restarted on every settings change so a run repeats exactly. */
+  seed: z.number().int(),
+});
+
 /**
  * Every limit and every behaviour the reference marks UNCONFIRMED, as one named setting with the
  * reference's default. Tests and the control API (`PUT /__sandbox/settings`) change them at run time.
@@ -48,6 +62,8 @@ export const exactSettingsSchema = z.strictObject({
   postStatus: z.number().int().min(200).max(299),
   /** How many entries the request log keeps (oldest dropped first). */
   requestLogSize: z.number().int().positive(),
+  /** Error rate, latency and timeouts for requests under `pathPrefix`. */
+  randomFaults: randomFaultsSchema,
   /**
    * The row version (`Timestamp`, Edm.Int64) a fresh division counts up from (reference 5.1), as a
    * decimal string because Int64 goes past 2^53. Added to each division's counter when exposed, so
@@ -80,11 +96,30 @@ export const defaultExactSettings: ExactSettings = {
   language: 'nl',
   postStatus: 201,
   requestLogSize: 1000,
+  randomFaults: {
+    errorRate: 0,
+    errorStatus: 503,
+    errorMessage: '',
+    latencyMs: 0,
+    timeoutRate: 0,
+    timeoutMs: 30_000,
+    pathPrefix: '/api/',
+    seed: 1,
+  },
   rowVersionStart: '1000',
   deletedRetentionMonths: 2,
   int64AsString: true,
 };
 
 /** A partial update, validated; unknown keys are refused so a typo never silently does nothing. */
-export const exactSettingsPatchSchema = exactSettingsSchema.partial();
+export const exactSettingsPatchSchema = exactSettingsSchema
+  .extend({ randomFaults: randomFaultsSchema.partial() })
+  .partial();
 export type ExactSettingsPatch = z.infer<typeof exactSettingsPatchSchema>;
+
+/** Apply a validated patch; `randomFaults` merges one level deep. */
+export function patchExactSettings(current: ExactSettings, patch: ExactSettingsPatch): ExactSettings {
+  const given = Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined));
+  const randomFaults = { ...current.randomFaults, ...patch.randomFaults };
+  return { ...current, ...given, randomFaults } as ExactSettings;
+}

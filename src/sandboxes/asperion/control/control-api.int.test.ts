@@ -93,6 +93,13 @@ describe('Asperion sandbox control API (§6.5)', () => {
     expect((await sb.call('GET', '/v1/journals', { headers: auth })).status).toBe(401);
   });
 
+  it('runs the clock faster when its speed is set', async () => {
+    expect((await sb.call('PUT', '/__sandbox/clock', { body: { speed: 3600 } })).body.speed).toBe(3600);
+    sb.clock.advance(1_000); // one base second is an hour of sandbox time
+    expect((await sb.call('GET', '/__sandbox/clock')).body.now).toBe('2026-01-15T10:00:00.000Z');
+    expect((await sb.call('PUT', '/__sandbox/clock', { body: { speed: -1 } })).status).toBe(400);
+  });
+
   it('rate limits per token and administration with 429 and Retry-After when enabled', async () => {
     await sb.call('PUT', '/__sandbox/settings', {
       body: { rateLimit: { enabled: true, requests: 2, windowSeconds: 60 } },

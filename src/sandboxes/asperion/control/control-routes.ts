@@ -19,6 +19,7 @@ const seedBody = z.union([
   z.object({ fixture: fixtureSchema }).strict(),
 ]);
 const advanceBody = z.object({ seconds: z.number().int().min(0) }).strict();
+const speedBody = z.object({ speed: z.number().positive().max(1_000_000) }).strict();
 const tokenBody = z
   .object({
     username: z.string().default(defaultUsername),
@@ -65,10 +66,16 @@ export function registerControlRoutes(app: FastifyInstance, state: SandboxState)
     return state.settings;
   });
 
-  app.get('/__sandbox/clock', async () => ({ now: state.clock.now().toISOString() }));
+  const clockView = () => ({ now: state.clock.now().toISOString(), speed: state.clock.speed });
+  app.get('/__sandbox/clock', async () => clockView());
   app.post('/__sandbox/clock/advance', async (request) => {
     state.clock.advance(parse(advanceBody, request.body).seconds * 1000);
-    return { now: state.clock.now().toISOString() };
+    return clockView();
+  });
+  // Run the sandbox clock faster than real time (token lifetimes, rate windows, latency follow it).
+  app.put('/__sandbox/clock', async (request) => {
+    state.clock.setSpeed(parse(speedBody, request.body).speed);
+    return clockView();
   });
 
   app.post('/__sandbox/tokens', async (request) => {

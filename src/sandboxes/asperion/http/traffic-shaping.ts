@@ -1,4 +1,5 @@
 import type { FastifyRequest } from 'fastify';
+import { shapeTraffic } from '../../traffic-faults.js';
 import type { SandboxState } from '../state/sandbox-state.js';
 import { msg } from './messages.js';
 import { ProblemError } from './problem-error.js';
@@ -41,20 +42,12 @@ export interface RateWindow {
  * PRNG restarted from faults.seed on every settings change, so a run repeats exactly.
  */
 export async function injectFaults(request: FastifyRequest, state: SandboxState): Promise<void> {
-  const faults = state.settings.faults;
   const path = request.url.split('?')[0] ?? '';
-  if (!path.toLowerCase().startsWith(faults.pathPrefix.toLowerCase())) return;
-  if (faults.latencyMs > 0) await state.clock.sleep(faults.latencyMs);
-  const random = state.faultRandom;
-  if (faults.timeoutRate > 0 && random() < faults.timeoutRate) {
-    await state.clock.sleep(faults.timeoutMs);
-    throw new ProblemError({ status: 504, title: msg('serverErrorTitle'), detail: msg('injectedFault') });
-  }
-  if (faults.errorRate > 0 && random() < faults.errorRate) {
-    throw new ProblemError({
-      status: faults.errorStatus,
-      title: msg('serverErrorTitle'),
-      detail: msg('injectedFault'),
-    });
-  }
+  const outcome = await shapeTraffic(state.settings.faults, path, state.clock, state.faultRandom);
+  if (!outcome) return;
+  throw new ProblemError({
+    status: outcome.status,
+    title: msg('serverErrorTitle'),
+    detail: msg('injectedFault'),
+  });
 }

@@ -1,14 +1,19 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import { z } from 'zod';
 import { sandboxUser } from '../credentials.js';
 import { defaultExactClientId } from '../credentials.js';
 import type { SandboxState } from '../sandbox-state.js';
-import { exactSettingsPatchSchema } from '../settings.js';
+import { exactSettingsPatchSchema, patchExactSettings } from '../settings.js';
 import { faultSchema } from './fault-injection.js';
 import { loadSeed } from '../seed/load-seed.js';
+import { FixtureError, exactFixtureSchema, loadFixture, type ExactFixture } from '../seed/load-fixture.js';
 
-const resetSchema = z.strictObject({ seed: z.enum(['demo', 'empty']).optional() });
+const resetSchema = z.strictObject({
+  seed: z.enum(['demo', 'empty']).optional(),
+  fixture: exactFixtureSchema.optional(),
+});
 const advanceSchema = z.strictObject({ ms: z.number().int().nonnegative() });
+const speedSchema = z.strictObject({ speed: z.number().positive().max(1_000_000) });
 const mintSchema = z.strictObject({ divisions: z.array(z.number().int()).min(1).optional() });
 
 function jsonBody(body: unknown): unknown {
@@ -17,6 +22,21 @@ function jsonBody(body: unknown): unknown {
     return JSON.parse(body) as unknown;
   } catch {
     return undefined;
+  }
+}
+
+function loadFixtureReply(
+  state: SandboxState,
+  fixture: ExactFixture,
+  reply: FastifyReply,
+  extra: Record<string, unknown>,
+) {
+  try {
+    return { ok: true, ...extra, ...loadFixture(state, fixture) };
+  } catch (error) {
+    if (error instanceof FixtureError)
+      return reply.status(400).send({ error: error.message, where: error.where });
+    throw error;
   }
 }
 
@@ -31,8 +51,17 @@ export function registerControlRoutes(app: FastifyInstance, state: SandboxState)
     const input = parse(resetSchema, request.body);
     if (!input.success) return reply.status(400).send({ error: input.error.issues });
     state.reset();
-    loadSeed(state, input.data.seed ?? 'demo');
-    return { ok: true, seed: input.data.seed ?? 'demo' };
+    const seed = input.data.seed ?? 'demo';
+    loadSeed(state, seed);
+    if (!input.data.fixture) return { ok: true, seed };
+    return loadFixtureReply(state, input.data.fixture, reply, { seed });
+  });
+
+  // Add rows to what is there, through the same rules as POSTs.
+  app.post('/__sandbox/fixture', async (request, reply) => {
+    const input = parse(exactFixtureSchema, request.body);
+    if (!input.success) return reply.status(400).send({ error: input.error.issues });
+    return loadFixtureReply(state, input.data, reply, {});
   });
 
   app.get('/__sandbox/settings', async () => state.settings);
@@ -40,21 +69,31 @@ export function registerControlRoutes(app: FastifyInstance, state: SandboxState)
   app.put('/__sandbox/settings', async (request, reply) => {
     const input = parse(exactSettingsPatchSchema, request.body);
     if (!input.success) return reply.status(400).send({ error: input.error.issues });
-    const patch = Object.fromEntries(Object.entries(input.data).filter(([, v]) => v !== undefined));
-    state.settings = { ...state.settings, ...patch };
+    state.applySettings(patchExactSettings(state.settings, input.data));
     return state.settings;
   });
 
-  app.get('/__sandbox/clock', async () => ({
+  const clockView = () => ({
     now: state.clock.now().toISOString(),
     offsetMs: state.clock.offset,
-  }));
+    speed: state.clock.speed,
+  });
+
+  app.get('/__sandbox/clock', async () => clockView());
+
+  // Run the sandbox clock faster than real time (token ages, limits, webhook retries all follow it).
+  app.put('/__sandbox/clock', async (request, reply) => {
+    const input = parse(speedSchema, request.body);
+    if (!input.success) return reply.status(400).send({ error: input.error.issues });
+    state.clock.setSpeed(input.data.speed);
+    return clockView();
+  });
 
   app.post('/__sandbox/clock/advance', async (request, reply) => {
     const input = parse(advanceSchema, request.body);
     if (!input.success) return reply.status(400).send({ error: input.error.issues });
     state.clock.advance(input.data.ms);
-    return { now: state.clock.now().toISOString(), offsetMs: state.clock.offset };
+    return clockView();
   });
 
   // A token pair without the consent round trip; not counted against the daily token-call cap.

@@ -102,3 +102,8 @@ export function defineEntity(input: DescriptorInput): EntityDescriptor {
   }
   return built;
 }
+
+/** The field lists of an entity's embedded child collections, by collection name. */
+export function childFieldLists(entity: EntityDescriptor): Map<string, FieldList> {
+  return new Map(Object.entries(entity.children ?? {}).map(([name, child]) => [name, child.fields]));
+}

@@ -1,7 +1,7 @@
 import type { EntityDescriptor } from '../entities/entity-descriptor.js';
+import { childFieldLists } from '../entities/entity-descriptor.js';
 import type { DivisionData, StoredRecord } from '../entities/entity-store.js';
 import { createRecord, deleteRecord, findRecord, updateRecord } from '../entities/entity-store.js';
-import type { FieldList } from '../entities/field-list.js';
 import { readWriteBody } from '../entities/input-values.js';
 import { checkEndpointRules, collectionEnvelope, selectRecords } from '../odata/collection-page.js';
 import { readQueryOptions } from '../odata/query-options.js';
@@ -78,10 +78,6 @@ function parseJsonBody(req: ApiRequest): unknown {
   }
 }
 
-function childFieldsOf(entity: EntityDescriptor): Map<string, FieldList> {
-  return new Map(Object.entries(entity.children ?? {}).map(([name, child]) => [name, child.fields]));
-}
-
 /**
  * POST: with `Prefer: return=representation` the full created row comes back, otherwise a row
  * that is mostly null (reference 4.1); Exact's exact "mostly" is not documented, so only the key
@@ -94,7 +90,7 @@ export function postRecord(
   settings: ExactSettings,
   now: string,
 ): ApiResponse {
-  const input = readWriteBody(parseJsonBody(req), entity.fields, 'POST', settings, childFieldsOf(entity));
+  const input = readWriteBody(parseJsonBody(req), entity.fields, 'POST', settings, childFieldLists(entity));
   const record = createRecord(entity, data, input, now, settings);
   const shape = { divisionUrl: req.divisionUrl, expand: new Set(Object.keys(entity.children ?? {})) };
   const full = recordJson(entity, record, shape);
