@@ -250,6 +250,36 @@ describe('sync endpoints (reference 5.1)', () => {
   });
 });
 
+describe('odd input on sync, bulk and SyncTimestamp', () => {
+  it('answers 400 with the OData envelope, never a server error', async () => {
+    await setUp(2);
+    const sync = `${base}/sync/CRM/Accounts?$select=ID`;
+    const fn = `${base}/read/sync/Sync/SyncTimestamp`;
+    const odd = [
+      `${sync}&$filter=(`,
+      `${sync}&$filter=Timestamp gt`,
+      `${sync}&$filter=Timestamp gt 'x'`,
+      `${sync}&$filter=Timestamp gt 1.5`,
+      `${sync}&$filter=Timestamp gt -1`,
+      `${sync}&$filter=Timestamp gt 1 and`,
+      `${sync}&$skiptoken=guid'00000000-0000-0000-0000-000000000001'`,
+      `${sync}&$top=x`,
+      `${sync}&$orderby=Timestamp`,
+      `${base}/sync/CRM/Accounts?$select=`,
+      `${base}/bulk/CRM/Accounts?$select=NoSuchField`,
+      `${base}/bulk/CRM/Accounts?$select=ID&$filter=Name eq`,
+      `${fn}?modified=datetime'not a date'&endPoint='TransactionLines'`,
+      `${fn}?modified=datetime'2026-01-01'&endPoint='NoSuchEndpoint'`,
+      `${fn}?modified=2026-01-01&endPoint=TransactionLines`,
+    ];
+    for (const url of odd) {
+      const res = await get(url);
+      expect(res.status, url).toBe(400);
+      expect(((await res.json()) as { error?: unknown }).error, url).toBeDefined();
+    }
+  });
+});
+
 describe('sync/Deleted (reference 5.2)', () => {
   it('lists deletions with their entity type and prunes them after two months', async () => {
     await setUp(3);
