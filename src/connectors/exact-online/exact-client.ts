@@ -5,7 +5,17 @@ import { exactError } from './exact-error.js';
 import { exactFetch } from './exact-fetch.js';
 import { exactPages } from './exact-pages.js';
 import { exactTokenPolicy, exactTokenRefresher, type ExactApp } from './oauth.js';
-import { cmp, lit, odataQuery, type ODataOptions } from './odata-query.js';
+import {
+  exactSyncPages,
+  int64Text,
+  parseKeepingInt64,
+  checkpointText,
+  syncDeletedFields,
+  type SyncDeletedRow,
+  type SyncPage,
+  type SyncRow,
+} from './exact-sync.js';
+import { and, cmp, lit, odataQuery, type ODataOptions } from './odata-query.js';
 import { governorFor, type ExactRateGovernor } from './rate-governor.js';
 
 export type ExactRow = Record<string, unknown>;
@@ -104,6 +114,72 @@ export class ExactClient {
     select: readonly string[] = ['OrderID', 'OrderNumber', 'YourRef'],
   ) {
     return this.findOne('salesorder/SalesOrders', cmp('YourRef', 'eq', lit.string(yourRef)), select);
+  }
+
+  // ---- sync/, sync/Deleted and bulk/ (reference 5)
+
+  /**
+   * The rows of a `sync/...` endpoint changed since `checkpoint` (`Timestamp gt`, first run
+   * `gt 1`), page by page with the checkpoint to save once the page is processed (reference 5.1).
+   * `Timestamp` is always selected and comes back as a decimal string.
+   */
+  syncRows<T extends SyncRow = SyncRow & ExactRow>(
+    endpoint: string,
+    options: { select: readonly string[]; checkpoint: string | null; filter?: string },
+  ): AsyncGenerator<SyncPage<T>> {
+    const since = checkpointText(options.checkpoint);
+    const select = options.select.includes('Timestamp') ? options.select : ['Timestamp', ...options.select];
+    const timestamp = cmp('Timestamp', 'gt', lit.int64(since));
+    const filter = options.filter ? and(timestamp, options.filter) : timestamp;
+    return exactSyncPages<T>(this.ctx, this.governor, {
+      url: `${this.base()}/${endpoint}${odataQuery({ filter, select })}`,
+      endpoint: `/api/v1/{division}/${endpoint}`,
+      accessToken: () => this.lease.accessToken(),
+      since,
+    });
+  }
+
+  /** Deletions since `checkpoint`, optionally of one entity type (reference 5.2, appendix B). */
+  deletedSince(
+    checkpoint: string | null,
+    options: { entityType?: number } = {},
+  ): AsyncGenerator<SyncPage<SyncDeletedRow>> {
+    const filter =
+      options.entityType === undefined ? undefined : cmp('EntityType', 'eq', lit.number(options.entityType));
+    return this.syncRows<SyncDeletedRow>('sync/Deleted', {
+      select: syncDeletedFields,
+      checkpoint,
+      ...(filter === undefined ? {} : { filter }),
+    });
+  }
+
+  /** Every row of a `bulk/...` endpoint, 1,000 per page; `$select` is mandatory there (reference 5.3). */
+  bulkRows<T = ExactRow>(
+    endpoint: string,
+    options: { select: readonly string[]; filter?: string },
+  ): AsyncGenerator<T[]> {
+    if (options.select.length === 0)
+      throw new KoppelError(`${endpoint}: bulk endpoints need a $select`, {
+        code: 'exact.select_required',
+        kind: 'invalid',
+      });
+    return this.pages<T>(endpoint, options);
+  }
+
+  /**
+   * The first Timestamp of `endPoint` modified at or after `modifiedLocal` (Amsterdam wall-clock,
+   * reference 4.5), to start a sync from a date (reference 5.1).
+   */
+  async syncTimestamp(endPoint: string, modifiedLocal: string): Promise<string> {
+    const path = 'read/sync/Sync/SyncTimestamp';
+    const query = `?modified=${encodeURIComponent(lit.datetime(modifiedLocal))}&endPoint=${encodeURIComponent(lit.string(endPoint))}`;
+    const res = await this.request('GET', path, { query });
+    if (!res.ok) throw await exactError(res, 'GET', `/api/v1/{division}/${path}`);
+    const body = parseKeepingInt64(await res.text()) as {
+      d?: Array<Record<string, unknown>> | { results?: Array<Record<string, unknown>> };
+    };
+    const rows = Array.isArray(body.d) ? body.d : (body.d?.results ?? []);
+    return int64Text(rows[0]?.['TimeStampAsBigInt'], `/api/v1/{division}/${path}`);
   }
 
   private base(): string {

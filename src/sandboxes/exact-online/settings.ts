@@ -79,6 +79,16 @@ export const exactSettingsSchema = z.strictObject({
   webhookRetryAttempts: z.number().int().nonnegative(),
   /** Delay before the first retry; it doubles for each next one (reference 6.4: 2^n minutes, UNCONFIRMED). */
   webhookRetryBaseMinutes: z.number().positive(),
+  /**
+   * The row version (`Timestamp`, Edm.Int64) a fresh division counts up from (reference 5.1), as a
+   * decimal string because Int64 goes past 2^53. Added to each division's counter when exposed, so
+   * changing it moves every Timestamp at once, as Exact's regeneration after a division move does.
+   */
+  rowVersionStart: z.string().regex(/^\d{1,18}$/),
+  /** `sync/Deleted` keeps deletions this many months on the sandbox clock (reference 5.2). */
+  deletedRetentionMonths: z.number().int().positive(),
+  /** Edm.Int64 values (Timestamp) as JSON strings, as OData v2 writes them (reference 4.5, UNCONFIRMED). */
+  int64AsString: z.boolean(),
 });
 
 export type ExactSettings = z.infer<typeof exactSettingsSchema>;
@@ -117,6 +127,9 @@ export const defaultExactSettings: ExactSettings = {
   webhookEventCreatedOn: 'iso',
   webhookRetryAttempts: 10,
   webhookRetryBaseMinutes: 2,
+  rowVersionStart: '1000',
+  deletedRetentionMonths: 2,
+  int64AsString: true,
 };
 
 /** A partial update, validated; unknown keys are refused so a typo never silently does nothing. */

@@ -30,11 +30,13 @@ export interface WriteEvent {
   key: string;
   action: 'Create' | 'Update' | 'Delete';
 }
+/** Where every division's row-version counter starts; the `rowVersionStart` setting shifts it when exposed. */
+export const initialRowVersion = 1000;
 
 /** All rows of one division, plus its global row-version counter and deletion log. */
 export class DivisionData {
   /** Starts above 1 because sync consumers begin with `Timestamp gt 1` (reference 5.1). */
-  private counter = 1000;
+  private counter = initialRowVersion;
   private readonly tables = new Map<string, Map<string, StoredRecord>>();
   readonly deleted: DeletedRecord[] = [];
   private readonly writeListeners: Array<(event: WriteEvent) => void> = [];
@@ -48,6 +50,11 @@ export class DivisionData {
 
   emitWrite(event: WriteEvent): void {
     for (const listener of this.writeListeners) listener(event);
+  }
+
+  /** The counter's current value: the row version of the latest write. */
+  get rowVersion(): number {
+    return this.counter;
   }
 
   nextTimestamp(): number {

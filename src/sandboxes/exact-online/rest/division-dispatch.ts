@@ -18,6 +18,7 @@ import {
   readKey,
 } from './entity-handlers.js';
 import { answerReadFunction } from './read-function-handler.js';
+import { dispatchSyncOrBulk, isSyncOrBulkPath } from './sync-bulk-dispatch.js';
 
 /** `service/Entity` or `read/service/Function`, an optional `(key)` and an optional `/$count`. */
 const endpointPattern = /^((?:read\/)?[A-Za-z]+\/[A-Za-z]+)(?:\(([^)]*)\))?(\/\$count)?$/i;
@@ -40,6 +41,7 @@ export function dispatchDivisionRequest(
   token: AccessToken,
   state: SandboxState,
 ): ApiResponse {
+  if (isSyncOrBulkPath(rest)) return dispatchSyncOrBulk(division, rest, req, state);
   const m = endpointPattern.exec(rest);
   if (!m) throw notFound();
   const [, path = '', keyText, count] = m;

@@ -75,7 +75,8 @@ describe('every endpoint refuses hostile input with an error envelope', () => {
       for (const field of entity.fields.scalars) {
         for (const value of wrongValues) {
           // 1e400 is written as a literal: JSON.stringify would turn Infinity into null.
-          const body = value === Infinity ? `{"${field.name}":1e400}` : JSON.stringify({ [field.name]: value });
+          const body =
+            value === Infinity ? `{"${field.name}":1e400}` : JSON.stringify({ [field.name]: value });
           const answer = await send('POST', `${base}/${path}`, body);
           // A field that ignores the value (read-only) may still fail on a missing mandatory field.
           if (answer.status < 300) continue;
