@@ -3,8 +3,9 @@
  * figures and ends with one JSON line. Benchmarks measure; they assert nothing about time.
  */
 import { engineBench } from './engine.js';
+import { exactBench } from './exact.js';
 
-const benches: Record<string, () => Promise<void>> = { engine: engineBench };
+const benches: Record<string, () => Promise<void>> = { engine: engineBench, exact: exactBench };
 
 const names = process.argv.slice(2).filter((a) => !a.startsWith('-'));
 const selected = names.length ? names : Object.keys(benches);
