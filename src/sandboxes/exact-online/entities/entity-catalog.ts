@@ -1,7 +1,12 @@
 import { accountsEntity } from './accounts.js';
 import type { EntityDescriptor } from './entity-descriptor.js';
+import { glAccountsEntity } from './gl-accounts.js';
 import { itemsEntity } from './items.js';
+import { journalEntriesEntity } from './journal-entries.js';
+import { journalsEntity } from './journals.js';
+import { printedSalesInvoicesEntity, salesInvoicesEntity } from './sales-invoices.js';
 import { salesOrdersEntity } from './sales-orders.js';
+import { transactionLinesEntity } from './transaction-lines.js';
 import { vatCodesEntity } from './vat-codes.js';
 
 /** Every division-scoped entity endpoint the sandbox serves. */
@@ -10,6 +15,12 @@ export const entityCatalog: readonly EntityDescriptor[] = [
   itemsEntity,
   salesOrdersEntity,
   vatCodesEntity,
+  glAccountsEntity,
+  journalsEntity,
+  salesInvoicesEntity,
+  printedSalesInvoicesEntity,
+  journalEntriesEntity,
+  transactionLinesEntity,
 ];
 
 /** The descriptor for `service/Entity`, case-insensitively (reference 5.3). */

@@ -1,4 +1,5 @@
 import type { ExactSettings } from '../settings.js';
+import type { DivisionData, StoredRecord } from './entity-store.js';
 import type { FieldList, FieldSpec } from './field-list.js';
 import { parseFieldList } from './field-list.js';
 import type { ScalarType, StoredRow } from './field-types.js';
@@ -14,6 +15,8 @@ export interface WriteContext {
   settings: ExactSettings;
   /** Rows of another entity in the same division (e.g. to check OrderedBy or number orders). */
   rowsOf(path: string): StoredRow[];
+  /** The division's tables, for keyed lookups and for writing derived rows through the store. */
+  data: DivisionData;
 }
 
 /** A child collection posted embedded and read with `$expand` (e.g. SalesOrderLines). */
@@ -58,6 +61,10 @@ export interface EntityDescriptor {
   beforeCreate?(row: StoredRow, children: Record<string, StoredRow[]>, ctx: WriteContext): void;
   /** Checks on PUT with the changed fields only (PUT is partial, reference 7). */
   beforeUpdate?(row: StoredRow, patch: StoredRow, ctx: WriteContext): void;
+  /** After the row is stored, e.g. to book derived rows (transaction lines) through the store. */
+  afterCreate?(record: StoredRecord, ctx: WriteContext): void;
+  /** After the row is removed, e.g. to delete the rows derived from it. */
+  afterDelete?(record: StoredRecord, data: DivisionData, now: string): void;
 }
 
 type DescriptorInput = Omit<EntityDescriptor, 'fields' | 'fieldTypes' | 'children' | 'key'> & {

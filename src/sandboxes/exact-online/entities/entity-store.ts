@@ -54,7 +54,7 @@ function keyText(value: unknown): string {
 }
 
 function context(data: DivisionData, now: string, settings: ExactSettings): WriteContext {
-  return { division: data.division, now, settings, rowsOf: (path) => data.rows(path) };
+  return { division: data.division, now, settings, rowsOf: (path) => data.rows(path), data };
 }
 
 function checkUnique(
@@ -110,6 +110,7 @@ export function createRecord(
   Object.assign(row, { CreatorFullName: sandboxUser.fullName, ModifierFullName: sandboxUser.fullName });
   const record: StoredRecord = { row, children, timestamp: data.nextTimestamp() };
   data.table(entity.path).set(keyText(row[entity.key]), record);
+  entity.afterCreate?.(record, context(data, now, settings));
   return record;
 }
 
@@ -154,6 +155,7 @@ export function deleteRecord(
 ): void {
   const key = keyText(record.row[entity.key]);
   data.table(entity.path).delete(key);
+  entity.afterDelete?.(record, data, now);
   if (entity.deletedEntityType !== undefined) {
     data.deleted.push({
       timestamp: data.nextTimestamp(),
