@@ -12,11 +12,15 @@ export function byId(ctx: WriteContext, path: string, id: unknown): StoredRow | 
   return typeof id === 'string' ? ctx.data.table(path).get(id)?.row : undefined;
 }
 
-/** The GL account of a type with the lowest code: the division's default for that role. */
-export function firstGlOfType(ctx: WriteContext, type: number): string | undefined {
+/**
+ * The GL account of a type (and, if given, with that VAT code) with the lowest code: the
+ * division's default for that role.
+ */
+export function firstGlOfType(ctx: WriteContext, type: number, vatCode?: unknown): string | undefined {
   let found: StoredRow | undefined;
   for (const { row } of ctx.data.table('financial/GLAccounts').values()) {
-    if (row['Type'] === type && (!found || String(row['Code']) < String(found['Code']))) found = row;
+    if (row['Type'] !== type || (vatCode !== undefined && row['VATCode'] !== vatCode)) continue;
+    if (!found || String(row['Code']) < String(found['Code'])) found = row;
   }
   return typeof found?.['ID'] === 'string' ? found['ID'] : undefined;
 }

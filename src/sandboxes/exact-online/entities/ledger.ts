@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { ExactSettings } from '../settings.js';
 import type { DivisionData } from './entity-store.js';
 import { createRecord, deleteRecord } from './entity-store.js';
-import type { StoredRow } from './field-types.js';
+import type { StoredRow, StoredValue } from './field-types.js';
 import { transactionLinesEntity } from './transaction-lines.js';
 
 /** A GUID derived from text, so rows derived from a record are as repeatable as the record. */
@@ -67,22 +67,21 @@ export interface EntryHeader {
   shared?: StoredRow;
 }
 
-function lookups(data: DivisionData, line: StoredRow): StoredRow {
-  const out: StoredRow = {};
-  const gl = data.table('financial/GLAccounts').get(String(line['GLAccount']))?.row;
-  out['GLAccountCode'] = gl?.['Code'] ?? null;
-  out['GLAccountDescription'] = gl?.['Description'] ?? null;
-  if (typeof line['Account'] === 'string') {
-    const account = data.table('crm/Accounts').get(line['Account'])?.row;
-    out['AccountCode'] = account?.['Code'] ?? null;
-    out['AccountName'] = account?.['Name'] ?? null;
+/** Code and name companions of the line's GL account, account and item (read-only lookups). */
+function addLookups(data: DivisionData, row: StoredRow): void {
+  const gl = data.table('financial/GLAccounts').get(String(row['GLAccount']))?.row;
+  row['GLAccountCode'] = gl?.['Code'] ?? null;
+  row['GLAccountDescription'] = gl?.['Description'] ?? null;
+  if (typeof row['Account'] === 'string') {
+    const account = data.table('crm/Accounts').get(row['Account'])?.row;
+    row['AccountCode'] = account?.['Code'] ?? null;
+    row['AccountName'] = account?.['Name'] ?? null;
   }
-  if (typeof line['Item'] === 'string') {
-    const item = data.table('logistics/Items').get(line['Item'])?.row;
-    out['ItemCode'] = item?.['Code'] ?? null;
-    out['ItemDescription'] = item?.['Description'] ?? null;
+  if (typeof row['Item'] === 'string') {
+    const item = data.table('logistics/Items').get(row['Item'])?.row;
+    row['ItemCode'] = item?.['Code'] ?? null;
+    row['ItemDescription'] = item?.['Description'] ?? null;
   }
-  return out;
 }
 
 /**
@@ -98,31 +97,30 @@ export function bookEntry(
   settings: ExactSettings,
 ): void {
   const { year, period } = financialPeriod(header.Date);
-  const journal = [...data.table('financial/Journals').values()].find(
-    (r) => r.row['Code'] === header.JournalCode,
-  )?.row;
-  lines.forEach((line, index) => {
-    const row: StoredRow = {
-      ...header.shared,
-      EntryID: header.EntryID,
-      EntryNumber: header.EntryNumber,
-      Date: header.Date,
-      FinancialYear: year,
-      FinancialPeriod: period,
-      JournalCode: header.JournalCode,
-      JournalDescription: journal?.['Description'] ?? null,
-      Type: header.Type,
-      Status: header.Status,
-      Currency: 'EUR',
-      ExchangeRate: 1,
-      LineNumber: index,
-      ...line,
-      ID: derivedGuid(`${header.EntryID}:${index}`),
-      AmountFC: line['AmountDC'] ?? 0,
-    };
-    Object.assign(row, lookups(data, row));
+  let journalDescription: StoredValue = null;
+  for (const { row } of data.table('financial/Journals').values())
+    if (row['Code'] === header.JournalCode) journalDescription = row['Description'] ?? null;
+  for (let index = 0; index < lines.length; index++) {
+    const row: StoredRow = {};
+    row['ID'] = derivedGuid(`${header.EntryID}:${index}`);
+    row['EntryID'] = header.EntryID;
+    row['EntryNumber'] = header.EntryNumber;
+    row['LineNumber'] = index;
+    row['Date'] = header.Date;
+    row['FinancialYear'] = year;
+    row['FinancialPeriod'] = period;
+    row['JournalCode'] = header.JournalCode;
+    row['JournalDescription'] = journalDescription;
+    row['Type'] = header.Type;
+    row['Status'] = header.Status;
+    row['Currency'] = 'EUR';
+    row['ExchangeRate'] = 1;
+    if (header.shared) Object.assign(row, header.shared);
+    Object.assign(row, lines[index]);
+    row['AmountFC'] = row['AmountDC'] ?? 0;
+    addLookups(data, row);
     createRecord(transactionLinesEntity, data, { row, children: {} }, now, settings);
-  });
+  }
 }
 
 /** Whether an entry has been booked (its first line exists). */

@@ -64,22 +64,9 @@ function completeLine(
   line['Quantity'] ??= 1;
   line['UnitPrice'] ??= item['StandardSalesPrice'] ?? 0;
   line['Discount'] ??= 0;
-  line['NetPrice'] ??= multiplyDecimal(
-    Number(line['UnitPrice']),
-    sumDecimal([1, -Number(line['Discount'])], 6),
-  );
-  // The GL account defaults from the item's revenue account (reference 7.10), else the division's
-  // first revenue account; which line fields Exact truly requires is UNCONFIRMED.
-  if (line['GLAccount'] !== null && line['GLAccount'] !== undefined) {
-    if (!byId(ctx, 'financial/GLAccounts', line['GLAccount']))
-      throw unknownReferenceError(ctx.settings, 'GLAccount');
-  } else {
-    line['GLAccount'] =
-      (item['GLRevenue'] as string | null) ?? firstGlOfType(ctx, glAccountType.revenue) ?? null;
-    if (line['GLAccount'] === null) throw mandatoryError(ctx.settings, 'GLAccount');
-  }
-  line['GLAccountDescription'] =
-    byId(ctx, 'financial/GLAccounts', line['GLAccount'])?.['Description'] ?? null;
+  const discount = Number(line['Discount']);
+  const factor = discount === 0 ? 1 : sumDecimal([1, -discount], 6);
+  line['NetPrice'] ??= multiplyDecimal(Number(line['UnitPrice']), factor);
   line['VATCode'] ??= item['SalesVatCode'] ?? account['SalesVATCode'] ?? null;
   let percentage = 0;
   if (line['VATCode'] !== null) {
@@ -89,6 +76,21 @@ function completeLine(
     percentage = Number(vat['Percentage'] ?? 0);
     line['VATCodeDescription'] = vat['Description'] ?? null;
   }
+  // The GL account defaults from the item's revenue account (reference 7.10), else the division's
+  // revenue account for the line's VAT code; which line fields Exact truly requires is UNCONFIRMED.
+  if (line['GLAccount'] !== null && line['GLAccount'] !== undefined) {
+    if (!byId(ctx, 'financial/GLAccounts', line['GLAccount']))
+      throw unknownReferenceError(ctx.settings, 'GLAccount');
+  } else {
+    line['GLAccount'] =
+      (item['GLRevenue'] as string | null) ??
+      firstGlOfType(ctx, glAccountType.revenue, line['VATCode']) ??
+      firstGlOfType(ctx, glAccountType.revenue) ??
+      null;
+    if (line['GLAccount'] === null) throw mandatoryError(ctx.settings, 'GLAccount');
+  }
+  line['GLAccountDescription'] =
+    byId(ctx, 'financial/GLAccounts', line['GLAccount'])?.['Description'] ?? null;
   line['VATPercentage'] = percentage;
   line['AmountFC'] = multiplyDecimal(Number(line['Quantity']), Number(line['NetPrice']));
   line['AmountDC'] = line['AmountFC'];
