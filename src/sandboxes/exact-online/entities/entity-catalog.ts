@@ -2,9 +2,13 @@ import { accountsEntity } from './accounts.js';
 import type { EntityDescriptor } from './entity-descriptor.js';
 import { glAccountsEntity } from './gl-accounts.js';
 import { itemsEntity } from './items.js';
-import { journalEntriesEntity } from './journal-entries.js';
+import { journalEntriesEntity, journalEntryLinesEntity } from './journal-entries.js';
 import { journalsEntity } from './journals.js';
-import { printedSalesInvoicesEntity, salesInvoicesEntity } from './sales-invoices.js';
+import {
+  printedSalesInvoicesEntity,
+  salesInvoiceLinesEntity,
+  salesInvoicesEntity,
+} from './sales-invoices.js';
 import { salesOrdersEntity } from './sales-orders.js';
 import { transactionLinesEntity } from './transaction-lines.js';
 import { vatCodesEntity } from './vat-codes.js';
@@ -18,8 +22,10 @@ export const entityCatalog: readonly EntityDescriptor[] = [
   glAccountsEntity,
   journalsEntity,
   salesInvoicesEntity,
+  salesInvoiceLinesEntity,
   printedSalesInvoicesEntity,
   journalEntriesEntity,
+  journalEntryLinesEntity,
   transactionLinesEntity,
 ];
 

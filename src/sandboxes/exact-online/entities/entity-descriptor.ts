@@ -63,8 +63,12 @@ export interface EntityDescriptor {
   beforeUpdate?(row: StoredRow, patch: StoredRow, ctx: WriteContext): void;
   /** After the row is stored, e.g. to book derived rows (transaction lines) through the store. */
   afterCreate?(record: StoredRecord, ctx: WriteContext): void;
+  /** After a PUT is applied, e.g. to recompute a parent from a changed line. */
+  afterUpdate?(record: StoredRecord, ctx: WriteContext): void;
+  /** Before a DELETE; throws an ODataError to refuse it (e.g. a processed invoice). */
+  beforeDelete?(record: StoredRecord, ctx: WriteContext): void;
   /** After the row is removed, e.g. to delete the rows derived from it. */
-  afterDelete?(record: StoredRecord, data: DivisionData, now: string): void;
+  afterDelete?(record: StoredRecord, ctx: WriteContext): void;
 }
 
 type DescriptorInput = Omit<EntityDescriptor, 'fields' | 'fieldTypes' | 'children' | 'key'> & {

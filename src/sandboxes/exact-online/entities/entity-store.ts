@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { sandboxUser } from '../credentials.js';
 import type { ExactSettings } from '../settings.js';
+import { defaultExactSettings } from '../settings.js';
 import { duplicateError, mandatoryError } from './business-errors.js';
 import type { EntityDescriptor, WriteContext } from './entity-descriptor.js';
 import type { StoredRow } from './field-types.js';
@@ -144,6 +145,7 @@ export function updateRecord(
     ModifierFullName: sandboxUser.fullName,
   });
   record.timestamp = data.nextTimestamp();
+  entity.afterUpdate?.(record, context(data, now, settings));
 }
 
 /** Delete a row and log it for `sync/Deleted` (reference 5.2). */
@@ -152,10 +154,13 @@ export function deleteRecord(
   data: DivisionData,
   record: StoredRecord,
   now: string,
+  settings: ExactSettings = defaultExactSettings,
 ): void {
+  const ctx = context(data, now, settings);
+  entity.beforeDelete?.(record, ctx);
   const key = keyText(record.row[entity.key]);
   data.table(entity.path).delete(key);
-  entity.afterDelete?.(record, data, now);
+  entity.afterDelete?.(record, ctx);
   if (entity.deletedEntityType !== undefined) {
     data.deleted.push({
       timestamp: data.nextTimestamp(),

@@ -75,8 +75,57 @@ function completeLine(
   line['Division'] = ctx.division;
 }
 
+/**
+ * The transaction lines an entry books: its lines plus the generated VAT lines. Refuses an entry
+ * that does not balance to zero (the reference gives no text for it).
+ */
+function entryPlan(entry: StoredRow, lines: StoredRow[], ctx: WriteContext): EntryPlan {
+  const generated = lines.map((line) => vatLine(line, ctx)).filter((l): l is StoredRow => l !== undefined);
+  const all = [...lines, ...generated];
+  if (sumDecimal(all.map((l) => Number(l['AmountDC']))) !== 0) throw unbalancedEntryError(ctx.settings);
+  const first = String(lines[0]?.['Date']);
+  const sign = entry['Reversal'] === true ? -1 : 1;
+  return {
+    header: {
+      EntryID: String(entry['EntryID']),
+      EntryNumber: Number(entry['EntryNumber']),
+      Date: first,
+      JournalCode: String(entry['JournalCode']),
+      Type: transactionType.other,
+      Status: entryStatus.open,
+    },
+    lines: all.map((line, index) => ({
+      GLAccount: line['GLAccount'] ?? null,
+      AmountDC: sign * Number(line['AmountDC']),
+      AmountVATFC:
+        line['AmountVATFC'] === null || line['AmountVATFC'] === undefined
+          ? null
+          : sign * Number(line['AmountVATFC']),
+      AmountVATBaseFC: line['AmountVATBaseFC'] ?? line['VATBaseAmountFC'] ?? null,
+      Account: line['Account'] ?? null,
+      Date: line['Date'] ?? first,
+      Description: line['Description'] ?? null,
+      VATCode: line['VATCode'] ?? null,
+      VATPercentage: line['VATPercentage'] ?? null,
+      Quantity: line['Quantity'] ?? null,
+      CostCenter: line['CostCenter'] ?? null,
+      CostUnit: line['CostUnit'] ?? null,
+      Project: line['Project'] ?? null,
+      Notes: line['Notes'] ?? null,
+      LineNumber: index + 1,
+    })),
+  };
+}
+
+interface EntryPlan {
+  header: EntryHeader;
+  lines: StoredRow[];
+}
+
+const linesPath = 'generaljournalentry/GeneralJournalEntryLines';
+
 /** What the entry books, stashed by beforeCreate and written by afterCreate. */
-const pendingEntries = new WeakMap<StoredRow, { header: EntryHeader; lines: StoredRow[] }>();
+const pendingEntries = new WeakMap<StoredRow, EntryPlan>();
 
 /**
  * generaljournalentry/GeneralJournalEntries with embedded lines (reference 7.12): GET POST DELETE,
@@ -94,7 +143,7 @@ export const journalEntriesEntity = defineEntity({
   fieldList: journalEntryFieldList,
   children: {
     GeneralJournalEntryLines: {
-      path: 'generaljournalentry/GeneralJournalEntryLines',
+      path: linesPath,
       typeName: 'Exact.Web.Api.Models.GeneralJournalEntryLine',
       parentKey: 'EntryID',
       fieldList: journalEntryLineFieldList,
@@ -108,9 +157,7 @@ export const journalEntriesEntity = defineEntity({
     const lines = children['GeneralJournalEntryLines'] ?? [];
     if (lines.length === 0) throw mandatoryError(ctx.settings, 'GeneralJournalEntryLines');
     lines.forEach((line, index) => completeLine(line, row, journal, index, ctx));
-    const generated = lines.map((line) => vatLine(line, ctx)).filter((l): l is StoredRow => l !== undefined);
-    const all = [...lines, ...generated];
-    if (sumDecimal(all.map((l) => Number(l['AmountDC']))) !== 0) throw unbalancedEntryError(ctx.settings);
+    const plan = entryPlan(row, lines, ctx);
     const first = String(lines[0]?.['Date']);
     const period = financialPeriod(first);
     row['FinancialYear'] ??= period.year;
@@ -120,6 +167,7 @@ export const journalEntriesEntity = defineEntity({
       row['EntryNumber'] = nextEntryNumber(ctx.data, code, Number(row['FinancialYear']));
     else noteEntryNumber(ctx.data, code, Number(row['FinancialYear']), Number(row['EntryNumber']));
     for (const line of lines) line['EntryNumber'] = row['EntryNumber'] ?? null;
+    plan.header.EntryNumber = Number(row['EntryNumber']);
     row['JournalDescription'] = journal['Description'] ?? null;
     row['Currency'] ??= 'EUR';
     row['ExchangeRate'] ??= 1;
@@ -128,45 +176,52 @@ export const journalEntriesEntity = defineEntity({
     row['TypeDescription'] = ctx.settings.language === 'nl' ? 'Overige' : 'Other';
     row['Status'] = entryStatus.open;
     row['StatusDescription'] = 'Open';
-    const sign = row['Reversal'] === true ? -1 : 1;
-    pendingEntries.set(row, {
-      header: {
-        EntryID: String(row['EntryID']),
-        EntryNumber: Number(row['EntryNumber']),
-        Date: first,
-        JournalCode: code,
-        Type: transactionType.other,
-        Status: entryStatus.open,
-      },
-      lines: all.map((line, index) => ({
-        GLAccount: line['GLAccount'] ?? null,
-        AmountDC: sign * Number(line['AmountDC']),
-        AmountVATFC:
-          line['AmountVATFC'] === null || line['AmountVATFC'] === undefined
-            ? null
-            : sign * Number(line['AmountVATFC']),
-        AmountVATBaseFC: line['AmountVATBaseFC'] ?? line['VATBaseAmountFC'] ?? null,
-        Account: line['Account'] ?? null,
-        Date: line['Date'] ?? first,
-        Description: line['Description'] ?? null,
-        VATCode: line['VATCode'] ?? null,
-        VATPercentage: line['VATPercentage'] ?? null,
-        Quantity: line['Quantity'] ?? null,
-        CostCenter: line['CostCenter'] ?? null,
-        CostUnit: line['CostUnit'] ?? null,
-        Project: line['Project'] ?? null,
-        Notes: line['Notes'] ?? null,
-        LineNumber: index + 1,
-      })),
-    });
+    pendingEntries.set(row, plan);
   },
   afterCreate(record, ctx) {
+    const table = ctx.data.table(linesPath);
+    for (const line of record.children['GeneralJournalEntryLines'] ?? [])
+      table.set(String(line['ID']), { row: line, children: {}, timestamp: record.timestamp });
     const plan = pendingEntries.get(record.row);
     if (!plan) return;
     pendingEntries.delete(record.row);
     bookEntry(ctx.data, plan.header, plan.lines, ctx.now, ctx.settings);
   },
-  afterDelete(record, data, now) {
-    unbookEntry(data, String(record.row['EntryID']), now);
+  afterDelete(record, ctx) {
+    unbookEntry(ctx.data, String(record.row['EntryID']), ctx.now);
+    for (const line of record.children['GeneralJournalEntryLines'] ?? [])
+      ctx.data.table(linesPath).delete(String(line['ID']));
+  },
+});
+
+/**
+ * generaljournalentry/GeneralJournalEntryLines on their own: GET and POST (reference 7.12). A
+ * posted line needs `EntryID` and `GLAccount`; the entry must still balance with it, so only a
+ * line of zero (with its VAT) can be added to a booked entry. The entry is then booked again.
+ */
+export const journalEntryLinesEntity = defineEntity({
+  path: linesPath,
+  typeName: 'Exact.Web.Api.Models.GeneralJournalEntryLine',
+  methods: ['GET', 'POST'],
+  pageSize: 60,
+  skipAllowed: true,
+  fieldList: journalEntryLineFieldList,
+  beforeCreate(row, _children, ctx) {
+    const entry = ctx.data.table(journalEntriesEntity.path).get(String(row['EntryID']));
+    if (!entry) throw unknownReferenceError(ctx.settings, 'EntryID');
+    const journal = byCode(ctx, 'financial/Journals', entry.row['JournalCode']) ?? {};
+    const lines = entry.children['GeneralJournalEntryLines'] ?? [];
+    completeLine(row, entry.row, journal, lines.length, ctx);
+    row['EntryNumber'] = entry.row['EntryNumber'] ?? null;
+    pendingEntries.set(row, entryPlan(entry.row, [...lines, row], ctx));
+  },
+  afterCreate(record, ctx) {
+    const entry = ctx.data.table(journalEntriesEntity.path).get(String(record.row['EntryID']));
+    const plan = pendingEntries.get(record.row);
+    if (!entry || !plan) return;
+    pendingEntries.delete(record.row);
+    (entry.children['GeneralJournalEntryLines'] ??= []).push(record.row);
+    unbookEntry(ctx.data, String(entry.row['EntryID']), ctx.now);
+    bookEntry(ctx.data, plan.header, plan.lines, ctx.now, ctx.settings);
   },
 });

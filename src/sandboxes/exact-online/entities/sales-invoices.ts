@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { mandatoryError, unknownReferenceError } from './business-errors.js';
 import type { WriteContext } from './entity-descriptor.js';
 import { defineEntity } from './entity-descriptor.js';
-import type { StoredRecord } from './entity-store.js';
+import type { DivisionData, StoredRecord } from './entity-store.js';
 import { updateRecord } from './entity-store.js';
 import { multiplyDecimal, sumDecimal } from './exact-decimal.js';
 import type { StoredRow } from './field-types.js';
@@ -136,7 +136,7 @@ function invoiceEntry(
   const creditNote = invoice['Type'] === 8021 || invoice['Type'] === 8024;
   const date = String(invoice['InvoiceDate']);
   const header: EntryHeader = {
-    EntryID: derivedGuid(`entry:${String(invoice['InvoiceID'])}`),
+    EntryID: entryIdOf(invoice),
     EntryNumber: Number(invoice['InvoiceNumber']),
     Date: date,
     JournalCode: String(invoice['Journal']),
@@ -174,6 +174,30 @@ function invoiceEntry(
 /** Booking plans made in a before-hook (where errors may still refuse the write), written after. */
 const pendingBookings = new WeakMap<StoredRow, { header: EntryHeader; lines: StoredRow[] }>();
 
+/** Header amounts from the lines. As on sales orders, AmountFC/DC include VAT and AmountFCExclVat does not (appendix A; UNCONFIRMED). */
+function invoiceTotals(lines: StoredRow[]): StoredRow {
+  const net = sumDecimal(lines.map((l) => Number(l['AmountFC'])));
+  const vat = sumDecimal(lines.map((l) => Number(l['VATAmountFC'])));
+  const gross = sumDecimal([net, vat]);
+  return { AmountFCExclVat: net, VATAmountFC: vat, VATAmountDC: vat, AmountFC: gross, AmountDC: gross };
+}
+
+function entryIdOf(invoice: StoredRow): string {
+  return derivedGuid(`entry:${String(invoice['InvoiceID'])}`);
+}
+
+const linesPath = 'salesinvoice/SalesInvoiceLines';
+
+/**
+ * The lines endpoint reads the same line rows the header holds: its table indexes them (same
+ * objects, the header's row version), so `$expand` and `SalesInvoiceLines` never disagree.
+ */
+function indexLines(record: StoredRecord, data: DivisionData): void {
+  const table = data.table(linesPath);
+  for (const line of record.children['SalesInvoiceLines'] ?? [])
+    table.set(String(line['ID']), { row: line, children: {}, timestamp: record.timestamp });
+}
+
 function numberInvoice(invoice: StoredRow, ctx: WriteContext): void {
   if (invoice['InvoiceNumber'] !== null && invoice['InvoiceNumber'] !== undefined) return;
   const { year } = financialPeriod(String(invoice['InvoiceDate']));
@@ -199,7 +223,7 @@ export const salesInvoicesEntity = defineEntity({
   fieldList: salesInvoiceFieldList,
   children: {
     SalesInvoiceLines: {
-      path: 'salesinvoice/SalesInvoiceLines',
+      path: linesPath,
       typeName: 'Exact.Web.Api.Models.SalesInvoiceLine',
       parentKey: 'InvoiceID',
       fieldList: salesInvoiceLineFieldList,
@@ -239,14 +263,7 @@ export const salesInvoicesEntity = defineEntity({
     row['DiscountType'] ??= 1;
     Object.assign(row, statusFields(Number(row['Status'] ?? invoiceStatus.open), ctx));
     lines.forEach((line, index) => completeLine(line, row, account, index, ctx));
-    const net = sumDecimal(lines.map((l) => Number(l['AmountFC'])));
-    const vat = sumDecimal(lines.map((l) => Number(l['VATAmountFC'])));
-    // As on sales orders, AmountFC/DC include VAT and AmountFCExclVat does not (appendix A; UNCONFIRMED).
-    row['AmountFCExclVat'] = net;
-    row['VATAmountFC'] = vat;
-    row['VATAmountDC'] = vat;
-    row['AmountFC'] = sumDecimal([net, vat]);
-    row['AmountDC'] = row['AmountFC'];
+    Object.assign(row, invoiceTotals(lines));
     const status = Number(row['Status']);
     if (status === invoiceStatus.draft) return;
     const book = status === invoiceStatus.processed || ctx.settings.salesInvoiceBookOn === 'create';
@@ -254,14 +271,29 @@ export const salesInvoicesEntity = defineEntity({
     if (book) pendingBookings.set(row, invoiceEntry(row, lines, ctx));
   },
   afterCreate(record, ctx) {
+    indexLines(record, ctx.data);
     bookPending(record, ctx);
   },
   beforeUpdate(row, _patch, ctx) {
     if (row['Status'] === invoiceStatus.processed) throw processedInvoiceError(ctx.settings);
   },
-  afterDelete(record, data, now) {
-    // Exact refuses to delete a processed invoice; here its entry goes with it so the ledger stays whole.
-    unbookEntry(data, derivedGuid(`entry:${String(record.row['InvoiceID'])}`), now);
+  afterUpdate(record, ctx) {
+    // A booked (not yet processed) invoice that changes is booked again as it now is.
+    const entryId = entryIdOf(record.row);
+    if (!isBooked(ctx.data, entryId)) return;
+    unbookEntry(ctx.data, entryId, ctx.now);
+    const plan = invoiceEntry(record.row, record.children['SalesInvoiceLines'] ?? [], ctx);
+    bookEntry(ctx.data, plan.header, plan.lines, ctx.now, ctx.settings);
+  },
+  beforeDelete(record, ctx) {
+    // Processed means immutable (reference 7.10).
+    if (record.row['Status'] === invoiceStatus.processed) throw processedInvoiceError(ctx.settings);
+  },
+  afterDelete(record, ctx) {
+    // An invoice booked at entry takes its entry with it.
+    unbookEntry(ctx.data, entryIdOf(record.row), ctx.now);
+    for (const line of record.children['SalesInvoiceLines'] ?? [])
+      ctx.data.table(linesPath).delete(String(line['ID']));
   },
 });
 
@@ -293,7 +325,7 @@ export const printedSalesInvoicesEntity = defineEntity({
     if (invoice.row['Status'] === invoiceStatus.processed) throw processedInvoiceError(ctx.settings);
     const plan = { ...invoice.row };
     numberInvoice(plan, ctx);
-    const entryId = derivedGuid(`entry:${String(invoice.row['InvoiceID'])}`);
+    const entryId = entryIdOf(invoice.row);
     if (!isBooked(ctx.data, entryId))
       pendingBookings.set(row, invoiceEntry(plan, invoice.children['SalesInvoiceLines'] ?? [], ctx));
     pendingPrints.set(row, { invoice, number: Number(plan['InvoiceNumber']) });
@@ -309,3 +341,70 @@ export const printedSalesInvoicesEntity = defineEntity({
 });
 
 const pendingPrints = new WeakMap<StoredRow, { invoice: StoredRecord; number: number }>();
+
+/** The invoice a line belongs to, if it may still change. */
+function openInvoiceOf(line: StoredRow, ctx: WriteContext): StoredRecord {
+  const invoice = ctx.data.table(salesInvoicesPath).get(String(line['InvoiceID']));
+  if (!invoice) throw unknownReferenceError(ctx.settings, 'InvoiceID');
+  if (invoice.row['Status'] === invoiceStatus.processed) throw processedInvoiceError(ctx.settings);
+  return invoice;
+}
+
+/** Renumber the lines and write the header's new totals (which books it again if it was booked). */
+function refreshInvoice(invoice: StoredRecord, ctx: WriteContext): void {
+  const lines = invoice.children['SalesInvoiceLines'] ?? [];
+  lines.forEach((line, index) => (line['LineNumber'] = index + 1));
+  updateRecord(salesInvoicesEntity, ctx.data, invoice, invoiceTotals(lines), ctx.now, ctx.settings);
+}
+
+/** Fields a line's PUT may change that the amounts depend on. */
+const priceInputs = ['Item', 'Quantity', 'UnitPrice', 'Discount', 'VATCode', 'GLAccount'];
+
+/**
+ * salesinvoice/SalesInvoiceLines on their own (appendix A: GET POST PUT DELETE). A posted line
+ * needs `InvoiceID` (and `Item`, `GLAccount` per the appendix flags); lines of a processed invoice
+ * cannot be added or changed. The header's totals (and its entry, if booked) follow every change.
+ */
+export const salesInvoiceLinesEntity = defineEntity({
+  path: linesPath,
+  typeName: 'Exact.Web.Api.Models.SalesInvoiceLine',
+  methods: ['GET', 'POST', 'PUT', 'DELETE'],
+  pageSize: 60,
+  skipAllowed: true,
+  fieldList: salesInvoiceLineFieldList,
+  beforeCreate(row, _children, ctx) {
+    const invoice = openInvoiceOf(row, ctx);
+    const account = byId(ctx, 'crm/Accounts', invoice.row['OrderedBy']) ?? {};
+    completeLine(row, invoice.row, account, (invoice.children['SalesInvoiceLines'] ?? []).length, ctx);
+  },
+  afterCreate(record, ctx) {
+    const invoice = openInvoiceOf(record.row, ctx);
+    (invoice.children['SalesInvoiceLines'] ??= []).push(record.row);
+    refreshInvoice(invoice, ctx);
+  },
+  beforeUpdate(row, patch, ctx) {
+    const invoice = openInvoiceOf(row, ctx);
+    if (!priceInputs.some((field) => field in patch)) return;
+    // Recompute on a copy, so a refused change leaves the line as it was.
+    const next: StoredRow = { ...row, ...patch };
+    if ('UnitPrice' in patch || 'Discount' in patch || 'Item' in patch)
+      next['NetPrice'] = patch['NetPrice'] ?? null;
+    if ('Item' in patch && !('VATCode' in patch)) next['VATCode'] = null;
+    if ('Item' in patch && !('GLAccount' in patch)) next['GLAccount'] = null;
+    const account = byId(ctx, 'crm/Accounts', invoice.row['OrderedBy']) ?? {};
+    completeLine(next, invoice.row, account, Number(row['LineNumber']) - 1, ctx);
+    Object.assign(patch, next);
+  },
+  afterUpdate(record, ctx) {
+    refreshInvoice(openInvoiceOf(record.row, ctx), ctx);
+  },
+  beforeDelete(record, ctx) {
+    openInvoiceOf(record.row, ctx);
+  },
+  afterDelete(record, ctx) {
+    const invoice = openInvoiceOf(record.row, ctx);
+    const lines = invoice.children['SalesInvoiceLines'] ?? [];
+    invoice.children['SalesInvoiceLines'] = lines.filter((line) => line !== record.row);
+    refreshInvoice(invoice, ctx);
+  },
+});

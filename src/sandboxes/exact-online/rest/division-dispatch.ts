@@ -80,6 +80,6 @@ export function dispatchDivisionRequest(
   const key = readKey(entity, keyText);
   if (method === 'GET') return getOne(entity, findRecord(entity, data, key), req);
   if (method === 'PUT') return putRecord(entity, data, key, req, state.settings, now);
-  if (method === 'DELETE') return deleteOne(entity, data, key, now);
+  if (method === 'DELETE') return deleteOne(entity, data, key, now, state.settings);
   throw methodNotAllowed();
 }

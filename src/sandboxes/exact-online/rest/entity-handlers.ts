@@ -134,9 +134,10 @@ export function deleteOne(
   data: DivisionData,
   key: string,
   now: string,
+  settings?: ExactSettings,
 ): ApiResponse {
   const record = findRecord(entity, data, key);
   if (!record) throw notFound();
-  deleteRecord(entity, data, record, now);
+  deleteRecord(entity, data, record, now, settings);
   return { status: 204, empty: true };
 }
