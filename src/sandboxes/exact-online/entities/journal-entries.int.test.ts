@@ -212,3 +212,47 @@ describe('methods and reads', () => {
     expect(rows.length).toBe(24);
   });
 });
+
+describe('generaljournalentry/GeneralJournalEntryLines', () => {
+  it('lists the lines of an entry, and has no PUT or DELETE', async () => {
+    const row = await created('generaljournalentry/GeneralJournalEntries', entry(rent(12)));
+    const lines = await getRows(
+      `generaljournalentry/GeneralJournalEntryLines?$filter=EntryID eq guid'${String(row['EntryID'])}'&$orderby=LineNumber`,
+    );
+    expect(lines.map((l) => [l['GLAccountCode'], l['AmountFC'], l['EntryNumber']])).toEqual([
+      ['4300', 12, row['EntryNumber']],
+      ['1600', -12, row['EntryNumber']],
+    ]);
+    const key = `${base}/generaljournalentry/GeneralJournalEntryLines(guid'${String(lines[0]?.['ID'])}')`;
+    expect((await sandbox.call('PUT', key, token, { Description: 'x' })).status).toBe(405);
+    expect((await sandbox.call('DELETE', key, token)).status).toBe(405);
+  });
+
+  it('takes a line posted alone only if the entry still balances', async () => {
+    const row = await created('generaljournalentry/GeneralJournalEntries', entry(rent(12)));
+    const id = String(row['EntryID']);
+    expect(
+      await errorOf(
+        await post('generaljournalentry/GeneralJournalEntryLines', { GLAccount: gl['4900'], AmountFC: 1 }),
+      ),
+    ).toEqual([500, 'Verplicht: EntryID']);
+    expect(
+      await errorOf(
+        await post('generaljournalentry/GeneralJournalEntryLines', {
+          EntryID: id,
+          GLAccount: gl['4900'],
+          AmountFC: 1,
+        }),
+      ),
+    ).toEqual([500, 'De boeking is niet in balans.']);
+    const added = await created('generaljournalentry/GeneralJournalEntryLines', {
+      EntryID: id,
+      GLAccount: gl['4900'],
+      AmountFC: 0,
+      Description: 'Memo',
+    });
+    expect(added).toMatchObject({ LineNumber: 3, EntryNumber: row['EntryNumber'] });
+    const booked = await getRows(`financialtransaction/TransactionLines?$filter=EntryID eq guid'${id}'`);
+    expect(booked.map((l) => l['GLAccountCode']).sort()).toEqual(['1600', '4300', '4900']);
+  });
+});

@@ -257,3 +257,74 @@ describe('business rules', () => {
     expect(log.at(-1)).toMatchObject({ entityKey: id, entityType: 13 });
   });
 });
+
+describe('salesinvoice/SalesInvoiceLines', () => {
+  it('lists the lines of an invoice and adds, changes and removes lines with the totals following', async () => {
+    const row = await created('salesinvoice/SalesInvoices', invoice());
+    const id = String(row['InvoiceID']);
+    const key = `${base}/salesinvoice/SalesInvoices(guid'${id}')`;
+    const linesOf = () =>
+      getRows(`salesinvoice/SalesInvoiceLines?$filter=InvoiceID eq guid'${id}'&$orderby=LineNumber`);
+    expect((await linesOf()).map((l) => l['AmountFC'])).toEqual([1298]);
+    const gl = await idOf(`financial/GLAccounts?$filter=Code eq '8000'&$select=ID`);
+    const added = await created('salesinvoice/SalesInvoiceLines', {
+      InvoiceID: id,
+      Item: bike,
+      GLAccount: gl,
+      Quantity: 1,
+      UnitPrice: 0.1,
+    });
+    expect(added).toMatchObject({ LineNumber: 2, AmountFC: 0.1, VATAmountFC: 0.02 });
+    const header = async () => ((await (await sandbox.call('GET', key, token)).json()) as { d: Row }).d;
+    expect(await header()).toMatchObject({ AmountFCExclVat: 1298.1, VATAmountFC: 272.6, AmountFC: 1570.7 });
+    const lineKey = `${base}/salesinvoice/SalesInvoiceLines(guid'${String(added['ID'])}')`;
+    expect((await sandbox.call('PUT', lineKey, token, { Quantity: 3 })).status).toBe(204);
+    expect(await header()).toMatchObject({ AmountFCExclVat: 1298.3, VATAmountFC: 272.64, AmountFC: 1570.94 });
+    const [first] = await linesOf();
+    const firstKey = `${base}/salesinvoice/SalesInvoiceLines(guid'${String(first?.['ID'])}')`;
+    expect((await sandbox.call('DELETE', firstKey, token)).status).toBe(204);
+    expect((await linesOf()).map((l) => [l['LineNumber'], l['AmountFC']])).toEqual([[1, 0.3]]);
+    expect(await header()).toMatchObject({ AmountFCExclVat: 0.3, VATAmountFC: 0.06, AmountFC: 0.36 });
+    const expanded = (await (
+      await sandbox.call('GET', `${key}?$expand=SalesInvoiceLines`, token)
+    ).json()) as {
+      d: { SalesInvoiceLines: { results: Row[] } };
+    };
+    expect(expanded.d.SalesInvoiceLines.results.map((l) => l['ID'])).toEqual([added['ID']]);
+  });
+
+  it('needs InvoiceID, Item and GLAccount on a line posted alone, and refuses lines of processed invoices', async () => {
+    const row = await created('salesinvoice/SalesInvoices', invoice());
+    const gl = await idOf(`financial/GLAccounts?$filter=Code eq '8000'&$select=ID`);
+    expect(
+      await errorOf(await post('salesinvoice/SalesInvoiceLines', { Item: bike, GLAccount: gl })),
+    ).toEqual([500, 'Verplicht: InvoiceID']);
+    expect(
+      await errorOf(
+        await post('salesinvoice/SalesInvoiceLines', { InvoiceID: row['InvoiceID'], Item: bike }),
+      ),
+    ).toEqual([500, 'Verplicht: GLAccount']);
+    await post('salesinvoice/PrintedSalesInvoices', { InvoiceID: row['InvoiceID'] });
+    const processed = 'De factuur is verwerkt en kan niet meer gewijzigd worden.';
+    expect(
+      await errorOf(
+        await post('salesinvoice/SalesInvoiceLines', {
+          InvoiceID: row['InvoiceID'],
+          Item: bike,
+          GLAccount: gl,
+        }),
+      ),
+    ).toEqual([500, processed]);
+    const [line] = await getRows(
+      `salesinvoice/SalesInvoiceLines?$filter=InvoiceID eq guid'${String(row['InvoiceID'])}'`,
+    );
+    const lineKey = `${base}/salesinvoice/SalesInvoiceLines(guid'${String(line?.['ID'])}')`;
+    expect(await errorOf(await sandbox.call('PUT', lineKey, token, { Quantity: 5 }))).toEqual([
+      500,
+      processed,
+    ]);
+    expect(await errorOf(await sandbox.call('DELETE', lineKey, token))).toEqual([500, processed]);
+    const invoiceKey = `${base}/salesinvoice/SalesInvoices(guid'${String(row['InvoiceID'])}')`;
+    expect(await errorOf(await sandbox.call('DELETE', invoiceKey, token))).toEqual([500, processed]);
+  });
+});

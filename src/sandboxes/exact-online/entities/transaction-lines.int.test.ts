@@ -136,6 +136,20 @@ describe('a sales invoice', () => {
     ]);
   });
 
+  it('books an invoice booked at entry again when its lines change, and unbooks it on delete', async () => {
+    sandbox.state.settings.salesInvoiceBookOn = 'create';
+    const [bike] = await getRows(`logistics/Items?$filter=Code eq 'ART-1001'&$select=ID`);
+    const invoice = await postInvoice([{ Item: bike?.['ID'], Quantity: 1 }]);
+    const [line] = (invoice['SalesInvoiceLines'] as { results: Row[] }).results;
+    const lineKey = `${base}/salesinvoice/SalesInvoiceLines(guid'${String(line?.['ID'])}')`;
+    expect((await sandbox.call('PUT', lineKey, token, { Quantity: 2 })).status).toBe(204);
+    const lines = await entryOf(invoice);
+    expect(lines.map((l) => l['AmountDC'])).toEqual([1570.58, -1298, -272.58]);
+    const key = `${base}/salesinvoice/SalesInvoices(guid'${String(invoice['InvoiceID'])}')`;
+    expect((await sandbox.call('DELETE', key, token)).status).toBe(204);
+    expect(await entryOf(invoice)).toHaveLength(0);
+  });
+
   it('gives the booked lines row versions above every earlier write', async () => {
     const data = sandbox.state.division(3215711);
     const table = data?.table('financialtransaction/TransactionLines');
