@@ -34,3 +34,12 @@ export function processedInvoiceError(settings: ExactSettings): ODataError {
     'The invoice has been processed and can no longer be changed.',
   );
 }
+
+/** A journal with entries or invoices cannot be deleted (reference 7.17). */
+export function journalInUseError(settings: ExactSettings, code: string): ODataError {
+  return text(
+    settings,
+    `Dagboek ${code} is in gebruik en kan niet verwijderd worden.`,
+    `Journal ${code} is in use and cannot be deleted.`,
+  );
+}

@@ -85,4 +85,15 @@ describe('financial/Journals', () => {
       ),
     ).toEqual([500, 'Bestaat niet: GLAccount']);
   });
+
+  it('deletes only journals that are not in use', async () => {
+    const journals = await getRows(`financial/Journals?$select=ID,Code`);
+    const keyOf = (code: string) =>
+      `${base}/financial/Journals(guid'${String(journals.find((j) => j['Code'] === code)?.['ID'])}')`;
+    expect(await errorOf(await sandbox.call('DELETE', keyOf('70'), token))).toEqual([
+      500,
+      'Dagboek 70 is in gebruik en kan niet verwijderd worden.',
+    ]);
+    expect((await sandbox.call('DELETE', keyOf('10'), token)).status).toBe(204);
+  });
 });

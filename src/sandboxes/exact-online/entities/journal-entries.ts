@@ -84,6 +84,7 @@ function entryPlan(entry: StoredRow, lines: StoredRow[], ctx: WriteContext): Ent
   const all = [...lines, ...generated];
   if (sumDecimal(all.map((l) => Number(l['AmountDC']))) !== 0) throw unbalancedEntryError(ctx.settings);
   const first = String(lines[0]?.['Date']);
+  // Reversal is read as "amounts reversed"; the reference only names the field (UNCONFIRMED).
   const sign = entry['Reversal'] === true ? -1 : 1;
   return {
     header: {

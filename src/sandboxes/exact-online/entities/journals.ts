@@ -1,5 +1,8 @@
 import { unknownReferenceError } from './business-errors.js';
+import type { WriteContext } from './entity-descriptor.js';
 import { defineEntity } from './entity-descriptor.js';
+import type { StoredRow } from './field-types.js';
+import { journalInUseError } from './finance-errors.js';
 
 /** financial/Journals; other entities reference a journal by its `Code` (reference 7.17). */
 export const journalsEntity = defineEntity({
@@ -25,15 +28,34 @@ export const journalsEntity = defineEntity({
     PaymentServiceProviderName:String, Type:Int32[PU], CustomField:String{new}
   `,
   beforeCreate(row, _children, ctx) {
-    const given = row['GLAccount'];
-    const gl = typeof given === 'string' ? ctx.data.table('financial/GLAccounts').get(given) : undefined;
-    if (typeof given === 'string' && !gl) throw unknownReferenceError(ctx.settings, 'GLAccount');
-    row['GLAccountCode'] = gl?.row['Code'] ?? null;
-    row['GLAccountDescription'] = gl?.row['Description'] ?? null;
-    row['GLAccountType'] = gl?.row['Type'] ?? null;
+    glLookups(row, ctx);
     row['Currency'] ??= 'EUR';
   },
+  beforeUpdate(_row, patch, ctx) {
+    if ('GLAccount' in patch) glLookups(patch, ctx);
+  },
+  beforeDelete(record, ctx) {
+    const code = record.row['Code'];
+    const used = (path: string, field: string) =>
+      [...ctx.data.table(path).values()].some((r) => r.row[field] === code);
+    if (
+      used('salesinvoice/SalesInvoices', 'Journal') ||
+      used('generaljournalentry/GeneralJournalEntries', 'JournalCode') ||
+      used('financialtransaction/TransactionLines', 'JournalCode')
+    )
+      throw journalInUseError(ctx.settings, String(code));
+  },
 });
+
+/** The suspense GL account must exist; its code, description and type are read-only companions. */
+function glLookups(row: StoredRow, ctx: WriteContext): void {
+  const given = row['GLAccount'];
+  const gl = typeof given === 'string' ? ctx.data.table('financial/GLAccounts').get(given) : undefined;
+  if (typeof given === 'string' && !gl) throw unknownReferenceError(ctx.settings, 'GLAccount');
+  row['GLAccountCode'] = gl?.row['Code'] ?? null;
+  row['GLAccountDescription'] = gl?.row['Description'] ?? null;
+  row['GLAccountType'] = gl?.row['Type'] ?? null;
+}
 
 /** Journal.Type codes the sandbox checks (reference 7.17). */
 export const journalType = {
