@@ -60,6 +60,14 @@ export const exactSettingsSchema = z.strictObject({
   language: z.enum(['nl', 'en']),
   /** Status of a successful POST: UNCONFIRMED (reference 4.2). */
   postStatus: z.number().int().min(200).max(299),
+  /**
+   * When a sales invoice gets its financial entry (transaction lines): when it is processed through
+   * `salesinvoice/PrintedSalesInvoices` (status 50), or right at POST. The reference leaves the
+   * moment open (7.10, 7.11), so a setting.
+   */
+  salesInvoiceBookOn: z.enum(['process', 'create']),
+  /** `InvoiceNumber` is assigned at entry or at printing depending on division settings (reference 7.10). */
+  salesInvoiceNumberAt: z.enum(['entry', 'print']),
   /** How many entries the request log keeps (oldest dropped first). */
   requestLogSize: z.number().int().positive(),
   /** Error rate, latency and timeouts for requests under `pathPrefix`. */
@@ -110,6 +118,8 @@ export const defaultExactSettings: ExactSettings = {
   isoOffsetInput: 'convert',
   language: 'nl',
   postStatus: 201,
+  salesInvoiceBookOn: 'process',
+  salesInvoiceNumberAt: 'entry',
   requestLogSize: 1000,
   randomFaults: {
     errorRate: 0,

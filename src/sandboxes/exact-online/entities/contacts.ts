@@ -92,7 +92,7 @@ export const contactsEntity = defineEntity({
     row['Picture'] = null;
   },
   // Deleting the main contact leaves its account without one (not documented; the sandbox's choice).
-  beforeDelete(row, ctx) {
+  beforeDelete({ row }, ctx) {
     const account = ctx.rowsOf('crm/Accounts').find((a) => a['ID'] === row['Account']);
     if (account && account['MainContact'] === row['ID'])
       ctx.update('crm/Accounts', String(account['ID']), { MainContact: null });

@@ -17,6 +17,15 @@ import {
 import { salesItemPricesEntity } from './sales-item-prices.js';
 import { salesOrdersEntity } from './sales-orders.js';
 import { processStockCountEntity, stockCountsEntity } from './stock-counts.js';
+import { glAccountsEntity } from './gl-accounts.js';
+import { journalEntriesEntity, journalEntryLinesEntity } from './journal-entries.js';
+import { journalsEntity } from './journals.js';
+import {
+  printedSalesInvoicesEntity,
+  salesInvoiceLinesEntity,
+  salesInvoicesEntity,
+} from './sales-invoices.js';
+import { transactionLinesEntity } from './transaction-lines.js';
 import { vatCodesEntity } from './vat-codes.js';
 import { itemWarehousesEntity, warehousesEntity } from './warehouses.js';
 
@@ -41,6 +50,14 @@ export const entityCatalog: readonly EntityDescriptor[] = [
   itemWarehousesEntity,
   stockCountsEntity,
   processStockCountEntity,
+  glAccountsEntity,
+  journalsEntity,
+  salesInvoicesEntity,
+  salesInvoiceLinesEntity,
+  printedSalesInvoicesEntity,
+  journalEntriesEntity,
+  journalEntryLinesEntity,
+  transactionLinesEntity,
 ];
 
 /** The descriptor for `service/Entity`, case-insensitively (reference 5.3). */

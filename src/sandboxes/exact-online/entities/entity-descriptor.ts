@@ -1,4 +1,5 @@
 import type { ExactSettings } from '../settings.js';
+import type { DivisionData, StoredRecord } from './entity-store.js';
 import type { FieldList, FieldSpec } from './field-list.js';
 import { parseFieldList } from './field-list.js';
 import type { ScalarType, StoredRow } from './field-types.js';
@@ -20,6 +21,8 @@ export interface WriteContext {
   create(entity: EntityDescriptor, row: StoredRow): StoredRow;
   /** The embedded child rows of a stored record (e.g. the lines of a stock count). */
   childrenOf(path: string, key: string, name: string): StoredRow[];
+  /** The division's tables, for keyed lookups and for writing derived rows through the store. */
+  data: DivisionData;
 }
 
 /** A child collection posted embedded and read with `$expand` (e.g. SalesOrderLines). */
@@ -67,10 +70,16 @@ export interface EntityDescriptor {
   findExisting?(row: StoredRow, ctx: WriteContext): string | undefined;
   /** Defaults and derived fields on POST; throws an ODataError for a broken business rule. */
   beforeCreate?(row: StoredRow, children: Record<string, StoredRow[]>, ctx: WriteContext): void;
-  /** Refuses a DELETE that a business rule forbids (e.g. a processed stock count). */
-  beforeDelete?(row: StoredRow, ctx: WriteContext): void;
   /** Checks on PUT with the changed fields only (PUT is partial, reference 7). */
   beforeUpdate?(row: StoredRow, patch: StoredRow, ctx: WriteContext): void;
+  /** After the row is stored, e.g. to book derived rows (transaction lines) through the store. */
+  afterCreate?(record: StoredRecord, ctx: WriteContext): void;
+  /** After a PUT is applied, e.g. to recompute a parent from a changed line. */
+  afterUpdate?(record: StoredRecord, ctx: WriteContext): void;
+  /** Before a DELETE; throws an ODataError to refuse it (e.g. a processed invoice or stock count). */
+  beforeDelete?(record: StoredRecord, ctx: WriteContext): void;
+  /** After the row is removed, e.g. to delete the rows derived from it. */
+  afterDelete?(record: StoredRecord, ctx: WriteContext): void;
 }
 
 type DescriptorInput = Omit<EntityDescriptor, 'fields' | 'fieldTypes' | 'children' | 'key'> & {

@@ -4,6 +4,7 @@ import type { ExactSettings } from '../settings.js';
 import { defaultExactSettings } from '../settings.js';
 import { duplicateError, mandatoryError } from './business-errors.js';
 import type { EntityDescriptor, WriteContext } from './entity-descriptor.js';
+import type { FieldList } from './field-list.js';
 import type { StoredRow } from './field-types.js';
 import type { WriteInput } from './input-values.js';
 
@@ -95,9 +96,11 @@ function context(data: DivisionData, now: string, settings: ExactSettings): Writ
         ModifierFullName: sandboxUser.fullName,
       });
       record.timestamp = data.nextTimestamp();
+      data.emitWrite({ path, key: keyText(key), action: 'Update' });
     },
     create: (entity, row) => createRecord(entity, data, { row, children: {} }, now, settings).row,
     childrenOf: (path, key, name) => data.table(path).get(keyText(key))?.children[name] ?? [],
+    data,
   };
 }
 
@@ -118,6 +121,24 @@ function checkUnique(
   }
 }
 
+const blanks = new WeakMap<FieldList, StoredRow>();
+
+/**
+ * Every field of an entity at its default (false or null). Copied with a spread rather than filled
+ * key by key, which would turn each row into a slow dictionary-mode object (seeding thousands of
+ * rows took several times longer).
+ */
+function blankRow(fields: FieldList): StoredRow {
+  let blank = blanks.get(fields);
+  if (!blank) {
+    const entries = fields.scalars.map((f) => [f.name, f.type === 'Boolean' ? false : null]);
+    // JSON.parse builds a fast-properties object; spreads of it stay fast.
+    blank = JSON.parse(JSON.stringify(Object.fromEntries(entries))) as StoredRow;
+    blanks.set(fields, blank);
+  }
+  return blank;
+}
+
 /** Create a row: mandatory fields, business rules, unique fields, audit fields, row version. */
 export function createRecord(
   entity: EntityDescriptor,
@@ -126,8 +147,7 @@ export function createRecord(
   now: string,
   settings: ExactSettings,
 ): StoredRecord {
-  const row: StoredRow = {};
-  for (const field of entity.fields.scalars) row[field.name] = field.type === 'Boolean' ? false : null;
+  const row: StoredRow = { ...blankRow(entity.fields) };
   Object.assign(row, input.row);
   for (const field of entity.fields.scalars) {
     if (field.mandatory && (row[field.name] === null || row[field.name] === ''))
@@ -142,8 +162,7 @@ export function createRecord(
   const children: Record<string, StoredRow[]> = {};
   for (const [name, child] of Object.entries(entity.children ?? {})) {
     children[name] = (input.children[name] ?? []).map((given) => {
-      const line: StoredRow = {};
-      for (const field of child.fields.scalars) line[field.name] = field.type === 'Boolean' ? false : null;
+      const line: StoredRow = { ...blankRow(child.fields) };
       return Object.assign(line, given);
     });
   }
@@ -160,6 +179,7 @@ export function createRecord(
   const record: StoredRecord = { row, children, timestamp: data.nextTimestamp() };
   data.table(entity.path).set(keyText(row[entity.key]), record);
   data.emitWrite({ path: entity.path, key: keyText(row[entity.key]), action: 'Create' });
+  entity.afterCreate?.(record, context(data, now, settings));
   return record;
 }
 
@@ -194,6 +214,7 @@ export function updateRecord(
   });
   record.timestamp = data.nextTimestamp();
   data.emitWrite({ path: entity.path, key: keyText(record.row[entity.key]), action: 'Update' });
+  entity.afterUpdate?.(record, context(data, now, settings));
 }
 
 /** Delete a row and log it for `sync/Deleted` (reference 5.2). */
@@ -204,9 +225,11 @@ export function deleteRecord(
   now: string,
   settings: ExactSettings = defaultExactSettings,
 ): void {
-  entity.beforeDelete?.(record.row, context(data, now, settings));
+  const ctx = context(data, now, settings);
+  entity.beforeDelete?.(record, ctx);
   const key = keyText(record.row[entity.key]);
   data.table(entity.path).delete(key);
+  entity.afterDelete?.(record, ctx);
   if (entity.deletedEntityType !== undefined) {
     data.deleted.push({
       timestamp: data.nextTimestamp(),

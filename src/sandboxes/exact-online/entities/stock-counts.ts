@@ -98,7 +98,7 @@ export const stockCountsEntity = defineEntity({
   beforeUpdate(row, _patch, ctx) {
     if (row['Status'] === stockCountStatus.processed) throw processedError(ctx);
   },
-  beforeDelete(row, ctx) {
+  beforeDelete({ row }, ctx) {
     if (row['Status'] === stockCountStatus.processed) throw processedError(ctx);
   },
 });

@@ -59,7 +59,7 @@ export const warehousesEntity = defineEntity({
     row['UseStorageLocations'] ??= 0;
     if (row['Main'] === 1) demoteOtherMains(row['ID'], ctx);
   },
-  beforeDelete(row, ctx) {
+  beforeDelete({ row }, ctx) {
     if (row['Main'] === 1) throw oneMainWarehouse(ctx);
     if (ctx.rowsOf('inventory/ItemWarehouses').some((r) => r['Warehouse'] === row['ID'])) throw inUse(ctx);
   },
@@ -135,7 +135,7 @@ export const itemWarehousesEntity = defineEntity({
     row['ProjectedStock'] = projectedStock(row);
   },
   // A link with stock stays, so Items.Stock keeps adding up (reference 7.16: stock changes only by counts).
-  beforeDelete(row, ctx) {
+  beforeDelete({ row }, ctx) {
     if (Number(row['CurrentStock'] ?? 0) !== 0) throw inUse(ctx);
   },
 });

@@ -11,6 +11,7 @@ import type { SandboxState } from '../sandbox-state.js';
 import type { ExactSettings } from '../settings.js';
 import { demoCatalog } from './demo-catalog.js';
 import { seedReferenceData } from './demo-reference-data.js';
+import { seedFinance } from './demo-finance.js';
 
 /** Standard, reduced and zero VAT per country (21/9/0 in NL, 21/6/0 in BE). */
 function vatCodes(country: DivisionInfo['country']) {
@@ -103,6 +104,7 @@ function seedDivision(
     createRecord(salesOrdersEntity, data, { row, children: { SalesOrderLines: lines } }, now, settings);
   }
   seedReferenceData(division, data, now, settings);
+  seedFinance(division, data, now, settings);
 }
 
 /** The demo business: the same rows on every start, from a seeded generator (no Math.random). */

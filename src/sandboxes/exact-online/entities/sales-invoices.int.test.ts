@@ -1,0 +1,330 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { TestSandbox } from '../test-sandbox.js';
+import { startTestSandbox } from '../test-sandbox.js';
+
+// Conformance of salesinvoice/SalesInvoices against reference 7.10 and appendices A/B.
+let sandbox: TestSandbox;
+let token: string;
+const base = '/api/v1/3215711';
+const representation = { prefer: 'return=representation' };
+type Row = Record<string, unknown>;
+
+beforeEach(async () => {
+  sandbox = await startTestSandbox('demo');
+  token = await sandbox.token();
+});
+afterEach(async () => {
+  await sandbox.close();
+});
+
+async function errorOf(res: Response): Promise<[number, string]> {
+  const body = (await res.json()) as { error: { message: { value: string } } };
+  return [res.status, body.error.message.value];
+}
+
+async function getRows(path: string): Promise<Row[]> {
+  const res = await sandbox.call('GET', `${base}/${path}`, token);
+  expect(res.status).toBe(200);
+  return ((await res.json()) as { d: { results: Row[] } }).d.results;
+}
+
+async function idOf(path: string): Promise<string> {
+  const [row] = await getRows(path);
+  return String(row?.['ID']);
+}
+
+async function post(path: string, body: unknown): Promise<Response> {
+  return sandbox.call('POST', `${base}/${path}`, token, body, representation);
+}
+
+async function created(path: string, body: unknown): Promise<Row> {
+  const res = await post(path, body);
+  expect(res.status).toBe(201);
+  return ((await res.json()) as { d: Row }).d;
+}
+
+let customer: string;
+let bike: string;
+
+beforeEach(async () => {
+  customer = await idOf(`crm/Accounts?$filter=Status eq 'C' and Blocked eq false&$top=1&$select=ID`);
+  bike = await idOf(`logistics/Items?$filter=Code eq 'ART-1001'&$select=ID`);
+});
+
+function invoice(lines: Row[] = [{ Item: bike, Quantity: 2 }], extra: Row = {}): Row {
+  return { Journal: '70', OrderedBy: customer, SalesInvoiceLines: lines, ...extra };
+}
+
+describe('POST with embedded lines', () => {
+  it('creates an open invoice with lines, amounts and the next number of the sales journal', async () => {
+    const seeded = await getRows(
+      `salesinvoice/SalesInvoices?$filter=Journal eq '70' and InvoiceNumber ge 26700000&$orderby=InvoiceNumber desc&$top=1&$select=InvoiceNumber`,
+    );
+    const highest = Number(seeded[0]?.['InvoiceNumber'] ?? 26700000);
+    const row = await created('salesinvoice/SalesInvoices', invoice());
+    expect(row).toMatchObject({
+      Journal: '70',
+      JournalDescription: 'Verkoopboek',
+      OrderedBy: customer,
+      InvoiceTo: customer,
+      DeliverTo: customer,
+      Status: 20,
+      Type: 8020,
+      Currency: 'EUR',
+      InvoiceNumber: highest + 1,
+      AmountFCExclVat: 1298,
+      VATAmountFC: 272.58,
+      AmountFC: 1570.58,
+      AmountDC: 1570.58,
+    });
+    // InvoiceDate is the entry date (clock 2026-03-10 10:00 Amsterdam), DueDate 30 days later.
+    expect(row['InvoiceDate']).toBe(`/Date(${Date.UTC(2026, 2, 10)})/`);
+    expect(row['DueDate']).toBe(`/Date(${Date.UTC(2026, 3, 9)})/`);
+    const lines = (row['SalesInvoiceLines'] as { results: Row[] }).results;
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatchObject({
+      InvoiceID: row['InvoiceID'],
+      LineNumber: 1,
+      Item: bike,
+      ItemCode: 'ART-1001',
+      Quantity: 2,
+      UnitPrice: 649,
+      NetPrice: 649,
+      AmountFC: 1298,
+      VATCode: 'VH',
+      VATPercentage: 0.21,
+      VATAmountFC: 272.58,
+    });
+    const second = await created('salesinvoice/SalesInvoices', invoice());
+    expect(second['InvoiceNumber']).toBe(highest + 2);
+  });
+
+  it('computes amounts exactly: 3 × 0.10 at 21 % and 0.10 + 0.20', async () => {
+    const item = await created('logistics/Items', {
+      Code: 'CENT',
+      Description: 'Dubbeltje',
+      SalesVatCode: 'VH',
+    });
+    const row = await created(
+      'salesinvoice/SalesInvoices',
+      invoice([
+        { Item: item['ID'], Quantity: 3, UnitPrice: 0.1 },
+        { Item: item['ID'], Quantity: 1, UnitPrice: 0.1 },
+        { Item: item['ID'], Quantity: 1, UnitPrice: 0.2 },
+      ]),
+    );
+    const lines = (row['SalesInvoiceLines'] as { results: Row[] }).results;
+    expect(lines.map((l) => [l['AmountFC'], l['VATAmountFC']])).toEqual([
+      [0.3, 0.06],
+      [0.1, 0.02],
+      [0.2, 0.04],
+    ]);
+    expect(row).toMatchObject({ AmountFCExclVat: 0.6, VATAmountFC: 0.12, AmountFC: 0.72 });
+  });
+
+  it('applies a line discount (fraction) to the net price', async () => {
+    const row = await created(
+      'salesinvoice/SalesInvoices',
+      invoice([{ Item: bike, Quantity: 1, UnitPrice: 100, Discount: 0.15 }]),
+    );
+    const [line] = (row['SalesInvoiceLines'] as { results: Row[] }).results;
+    expect(line).toMatchObject({ NetPrice: 85, AmountFC: 85, VATAmountFC: 17.85 });
+  });
+
+  it('defaults the line GL account to the revenue account of its VAT code', async () => {
+    const row = await created('salesinvoice/SalesInvoices', invoice());
+    const [line] = (row['SalesInvoiceLines'] as { results: Row[] }).results;
+    const revenueHigh = await idOf(`financial/GLAccounts?$filter=Code eq '8000'&$select=ID`);
+    expect(line?.['GLAccount']).toBe(revenueHigh);
+  });
+});
+
+describe('reading', () => {
+  it('expands SalesInvoiceLines on request and defers them otherwise', async () => {
+    const id = String((await created('salesinvoice/SalesInvoices', invoice()))['InvoiceID']);
+    const key = `salesinvoice/SalesInvoices(guid'${id}')`;
+    const plain = (await (await sandbox.call('GET', `${base}/${key}`, token)).json()) as { d: Row };
+    expect(plain.d['SalesInvoiceLines']).toEqual({
+      __deferred: { uri: `${sandbox.url}${base}/${key}/SalesInvoiceLines` },
+    });
+    const expanded = (await (
+      await sandbox.call('GET', `${base}/${key}?$expand=SalesInvoiceLines`, token)
+    ).json()) as { d: { SalesInvoiceLines: { results: Row[] } } };
+    expect(expanded.d.SalesInvoiceLines.results).toHaveLength(1);
+    expect(expanded.d.SalesInvoiceLines.results[0]?.['__metadata']).toMatchObject({
+      type: 'Exact.Web.Api.Models.SalesInvoiceLine',
+    });
+  });
+
+  it('has demo invoices in every status, spread over the past year', async () => {
+    for (const status of [10, 20, 50]) {
+      const rows = await getRows(`salesinvoice/SalesInvoices?$filter=Status eq ${status}&$select=InvoiceID`);
+      expect(rows.length).toBeGreaterThan(0);
+    }
+    const oldest = await getRows(
+      `salesinvoice/SalesInvoices?$orderby=InvoiceDate&$top=1&$select=InvoiceDate`,
+    );
+    const ms = Number(/\d+/.exec(String(oldest[0]?.['InvoiceDate']))?.[0]);
+    expect(ms).toBeLessThan(Date.UTC(2025, 8, 1));
+    expect(ms).toBeGreaterThanOrEqual(Date.UTC(2025, 2, 10));
+  });
+});
+
+describe('business rules', () => {
+  it('answers missing mandatory fields with 500 Verplicht', async () => {
+    const cases: Array<[Row, string]> = [
+      [{ OrderedBy: customer, SalesInvoiceLines: [{ Item: bike }] }, 'Verplicht: Journal'],
+      [{ Journal: '70', SalesInvoiceLines: [{ Item: bike }] }, 'Verplicht: OrderedBy'],
+      [{ Journal: '70', OrderedBy: customer }, 'Verplicht: SalesInvoiceLines'],
+      [invoice([{ Quantity: 1 }]), 'Verplicht: Item'],
+    ];
+    for (const [body, message] of cases) {
+      expect(await errorOf(await post('salesinvoice/SalesInvoices', body))).toEqual([500, message]);
+    }
+  });
+
+  it('checks references to accounts, items, VAT codes, GL accounts and the journal', async () => {
+    const unknown = '11111111-2222-4333-8444-555555555555';
+    const cases: Array<[Row, string]> = [
+      [invoice(undefined, { Journal: '77' }), 'Bestaat niet: Journal'],
+      [invoice(undefined, { Journal: '90' }), 'Ongeldig dagboek: 90'],
+      [invoice(undefined, { OrderedBy: unknown }), 'Bestaat niet: OrderedBy'],
+      [invoice(undefined, { InvoiceTo: unknown }), 'Bestaat niet: InvoiceTo'],
+      [invoice([{ Item: unknown }]), 'Bestaat niet: Item'],
+      [invoice([{ Item: bike, VATCode: 'VX' }]), 'Bestaat niet: VATCode'],
+      [invoice([{ Item: bike, GLAccount: unknown }]), 'Bestaat niet: GLAccount'],
+    ];
+    for (const [body, message] of cases) {
+      expect(await errorOf(await post('salesinvoice/SalesInvoices', body))).toEqual([500, message]);
+    }
+    sandbox.state.settings.language = 'en';
+    expect(
+      await errorOf(await post('salesinvoice/SalesInvoices', invoice(undefined, { Journal: '90' }))),
+    ).toEqual([500, 'Invalid journal: 90']);
+  });
+
+  it('requires a Warehouse on direct invoices (8023)', async () => {
+    expect(
+      await errorOf(await post('salesinvoice/SalesInvoices', invoice(undefined, { Type: 8023 }))),
+    ).toEqual([500, 'Verplicht: Warehouse']);
+  });
+
+  it('updates an open invoice partially and refuses changes once processed', async () => {
+    const id = String((await created('salesinvoice/SalesInvoices', invoice()))['InvoiceID']);
+    const key = `${base}/salesinvoice/SalesInvoices(guid'${id}')`;
+    const put = await sandbox.call('PUT', key, token, { Description: 'Nieuwe omschrijving' });
+    expect(put.status).toBe(204);
+    const printed = await post('salesinvoice/PrintedSalesInvoices', { InvoiceID: id });
+    expect(printed.status).toBe(201);
+    const after = ((await (await sandbox.call('GET', key, token)).json()) as { d: Row }).d;
+    expect(after).toMatchObject({ Description: 'Nieuwe omschrijving', Status: 50 });
+    expect(await errorOf(await sandbox.call('PUT', key, token, { Description: 'x' }))).toEqual([
+      500,
+      'De factuur is verwerkt en kan niet meer gewijzigd worden.',
+    ]);
+    expect(await errorOf(await post('salesinvoice/PrintedSalesInvoices', { InvoiceID: id }))).toEqual([
+      500,
+      'De factuur is verwerkt en kan niet meer gewijzigd worden.',
+    ]);
+  });
+
+  it('serves PrintedSalesInvoices as POST only and checks the invoice', async () => {
+    expect((await sandbox.call('GET', `${base}/salesinvoice/PrintedSalesInvoices`, token)).status).toBe(405);
+    expect(
+      await errorOf(
+        await post('salesinvoice/PrintedSalesInvoices', {
+          InvoiceID: '11111111-2222-4333-8444-555555555555',
+        }),
+      ),
+    ).toEqual([500, 'Bestaat niet: InvoiceID']);
+  });
+
+  it('numbers at printing when so configured', async () => {
+    sandbox.state.settings.salesInvoiceNumberAt = 'print';
+    const row = await created('salesinvoice/SalesInvoices', invoice());
+    expect(row['InvoiceNumber']).toBeNull();
+    await post('salesinvoice/PrintedSalesInvoices', { InvoiceID: row['InvoiceID'] });
+    const key = `${base}/salesinvoice/SalesInvoices(guid'${String(row['InvoiceID'])}')`;
+    const after = ((await (await sandbox.call('GET', key, token)).json()) as { d: Row }).d;
+    expect(String(after['InvoiceNumber'])).toMatch(/^2670\d{4}$/);
+  });
+
+  it('deletes an invoice and logs it for sync/Deleted as EntityType 13', async () => {
+    const id = String((await created('salesinvoice/SalesInvoices', invoice()))['InvoiceID']);
+    const res = await sandbox.call('DELETE', `${base}/salesinvoice/SalesInvoices(guid'${id}')`, token);
+    expect(res.status).toBe(204);
+    const log = sandbox.state.division(3215711)?.deleted ?? [];
+    expect(log.at(-1)).toMatchObject({ entityKey: id, entityType: 13 });
+  });
+});
+
+describe('salesinvoice/SalesInvoiceLines', () => {
+  it('lists the lines of an invoice and adds, changes and removes lines with the totals following', async () => {
+    const row = await created('salesinvoice/SalesInvoices', invoice());
+    const id = String(row['InvoiceID']);
+    const key = `${base}/salesinvoice/SalesInvoices(guid'${id}')`;
+    const linesOf = () =>
+      getRows(`salesinvoice/SalesInvoiceLines?$filter=InvoiceID eq guid'${id}'&$orderby=LineNumber`);
+    expect((await linesOf()).map((l) => l['AmountFC'])).toEqual([1298]);
+    const gl = await idOf(`financial/GLAccounts?$filter=Code eq '8000'&$select=ID`);
+    const added = await created('salesinvoice/SalesInvoiceLines', {
+      InvoiceID: id,
+      Item: bike,
+      GLAccount: gl,
+      Quantity: 1,
+      UnitPrice: 0.1,
+    });
+    expect(added).toMatchObject({ LineNumber: 2, AmountFC: 0.1, VATAmountFC: 0.02 });
+    const header = async () => ((await (await sandbox.call('GET', key, token)).json()) as { d: Row }).d;
+    expect(await header()).toMatchObject({ AmountFCExclVat: 1298.1, VATAmountFC: 272.6, AmountFC: 1570.7 });
+    const lineKey = `${base}/salesinvoice/SalesInvoiceLines(guid'${String(added['ID'])}')`;
+    expect((await sandbox.call('PUT', lineKey, token, { Quantity: 3 })).status).toBe(204);
+    expect(await header()).toMatchObject({ AmountFCExclVat: 1298.3, VATAmountFC: 272.64, AmountFC: 1570.94 });
+    const [first] = await linesOf();
+    const firstKey = `${base}/salesinvoice/SalesInvoiceLines(guid'${String(first?.['ID'])}')`;
+    expect((await sandbox.call('DELETE', firstKey, token)).status).toBe(204);
+    expect((await linesOf()).map((l) => [l['LineNumber'], l['AmountFC']])).toEqual([[1, 0.3]]);
+    expect(await header()).toMatchObject({ AmountFCExclVat: 0.3, VATAmountFC: 0.06, AmountFC: 0.36 });
+    const expanded = (await (
+      await sandbox.call('GET', `${key}?$expand=SalesInvoiceLines`, token)
+    ).json()) as {
+      d: { SalesInvoiceLines: { results: Row[] } };
+    };
+    expect(expanded.d.SalesInvoiceLines.results.map((l) => l['ID'])).toEqual([added['ID']]);
+  });
+
+  it('needs InvoiceID, Item and GLAccount on a line posted alone, and refuses lines of processed invoices', async () => {
+    const row = await created('salesinvoice/SalesInvoices', invoice());
+    const gl = await idOf(`financial/GLAccounts?$filter=Code eq '8000'&$select=ID`);
+    expect(
+      await errorOf(await post('salesinvoice/SalesInvoiceLines', { Item: bike, GLAccount: gl })),
+    ).toEqual([500, 'Verplicht: InvoiceID']);
+    expect(
+      await errorOf(
+        await post('salesinvoice/SalesInvoiceLines', { InvoiceID: row['InvoiceID'], Item: bike }),
+      ),
+    ).toEqual([500, 'Verplicht: GLAccount']);
+    await post('salesinvoice/PrintedSalesInvoices', { InvoiceID: row['InvoiceID'] });
+    const processed = 'De factuur is verwerkt en kan niet meer gewijzigd worden.';
+    expect(
+      await errorOf(
+        await post('salesinvoice/SalesInvoiceLines', {
+          InvoiceID: row['InvoiceID'],
+          Item: bike,
+          GLAccount: gl,
+        }),
+      ),
+    ).toEqual([500, processed]);
+    const [line] = await getRows(
+      `salesinvoice/SalesInvoiceLines?$filter=InvoiceID eq guid'${String(row['InvoiceID'])}'`,
+    );
+    const lineKey = `${base}/salesinvoice/SalesInvoiceLines(guid'${String(line?.['ID'])}')`;
+    expect(await errorOf(await sandbox.call('PUT', lineKey, token, { Quantity: 5 }))).toEqual([
+      500,
+      processed,
+    ]);
+    expect(await errorOf(await sandbox.call('DELETE', lineKey, token))).toEqual([500, processed]);
+    const invoiceKey = `${base}/salesinvoice/SalesInvoices(guid'${String(row['InvoiceID'])}')`;
+    expect(await errorOf(await sandbox.call('DELETE', invoiceKey, token))).toEqual([500, processed]);
+  });
+});

@@ -1,0 +1,196 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { sumCents, toCents } from '../../../core/money.js';
+import type { TestSandbox } from '../test-sandbox.js';
+import { startTestSandbox } from '../test-sandbox.js';
+
+// financialtransaction/TransactionLines (reference 7.11): GET only, derived from what was booked.
+let sandbox: TestSandbox;
+let token: string;
+const base = '/api/v1/3215711';
+const representation = { prefer: 'return=representation' };
+type Row = Record<string, unknown>;
+
+beforeEach(async () => {
+  sandbox = await startTestSandbox('demo');
+  token = await sandbox.token();
+});
+afterEach(async () => {
+  await sandbox.close();
+});
+
+async function getRows(path: string): Promise<Row[]> {
+  const res = await sandbox.call('GET', `${base}/${path}`, token);
+  expect(res.status).toBe(200);
+  return ((await res.json()) as { d: { results: Row[] } }).d.results;
+}
+
+/** Every row of a collection, following `__next` (reference 4.3). */
+async function allRows(path: string): Promise<Row[]> {
+  const rows: Row[] = [];
+  let url: string | undefined = `${sandbox.url}${base}/${path}`;
+  while (url) {
+    const res = await sandbox.call('GET', url.slice(sandbox.url.length), token);
+    const body = (await res.json()) as { d: { results: Row[]; __next?: string } };
+    rows.push(...body.d.results);
+    url = body.d.__next;
+  }
+  return rows;
+}
+
+async function created(path: string, body: unknown): Promise<Row> {
+  const res = await sandbox.call('POST', `${base}/${path}`, token, body, representation);
+  expect(res.status).toBe(201);
+  return ((await res.json()) as { d: Row }).d;
+}
+
+function total(rows: Row[]): bigint {
+  return sumCents(rows.map((r) => toCents(Number(r['AmountDC']))));
+}
+
+async function postInvoice(lines: Row[], extra: Row = {}): Promise<Row> {
+  const [customer] = await getRows(
+    `crm/Accounts?$filter=Status eq 'C' and Blocked eq false&$top=1&$select=ID`,
+  );
+  return created('salesinvoice/SalesInvoices', {
+    Journal: '70',
+    OrderedBy: customer?.['ID'],
+    SalesInvoiceLines: lines,
+    ...extra,
+  });
+}
+
+async function entryOf(invoice: Row): Promise<Row[]> {
+  return getRows(
+    `financialtransaction/TransactionLines?$filter=InvoiceNumber eq ${String(invoice['InvoiceNumber'])} and JournalCode eq '70'&$orderby=LineNumber`,
+  );
+}
+
+describe('GET only', () => {
+  it('answers POST, PUT and DELETE with 405', async () => {
+    const [line] = await getRows(`financialtransaction/TransactionLines?$top=1&$select=ID`);
+    const key = `${base}/financialtransaction/TransactionLines(guid'${String(line?.['ID'])}')`;
+    expect(
+      (await sandbox.call('POST', `${base}/financialtransaction/TransactionLines`, token, {})).status,
+    ).toBe(405);
+    expect((await sandbox.call('PUT', key, token, { Description: 'x' })).status).toBe(405);
+    expect((await sandbox.call('DELETE', key, token)).status).toBe(405);
+  });
+});
+
+describe('a sales invoice', () => {
+  it('is booked when processed: customer debit, revenue and VAT credits, balancing to zero', async () => {
+    const item = await created('logistics/Items', {
+      Code: 'CENT',
+      Description: 'Dubbeltje',
+      SalesVatCode: 'VH',
+    });
+    const low = await created('logistics/Items', { Code: 'KAART', Description: 'Kaart', SalesVatCode: 'VL' });
+    const invoice = await postInvoice(
+      [
+        { Item: item['ID'], Quantity: 3, UnitPrice: 0.1 },
+        { Item: low['ID'], Quantity: 2, UnitPrice: 11.95 },
+      ],
+      { YourRef: 'PO-77' },
+    );
+    expect(await entryOf(invoice)).toHaveLength(0);
+    const printed = await created('salesinvoice/PrintedSalesInvoices', { InvoiceID: invoice['InvoiceID'] });
+    expect(printed['InvoiceID']).toBe(invoice['InvoiceID']);
+    const lines = await entryOf(invoice);
+    expect(lines.map((l) => [l['LineNumber'], l['GLAccountCode'], l['AmountDC'], l['VATCode']])).toEqual([
+      [0, '1300', 26.41, null],
+      [1, '8000', -0.3, 'VH'],
+      [2, '8010', -23.9, 'VL'],
+      [3, '1500', -0.06, 'VH'],
+      [4, '1510', -2.15, 'VL'],
+    ]);
+    expect(total(lines)).toBe(0n);
+    for (const line of lines) {
+      expect(line).toMatchObject({
+        EntryID: lines[0]?.['EntryID'],
+        EntryNumber: invoice['InvoiceNumber'],
+        InvoiceNumber: invoice['InvoiceNumber'],
+        JournalCode: '70',
+        Account: invoice['InvoiceTo'],
+        YourRef: 'PO-77',
+        FinancialYear: 2026,
+        FinancialPeriod: 3,
+        Type: 20,
+        Currency: 'EUR',
+        Date: invoice['InvoiceDate'],
+      });
+      expect(line['AmountFC']).toBe(line['AmountDC']);
+    }
+    expect(lines[1]).toMatchObject({ Item: item['ID'], Quantity: -3, AmountVATFC: -0.06 });
+  });
+
+  it('is booked at POST with salesInvoiceBookOn: create, and a credit note books the other way', async () => {
+    sandbox.state.settings.salesInvoiceBookOn = 'create';
+    const [bike] = await getRows(`logistics/Items?$filter=Code eq 'ART-1001'&$select=ID`);
+    const credit = await postInvoice([{ Item: bike?.['ID'], Quantity: -1 }], { Type: 8021 });
+    expect(credit).toMatchObject({ Status: 20, AmountFC: -785.29 });
+    const lines = await entryOf(credit);
+    expect(lines.map((l) => [l['GLAccountCode'], l['AmountDC'], l['Type']])).toEqual([
+      ['1300', -785.29, 21],
+      ['8000', 649, 21],
+      ['1500', 136.29, 21],
+    ]);
+  });
+
+  it('books an invoice booked at entry again when its lines change, and unbooks it on delete', async () => {
+    sandbox.state.settings.salesInvoiceBookOn = 'create';
+    const [bike] = await getRows(`logistics/Items?$filter=Code eq 'ART-1001'&$select=ID`);
+    const invoice = await postInvoice([{ Item: bike?.['ID'], Quantity: 1 }]);
+    const [line] = (invoice['SalesInvoiceLines'] as { results: Row[] }).results;
+    const lineKey = `${base}/salesinvoice/SalesInvoiceLines(guid'${String(line?.['ID'])}')`;
+    expect((await sandbox.call('PUT', lineKey, token, { Quantity: 2 })).status).toBe(204);
+    const lines = await entryOf(invoice);
+    expect(lines.map((l) => l['AmountDC'])).toEqual([1570.58, -1298, -272.58]);
+    const key = `${base}/salesinvoice/SalesInvoices(guid'${String(invoice['InvoiceID'])}')`;
+    expect((await sandbox.call('DELETE', key, token)).status).toBe(204);
+    expect(await entryOf(invoice)).toHaveLength(0);
+  });
+
+  it('gives the booked lines row versions above every earlier write', async () => {
+    const data = sandbox.state.division(3215711);
+    const table = data?.table('financialtransaction/TransactionLines');
+    const before = Math.max(...[...(table?.values() ?? [])].map((r) => r.timestamp));
+    const [bike] = await getRows(`logistics/Items?$filter=Code eq 'ART-1001'&$select=ID`);
+    const invoice = await postInvoice([{ Item: bike?.['ID'] }]);
+    await created('salesinvoice/PrintedSalesInvoices', { InvoiceID: invoice['InvoiceID'] });
+    const booked = [...(table?.values() ?? [])].filter(
+      (r) => r.row['InvoiceNumber'] === invoice['InvoiceNumber'],
+    );
+    expect(booked).toHaveLength(3);
+    const invoiceVersion = data
+      ?.table('salesinvoice/SalesInvoices')
+      .get(String(invoice['InvoiceID']))?.timestamp;
+    for (const record of booked) {
+      expect(record.timestamp).toBeGreaterThan(before);
+      expect(record.row['Modified']).toBe(record.row['Created']);
+    }
+    expect(new Set(booked.map((r) => r.timestamp)).size).toBe(3);
+    expect(invoiceVersion).toBeGreaterThan(before);
+  });
+});
+
+describe('the demo ledger', () => {
+  it('balances to zero per entry, has the seeded journals, and pays most processed invoices', async () => {
+    const lines = await allRows(
+      `financialtransaction/TransactionLines?$select=EntryID,AmountDC,JournalCode,Type,InvoiceNumber,Account`,
+    );
+    const entries = new Map<string, Row[]>();
+    for (const line of lines)
+      entries.set(String(line['EntryID']), [...(entries.get(String(line['EntryID'])) ?? []), line]);
+    expect(entries.size).toBeGreaterThan(50);
+    for (const entryLines of entries.values()) expect(total(entryLines)).toBe(0n);
+    expect(new Set(lines.map((l) => l['JournalCode']))).toEqual(new Set(['20', '70', '90']));
+    const payments = lines.filter((l) => l['JournalCode'] === '20' && Number(l['AmountDC']) < 0);
+    expect(payments.length).toBeGreaterThan(10);
+    expect(payments.every((p) => p['Type'] === 40 && typeof p['InvoiceNumber'] === 'number')).toBe(true);
+    // Every processed invoice is booked in the sales journal; drafts and open ones are not.
+    const invoices = await allRows(`salesinvoice/SalesInvoices?$select=InvoiceNumber,Status`);
+    const booked = new Set(lines.filter((l) => l['JournalCode'] === '70').map((l) => l['InvoiceNumber']));
+    for (const invoice of invoices)
+      expect(booked.has(invoice['InvoiceNumber'])).toBe(invoice['Status'] === 50);
+  });
+});
