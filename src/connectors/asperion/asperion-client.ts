@@ -145,7 +145,7 @@ export class AsperionClient implements AsperionTransport {
 
   /** What changed since a checkpoint in a resource that carries `dateLastChange`, and the next checkpoint. */
   changedSince<R extends { id: number | string; dateLastChange: string | null }>(
-    resource: AsperionResource<R, unknown, unknown>,
+    resource: AsperionResource<R, never, never>,
     checkpoint: ChangeCheckpoint | null,
     options?: ChangeOptions,
   ) {
@@ -154,7 +154,7 @@ export class AsperionClient implements AsperionTransport {
 
   /** The same, one batch per page, each with the checkpoint to store after it. */
   pollChanges<R extends { id: number | string; dateLastChange: string | null }>(
-    resource: AsperionResource<R, unknown, unknown>,
+    resource: AsperionResource<R, never, never>,
     checkpoint: ChangeCheckpoint | null,
     options?: ChangeOptions,
   ) {

@@ -46,7 +46,7 @@ const defaultOverlapSeconds = 60;
  * key carries a fingerprint of the row.
  */
 export async function* pollChanges<R extends Stamped>(
-  resource: AsperionResource<R, unknown, unknown>,
+  resource: AsperionResource<R, never, never>,
   checkpoint: ChangeCheckpoint | null,
   options: ChangeOptions = {},
 ): AsyncGenerator<ChangeBatch<R>> {
@@ -91,7 +91,7 @@ export async function* pollChanges<R extends Stamped>(
 
 /** Every change since the checkpoint and the checkpoint after them. */
 export async function changedSince<R extends Stamped>(
-  resource: AsperionResource<R, unknown, unknown>,
+  resource: AsperionResource<R, never, never>,
   checkpoint: ChangeCheckpoint | null,
   options: ChangeOptions = {},
 ): Promise<ChangeBatch<R>> {
