@@ -53,11 +53,24 @@ export function parseExactJson(text: string, decimalKeys: ReadonlySet<string>): 
 /** Cents from an amount as read (decimal text or integer); null and absent stay null. */
 export function readMoney(value: unknown): Cents | null {
   if (value === null || value === undefined || value === '') return null;
-  if (typeof value === 'string' || typeof value === 'number') return toCents(value);
+  if (typeof value === 'number') return toCents(value);
+  if (typeof value === 'string') return toCents(withoutExponent(value));
   throw new KoppelError(`Asperion sent an amount that is not a number: ${JSON.stringify(value)}`, {
     code: 'asperion.bad_amount',
     kind: 'internal',
   });
+}
+
+/** `-1.25e2` → `-125`, by moving the decimal point in the text. */
+function withoutExponent(text: string): string {
+  const m = /^([+-]?)(\d+)(?:\.(\d*))?[eE]([+-]?\d+)$/.exec(text.trim());
+  if (!m) return text;
+  const [, sign = '', whole = '', fraction = '', exponent = '0'] = m;
+  const digits = whole + fraction;
+  const point = whole.length + Number(exponent);
+  if (point <= 0) return `${sign}0.${'0'.repeat(-point)}${digits}`;
+  if (point >= digits.length) return `${sign}${digits}${'0'.repeat(point - digits.length)}`;
+  return `${sign}${digits.slice(0, point)}.${digits.slice(point)}`;
 }
 
 /** Beyond this a JSON number no longer carries every cent (15 significant digits round-trip). */
