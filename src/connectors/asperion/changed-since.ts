@@ -66,8 +66,9 @@ export async function* pollChanges<R extends Stamped>(
     let rows: R[] = [];
     let more = false;
     for await (const p of resource.pages(filter)) {
+      // One page per request: the next request is chosen here, not by the server's link.
       rows = p.rows;
-      more = rows.length >= pageSize;
+      more = p.hasNext && rows.length > 0;
       break;
     }
     const fresh: R[] = [];

@@ -32,6 +32,8 @@ export type Validated<R> = Omit<R, 'id' | '_meta'> | null;
 export interface ListPage<R> {
   rows: R[];
   totalCount: number | null;
+  /** Whether `_meta.nextPage` points further. */
+  hasNext: boolean;
 }
 
 /**
@@ -69,6 +71,7 @@ export class AsperionResource<R, W = never, U = never> {
       yield {
         rows: (body._data ?? []).map((row) => this.decode(row)),
         totalCount: body._meta?.totalCount ?? null,
+        hasNext: Boolean(body._meta?.nextPage),
       };
       const next = body._meta?.nextPage;
       if (!next) return;
