@@ -6,12 +6,7 @@ import { changedSince, pollChanges, type ChangeCheckpoint, type ChangeOptions } 
 import { asperionFinders } from './finders.js';
 import { assertBalanced } from './journal-balance.js';
 import { asperionTokenPolicy, asperionTokenRefresher, type AsperionApp } from './oauth.js';
-import {
-  asperionGovernorFor,
-  defaultAsperionRate,
-  type AsperionRate,
-  type AsperionRateGovernor,
-} from './rate-governor.js';
+import { asperionGovernorFor, type AsperionRate, type AsperionRateGovernor } from './rate-governor.js';
 import { AsperionResource, type AsperionTransport, type RequestInit } from './resource.js';
 import {
   resourceSpecs,
@@ -119,7 +114,7 @@ export class AsperionClient implements AsperionTransport {
       options.app.clientId,
       options.administrationId,
       ctx.clock,
-      options.rate ?? defaultAsperionRate,
+      options.rate,
     );
     this.updateMethod = options.updateMethod ?? 'PUT';
     this.retryOptions = { ...defaultAsperionRetry, ...options.retry };

@@ -78,8 +78,14 @@ export class AsperionRateGovernor {
       // Full: wait for the oldest answer to leave the window, or for a call in flight to answer.
       const released = new Promise<void>((resolve) => (this.wakeUp = resolve));
       const waits: Array<Promise<void>> = [released];
-      if (this.answered.length > 0) waits.push(this.clock.sleep(this.answered[0]! + windowMs - now + 1));
+      // The timer is cancelled when a release comes first, so no idle timer keeps the process up.
+      const timer = new AbortController();
+      if (this.answered.length > 0) {
+        const ms = this.answered[0]! + windowMs - now + 1;
+        waits.push(this.clock.sleep(ms, timer.signal).catch(() => undefined));
+      }
       await Promise.race(waits);
+      timer.abort();
       this.wakeUp = undefined;
     }
   }
@@ -95,13 +101,14 @@ export function asperionGovernorFor(
   clientId: string,
   administrationId: number,
   clock: Clock,
-  rate: AsperionRate = defaultAsperionRate,
+  /** Given: the governor takes this rate (the latest configuration wins); absent: it keeps its own. */
+  rate?: AsperionRate,
 ): AsperionRateGovernor {
   const key = `${clientId}:${administrationId}`;
   let governors = governorsByClock.get(clock);
   if (!governors) governorsByClock.set(clock, (governors = new Map()));
   let g = governors.get(key);
-  if (!g) governors.set(key, (g = new AsperionRateGovernor(clock, rate)));
-  else g.configure(rate);
+  if (!g) governors.set(key, (g = new AsperionRateGovernor(clock, rate ?? defaultAsperionRate)));
+  else if (rate) g.configure(rate);
   return g;
 }
