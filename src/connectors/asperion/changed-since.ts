@@ -44,6 +44,11 @@ const defaultOverlapSeconds = 60;
  * read. Rows read again (the overlap, the restart stamp) are dropped by their key, so every change
  * arrives exactly once; a second change to a row within the same second still arrives, because the
  * key carries a fingerprint of the row.
+ *
+ * Known limit: more rows than a page with one and the same stamp are read by page number within that
+ * stamp; if one of them changes between two of those pages, the rows behind it shift forward by one
+ * and one may be passed over in this poll. It is read again by any later poll that starts within the
+ * overlap of that stamp; a larger pageSize makes the case rarer.
  */
 export async function* pollChanges<R extends Stamped>(
   resource: AsperionResource<R, never, never>,
