@@ -47,8 +47,9 @@ const defaultOverlapSeconds = 60;
  *
  * Known limit: more rows than a page with one and the same stamp are read by page number within that
  * stamp; if one of them changes between two of those pages, the rows behind it shift forward by one
- * and one may be passed over in this poll. It is read again by any later poll that starts within the
- * overlap of that stamp; a larger pageSize makes the case rarer.
+ * and one may be passed over in this poll. A later poll reads it only if it starts within the
+ * overlap of that stamp; otherwise it is missed until it changes again. A larger pageSize makes the
+ * case rarer; a strict "after this stamp" filter, which Asperion is not known to have, would remove it.
  */
 export async function* pollChanges<R extends Stamped>(
   resource: AsperionResource<R, never, never>,
