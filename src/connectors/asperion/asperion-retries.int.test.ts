@@ -99,10 +99,18 @@ describe.each(testDialects)('Asperion retries against the sandbox’s faults on 
     });
     expect(await statuses('POST', '/v1/salesinvoiceswithlines')).toEqual([503]);
     expect(clock.sleeps).toEqual([]);
+    await t.settings({ faults: { errorRate: 1, errorStatus: 504 } });
+    await expect(c.salesInvoices.create(input)).rejects.toMatchObject({
+      kind: 'transient',
+      details: { status: 504, outcomeUnknown: true },
+    });
+    expect(await statuses('POST', '/v1/salesinvoiceswithlines')).toEqual([503, 504]);
+    expect(clock.sleeps).toEqual([]);
+    await t.settings({ faults: { errorRate: 1, errorStatus: 503 } });
 
     clock.onSleep = noFaults;
     await c.salesInvoices.create(input, { retry: true });
-    expect(await statuses('POST', '/v1/salesinvoiceswithlines')).toEqual([503, 503, 201]);
+    expect(await statuses('POST', '/v1/salesinvoiceswithlines')).toEqual([503, 504, 503, 201]);
     expect(await c.salesInvoices.count()).toBe(before + 1);
   });
 
