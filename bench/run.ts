@@ -2,10 +2,15 @@
  * `npm run bench -- <name…>` runs the named benchmarks (all when none is named). Each prints its
  * figures and ends with one JSON line. Benchmarks measure; they assert nothing about time.
  */
+import { asperionBench } from './asperion.js';
 import { engineBench } from './engine.js';
 import { exactBench } from './exact.js';
 
-const benches: Record<string, () => Promise<void>> = { engine: engineBench, exact: exactBench };
+const benches: Record<string, () => Promise<void>> = {
+  engine: engineBench,
+  exact: exactBench,
+  asperion: asperionBench,
+};
 
 const names = process.argv.slice(2).filter((a) => !a.startsWith('-'));
 const selected = names.length ? names : Object.keys(benches);

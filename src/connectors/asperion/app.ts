@@ -17,6 +17,14 @@ export const asperionApp: AppDescriptor = {
       clientId: z.string().min(1),
       administrationId: z.number().int().positive(),
       language: z.enum(['nl', 'en']).default('nl'),
+      /**
+       * The self-imposed call rate for this app and administration (Asperion publishes none,
+       * reference 1.8); absent: defaultAsperionRate, 5 calls a second.
+       */
+      rateLimit: z
+        .object({ requests: z.number().int().positive(), windowSeconds: z.number().positive() })
+        .strict()
+        .optional(),
     })
     .strict(),
 };

@@ -43,6 +43,8 @@ export async function asperionError(res: Response, method: string, endpoint: str
       endpoint,
       fields,
       ...(problem.traceId ? { traceId: problem.traceId } : {}),
+      // A gateway that gave up on a create does not know whether Asperion stored it: look it up first.
+      ...(method === 'POST' && (res.status === 502 || res.status === 504) ? { outcomeUnknown: true } : {}),
     },
   });
 }
