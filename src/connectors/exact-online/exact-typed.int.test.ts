@@ -7,6 +7,24 @@ import { ExactClient } from './exact-client.js';
 import { expanded } from './exact-values.js';
 import { filterOn, lit } from './odata-query.js';
 
+/** Checked by the type checker (`npm test` runs tsc); never called. */
+export function compileTimeChecks(client: ExactClient) {
+  // @ts-expect-error Accounts have no YourRef
+  void client.list('crm/Accounts', { select: ['YourRef'] });
+  // @ts-expect-error Name is mandatory on POST
+  void client.create('crm/Accounts', { Code: '1' });
+  // @ts-expect-error Blocked is a Boolean
+  void client.update('crm/Accounts', 'id', { Blocked: 'yes' });
+  // @ts-expect-error a path the endpoint map does not know cannot be deleted
+  void client.remove('crm/Nope', 'id');
+  // Paths the map does not know (yet) still read, with an explicit row type as before.
+  const sync: AsyncGenerator<Array<{ Timestamp: string }>> = client.pages<{ Timestamp: string }>(
+    'sync/CRM/Accounts',
+    { select: ['Timestamp'] },
+  );
+  return sync;
+}
+
 const a = filterOn<Account>();
 const o = filterOn<SalesOrder>();
 
