@@ -4,40 +4,14 @@ import { TokenLease } from '../kit/token-lease.js';
 import { exactError } from './exact-error.js';
 import { exactFetch } from './exact-fetch.js';
 import { exactPages } from './exact-pages.js';
-import type {
-  Account,
-  ExactCreates,
-  ExactEndpoints,
-  exactEndpoints,
-  ExactPath,
-  ExactUpdates,
-  Item,
-  SalesOrder,
-} from './entities.generated.js';
+import { TypedExact } from './exact-typed.js';
+import type { Account, Item, SalesOrder } from './entities.generated.js';
+import type { Filter, ScalarField } from './odata-query.js';
 import { exactTokenPolicy, exactTokenRefresher, type ExactApp } from './oauth.js';
-import {
-  filterOn,
-  lit,
-  odataQuery,
-  type Filter,
-  type ODataOptions,
-  type ScalarField,
-} from './odata-query.js';
+import { cmp, lit, odataQuery, type ODataOptions } from './odata-query.js';
 import { governorFor, type ExactRateGovernor } from './rate-governor.js';
 
 export type ExactRow = Record<string, unknown>;
-
-/** The row type of an endpoint the generated map knows; any other path reads plain rows. */
-export type RowOf<P extends string> = P extends keyof ExactEndpoints ? ExactEndpoints[P] : ExactRow;
-export type CreateOf<P extends string> = P extends keyof ExactCreates ? ExactCreates[P] : ExactRow;
-export type UpdateOf<P extends string> = P extends keyof ExactUpdates ? ExactUpdates[P] : ExactRow;
-/** An explicit row type wins (`pages<MyRow>(…)`, as before); otherwise the path's row type. */
-type Chosen<T, P extends string> = [T] extends [never] ? RowOf<P> : T;
-
-/** Endpoints that answer DELETE. */
-export type DeletablePath = {
-  [P in ExactPath]: 'DELETE' extends (typeof exactEndpoints)[P]['methods'][number] ? P : never;
-}[ExactPath];
 
 /** salesinvoice/SalesInvoices fields the finders read; replace by the generated type once it exists. */
 export interface SalesInvoiceKeys {
@@ -58,6 +32,8 @@ const salesOrderFields = ['OrderID', 'OrderNumber', 'YourRef'] as const;
 export class ExactClient {
   readonly lease: TokenLease;
   readonly governor: ExactRateGovernor;
+  /** The same calls typed by the generated endpoint map. */
+  readonly typed: TypedExact = new TypedExact(this);
 
   constructor(
     private readonly ctx: ConnectorContext,
@@ -92,12 +68,9 @@ export class ExactClient {
     return send(await this.lease.afterUnauthorized(token));
   }
 
-  /** Every row of a collection, one page at a time; fields outside `$select` are absent. */
-  pages<T = never, P extends string = string>(
-    path: P,
-    options: ODataOptions<RowOf<P>>,
-  ): AsyncGenerator<Array<Chosen<T, P>>> {
-    return exactPages<Chosen<T, P>>(this.ctx, this.governor, {
+  /** Every row of a collection, one page at a time. */
+  pages<T = ExactRow>(path: string, options: ODataOptions): AsyncGenerator<T[]> {
+    return exactPages<T>(this.ctx, this.governor, {
       url: `${this.base()}/${path}${odataQuery(options)}`,
       endpoint: `/api/v1/{division}/${path}`,
       accessToken: () => this.lease.accessToken(),
@@ -105,62 +78,73 @@ export class ExactClient {
   }
 
   /** The first row matching `filter`, or null. */
-  async findOne<T = never, P extends string = string>(
-    path: P,
-    filter: Filter<RowOf<P>>,
-    select: NonNullable<ODataOptions<RowOf<P>>['select']>,
-  ): Promise<Chosen<T, P> | null> {
-    const query = odataQuery<RowOf<P>>({ filter, select, top: 1 });
-    return (await this.firstRows<Chosen<T, P>>(path, query))[0] ?? null;
+  async findOne<T = ExactRow>(path: string, filter: string, select: readonly string[]): Promise<T | null> {
+    const res = await this.request('GET', path, { query: odataQuery({ filter, select, top: 1 }) });
+    if (!res.ok) throw await exactError(res, 'GET', `/api/v1/{division}/${path}`);
+    const body = (await res.json()) as { d?: T[] | { results?: T[] } };
+    const rows = Array.isArray(body.d) ? body.d : (body.d?.results ?? []);
+    return rows[0] ?? null;
   }
 
   /** POST, answering the created row (Prefer: return=representation, reference 4.1). */
-  async create<T = never, P extends string = string>(path: P, body: CreateOf<P>): Promise<Chosen<T, P>> {
+  async create<T = ExactRow>(path: string, body: ExactRow): Promise<T> {
     const res = await this.request('POST', path, { body, headers: { prefer: 'return=representation' } });
     if (!res.ok) throw await exactError(res, 'POST', `/api/v1/{division}/${path}`);
-    return ((await res.json()) as { d: Chosen<T, P> }).d;
+    return ((await res.json()) as { d: T }).d;
   }
 
   /** Partial PUT by key; Exact answers 204 with no body (reference 4.2). */
-  async update<P extends string>(path: P, id: string, body: UpdateOf<P>): Promise<void> {
+  async update(path: string, id: string, body: ExactRow): Promise<void> {
     const res = await this.request('PUT', `${path}(${lit.guid(id)})`, { body });
     if (!res.ok) throw await exactError(res, 'PUT', `/api/v1/{division}/${path}({id})`);
     await res.body?.cancel();
   }
 
-  // --- Typed reads and writes by the generated endpoint map -------------------------------------
-
-  /** Every matching row, following `__next`; stops after `max` rows (`$top` does not stop paging, 4.3). */
-  async list<P extends ExactPath>(
-    path: P,
-    options: ODataOptions<RowOf<P>>,
-    max = Infinity,
-  ): Promise<RowOf<P>[]> {
-    const rows: RowOf<P>[] = [];
-    for await (const page of this.pages(path, options)) {
-      rows.push(...page.slice(0, max - rows.length));
-      if (rows.length >= max) break;
-    }
-    return rows;
+  /**
+   * Accounts by code: Exact stores it right-aligned in 18 characters (reference 4.5, 7.1), so the
+   * filter carries the padding (a `trim(Code)` filter would work too but is slower).
+   */
+  findAccountByCode<K extends ScalarField<Account> & keyof Account = (typeof accountFields)[number]>(
+    code: string,
+    select: readonly K[] = accountFields as unknown as readonly K[],
+  ) {
+    const trimmed = code.trim();
+    if (!/^\d{1,18}$/.test(trimmed))
+      throw new KoppelError(`Account code "${code}" is not numeric`, {
+        code: 'exact.bad_code',
+        kind: 'invalid',
+      });
+    const filter = cmp<Account>('Code', 'eq', lit.string(trimmed.padStart(18, ' ')));
+    return this.findUnique<Account, K>('crm/Accounts', filter, select, `account with code ${trimmed}`);
   }
 
-  /** One row by key; a key Exact does not know is a `not_found` error. */
-  async get<P extends ExactPath>(
-    path: P,
-    id: string,
-    options: Pick<ODataOptions<RowOf<P>>, 'select' | 'expand'> = {},
-  ): Promise<RowOf<P>> {
-    const res = await this.request('GET', `${path}(${lit.guid(id)})`, { query: odataQuery(options) });
-    if (!res.ok) throw await exactError(res, 'GET', `/api/v1/{division}/${path}({id})`);
-    return ((await res.json()) as { d: RowOf<P> }).d;
+  /** Accounts by e-mail; Exact does not keep them unique, so two matches are a conflict. */
+  findAccountByEmail<K extends ScalarField<Account> & keyof Account = (typeof accountFields)[number]>(
+    email: string,
+    select: readonly K[] = accountFields as unknown as readonly K[],
+  ) {
+    const filter = cmp<Account>('Email', 'eq', lit.string(email));
+    return this.findUnique<Account, K>('crm/Accounts', filter, select, `account with e-mail ${email}`);
   }
 
-  /** DELETE by key; 204 with no body (reference 4.2). */
-  async remove(path: DeletablePath, id: string): Promise<void> {
-    const res = await this.request('DELETE', `${path}(${lit.guid(id)})`);
-    if (!res.ok) throw await exactError(res, 'DELETE', `/api/v1/{division}/${path}({id})`);
-    await res.body?.cancel();
+  /** Items by code (unique per division, reference 7.4); the code is not padded. */
+  findItemByCode<K extends ScalarField<Item> & keyof Item = (typeof itemFields)[number]>(
+    code: string,
+    select: readonly K[] = itemFields as unknown as readonly K[],
+  ) {
+    const filter = cmp<Item>('Code', 'eq', lit.string(code));
+    return this.findUnique<Item, K>('logistics/Items', filter, select, `item with code ${code}`);
   }
+
+  /** Koppel writes its natural key into YourRef of what it creates (reference 8.2). */
+  findSalesOrderByYourRef<
+    K extends ScalarField<SalesOrder> & keyof SalesOrder = (typeof salesOrderFields)[number],
+  >(yourRef: string, select: readonly K[] = salesOrderFields as unknown as readonly K[]) {
+    const filter = cmp<SalesOrder>('YourRef', 'eq', lit.string(yourRef));
+    return this.findUnique<SalesOrder, K>('salesorder/SalesOrders', filter, select, `sales order ${yourRef}`);
+  }
+
+  // --- Natural-key finders (typed by the generated entities) ---------------------------------
 
   /**
    * The one row matching a natural key, or null. Two rows are a `conflict` error, never a guess:
@@ -184,54 +168,9 @@ export class ExactClient {
     return rows[0] ?? null;
   }
 
-  /**
-   * Accounts by code: Exact stores it right-aligned in 18 characters (reference 4.5, 7.1), so the
-   * filter carries the padding (a `trim(Code)` filter would work too but is slower).
-   */
-  findAccountByCode<K extends ScalarField<Account> & keyof Account = (typeof accountFields)[number]>(
-    code: string,
-    select: readonly K[] = accountFields as unknown as readonly K[],
-  ) {
-    const trimmed = code.trim();
-    if (!/^\d{1,18}$/.test(trimmed))
-      throw new KoppelError(`Account code "${code}" is not numeric`, {
-        code: 'exact.bad_code',
-        kind: 'invalid',
-      });
-    const a = filterOn<Account>();
-    const filter = a.cmp('Code', 'eq', lit.string(trimmed.padStart(18, ' ')));
-    return this.findUnique<Account, K>('crm/Accounts', filter, select, `account with code ${trimmed}`);
-  }
-
-  /** Accounts by e-mail; Exact does not keep them unique, so two matches are a conflict. */
-  findAccountByEmail<K extends ScalarField<Account> & keyof Account = (typeof accountFields)[number]>(
-    email: string,
-    select: readonly K[] = accountFields as unknown as readonly K[],
-  ) {
-    const filter = filterOn<Account>().cmp('Email', 'eq', lit.string(email));
-    return this.findUnique<Account, K>('crm/Accounts', filter, select, `account with e-mail ${email}`);
-  }
-
-  /** Items by code (unique per division, reference 7.4); the code is not padded. */
-  findItemByCode<K extends ScalarField<Item> & keyof Item = (typeof itemFields)[number]>(
-    code: string,
-    select: readonly K[] = itemFields as unknown as readonly K[],
-  ) {
-    const filter = filterOn<Item>().cmp('Code', 'eq', lit.string(code));
-    return this.findUnique<Item, K>('logistics/Items', filter, select, `item with code ${code}`);
-  }
-
-  /** Koppel writes its natural key into YourRef of what it creates (reference 8.2). */
-  findSalesOrderByYourRef<
-    K extends ScalarField<SalesOrder> & keyof SalesOrder = (typeof salesOrderFields)[number],
-  >(yourRef: string, select: readonly K[] = salesOrderFields as unknown as readonly K[]) {
-    const filter = filterOn<SalesOrder>().cmp('YourRef', 'eq', lit.string(yourRef));
-    return this.findUnique<SalesOrder, K>('salesorder/SalesOrders', filter, select, `sales order ${yourRef}`);
-  }
-
   /** Sales invoices by YourRef (Koppel's natural key, reference 7.10, 8.2). */
   findSalesInvoiceByYourRef(yourRef: string) {
-    const filter = filterOn<SalesInvoiceKeys>().cmp('YourRef', 'eq', lit.string(yourRef));
+    const filter = cmp<SalesInvoiceKeys>('YourRef', 'eq', lit.string(yourRef));
     return this.findUnique<SalesInvoiceKeys, keyof SalesInvoiceKeys>(
       'salesinvoice/SalesInvoices',
       filter,
@@ -242,7 +181,7 @@ export class ExactClient {
 
   /** Sales invoices by number (unique per division once assigned, reference 7.10). */
   findSalesInvoiceByNumber(invoiceNumber: number) {
-    const filter = filterOn<SalesInvoiceKeys>().cmp('InvoiceNumber', 'eq', lit.number(invoiceNumber));
+    const filter = cmp<SalesInvoiceKeys>('InvoiceNumber', 'eq', lit.number(invoiceNumber));
     return this.findUnique<SalesInvoiceKeys, keyof SalesInvoiceKeys>(
       'salesinvoice/SalesInvoices',
       filter,

@@ -10,14 +10,14 @@ import { filterOn, lit } from './odata-query.js';
 /** Checked by the type checker (`npm test` runs tsc); never called. */
 export function compileTimeChecks(client: ExactClient) {
   // @ts-expect-error Accounts have no YourRef
-  void client.list('crm/Accounts', { select: ['YourRef'] });
+  void client.typed.list('crm/Accounts', { select: ['YourRef'] });
   // @ts-expect-error Name is mandatory on POST
-  void client.create('crm/Accounts', { Code: '1' });
+  void client.typed.create('crm/Accounts', { Code: '1' });
   // @ts-expect-error Blocked is a Boolean
-  void client.update('crm/Accounts', 'id', { Blocked: 'yes' });
+  void client.typed.update('crm/Accounts', 'id', { Blocked: 'yes' });
   // @ts-expect-error a path the endpoint map does not know cannot be deleted
-  void client.remove('crm/Nope', 'id');
-  // Paths the map does not know (yet) still read, with an explicit row type as before.
+  void client.typed.remove('crm/Nope', 'id');
+  // Paths the map does not know (yet) read through the untyped calls, with an explicit row type.
   const sync: AsyncGenerator<Array<{ Timestamp: string }>> = client.pages<{ Timestamp: string }>(
     'sync/CRM/Accounts',
     { select: ['Timestamp'] },
@@ -43,34 +43,38 @@ describe.each(testDialects)('typed reads, finders and errors against the Exact s
     const made: Account[] = [];
     for (const [i, Name] of names.entries())
       made.push(
-        await client.create('crm/Accounts', { Name, Code: String(100 + i), City: i < 2 ? 'Delft' : 'Gouda' }),
+        await client.typed.create('crm/Accounts', {
+          Name,
+          Code: String(100 + i),
+          City: i < 2 ? 'Delft' : 'Gouda',
+        }),
       );
     const namesOf = (rows: Array<Pick<Account, 'Name'>>) => rows.map((r) => r.Name);
 
-    const bakers = await client.list('crm/Accounts', {
+    const bakers = await client.typed.list('crm/Accounts', {
       filter: a.startswith('Name', 'Bakkerij'),
       select: ['Name'],
     });
     expect(namesOf(bakers).sort()).toEqual(['Bakkerij De Korrel', "Bakkerij Van 't Hof"]);
-    const quoted = await client.list('crm/Accounts', {
+    const quoted = await client.typed.list('crm/Accounts', {
       filter: a.and(a.substringof("'t Hof", 'Name'), a.cmp('City', 'eq', lit.string('Delft'))),
       select: ['ID', 'Name'],
     });
     expect(quoted).toEqual([expect.objectContaining({ ID: made[0]!.ID, Name: "Bakkerij Van 't Hof" })]);
-    const notDelft = await client.list('crm/Accounts', {
+    const notDelft = await client.typed.list('crm/Accounts', {
       filter: a.or(a.endswith('Name', 'GmbH'), a.not(a.cmp('City', 'eq', lit.string('Delft')))),
       select: ['Name'],
       orderBy: 'Name desc',
     });
     expect(namesOf(notDelft)).toEqual(['Molen GmbH', 'Fietsen Delft BV']);
-    const byGuid = await client.list('crm/Accounts', {
+    const byGuid = await client.typed.list('crm/Accounts', {
       filter: a.and(a.cmp('ID', 'eq', lit.guid(made[2]!.ID)), a.cmp('Blocked', 'eq', lit.boolean(false))),
       select: ['Name', 'Code'],
     });
     expect(byGuid).toEqual([
       { __metadata: expect.anything(), Name: 'Fietsen Delft BV', Code: '               102' },
     ]);
-    const recent = await client.list('crm/Accounts', {
+    const recent = await client.typed.list('crm/Accounts', {
       filter: a.cmp('Modified', 'ge', lit.datetime('2026-03-10T00:00:00')),
       select: ['Name'],
       orderBy: ['City', 'Name'],
@@ -82,13 +86,13 @@ describe.each(testDialects)('typed reads, finders and errors against the Exact s
       'Molen GmbH',
     ]);
     expect(
-      await client.list('crm/Accounts', { filter: a.cmp('Name', 'ne', lit.null()), select: ['ID'] }, 3),
+      await client.typed.list('crm/Accounts', { filter: a.cmp('Name', 'ne', lit.null()), select: ['ID'] }, 3),
     ).toHaveLength(3);
   });
 
   it('expands child collections and selects their fields', async () => {
     const client = await setUp('demo');
-    const [order] = await client.list(
+    const [order] = await client.typed.list(
       'salesorder/SalesOrders',
       {
         filter: o.cmp('OrderNumber', 'ge', lit.number(1)),
@@ -101,16 +105,21 @@ describe.each(testDialects)('typed reads, finders and errors against the Exact s
     const lines = expanded(order!.SalesOrderLines);
     expect(lines.length).toBeGreaterThan(0);
     expect(Object.keys(lines[0]!).sort()).toEqual(['AmountFC', 'ItemCode', '__metadata']);
-    const again = await client.get('salesorder/SalesOrders', order!.OrderID, { select: ['OrderNumber'] });
+    const again = await client.typed.get('salesorder/SalesOrders', order!.OrderID, {
+      select: ['OrderNumber'],
+    });
     expect(again.OrderNumber).toBe(order!.OrderNumber);
   });
 
   it('creates, reads, updates and deletes by key, typed by the endpoint map', async () => {
     const client = await setUp();
-    const item = await client.create('logistics/Items', { Code: 'FIETS-01', Description: 'Stadsfiets' });
+    const item = await client.typed.create('logistics/Items', {
+      Code: 'FIETS-01',
+      Description: 'Stadsfiets',
+    });
     expect(item).toMatchObject({ Code: 'FIETS-01', Description: 'Stadsfiets' });
-    await client.update('logistics/Items', item.ID, { Description: 'Stadsfiets 28"' });
-    expect(await client.get('logistics/Items', item.ID, { select: ['Description'] })).toMatchObject({
+    await client.typed.update('logistics/Items', item.ID, { Description: 'Stadsfiets 28"' });
+    expect(await client.typed.get('logistics/Items', item.ID, { select: ['Description'] })).toMatchObject({
       Description: 'Stadsfiets 28"',
     });
     expect(await client.findItemByCode('FIETS-01')).toMatchObject({
@@ -118,8 +127,8 @@ describe.each(testDialects)('typed reads, finders and errors against the Exact s
       Description: 'Stadsfiets 28"',
     });
     expect(await client.findItemByCode('fiets-02')).toBeNull();
-    await client.remove('logistics/Items', item.ID);
-    await expect(client.get('logistics/Items', item.ID)).rejects.toMatchObject({
+    await client.typed.remove('logistics/Items', item.ID);
+    await expect(client.typed.get('logistics/Items', item.ID)).rejects.toMatchObject({
       kind: 'not_found',
       code: 'exact.not_found',
       details: { status: 404, endpoint: '/api/v1/{division}/logistics/Items({id})' },
@@ -128,16 +137,23 @@ describe.each(testDialects)('typed reads, finders and errors against the Exact s
 
   it('finds accounts by padded code and by e-mail, and refuses to guess between two', async () => {
     const client = await setUp();
-    const one = await client.create('crm/Accounts', { Name: 'Een', Code: '25', Email: 'info@gedeeld.nl' });
-    await client.create('crm/Accounts', { Name: 'Twee', Code: '250', Email: 'info@gedeeld.nl' });
-    await client.create('crm/Accounts', { Name: 'Drie', Code: '26', Email: 'drie@example.nl' });
+    const one = await client.typed.create('crm/Accounts', {
+      Name: 'Een',
+      Code: '25',
+      Email: 'info@gedeeld.nl',
+    });
+    await client.typed.create('crm/Accounts', { Name: 'Twee', Code: '250', Email: 'info@gedeeld.nl' });
+    await client.typed.create('crm/Accounts', { Name: 'Drie', Code: '26', Email: 'drie@example.nl' });
     // Stored right-aligned in 18 characters; an unpadded filter would not match (reference 4.5).
     expect(one.Code).toBe('                25');
     expect(await client.findAccountByCode(' 25 ', ['ID', 'Code'])).toEqual(
       expect.objectContaining({ ID: one.ID, Code: '                25' }),
     );
     expect(
-      await client.list('crm/Accounts', { filter: a.cmp('Code', 'eq', lit.string('25')), select: ['ID'] }),
+      await client.typed.list('crm/Accounts', {
+        filter: a.cmp('Code', 'eq', lit.string('25')),
+        select: ['ID'],
+      }),
     ).toEqual([]);
     expect(await client.findAccountByCode('27')).toBeNull();
     expect(() => client.findAccountByCode('25A')).toThrow(/not numeric/);
@@ -154,10 +170,10 @@ describe.each(testDialects)('typed reads, finders and errors against the Exact s
 
   it('finds sales orders by YourRef, and two with one YourRef are a conflict', async () => {
     const client = await setUp();
-    const customer = await client.create('crm/Accounts', { Name: 'Klant', Code: '1' });
-    const item = await client.create('logistics/Items', { Code: 'A', Description: 'Artikel' });
+    const customer = await client.typed.create('crm/Accounts', { Name: 'Klant', Code: '1' });
+    const item = await client.typed.create('logistics/Items', { Code: 'A', Description: 'Artikel' });
     const order = (ref: string) =>
-      client.create('salesorder/SalesOrders', {
+      client.typed.create('salesorder/SalesOrders', {
         OrderedBy: customer.ID,
         YourRef: ref,
         SalesOrderLines: [{ Item: item.ID, Quantity: 1, UnitPrice: 10 }],
@@ -183,7 +199,7 @@ describe.each(testDialects)('typed reads, finders and errors against the Exact s
       const client = await setUp('demo');
       expect(await client.findSalesInvoiceByYourRef('koppel:no-such-invoice')).toBeNull();
       expect(await client.findSalesInvoiceByNumber(987654321)).toBeNull();
-      const [invoice] = await client.list(
+      const [invoice] = await client.typed.list(
         'salesinvoice/SalesInvoices' as never,
         { filter: 'InvoiceNumber ne null', select: ['InvoiceID', 'InvoiceNumber'] } as never,
         1,
@@ -197,8 +213,8 @@ describe.each(testDialects)('typed reads, finders and errors against the Exact s
 
   it('gives every error answer back typed, with endpoint, status and Exact’s message', async () => {
     const client = await setUp();
-    await client.create('crm/Accounts', { Name: 'Eerste', Code: '42' });
-    await expect(client.create('crm/Accounts', { Name: 'Tweede', Code: '42' })).rejects.toMatchObject({
+    await client.typed.create('crm/Accounts', { Name: 'Eerste', Code: '42' });
+    await expect(client.typed.create('crm/Accounts', { Name: 'Tweede', Code: '42' })).rejects.toMatchObject({
       kind: 'invalid',
       code: 'exact.business_rule',
       message: expect.stringMatching(
@@ -210,12 +226,16 @@ describe.each(testDialects)('typed reads, finders and errors against the Exact s
         providerMessage: expect.stringMatching(/Gegeven bestaat reeds/),
       },
     });
-    await expect(client.list('crm/Accounts', { filter: 'Name eq', select: ['ID'] })).rejects.toMatchObject({
+    await expect(
+      client.typed.list('crm/Accounts', { filter: 'Name eq', select: ['ID'] }),
+    ).rejects.toMatchObject({
       kind: 'invalid',
       code: 'exact.bad_request',
       details: { status: 400, providerMessage: 'Bad Request - Error in query syntax.' },
     });
-    await expect(client.get('crm/Accounts', '3f2504e0-4f89-11d3-9a0c-0305e82c3301')).rejects.toMatchObject({
+    await expect(
+      client.typed.get('crm/Accounts', '3f2504e0-4f89-11d3-9a0c-0305e82c3301'),
+    ).rejects.toMatchObject({
       kind: 'not_found',
       details: { status: 404, endpoint: '/api/v1/{division}/crm/Accounts({id})' },
     });
