@@ -36,7 +36,7 @@ export async function startService(app: App, options: ServiceOptions = {}): Prom
     marks: new StoreScheduleMarks(app.store, app.clock),
     clock: app.clock,
     logger: app.logger,
-    schedules: () => engineSchedules(app.engine, app.config.purgeCron),
+    schedules: () => engineSchedules(app.engine, app.config.purgeCron, app.config.keepAliveIdleDays),
     tickMs: options.tickMs ?? 5_000,
   });
   const server: FastifyInstance = buildApiServer({ app, queue });

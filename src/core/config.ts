@@ -21,6 +21,8 @@ export const configSchema = z.object({
   KOPPEL_PAYLOAD_RETENTION_DAYS: intFromEnv(14),
   KOPPEL_METADATA_RETENTION_DAYS: intFromEnv(90),
   KOPPEL_PURGE_CRON: z.string().default('17 3 * * *'),
+  // Below Exact's 30 idle days with room for a week of failed daily runs.
+  KOPPEL_KEEPALIVE_IDLE_DAYS: z.coerce.number().int().min(1).max(23).default(20),
   KOPPEL_WORKSPACE: z.string().optional(),
 });
 
@@ -37,6 +39,7 @@ export interface Config {
   payloadRetentionDays: number;
   metadataRetentionDays: number;
   purgeCron: string;
+  keepAliveIdleDays: number;
   workspaceFile: string | undefined;
   /** The environment, for `${env:NAME}` references in a workspace file. */
   env: Readonly<Record<string, string | undefined>>;
@@ -71,6 +74,11 @@ export const configDocs: ReadonlyArray<{ name: keyof RawConfig; default: string;
   { name: 'KOPPEL_METADATA_RETENTION_DAYS', default: '90', meaning: 'Days run and record metadata is kept.' },
   { name: 'KOPPEL_PURGE_CRON', default: '17 3 * * *', meaning: 'When the retention purge runs (cron, UTC).' },
   {
+    name: 'KOPPEL_KEEPALIVE_IDLE_DAYS',
+    default: '20',
+    meaning: 'Days after which an idle Exact connection’s tokens are renewed (they die after 30).',
+  },
+  {
     name: 'KOPPEL_WORKSPACE',
     default: '(unset)',
     meaning: 'Workspace file applied on start, as `koppel apply -f` would.',
@@ -103,6 +111,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     payloadRetentionDays: c.KOPPEL_PAYLOAD_RETENTION_DAYS,
     metadataRetentionDays: c.KOPPEL_METADATA_RETENTION_DAYS,
     purgeCron: c.KOPPEL_PURGE_CRON,
+    keepAliveIdleDays: c.KOPPEL_KEEPALIVE_IDLE_DAYS,
     workspaceFile: c.KOPPEL_WORKSPACE,
     env,
   };

@@ -1,5 +1,6 @@
 import { isRetryableKind, KoppelError } from '../core/errors.js';
 import type { JobHandler, Schedule } from '../queue/index.js';
+import { keepConnectionsAlive } from './keep-alive.js';
 import { purgeActivity } from './purge.js';
 import { replayDeadLetters, type ReplayMode, type ReplayOutcome } from './replay.js';
 import { runFlow, runTriggers, type RunRequest, type RunResult, type RunTrigger } from './run-flow.js';
@@ -10,6 +11,9 @@ export const flowRunJob = 'flow.run';
 export const purgeJob = 'activity.purge';
 export const replayJob = 'flow.replay';
 export const engineQueue = 'engine';
+export const keepAliveJob = 'connections.keepalive';
+/** Daily, off the hour; renewing one connection is one token call. */
+export const keepAliveCron = '41 4 * * *';
 
 /** Runs of one flow never overlap: every job that runs a flow holds this lock key. */
 export function flowLockKey(flowId: string): string {
@@ -81,15 +85,24 @@ export function engineJobHandlers(deps: EngineDeps, hooks: EngineJobHooks = {}):
       const result = await purgeActivity(deps);
       deps.logger.info({ ...result }, 'retention purge done');
     },
+    [keepAliveJob]: async (job, { signal }) => {
+      const idleDays = Number((job.payload as { idleDays?: unknown } | null)?.idleDays ?? 20);
+      const result = await keepConnectionsAlive(deps, idleDays, signal);
+      deps.logger.info({ ...result }, 'connection keep-alive done');
+    },
   };
 }
 
 /**
  * What the scheduler starts: every enabled flow with a cron schedule whose connections are not
- * paused (a paused connection waits for a new authorization, not for its next fire time), and the
- * retention purge.
+ * paused (a paused connection waits for a new authorization, not for its next fire time), the
+ * retention purge, and (when an app declares one) the daily credential keep-alive.
  */
-export async function engineSchedules(deps: EngineDeps, purgeCron: string): Promise<Schedule[]> {
+export async function engineSchedules(
+  deps: EngineDeps,
+  purgeCron: string,
+  keepAliveIdleDays = 20,
+): Promise<Schedule[]> {
   const flows = await deps.store.db
     .selectFrom('flows')
     .select(['flows.id', 'flows.schedule', 'flows.priority'])
@@ -129,5 +142,17 @@ export async function engineSchedules(deps: EngineDeps, purgeCron: string): Prom
       payload: {},
       lockKey: 'activity:purge',
     },
+    ...([...deps.registry.apps.values()].some((a) => a.keepAlive)
+      ? [
+          {
+            key: 'connections:keepalive',
+            cron: keepAliveCron,
+            name: keepAliveJob,
+            queue: engineQueue,
+            payload: { idleDays: keepAliveIdleDays },
+            lockKey: 'connections:keepalive',
+          },
+        ]
+      : []),
   ];
 }

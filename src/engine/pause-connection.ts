@@ -11,7 +11,7 @@ export async function pauseConnection(
   deps: EngineDeps,
   connectionId: string,
   error: KoppelError,
-  where: { pairId: string; flowId: string; runId: string },
+  where: { pairId: string; flowId: string | null; runId: string | null },
 ): Promise<void> {
   const at = deps.clock.now().toISOString();
   const reason = deps.secrets.scrub(error.message);

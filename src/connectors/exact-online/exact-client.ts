@@ -4,6 +4,9 @@ import { TokenLease } from '../kit/token-lease.js';
 import { exactError } from './exact-error.js';
 import { exactFetch } from './exact-fetch.js';
 import { exactPages } from './exact-pages.js';
+import { TypedExact } from './exact-typed.js';
+import type { Account, Item, SalesOrder } from './entities.generated.js';
+import type { Filter, ScalarField } from './odata-query.js';
 import { exactTokenPolicy, exactTokenRefresher, type ExactApp } from './oauth.js';
 import {
   exactSyncPages,
@@ -20,6 +23,17 @@ import { governorFor, type ExactRateGovernor } from './rate-governor.js';
 
 export type ExactRow = Record<string, unknown>;
 
+/** salesinvoice/SalesInvoices fields the finders read; replace by the generated type once it exists. */
+export interface SalesInvoiceKeys {
+  InvoiceID: string;
+  InvoiceNumber: number | null;
+  YourRef: string | null;
+}
+
+const accountFields = ['ID', 'Code', 'Name', 'Email'] as const;
+const itemFields = ['ID', 'Code', 'Description'] as const;
+const salesOrderFields = ['OrderID', 'OrderNumber', 'YourRef'] as const;
+
 /**
  * Exact Online for one connection and division: every call goes through the connection's token
  * lease and the division's rate governor; a 401 on a token we thought valid refreshes once and
@@ -28,6 +42,8 @@ export type ExactRow = Record<string, unknown>;
 export class ExactClient {
   readonly lease: TokenLease;
   readonly governor: ExactRateGovernor;
+  /** The same calls typed by the generated endpoint map. */
+  readonly typed: TypedExact = new TypedExact(this);
 
   constructor(
     private readonly ctx: ConnectorContext,
@@ -94,26 +110,102 @@ export class ExactClient {
     await res.body?.cancel();
   }
 
-  /** Accounts are found by their code (right-aligned in 18 characters, reference 4.5) or e-mail. */
-  findAccountByCode(code: string, select: readonly string[] = ['ID', 'Code', 'Name', 'Email']) {
-    if (!/^\d{1,18}$/.test(code.trim()))
+  /**
+   * Accounts by code: Exact stores it right-aligned in 18 characters (reference 4.5, 7.1), so the
+   * filter carries the padding (a `trim(Code)` filter would work too but is slower).
+   */
+  findAccountByCode<K extends ScalarField<Account> & keyof Account = (typeof accountFields)[number]>(
+    code: string,
+    select: readonly K[] = accountFields as unknown as readonly K[],
+  ) {
+    const trimmed = code.trim();
+    if (!/^\d{1,18}$/.test(trimmed))
       throw new KoppelError(`Account code "${code}" is not numeric`, {
         code: 'exact.bad_code',
         kind: 'invalid',
       });
-    return this.findOne('crm/Accounts', cmp('Code', 'eq', lit.string(code.trim().padStart(18, ' '))), select);
+    const filter = cmp<Account>('Code', 'eq', lit.string(trimmed.padStart(18, ' ')));
+    return this.findUnique<Account, K>('crm/Accounts', filter, select, `account with code ${trimmed}`);
   }
 
-  findAccountByEmail(email: string, select: readonly string[] = ['ID', 'Code', 'Name', 'Email']) {
-    return this.findOne('crm/Accounts', cmp('Email', 'eq', lit.string(email)), select);
+  /** Accounts by e-mail; Exact does not keep them unique, so two matches are a conflict. */
+  findAccountByEmail<K extends ScalarField<Account> & keyof Account = (typeof accountFields)[number]>(
+    email: string,
+    select: readonly K[] = accountFields as unknown as readonly K[],
+  ) {
+    const filter = cmp<Account>('Email', 'eq', lit.string(email));
+    return this.findUnique<Account, K>('crm/Accounts', filter, select, `account with e-mail ${email}`);
+  }
+
+  /** Items by code (unique per division, reference 7.4); the code is not padded. */
+  findItemByCode<K extends ScalarField<Item> & keyof Item = (typeof itemFields)[number]>(
+    code: string,
+    select: readonly K[] = itemFields as unknown as readonly K[],
+  ) {
+    const filter = cmp<Item>('Code', 'eq', lit.string(code));
+    return this.findUnique<Item, K>('logistics/Items', filter, select, `item with code ${code}`);
   }
 
   /** Koppel writes its natural key into YourRef of what it creates (reference 8.2). */
-  findSalesOrderByYourRef(
-    yourRef: string,
-    select: readonly string[] = ['OrderID', 'OrderNumber', 'YourRef'],
-  ) {
-    return this.findOne('salesorder/SalesOrders', cmp('YourRef', 'eq', lit.string(yourRef)), select);
+  findSalesOrderByYourRef<
+    K extends ScalarField<SalesOrder> & keyof SalesOrder = (typeof salesOrderFields)[number],
+  >(yourRef: string, select: readonly K[] = salesOrderFields as unknown as readonly K[]) {
+    const filter = cmp<SalesOrder>('YourRef', 'eq', lit.string(yourRef));
+    return this.findUnique<SalesOrder, K>('salesorder/SalesOrders', filter, select, `sales order ${yourRef}`);
+  }
+
+  // --- Natural-key finders (typed by the generated entities) ---------------------------------
+
+  /**
+   * The one row matching a natural key, or null. Two rows are a `conflict` error, never a guess:
+   * Koppel would otherwise write to whichever record Exact happened to list first.
+   */
+  async findUnique<R, K extends ScalarField<R> & keyof R>(
+    path: string,
+    filter: Filter<R>,
+    select: readonly K[],
+    what: string,
+  ): Promise<Pick<R, K> | null> {
+    const query = odataQuery<R>({ filter, select, top: 2 });
+    const rows = await this.firstRows<Pick<R, K>>(path, query);
+    if (rows.length > 1) {
+      throw new KoppelError(`More than one ${what} in Exact division ${this.division}`, {
+        code: 'exact.ambiguous_match',
+        kind: 'conflict',
+        details: { endpoint: `/api/v1/{division}/${path}`, filter },
+      });
+    }
+    return rows[0] ?? null;
+  }
+
+  /** Sales invoices by YourRef (Koppel's natural key, reference 7.10, 8.2). */
+  findSalesInvoiceByYourRef(yourRef: string) {
+    const filter = cmp<SalesInvoiceKeys>('YourRef', 'eq', lit.string(yourRef));
+    return this.findUnique<SalesInvoiceKeys, keyof SalesInvoiceKeys>(
+      'salesinvoice/SalesInvoices',
+      filter,
+      ['InvoiceID', 'InvoiceNumber', 'YourRef'],
+      `sales invoice ${yourRef}`,
+    );
+  }
+
+  /** Sales invoices by number (unique per division once assigned, reference 7.10). */
+  findSalesInvoiceByNumber(invoiceNumber: number) {
+    const filter = cmp<SalesInvoiceKeys>('InvoiceNumber', 'eq', lit.number(invoiceNumber));
+    return this.findUnique<SalesInvoiceKeys, keyof SalesInvoiceKeys>(
+      'salesinvoice/SalesInvoices',
+      filter,
+      ['InvoiceID', 'InvoiceNumber', 'YourRef'],
+      `sales invoice number ${invoiceNumber}`,
+    );
+  }
+
+  /** The rows of the first page of a query (both collection shapes, reference 4.2). */
+  private async firstRows<T>(path: string, query: string): Promise<T[]> {
+    const res = await this.request('GET', path, { query });
+    if (!res.ok) throw await exactError(res, 'GET', `/api/v1/{division}/${path}`);
+    const body = (await res.json()) as { d?: T[] | { results?: T[] } };
+    return Array.isArray(body.d) ? body.d : (body.d?.results ?? []);
   }
 
   // ---- sync/, sync/Deleted and bulk/ (reference 5)

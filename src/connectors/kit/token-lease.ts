@@ -89,13 +89,22 @@ export class TokenLease {
     return (await this.refreshShared(true, rejected)).accessToken;
   }
 
-  /** Refresh an idle pair before its refresh token expires; true when a refresh happened. */
-  async keepAlive(): Promise<boolean> {
-    const before = this.current?.issuedAt;
+  /**
+   * Refresh an idle pair (issued more than `olderThanMs` ago) before its refresh token expires;
+   * true when this call refreshed it. With no pair stored there is nothing to keep alive.
+   */
+  async keepAlive(olderThanMs = this.policy.keepAliveAfterMs): Promise<boolean> {
     const t = this.current ?? tokensFromCredentials(await this.ctx.readCredentials());
-    if (t && this.ageMs(t) < this.policy.keepAliveAfterMs) return false;
-    await this.refreshShared(true);
-    return this.current?.issuedAt !== before;
+    if (!t || this.ageMs(t) < olderThanMs) return false;
+    let refreshed = false;
+    this.current = await this.ctx.withCredentialLock(async () => {
+      // Someone (another job, a run, another process) may have renewed it while we waited.
+      const stored = tokensFromCredentials(await this.ctx.readCredentials());
+      if (stored && this.ageMs(stored) < olderThanMs) return stored;
+      refreshed = true;
+      return this.refreshLocked(true);
+    });
+    return refreshed;
   }
 
   private async refreshShared(force: boolean, rejected?: string): Promise<TokenSet> {
