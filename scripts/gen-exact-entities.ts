@@ -123,21 +123,20 @@ function renderShape(s: Shape, names: Map<string, string>, byType: Map<string, S
     }
     return lines;
   };
+  // An endpoint with nothing to write gets a type that accepts only an empty object.
+  const shape = (typeName: string, lines: string[]) =>
+    lines.length
+      ? [`export interface ${typeName} {`, ...lines, '}']
+      : [`export type ${typeName} = Record<string, never>;`];
   return [
     `/** \`${s.path}\` (\`${s.typeName}\`), key \`${s.key}\`. */`,
-    `export interface ${name} {`,
-    ...row,
-    '}',
+    ...shape(name, row),
     '',
     `/** What a POST to \`${s.path}\` may carry; mandatory fields are required. */`,
-    `export interface ${name}Create {`,
-    ...write('post'),
-    '}',
+    ...shape(`${name}Create`, write('post')),
     '',
     `/** What a PUT to \`${s.path}\` may change (PUT is partial, reference 7). */`,
-    `export interface ${name}Update {`,
-    ...write('put'),
-    '}',
+    ...shape(`${name}Update`, write('put')),
     '',
   ].join('\n');
 }

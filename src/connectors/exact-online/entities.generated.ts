@@ -1062,35 +1062,1758 @@ export interface VATCodeUpdate {
   CustomField?: string | null;
 }
 
+/** `crm/Contacts` (`Exact.Web.Api.Models.Contact`), key `ID`. */
+export interface Contact {
+  ID: string;
+  Account: string | null;
+  AccountIsCustomer: boolean | null;
+  AccountIsSupplier: boolean | null;
+  AccountMainContact: string | null;
+  AccountName: string | null;
+  AddressLine2: string | null;
+  AddressStreet: string | null;
+  AddressStreetNumber: string | null;
+  AddressStreetNumberSuffix: string | null;
+  AllowMailing: number | null;
+  BirthDate: ExactDateText | null;
+  BirthName: string | null;
+  BirthNamePrefix: string | null;
+  BirthPlace: string | null;
+  BusinessEmail: string | null;
+  BusinessFax: string | null;
+  BusinessMobile: string | null;
+  BusinessPhone: string | null;
+  BusinessPhoneExtension: string | null;
+  City: string | null;
+  Code: string | null;
+  Country: string | null;
+  Created: ExactDateText | null;
+  Creator: string | null;
+  CreatorFullName: string | null;
+  Division: number | null;
+  Email: string | null;
+  EndDate: ExactDateText | null;
+  FirstName: string | null;
+  FullName: string | null;
+  Gender: string | null;
+  HID: number | null;
+  IdentificationDate: ExactDateText | null;
+  IdentificationDocument: string | null;
+  IdentificationUser: string | null;
+  Initials: string | null;
+  IsAnonymised: number | null;
+  IsMailingExcluded: boolean | null;
+  IsMainContact: boolean | null;
+  JobTitleDescription: string | null;
+  Language: string | null;
+  LastName: string | null;
+  LeadPurpose: string | null;
+  LeadSource: string | null;
+  MarketingNotes: string | null;
+  MiddleName: string | null;
+  Mobile: string | null;
+  Modified: ExactDateText | null;
+  Modifier: string | null;
+  ModifierFullName: string | null;
+  Nationality: string | null;
+  Notes: string | null;
+  PartnerName: string | null;
+  PartnerNamePrefix: string | null;
+  Person: string | null;
+  Phone: string | null;
+  PhoneExtension: string | null;
+  Picture: string | null;
+  PictureName: string | null;
+  PictureThumbnailUrl: string | null;
+  PictureUrl: string | null;
+  Postcode: string | null;
+  SocialSecurityNumber: string | null;
+  StartDate: ExactDateText | null;
+  State: string | null;
+  Title: string | null;
+  CustomField: string | null;
+  TitleAbbreviation: string | null;
+  TitleDescription: string | null;
+}
+
+/** What a POST to `crm/Contacts` may carry; mandatory fields are required. */
+export interface ContactCreate {
+  ID?: string;
+  Account: string;
+  BirthDate?: ExactDateText | null;
+  BirthName?: string | null;
+  BirthNamePrefix?: string | null;
+  BirthPlace?: string | null;
+  BusinessEmail?: string | null;
+  BusinessFax?: string | null;
+  BusinessMobile?: string | null;
+  BusinessPhone?: string | null;
+  BusinessPhoneExtension?: string | null;
+  Email?: string | null;
+  EndDate?: ExactDateText | null;
+  FirstName?: string | null;
+  Gender?: string | null;
+  HID?: number | null;
+  IdentificationDate?: ExactDateText | null;
+  IdentificationDocument?: string | null;
+  IdentificationUser?: string | null;
+  Initials?: string | null;
+  IsMailingExcluded?: boolean | null;
+  JobTitleDescription?: string | null;
+  Language?: string | null;
+  LastName?: string | null;
+  LeadPurpose?: string | null;
+  LeadSource?: string | null;
+  MarketingNotes?: string | null;
+  MiddleName?: string | null;
+  Mobile?: string | null;
+  Nationality?: string | null;
+  Notes?: string | null;
+  Person?: string | null;
+  Phone?: string | null;
+  Picture?: string | null;
+  PictureName?: string | null;
+  SocialSecurityNumber?: string | null;
+  StartDate?: ExactDateText | null;
+  Title?: string | null;
+  CustomField?: string | null;
+  TitleAbbreviation?: string | null;
+  TitleDescription?: string | null;
+}
+
+/** What a PUT to `crm/Contacts` may change (PUT is partial, reference 7). */
+export interface ContactUpdate {
+  ID?: string;
+  BirthDate?: ExactDateText | null;
+  BirthName?: string | null;
+  BirthNamePrefix?: string | null;
+  BirthPlace?: string | null;
+  BusinessEmail?: string | null;
+  BusinessFax?: string | null;
+  BusinessMobile?: string | null;
+  BusinessPhone?: string | null;
+  BusinessPhoneExtension?: string | null;
+  Email?: string | null;
+  EndDate?: ExactDateText | null;
+  FirstName?: string | null;
+  Gender?: string | null;
+  HID?: number | null;
+  IdentificationDate?: ExactDateText | null;
+  IdentificationDocument?: string | null;
+  IdentificationUser?: string | null;
+  Initials?: string | null;
+  IsMailingExcluded?: boolean | null;
+  JobTitleDescription?: string | null;
+  Language?: string | null;
+  LastName?: string | null;
+  LeadPurpose?: string | null;
+  LeadSource?: string | null;
+  MarketingNotes?: string | null;
+  MiddleName?: string | null;
+  Mobile?: string | null;
+  Nationality?: string | null;
+  Notes?: string | null;
+  Person?: string | null;
+  Phone?: string | null;
+  Picture?: string | null;
+  PictureName?: string | null;
+  SocialSecurityNumber?: string | null;
+  StartDate?: ExactDateText | null;
+  Title?: string | null;
+  CustomField?: string | null;
+  TitleAbbreviation?: string | null;
+  TitleDescription?: string | null;
+}
+
+/** `crm/Addresses` (`Exact.Web.Api.Models.Address`), key `ID`. */
+export interface Address {
+  ID: string;
+  Account: string | null;
+  AccountIsSupplier: boolean | null;
+  AccountName: string | null;
+  AddressLine1: string | null;
+  AddressLine2: string | null;
+  AddressLine3: string | null;
+  City: string | null;
+  Contact: string | null;
+  ContactName: string | null;
+  Country: string | null;
+  CountryName: string | null;
+  Created: ExactDateText | null;
+  Creator: string | null;
+  CreatorFullName: string | null;
+  Division: number | null;
+  Fax: string | null;
+  FreeBoolField_01: boolean | null;
+  FreeBoolField_02: boolean | null;
+  FreeBoolField_03: boolean | null;
+  FreeBoolField_04: boolean | null;
+  FreeBoolField_05: boolean | null;
+  FreeDateField_01: ExactDateText | null;
+  FreeDateField_02: ExactDateText | null;
+  FreeDateField_03: ExactDateText | null;
+  FreeDateField_04: ExactDateText | null;
+  FreeDateField_05: ExactDateText | null;
+  FreeNumberField_01: number | null;
+  FreeNumberField_02: number | null;
+  FreeNumberField_03: number | null;
+  FreeNumberField_04: number | null;
+  FreeNumberField_05: number | null;
+  FreeTextField_01: string | null;
+  FreeTextField_02: string | null;
+  FreeTextField_03: string | null;
+  FreeTextField_04: string | null;
+  FreeTextField_05: string | null;
+  Mailbox: string | null;
+  Main: boolean | null;
+  Modified: ExactDateText | null;
+  Modifier: string | null;
+  ModifierFullName: string | null;
+  NicNumber: string | null;
+  Notes: string | null;
+  Phone: string | null;
+  PhoneExtension: string | null;
+  Postcode: string | null;
+  State: string | null;
+  StateDescription: string | null;
+  Type: number | null;
+  Warehouse: string | null;
+  WarehouseCode: string | null;
+  WarehouseDescription: string | null;
+  CustomField: string | null;
+}
+
+/** What a POST to `crm/Addresses` may carry; mandatory fields are required. */
+export interface AddressCreate {
+  ID?: string;
+  Account?: string | null;
+  AddressLine1?: string | null;
+  AddressLine2?: string | null;
+  AddressLine3?: string | null;
+  City?: string | null;
+  Contact?: string | null;
+  Country?: string | null;
+  Fax?: string | null;
+  FreeBoolField_01?: boolean | null;
+  FreeBoolField_02?: boolean | null;
+  FreeBoolField_03?: boolean | null;
+  FreeBoolField_04?: boolean | null;
+  FreeBoolField_05?: boolean | null;
+  FreeDateField_01?: ExactDateText | null;
+  FreeDateField_02?: ExactDateText | null;
+  FreeDateField_03?: ExactDateText | null;
+  FreeDateField_04?: ExactDateText | null;
+  FreeDateField_05?: ExactDateText | null;
+  FreeNumberField_01?: number | null;
+  FreeNumberField_02?: number | null;
+  FreeNumberField_03?: number | null;
+  FreeNumberField_04?: number | null;
+  FreeNumberField_05?: number | null;
+  FreeTextField_01?: string | null;
+  FreeTextField_02?: string | null;
+  FreeTextField_03?: string | null;
+  FreeTextField_04?: string | null;
+  FreeTextField_05?: string | null;
+  Mailbox?: string | null;
+  Main?: boolean | null;
+  NicNumber?: string | null;
+  Notes?: string | null;
+  Phone?: string | null;
+  PhoneExtension?: string | null;
+  Postcode?: string | null;
+  State?: string | null;
+  Type?: number | null;
+  Warehouse?: string | null;
+  CustomField?: string | null;
+}
+
+/** What a PUT to `crm/Addresses` may change (PUT is partial, reference 7). */
+export interface AddressUpdate {
+  ID?: string;
+  Account?: string | null;
+  AddressLine1?: string | null;
+  AddressLine2?: string | null;
+  AddressLine3?: string | null;
+  City?: string | null;
+  Contact?: string | null;
+  Country?: string | null;
+  Fax?: string | null;
+  FreeBoolField_01?: boolean | null;
+  FreeBoolField_02?: boolean | null;
+  FreeBoolField_03?: boolean | null;
+  FreeBoolField_04?: boolean | null;
+  FreeBoolField_05?: boolean | null;
+  FreeDateField_01?: ExactDateText | null;
+  FreeDateField_02?: ExactDateText | null;
+  FreeDateField_03?: ExactDateText | null;
+  FreeDateField_04?: ExactDateText | null;
+  FreeDateField_05?: ExactDateText | null;
+  FreeNumberField_01?: number | null;
+  FreeNumberField_02?: number | null;
+  FreeNumberField_03?: number | null;
+  FreeNumberField_04?: number | null;
+  FreeNumberField_05?: number | null;
+  FreeTextField_01?: string | null;
+  FreeTextField_02?: string | null;
+  FreeTextField_03?: string | null;
+  FreeTextField_04?: string | null;
+  FreeTextField_05?: string | null;
+  Mailbox?: string | null;
+  Main?: boolean | null;
+  NicNumber?: string | null;
+  Notes?: string | null;
+  Phone?: string | null;
+  PhoneExtension?: string | null;
+  Postcode?: string | null;
+  State?: string | null;
+  Type?: number | null;
+  Warehouse?: string | null;
+  CustomField?: string | null;
+}
+
+/** `logistics/ItemGroups` (`Exact.Web.Api.Models.ItemGroup`), key `ID`. */
+export interface ItemGroup {
+  ID: string;
+  Code: string | null;
+  Created: ExactDateText | null;
+  Creator: string | null;
+  CreatorFullName: string | null;
+  Description: string | null;
+  Division: number | null;
+  GLCosts: string | null;
+  GLCostsCode: string | null;
+  GLCostsDescription: string | null;
+  GLPurchaseAccount: string | null;
+  GLPurchaseAccountCode: string | null;
+  GLPurchaseAccountDescription: string | null;
+  GLPurchasePriceDifference: string | null;
+  GLPurchasePriceDifferenceCode: string | null;
+  GLPurchasePriceDifferenceDescr: string | null;
+  GLRevenue: string | null;
+  GLRevenueCode: string | null;
+  GLRevenueDescription: string | null;
+  GLStock: string | null;
+  GLStockCode: string | null;
+  GLStockDescription: string | null;
+  GLStockVariance: string | null;
+  GLStockVarianceCode: string | null;
+  GLStockVarianceDescription: string | null;
+  IsDefault: number | null;
+  Modified: ExactDateText | null;
+  Modifier: string | null;
+  ModifierFullName: string | null;
+  Notes: string | null;
+}
+
+/** What a POST to `logistics/ItemGroups` may carry; mandatory fields are required. */
+export type ItemGroupCreate = Record<string, never>;
+
+/** What a PUT to `logistics/ItemGroups` may change (PUT is partial, reference 7). */
+export type ItemGroupUpdate = Record<string, never>;
+
+/** `logistics/SalesItemPrices` (`Exact.Web.Api.Models.Logistics.SalesItemPrice`), key `ID`. */
+export interface SalesItemPrice {
+  ID: string;
+  Account: string | null;
+  AccountName: string | null;
+  Created: ExactDateText | null;
+  Creator: string | null;
+  CreatorFullName: string | null;
+  Currency: string | null;
+  DefaultItemUnit: string | null;
+  DefaultItemUnitDescription: string | null;
+  Division: number | null;
+  EndDate: ExactDateText | null;
+  Item: string | null;
+  ItemCode: string | null;
+  ItemDescription: string | null;
+  Modified: ExactDateText | null;
+  Modifier: string | null;
+  ModifierFullName: string | null;
+  NumberOfItemsPerUnit: number | null;
+  Price: number | null;
+  Quantity: number | null;
+  StartDate: ExactDateText | null;
+  Unit: string | null;
+  UnitDescription: string | null;
+  Barcode: string | null;
+  Employee: string | null;
+  Project: string | null;
+  ProjectDescription: string | null;
+}
+
+/** What a POST to `logistics/SalesItemPrices` may carry; mandatory fields are required. */
+export interface SalesItemPriceCreate {
+  ID?: string;
+  Account?: string | null;
+  Currency?: string | null;
+  EndDate?: ExactDateText | null;
+  Item?: string | null;
+  NumberOfItemsPerUnit?: number | null;
+  Price?: number | null;
+  Quantity?: number | null;
+  StartDate?: ExactDateText | null;
+  Unit?: string | null;
+  Barcode?: string | null;
+  Employee?: string | null;
+  Project?: string | null;
+  ProjectDescription?: string | null;
+}
+
+/** What a PUT to `logistics/SalesItemPrices` may change (PUT is partial, reference 7). */
+export interface SalesItemPriceUpdate {
+  ID?: string;
+  Account?: string | null;
+  Currency?: string | null;
+  EndDate?: ExactDateText | null;
+  Item?: string | null;
+  NumberOfItemsPerUnit?: number | null;
+  Price?: number | null;
+  Quantity?: number | null;
+  StartDate?: ExactDateText | null;
+  Unit?: string | null;
+  Barcode?: string | null;
+  Employee?: string | null;
+  Project?: string | null;
+  ProjectDescription?: string | null;
+}
+
+/** `logistics/ItemAssortmentProperty` (`Exact.Web.Api.Models.Logistics.ItemAssortmentProperty`), key `ID`. */
+export interface ItemAssortmentProperty {
+  ID: string;
+  Code: string | null;
+  Description: string | null;
+  Division: number | null;
+  ItemAssortmentCode: number | null;
+}
+
+/** What a POST to `logistics/ItemAssortmentProperty` may carry; mandatory fields are required. */
+export type ItemAssortmentPropertyCreate = Record<string, never>;
+
+/** What a PUT to `logistics/ItemAssortmentProperty` may change (PUT is partial, reference 7). */
+export type ItemAssortmentPropertyUpdate = Record<string, never>;
+
+/** `logistics/ItemAssortment` (`Exact.Web.Api.Models.Logistics.ItemAssortment`), key `ID`. */
+export interface ItemAssortment {
+  ID: string;
+  Code: number | null;
+  Description: string | null;
+  Division: number | null;
+  Properties?: ExactCollection<ItemAssortmentProperty>;
+}
+
+/** What a POST to `logistics/ItemAssortment` may carry; mandatory fields are required. */
+export interface ItemAssortmentCreate {
+  Properties?: ItemAssortmentPropertyCreate[];
+}
+
+/** What a PUT to `logistics/ItemAssortment` may change (PUT is partial, reference 7). */
+export type ItemAssortmentUpdate = Record<string, never>;
+
+/** `cashflow/PaymentConditions` (`Exact.Web.Api.Models.Cashflow.PaymentCondition`), key `ID`. */
+export interface PaymentCondition {
+  ID: string;
+  Code: string | null;
+  Created: ExactDateText | null;
+  Creator: string | null;
+  CreatorFullName: string | null;
+  CreditManagementScenario: string | null;
+  CreditManagementScenarioCode: string | null;
+  CreditManagementScenarioDescription: string | null;
+  Description: string | null;
+  DiscountCalculation: string | null;
+  DiscountPaymentDays: number | null;
+  DiscountPercentage: number | null;
+  Division: number | null;
+  Modified: ExactDateText | null;
+  Modifier: string | null;
+  ModifierFullName: string | null;
+  PaymentDays: number | null;
+  PaymentDiscountType: string | null;
+  PaymentEndOfMonths: number | null;
+  PaymentMethod: string | null;
+  Percentage: number | null;
+  VATCalculation: string | null;
+}
+
+/** What a POST to `cashflow/PaymentConditions` may carry; mandatory fields are required. */
+export interface PaymentConditionCreate {
+  ID?: string;
+  Code: string;
+  CreditManagementScenario?: string | null;
+  Description: string;
+  DiscountCalculation?: string | null;
+  DiscountPaymentDays?: number | null;
+  DiscountPercentage?: number | null;
+  PaymentDays?: number | null;
+  PaymentDiscountType?: string | null;
+  PaymentEndOfMonths?: number | null;
+  PaymentMethod?: string | null;
+  Percentage?: number | null;
+  VATCalculation?: string | null;
+}
+
+/** What a PUT to `cashflow/PaymentConditions` may change (PUT is partial, reference 7). */
+export interface PaymentConditionUpdate {
+  ID?: string;
+  Code?: string | null;
+  CreditManagementScenario?: string | null;
+  Description?: string | null;
+  DiscountCalculation?: string | null;
+  DiscountPaymentDays?: number | null;
+  DiscountPercentage?: number | null;
+  PaymentDays?: number | null;
+  PaymentDiscountType?: string | null;
+  PaymentEndOfMonths?: number | null;
+  PaymentMethod?: string | null;
+  Percentage?: number | null;
+  VATCalculation?: string | null;
+}
+
+/** `sales/ShippingMethods` (`Exact.Web.Api.Models.Sales.ShippingMethod`), key `ID`. */
+export interface ShippingMethod {
+  ID: string;
+  Active: boolean | null;
+  Code: string | null;
+  Created: ExactDateText | null;
+  Creator: string | null;
+  CreatorFullName: string | null;
+  Description: string | null;
+  Division: number | null;
+  Modified: ExactDateText | null;
+  Modifier: string | null;
+  ModifierFullName: string | null;
+  Notes: string | null;
+  ShippingRatesURL: string | null;
+  TrackingURL: string | null;
+  Amount: number | null;
+  VATCode: string | null;
+  VATCodeDescription: string | null;
+  VATPercentage: number | null;
+}
+
+/** What a POST to `sales/ShippingMethods` may carry; mandatory fields are required. */
+export interface ShippingMethodCreate {
+  Amount?: number | null;
+  VATCode?: string | null;
+  VATCodeDescription?: string | null;
+  VATPercentage?: number | null;
+}
+
+/** What a PUT to `sales/ShippingMethods` may change (PUT is partial, reference 7). */
+export interface ShippingMethodUpdate {
+  Amount?: number | null;
+  VATCode?: string | null;
+  VATCodeDescription?: string | null;
+  VATPercentage?: number | null;
+}
+
+/** `logistics/Units` (`Exact.Web.Api.Models.Logistics.Unit`), key `ID`. */
+export interface Unit {
+  ID: string;
+  Active: boolean | null;
+  Code: string | null;
+  Description: string | null;
+  Division: number | null;
+  Main: number | null;
+  TimeUnit: string | null;
+  Type: string | null;
+}
+
+/** What a POST to `logistics/Units` may carry; mandatory fields are required. */
+export type UnitCreate = Record<string, never>;
+
+/** What a PUT to `logistics/Units` may change (PUT is partial, reference 7). */
+export type UnitUpdate = Record<string, never>;
+
+/** `general/Currencies` (`Exact.Web.Api.Models.General.Currency`), key `Code`. */
+export interface Currency {
+  Code: string;
+  AmountPrecision: number | null;
+  Created: ExactDateText | null;
+  Creator: string | null;
+  CreatorFullName: string | null;
+  Description: string | null;
+  Division: number | null;
+  Modified: ExactDateText | null;
+  Modifier: string | null;
+  ModifierFullName: string | null;
+  PricePrecision: number | null;
+}
+
+/** What a POST to `general/Currencies` may carry; mandatory fields are required. */
+export type CurrencyCreate = Record<string, never>;
+
+/** What a PUT to `general/Currencies` may change (PUT is partial, reference 7). */
+export type CurrencyUpdate = Record<string, never>;
+
+/** `inventory/Warehouses` (`Exact.Web.Api.Models.Inventory.Warehouse`), key `ID`. */
+export interface Warehouse {
+  ID: string;
+  Code: string | null;
+  Created: ExactDateText | null;
+  Creator: string | null;
+  CreatorFullName: string | null;
+  DefaultStorageLocation: string | null;
+  DefaultStorageLocationCode: string | null;
+  DefaultStorageLocationDescription: string | null;
+  Description: string | null;
+  Division: number | null;
+  EMail: string | null;
+  Main: number | null;
+  ManagerUser: string | null;
+  Modified: ExactDateText | null;
+  Modifier: string | null;
+  ModifierFullName: string | null;
+  UseStorageLocations: number | null;
+}
+
+/** What a POST to `inventory/Warehouses` may carry; mandatory fields are required. */
+export interface WarehouseCreate {
+  ID?: string;
+  Code?: string | null;
+  Description?: string | null;
+  EMail?: string | null;
+  Main?: number | null;
+  ManagerUser?: string | null;
+  UseStorageLocations?: number | null;
+}
+
+/** What a PUT to `inventory/Warehouses` may change (PUT is partial, reference 7). */
+export interface WarehouseUpdate {
+  ID?: string;
+  Code?: string | null;
+  Description?: string | null;
+  EMail?: string | null;
+  Main?: number | null;
+  ManagerUser?: string | null;
+  UseStorageLocations?: number | null;
+}
+
+/** `inventory/ItemWarehouses` (`Exact.Web.Api.Models.Inventory.ItemWarehouse`), key `ID`. */
+export interface ItemWarehouse {
+  ID: string;
+  CountingCycle: number | null;
+  Created: ExactDateText | null;
+  Creator: string | null;
+  CreatorFullName: string | null;
+  CurrentStock: number | null;
+  DefaultStorageLocation: string | null;
+  DefaultStorageLocationCode: string | null;
+  DefaultStorageLocationDescription: string | null;
+  Division: number | null;
+  Item: string | null;
+  ItemBarcode: string | null;
+  ItemCode: string | null;
+  ItemDescription: string | null;
+  ItemEndDate: ExactDateText | null;
+  ItemIsFractionAllowedItem: boolean | null;
+  ItemIsStockItem: boolean | null;
+  ItemStartDate: ExactDateText | null;
+  ItemUnit: string | null;
+  ItemUnitDescription: string | null;
+  MaximumStock: number | null;
+  Modified: ExactDateText | null;
+  Modifier: string | null;
+  ModifierFullName: string | null;
+  NextCountingCycle: ExactDateText | null;
+  OrderPolicy: number | null;
+  Period: number | null;
+  PlannedStockIn: number | null;
+  PlannedStockOut: number | null;
+  PlanningDetailsUrl: string | null;
+  ProjectedStock: number | null;
+  ReorderPoint: number | null;
+  ReorderQuantity: number | null;
+  ReplenishmentType: number | null;
+  ReservedStock: number | null;
+  SafetyStock: number | null;
+  StorageLocationUrl: string | null;
+  Warehouse: string | null;
+  WarehouseCode: string | null;
+  WarehouseDescription: string | null;
+  StorageLocationSequenceNumber: number | null;
+}
+
+/** What a POST to `inventory/ItemWarehouses` may carry; mandatory fields are required. */
+export interface ItemWarehouseCreate {
+  ID?: string;
+  CountingCycle?: number | null;
+  DefaultStorageLocation?: string | null;
+  Item: string;
+  MaximumStock?: number | null;
+  OrderPolicy?: number | null;
+  Period?: number | null;
+  ReorderPoint?: number | null;
+  ReorderQuantity?: number | null;
+  ReplenishmentType?: number | null;
+  SafetyStock?: number | null;
+  Warehouse: string;
+  StorageLocationSequenceNumber?: number | null;
+}
+
+/** What a PUT to `inventory/ItemWarehouses` may change (PUT is partial, reference 7). */
+export interface ItemWarehouseUpdate {
+  ID?: string;
+  CountingCycle?: number | null;
+  DefaultStorageLocation?: string | null;
+  MaximumStock?: number | null;
+  OrderPolicy?: number | null;
+  Period?: number | null;
+  ReorderPoint?: number | null;
+  ReorderQuantity?: number | null;
+  ReplenishmentType?: number | null;
+  SafetyStock?: number | null;
+  StorageLocationSequenceNumber?: number | null;
+}
+
+/** `inventory/StockCountLines` (`Exact.Web.Api.Models.Inventory.StockCountLine`), key `ID`. */
+export interface StockCountLine {
+  ID: string;
+  CountedBy: string | null;
+  Created: ExactDateText | null;
+  Creator: string | null;
+  CreatorFullName: string | null;
+  Division: number | null;
+  Item: string | null;
+  ItemCode: string | null;
+  ItemDescription: string | null;
+  LineNumber: number | null;
+  Modified: ExactDateText | null;
+  Modifier: string | null;
+  ModifierFullName: string | null;
+  QuantityDifference: number | null;
+  QuantityInStock: number | null;
+  QuantityNew: number | null;
+  StockCountID: string | null;
+  StockKeepingUnit: string | null;
+}
+
+/** What a POST to `inventory/StockCountLines` may carry; mandatory fields are required. */
+export interface StockCountLineCreate {
+  ID?: string;
+  CountedBy?: string | null;
+  Item: string;
+  QuantityDifference?: number | null;
+  QuantityNew?: number | null;
+}
+
+/** What a PUT to `inventory/StockCountLines` may change (PUT is partial, reference 7). */
+export interface StockCountLineUpdate {
+  CountedBy?: string | null;
+  QuantityDifference?: number | null;
+  QuantityNew?: number | null;
+}
+
+/** `inventory/StockCounts` (`Exact.Web.Api.Models.Inventory.StockCount`), key `StockCountID`. */
+export interface StockCount {
+  StockCountID: string;
+  Created: ExactDateText | null;
+  Creator: string | null;
+  CreatorFullName: string | null;
+  Description: string | null;
+  Division: number | null;
+  Modified: ExactDateText | null;
+  Modifier: string | null;
+  ModifierFullName: string | null;
+  Source: number | null;
+  Status: number | null;
+  StockCountDate: ExactDateText | null;
+  StockCountNumber: number | null;
+  Warehouse: string | null;
+  WarehouseCode: string | null;
+  WarehouseDescription: string | null;
+  StockCountLines?: ExactCollection<StockCountLine>;
+}
+
+/** What a POST to `inventory/StockCounts` may carry; mandatory fields are required. */
+export interface StockCountCreate {
+  StockCountID?: string;
+  Description?: string | null;
+  StockCountDate: ExactDateText;
+  Warehouse: string;
+  StockCountLines: StockCountLineCreate[];
+}
+
+/** What a PUT to `inventory/StockCounts` may change (PUT is partial, reference 7). */
+export interface StockCountUpdate {
+  Description?: string | null;
+  StockCountDate?: ExactDateText | null;
+}
+
+/** `inventory/ProcessStockCount` (`Exact.Web.Api.Models.Inventory.ProcessStockCount`), key `StockCountID`. */
+export interface ProcessStockCount {
+  StockCountID: string;
+}
+
+/** What a POST to `inventory/ProcessStockCount` may carry; mandatory fields are required. */
+export interface ProcessStockCountCreate {
+  StockCountID?: string;
+}
+
+/** What a PUT to `inventory/ProcessStockCount` may change (PUT is partial, reference 7). */
+export type ProcessStockCountUpdate = Record<string, never>;
+
+/** `financial/GLAccounts` (`Exact.Web.Api.Models.GLAccount`), key `ID`. */
+export interface GLAccount {
+  ID: string;
+  AssimilatedVATBox: number | null;
+  BalanceSide: string | null;
+  BalanceType: string | null;
+  BelcotaxType: number | null;
+  Code: string | null;
+  Compress: boolean | null;
+  Costcenter: string | null;
+  CostcenterDescription: string | null;
+  Costunit: string | null;
+  CostunitDescription: string | null;
+  Created: ExactDateText | null;
+  Creator: string | null;
+  CreatorFullName: string | null;
+  Description: string | null;
+  DescriptionTermID: number | null;
+  Division: number | null;
+  ExcludeVATListing: number | null;
+  ExpenseNonDeductiblePercentage: number | null;
+  IsBlocked: boolean | null;
+  Matching: boolean | null;
+  Modified: ExactDateText | null;
+  Modifier: string | null;
+  ModifierFullName: string | null;
+  PrivateGLAccount: string | null;
+  PrivatePercentage: number | null;
+  ReportingCode: string | null;
+  RevalueCurrency: boolean | null;
+  SearchCode: string | null;
+  Type: number | null;
+  TypeDescription: string | null;
+  UseCostcenter: number | null;
+  UseCostunit: number | null;
+  VATCode: string | null;
+  VATDescription: string | null;
+  VATGLAccountType: string | null;
+  VATNonDeductibleGLAccount: string | null;
+  VATNonDeductiblePercentage: number | null;
+  VATSystem: string | null;
+  YearEndCostGLAccount: string | null;
+  YearEndReflectionGLAccount: string | null;
+  AllowCostsInSales: number | null;
+  CustomField: string | null;
+  DeductibilityPercentages?: ExactCollection<ExactUntypedRow>;
+}
+
+/** What a POST to `financial/GLAccounts` may carry; mandatory fields are required. */
+export interface GLAccountCreate {
+  ID?: string;
+  AssimilatedVATBox?: number | null;
+  BalanceSide?: string | null;
+  BalanceType?: string | null;
+  BelcotaxType?: number | null;
+  Code: string;
+  Compress?: boolean | null;
+  Costcenter?: string | null;
+  Costunit?: string | null;
+  Description: string;
+  DescriptionTermID?: number | null;
+  ExcludeVATListing?: number | null;
+  ExpenseNonDeductiblePercentage?: number | null;
+  IsBlocked?: boolean | null;
+  Matching?: boolean | null;
+  PrivateGLAccount?: string | null;
+  PrivatePercentage?: number | null;
+  ReportingCode?: string | null;
+  RevalueCurrency?: boolean | null;
+  SearchCode?: string | null;
+  Type?: number | null;
+  UseCostcenter?: number | null;
+  UseCostunit?: number | null;
+  VATCode?: string | null;
+  VATGLAccountType?: string | null;
+  VATNonDeductibleGLAccount?: string | null;
+  VATNonDeductiblePercentage?: number | null;
+  VATSystem?: string | null;
+  YearEndCostGLAccount?: string | null;
+  YearEndReflectionGLAccount?: string | null;
+  AllowCostsInSales?: number | null;
+  CustomField?: string | null;
+  DeductibilityPercentages?: ExactUntypedRow[];
+}
+
+/** What a PUT to `financial/GLAccounts` may change (PUT is partial, reference 7). */
+export interface GLAccountUpdate {
+  ID?: string;
+  AssimilatedVATBox?: number | null;
+  BalanceSide?: string | null;
+  BalanceType?: string | null;
+  BelcotaxType?: number | null;
+  Code?: string | null;
+  Compress?: boolean | null;
+  Costcenter?: string | null;
+  Costunit?: string | null;
+  Description?: string | null;
+  DescriptionTermID?: number | null;
+  ExcludeVATListing?: number | null;
+  ExpenseNonDeductiblePercentage?: number | null;
+  IsBlocked?: boolean | null;
+  Matching?: boolean | null;
+  PrivateGLAccount?: string | null;
+  PrivatePercentage?: number | null;
+  ReportingCode?: string | null;
+  RevalueCurrency?: boolean | null;
+  SearchCode?: string | null;
+  Type?: number | null;
+  UseCostcenter?: number | null;
+  UseCostunit?: number | null;
+  VATCode?: string | null;
+  VATGLAccountType?: string | null;
+  VATNonDeductibleGLAccount?: string | null;
+  VATNonDeductiblePercentage?: number | null;
+  VATSystem?: string | null;
+  YearEndCostGLAccount?: string | null;
+  YearEndReflectionGLAccount?: string | null;
+  AllowCostsInSales?: number | null;
+  CustomField?: string | null;
+}
+
+/** `financial/Journals` (`Exact.Web.Api.Models.Journal`), key `ID`. */
+export interface Journal {
+  ID: string;
+  AllowVariableCurrency: boolean | null;
+  AllowVariableExchangeRate: boolean | null;
+  AllowVAT: boolean | null;
+  AutoSave: boolean | null;
+  Bank: string | null;
+  BankAccountBICCode: string | null;
+  BankAccountCountry: string | null;
+  BankAccountDescription: string | null;
+  BankAccountIBAN: string | null;
+  BankAccountID: string | null;
+  BankAccountIncludingMask: string | null;
+  BankAccountUseSEPA: boolean | null;
+  BankAccountUseSepaDirectDebit: boolean | null;
+  BankName: string | null;
+  Code: string | null;
+  Created: ExactDateText | null;
+  Creator: string | null;
+  CreatorFullName: string | null;
+  Currency: string | null;
+  CurrencyDescription: string | null;
+  Description: string | null;
+  Division: number | null;
+  GLAccount: string | null;
+  GLAccountCode: string | null;
+  GLAccountDescription: string | null;
+  GLAccountType: number | null;
+  IsBlocked: boolean | null;
+  Modified: ExactDateText | null;
+  Modifier: string | null;
+  ModifierFullName: string | null;
+  PaymentInTransitAccount: string | null;
+  PaymentServiceAccountIdentifier: string | null;
+  PaymentServiceProvider: number | null;
+  PaymentServiceProviderName: string | null;
+  Type: number | null;
+  CustomField: string | null;
+}
+
+/** What a POST to `financial/Journals` may carry; mandatory fields are required. */
+export interface JournalCreate {
+  ID?: string;
+  AllowVariableCurrency?: boolean | null;
+  AllowVariableExchangeRate?: boolean | null;
+  AllowVAT?: boolean | null;
+  AutoSave?: boolean | null;
+  Bank?: string | null;
+  BankAccountID?: string | null;
+  BankAccountIncludingMask?: string | null;
+  Code?: string | null;
+  Currency?: string | null;
+  Description?: string | null;
+  GLAccount?: string | null;
+  IsBlocked?: boolean | null;
+  PaymentInTransitAccount?: string | null;
+  PaymentServiceAccountIdentifier?: string | null;
+  PaymentServiceProvider?: number | null;
+  Type?: number | null;
+  CustomField?: string | null;
+}
+
+/** What a PUT to `financial/Journals` may change (PUT is partial, reference 7). */
+export interface JournalUpdate {
+  ID?: string;
+  AllowVariableCurrency?: boolean | null;
+  AllowVariableExchangeRate?: boolean | null;
+  AllowVAT?: boolean | null;
+  AutoSave?: boolean | null;
+  Bank?: string | null;
+  BankAccountID?: string | null;
+  BankAccountIncludingMask?: string | null;
+  Code?: string | null;
+  Currency?: string | null;
+  Description?: string | null;
+  GLAccount?: string | null;
+  IsBlocked?: boolean | null;
+  PaymentInTransitAccount?: string | null;
+  PaymentServiceAccountIdentifier?: string | null;
+  PaymentServiceProvider?: number | null;
+  Type?: number | null;
+  CustomField?: string | null;
+}
+
+/** `salesinvoice/SalesInvoiceLines` (`Exact.Web.Api.Models.SalesInvoiceLine`), key `ID`. */
+export interface SalesInvoiceLine {
+  ID: string;
+  AmountDC: number | null;
+  AmountFC: number | null;
+  CostCenter: string | null;
+  CostCenterDescription: string | null;
+  CostUnit: string | null;
+  CostUnitDescription: string | null;
+  CustomerItemCode: string | null;
+  DeliveryDate: ExactDateText | null;
+  Description: string | null;
+  Discount: number | null;
+  Division: number | null;
+  Employee: string | null;
+  EmployeeFullName: string | null;
+  EndTime: ExactDateText | null;
+  ExtraDutyAmountFC: number | null;
+  ExtraDutyPercentage: number | null;
+  GLAccount: string | null;
+  GLAccountDescription: string | null;
+  InvoiceID: string | null;
+  Item: string | null;
+  ItemCode: string | null;
+  ItemDescription: string | null;
+  LineNumber: number | null;
+  NetPrice: number | null;
+  Notes: string | null;
+  Pricelist: string | null;
+  PricelistDescription: string | null;
+  Project: string | null;
+  ProjectDescription: string | null;
+  ProjectWBS: string | null;
+  ProjectWBSDescription: string | null;
+  Quantity: number | null;
+  SalesOrder: string | null;
+  SalesOrderLine: string | null;
+  SalesOrderLineNumber: number | null;
+  SalesOrderNumber: number | null;
+  StartTime: ExactDateText | null;
+  Subscription: string | null;
+  SubscriptionDescription: string | null;
+  TaxSchedule: string | null;
+  TaxScheduleCode: string | null;
+  TaxScheduleDescription: string | null;
+  UnitCode: string | null;
+  UnitDescription: string | null;
+  UnitPrice: number | null;
+  VATAmountDC: number | null;
+  VATAmountFC: number | null;
+  VATCode: string | null;
+  VATCodeDescription: string | null;
+  VATPercentage: number | null;
+  CustomField: string | null;
+}
+
+/** What a POST to `salesinvoice/SalesInvoiceLines` may carry; mandatory fields are required. */
+export interface SalesInvoiceLineCreate {
+  ID?: string;
+  AmountFC?: number | null;
+  CostCenter?: string | null;
+  CostUnit?: string | null;
+  DeliveryDate?: ExactDateText | null;
+  Description?: string | null;
+  Discount?: number | null;
+  Employee?: string | null;
+  EndTime?: ExactDateText | null;
+  ExtraDutyAmountFC?: number | null;
+  ExtraDutyPercentage?: number | null;
+  GLAccount: string;
+  InvoiceID?: string | null;
+  Item: string;
+  NetPrice?: number | null;
+  Notes?: string | null;
+  Pricelist?: string | null;
+  Project?: string | null;
+  ProjectWBS?: string | null;
+  Quantity?: number | null;
+  StartTime?: ExactDateText | null;
+  TaxSchedule?: string | null;
+  UnitCode?: string | null;
+  UnitPrice?: number | null;
+  VATAmountDC?: number | null;
+  VATAmountFC?: number | null;
+  VATCode?: string | null;
+  VATPercentage?: number | null;
+  CustomField?: string | null;
+}
+
+/** What a PUT to `salesinvoice/SalesInvoiceLines` may change (PUT is partial, reference 7). */
+export interface SalesInvoiceLineUpdate {
+  ID?: string;
+  AmountFC?: number | null;
+  CostCenter?: string | null;
+  CostUnit?: string | null;
+  DeliveryDate?: ExactDateText | null;
+  Description?: string | null;
+  Discount?: number | null;
+  Employee?: string | null;
+  EndTime?: ExactDateText | null;
+  ExtraDutyAmountFC?: number | null;
+  ExtraDutyPercentage?: number | null;
+  Item?: string | null;
+  NetPrice?: number | null;
+  Notes?: string | null;
+  Pricelist?: string | null;
+  Project?: string | null;
+  ProjectWBS?: string | null;
+  Quantity?: number | null;
+  StartTime?: ExactDateText | null;
+  TaxSchedule?: string | null;
+  UnitCode?: string | null;
+  UnitPrice?: number | null;
+  VATAmountDC?: number | null;
+  VATAmountFC?: number | null;
+  VATCode?: string | null;
+  VATPercentage?: number | null;
+  CustomField?: string | null;
+}
+
+/** `salesinvoice/SalesInvoices` (`Exact.Web.Api.Models.SalesInvoice`), key `InvoiceID`. */
+export interface SalesInvoice {
+  InvoiceID: string;
+  AmountDC: number | null;
+  AmountDiscount: number | null;
+  AmountDiscountExclVat: number | null;
+  AmountFC: number | null;
+  AmountFCExclVat: number | null;
+  Created: ExactDateText | null;
+  Creator: string | null;
+  CreatorFullName: string | null;
+  Currency: string | null;
+  DeliverTo: string | null;
+  DeliverToAddress: string | null;
+  DeliverToContactPerson: string | null;
+  DeliverToContactPersonFullName: string | null;
+  DeliverToName: string | null;
+  Description: string | null;
+  Discount: number | null;
+  DiscountType: number | null;
+  Division: number | null;
+  Document: string | null;
+  DocumentNumber: number | null;
+  DocumentSubject: string | null;
+  DueDate: ExactDateText | null;
+  ExtraDutyAmountFC: number | null;
+  GAccountAmountFC: number | null;
+  IncotermAddress: string | null;
+  IncotermCode: string | null;
+  IncotermVersion: number | null;
+  InvoiceDate: ExactDateText | null;
+  InvoiceNumber: number | null;
+  InvoiceTo: string | null;
+  InvoiceToContactPerson: string | null;
+  InvoiceToContactPersonFullName: string | null;
+  InvoiceToName: string | null;
+  IsExtraDuty: boolean | null;
+  Journal: string | null;
+  JournalDescription: string | null;
+  Modified: ExactDateText | null;
+  Modifier: string | null;
+  ModifierFullName: string | null;
+  OrderDate: ExactDateText | null;
+  OrderedBy: string | null;
+  OrderedByContactPerson: string | null;
+  OrderedByContactPersonFullName: string | null;
+  OrderedByName: string | null;
+  OrderNumber: number | null;
+  PaymentCondition: string | null;
+  PaymentConditionDescription: string | null;
+  PaymentReference: string | null;
+  Remarks: string | null;
+  SalesChannel: string | null;
+  SalesChannelCode: string | null;
+  SalesChannelDescription: string | null;
+  Salesperson: string | null;
+  SalespersonFullName: string | null;
+  SelectionCode: string | null;
+  SelectionCodeCode: string | null;
+  SelectionCodeDescription: string | null;
+  StarterSalesInvoiceStatus: number | null;
+  StarterSalesInvoiceStatusDescription: string | null;
+  Status: number | null;
+  StatusDescription: string | null;
+  TaxSchedule: string | null;
+  TaxScheduleCode: string | null;
+  TaxScheduleDescription: string | null;
+  Type: number | null;
+  TypeDescription: string | null;
+  VATAmountDC: number | null;
+  VATAmountFC: number | null;
+  Warehouse: string | null;
+  WithholdingTaxAmountFC: number | null;
+  WithholdingTaxBaseAmount: number | null;
+  WithholdingTaxPercentage: number | null;
+  YourRef: string | null;
+  ShippingMethod: string | null;
+  ShippingMethodCode: string | null;
+  ShippingMethodDescription: string | null;
+  SalesInvoiceLines?: ExactCollection<SalesInvoiceLine>;
+  SalesInvoiceOrderChargeLines?: ExactCollection<ExactUntypedRow>;
+}
+
+/** What a POST to `salesinvoice/SalesInvoices` may carry; mandatory fields are required. */
+export interface SalesInvoiceCreate {
+  InvoiceID?: string;
+  AmountDiscount?: number | null;
+  AmountDiscountExclVat?: number | null;
+  Currency?: string | null;
+  DeliverTo?: string | null;
+  DeliverToAddress?: string | null;
+  DeliverToContactPerson?: string | null;
+  Description?: string | null;
+  Discount?: number | null;
+  Document?: string | null;
+  DueDate?: ExactDateText | null;
+  ExtraDutyAmountFC?: number | null;
+  GAccountAmountFC?: number | null;
+  IncotermAddress?: string | null;
+  IncotermCode?: string | null;
+  IncotermVersion?: number | null;
+  InvoiceTo?: string | null;
+  InvoiceToContactPerson?: string | null;
+  IsExtraDuty?: boolean | null;
+  Journal: string;
+  OrderDate?: ExactDateText | null;
+  OrderedBy: string;
+  OrderedByContactPerson?: string | null;
+  OrderNumber?: number | null;
+  PaymentCondition?: string | null;
+  PaymentReference?: string | null;
+  Remarks?: string | null;
+  SalesChannel?: string | null;
+  Salesperson?: string | null;
+  SelectionCode?: string | null;
+  TaxSchedule?: string | null;
+  Type?: number | null;
+  Warehouse?: string | null;
+  WithholdingTaxAmountFC?: number | null;
+  WithholdingTaxBaseAmount?: number | null;
+  WithholdingTaxPercentage?: number | null;
+  YourRef?: string | null;
+  ShippingMethod?: string | null;
+  ShippingMethodCode?: string | null;
+  ShippingMethodDescription?: string | null;
+  SalesInvoiceLines: SalesInvoiceLineCreate[];
+  SalesInvoiceOrderChargeLines?: ExactUntypedRow[];
+}
+
+/** What a PUT to `salesinvoice/SalesInvoices` may change (PUT is partial, reference 7). */
+export interface SalesInvoiceUpdate {
+  InvoiceID?: string;
+  AmountDiscount?: number | null;
+  AmountDiscountExclVat?: number | null;
+  Currency?: string | null;
+  DeliverToAddress?: string | null;
+  DeliverToContactPerson?: string | null;
+  Description?: string | null;
+  Discount?: number | null;
+  Document?: string | null;
+  DueDate?: ExactDateText | null;
+  ExtraDutyAmountFC?: number | null;
+  GAccountAmountFC?: number | null;
+  IncotermAddress?: string | null;
+  IncotermCode?: string | null;
+  IncotermVersion?: number | null;
+  InvoiceToContactPerson?: string | null;
+  IsExtraDuty?: boolean | null;
+  OrderDate?: ExactDateText | null;
+  OrderedByContactPerson?: string | null;
+  OrderNumber?: number | null;
+  PaymentCondition?: string | null;
+  PaymentReference?: string | null;
+  Remarks?: string | null;
+  SalesChannel?: string | null;
+  Salesperson?: string | null;
+  SelectionCode?: string | null;
+  TaxSchedule?: string | null;
+  Type?: number | null;
+  Warehouse?: string | null;
+  WithholdingTaxAmountFC?: number | null;
+  WithholdingTaxBaseAmount?: number | null;
+  WithholdingTaxPercentage?: number | null;
+  YourRef?: string | null;
+  ShippingMethod?: string | null;
+  ShippingMethodCode?: string | null;
+  ShippingMethodDescription?: string | null;
+}
+
+/** `salesinvoice/PrintedSalesInvoices` (`Exact.Web.Api.Models.PrintedSalesInvoice`), key `InvoiceID`. */
+export interface PrintedSalesInvoice {
+  InvoiceID: string;
+  DocumentLayout: string | null;
+  ExtraText: string | null;
+  SendEmailToCustomer: boolean | null;
+  SenderEmailAddress: string | null;
+}
+
+/** What a POST to `salesinvoice/PrintedSalesInvoices` may carry; mandatory fields are required. */
+export interface PrintedSalesInvoiceCreate {
+  InvoiceID?: string;
+  DocumentLayout?: string | null;
+  ExtraText?: string | null;
+  SendEmailToCustomer?: boolean | null;
+  SenderEmailAddress?: string | null;
+}
+
+/** What a PUT to `salesinvoice/PrintedSalesInvoices` may change (PUT is partial, reference 7). */
+export type PrintedSalesInvoiceUpdate = Record<string, never>;
+
+/** `generaljournalentry/GeneralJournalEntryLines` (`Exact.Web.Api.Models.GeneralJournalEntryLine`), key `ID`. */
+export interface GeneralJournalEntryLine {
+  ID: string;
+  Account: string | null;
+  AccountCode: string | null;
+  AccountName: string | null;
+  AmountDC: number | null;
+  AmountFC: number | null;
+  AmountVATDC: number | null;
+  AmountVATFC: number | null;
+  Asset: string | null;
+  AssetCode: string | null;
+  AssetDescription: string | null;
+  CostCenter: string | null;
+  CostCenterDescription: string | null;
+  CostUnit: string | null;
+  CostUnitDescription: string | null;
+  Created: ExactDateText | null;
+  Creator: string | null;
+  CreatorFullName: string | null;
+  Date: ExactDateText | null;
+  Description: string | null;
+  Division: number | null;
+  Document: string | null;
+  DocumentNumber: number | null;
+  DocumentSubject: string | null;
+  EntryID: string | null;
+  EntryNumber: number | null;
+  GLAccount: string | null;
+  GLAccountCode: string | null;
+  GLAccountDescription: string | null;
+  LineNumber: number | null;
+  Modified: ExactDateText | null;
+  Modifier: string | null;
+  ModifierFullName: string | null;
+  Notes: string | null;
+  OffsetID: string | null;
+  OurRef: number | null;
+  Project: string | null;
+  ProjectCode: string | null;
+  ProjectDescription: string | null;
+  Quantity: number | null;
+  VATBaseAmountDC: number | null;
+  VATBaseAmountFC: number | null;
+  VATCode: string | null;
+  VATCodeDescription: string | null;
+  VATPercentage: number | null;
+  VATType: string | null;
+  CustomField: string | null;
+}
+
+/** What a POST to `generaljournalentry/GeneralJournalEntryLines` may carry; mandatory fields are required. */
+export interface GeneralJournalEntryLineCreate {
+  ID?: string;
+  Account?: string | null;
+  AmountDC?: number | null;
+  AmountFC?: number | null;
+  AmountVATFC?: number | null;
+  Asset?: string | null;
+  CostCenter?: string | null;
+  CostUnit?: string | null;
+  Date?: ExactDateText | null;
+  Description?: string | null;
+  Document?: string | null;
+  EntryID?: string | null;
+  GLAccount: string;
+  Notes?: string | null;
+  OffsetID?: string | null;
+  OurRef?: number | null;
+  Project?: string | null;
+  Quantity?: number | null;
+  VATCode?: string | null;
+  VATPercentage?: number | null;
+  CustomField?: string | null;
+}
+
+/** What a PUT to `generaljournalentry/GeneralJournalEntryLines` may change (PUT is partial, reference 7). */
+export interface GeneralJournalEntryLineUpdate {
+  ID?: string;
+  Account?: string | null;
+  AmountFC?: number | null;
+  AmountVATFC?: number | null;
+  Asset?: string | null;
+  CostCenter?: string | null;
+  CostUnit?: string | null;
+  Date?: ExactDateText | null;
+  Description?: string | null;
+  Document?: string | null;
+  EntryID?: string | null;
+  GLAccount?: string | null;
+  Notes?: string | null;
+  OffsetID?: string | null;
+  OurRef?: number | null;
+  Project?: string | null;
+  Quantity?: number | null;
+  VATCode?: string | null;
+  VATPercentage?: number | null;
+  CustomField?: string | null;
+}
+
+/** `generaljournalentry/GeneralJournalEntries` (`Exact.Web.Api.Models.GeneralJournalEntry`), key `EntryID`. */
+export interface GeneralJournalEntry {
+  EntryID: string;
+  Created: ExactDateText | null;
+  Currency: string | null;
+  Division: number | null;
+  EntryNumber: number | null;
+  ExchangeRate: number | null;
+  FinancialPeriod: number | null;
+  FinancialYear: number | null;
+  JournalCode: string | null;
+  JournalDescription: string | null;
+  Modified: ExactDateText | null;
+  Reversal: boolean | null;
+  Status: number | null;
+  StatusDescription: string | null;
+  Type: number | null;
+  TypeDescription: string | null;
+  CustomField: string | null;
+  GeneralJournalEntryLines?: ExactCollection<GeneralJournalEntryLine>;
+}
+
+/** What a POST to `generaljournalentry/GeneralJournalEntries` may carry; mandatory fields are required. */
+export interface GeneralJournalEntryCreate {
+  EntryID?: string;
+  Currency?: string | null;
+  EntryNumber?: number | null;
+  ExchangeRate?: number | null;
+  FinancialPeriod?: number | null;
+  FinancialYear?: number | null;
+  JournalCode: string;
+  Reversal?: boolean | null;
+  CustomField?: string | null;
+  GeneralJournalEntryLines: GeneralJournalEntryLineCreate[];
+}
+
+/** What a PUT to `generaljournalentry/GeneralJournalEntries` may change (PUT is partial, reference 7). */
+export interface GeneralJournalEntryUpdate {
+  EntryID?: string;
+  Currency?: string | null;
+  EntryNumber?: number | null;
+  ExchangeRate?: number | null;
+  FinancialPeriod?: number | null;
+  FinancialYear?: number | null;
+  JournalCode?: string | null;
+  Reversal?: boolean | null;
+  CustomField?: string | null;
+}
+
+/** `financialtransaction/TransactionLines` (`Exact.Web.Api.Models.Financial.TransactionLine`), key `ID`. */
+export interface TransactionLine {
+  ID: string;
+  Account: string | null;
+  AccountCode: string | null;
+  AccountName: string | null;
+  AmountDC: number | null;
+  AmountFC: number | null;
+  AmountVATBaseFC: number | null;
+  AmountVATFC: number | null;
+  Asset: string | null;
+  AssetCode: string | null;
+  AssetDescription: string | null;
+  CostCenter: string | null;
+  CostCenterDescription: string | null;
+  CostUnit: string | null;
+  CostUnitDescription: string | null;
+  Created: ExactDateText | null;
+  Creator: string | null;
+  CreatorFullName: string | null;
+  Currency: string | null;
+  Date: ExactDateText | null;
+  Description: string | null;
+  Division: number | null;
+  Document: string | null;
+  DocumentNumber: number | null;
+  DocumentSubject: string | null;
+  DueDate: ExactDateText | null;
+  EntryID: string | null;
+  EntryNumber: number | null;
+  ExchangeRate: number | null;
+  ExternalLinkDescription: string | null;
+  ExternalLinkReference: string | null;
+  ExtraDutyAmountFC: number | null;
+  ExtraDutyPercentage: number | null;
+  FinancialPeriod: number | null;
+  FinancialYear: number | null;
+  GLAccount: string | null;
+  GLAccountCode: string | null;
+  GLAccountDescription: string | null;
+  InvoiceNumber: number | null;
+  Item: string | null;
+  ItemCode: string | null;
+  ItemDescription: string | null;
+  JournalCode: string | null;
+  JournalDescription: string | null;
+  LineNumber: number | null;
+  LineType: number | null;
+  Modified: ExactDateText | null;
+  Modifier: string | null;
+  ModifierFullName: string | null;
+  Notes: string | null;
+  OffsetID: string | null;
+  OrderNumber: number | null;
+  PaymentDiscountAmount: number | null;
+  PaymentReference: string | null;
+  Project: string | null;
+  ProjectCode: string | null;
+  ProjectDescription: string | null;
+  Quantity: number | null;
+  SerialNumber: string | null;
+  ShopOrder: string | null;
+  Status: number | null;
+  Subscription: string | null;
+  SubscriptionDescription: string | null;
+  TrackingNumber: string | null;
+  TrackingNumberDescription: string | null;
+  Type: number | null;
+  VATCode: string | null;
+  VATCodeDescription: string | null;
+  VATPercentage: number | null;
+  VATType: string | null;
+  YourRef: string | null;
+  CustomField: string | null;
+}
+
+/** What a POST to `financialtransaction/TransactionLines` may carry; mandatory fields are required. */
+export interface TransactionLineCreate {
+  CustomField?: string | null;
+}
+
+/** What a PUT to `financialtransaction/TransactionLines` may change (PUT is partial, reference 7). */
+export interface TransactionLineUpdate {
+  CustomField?: string | null;
+}
+
 /** Every endpoint Koppel knows, by path after the division: the row it reads. */
 export interface ExactEndpoints {
+  'cashflow/PaymentConditions': PaymentCondition;
   'crm/Accounts': Account;
+  'crm/Addresses': Address;
+  'crm/Contacts': Contact;
+  'financial/GLAccounts': GLAccount;
+  'financial/Journals': Journal;
+  'financialtransaction/TransactionLines': TransactionLine;
+  'general/Currencies': Currency;
+  'generaljournalentry/GeneralJournalEntries': GeneralJournalEntry;
+  'generaljournalentry/GeneralJournalEntryLines': GeneralJournalEntryLine;
+  'inventory/ItemWarehouses': ItemWarehouse;
+  'inventory/ProcessStockCount': ProcessStockCount;
+  'inventory/StockCounts': StockCount;
+  'inventory/Warehouses': Warehouse;
+  'logistics/ItemAssortment': ItemAssortment;
+  'logistics/ItemAssortmentProperty': ItemAssortmentProperty;
+  'logistics/ItemGroups': ItemGroup;
   'logistics/Items': Item;
+  'logistics/SalesItemPrices': SalesItemPrice;
+  'logistics/Units': Unit;
+  'sales/ShippingMethods': ShippingMethod;
+  'salesinvoice/PrintedSalesInvoices': PrintedSalesInvoice;
+  'salesinvoice/SalesInvoiceLines': SalesInvoiceLine;
+  'salesinvoice/SalesInvoices': SalesInvoice;
   'salesorder/SalesOrders': SalesOrder;
   'vat/VATCodes': VATCode;
 }
 
 export interface ExactCreates {
+  'cashflow/PaymentConditions': PaymentConditionCreate;
   'crm/Accounts': AccountCreate;
+  'crm/Addresses': AddressCreate;
+  'crm/Contacts': ContactCreate;
+  'financial/GLAccounts': GLAccountCreate;
+  'financial/Journals': JournalCreate;
+  'financialtransaction/TransactionLines': TransactionLineCreate;
+  'general/Currencies': CurrencyCreate;
+  'generaljournalentry/GeneralJournalEntries': GeneralJournalEntryCreate;
+  'generaljournalentry/GeneralJournalEntryLines': GeneralJournalEntryLineCreate;
+  'inventory/ItemWarehouses': ItemWarehouseCreate;
+  'inventory/ProcessStockCount': ProcessStockCountCreate;
+  'inventory/StockCounts': StockCountCreate;
+  'inventory/Warehouses': WarehouseCreate;
+  'logistics/ItemAssortment': ItemAssortmentCreate;
+  'logistics/ItemAssortmentProperty': ItemAssortmentPropertyCreate;
+  'logistics/ItemGroups': ItemGroupCreate;
   'logistics/Items': ItemCreate;
+  'logistics/SalesItemPrices': SalesItemPriceCreate;
+  'logistics/Units': UnitCreate;
+  'sales/ShippingMethods': ShippingMethodCreate;
+  'salesinvoice/PrintedSalesInvoices': PrintedSalesInvoiceCreate;
+  'salesinvoice/SalesInvoiceLines': SalesInvoiceLineCreate;
+  'salesinvoice/SalesInvoices': SalesInvoiceCreate;
   'salesorder/SalesOrders': SalesOrderCreate;
   'vat/VATCodes': VATCodeCreate;
 }
 
 export interface ExactUpdates {
+  'cashflow/PaymentConditions': PaymentConditionUpdate;
   'crm/Accounts': AccountUpdate;
+  'crm/Addresses': AddressUpdate;
+  'crm/Contacts': ContactUpdate;
+  'financial/GLAccounts': GLAccountUpdate;
+  'financial/Journals': JournalUpdate;
+  'financialtransaction/TransactionLines': TransactionLineUpdate;
+  'general/Currencies': CurrencyUpdate;
+  'generaljournalentry/GeneralJournalEntries': GeneralJournalEntryUpdate;
+  'generaljournalentry/GeneralJournalEntryLines': GeneralJournalEntryLineUpdate;
+  'inventory/ItemWarehouses': ItemWarehouseUpdate;
+  'inventory/ProcessStockCount': ProcessStockCountUpdate;
+  'inventory/StockCounts': StockCountUpdate;
+  'inventory/Warehouses': WarehouseUpdate;
+  'logistics/ItemAssortment': ItemAssortmentUpdate;
+  'logistics/ItemAssortmentProperty': ItemAssortmentPropertyUpdate;
+  'logistics/ItemGroups': ItemGroupUpdate;
   'logistics/Items': ItemUpdate;
+  'logistics/SalesItemPrices': SalesItemPriceUpdate;
+  'logistics/Units': UnitUpdate;
+  'sales/ShippingMethods': ShippingMethodUpdate;
+  'salesinvoice/PrintedSalesInvoices': PrintedSalesInvoiceUpdate;
+  'salesinvoice/SalesInvoiceLines': SalesInvoiceLineUpdate;
+  'salesinvoice/SalesInvoices': SalesInvoiceUpdate;
   'salesorder/SalesOrders': SalesOrderUpdate;
   'vat/VATCodes': VATCodeUpdate;
 }
 
 /** Key, methods and child collections of every endpoint. */
 export const exactEndpoints = {
+  'cashflow/PaymentConditions': {
+    typeName: 'Exact.Web.Api.Models.Cashflow.PaymentCondition',
+    key: 'ID',
+    methods: ['GET', 'POST'],
+    collections: [],
+    children: {},
+  },
   'crm/Accounts': {
     typeName: 'Exact.Web.Api.Models.Account',
     key: 'ID',
     methods: ['GET', 'POST', 'PUT', 'DELETE'],
     collections: ['BankAccounts'],
+    children: {},
+  },
+  'crm/Addresses': {
+    typeName: 'Exact.Web.Api.Models.Address',
+    key: 'ID',
+    methods: ['GET', 'POST', 'PUT', 'DELETE'],
+    collections: [],
+    children: {},
+  },
+  'crm/Contacts': {
+    typeName: 'Exact.Web.Api.Models.Contact',
+    key: 'ID',
+    methods: ['GET', 'POST', 'PUT', 'DELETE'],
+    collections: [],
+    children: {},
+  },
+  'financial/GLAccounts': {
+    typeName: 'Exact.Web.Api.Models.GLAccount',
+    key: 'ID',
+    methods: ['GET', 'POST', 'PUT', 'DELETE'],
+    collections: ['DeductibilityPercentages'],
+    children: {},
+  },
+  'financial/Journals': {
+    typeName: 'Exact.Web.Api.Models.Journal',
+    key: 'ID',
+    methods: ['GET', 'POST', 'PUT', 'DELETE'],
+    collections: [],
+    children: {},
+  },
+  'financialtransaction/TransactionLines': {
+    typeName: 'Exact.Web.Api.Models.Financial.TransactionLine',
+    key: 'ID',
+    methods: ['GET'],
+    collections: [],
+    children: {},
+  },
+  'general/Currencies': {
+    typeName: 'Exact.Web.Api.Models.General.Currency',
+    key: 'Code',
+    methods: ['GET'],
+    collections: [],
+    children: {},
+  },
+  'generaljournalentry/GeneralJournalEntries': {
+    typeName: 'Exact.Web.Api.Models.GeneralJournalEntry',
+    key: 'EntryID',
+    methods: ['GET', 'POST', 'DELETE'],
+    collections: ['GeneralJournalEntryLines'],
+    children: {
+      GeneralJournalEntryLines: { path: 'generaljournalentry/GeneralJournalEntryLines', key: 'ID' },
+    },
+  },
+  'generaljournalentry/GeneralJournalEntryLines': {
+    typeName: 'Exact.Web.Api.Models.GeneralJournalEntryLine',
+    key: 'ID',
+    methods: ['GET', 'POST'],
+    collections: [],
+    children: {},
+  },
+  'inventory/ItemWarehouses': {
+    typeName: 'Exact.Web.Api.Models.Inventory.ItemWarehouse',
+    key: 'ID',
+    methods: ['GET', 'POST', 'PUT', 'DELETE'],
+    collections: [],
+    children: {},
+  },
+  'inventory/ProcessStockCount': {
+    typeName: 'Exact.Web.Api.Models.Inventory.ProcessStockCount',
+    key: 'StockCountID',
+    methods: ['POST'],
+    collections: [],
+    children: {},
+  },
+  'inventory/StockCounts': {
+    typeName: 'Exact.Web.Api.Models.Inventory.StockCount',
+    key: 'StockCountID',
+    methods: ['GET', 'POST', 'PUT', 'DELETE'],
+    collections: ['StockCountLines'],
+    children: { StockCountLines: { path: 'inventory/StockCountLines', key: 'ID' } },
+  },
+  'inventory/Warehouses': {
+    typeName: 'Exact.Web.Api.Models.Inventory.Warehouse',
+    key: 'ID',
+    methods: ['GET', 'POST', 'PUT', 'DELETE'],
+    collections: [],
+    children: {},
+  },
+  'logistics/ItemAssortment': {
+    typeName: 'Exact.Web.Api.Models.Logistics.ItemAssortment',
+    key: 'ID',
+    methods: ['GET'],
+    collections: ['Properties'],
+    children: { Properties: { path: 'logistics/ItemAssortmentProperty', key: 'ID' } },
+  },
+  'logistics/ItemAssortmentProperty': {
+    typeName: 'Exact.Web.Api.Models.Logistics.ItemAssortmentProperty',
+    key: 'ID',
+    methods: ['GET'],
+    collections: [],
+    children: {},
+  },
+  'logistics/ItemGroups': {
+    typeName: 'Exact.Web.Api.Models.ItemGroup',
+    key: 'ID',
+    methods: ['GET'],
+    collections: [],
     children: {},
   },
   'logistics/Items': {
@@ -1099,6 +2822,48 @@ export const exactEndpoints = {
     methods: ['GET', 'POST', 'PUT', 'DELETE'],
     collections: [],
     children: {},
+  },
+  'logistics/SalesItemPrices': {
+    typeName: 'Exact.Web.Api.Models.Logistics.SalesItemPrice',
+    key: 'ID',
+    methods: ['GET', 'POST', 'PUT', 'DELETE'],
+    collections: [],
+    children: {},
+  },
+  'logistics/Units': {
+    typeName: 'Exact.Web.Api.Models.Logistics.Unit',
+    key: 'ID',
+    methods: ['GET'],
+    collections: [],
+    children: {},
+  },
+  'sales/ShippingMethods': {
+    typeName: 'Exact.Web.Api.Models.Sales.ShippingMethod',
+    key: 'ID',
+    methods: ['GET'],
+    collections: [],
+    children: {},
+  },
+  'salesinvoice/PrintedSalesInvoices': {
+    typeName: 'Exact.Web.Api.Models.PrintedSalesInvoice',
+    key: 'InvoiceID',
+    methods: ['POST'],
+    collections: [],
+    children: {},
+  },
+  'salesinvoice/SalesInvoiceLines': {
+    typeName: 'Exact.Web.Api.Models.SalesInvoiceLine',
+    key: 'ID',
+    methods: ['GET', 'POST', 'PUT', 'DELETE'],
+    collections: [],
+    children: {},
+  },
+  'salesinvoice/SalesInvoices': {
+    typeName: 'Exact.Web.Api.Models.SalesInvoice',
+    key: 'InvoiceID',
+    methods: ['GET', 'POST', 'PUT', 'DELETE'],
+    collections: ['SalesInvoiceLines', 'SalesInvoiceOrderChargeLines'],
+    children: { SalesInvoiceLines: { path: 'salesinvoice/SalesInvoiceLines', key: 'ID' } },
   },
   'salesorder/SalesOrders': {
     typeName: 'Exact.Web.Api.Models.SalesOrder',

@@ -5,7 +5,7 @@ import { exactError } from './exact-error.js';
 import { exactFetch } from './exact-fetch.js';
 import { exactPages } from './exact-pages.js';
 import { TypedExact } from './exact-typed.js';
-import type { Account, Item, SalesOrder } from './entities.generated.js';
+import type { Account, Item, SalesInvoice, SalesOrder } from './entities.generated.js';
 import type { Filter, ScalarField } from './odata-query.js';
 import { exactTokenPolicy, exactTokenRefresher, type ExactApp } from './oauth.js';
 import {
@@ -22,13 +22,6 @@ import { and, cmp, lit, odataQuery, type ODataOptions } from './odata-query.js';
 import { governorFor, type ExactRateGovernor } from './rate-governor.js';
 
 export type ExactRow = Record<string, unknown>;
-
-/** salesinvoice/SalesInvoices fields the finders read; replace by the generated type once it exists. */
-export interface SalesInvoiceKeys {
-  InvoiceID: string;
-  InvoiceNumber: number | null;
-  YourRef: string | null;
-}
 
 const accountFields = ['ID', 'Code', 'Name', 'Email'] as const;
 const itemFields = ['ID', 'Code', 'Description'] as const;
@@ -180,8 +173,8 @@ export class ExactClient {
 
   /** Sales invoices by YourRef (Koppel's natural key, reference 7.10, 8.2). */
   findSalesInvoiceByYourRef(yourRef: string) {
-    const filter = cmp<SalesInvoiceKeys>('YourRef', 'eq', lit.string(yourRef));
-    return this.findUnique<SalesInvoiceKeys, keyof SalesInvoiceKeys>(
+    const filter = cmp<SalesInvoice>('YourRef', 'eq', lit.string(yourRef));
+    return this.findUnique<SalesInvoice, 'InvoiceID' | 'InvoiceNumber' | 'YourRef'>(
       'salesinvoice/SalesInvoices',
       filter,
       ['InvoiceID', 'InvoiceNumber', 'YourRef'],
@@ -191,8 +184,8 @@ export class ExactClient {
 
   /** Sales invoices by number (unique per division once assigned, reference 7.10). */
   findSalesInvoiceByNumber(invoiceNumber: number) {
-    const filter = cmp<SalesInvoiceKeys>('InvoiceNumber', 'eq', lit.number(invoiceNumber));
-    return this.findUnique<SalesInvoiceKeys, keyof SalesInvoiceKeys>(
+    const filter = cmp<SalesInvoice>('InvoiceNumber', 'eq', lit.number(invoiceNumber));
+    return this.findUnique<SalesInvoice, 'InvoiceID' | 'InvoiceNumber' | 'YourRef'>(
       'salesinvoice/SalesInvoices',
       filter,
       ['InvoiceID', 'InvoiceNumber', 'YourRef'],
