@@ -14,6 +14,8 @@ export interface WriteContext {
   settings: ExactSettings;
   /** Rows of another entity in the same division (e.g. to check OrderedBy or number orders). */
   rowsOf(path: string): StoredRow[];
+  /** The first row of another entity whose field equals the value (a scan without copying). */
+  findBy(path: string, field: string, value: unknown): StoredRow | undefined;
 }
 
 /** A child collection posted embedded and read with `$expand` (e.g. SalesOrderLines). */

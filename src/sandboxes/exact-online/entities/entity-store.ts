@@ -45,7 +45,13 @@ export class DivisionData {
   }
 
   rows(path: string): StoredRow[] {
-    return [...this.table(path).values()].map((r) => r.row);
+    return Array.from(this.table(path).values(), (r) => r.row);
+  }
+
+  /** The first row (in insertion order) whose field equals the value, without copying the table. */
+  findBy(path: string, field: string, value: unknown): StoredRow | undefined {
+    for (const record of this.table(path).values()) if (record.row[field] === value) return record.row;
+    return undefined;
   }
 }
 
@@ -54,7 +60,13 @@ function keyText(value: unknown): string {
 }
 
 function context(data: DivisionData, now: string, settings: ExactSettings): WriteContext {
-  return { division: data.division, now, settings, rowsOf: (path) => data.rows(path) };
+  return {
+    division: data.division,
+    now,
+    settings,
+    rowsOf: (path) => data.rows(path),
+    findBy: (path, field, value) => data.findBy(path, field, value),
+  };
 }
 
 function checkUnique(
@@ -67,10 +79,9 @@ function checkUnique(
   for (const field of entity.uniqueFields ?? []) {
     const value = row[field];
     if (value === undefined || value === null) continue;
-    const clash = [...data.table(entity.path).entries()].some(
-      ([key, r]) => key !== self && r.row[field] === value,
-    );
-    if (clash) throw duplicateError(settings);
+    for (const [key, r] of data.table(entity.path)) {
+      if (key !== self && r.row[field] === value) throw duplicateError(settings);
+    }
   }
 }
 

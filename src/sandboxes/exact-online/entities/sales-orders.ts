@@ -10,7 +10,15 @@ import { salesOrderFieldList, salesOrderLineFieldList } from './sales-order-fiel
 const open = 12;
 
 function findBy(ctx: WriteContext, path: string, field: string, value: unknown): StoredRow | undefined {
-  return ctx.rowsOf(path).find((r) => r[field] === value);
+  return ctx.findBy(path, field, value);
+}
+
+/** The next free order number: one above the highest so far. */
+function nextOrderNumber(ctx: WriteContext): number {
+  let highest = 0;
+  for (const r of ctx.rowsOf('salesorder/SalesOrders'))
+    highest = Math.max(highest, Number(r['OrderNumber'] ?? 0));
+  return highest + 1;
 }
 
 /** Fill a line from its item and VAT code; amounts as exact decimals. */
@@ -65,8 +73,7 @@ export const salesOrdersEntity = defineEntity({
     const lines = children['SalesOrderLines'] ?? [];
     if (lines.length === 0) throw mandatoryError(ctx.settings, 'SalesOrderLines');
     // Exact assigns the next free number when OrderNumber is omitted (reference 7.9, assumed).
-    const numbers = ctx.rowsOf('salesorder/SalesOrders').map((r) => Number(r['OrderNumber'] ?? 0));
-    row['OrderNumber'] ??= Math.max(0, ...numbers) + 1;
+    row['OrderNumber'] ??= nextOrderNumber(ctx);
     row['OrderedByName'] = account['Name'] ?? null;
     row['InvoiceTo'] ??= row['OrderedBy'] ?? null;
     row['DeliverTo'] ??= row['OrderedBy'] ?? null;
