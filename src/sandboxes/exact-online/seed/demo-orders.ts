@@ -176,7 +176,7 @@ export function seedSalesOrders(ctx: SeedContext, accounts: DemoAccount[], items
       .filter((a) => a.status === 'C' && !a.blocked)
       .map((a): [DemoAccount, number] => [
         a,
-        a.kind === 'company' ? (plan.webshop ? 2 : 4) : plan.webshop ? 4 : 1,
+        a.kind === 'company' ? (plan.webshop ? 2 : 4) : plan.webshop ? 4 : 2,
       ]),
   );
   const goods = weighted(
@@ -212,9 +212,15 @@ export function seedSalesOrders(ctx: SeedContext, accounts: DemoAccount[], items
       VATCode: lineVatCode(home, account, item),
     }));
     const orderDate = `${moment.slice(0, 10)}T00:00:00.000`;
-    const deliveryDate = addDays(moment.slice(0, 10), company ? prng.int(2, 14) : prng.int(1, 5));
+    const ageDays = Math.floor((wallClockMs(ctx.now) - wallClockMs(moment)) / day);
+    const state = statusFor(prng, ageDays);
+    const planned = addDays(moment.slice(0, 10), company ? prng.int(2, 14) : prng.int(1, 5));
+    // Delivered orders went out by today at the latest.
+    const shipped = state === 'complete' || state === 'partial';
+    const today = ctx.now.slice(0, 10);
+    const deliveryDate = shipped && planned > today ? today : planned;
     const number = plan.firstNumber + index;
-    const webOrder = plan.webshop || (!company && prng.int(0, 2) === 0);
+    const webOrder = plan.webshop || (!company && prng.int(0, 1) === 0);
     const row: StoredRow = {
       OrderID: prng.guid(),
       OrderNumber: number,
@@ -243,8 +249,6 @@ export function seedSalesOrders(ctx: SeedContext, accounts: DemoAccount[], items
       ctx.settings,
     );
     convertToEuro(record, account.currency);
-    const ageDays = Math.floor((wallClockMs(ctx.now) - wallClockMs(moment)) / day);
-    const state = statusFor(prng, ageDays);
     progress(prng, record, state);
     if (state !== 'open') {
       // The order was last touched when it was delivered or cancelled, never after now.
