@@ -48,6 +48,23 @@ export class DivisionData {
     return Array.from(this.table(path).values(), (r) => r.row);
   }
 
+  /** An independent copy: every record, row version and deletion (rows hold only primitives). */
+  clone(): DivisionData {
+    const copy = new DivisionData(this.division);
+    copy.counter = this.counter;
+    for (const [path, table] of this.tables) {
+      const records = new Map<string, StoredRecord>();
+      for (const [key, r] of table) {
+        const children: Record<string, StoredRow[]> = {};
+        for (const [name, lines] of Object.entries(r.children)) children[name] = lines.map((l) => ({ ...l }));
+        records.set(key, { row: { ...r.row }, children, timestamp: r.timestamp });
+      }
+      copy.tables.set(path, records);
+    }
+    copy.deleted.push(...this.deleted.map((d) => ({ ...d })));
+    return copy;
+  }
+
   /** The first row (in insertion order) whose field equals the value, without copying the table. */
   findBy(path: string, field: string, value: unknown): StoredRow | undefined {
     for (const record of this.table(path).values()) if (record.row[field] === value) return record.row;

@@ -35,9 +35,9 @@ interface OrderPlan {
 }
 
 const plans: Readonly<Record<number, OrderPlan>> = {
-  3215711: { count: 1100, firstNumber: 24001, webshop: false },
-  3215712: { count: 260, firstNumber: 80001, webshop: true },
-  3215713: { count: 190, firstNumber: 12001, webshop: false },
+  3215711: { count: 1060, firstNumber: 24001, webshop: false },
+  3215712: { count: 220, firstNumber: 80001, webshop: true },
+  3215713: { count: 160, firstNumber: 12001, webshop: false },
 };
 
 /** Foreign-currency prices per euro and back (fixed demo rates). */
@@ -166,7 +166,11 @@ function weighted<T>(entries: Array<[T, number]>): T[] {
 }
 
 /** A year of sales orders for the division, in every status, created through the store. */
-export function seedSalesOrders(ctx: SeedContext, accounts: DemoAccount[], items: DemoItem[]): DemoOrder[] {
+export function seedSalesOrders(
+  ctx: SeedContext,
+  accounts: readonly DemoAccount[],
+  items: readonly DemoItem[],
+): DemoOrder[] {
   const plan = plans[ctx.division.code];
   if (!plan) return [];
   const prng = ctx.prng('orders');

@@ -7,9 +7,9 @@ import { SandboxState } from '../sandbox-state.js';
 import { demoIban, demoVatNumber, ean13, ean13CheckDigit, iban, mod97 } from './demo-identifiers.js';
 import { seedDemo } from './demo-seed.js';
 
-function seededState(at: string): { state: SandboxState; seeded: ReturnType<typeof seedDemo> } {
+function seededState(at: string, cache = true): { state: SandboxState; seeded: ReturnType<typeof seedDemo> } {
   const state = new SandboxState(new OffsetClock(new ManualClock(at)));
-  return { state, seeded: seedDemo(state) };
+  return { state, seeded: seedDemo(state, { cache }) };
 }
 
 /** Every stored record of every division and entity, with children and row versions, as text. */
@@ -28,10 +28,27 @@ function dump(state: SandboxState): { text: string; records: number } {
 
 describe('demo seed', () => {
   it('gives identical data when seeded twice at the same clock', () => {
-    const first = dump(seededState('2026-03-10T09:00:00.000Z').state);
-    const second = dump(seededState('2026-03-10T09:00:00.000Z').state);
+    const first = dump(seededState('2026-03-10T09:00:00.000Z', false).state);
+    const second = dump(seededState('2026-03-10T09:00:00.000Z', false).state);
     expect(first.records).toBeGreaterThan(2000);
     expect(second.text).toBe(first.text);
+  });
+
+  it('hands out independent copies of a seed built before at the same clock', () => {
+    const fresh = dump(seededState('2026-04-01T12:00:00.000Z', false).state);
+    const a = seededState('2026-04-01T12:00:00.000Z').state;
+    expect(dump(a).text).toBe(fresh.text);
+    const accounts = a.division(3215711)!.table('crm/Accounts');
+    const [key, record] = [...accounts][0]!;
+    record.row['Name'] = 'Veranderd';
+    record.timestamp = 1;
+    accounts.delete(key);
+    a.division(3215712)!.table('salesorder/SalesOrders').values().next().value!.children[
+      'SalesOrderLines'
+    ]![0]!['Quantity'] = 999;
+    const b = seededState('2026-04-01T12:00:00.000Z').state;
+    expect(dump(b).text).toBe(fresh.text);
+    expect(b.division(3215711)!.nextTimestamp()).toBe(a.division(3215711)!.nextTimestamp());
   });
 
   it('anchors order dates on the clock: all within the 365 days up to now', () => {
