@@ -9,10 +9,6 @@ import { salesOrderFieldList, salesOrderLineFieldList } from './sales-order-fiel
 /** Status codes 12 open (appendix B). */
 const open = 12;
 
-function findBy(ctx: WriteContext, path: string, field: string, value: unknown): StoredRow | undefined {
-  return ctx.findBy(path, field, value);
-}
-
 /** The next free order number: one above the highest so far. */
 function nextOrderNumber(ctx: WriteContext): number {
   let highest = 0;
@@ -24,7 +20,7 @@ function nextOrderNumber(ctx: WriteContext): number {
 /** Fill a line from its item and VAT code; amounts as exact decimals. */
 function completeLine(line: StoredRow, order: StoredRow, index: number, ctx: WriteContext): void {
   if (typeof line['Item'] !== 'string') throw mandatoryError(ctx.settings, 'Item');
-  const item = findBy(ctx, 'logistics/Items', 'ID', line['Item']);
+  const item = ctx.findBy('logistics/Items', 'ID', line['Item']);
   if (!item) throw unknownReferenceError(ctx.settings, 'Item');
   line['ID'] ??= randomUUID();
   line['OrderID'] = order['OrderID'] ?? null;
@@ -39,7 +35,7 @@ function completeLine(line: StoredRow, order: StoredRow, index: number, ctx: Wri
   line['Discount'] ??= 0;
   line['NetPrice'] ??= multiplyDecimal(Number(line['UnitPrice']), 1 - Number(line['Discount']));
   line['VATCode'] ??= item['SalesVatCode'] ?? null;
-  const vat = findBy(ctx, 'vat/VATCodes', 'Code', line['VATCode']);
+  const vat = ctx.findBy('vat/VATCodes', 'Code', line['VATCode']);
   line['VATPercentage'] ??= vat?.['Percentage'] ?? 0;
   line['AmountFC'] = multiplyDecimal(Number(line['Quantity']), Number(line['NetPrice']));
   line['AmountDC'] = line['AmountFC'];
@@ -68,7 +64,7 @@ export const salesOrdersEntity = defineEntity({
     },
   },
   beforeCreate(row, children, ctx) {
-    const account = findBy(ctx, 'crm/Accounts', 'ID', row['OrderedBy']);
+    const account = ctx.findBy('crm/Accounts', 'ID', row['OrderedBy']);
     if (!account) throw unknownReferenceError(ctx.settings, 'OrderedBy');
     const lines = children['SalesOrderLines'] ?? [];
     if (lines.length === 0) throw mandatoryError(ctx.settings, 'SalesOrderLines');
