@@ -2,6 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { ManualClock, OffsetClock } from '../../../core/clock.js';
 import { entityCatalog } from '../entities/entity-catalog.js';
 import { sumDecimal } from '../entities/exact-decimal.js';
+import type { ScalarType } from '../entities/field-types.js';
+import { toStoredValue } from '../entities/input-values.js';
+import { defaultExactSettings } from '../settings.js';
 import { Prng } from '../prng.js';
 import { SandboxState } from '../sandbox-state.js';
 import { demoIban, demoVatNumber, ean13, ean13CheckDigit, iban, mod97 } from './demo-identifiers.js';
@@ -49,6 +52,29 @@ describe('demo seed', () => {
     const b = seededState('2026-04-01T12:00:00.000Z').state;
     expect(dump(b).text).toBe(fresh.text);
     expect(b.division(3215711)!.nextTimestamp()).toBe(a.division(3215711)!.nextTimestamp());
+  });
+
+  it('stores every value as the API would have stored it from a request body', () => {
+    const { state } = seededState('2026-03-10T09:00:00.000Z');
+    let checked = 0;
+    const check = (types: ReadonlyMap<string, ScalarType>, row: Record<string, unknown>) => {
+      for (const [name, type] of types) {
+        const value = row[name];
+        if (value === null || value === undefined) continue;
+        expect(toStoredValue(value, type, defaultExactSettings), `${name} = ${String(value)}`).toBe(value);
+        checked++;
+      }
+    };
+    for (const division of state.divisions) {
+      for (const entity of entityCatalog) {
+        for (const record of state.division(division.code)!.table(entity.path).values()) {
+          check(entity.fieldTypes, record.row);
+          for (const [name, child] of Object.entries(entity.children ?? {}))
+            for (const line of record.children[name] ?? []) check(child.fieldTypes, line);
+        }
+      }
+    }
+    expect(checked).toBeGreaterThan(100_000);
   });
 
   it('anchors order dates on the clock: all within the 365 days up to now', () => {
