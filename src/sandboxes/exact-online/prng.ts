@@ -28,7 +28,11 @@ export class Prng {
 
   /** A version-4-shaped GUID from the generator. */
   guid(): string {
-    const hex = Array.from({ length: 32 }, () => this.int(0, 15).toString(16)).join('');
+    const hex = Array.from({ length: 4 }, () =>
+      Math.floor(this.next() * 4294967296)
+        .toString(16)
+        .padStart(8, '0'),
+    ).join('');
     return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-a${hex.slice(17, 20)}-${hex.slice(20)}`;
   }
 }

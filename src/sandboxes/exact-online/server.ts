@@ -32,7 +32,8 @@ export interface ExactSandboxServer {
 export function buildExactSandbox(options: { clock: Clock; seed: 'demo' | 'empty' }): ExactSandboxServer {
   const state = new SandboxState(new OffsetClock(options.clock));
   loadSeed(state, options.seed);
-  const app = Fastify({ logger: false, bodyLimit: 38 * 1024 * 1024 });
+  // Close drops connections whose client walked away mid-response (a cancelled body would hold it).
+  const app = Fastify({ logger: false, bodyLimit: 38 * 1024 * 1024, forceCloseConnections: true });
   // Bodies arrive as text; handlers parse them so that bad input gets Exact's errors, not Fastify's.
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'string' }, (_req, body, done) => done(null, body));

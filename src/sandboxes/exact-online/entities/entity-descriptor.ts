@@ -23,6 +23,8 @@ export interface WriteContext {
   childrenOf(path: string, key: string, name: string): StoredRow[];
   /** The division's tables, for keyed lookups and for writing derived rows through the store. */
   data: DivisionData;
+  /** The first row of another entity whose field equals the value (a scan without copying). */
+  findBy(path: string, field: string, value: unknown): StoredRow | undefined;
 }
 
 /** A child collection posted embedded and read with `$expand` (e.g. SalesOrderLines). */

@@ -73,7 +73,30 @@ export class DivisionData {
   }
 
   rows(path: string): StoredRow[] {
-    return [...this.table(path).values()].map((r) => r.row);
+    return Array.from(this.table(path).values(), (r) => r.row);
+  }
+
+  /** An independent copy: every record, row version and deletion (rows hold only primitives). */
+  clone(): DivisionData {
+    const copy = new DivisionData(this.division);
+    copy.counter = this.counter;
+    for (const [path, table] of this.tables) {
+      const records = new Map<string, StoredRecord>();
+      for (const [key, r] of table) {
+        const children: Record<string, StoredRow[]> = {};
+        for (const [name, lines] of Object.entries(r.children)) children[name] = lines.map((l) => ({ ...l }));
+        records.set(key, { row: { ...r.row }, children, timestamp: r.timestamp });
+      }
+      copy.tables.set(path, records);
+    }
+    copy.deleted.push(...this.deleted.map((d) => ({ ...d })));
+    return copy;
+  }
+
+  /** The first row (in insertion order) whose field equals the value, without copying the table. */
+  findBy(path: string, field: string, value: unknown): StoredRow | undefined {
+    for (const record of this.table(path).values()) if (record.row[field] === value) return record.row;
+    return undefined;
   }
 }
 
@@ -101,6 +124,7 @@ function context(data: DivisionData, now: string, settings: ExactSettings): Writ
     create: (entity, row) => createRecord(entity, data, { row, children: {} }, now, settings).row,
     childrenOf: (path, key, name) => data.table(path).get(keyText(key))?.children[name] ?? [],
     data,
+    findBy: (path, field, value) => data.findBy(path, field, value),
   };
 }
 
@@ -114,10 +138,9 @@ function checkUnique(
   for (const field of entity.uniqueFields ?? []) {
     const value = row[field];
     if (value === undefined || value === null) continue;
-    const clash = [...data.table(entity.path).entries()].some(
-      ([key, r]) => key !== self && r.row[field] === value,
-    );
-    if (clash) throw duplicateError(settings);
+    for (const [key, r] of data.table(entity.path)) {
+      if (key !== self && r.row[field] === value) throw duplicateError(settings);
+    }
   }
 }
 

@@ -9,14 +9,18 @@ import { salesOrderFieldList, salesOrderLineFieldList } from './sales-order-fiel
 /** Status codes 12 open (appendix B). */
 const open = 12;
 
-function findBy(ctx: WriteContext, path: string, field: string, value: unknown): StoredRow | undefined {
-  return ctx.rowsOf(path).find((r) => r[field] === value);
+/** The next free order number: one above the highest so far. */
+function nextOrderNumber(ctx: WriteContext): number {
+  let highest = 0;
+  for (const r of ctx.rowsOf('salesorder/SalesOrders'))
+    highest = Math.max(highest, Number(r['OrderNumber'] ?? 0));
+  return highest + 1;
 }
 
 /** Fill a line from its item and VAT code; amounts as exact decimals. */
 function completeLine(line: StoredRow, order: StoredRow, index: number, ctx: WriteContext): void {
   if (typeof line['Item'] !== 'string') throw mandatoryError(ctx.settings, 'Item');
-  const item = findBy(ctx, 'logistics/Items', 'ID', line['Item']);
+  const item = ctx.findBy('logistics/Items', 'ID', line['Item']);
   if (!item) throw unknownReferenceError(ctx.settings, 'Item');
   line['ID'] ??= randomUUID();
   line['OrderID'] = order['OrderID'] ?? null;
@@ -31,7 +35,7 @@ function completeLine(line: StoredRow, order: StoredRow, index: number, ctx: Wri
   line['Discount'] ??= 0;
   line['NetPrice'] ??= multiplyDecimal(Number(line['UnitPrice']), 1 - Number(line['Discount']));
   line['VATCode'] ??= item['SalesVatCode'] ?? null;
-  const vat = findBy(ctx, 'vat/VATCodes', 'Code', line['VATCode']);
+  const vat = ctx.findBy('vat/VATCodes', 'Code', line['VATCode']);
   line['VATPercentage'] ??= vat?.['Percentage'] ?? 0;
   line['AmountFC'] = multiplyDecimal(Number(line['Quantity']), Number(line['NetPrice']));
   line['AmountDC'] = line['AmountFC'];
@@ -60,13 +64,12 @@ export const salesOrdersEntity = defineEntity({
     },
   },
   beforeCreate(row, children, ctx) {
-    const account = findBy(ctx, 'crm/Accounts', 'ID', row['OrderedBy']);
+    const account = ctx.findBy('crm/Accounts', 'ID', row['OrderedBy']);
     if (!account) throw unknownReferenceError(ctx.settings, 'OrderedBy');
     const lines = children['SalesOrderLines'] ?? [];
     if (lines.length === 0) throw mandatoryError(ctx.settings, 'SalesOrderLines');
     // Exact assigns the next free number when OrderNumber is omitted (reference 7.9, assumed).
-    const numbers = ctx.rowsOf('salesorder/SalesOrders').map((r) => Number(r['OrderNumber'] ?? 0));
-    row['OrderNumber'] ??= Math.max(0, ...numbers) + 1;
+    row['OrderNumber'] ??= nextOrderNumber(ctx);
     row['OrderedByName'] = account['Name'] ?? null;
     row['InvoiceTo'] ??= row['OrderedBy'] ?? null;
     row['DeliverTo'] ??= row['OrderedBy'] ?? null;
