@@ -21,10 +21,14 @@ export interface LoggedRequest {
 export interface AsperionClientHarness {
   h: EngineHarness;
   sandbox: TestSandbox;
-  /** A client on the connection; `clock` replaces the harness clock (time is all tests inject). */
+  /**
+   * A client on the connection; `clock` replaces the harness clock (time is all tests inject) and
+   * `deps` the harness's engine deps (e.g. a second store connection, as another process has).
+   */
   client(
     options?: Partial<Omit<AsperionClientOptions, 'app' | 'apiBaseUrl'>> & {
       clock?: Clock;
+      deps?: EngineDeps;
       apiBaseUrl?: string;
     },
   ): Promise<AsperionClient>;
@@ -67,8 +71,9 @@ export async function createAsperionClientHarness(dialect: DialectName): Promise
     h,
     sandbox,
     async client(options = {}) {
-      const { clock, ...rest } = options;
-      const deps: EngineDeps = clock ? { ...h.deps, clock } : h.deps;
+      const { clock, deps: given, ...rest } = options;
+      const base = given ?? h.deps;
+      const deps: EngineDeps = clock ? { ...base, clock } : base;
       const row = await deps.store.db
         .selectFrom('connections')
         .selectAll()

@@ -10,6 +10,21 @@ import type { CliContext } from '../../src/cli/main.js';
 const root = path.resolve(import.meta.dirname, '../..');
 const bin = path.join(root, 'bin/koppel.js');
 
+/** `koppel sandbox …` as a child process, once it says where it listens. */
+async function startSandbox(args: string[]) {
+  const child = spawn(process.execPath, [bin, 'sandbox', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+  const listening = /listening on (http:\/\/127\.0\.0\.1:\d+)/;
+  const until = Date.now() + 20_000;
+  while (!listening.test(out) && Date.now() < until) await new Promise((r) => setTimeout(r, 100));
+  const url = listening.exec(out)?.[1];
+  expect(url, out).toBeDefined();
+  return { child, url: url ?? '', exited };
+}
+
 describe('the built koppel command', () => {
   it('lists every command with a one-line description in --help', () => {
     const result = spawnSync(process.execPath, [bin, '--help'], { encoding: 'utf8' });
@@ -66,18 +81,7 @@ describe('the built koppel command', () => {
     ['exact-online', '/api/v1/current/Me', 401],
     ['asperion', '/v1/administrations', 401],
   ])('runs the %s sandbox until Ctrl-C, answering like the real API', async (name, path, status) => {
-    const child = spawn(process.execPath, [bin, 'sandbox', name, '--port', '0', '--seed', 'empty'], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let out = '';
-    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (out += d.toString()));
-    const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
-    const until = Date.now() + 20_000;
-    while (!/listening on (http:\/\/127\.0\.0\.1:\d+)/.test(out) && Date.now() < until)
-      await new Promise((r) => setTimeout(r, 100));
-    const url = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(out)?.[1];
-    expect(url, out).toBeDefined();
+    const { child, url, exited } = await startSandbox([name, '--port', '0', '--seed', 'empty']);
     const res = await fetch(`${url}${path}`, { headers: { accept: 'application/json' } });
     expect(res.status).toBe(status);
     child.kill('SIGINT');
@@ -94,19 +98,15 @@ describe('the built koppel command', () => {
           divisions: { '3215711': { 'crm/Accounts': [{ Code: 'F1', Name: 'Fixture B.V.' }] } },
         }),
       );
-      const child = spawn(
-        process.execPath,
-        [bin, 'sandbox', 'exact-online', '--port', '0', '--seed', 'empty', '--fixture', good],
-        { stdio: ['ignore', 'pipe', 'pipe'] },
-      );
-      let out = '';
-      child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-      const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
-      const until = Date.now() + 20_000;
-      while (!/listening on (http:\/\/127\.0\.0\.1:\d+)/.test(out) && Date.now() < until)
-        await new Promise((r) => setTimeout(r, 100));
-      const url = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(out)?.[1];
-      expect(url, out).toBeDefined();
+      const { child, url, exited } = await startSandbox([
+        'exact-online',
+        '--port',
+        '0',
+        '--seed',
+        'empty',
+        '--fixture',
+        good,
+      ]);
       const minted = (await (await fetch(`${url}/__sandbox/tokens`, { method: 'POST' })).json()) as {
         access_token: string;
       };

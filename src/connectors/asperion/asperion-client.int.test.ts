@@ -1,77 +1,34 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { CallCounter, connectorContext } from '../../engine/connector-context.js';
 import type { EngineDeps } from '../../engine/deps.js';
-import { defaultClientId, defaultClientSecret } from '../../sandboxes/asperion/credentials.js';
-import { startTestSandbox, type TestSandbox } from '../../sandboxes/asperion/testing/test-sandbox.js';
-import { upsertConnection } from '../../store/repos/connections.js';
+import type { TestSandbox } from '../../sandboxes/asperion/testing/test-sandbox.js';
+import {
+  createAsperionClientHarness,
+  type AsperionClientHarness,
+} from '../../testing/asperion-client-harness.js';
 import { testDialects } from '../../testing/databases.js';
-import { createEngineHarness, type EngineHarness } from '../../testing/engine-harness.js';
-import { tokensToCredentials } from '../kit/token-lease.js';
-import { AsperionClient } from './asperion-client.js';
+import type { EngineHarness } from '../../testing/engine-harness.js';
 
 describe.each(testDialects)('the Asperion client against the sandbox on %s', (dialect) => {
+  let hx: AsperionClientHarness;
   let h: EngineHarness;
   let sandbox: TestSandbox;
   let second: EngineDeps | undefined;
   afterEach(async () => {
     await second?.store.close();
     second = undefined;
-    await sandbox?.close();
-    await h?.close();
+    await hx?.close();
   });
 
   async function setUp() {
-    h = await createEngineHarness(dialect);
-    sandbox = await startTestSandbox({ now: h.clock.now().toISOString() });
-    const minted = (await sandbox.call('POST', '/__sandbox/tokens', { body: {}, auth: false })).body as {
-      access_token: string;
-      refresh_token: string;
-      expires_in: number;
-    };
-    const now = h.clock.now();
-    const credentials = tokensToCredentials({
-      accessToken: minted.access_token,
-      refreshToken: minted.refresh_token,
-      issuedAt: now.toISOString(),
-      expiresAt: new Date(now.getTime() + minted.expires_in * 1000).toISOString(),
-    });
-    await upsertConnection(
-      h.store.db,
-      {
-        id: 'asperion',
-        pairId: 'p1',
-        app: 'asperion',
-        name: 'Asperion',
-        settings: {},
-        encryptedCredentials: h.deps.box.encryptJson(credentials),
-        credentialRefs: {},
-      },
-      now.toISOString(),
-    );
-    await sandbox.call('DELETE', '/__sandbox/requests', { auth: false });
+    hx = await createAsperionClientHarness(dialect);
+    ({ h, sandbox } = hx);
+    await hx.clearLog();
   }
 
-  async function client(deps: EngineDeps, administrationId = 1, language = 'en') {
-    const row = await deps.store.db
-      .selectFrom('connections')
-      .selectAll()
-      .where('id', '=', 'asperion')
-      .executeTakeFirstOrThrow();
-    const ctx = connectorContext(deps, row, new CallCounter(), new AbortController().signal);
-    return new AsperionClient(ctx, {
-      app: { identityBaseUrl: sandbox.url, clientId: defaultClientId, clientSecret: defaultClientSecret },
-      apiBaseUrl: sandbox.url,
-      administrationId,
-      language,
-    });
-  }
+  const client = (deps: EngineDeps, administrationId = 1, language = 'en') =>
+    hx.client({ deps, administrationId, language });
 
-  const log = async () =>
-    (
-      (await sandbox.call('GET', '/__sandbox/requests', { auth: false })).body as {
-        requests: Array<{ url: string; headers: Record<string, string>; status: number }>;
-      }
-    ).requests;
+  const log = () => hx.log();
 
   it('pages through a list to the end, sending the tenant, Accept and Accept-Language on every call', async () => {
     await setUp();
