@@ -8,6 +8,8 @@ export interface PageRequest {
   url: string;
   endpoint: string;
   accessToken: () => Promise<string>;
+  /** How to read a body; plain JSON by default (the sync endpoints keep Int64 digits). */
+  parse?: (text: string) => unknown;
 }
 
 interface Envelope<T> {
@@ -32,7 +34,7 @@ export async function* exactPages<T = Record<string, unknown>>(
       accessToken: await req.accessToken(),
     });
     if (!res.ok) throw await exactError(res, 'GET', req.endpoint);
-    const body = (await res.json()) as Envelope<T>;
+    const body = (req.parse ? req.parse(await res.text()) : await res.json()) as Envelope<T>;
     const d = body.d;
     if (Array.isArray(d)) {
       yield d;

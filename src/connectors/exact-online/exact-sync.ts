@@ -1,7 +1,6 @@
 import { KoppelError } from '../../core/errors.js';
+import { exactPages } from './exact-pages.js';
 import type { ConnectorContext } from '../kit/connector-context.js';
-import { exactError } from './exact-error.js';
-import { exactFetch } from './exact-fetch.js';
 import type { ExactRateGovernor } from './rate-governor.js';
 
 /**
@@ -136,24 +135,13 @@ export async function* exactSyncPages<T extends SyncRow>(
   req: SyncRequest,
 ): AsyncGenerator<SyncPage<T>> {
   let checkpoint = checkpointText(req.since);
-  let url: string | undefined = req.url;
-  while (url) {
-    const res = await exactFetch(ctx, governor, {
-      method: 'GET',
-      url,
-      endpoint: req.endpoint,
-      accessToken: await req.accessToken(),
-    });
-    if (!res.ok) throw await exactError(res, 'GET', req.endpoint);
-    const body = parseKeepingInt64(await res.text()) as {
-      d?: Array<Record<string, unknown>> | { results?: Array<Record<string, unknown>>; __next?: string };
-    };
-    const d = body.d;
-    const raw = Array.isArray(d) ? d : (d?.results ?? []);
+  for await (const raw of exactPages<Record<string, unknown>>(ctx, governor, {
+    ...req,
+    parse: parseKeepingInt64,
+  })) {
     const rows = raw.map((row) => ({ ...row, Timestamp: int64Text(row['Timestamp'], req.endpoint) }) as T);
     for (const row of rows) checkpoint = maxOf(checkpoint, row.Timestamp);
     yield { rows, checkpoint };
-    url = Array.isArray(d) ? undefined : d?.__next;
   }
 }
 
