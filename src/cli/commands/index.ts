@@ -1,5 +1,6 @@
 import type { CliCommand } from '../main.js';
 import { applyCommand } from './apply.js';
+import { demoCommand } from './demo.js';
 import { exportCommand } from './export.js';
 import { flowsCommand } from './flows.js';
 import { mappingPreviewCommand } from './mapping-preview.js';
@@ -15,6 +16,7 @@ import { syncCommand } from './sync.js';
 
 /** Every command, in the order `koppel --help` lists them. */
 export const commands: CliCommand[] = [
+  demoCommand,
   startCommand,
   syncCommand,
   applyCommand,

@@ -4,6 +4,7 @@ import { KoppelError } from '../../core/errors.js';
 import { sandboxes } from '../../sandboxes/index.js';
 import { SandboxFixtureError } from '../../sandboxes/types.js';
 import type { CliCommand } from '../main.js';
+import { untilStopSignal } from '../stop-signal.js';
 
 async function readFixture(file: string): Promise<unknown> {
   const bad = (why: string) =>
@@ -66,15 +67,7 @@ export const sandboxCommand: CliCommand = {
             });
           });
         ctx.out.write(`${sandbox.title} sandbox listening on ${running.url}\n`);
-        await new Promise<void>((resolve) => {
-          const stop = () => {
-            process.off('SIGINT', stop);
-            process.off('SIGTERM', stop);
-            resolve();
-          };
-          process.on('SIGINT', stop);
-          process.on('SIGTERM', stop);
-        });
+        await untilStopSignal();
         await running.close();
       });
   },

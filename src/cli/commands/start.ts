@@ -3,6 +3,7 @@ import { startService } from '../../service.js';
 import { applyWorkspace } from '../../workspace/apply-workspace.js';
 import { readWorkspaceFile } from '../../workspace/read-workspace.js';
 import type { CliCommand } from '../main.js';
+import { untilStopSignal } from '../stop-signal.js';
 
 export const startCommand: CliCommand = {
   register(program, ctx) {
@@ -38,15 +39,7 @@ export const startCommand: CliCommand = {
             .filter((l) => l !== '')
             .join('\n') + '\n',
         );
-        await new Promise<void>((resolve) => {
-          const onSignal = () => {
-            process.off('SIGINT', onSignal);
-            process.off('SIGTERM', onSignal);
-            resolve();
-          };
-          process.on('SIGINT', onSignal);
-          process.on('SIGTERM', onSignal);
-        });
+        await untilStopSignal();
         ctx.out.write('Stopping: finishing running jobs…\n');
         await service.stop();
         ctx.out.write('Stopped.\n');

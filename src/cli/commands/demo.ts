@@ -1,0 +1,73 @@
+import { mkdirSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import { systemClock } from '../../core/clock.js';
+import { loadConfig } from '../../core/config.js';
+import { createApp } from '../../main.js';
+import { startService } from '../../service.js';
+import { configureDemoPair, demoIds, startDemoSandboxes } from '../demo/demo-setup.js';
+import { runFlowNow } from '../run-flow-now.js';
+import type { CliCommand } from '../main.js';
+import { untilStopSignal } from '../stop-signal.js';
+
+/**
+ * `koppel demo` (what `npm start` runs): both sandboxes with their demo data, a demo pair with the
+ * orders flow on, a first run with progress, then the service on its schedule until Ctrl-C. The
+ * sandboxes live in memory, so the demo's own store (a folder of its own under the data folder)
+ * starts fresh each time: links to records of an earlier sandbox would point at nothing.
+ */
+export const demoCommand: CliCommand = {
+  register(program, ctx) {
+    program
+      .command('demo')
+      .description('Try Koppel: both sandboxes with demo data and the orders flow running, until Ctrl-C.')
+      .action(async () => {
+        const base = loadConfig(ctx.env);
+        const dataDir = path.join(base.dataDir, 'demo');
+        rmSync(dataDir, { recursive: true, force: true });
+        mkdirSync(dataDir, { recursive: true });
+        // The demo always runs on the embedded SQLite store, whatever DATABASE_URL says.
+        const { DATABASE_URL: _ownDatabase, ...env } = ctx.env;
+        const app = await createApp(loadConfig({ ...env, KOPPEL_DATA_DIR: dataDir }));
+        const sandboxes = await startDemoSandboxes(systemClock).catch(async (error: unknown) => {
+          await app.close();
+          throw error;
+        });
+        try {
+          await configureDemoPair(app, sandboxes);
+          ctx.out.write(
+            [
+              'Koppel demo: orders from the Exact Online sandbox to the Asperion sandbox.',
+              `  Exact Online sandbox  ${sandboxes.exact.url}  (division ${demoIds.division})`,
+              `  Asperion sandbox      ${sandboxes.asperion.url}  (administration ${demoIds.administration})`,
+              `First run of ${demoIds.flow}:`,
+              '',
+            ].join('\n'),
+          );
+          await runFlowNow(app, demoIds.flow, ctx);
+          const service = await startService(app);
+          const env = `KOPPEL_DATA_DIR=${path.relative(process.cwd(), dataDir) || '.'}`;
+          ctx.out.write(
+            [
+              'Koppel is running the demo.',
+              `  status page  ${service.url}/`,
+              `  status API   ${service.url}/api/status`,
+              `  data         ${app.store.location} (fresh each demo start)`,
+              `  flow         ${demoIds.flow} runs every minute; add orders in the Exact sandbox and watch them arrive`,
+              `  look closer  ${env} npx koppel runs ${demoIds.flow}`,
+              `               ${env} npx koppel records ${demoIds.flow}`,
+              'Your own setup: `npx koppel apply -f workspace.yaml` and `npx koppel start` (see README).',
+              'Press Ctrl-C to stop.',
+              '',
+            ].join('\n'),
+          );
+          await untilStopSignal();
+          ctx.out.write('Stopping: finishing running jobs…\n');
+          await service.stop();
+          ctx.out.write('Stopped.\n');
+        } finally {
+          await sandboxes.close();
+          await app.close();
+        }
+      });
+  },
+};

@@ -1,0 +1,155 @@
+import type { Clock } from '../../core/clock.js';
+import { tokensToCredentials } from '../../connectors/kit/token-lease.js';
+import type { App } from '../../main.js';
+import {
+  defaultClientId as asperionClientId,
+  defaultClientSecret as asperionSecret,
+} from '../../sandboxes/asperion/credentials.js';
+import { asperionSandbox } from '../../sandboxes/asperion/asperion-sandbox.js';
+import {
+  defaultExactClientId,
+  defaultExactClientSecret,
+  defaultExactWebhookSecret,
+} from '../../sandboxes/exact-online/credentials.js';
+import { exactOnlineSandbox } from '../../sandboxes/exact-online/descriptor.js';
+import type { RunningSandbox, SandboxDescriptor } from '../../sandboxes/types.js';
+import { upsertConnection } from '../../store/repos/connections.js';
+import { upsertFlow } from '../../store/repos/flows.js';
+import { upsertPair } from '../../store/repos/pairs.js';
+
+/** The ids of what the demo configures, so the output and tests can name them. */
+export const demoIds = {
+  pair: 'demo',
+  exact: 'demo-exact',
+  asperion: 'demo-asperion',
+  flow: 'demo-orders',
+  /** The main demo division of the Exact sandbox and the first Asperion administration. */
+  division: 3215711,
+  administration: 1,
+} as const;
+
+export interface DemoSandboxes {
+  exact: RunningSandbox;
+  asperion: RunningSandbox;
+  close(): Promise<void>;
+}
+
+/** A sandbox on its usual port, or on a free one when something else has that port. */
+async function startOnPreferredPort(sandbox: SandboxDescriptor, clock: Clock): Promise<RunningSandbox> {
+  const options = { host: '127.0.0.1', seed: 'demo' as const, clock };
+  try {
+    return await sandbox.start({ ...options, port: sandbox.defaultPort });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw error;
+    return sandbox.start({ ...options, port: 0 });
+  }
+}
+
+export async function startDemoSandboxes(clock: Clock): Promise<DemoSandboxes> {
+  const exact = await startOnPreferredPort(exactOnlineSandbox, clock);
+  const asperion = await startOnPreferredPort(asperionSandbox, clock).catch(async (error: unknown) => {
+    await exact.close();
+    throw error;
+  });
+  return {
+    exact,
+    asperion,
+    close: async () => {
+      await Promise.allSettled([exact.close(), asperion.close()]);
+    },
+  };
+}
+
+interface MintedTokens {
+  access_token: string;
+  refresh_token: string;
+  expires_in: string | number;
+}
+
+/** A token pair from a sandbox's control API, as the consent round trip would give it. */
+async function mint(url: string, path: string, body: unknown): Promise<MintedTokens> {
+  const res = await fetch(`${url}${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  if (!res.ok) throw new Error(`The sandbox at ${url} refused to mint tokens: ${res.status}`);
+  return (await res.json()) as MintedTokens;
+}
+
+function credentialsOf(tokens: MintedTokens, now: Date): Record<string, string> {
+  return tokensToCredentials({
+    accessToken: tokens.access_token,
+    refreshToken: tokens.refresh_token,
+    issuedAt: now.toISOString(),
+    expiresAt: new Date(now.getTime() + Number(tokens.expires_in) * 1000).toISOString(),
+  });
+}
+
+/**
+ * The demo pair: Exact sandbox division → Asperion sandbox administration, with connections
+ * authorized through the sandboxes and the orders flow on its default settings and mapping, run
+ * every minute.
+ */
+export async function configureDemoPair(app: App, sandboxes: DemoSandboxes): Promise<void> {
+  const now = app.clock.now();
+  const at = now.toISOString();
+  const db = app.store.db;
+  const exactTokens = await mint(sandboxes.exact.url, '/__sandbox/tokens', { divisions: [demoIds.division] });
+  const asperionTokens = await mint(sandboxes.asperion.url, '/__sandbox/tokens', {});
+  await upsertPair(db, { id: demoIds.pair, name: 'Demo: Exact Online sandbox → Asperion sandbox' }, at);
+  await upsertConnection(
+    db,
+    {
+      id: demoIds.exact,
+      pairId: demoIds.pair,
+      app: 'exact-online',
+      name: 'Exact Online sandbox',
+      settings: { baseUrl: sandboxes.exact.url, clientId: defaultExactClientId, division: demoIds.division },
+      encryptedCredentials: app.engine.box.encryptJson({
+        clientSecret: defaultExactClientSecret,
+        webhookSecret: defaultExactWebhookSecret,
+        ...credentialsOf(exactTokens, now),
+      }),
+      credentialRefs: {},
+    },
+    at,
+  );
+  await upsertConnection(
+    db,
+    {
+      id: demoIds.asperion,
+      pairId: demoIds.pair,
+      app: 'asperion',
+      name: 'Asperion sandbox',
+      settings: {
+        apiBaseUrl: sandboxes.asperion.url,
+        identityBaseUrl: sandboxes.asperion.url,
+        clientId: asperionClientId,
+        administrationId: demoIds.administration,
+      },
+      encryptedCredentials: app.engine.box.encryptJson({
+        clientSecret: asperionSecret,
+        ...credentialsOf(asperionTokens, now),
+      }),
+      credentialRefs: {},
+    },
+    at,
+  );
+  await upsertFlow(
+    db,
+    {
+      id: demoIds.flow,
+      pairId: demoIds.pair,
+      kind: 'orders',
+      sourceConnectionId: demoIds.exact,
+      targetConnectionId: demoIds.asperion,
+      enabled: true,
+      schedule: '* * * * *',
+      priority: 100,
+      settings: {},
+      mappingVersion: null,
+    },
+    at,
+  );
+}
