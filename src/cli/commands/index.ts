@@ -1,5 +1,6 @@
 import type { CliCommand } from '../main.js';
 import { applyCommand } from './apply.js';
+import { checkCommand } from './check.js';
 import { exportCommand } from './export.js';
 import { flowsCommand } from './flows.js';
 import { mappingPreviewCommand } from './mapping-preview.js';
@@ -17,6 +18,7 @@ import { syncCommand } from './sync.js';
 export const commands: CliCommand[] = [
   startCommand,
   syncCommand,
+  checkCommand,
   applyCommand,
   exportCommand,
   pairsCommand,
