@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { databaseAsText, testDialects } from '../testing/databases.js';
 import { createEngineHarness, sampleItem, type EngineHarness } from '../testing/engine-harness.js';
 import { insertWriteAhead } from '../store/repos/write-ahead.js';
+import { checkedRegistry } from '../testing/checked-flow.js';
 import { dryRunFlow, type DryRunResult } from './dry-run-flow.js';
 import { runFlow } from './run-flow.js';
 
@@ -110,6 +111,37 @@ describe.each(testDialects)('a dry run on %s', (dialect) => {
     expect(by.I00010!.reason).toContain('already has T91');
 
     await expectRealRunToAgree(dry);
+  });
+
+  it('tells resolve it is a dry run, so a reference it would create is only reported', async () => {
+    h = await createEngineHarness(dialect);
+    h.deps = { ...h.deps, registry: checkedRegistry };
+    await h.store.db
+      .updateTable('flows')
+      .set({ kind: 'loopback-checked-items', settings: JSON.stringify({ groupCodes: { B: 'GB' } }) })
+      .execute();
+    h.loopback.put(sampleItem(1));
+    h.loopback.put(sampleItem(2));
+    const before = await everything();
+
+    const dry = await dryRunFlow(h.deps, { flowId: h.flowId });
+
+    expect(await everything()).toEqual(before);
+    expect(h.loopback.target.size).toBe(0);
+    const by = Object.fromEntries(dry.records.map((r) => [r.sourceId, r]));
+    expect(by.I00001!.changes).toContainEqual({ path: 'groupCode', before: null, after: 'GB' });
+    expect(by.I00002!.changes).toContainEqual({
+      path: 'groupCode',
+      before: null,
+      after: '(would create group Z)',
+    });
+
+    await expectRealRunToAgree(dry);
+    const made = [...h.loopback.target.values()].find((t) => t.reference === 'group:Z');
+    expect(made).toBeDefined();
+    expect([...h.loopback.target.values()].find((t) => t.reference === 'koppel:items:I00002')).toMatchObject({
+      groupCode: made!.id,
+    });
   });
 
   it('reports what would stop a run, and reads no further', async () => {

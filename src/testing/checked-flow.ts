@@ -6,14 +6,34 @@ import type { SourceItem } from './loopback-server.js';
 const groupCodes = z.object({ groupCodes: z.record(z.string(), z.string()).default({}) }).passthrough();
 
 /**
- * Test-only: the loopback items flow with a mapping check. Its `groupCodes` setting maps source
- * groups to target codes; `checkMappings` reads every source item live and lists the groups the
- * setting has no code for, each with the first item that uses it.
+ * Test-only: the loopback items flow with a mapping check and a resolve step. Its `groupCodes`
+ * setting maps source groups to target codes; `checkMappings` reads every source item live and
+ * lists the groups the setting has no code for, each with the first item that uses it. `resolve`
+ * puts the code into `groupCode`; for a group without one it finds or creates a group record in
+ * the target (as the orders flow does with debtors), except in a dry run, where it only says so.
  */
 export const checkedItemsKind: FlowKind<SourceItem, Record<string, unknown>> = {
   ...loopbackItemsKind,
   kind: 'loopback-checked-items',
   title: 'Loopback items with a mapping check (test)',
+  open(ctx) {
+    const runtime = loopbackItemsKind.open(ctx);
+    const codes = groupCodes.parse(ctx.settings).groupCodes;
+    return {
+      ...runtime,
+      async resolve(payload, item) {
+        const group = String(item.group ?? '');
+        const code = codes[group];
+        if (code !== undefined) return { ...payload, groupCode: code };
+        const key = `group:${group}`;
+        const found = await runtime.target.findByNaturalKey(key);
+        if (found) return { ...payload, groupCode: found.targetId };
+        if (ctx.dryRun) return { ...payload, groupCode: `(would create group ${group})` };
+        const made = await runtime.target.create({ name: `Group ${group}`, reference: key }, key);
+        return { ...payload, groupCode: made.targetId };
+      },
+    };
+  },
   async checkMappings(ctx) {
     const mapped = groupCodes.parse(ctx.settings).groupCodes;
     const firstUse = new Map<string, string>();
