@@ -38,7 +38,9 @@ export interface DryRunResult {
  * What a run of the flow would do now, writing nothing: reads from the cursor, filters, maps and
  * resolves as a run does (the runtime is opened with `dryRun`), and decides per record by link,
  * content hash, unsettled write-ahead rows and the target's natural keys. No run row is stored: a
- * dry run leaves the store exactly as it was, so its report is the only trace.
+ * dry run leaves the store exactly as it was, so its report is the only trace. (A connector that
+ * must refresh its OAuth token still saves the new one: a rotated refresh token that is not kept
+ * would lose the connection.)
  */
 export async function dryRunFlow(deps: EngineDeps, request: DryRunRequest): Promise<DryRunResult> {
   const signal = request.signal ?? new AbortController().signal;
