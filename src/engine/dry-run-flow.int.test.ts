@@ -144,6 +144,31 @@ describe.each(testDialects)('a dry run on %s', (dialect) => {
     });
   });
 
+  it('judges a record read again on a later page against what the dry run would have sent', async () => {
+    h = await createEngineHarness(dialect, { flowSettings: { pageSize: 1 } });
+    const first = sampleItem(1);
+    h.loopback.source.push({ ...first, seq: 1 }, { ...first, name: 'Latest', seq: 2 });
+    const before = await everything();
+
+    const dry = await dryRunFlow(h.deps, { flowId: h.flowId });
+
+    expect(await everything()).toEqual(before);
+    expect(dry.records.map((r) => [r.sourceId, r.decision])).toEqual([
+      ['I00001', 'create'],
+      ['I00001', 'update'],
+    ]);
+    expect(dry.records[1]!.changes).toEqual([{ path: 'name', before: 'Item 1', after: 'Latest' }]);
+    const real = await runFlow(h.deps, { flowId: h.flowId, trigger: 'manual' });
+    const rows = await h.store.db
+      .selectFrom('records')
+      .selectAll()
+      .where('run_id', '=', real.runId)
+      .execute();
+    expect(rows.map((r) => r.state).sort()).toEqual(['created', 'updated']);
+    const updated = rows.find((r) => r.state === 'updated')!;
+    expect(JSON.parse(updated.diff!)).toEqual(dry.records[1]!.changes);
+  });
+
   it('reports what would stop a run, and reads no further', async () => {
     h = await createEngineHarness(dialect, { flowSettings: { pageSize: 2 } });
     for (let n = 1; n <= 5; n++) h.loopback.put(sampleItem(n));
