@@ -6,7 +6,7 @@ import type { ConnectionTable, FlowTable } from '../store/schema.js';
 import { CallCounter, connectorContext } from './connector-context.js';
 import type { EngineDeps } from './deps.js';
 import { readInstallationSettings, type InstallationSettings } from './installation-settings.js';
-import type { FlowKind, FlowRuntime } from './types.js';
+import type { FlowKind, FlowRuntime, FlowRuntimeContext } from './types.js';
 import { redactionSet } from '../core/redaction.js';
 import { mappingVersion } from '../store/repos/mappings.js';
 
@@ -15,6 +15,8 @@ export interface FlowSetup {
   flow: Selectable<FlowTable>;
   kind: FlowKind;
   runtime: FlowRuntime;
+  /** What the runtime was opened with (also what `checkMappings` gets). */
+  context: FlowRuntimeContext;
   source: Selectable<ConnectionTable>;
   target: Selectable<ConnectionTable>;
   mapping: CompiledMapping;
@@ -48,7 +50,7 @@ export async function loadFlowSetup(
   deps: EngineDeps,
   flowId: string,
   signal: AbortSignal,
-  options: { mappingVersion?: number | null } = {},
+  options: { mappingVersion?: number | null; dryRun?: boolean } = {},
 ): Promise<FlowSetup> {
   const db = deps.store.db;
   const flow = await db.selectFrom('flows').selectAll().where('id', '=', flowId).executeTakeFirst();
@@ -100,7 +102,7 @@ export async function loadFlowSetup(
   const flowSettings = parsedSettings.data;
   const sourceCtx = connectorContext(deps, source, calls, signal);
   const targetCtx = connectorContext(deps, target, calls, signal);
-  const runtime = kind.open({
+  const context: FlowRuntimeContext = {
     flowId,
     pairId: flow.pair_id,
     settings: flowSettings,
@@ -108,11 +110,14 @@ export async function loadFlowSetup(
     target: targetCtx,
     clock: deps.clock,
     logger: deps.logger.child({ flow: flowId }),
-  });
+    ...(options.dryRun ? { dryRun: true } : {}),
+  };
+  const runtime = kind.open(context);
   return {
     flow,
     kind,
     runtime,
+    context,
     source,
     target,
     mapping: compileMapping(definition),

@@ -29,7 +29,7 @@ export async function processBatch(
 }
 
 /** Work items, one per source id: when a page holds a record twice, the last one wins. */
-function toItems(setup: FlowSetup, inputs: readonly BatchInput[], at: string): WorkItem[] {
+export function toItems(setup: FlowSetup, inputs: readonly BatchInput[], at: string): WorkItem[] {
   const bySource = new Map<string, WorkItem>();
   inputs.forEach((input, index) => {
     let sourceId = '';

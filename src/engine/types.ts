@@ -92,6 +92,13 @@ export interface FlowRuntimeContext {
   target: ConnectorContext;
   clock: Clock;
   logger: Logger;
+  /**
+   * A dry run (`koppel sync --dry-run`): `resolve` and the target writer may read the target to
+   * look things up, but must write nothing. A flow that creates references while resolving (a
+   * debtor, an article) must not create them here: it puts a placeholder such as
+   * `(would create debtor 1234)` where the id goes, so the dry run's payload and diff report it.
+   */
+  dryRun?: boolean;
 }
 
 /** A kind of flow (orders, customers, …): declared once, instantiated per flow in a workspace. */
@@ -105,6 +112,7 @@ export interface FlowKind<S extends SourceRecord = SourceRecord, T extends Targe
   settingsSchema: ZodType<Record<string, unknown>>;
   defaultMapping: MappingDefinition;
   open(ctx: FlowRuntimeContext): FlowRuntime<S, T>;
+  checkMappings?(ctx: FlowRuntimeContext): Promise<Array<{ domain: string; value: string; where: string }>>;
 }
 
 /** The flow kinds and apps an installation knows, wired in main.ts (and by tests). */

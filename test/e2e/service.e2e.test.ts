@@ -129,11 +129,22 @@ describe.each(testDialects)('koppel start and sync as processes on %s', (dialect
     // With the service stopped, `sync` runs the flow once from the command line.
     loopback.put(sampleItem(22));
     loopback.put(sampleItem(3, { name: '' }));
+    // First a dry run: it says what the run will do and writes nothing.
+    const dry = koppel(['sync', 'demo-items', '--dry-run'], {});
+    let dryOut = '';
+    dry.stdout!.on('data', (d: Buffer) => (dryOut += d.toString()));
+    const dryCode = await new Promise<number | null>((resolve) => dry.on('exit', resolve));
+    expect(dryOut).toMatch(/I00022\s+create/);
+    expect(dryOut).toMatch(/I00003\s+fail\s+mapping\.required_missing/);
+    expect(dryCode).toBe(1);
+    expect(loopback.target.size).toBe(21);
+
     const sync = koppel(['sync', 'demo-items', '--once'], {});
     let out = '';
     sync.stdout!.on('data', (d: Buffer) => (out += d.toString()));
     const code = await new Promise<number | null>((resolve) => sync.on('exit', resolve));
     expect(out).toMatch(/partial\. read 2, created 1, updated 0, unchanged 0, skipped 0, failed 1/);
+    expect(out).toMatch(/Failed records:\n.*\n.*\nI00003\s+rec_\S+\s+mapping\.required_missing/);
     expect(out).toContain('koppel records demo-items --failed');
     expect(code).toBe(1);
     expect(loopback.target.size).toBe(22);

@@ -1,6 +1,7 @@
 import type { CliCommand } from '../main.js';
 import { applyCommand } from './apply.js';
 import { demoCommand } from './demo.js';
+import { checkCommand } from './check.js';
 import { exportCommand } from './export.js';
 import { flowsCommand } from './flows.js';
 import { mappingPreviewCommand } from './mapping-preview.js';
@@ -19,6 +20,7 @@ export const commands: CliCommand[] = [
   demoCommand,
   startCommand,
   syncCommand,
+  checkCommand,
   applyCommand,
   exportCommand,
   pairsCommand,
