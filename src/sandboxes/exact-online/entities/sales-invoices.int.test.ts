@@ -293,7 +293,7 @@ describe('salesinvoice/SalesInvoiceLines', () => {
     });
     expect(added).toMatchObject({ LineNumber: 2, AmountFC: 0.1, VATAmountFC: 0.02 });
     const header = async () => ((await (await sandbox.call('GET', key, token)).json()) as { d: Row }).d;
-        // 0.10 at 21 % is 0.021: 0.02 VAT on the line.
+    // 0.10 at 21 % is 0.021: 0.02 VAT on the line.
     expect(await header()).toMatchObject({
       AmountFCExclVat: euro(twoCents + 10),
       VATAmountFC: euro(twoVatCents + 2),
@@ -301,7 +301,7 @@ describe('salesinvoice/SalesInvoiceLines', () => {
     });
     const lineKey = `${base}/salesinvoice/SalesInvoiceLines(guid'${String(added['ID'])}')`;
     expect((await sandbox.call('PUT', lineKey, token, { Quantity: 3 })).status).toBe(204);
-        // 3 × 0.10 = 0.30 at 21 % is 0.063: 0.06 VAT.
+    // 3 × 0.10 = 0.30 at 21 % is 0.063: 0.06 VAT.
     expect(await header()).toMatchObject({
       AmountFCExclVat: euro(twoCents + 30),
       VATAmountFC: euro(twoVatCents + 6),
