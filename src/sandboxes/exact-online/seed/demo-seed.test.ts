@@ -4,6 +4,7 @@ import { entityCatalog } from '../entities/entity-catalog.js';
 import { sumDecimal } from '../entities/exact-decimal.js';
 import type { ScalarType } from '../entities/field-types.js';
 import { toStoredValue } from '../entities/input-values.js';
+import { nextEntryNumber } from '../entities/ledger.js';
 import { defaultExactSettings } from '../settings.js';
 import { Prng } from '../prng.js';
 import { SandboxState } from '../sandbox-state.js';
@@ -35,7 +36,7 @@ describe('demo seed', () => {
     const second = dump(seededState('2026-03-10T09:00:00.000Z', false).state);
     expect(first.records).toBeGreaterThan(2000);
     expect(second.text).toBe(first.text);
-  });
+  }, 20_000);
 
   it('hands out independent copies of a seed built before at the same clock', () => {
     const fresh = dump(seededState('2026-04-01T12:00:00.000Z', false).state);
@@ -52,7 +53,15 @@ describe('demo seed', () => {
     const b = seededState('2026-04-01T12:00:00.000Z').state;
     expect(dump(b).text).toBe(fresh.text);
     expect(b.division(3215711)!.nextTimestamp()).toBe(a.division(3215711)!.nextTimestamp());
-  });
+    // Entry numbering goes on after the seed's own invoices in a copy too (not from 1 again).
+    const numbers = b
+      .division(3215711)!
+      .rows('salesinvoice/SalesInvoices')
+      .map((r) => Number(r['InvoiceNumber']))
+      .filter((n) => String(n).startsWith('2670'));
+    expect(numbers.length).toBeGreaterThan(10);
+    expect(nextEntryNumber(b.division(3215711)!, '70', 2026)).toBe(Math.max(...numbers) + 1);
+  }, 20_000);
 
   it('stores every value as the API would have stored it from a request body', () => {
     const { state } = seededState('2026-03-10T09:00:00.000Z');
