@@ -40,6 +40,8 @@ export class DivisionData {
   private counter = initialRowVersion;
   private readonly tables = new Map<string, Map<string, StoredRecord>>();
   readonly deleted: DeletedRecord[] = [];
+  /** Entry-number counters per journal and year prefix (see `nextEntryNumber` in ledger.ts). */
+  readonly entryCounters = new Map<string, number>();
   private readonly writeListeners: Array<(event: WriteEvent) => void> = [];
 
   constructor(readonly division: number) {}
@@ -76,7 +78,10 @@ export class DivisionData {
     return Array.from(this.table(path).values(), (r) => r.row);
   }
 
-  /** An independent copy: every record, row version and deletion (rows hold only primitives). */
+  /**
+   * An independent copy: every record, row version, deletion and entry-number counter (rows hold
+   * only primitives).
+   */
   clone(): DivisionData {
     const copy = new DivisionData(this.division);
     copy.counter = this.counter;
@@ -90,6 +95,7 @@ export class DivisionData {
       copy.tables.set(path, records);
     }
     copy.deleted.push(...this.deleted.map((d) => ({ ...d })));
+    for (const [prefix, sequence] of this.entryCounters) copy.entryCounters.set(prefix, sequence);
     return copy;
   }
 

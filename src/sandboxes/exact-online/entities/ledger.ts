@@ -11,12 +11,11 @@ export function derivedGuid(text: string): string {
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-5${hex.slice(13, 16)}-a${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 }
 
-const counters = new WeakMap<DivisionData, Map<string, number>>();
-
 /**
  * Entry numbers run per journal and financial year as `YY` + two-digit journal code + sequence
  * (26700001 is the first sales entry of 2026 in journal 70), as Exact numbers by default; the
- * reference does not describe the format. Kept as counters so numbering never scans rows.
+ * reference does not describe the format. Kept as counters on the division's data (copied with it)
+ * so numbering never scans rows.
  */
 function prefixOf(journalCode: string, year: number): string {
   const journal = /^\d{1,2}$/.test(journalCode) ? journalCode.padStart(2, '0') : '00';
@@ -24,12 +23,7 @@ function prefixOf(journalCode: string, year: number): string {
 }
 
 function countersOf(data: DivisionData): Map<string, number> {
-  let map = counters.get(data);
-  if (!map) {
-    map = new Map();
-    counters.set(data, map);
-  }
-  return map;
+  return data.entryCounters;
 }
 
 export function nextEntryNumber(data: DivisionData, journalCode: string, year: number): number {

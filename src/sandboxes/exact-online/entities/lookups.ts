@@ -2,7 +2,7 @@ import { unknownReferenceError } from './business-errors.js';
 import type { WriteContext } from './entity-descriptor.js';
 import type { StoredRow, StoredValue } from './field-types.js';
 
-/** The first row of `path` whose `field` equals `value`. */
+/** The first row of `path` whose `field` equals `value` (without copying the table). */
 export function findRow(
   ctx: WriteContext,
   path: string,
@@ -10,7 +10,7 @@ export function findRow(
   value: StoredValue | undefined,
 ): StoredRow | undefined {
   if (value === null || value === undefined) return undefined;
-  return ctx.rowsOf(path).find((r) => r[field] === value);
+  return ctx.findBy(path, field, value);
 }
 
 /**

@@ -45,11 +45,28 @@ async function created(path: string, body: unknown): Promise<Row> {
 
 let customer: string;
 let bike: string;
+let bikeCode: string;
+/** The bike's price in cents, and what two of them cost excl. VAT and in 21 % VAT (cents). */
+let priceCents: number;
+let twoCents: number;
+let twoVatCents: number;
 
 beforeEach(async () => {
   customer = await idOf(`crm/Accounts?$filter=Status eq 'C' and Blocked eq false&$top=1&$select=ID`);
-  bike = await idOf(`logistics/Items?$filter=Code eq 'ART-1001'&$select=ID`);
+  // A premium stock item at the high (21 %) VAT code (a bike), whatever the demo range holds.
+  const [item] = await getRows(
+    `logistics/Items?$filter=Class_03 eq 'PREMIUM' and IsStockItem eq true and SalesVatCode eq 'VH' and StandardSalesPrice gt 500&$orderby=Code&$top=1&$select=ID,Code,StandardSalesPrice`,
+  );
+  expect(item).toBeDefined();
+  bike = String(item?.['ID']);
+  bikeCode = String(item?.['Code']);
+  priceCents = Math.round(Number(item?.['StandardSalesPrice']) * 100);
+  expect(priceCents).toBeGreaterThan(50000);
+  twoCents = 2 * priceCents;
+  twoVatCents = Math.round((twoCents * 21) / 100);
 });
+
+const euro = (cents: number): number => cents / 100;
 
 function invoice(lines: Row[] = [{ Item: bike, Quantity: 2 }], extra: Row = {}): Row {
   return { Journal: '70', OrderedBy: customer, SalesInvoiceLines: lines, ...extra };
@@ -72,10 +89,10 @@ describe('POST with embedded lines', () => {
       Type: 8020,
       Currency: 'EUR',
       InvoiceNumber: highest + 1,
-      AmountFCExclVat: 1298,
-      VATAmountFC: 272.58,
-      AmountFC: 1570.58,
-      AmountDC: 1570.58,
+      AmountFCExclVat: euro(twoCents),
+      VATAmountFC: euro(twoVatCents),
+      AmountFC: euro(twoCents + twoVatCents),
+      AmountDC: euro(twoCents + twoVatCents),
     });
     // InvoiceDate is the entry date (clock 2026-03-10 10:00 Amsterdam), DueDate 30 days later.
     expect(row['InvoiceDate']).toBe(`/Date(${Date.UTC(2026, 2, 10)})/`);
@@ -86,14 +103,14 @@ describe('POST with embedded lines', () => {
       InvoiceID: row['InvoiceID'],
       LineNumber: 1,
       Item: bike,
-      ItemCode: 'ART-1001',
+      ItemCode: bikeCode,
       Quantity: 2,
-      UnitPrice: 649,
-      NetPrice: 649,
-      AmountFC: 1298,
+      UnitPrice: euro(priceCents),
+      NetPrice: euro(priceCents),
+      AmountFC: euro(twoCents),
       VATCode: 'VH',
       VATPercentage: 0.21,
-      VATAmountFC: 272.58,
+      VATAmountFC: euro(twoVatCents),
     });
     const second = await created('salesinvoice/SalesInvoices', invoice());
     expect(second['InvoiceNumber']).toBe(highest + 2);
@@ -265,7 +282,7 @@ describe('salesinvoice/SalesInvoiceLines', () => {
     const key = `${base}/salesinvoice/SalesInvoices(guid'${id}')`;
     const linesOf = () =>
       getRows(`salesinvoice/SalesInvoiceLines?$filter=InvoiceID eq guid'${id}'&$orderby=LineNumber`);
-    expect((await linesOf()).map((l) => l['AmountFC'])).toEqual([1298]);
+    expect((await linesOf()).map((l) => l['AmountFC'])).toEqual([euro(twoCents)]);
     const gl = await idOf(`financial/GLAccounts?$filter=Code eq '8000'&$select=ID`);
     const added = await created('salesinvoice/SalesInvoiceLines', {
       InvoiceID: id,
@@ -276,10 +293,20 @@ describe('salesinvoice/SalesInvoiceLines', () => {
     });
     expect(added).toMatchObject({ LineNumber: 2, AmountFC: 0.1, VATAmountFC: 0.02 });
     const header = async () => ((await (await sandbox.call('GET', key, token)).json()) as { d: Row }).d;
-    expect(await header()).toMatchObject({ AmountFCExclVat: 1298.1, VATAmountFC: 272.6, AmountFC: 1570.7 });
+    // 0.10 at 21 % is 0.021: 0.02 VAT on the line.
+    expect(await header()).toMatchObject({
+      AmountFCExclVat: euro(twoCents + 10),
+      VATAmountFC: euro(twoVatCents + 2),
+      AmountFC: euro(twoCents + 10 + twoVatCents + 2),
+    });
     const lineKey = `${base}/salesinvoice/SalesInvoiceLines(guid'${String(added['ID'])}')`;
     expect((await sandbox.call('PUT', lineKey, token, { Quantity: 3 })).status).toBe(204);
-    expect(await header()).toMatchObject({ AmountFCExclVat: 1298.3, VATAmountFC: 272.64, AmountFC: 1570.94 });
+    // 3 × 0.10 = 0.30 at 21 % is 0.063: 0.06 VAT.
+    expect(await header()).toMatchObject({
+      AmountFCExclVat: euro(twoCents + 30),
+      VATAmountFC: euro(twoVatCents + 6),
+      AmountFC: euro(twoCents + 30 + twoVatCents + 6),
+    });
     const [first] = await linesOf();
     const firstKey = `${base}/salesinvoice/SalesInvoiceLines(guid'${String(first?.['ID'])}')`;
     expect((await sandbox.call('DELETE', firstKey, token)).status).toBe(204);

@@ -24,9 +24,9 @@ function processedError(ctx: WriteContext): ODataError {
 }
 
 function stockOf(ctx: WriteContext, item: unknown, warehouse: unknown): StoredRow | undefined {
-  return ctx
-    .rowsOf(itemWarehousesEntity.path)
-    .find((r) => r['Item'] === item && r['Warehouse'] === warehouse);
+  for (const { row } of ctx.data.table(itemWarehousesEntity.path).values())
+    if (row['Item'] === item && row['Warehouse'] === warehouse) return row;
+  return undefined;
 }
 
 /** A counted line: QuantityNew or QuantityDifference against the stock now, the other derived. */

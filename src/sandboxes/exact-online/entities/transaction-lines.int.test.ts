@@ -30,6 +30,7 @@ async function allRows(path: string): Promise<Row[]> {
   let url: string | undefined = `${sandbox.url}${base}/${path}`;
   while (url) {
     const res = await sandbox.call('GET', url.slice(sandbox.url.length), token);
+    expect(res.status).toBe(200);
     const body = (await res.json()) as { d: { results: Row[]; __next?: string } };
     rows.push(...body.d.results);
     url = body.d.__next;
@@ -58,6 +59,20 @@ async function postInvoice(lines: Row[], extra: Row = {}): Promise<Row> {
     ...extra,
   });
 }
+
+/** A premium stock item at the high (21 %) VAT code (a bike): its ID and price in cents. */
+async function aBike(): Promise<{ id: unknown; cents: number }> {
+  const [bike] = await getRows(
+    `logistics/Items?$filter=Class_03 eq 'PREMIUM' and IsStockItem eq true and SalesVatCode eq 'VH' and StandardSalesPrice gt 500&$orderby=Code&$top=1&$select=ID,StandardSalesPrice`,
+  );
+  expect(bike).toBeDefined();
+  const cents = Math.round(Number(bike?.['StandardSalesPrice']) * 100);
+  expect(cents).toBeGreaterThan(50000);
+  return { id: bike?.['ID'], cents };
+}
+
+/** 21 % VAT of an amount in cents, rounded to the cent. */
+const vat21 = (cents: number): number => Math.round((cents * 21) / 100);
 
 async function entryOf(invoice: Row): Promise<Row[]> {
   return getRows(
@@ -125,26 +140,32 @@ describe('a sales invoice', () => {
 
   it('is booked at POST with salesInvoiceBookOn: create, and a credit note books the other way', async () => {
     sandbox.state.settings.salesInvoiceBookOn = 'create';
-    const [bike] = await getRows(`logistics/Items?$filter=Code eq 'ART-1001'&$select=ID`);
-    const credit = await postInvoice([{ Item: bike?.['ID'], Quantity: -1 }], { Type: 8021 });
-    expect(credit).toMatchObject({ Status: 20, AmountFC: -785.29 });
+    const bike = await aBike();
+    const gross = bike.cents + vat21(bike.cents);
+    const credit = await postInvoice([{ Item: bike.id, Quantity: -1 }], { Type: 8021 });
+    expect(credit).toMatchObject({ Status: 20, AmountFC: -gross / 100 });
     const lines = await entryOf(credit);
     expect(lines.map((l) => [l['GLAccountCode'], l['AmountDC'], l['Type']])).toEqual([
-      ['1300', -785.29, 21],
-      ['8000', 649, 21],
-      ['1500', 136.29, 21],
+      ['1300', -gross / 100, 21],
+      ['8000', bike.cents / 100, 21],
+      ['1500', vat21(bike.cents) / 100, 21],
     ]);
   });
 
   it('books an invoice booked at entry again when its lines change, and unbooks it on delete', async () => {
     sandbox.state.settings.salesInvoiceBookOn = 'create';
-    const [bike] = await getRows(`logistics/Items?$filter=Code eq 'ART-1001'&$select=ID`);
-    const invoice = await postInvoice([{ Item: bike?.['ID'], Quantity: 1 }]);
+    const bike = await aBike();
+    const invoice = await postInvoice([{ Item: bike.id, Quantity: 1 }]);
     const [line] = (invoice['SalesInvoiceLines'] as { results: Row[] }).results;
     const lineKey = `${base}/salesinvoice/SalesInvoiceLines(guid'${String(line?.['ID'])}')`;
     expect((await sandbox.call('PUT', lineKey, token, { Quantity: 2 })).status).toBe(204);
     const lines = await entryOf(invoice);
-    expect(lines.map((l) => l['AmountDC'])).toEqual([1570.58, -1298, -272.58]);
+    const two = 2 * bike.cents;
+    expect(lines.map((l) => l['AmountDC'])).toEqual([
+      (two + vat21(two)) / 100,
+      -two / 100,
+      -vat21(two) / 100,
+    ]);
     const key = `${base}/salesinvoice/SalesInvoices(guid'${String(invoice['InvoiceID'])}')`;
     expect((await sandbox.call('DELETE', key, token)).status).toBe(204);
     expect(await entryOf(invoice)).toHaveLength(0);
@@ -154,8 +175,8 @@ describe('a sales invoice', () => {
     const data = sandbox.state.division(3215711);
     const table = data?.table('financialtransaction/TransactionLines');
     const before = Math.max(...[...(table?.values() ?? [])].map((r) => r.timestamp));
-    const [bike] = await getRows(`logistics/Items?$filter=Code eq 'ART-1001'&$select=ID`);
-    const invoice = await postInvoice([{ Item: bike?.['ID'] }]);
+    const bike = await aBike();
+    const invoice = await postInvoice([{ Item: bike.id }]);
     await created('salesinvoice/PrintedSalesInvoices', { InvoiceID: invoice['InvoiceID'] });
     const booked = [...(table?.values() ?? [])].filter(
       (r) => r.row['InvoiceNumber'] === invoice['InvoiceNumber'],
@@ -175,8 +196,10 @@ describe('a sales invoice', () => {
 
 describe('the demo ledger', () => {
   it('balances to zero per entry, has the seeded journals, and pays most processed invoices', async () => {
+    // The full demo ledger is thousands of lines: read it as a client would, through the bulk
+    // endpoints (1,000 per page), within the minutely rate limit.
     const lines = await allRows(
-      `financialtransaction/TransactionLines?$select=EntryID,AmountDC,JournalCode,Type,InvoiceNumber,Account`,
+      `bulk/Financial/TransactionLines?$select=EntryID,AmountDC,JournalCode,Type,InvoiceNumber,Account`,
     );
     const entries = new Map<string, Row[]>();
     for (const line of lines)
@@ -188,7 +211,7 @@ describe('the demo ledger', () => {
     expect(payments.length).toBeGreaterThan(10);
     expect(payments.every((p) => p['Type'] === 40 && typeof p['InvoiceNumber'] === 'number')).toBe(true);
     // Every processed invoice is booked in the sales journal; drafts and open ones are not.
-    const invoices = await allRows(`salesinvoice/SalesInvoices?$select=InvoiceNumber,Status`);
+    const invoices = await allRows(`bulk/SalesInvoice/SalesInvoices?$select=InvoiceNumber,Status`);
     const booked = new Set(lines.filter((l) => l['JournalCode'] === '70').map((l) => l['InvoiceNumber']));
     for (const invoice of invoices)
       expect(booked.has(invoice['InvoiceNumber'])).toBe(invoice['Status'] === 50);

@@ -121,12 +121,9 @@ export const itemWarehousesEntity = defineEntity({
     const item = referencedRow(ctx, 'logistics/Items', 'Item', row['Item']);
     const warehouse = referencedRow(ctx, warehousesEntity.path, 'Warehouse', row['Warehouse']);
     // One link per item and warehouse.
-    if (
-      ctx
-        .rowsOf('inventory/ItemWarehouses')
-        .some((r) => r['Item'] === row['Item'] && r['Warehouse'] === row['Warehouse'])
-    )
-      throw duplicateError(ctx.settings);
+    for (const link of ctx.data.table('inventory/ItemWarehouses').values())
+      if (link.row['Item'] === row['Item'] && link.row['Warehouse'] === row['Warehouse'])
+        throw duplicateError(ctx.settings);
     fillItemLookups(row, item);
     row['WarehouseCode'] = warehouse?.['Code'] ?? null;
     row['WarehouseDescription'] = warehouse?.['Description'] ?? null;

@@ -22,6 +22,10 @@ import { processStockCountEntity, stockCountsEntity } from '../entities/stock-co
 import { itemWarehousesEntity, projectedStock, warehousesEntity } from '../entities/warehouses.js';
 import { Prng } from '../prng.js';
 import type { ExactSettings } from '../settings.js';
+import type { DemoAccount } from './demo-accounts.js';
+import type { DemoItemGroup } from './demo-catalog.js';
+import { demoItemGroups } from './demo-catalog.js';
+import type { DemoItem } from './demo-items.js';
 
 /** What the seed writes with: the division's data, its own generator, the clock and settings. */
 interface SeedContext {
@@ -44,12 +48,14 @@ function update(ctx: SeedContext, entity: EntityDescriptor, key: string, patch: 
 /** Units by Item.UnitType (appendix B: O other, V volume, L length, W weight, T time). */
 const units = [
   { Code: 'pc', Description: 'Stuk', Type: 'O', Main: 1, TimeUnit: null },
+  { Code: 'pair', Description: 'Paar', Type: 'O', Main: 0, TimeUnit: null },
   { Code: 'set', Description: 'Set', Type: 'O', Main: 0, TimeUnit: null },
   { Code: 'l', Description: 'Liter', Type: 'V', Main: 0, TimeUnit: null },
   { Code: 'm', Description: 'Meter', Type: 'L', Main: 0, TimeUnit: null },
   { Code: 'kg', Description: 'Kilogram', Type: 'W', Main: 0, TimeUnit: null },
-  { Code: 'uur', Description: 'Uur', Type: 'T', Main: 0, TimeUnit: 'hour' },
-  { Code: 'dag', Description: 'Dag', Type: 'T', Main: 0, TimeUnit: 'day' },
+  { Code: 'hour', Description: 'Uur', Type: 'T', Main: 0, TimeUnit: 'hour' },
+  { Code: 'day', Description: 'Dag', Type: 'T', Main: 0, TimeUnit: 'day' },
+  { Code: 'month', Description: 'Maand', Type: 'T', Main: 0, TimeUnit: 'month' },
 ];
 
 const currencies = [
@@ -114,20 +120,12 @@ function shippingMethods(country: DivisionInfo['country']): StoredRow[] {
   ];
 }
 
-const itemGroups = [
-  { Code: 'FIETS', Description: 'Fietsen', IsDefault: 0 },
-  { Code: 'ONDERDEEL', Description: 'Onderdelen', IsDefault: 0 },
-  { Code: 'ACCESSOIRE', Description: 'Accessoires', IsDefault: 1 },
-  { Code: 'DIENST', Description: 'Diensten en verhuur', IsDefault: 0 },
-];
-
-/** The group an item belongs in, from words in its description. */
-function groupFor(description: string, isStock: boolean): string {
-  if (/fiets\b|fiets \d|elektrische|kinderfiets|stadsfiets/i.test(description) && isStock) return 'FIETS';
-  if (!isStock) return 'DIENST';
-  if (/band|accu|zadel|ketting|kabel|spatbord|standaard|bel\b/i.test(description)) return 'ONDERDEEL';
-  return 'ACCESSOIRE';
-}
+/** The item groups of the demo range (`demoItemGroups`); a new item without one gets Overig. */
+const itemGroups = Object.entries(demoItemGroups).map(([Code, Description]) => ({
+  Code,
+  Description,
+  IsDefault: Code === 'OVERIG' ? 1 : 0,
+}));
 
 /**
  * Item assortments, linked to the items' `Class_0n` by assortment Code n (the sandbox's reading of
@@ -164,8 +162,6 @@ const assortments = [
   },
 ] as const;
 
-const colours = ['Zwart', 'Grijs', 'Blauw', 'Groen', 'Rood', 'Wit'];
-const brands = ['Gazelle', 'Batavus', 'Sparta', 'Cortina', 'Koga', 'Abus', 'Axa', 'Schwalbe'];
 const firstNames = [
   'Anne',
   'Bram',
@@ -219,17 +215,14 @@ const streets = [
 const demoRates: Readonly<Record<string, number>> = { USD: 1.08, GBP: 0.86 };
 
 /**
- * A company has a legal form, a KvK/VAT number, or a trade word in its name; the rest are private
- * persons, who get no contact persons.
+ * Companies get contact persons; private persons do not. The accounts seed decides which is which
+ * (`DemoAccount.kind`); an account it did not make (none in the demo) counts as a company.
  */
-const tradeWords =
-  /\b(B\.?V\.?|N\.?V\.?|V\.?O\.?F\.?|CommV|BVBA|SRL|Ltd|GmbH|Tweewielers|Fietsverhuur|Sport|Mobiliteit|Koeriers|Logistiek|Techniek|Handel)\b/i;
-export function isCompanyAccount(account: StoredRow): boolean {
-  return (
-    Boolean(account['ChamberOfCommerce']) ||
-    Boolean(account['VATNumber']) ||
-    tradeWords.test(String(account['Name'] ?? ''))
-  );
+export function isCompanyAccount(
+  account: StoredRow,
+  kinds: ReadonlyMap<string, DemoAccount['kind']>,
+): boolean {
+  return kinds.get(String(account['ID']).toLowerCase()) !== 'person';
 }
 
 function postcode(prng: Prng, country: DivisionInfo['country']): string {
@@ -291,29 +284,30 @@ function seedLists(ctx: SeedContext): void {
   }
 }
 
-/** Groups, classes, units and extra (free text) fields on the items already seeded. */
-function enrichItems(ctx: SeedContext, items: StoredRow[]): void {
+/**
+ * Groups (the items seed's own `DemoItem.group`), classes, units and a warranty text on the items
+ * already seeded. Colour, size and brand (`FreeTextField_01..03`) are the items seed's and stay.
+ */
+function enrichItems(ctx: SeedContext, items: readonly DemoItem[]): void {
   const { prng } = ctx;
   const groupIds = new Map(ctx.data.rows(itemGroupsEntity.path).map((g) => [g['Code'], String(g['ID'])]));
+  const unitNames = new Map(
+    ctx.data.rows(unitsEntity.path).map((u) => [u['Code'], u['Description'] ?? null]),
+  );
+  const table = ctx.data.table(itemsEntity.path);
   for (const item of items) {
-    const isStock = item['IsStockItem'] === true;
-    const description = String(item['Description'] ?? '');
-    const group = groupFor(description, isStock);
+    const group: DemoItemGroup = item.group;
     const patch: StoredRow = { ItemGroup: groupIds.get(group) ?? null };
-    if (isStock) {
+    if (item.stock) {
       patch['Class_01'] = prng.pick(assortments[0].properties)[0];
       patch['Class_02'] = prng.pick(assortments[1].properties)[0];
-      const price = Number(item['StandardSalesPrice'] ?? 0);
-      patch['Class_03'] = price < 50 ? 'BUDGET' : price < 500 ? 'MIDDEN' : 'PREMIUM';
-      patch['FreeTextField_01'] = prng.pick(colours);
-      patch['FreeTextField_03'] = prng.pick(brands);
-      if (group === 'FIETS') patch['FreeTextField_02'] = `${prng.pick([46, 50, 53, 57, 61])} cm`;
+      patch['Class_03'] = item.price < 50 ? 'BUDGET' : item.price < 500 ? 'MIDDEN' : 'PREMIUM';
       if (prng.next() < 0.5) patch['FreeTextField_05'] = `${prng.pick([1, 2, 5])} jaar`;
     }
-    update(ctx, itemsEntity, String(item['ID']), patch);
+    update(ctx, itemsEntity, item.id, patch);
     // UnitDescription is a read-only lookup of the unit code; the seed fills it directly.
-    const unit = ctx.data.rows(unitsEntity.path).find((u) => u['Code'] === item['Unit']);
-    item['UnitDescription'] = unit?.['Description'] ?? null;
+    const row = table.get(item.id.toLowerCase())?.row;
+    if (row) row['UnitDescription'] = unitNames.get(item.unit) ?? null;
   }
 }
 
@@ -367,12 +361,16 @@ function seedPrices(ctx: SeedContext, items: StoredRow[], customers: StoredRow[]
 }
 
 /** 1–3 contacts per company account (the first is the main contact) and its addresses. */
-function seedCrm(ctx: SeedContext, accounts: StoredRow[]): void {
+function seedCrm(
+  ctx: SeedContext,
+  accounts: StoredRow[],
+  kinds: ReadonlyMap<string, DemoAccount['kind']>,
+): void {
   const { prng, division } = ctx;
   const warehouseId = ctx.data.rows(warehousesEntity.path).find((w) => w['Main'] === 1)?.['ID'] ?? null;
   for (const account of accounts) {
     const accountId = String(account['ID']);
-    const company = isCompanyAccount(account);
+    const company = isCompanyAccount(account, kinds);
     const domain = String(account['Email'] ?? '').split('@')[1] ?? `${division.code}.example`;
     const contactIds = company ? Array.from({ length: prng.int(1, 3) }, () => prng.guid()) : [];
     for (const [index, id] of contactIds.entries()) {
@@ -520,20 +518,23 @@ function seedStock(ctx: SeedContext, items: StoredRow[]): void {
 
 /**
  * CRM, logistics, stock and reference-list rows of one division, on top of the accounts and items
- * `seedDivision` made. Its own generator (seeded by division) keeps the rest of the demo unchanged.
+ * `seedDivision` made (passed in as the accounts and items steps returned them). Its own generator
+ * (seeded by division) keeps the rest of the demo unchanged.
  */
 export function seedReferenceData(
   division: DivisionInfo,
   data: DivisionData,
   now: string,
   settings: ExactSettings,
+  seeded: { accounts: readonly DemoAccount[]; items: readonly DemoItem[] },
 ): void {
   const ctx: SeedContext = { division, data, prng: new Prng(division.code), now, settings };
   seedLists(ctx);
+  enrichItems(ctx, seeded.items);
   const items = data.rows(itemsEntity.path);
-  enrichItems(ctx, items);
   const accounts = data.rows(accountsEntity.path);
-  seedCrm(ctx, accounts);
+  const kinds = new Map(seeded.accounts.map((a) => [a.id.toLowerCase(), a.kind]));
+  seedCrm(ctx, accounts, kinds);
   seedPrices(
     ctx,
     items,

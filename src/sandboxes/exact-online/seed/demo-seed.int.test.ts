@@ -280,3 +280,38 @@ describe('demo seed through the API: sales orders', () => {
       expect(await count('salesorder/SalesOrders', undefined, division)).toBeGreaterThanOrEqual(100);
   });
 });
+
+describe('demo seed through the API: sales invoices', () => {
+  const divisions = [main, '/api/v1/3215712', '/api/v1/3215713'];
+
+  it('has 1,000+ invoices across the demo, in every status, for most partial and complete orders', async () => {
+    let total = 0;
+    for (const division of divisions) {
+      const invoices = await count('salesinvoice/SalesInvoices', 'Status ne 0', division);
+      // Draft 10, open 20 and processed 50 in every division.
+      let perStatus = 0;
+      for (const status of [10, 20, 50]) {
+        const n = await count('salesinvoice/SalesInvoices', `Status eq ${status}`, division);
+        expect(n, `${division} status ${status}`).toBeGreaterThan(0);
+        perStatus += n;
+      }
+      expect(perStatus).toBe(invoices);
+      // About 90 % of the partial (20) and complete (21) orders are invoiced.
+      const billable = await count('salesorder/SalesOrders', 'Status eq 20 or Status eq 21', division);
+      const fromOrders = await count('salesinvoice/SalesInvoices', 'OrderNumber ne null', division);
+      expect(fromOrders).toBeGreaterThanOrEqual(Math.floor(billable * 0.8));
+      expect(fromOrders).toBeLessThanOrEqual(billable);
+      total += invoices;
+    }
+    expect(total).toBeGreaterThanOrEqual(1000);
+  });
+
+  it('dates the invoices over the twelve months up to the clock, none later', async () => {
+    const filter = (from: string, to: string) =>
+      `InvoiceDate ge datetime'${from}' and InvoiceDate le datetime'${to}'`;
+    const all = await count('salesinvoice/SalesInvoices', 'Status ne 0');
+    expect(await count('salesinvoice/SalesInvoices', filter(day(366), day(0)))).toBe(all);
+    expect(await count('salesinvoice/SalesInvoices', filter(day(365), day(300)))).toBeGreaterThan(0);
+    expect(await count('salesinvoice/SalesInvoices', filter(day(30), day(0)))).toBeGreaterThan(0);
+  });
+});

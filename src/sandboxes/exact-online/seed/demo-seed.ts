@@ -29,7 +29,7 @@ function seedDivision(ctx: SeedContext): DemoDivisionSeed {
   const items = seedItems(ctx);
   const orders = seedSalesOrders(ctx, accounts, items);
   // Contacts, addresses, groups, prices, warehouses and stock; then invoices and bookings for the orders.
-  seedReferenceData(ctx.division, ctx.data, ctx.now, ctx.settings);
+  seedReferenceData(ctx.division, ctx.data, ctx.now, ctx.settings, { accounts, items });
   seedFinance(ctx.division, ctx.data, ctx.now, ctx.settings);
   return { vatCodes, accounts, items, orders };
 }
