@@ -1,58 +1,8 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { TestSandbox } from '../test-sandbox.js';
-import { startTestSandbox } from '../test-sandbox.js';
+import { useDivisionApi, type Row } from '../../../testing/exact-division-api.js';
+import { describe, expect, it } from 'vitest';
 
-type Row = Record<string, unknown>;
-let sandbox: TestSandbox;
-let token: string;
-const base = '/api/v1/3215711';
-const representation = { prefer: 'return=representation' };
-
-beforeEach(async () => {
-  sandbox = await startTestSandbox('demo');
-  token = await sandbox.token();
-  // Several calls and deliberate errors per test; the limits have their own tests.
-  sandbox.state.settings.minutelyLimit = 10_000;
-  sandbox.state.settings.errorsPerHour = 0;
-});
-afterEach(async () => {
-  await sandbox.close();
-});
-
-async function rows(path: string): Promise<Row[]> {
-  const res = await sandbox.call('GET', `${base}/${path}`, token);
-  expect(res.status).toBe(200);
-  return ((await res.json()) as { d: { results: Row[] } }).d.results;
-}
-
-/** Every row of a collection, following `__next` (reference 4.3). */
-async function allRows(path: string): Promise<Row[]> {
-  const all: Row[] = [];
-  let next: string | undefined = `${base}/${path}`;
-  while (next) {
-    const res = await sandbox.call('GET', next, token);
-    expect(res.status).toBe(200);
-    const body = (await res.json()) as { d: { results: Row[]; __next?: string } };
-    all.push(...body.d.results);
-    next = body.d.__next?.slice(sandbox.url.length);
-  }
-  return all;
-}
-
-async function post(path: string, body: unknown): Promise<Response> {
-  return sandbox.call('POST', `${base}/${path}`, token, body, representation);
-}
-
-async function created(path: string, body: unknown): Promise<Row> {
-  const res = await post(path, body);
-  expect(res.status).toBe(201);
-  return ((await res.json()) as { d: Row }).d;
-}
-
-async function errorOf(res: Response): Promise<[number, string]> {
-  const body = (await res.json()) as { error: { message: { value: string } } };
-  return [res.status, body.error.message.value];
-}
+const api = useDivisionApi();
+const { allRows, created, errorOf, post, rows } = api;
 
 async function customer(): Promise<Row> {
   const found = await rows(`crm/Accounts?$filter=Status eq 'C'&$top=1`);
@@ -77,15 +27,19 @@ describe('crm/Contacts (reference 7.2)', () => {
     expect(Math.max(...perAccount.values())).toBeLessThanOrEqual(3);
     // The account's main contact is flagged on the contact.
     const main = contacts.find((c) => c['IsMainContact'] === true);
-    const account = await sandbox.call(
+    const account = await api.sandbox.call(
       'GET',
-      `${base}/crm/Accounts(guid'${String(main?.['Account'])}')`,
-      token,
+      `${api.base}/crm/Accounts(guid'${String(main?.['Account'])}')`,
+      api.token,
     );
     expect(((await account.json()) as { d: Row }).d['MainContact']).toBe(main?.['ID']);
-    const one = await sandbox.call('GET', `${base}/crm/Contacts(guid'${String(main?.['ID'])}')`, token);
+    const one = await api.sandbox.call(
+      'GET',
+      `${api.base}/crm/Contacts(guid'${String(main?.['ID'])}')`,
+      api.token,
+    );
     expect(((await one.json()) as { d: Row }).d['__metadata']).toEqual({
-      uri: `${sandbox.url}${base}/crm/Contacts(guid'${String(main?.['ID'])}')`,
+      uri: `${api.sandbox.url}${api.base}/crm/Contacts(guid'${String(main?.['ID'])}')`,
       type: 'Exact.Web.Api.Models.Contact',
     });
   });
@@ -138,45 +92,46 @@ describe('crm/Contacts (reference 7.2)', () => {
       FirstName: 'Ko',
       LastName: 'Smit',
     });
-    const uri = `${base}/crm/Contacts(guid'${String(contact['ID'])}')`;
+    const uri = `${api.base}/crm/Contacts(guid'${String(contact['ID'])}')`;
     const other = (await rows(`crm/Accounts?$filter=Status eq 'P'&$top=1`))[0];
-    expect((await sandbox.call('PUT', uri, token, { MiddleName: 'de', Account: other?.['ID'] })).status).toBe(
-      204,
-    );
-    const after = ((await (await sandbox.call('GET', uri, token)).json()) as { d: Row }).d;
+    expect(
+      (await api.sandbox.call('PUT', uri, api.token, { MiddleName: 'de', Account: other?.['ID'] })).status,
+    ).toBe(204);
+    const after = ((await (await api.sandbox.call('GET', uri, api.token)).json()) as { d: Row }).d;
     expect(after).toMatchObject({ Account: account['ID'], FullName: 'Ko de Smit' });
-    expect(await errorOf(await sandbox.call('PUT', uri, token, { FirstName: '', LastName: '' }))).toEqual([
-      500,
-      'Verplicht: LastName',
-    ]);
+    expect(
+      await errorOf(await api.sandbox.call('PUT', uri, api.token, { FirstName: '', LastName: '' })),
+    ).toEqual([500, 'Verplicht: LastName']);
   });
 
   it("follows the account's MainContact, which must be one of the account's own contacts", async () => {
     const account = await customer();
     const contact = await created('crm/Contacts', { Account: account['ID'], LastName: 'Hoofd' });
-    const accountUri = `${base}/crm/Accounts(guid'${String(account['ID'])}')`;
-    expect((await sandbox.call('PUT', accountUri, token, { MainContact: contact['ID'] })).status).toBe(204);
+    const accountUri = `${api.base}/crm/Accounts(guid'${String(account['ID'])}')`;
+    expect(
+      (await api.sandbox.call('PUT', accountUri, api.token, { MainContact: contact['ID'] })).status,
+    ).toBe(204);
     const contacts = await rows(
       `crm/Contacts?$filter=Account eq guid'${String(account['ID'])}'&$select=ID,IsMainContact,AccountMainContact`,
     );
     expect(contacts.filter((c) => c['IsMainContact'] === true).map((c) => c['ID'])).toEqual([contact['ID']]);
     expect(contacts.every((c) => c['AccountMainContact'] === contact['ID'])).toBe(true);
-    const contactUri = `${base}/crm/Contacts(guid'${String(contact['ID'])}')`;
-    expect((await sandbox.call('DELETE', contactUri, token)).status).toBe(204);
-    const account2 = ((await (await sandbox.call('GET', accountUri, token)).json()) as { d: Row }).d;
+    const contactUri = `${api.base}/crm/Contacts(guid'${String(contact['ID'])}')`;
+    expect((await api.sandbox.call('DELETE', contactUri, api.token)).status).toBe(204);
+    const account2 = ((await (await api.sandbox.call('GET', accountUri, api.token)).json()) as { d: Row }).d;
     expect(account2['MainContact']).toBeNull();
     const stranger = (await rows(`crm/Contacts?$filter=Account ne guid'${String(account['ID'])}'&$top=1`))[0];
     expect(
-      await errorOf(await sandbox.call('PUT', accountUri, token, { MainContact: stranger?.['ID'] })),
+      await errorOf(await api.sandbox.call('PUT', accountUri, api.token, { MainContact: stranger?.['ID'] })),
     ).toEqual([500, 'Bestaat niet: MainContact']);
   });
 
   it('deletes with 204 and logs EntityType 5 for sync/Deleted', async () => {
     const account = await customer();
     const contact = await created('crm/Contacts', { Account: account['ID'], LastName: 'Weg' });
-    const uri = `${base}/crm/Contacts(guid'${String(contact['ID'])}')`;
-    expect((await sandbox.call('DELETE', uri, token)).status).toBe(204);
-    expect(sandbox.state.division(3215711)?.deleted.at(-1)).toMatchObject({
+    const uri = `${api.base}/crm/Contacts(guid'${String(contact['ID'])}')`;
+    expect((await api.sandbox.call('DELETE', uri, api.token)).status).toBe(204);
+    expect(api.sandbox.state.division(3215711)?.deleted.at(-1)).toMatchObject({
       entityKey: contact['ID'],
       entityType: 5,
     });
@@ -277,8 +232,8 @@ describe('crm/Addresses (reference 7.3)', () => {
     });
     expect(row['AccountName']).toBe(account['Name']);
     expect(row['CountryName']).toBe('België');
-    const uri = `${base}/crm/Addresses(guid'${String(row['ID'])}')`;
-    expect((await sandbox.call('DELETE', uri, token)).status).toBe(204);
-    expect(sandbox.state.division(3215711)?.deleted.at(-1)).toMatchObject({ entityType: 3 });
+    const uri = `${api.base}/crm/Addresses(guid'${String(row['ID'])}')`;
+    expect((await api.sandbox.call('DELETE', uri, api.token)).status).toBe(204);
+    expect(api.sandbox.state.division(3215711)?.deleted.at(-1)).toMatchObject({ entityType: 3 });
   });
 });

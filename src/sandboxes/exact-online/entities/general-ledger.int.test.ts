@@ -1,32 +1,11 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { TestSandbox } from '../test-sandbox.js';
-import { startTestSandbox } from '../test-sandbox.js';
+import { useDivisionApi, type Row } from '../../../testing/exact-division-api.js';
+import { describe, expect, it } from 'vitest';
+
+const api = useDivisionApi();
+const { errorOf, rows: getRows } = api;
 
 // financial/GLAccounts and financial/Journals (reference 7.17, appendix A).
-let sandbox: TestSandbox;
-let token: string;
-const base = '/api/v1/3215711';
 const representation = { prefer: 'return=representation' };
-type Row = Record<string, unknown>;
-
-beforeEach(async () => {
-  sandbox = await startTestSandbox('demo');
-  token = await sandbox.token();
-});
-afterEach(async () => {
-  await sandbox.close();
-});
-
-async function errorOf(res: Response): Promise<[number, string]> {
-  const body = (await res.json()) as { error: { message: { value: string } } };
-  return [res.status, body.error.message.value];
-}
-
-async function getRows(path: string): Promise<Row[]> {
-  const res = await sandbox.call('GET', `${base}/${path}`, token);
-  expect(res.status).toBe(200);
-  return ((await res.json()) as { d: { results: Row[] } }).d.results;
-}
 
 describe('financial/GLAccounts', () => {
   it('has a Dutch demo chart with typed debtors, bank, VAT and revenue accounts', async () => {
@@ -41,7 +20,7 @@ describe('financial/GLAccounts', () => {
 
   it('needs Code and Description, keeps codes unique, and logs deletions as EntityType 7', async () => {
     const post = (body: Row) =>
-      sandbox.call('POST', `${base}/financial/GLAccounts`, token, body, representation);
+      api.sandbox.call('POST', `${api.base}/financial/GLAccounts`, api.token, body, representation);
     expect(await errorOf(await post({ Description: 'Zonder code' }))).toEqual([500, 'Verplicht: Code']);
     expect(await errorOf(await post({ Code: '4950' }))).toEqual([500, 'Verplicht: Description']);
     expect(await errorOf(await post({ Code: '8000', Description: 'Dubbel' }))).toEqual([
@@ -51,9 +30,16 @@ describe('financial/GLAccounts', () => {
     const res = await post({ Code: '4950', Description: 'Bankkosten', Type: 120 });
     expect(res.status).toBe(201);
     const id = String(((await res.json()) as { d: Row }).d['ID']);
-    const deleted = await sandbox.call('DELETE', `${base}/financial/GLAccounts(guid'${id}')`, token);
+    const deleted = await api.sandbox.call(
+      'DELETE',
+      `${api.base}/financial/GLAccounts(guid'${id}')`,
+      api.token,
+    );
     expect(deleted.status).toBe(204);
-    expect(sandbox.state.division(3215711)?.deleted.at(-1)).toMatchObject({ entityKey: id, entityType: 7 });
+    expect(api.sandbox.state.division(3215711)?.deleted.at(-1)).toMatchObject({
+      entityKey: id,
+      entityType: 7,
+    });
   });
 });
 
@@ -69,7 +55,7 @@ describe('financial/Journals', () => {
   });
 
   it('keeps journal codes unique and checks the GL account', async () => {
-    const post = (body: Row) => sandbox.call('POST', `${base}/financial/Journals`, token, body);
+    const post = (body: Row) => api.sandbox.call('POST', `${api.base}/financial/Journals`, api.token, body);
     expect(await errorOf(await post({ Code: '70', Description: 'Nog een verkoopboek', Type: 20 }))).toEqual([
       500,
       'Gegeven bestaat reeds.',
@@ -89,11 +75,11 @@ describe('financial/Journals', () => {
   it('deletes only journals that are not in use', async () => {
     const journals = await getRows(`financial/Journals?$select=ID,Code`);
     const keyOf = (code: string) =>
-      `${base}/financial/Journals(guid'${String(journals.find((j) => j['Code'] === code)?.['ID'])}')`;
-    expect(await errorOf(await sandbox.call('DELETE', keyOf('70'), token))).toEqual([
+      `${api.base}/financial/Journals(guid'${String(journals.find((j) => j['Code'] === code)?.['ID'])}')`;
+    expect(await errorOf(await api.sandbox.call('DELETE', keyOf('70'), api.token))).toEqual([
       500,
       'Dagboek 70 is in gebruik en kan niet verwijderd worden.',
     ]);
-    expect((await sandbox.call('DELETE', keyOf('10'), token)).status).toBe(204);
+    expect((await api.sandbox.call('DELETE', keyOf('10'), api.token)).status).toBe(204);
   });
 });

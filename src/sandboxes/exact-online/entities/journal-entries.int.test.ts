@@ -1,43 +1,11 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { useDivisionApi, type Row } from '../../../testing/exact-division-api.js';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { exactMessages } from '../odata-error.js';
-import type { TestSandbox } from '../test-sandbox.js';
-import { startTestSandbox } from '../test-sandbox.js';
+
+const api = useDivisionApi();
+const { created, errorOf, post, rows: getRows } = api;
 
 // Conformance of generaljournalentry/GeneralJournalEntries against reference 7.12 and appendix A.
-let sandbox: TestSandbox;
-let token: string;
-const base = '/api/v1/3215711';
-const representation = { prefer: 'return=representation' };
-type Row = Record<string, unknown>;
-
-beforeEach(async () => {
-  sandbox = await startTestSandbox('demo');
-  token = await sandbox.token();
-});
-afterEach(async () => {
-  await sandbox.close();
-});
-
-async function errorOf(res: Response): Promise<[number, string]> {
-  const body = (await res.json()) as { error: { message: { value: string } } };
-  return [res.status, body.error.message.value];
-}
-
-async function getRows(path: string): Promise<Row[]> {
-  const res = await sandbox.call('GET', `${base}/${path}`, token);
-  expect(res.status).toBe(200);
-  return ((await res.json()) as { d: { results: Row[] } }).d.results;
-}
-
-async function post(path: string, body: unknown): Promise<Response> {
-  return sandbox.call('POST', `${base}/${path}`, token, body, representation);
-}
-
-async function created(path: string, body: unknown): Promise<Row> {
-  const res = await post(path, body);
-  expect(res.status).toBe(201);
-  return ((await res.json()) as { d: Row }).d;
-}
 
 const gl: Record<string, string> = {};
 
@@ -178,13 +146,15 @@ describe('POST', () => {
 describe('methods and reads', () => {
   it('has no PUT (405) and refuses a GET without $select or $top=1', async () => {
     const row = await created('generaljournalentry/GeneralJournalEntries', entry(rent(5)));
-    const key = `${base}/generaljournalentry/GeneralJournalEntries(guid'${String(row['EntryID'])}')`;
-    expect((await sandbox.call('PUT', key, token, { Reversal: true })).status).toBe(405);
+    const key = `${api.base}/generaljournalentry/GeneralJournalEntries(guid'${String(row['EntryID'])}')`;
+    expect((await api.sandbox.call('PUT', key, api.token, { Reversal: true })).status).toBe(405);
     expect(
-      await errorOf(await sandbox.call('GET', `${base}/generaljournalentry/GeneralJournalEntries`, token)),
+      await errorOf(
+        await api.sandbox.call('GET', `${api.base}/generaljournalentry/GeneralJournalEntries`, api.token),
+      ),
     ).toEqual([400, exactMessages.selectOrTop]);
     const expanded = (await (
-      await sandbox.call('GET', `${key}?$expand=GeneralJournalEntryLines`, token)
+      await api.sandbox.call('GET', `${key}?$expand=GeneralJournalEntryLines`, api.token)
     ).json()) as { d: { GeneralJournalEntryLines: { results: Row[] } } };
     expect(expanded.d.GeneralJournalEntryLines.results).toHaveLength(2);
   });
@@ -194,14 +164,14 @@ describe('methods and reads', () => {
     const id = String(row['EntryID']);
     const linesOf = () => getRows(`financialtransaction/TransactionLines?$filter=EntryID eq guid'${id}'`);
     expect(await linesOf()).toHaveLength(2);
-    const res = await sandbox.call(
+    const res = await api.sandbox.call(
       'DELETE',
-      `${base}/generaljournalentry/GeneralJournalEntries(guid'${id}')`,
-      token,
+      `${api.base}/generaljournalentry/GeneralJournalEntries(guid'${id}')`,
+      api.token,
     );
     expect(res.status).toBe(204);
     expect(await linesOf()).toHaveLength(0);
-    const log = sandbox.state.division(3215711)?.deleted ?? [];
+    const log = api.sandbox.state.division(3215711)?.deleted ?? [];
     expect(log.filter((d) => d.entityType === 1)).toHaveLength(2);
   });
 
@@ -223,9 +193,9 @@ describe('generaljournalentry/GeneralJournalEntryLines', () => {
       ['4300', 12, row['EntryNumber']],
       ['1600', -12, row['EntryNumber']],
     ]);
-    const key = `${base}/generaljournalentry/GeneralJournalEntryLines(guid'${String(lines[0]?.['ID'])}')`;
-    expect((await sandbox.call('PUT', key, token, { Description: 'x' })).status).toBe(405);
-    expect((await sandbox.call('DELETE', key, token)).status).toBe(405);
+    const key = `${api.base}/generaljournalentry/GeneralJournalEntryLines(guid'${String(lines[0]?.['ID'])}')`;
+    expect((await api.sandbox.call('PUT', key, api.token, { Description: 'x' })).status).toBe(405);
+    expect((await api.sandbox.call('DELETE', key, api.token)).status).toBe(405);
   });
 
   it('takes a line posted alone only if the entry still balances', async () => {

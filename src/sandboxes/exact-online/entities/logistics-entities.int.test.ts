@@ -1,49 +1,11 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { useDivisionApi, type Row } from '../../../testing/exact-division-api.js';
+import { describe, expect, it } from 'vitest';
 import { exactMessages } from '../odata-error.js';
-import type { TestSandbox } from '../test-sandbox.js';
-import { startTestSandbox } from '../test-sandbox.js';
 
-type Row = Record<string, unknown>;
-let sandbox: TestSandbox;
-let token: string;
-const base = '/api/v1/3215711';
-const representation = { prefer: 'return=representation' };
+const api = useDivisionApi();
+const { created, errorOf, get, post, rows } = api;
+
 const nobody = '11111111-2222-4333-8444-555566667777';
-
-beforeEach(async () => {
-  sandbox = await startTestSandbox('demo');
-  token = await sandbox.token();
-  sandbox.state.settings.minutelyLimit = 10_000;
-  sandbox.state.settings.errorsPerHour = 0;
-});
-afterEach(async () => {
-  await sandbox.close();
-});
-
-async function get(path: string): Promise<Response> {
-  return sandbox.call('GET', `${base}/${path}`, token);
-}
-
-async function rows(path: string): Promise<Row[]> {
-  const res = await get(path);
-  expect(res.status).toBe(200);
-  return ((await res.json()) as { d: { results: Row[] } }).d.results;
-}
-
-async function post(path: string, body: unknown): Promise<Response> {
-  return sandbox.call('POST', `${base}/${path}`, token, body, representation);
-}
-
-async function created(path: string, body: unknown): Promise<Row> {
-  const res = await post(path, body);
-  expect(res.status).toBe(201);
-  return ((await res.json()) as { d: Row }).d;
-}
-
-async function errorOf(res: Response): Promise<[number, string]> {
-  const body = (await res.json()) as { error: { message: { value: string } } };
-  return [res.status, body.error.message.value];
-}
 
 /** A demo stock item (Items has mandatory filtering, reference 3.4, so filter on Code). */
 async function anItem(): Promise<Row> {
@@ -62,7 +24,7 @@ describe('logistics/ItemGroups (reference 7.5)', () => {
     for (const method of ['POST', 'PUT', 'DELETE']) {
       const path =
         method === 'POST' ? 'logistics/ItemGroups' : `logistics/ItemGroups(guid'${String(group?.['ID'])}')`;
-      expect((await sandbox.call(method, `${base}/${path}`, token, {})).status).toBe(405);
+      expect((await api.sandbox.call(method, `${api.base}/${path}`, api.token, {})).status).toBe(405);
     }
   });
 
@@ -75,9 +37,9 @@ describe('logistics/ItemGroups (reference 7.5)', () => {
       await errorOf(await post('logistics/Items', { Code: 'NIEUW-2', Description: 'X', ItemGroup: nobody })),
     ).toEqual([500, 'Bestaat niet: ItemGroup']);
     const other = groups.find((g) => g['IsDefault'] !== 1);
-    const uri = `${base}/logistics/Items(guid'${String(item['ID'])}')`;
-    expect((await sandbox.call('PUT', uri, token, { ItemGroup: other?.['ID'] })).status).toBe(204);
-    const after = ((await (await sandbox.call('GET', uri, token)).json()) as { d: Row }).d;
+    const uri = `${api.base}/logistics/Items(guid'${String(item['ID'])}')`;
+    expect((await api.sandbox.call('PUT', uri, api.token, { ItemGroup: other?.['ID'] })).status).toBe(204);
+    const after = ((await (await api.sandbox.call('GET', uri, api.token)).json()) as { d: Row }).d;
     expect(after['ItemGroupDescription']).toBe(other?.['Description']);
   });
 });
@@ -145,12 +107,12 @@ describe('logistics/SalesItemPrices (reference 7.8)', () => {
   it('updates partially and deletes with EntityType 8', async () => {
     const item = await anItem();
     const row = await created('logistics/SalesItemPrices', { Item: item['ID'], Price: 5, Currency: 'USD' });
-    const uri = `${base}/logistics/SalesItemPrices(guid'${String(row['ID'])}')`;
-    expect((await sandbox.call('PUT', uri, token, { Price: 5.5 })).status).toBe(204);
-    const after = ((await (await sandbox.call('GET', uri, token)).json()) as { d: Row }).d;
+    const uri = `${api.base}/logistics/SalesItemPrices(guid'${String(row['ID'])}')`;
+    expect((await api.sandbox.call('PUT', uri, api.token, { Price: 5.5 })).status).toBe(204);
+    const after = ((await (await api.sandbox.call('GET', uri, api.token)).json()) as { d: Row }).d;
     expect(after).toMatchObject({ Price: 5.5, Currency: 'USD' });
-    expect((await sandbox.call('DELETE', uri, token)).status).toBe(204);
-    expect(sandbox.state.division(3215711)?.deleted.at(-1)).toMatchObject({ entityType: 8 });
+    expect((await api.sandbox.call('DELETE', uri, api.token)).status).toBe(204);
+    expect(api.sandbox.state.division(3215711)?.deleted.at(-1)).toMatchObject({ entityType: 8 });
   });
 });
 
@@ -170,10 +132,10 @@ describe('read/logistics/ItemExtraField (reference 7.6)', () => {
 
   it('filters on Description, follows an item update and refuses bad parameters and writes', async () => {
     const item = await anItem();
-    const uri = `${base}/logistics/Items(guid'${String(item['ID'])}')`;
+    const uri = `${api.base}/logistics/Items(guid'${String(item['ID'])}')`;
     // The demo rows were written at 10:00 Amsterdam time; this change is a minute later.
-    sandbox.clock.advance(60_000);
-    expect((await sandbox.call('PUT', uri, token, { FreeTextField_01: 'Oranje' })).status).toBe(204);
+    api.sandbox.clock.advance(60_000);
+    expect((await api.sandbox.call('PUT', uri, api.token, { FreeTextField_01: 'Oranje' })).status).toBe(204);
     const res = await get(
       `read/logistics/ItemExtraField?itemId=guid'${String(item['ID'])}'&$filter=Description eq 'Kleur'`,
     );
@@ -246,9 +208,9 @@ describe('cashflow/PaymentConditions (reference 7.14)', () => {
     expect(
       await errorOf(await post('cashflow/PaymentConditions', { Code: '45', Description: 'Dubbel' })),
     ).toEqual([500, 'Gegeven bestaat reeds.']);
-    const uri = `${base}/cashflow/PaymentConditions(guid'${String(row['ID'])}')`;
-    expect((await sandbox.call('PUT', uri, token, { Description: 'x' })).status).toBe(405);
-    expect((await sandbox.call('DELETE', uri, token)).status).toBe(405);
+    const uri = `${api.base}/cashflow/PaymentConditions(guid'${String(row['ID'])}')`;
+    expect((await api.sandbox.call('PUT', uri, api.token, { Description: 'x' })).status).toBe(405);
+    expect((await api.sandbox.call('DELETE', uri, api.token)).status).toBe(405);
   });
 });
 
@@ -270,7 +232,7 @@ describe('sales/ShippingMethods, logistics/Units, general/Currencies (reference 
     expect(res.status).toBe(200);
     const usd = ((await res.json()) as { d: Row }).d;
     expect(usd['__metadata']).toEqual({
-      uri: `${sandbox.url}${base}/general/Currencies('USD')`,
+      uri: `${api.sandbox.url}${api.base}/general/Currencies('USD')`,
       type: 'Exact.Web.Api.Models.General.Currency',
     });
     expect((await get(`general/Currencies('XYZ')`)).status).toBe(404);

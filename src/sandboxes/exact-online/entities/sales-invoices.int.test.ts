@@ -1,46 +1,14 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { TestSandbox } from '../test-sandbox.js';
-import { startTestSandbox } from '../test-sandbox.js';
+import { useDivisionApi, type Row } from '../../../testing/exact-division-api.js';
+import { beforeEach, describe, expect, it } from 'vitest';
+
+const api = useDivisionApi();
+const { created, errorOf, post, rows: getRows } = api;
 
 // Conformance of salesinvoice/SalesInvoices against reference 7.10 and appendices A/B.
-let sandbox: TestSandbox;
-let token: string;
-const base = '/api/v1/3215711';
-const representation = { prefer: 'return=representation' };
-type Row = Record<string, unknown>;
-
-beforeEach(async () => {
-  sandbox = await startTestSandbox('demo');
-  token = await sandbox.token();
-});
-afterEach(async () => {
-  await sandbox.close();
-});
-
-async function errorOf(res: Response): Promise<[number, string]> {
-  const body = (await res.json()) as { error: { message: { value: string } } };
-  return [res.status, body.error.message.value];
-}
-
-async function getRows(path: string): Promise<Row[]> {
-  const res = await sandbox.call('GET', `${base}/${path}`, token);
-  expect(res.status).toBe(200);
-  return ((await res.json()) as { d: { results: Row[] } }).d.results;
-}
 
 async function idOf(path: string): Promise<string> {
   const [row] = await getRows(path);
   return String(row?.['ID']);
-}
-
-async function post(path: string, body: unknown): Promise<Response> {
-  return sandbox.call('POST', `${base}/${path}`, token, body, representation);
-}
-
-async function created(path: string, body: unknown): Promise<Row> {
-  const res = await post(path, body);
-  expect(res.status).toBe(201);
-  return ((await res.json()) as { d: Row }).d;
 }
 
 let customer: string;
@@ -160,12 +128,14 @@ describe('reading', () => {
   it('expands SalesInvoiceLines on request and defers them otherwise', async () => {
     const id = String((await created('salesinvoice/SalesInvoices', invoice()))['InvoiceID']);
     const key = `salesinvoice/SalesInvoices(guid'${id}')`;
-    const plain = (await (await sandbox.call('GET', `${base}/${key}`, token)).json()) as { d: Row };
+    const plain = (await (await api.sandbox.call('GET', `${api.base}/${key}`, api.token)).json()) as {
+      d: Row;
+    };
     expect(plain.d['SalesInvoiceLines']).toEqual({
-      __deferred: { uri: `${sandbox.url}${base}/${key}/SalesInvoiceLines` },
+      __deferred: { uri: `${api.sandbox.url}${api.base}/${key}/SalesInvoiceLines` },
     });
     const expanded = (await (
-      await sandbox.call('GET', `${base}/${key}?$expand=SalesInvoiceLines`, token)
+      await api.sandbox.call('GET', `${api.base}/${key}?$expand=SalesInvoiceLines`, api.token)
     ).json()) as { d: { SalesInvoiceLines: { results: Row[] } } };
     expect(expanded.d.SalesInvoiceLines.results).toHaveLength(1);
     expect(expanded.d.SalesInvoiceLines.results[0]?.['__metadata']).toMatchObject({
@@ -214,7 +184,7 @@ describe('business rules', () => {
     for (const [body, message] of cases) {
       expect(await errorOf(await post('salesinvoice/SalesInvoices', body))).toEqual([500, message]);
     }
-    sandbox.state.settings.language = 'en';
+    api.sandbox.state.settings.language = 'en';
     expect(
       await errorOf(await post('salesinvoice/SalesInvoices', invoice(undefined, { Journal: '90' }))),
     ).toEqual([500, 'Invalid journal: 90']);
@@ -228,14 +198,14 @@ describe('business rules', () => {
 
   it('updates an open invoice partially and refuses changes once processed', async () => {
     const id = String((await created('salesinvoice/SalesInvoices', invoice()))['InvoiceID']);
-    const key = `${base}/salesinvoice/SalesInvoices(guid'${id}')`;
-    const put = await sandbox.call('PUT', key, token, { Description: 'Nieuwe omschrijving' });
+    const key = `${api.base}/salesinvoice/SalesInvoices(guid'${id}')`;
+    const put = await api.sandbox.call('PUT', key, api.token, { Description: 'Nieuwe omschrijving' });
     expect(put.status).toBe(204);
     const printed = await post('salesinvoice/PrintedSalesInvoices', { InvoiceID: id });
     expect(printed.status).toBe(201);
-    const after = ((await (await sandbox.call('GET', key, token)).json()) as { d: Row }).d;
+    const after = ((await (await api.sandbox.call('GET', key, api.token)).json()) as { d: Row }).d;
     expect(after).toMatchObject({ Description: 'Nieuwe omschrijving', Status: 50 });
-    expect(await errorOf(await sandbox.call('PUT', key, token, { Description: 'x' }))).toEqual([
+    expect(await errorOf(await api.sandbox.call('PUT', key, api.token, { Description: 'x' }))).toEqual([
       500,
       'De factuur is verwerkt en kan niet meer gewijzigd worden.',
     ]);
@@ -246,7 +216,9 @@ describe('business rules', () => {
   });
 
   it('serves PrintedSalesInvoices as POST only and checks the invoice', async () => {
-    expect((await sandbox.call('GET', `${base}/salesinvoice/PrintedSalesInvoices`, token)).status).toBe(405);
+    expect(
+      (await api.sandbox.call('GET', `${api.base}/salesinvoice/PrintedSalesInvoices`, api.token)).status,
+    ).toBe(405);
     expect(
       await errorOf(
         await post('salesinvoice/PrintedSalesInvoices', {
@@ -257,20 +229,24 @@ describe('business rules', () => {
   });
 
   it('numbers at printing when so configured', async () => {
-    sandbox.state.settings.salesInvoiceNumberAt = 'print';
+    api.sandbox.state.settings.salesInvoiceNumberAt = 'print';
     const row = await created('salesinvoice/SalesInvoices', invoice());
     expect(row['InvoiceNumber']).toBeNull();
     await post('salesinvoice/PrintedSalesInvoices', { InvoiceID: row['InvoiceID'] });
-    const key = `${base}/salesinvoice/SalesInvoices(guid'${String(row['InvoiceID'])}')`;
-    const after = ((await (await sandbox.call('GET', key, token)).json()) as { d: Row }).d;
+    const key = `${api.base}/salesinvoice/SalesInvoices(guid'${String(row['InvoiceID'])}')`;
+    const after = ((await (await api.sandbox.call('GET', key, api.token)).json()) as { d: Row }).d;
     expect(String(after['InvoiceNumber'])).toMatch(/^2670\d{4}$/);
   });
 
   it('deletes an invoice and logs it for sync/Deleted as EntityType 13', async () => {
     const id = String((await created('salesinvoice/SalesInvoices', invoice()))['InvoiceID']);
-    const res = await sandbox.call('DELETE', `${base}/salesinvoice/SalesInvoices(guid'${id}')`, token);
+    const res = await api.sandbox.call(
+      'DELETE',
+      `${api.base}/salesinvoice/SalesInvoices(guid'${id}')`,
+      api.token,
+    );
     expect(res.status).toBe(204);
-    const log = sandbox.state.division(3215711)?.deleted ?? [];
+    const log = api.sandbox.state.division(3215711)?.deleted ?? [];
     expect(log.at(-1)).toMatchObject({ entityKey: id, entityType: 13 });
   });
 });
@@ -279,7 +255,7 @@ describe('salesinvoice/SalesInvoiceLines', () => {
   it('lists the lines of an invoice and adds, changes and removes lines with the totals following', async () => {
     const row = await created('salesinvoice/SalesInvoices', invoice());
     const id = String(row['InvoiceID']);
-    const key = `${base}/salesinvoice/SalesInvoices(guid'${id}')`;
+    const key = `${api.base}/salesinvoice/SalesInvoices(guid'${id}')`;
     const linesOf = () =>
       getRows(`salesinvoice/SalesInvoiceLines?$filter=InvoiceID eq guid'${id}'&$orderby=LineNumber`);
     expect((await linesOf()).map((l) => l['AmountFC'])).toEqual([euro(twoCents)]);
@@ -292,15 +268,16 @@ describe('salesinvoice/SalesInvoiceLines', () => {
       UnitPrice: 0.1,
     });
     expect(added).toMatchObject({ LineNumber: 2, AmountFC: 0.1, VATAmountFC: 0.02 });
-    const header = async () => ((await (await sandbox.call('GET', key, token)).json()) as { d: Row }).d;
+    const header = async () =>
+      ((await (await api.sandbox.call('GET', key, api.token)).json()) as { d: Row }).d;
     // 0.10 at 21 % is 0.021: 0.02 VAT on the line.
     expect(await header()).toMatchObject({
       AmountFCExclVat: euro(twoCents + 10),
       VATAmountFC: euro(twoVatCents + 2),
       AmountFC: euro(twoCents + 10 + twoVatCents + 2),
     });
-    const lineKey = `${base}/salesinvoice/SalesInvoiceLines(guid'${String(added['ID'])}')`;
-    expect((await sandbox.call('PUT', lineKey, token, { Quantity: 3 })).status).toBe(204);
+    const lineKey = `${api.base}/salesinvoice/SalesInvoiceLines(guid'${String(added['ID'])}')`;
+    expect((await api.sandbox.call('PUT', lineKey, api.token, { Quantity: 3 })).status).toBe(204);
     // 3 × 0.10 = 0.30 at 21 % is 0.063: 0.06 VAT.
     expect(await header()).toMatchObject({
       AmountFCExclVat: euro(twoCents + 30),
@@ -308,12 +285,12 @@ describe('salesinvoice/SalesInvoiceLines', () => {
       AmountFC: euro(twoCents + 30 + twoVatCents + 6),
     });
     const [first] = await linesOf();
-    const firstKey = `${base}/salesinvoice/SalesInvoiceLines(guid'${String(first?.['ID'])}')`;
-    expect((await sandbox.call('DELETE', firstKey, token)).status).toBe(204);
+    const firstKey = `${api.base}/salesinvoice/SalesInvoiceLines(guid'${String(first?.['ID'])}')`;
+    expect((await api.sandbox.call('DELETE', firstKey, api.token)).status).toBe(204);
     expect((await linesOf()).map((l) => [l['LineNumber'], l['AmountFC']])).toEqual([[1, 0.3]]);
     expect(await header()).toMatchObject({ AmountFCExclVat: 0.3, VATAmountFC: 0.06, AmountFC: 0.36 });
     const expanded = (await (
-      await sandbox.call('GET', `${key}?$expand=SalesInvoiceLines`, token)
+      await api.sandbox.call('GET', `${key}?$expand=SalesInvoiceLines`, api.token)
     ).json()) as {
       d: { SalesInvoiceLines: { results: Row[] } };
     };
@@ -345,13 +322,13 @@ describe('salesinvoice/SalesInvoiceLines', () => {
     const [line] = await getRows(
       `salesinvoice/SalesInvoiceLines?$filter=InvoiceID eq guid'${String(row['InvoiceID'])}'`,
     );
-    const lineKey = `${base}/salesinvoice/SalesInvoiceLines(guid'${String(line?.['ID'])}')`;
-    expect(await errorOf(await sandbox.call('PUT', lineKey, token, { Quantity: 5 }))).toEqual([
+    const lineKey = `${api.base}/salesinvoice/SalesInvoiceLines(guid'${String(line?.['ID'])}')`;
+    expect(await errorOf(await api.sandbox.call('PUT', lineKey, api.token, { Quantity: 5 }))).toEqual([
       500,
       processed,
     ]);
-    expect(await errorOf(await sandbox.call('DELETE', lineKey, token))).toEqual([500, processed]);
-    const invoiceKey = `${base}/salesinvoice/SalesInvoices(guid'${String(row['InvoiceID'])}')`;
-    expect(await errorOf(await sandbox.call('DELETE', invoiceKey, token))).toEqual([500, processed]);
+    expect(await errorOf(await api.sandbox.call('DELETE', lineKey, api.token))).toEqual([500, processed]);
+    const invoiceKey = `${api.base}/salesinvoice/SalesInvoices(guid'${String(row['InvoiceID'])}')`;
+    expect(await errorOf(await api.sandbox.call('DELETE', invoiceKey, api.token))).toEqual([500, processed]);
   });
 });

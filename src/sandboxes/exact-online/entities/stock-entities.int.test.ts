@@ -1,69 +1,11 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { useDivisionApi, type Row } from '../../../testing/exact-division-api.js';
+import { describe, expect, it } from 'vitest';
 import { exactMessages } from '../odata-error.js';
-import type { TestSandbox } from '../test-sandbox.js';
-import { startTestSandbox } from '../test-sandbox.js';
 
-type Row = Record<string, unknown>;
-let sandbox: TestSandbox;
-let token: string;
-const base = '/api/v1/3215711';
-const representation = { prefer: 'return=representation' };
+const api = useDivisionApi();
+const { allRows, created, errorOf, get, one, post, rows } = api;
+
 const nobody = '11111111-2222-4333-8444-555566667777';
-
-beforeEach(async () => {
-  sandbox = await startTestSandbox('demo');
-  token = await sandbox.token();
-  sandbox.state.settings.minutelyLimit = 10_000;
-  sandbox.state.settings.errorsPerHour = 0;
-});
-afterEach(async () => {
-  await sandbox.close();
-});
-
-async function get(path: string): Promise<Response> {
-  return sandbox.call('GET', `${base}/${path}`, token);
-}
-
-async function rows(path: string): Promise<Row[]> {
-  const res = await get(path);
-  expect(res.status).toBe(200);
-  return ((await res.json()) as { d: { results: Row[] } }).d.results;
-}
-
-/** Every row of a collection, following `__next` (reference 4.3): the demo has hundreds of stock items. */
-async function allRows(path: string): Promise<Row[]> {
-  const all: Row[] = [];
-  let next: string | undefined = `${base}/${path}`;
-  while (next) {
-    const res = await sandbox.call('GET', next, token);
-    expect(res.status).toBe(200);
-    const body = (await res.json()) as { d: { results: Row[]; __next?: string } };
-    all.push(...body.d.results);
-    next = body.d.__next?.slice(sandbox.url.length);
-  }
-  return all;
-}
-
-async function one(path: string): Promise<Row> {
-  const res = await get(path);
-  expect(res.status).toBe(200);
-  return ((await res.json()) as { d: Row }).d;
-}
-
-async function post(path: string, body: unknown): Promise<Response> {
-  return sandbox.call('POST', `${base}/${path}`, token, body, representation);
-}
-
-async function created(path: string, body: unknown): Promise<Row> {
-  const res = await post(path, body);
-  expect(res.status).toBe(201);
-  return ((await res.json()) as { d: Row }).d;
-}
-
-async function errorOf(res: Response): Promise<[number, string]> {
-  const body = (await res.json()) as { error: { message: { value: string } } };
-  return [res.status, body.error.message.value];
-}
 
 async function stockItems(): Promise<Row[]> {
   const items = await allRows(
@@ -91,7 +33,7 @@ async function warehouses(): Promise<{ main: Row; other: Row }> {
 describe('inventory/Warehouses', () => {
   it('has two warehouses per division, exactly one main', async () => {
     for (const division of [3215711, 3215712, 3215713]) {
-      const res = await sandbox.call('GET', `/api/v1/${division}/inventory/Warehouses`, token);
+      const res = await api.sandbox.call('GET', `/api/v1/${division}/inventory/Warehouses`, api.token);
       const all = ((await res.json()) as { d: { results: Row[] } }).d.results;
       expect(all).toHaveLength(2);
       expect(all.filter((w) => w['Main'] === 1)).toHaveLength(1);
@@ -107,8 +49,8 @@ describe('inventory/Warehouses', () => {
     });
     expect(added['Main']).toBe(1);
     expect((await one(`inventory/Warehouses(guid'${String(main['ID'])}')`))['Main']).toBe(0);
-    const uri = `${base}/inventory/Warehouses(guid'${String(added['ID'])}')`;
-    expect((await errorOf(await sandbox.call('PUT', uri, token, { Main: 0 })))[0]).toBe(500);
+    const uri = `${api.base}/inventory/Warehouses(guid'${String(added['ID'])}')`;
+    expect((await errorOf(await api.sandbox.call('PUT', uri, api.token, { Main: 0 })))[0]).toBe(500);
     expect(await errorOf(await post('inventory/Warehouses', { Code: '3', Description: 'Dubbel' }))).toEqual([
       500,
       'Gegeven bestaat reeds.',
@@ -117,11 +59,11 @@ describe('inventory/Warehouses', () => {
 
   it('refuses deleting the main warehouse or one that holds items, and deletes an empty one', async () => {
     const { main, other } = await warehouses();
-    const uri = (w: Row): string => `${base}/inventory/Warehouses(guid'${String(w['ID'])}')`;
-    expect((await errorOf(await sandbox.call('DELETE', uri(main), token)))[0]).toBe(500);
-    expect((await errorOf(await sandbox.call('DELETE', uri(other), token)))[0]).toBe(500);
+    const uri = (w: Row): string => `${api.base}/inventory/Warehouses(guid'${String(w['ID'])}')`;
+    expect((await errorOf(await api.sandbox.call('DELETE', uri(main), api.token)))[0]).toBe(500);
+    expect((await errorOf(await api.sandbox.call('DELETE', uri(other), api.token)))[0]).toBe(500);
     const empty = await created('inventory/Warehouses', { Code: '9', Description: 'Leeg' });
-    expect((await sandbox.call('DELETE', uri(empty), token)).status).toBe(204);
+    expect((await api.sandbox.call('DELETE', uri(empty), api.token)).status).toBe(204);
   });
 });
 
@@ -178,9 +120,9 @@ describe('inventory/ItemWarehouses', () => {
       ReorderPoint: 4,
     });
     expect(row).toMatchObject({ CurrentStock: 0, ReorderPoint: 4, WarehouseCode: other['Code'] });
-    const uri = `${base}/inventory/ItemWarehouses(guid'${String(row['ID'])}')`;
-    expect((await sandbox.call('DELETE', uri, token)).status).toBe(204);
-    expect(sandbox.state.division(3215711)?.deleted.at(-1)).toMatchObject({
+    const uri = `${api.base}/inventory/ItemWarehouses(guid'${String(row['ID'])}')`;
+    expect((await api.sandbox.call('DELETE', uri, api.token)).status).toBe(204);
+    expect(api.sandbox.state.division(3215711)?.deleted.at(-1)).toMatchObject({
       entityKey: row['ID'],
       entityType: 19,
     });
@@ -189,10 +131,10 @@ describe('inventory/ItemWarehouses', () => {
         `inventory/ItemWarehouses?$filter=Warehouse eq guid'${String(main['ID'])}' and CurrentStock gt 0`,
       )
     )[0];
-    const refused = await sandbox.call(
+    const refused = await api.sandbox.call(
       'DELETE',
-      `${base}/inventory/ItemWarehouses(guid'${String(stocked?.['ID'])}')`,
-      token,
+      `${api.base}/inventory/ItemWarehouses(guid'${String(stocked?.['ID'])}')`,
+      api.token,
     );
     expect((await errorOf(refused))[0]).toBe(500);
   });
@@ -300,9 +242,11 @@ describe('inventory/StockCounts', () => {
     expect(
       (await errorOf(await post('inventory/ProcessStockCount', { StockCountID: count['StockCountID'] })))[0],
     ).toBe(500);
-    const uri = `${base}/inventory/StockCounts(guid'${String(count['StockCountID'])}')`;
-    expect((await errorOf(await sandbox.call('PUT', uri, token, { Description: 'later' })))[0]).toBe(500);
-    expect((await errorOf(await sandbox.call('DELETE', uri, token)))[0]).toBe(500);
+    const uri = `${api.base}/inventory/StockCounts(guid'${String(count['StockCountID'])}')`;
+    expect((await errorOf(await api.sandbox.call('PUT', uri, api.token, { Description: 'later' })))[0]).toBe(
+      500,
+    );
+    expect((await errorOf(await api.sandbox.call('DELETE', uri, api.token)))[0]).toBe(500);
     expect(await errorOf(await post('inventory/ProcessStockCount', { StockCountID: nobody }))).toEqual([
       500,
       'Bestaat niet: StockCountID',

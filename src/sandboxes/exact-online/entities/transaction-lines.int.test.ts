@@ -1,48 +1,11 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { useDivisionApi, type Row } from '../../../testing/exact-division-api.js';
+import { describe, expect, it } from 'vitest';
 import { sumCents, toCents } from '../../../core/money.js';
-import type { TestSandbox } from '../test-sandbox.js';
-import { startTestSandbox } from '../test-sandbox.js';
+
+const api = useDivisionApi();
+const { allRows, created, rows: getRows } = api;
 
 // financialtransaction/TransactionLines (reference 7.11): GET only, derived from what was booked.
-let sandbox: TestSandbox;
-let token: string;
-const base = '/api/v1/3215711';
-const representation = { prefer: 'return=representation' };
-type Row = Record<string, unknown>;
-
-beforeEach(async () => {
-  sandbox = await startTestSandbox('demo');
-  token = await sandbox.token();
-});
-afterEach(async () => {
-  await sandbox.close();
-});
-
-async function getRows(path: string): Promise<Row[]> {
-  const res = await sandbox.call('GET', `${base}/${path}`, token);
-  expect(res.status).toBe(200);
-  return ((await res.json()) as { d: { results: Row[] } }).d.results;
-}
-
-/** Every row of a collection, following `__next` (reference 4.3). */
-async function allRows(path: string): Promise<Row[]> {
-  const rows: Row[] = [];
-  let url: string | undefined = `${sandbox.url}${base}/${path}`;
-  while (url) {
-    const res = await sandbox.call('GET', url.slice(sandbox.url.length), token);
-    expect(res.status).toBe(200);
-    const body = (await res.json()) as { d: { results: Row[]; __next?: string } };
-    rows.push(...body.d.results);
-    url = body.d.__next;
-  }
-  return rows;
-}
-
-async function created(path: string, body: unknown): Promise<Row> {
-  const res = await sandbox.call('POST', `${base}/${path}`, token, body, representation);
-  expect(res.status).toBe(201);
-  return ((await res.json()) as { d: Row }).d;
-}
 
 function total(rows: Row[]): bigint {
   return sumCents(rows.map((r) => toCents(Number(r['AmountDC']))));
@@ -83,12 +46,13 @@ async function entryOf(invoice: Row): Promise<Row[]> {
 describe('GET only', () => {
   it('answers POST, PUT and DELETE with 405', async () => {
     const [line] = await getRows(`financialtransaction/TransactionLines?$top=1&$select=ID`);
-    const key = `${base}/financialtransaction/TransactionLines(guid'${String(line?.['ID'])}')`;
+    const key = `${api.base}/financialtransaction/TransactionLines(guid'${String(line?.['ID'])}')`;
     expect(
-      (await sandbox.call('POST', `${base}/financialtransaction/TransactionLines`, token, {})).status,
+      (await api.sandbox.call('POST', `${api.base}/financialtransaction/TransactionLines`, api.token, {}))
+        .status,
     ).toBe(405);
-    expect((await sandbox.call('PUT', key, token, { Description: 'x' })).status).toBe(405);
-    expect((await sandbox.call('DELETE', key, token)).status).toBe(405);
+    expect((await api.sandbox.call('PUT', key, api.token, { Description: 'x' })).status).toBe(405);
+    expect((await api.sandbox.call('DELETE', key, api.token)).status).toBe(405);
   });
 });
 
@@ -139,7 +103,7 @@ describe('a sales invoice', () => {
   });
 
   it('is booked at POST with salesInvoiceBookOn: create, and a credit note books the other way', async () => {
-    sandbox.state.settings.salesInvoiceBookOn = 'create';
+    api.sandbox.state.settings.salesInvoiceBookOn = 'create';
     const bike = await aBike();
     const gross = bike.cents + vat21(bike.cents);
     const credit = await postInvoice([{ Item: bike.id, Quantity: -1 }], { Type: 8021 });
@@ -153,12 +117,12 @@ describe('a sales invoice', () => {
   });
 
   it('books an invoice booked at entry again when its lines change, and unbooks it on delete', async () => {
-    sandbox.state.settings.salesInvoiceBookOn = 'create';
+    api.sandbox.state.settings.salesInvoiceBookOn = 'create';
     const bike = await aBike();
     const invoice = await postInvoice([{ Item: bike.id, Quantity: 1 }]);
     const [line] = (invoice['SalesInvoiceLines'] as { results: Row[] }).results;
-    const lineKey = `${base}/salesinvoice/SalesInvoiceLines(guid'${String(line?.['ID'])}')`;
-    expect((await sandbox.call('PUT', lineKey, token, { Quantity: 2 })).status).toBe(204);
+    const lineKey = `${api.base}/salesinvoice/SalesInvoiceLines(guid'${String(line?.['ID'])}')`;
+    expect((await api.sandbox.call('PUT', lineKey, api.token, { Quantity: 2 })).status).toBe(204);
     const lines = await entryOf(invoice);
     const two = 2 * bike.cents;
     expect(lines.map((l) => l['AmountDC'])).toEqual([
@@ -166,13 +130,13 @@ describe('a sales invoice', () => {
       -two / 100,
       -vat21(two) / 100,
     ]);
-    const key = `${base}/salesinvoice/SalesInvoices(guid'${String(invoice['InvoiceID'])}')`;
-    expect((await sandbox.call('DELETE', key, token)).status).toBe(204);
+    const key = `${api.base}/salesinvoice/SalesInvoices(guid'${String(invoice['InvoiceID'])}')`;
+    expect((await api.sandbox.call('DELETE', key, api.token)).status).toBe(204);
     expect(await entryOf(invoice)).toHaveLength(0);
   });
 
   it('gives the booked lines row versions above every earlier write', async () => {
-    const data = sandbox.state.division(3215711);
+    const data = api.sandbox.state.division(3215711);
     const table = data?.table('financialtransaction/TransactionLines');
     const before = Math.max(...[...(table?.values() ?? [])].map((r) => r.timestamp));
     const bike = await aBike();
