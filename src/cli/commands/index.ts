@@ -1,5 +1,6 @@
 import type { CliCommand } from '../main.js';
 import { applyCommand } from './apply.js';
+import { budgetCommand } from './budget.js';
 import { exportCommand } from './export.js';
 import { flowsCommand } from './flows.js';
 import { mappingPreviewCommand } from './mapping-preview.js';
@@ -22,6 +23,7 @@ export const commands: CliCommand[] = [
   pairsCommand,
   flowsCommand,
   runsCommand,
+  budgetCommand,
   recordsCommand,
   replayCommand,
   purgeCommand,
