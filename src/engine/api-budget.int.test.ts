@@ -1,5 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { ApiPriority } from '../connectors/kit/api-budget.js';
+import type { ApiPriority, BudgetReserve } from '../connectors/kit/api-budget.js';
+import { readInstallationSettings } from './installation-settings.js';
+import { runFlow } from './run-flow.js';
 import { exactFetch } from '../connectors/exact-online/exact-fetch.js';
 import { governorFor } from '../connectors/exact-online/rate-governor.js';
 import { defaultExactClientId } from '../sandboxes/exact-online/credentials.js';
@@ -7,7 +9,7 @@ import { startTestSandbox, type TestSandbox } from '../sandboxes/exact-online/te
 import { listApiBudgets } from '../store/repos/api-budgets.js';
 import { upsertConnection } from '../store/repos/connections.js';
 import { testDialects } from '../testing/databases.js';
-import { createEngineHarness, type EngineHarness } from '../testing/engine-harness.js';
+import { createEngineHarness, sampleItem, type EngineHarness } from '../testing/engine-harness.js';
 import { CallCounter, connectorContext } from './connector-context.js';
 
 const division = 3215711;
@@ -39,7 +41,7 @@ describe.each(testDialects)('the API budget shared by priority on %s', (dialect)
     await h?.close();
   });
 
-  async function setUp() {
+  async function setUp(reserve?: BudgetReserve) {
     sandbox = await startTestSandbox('demo', '2026-03-10T09:00:30.000Z');
     h = await createEngineHarness(dialect);
     h.deps.clock = sandbox.clock;
@@ -66,6 +68,7 @@ describe.each(testDialects)('the API budget shared by priority on %s', (dialect)
     const call = async (priority: ApiPriority, path: string) => {
       const ctx = connectorContext(h.deps, row, new CallCounter(), new AbortController().signal, {
         priority,
+        ...(reserve ? { reserve } : {}),
       });
       const governor = governorFor(defaultExactClientId, division, sandbox.clock, ctx.budget);
       const res = await exactFetch(ctx, governor, {
@@ -171,5 +174,45 @@ describe.each(testDialects)('the API budget shared by priority on %s', (dialect)
     for (let i = 0; i < 8; i++) expect(await s.call('live', 'vat/VATCodes')).toBe(200);
     await expect(s.call('live', 'vat/VATCodes')).rejects.toMatchObject({ code: 'exact.daily_limit' });
     expect((await s.log()).some((r) => r.status === 429)).toBe(false);
+  });
+
+  it('takes the reserve from the installation setting apiBudgetReserve', async () => {
+    h = await createEngineHarness(dialect);
+    await h.setInstallationSetting('apiBudgetReserve', { dayShare: 0.5 });
+    const settings = await readInstallationSettings(h.store.db, h.deps.defaults);
+    expect(settings.apiBudgetReserve).toEqual({ dayShare: 0.5, minuteCalls: 10 });
+    await h.close();
+    const s = await setUp(settings.apiBudgetReserve);
+    await fetch(`${sandbox.url}/__sandbox/settings`, {
+      method: 'PUT',
+      body: JSON.stringify({ dailyLimit: 40 }),
+    });
+    let sent = 0;
+    await expect(
+      (async () => {
+        for (;;) {
+          await s.call('backfill', 'vat/VATCodes');
+          sent++;
+        }
+      })(),
+    ).rejects.toMatchObject({ code: 'exact.daily_reserve' });
+    expect(sent).toBe(20);
+  });
+
+  it('runs a flow from an empty cursor as a backfill, and later runs at the priority of their kind', async () => {
+    h = await createEngineHarness(dialect);
+    h.loopback.put(sampleItem(1));
+    const priorities = async () => {
+      await new Promise((r) => setTimeout(r, 50));
+      return h.logLines
+        .map((l) => JSON.parse(l) as { msg?: string; priority?: string })
+        .filter((l) => l.msg === 'run finished')
+        .map((l) => l.priority);
+    };
+    await runFlow(h.deps, { flowId: h.flowId, trigger: 'schedule' });
+    await runFlow(h.deps, { flowId: h.flowId, trigger: 'schedule' });
+    await runFlow(h.deps, { flowId: h.flowId, trigger: 'webhook' });
+    await runFlow(h.deps, { flowId: h.flowId, trigger: 'webhook', backfill: true });
+    expect(await priorities()).toEqual(['backfill', 'normal', 'live', 'backfill']);
   });
 });

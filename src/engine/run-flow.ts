@@ -117,7 +117,14 @@ export async function withRun(
   );
   if (error) await onRunError(deps, setup, runId, error);
   deps.logger.info(
-    { run: runId, flow: setup.flow.id, state, counts: counts.toJSON(), calls: setup.calls.toJSON() },
+    {
+      run: runId,
+      flow: setup.flow.id,
+      state,
+      counts: counts.toJSON(),
+      calls: setup.calls.toJSON(),
+      priority: setup.priority,
+    },
     'run finished',
   );
   return { runId, state, counts: counts.toJSON(), apiCalls: setup.calls.toJSON(), error };
