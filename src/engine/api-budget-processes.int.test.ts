@@ -91,9 +91,9 @@ describe.each(testDialects)('two processes sharing one API budget on %s', (diale
 
     const calls = (
       (await (await fetch(`${url}/__sandbox/requests`)).json()) as Array<{
-        at: string;
         path: string;
         status: number;
+        rateLimit: Record<string, string>;
       }>
     ).filter((c) => c.path.includes('/vat/VATCodes'));
     expect(calls.filter((c) => c.status === 429)).toEqual([]);
@@ -102,8 +102,13 @@ describe.each(testDialects)('two processes sharing one API budget on %s', (diale
     expect(outcomes.flatMap((o) => o.statuses)).toEqual(Array.from({ length: 100 }, () => 200));
     expect(outcomes.map((o) => o.refused)).toEqual(['exact.daily_limit', 'exact.daily_limit']);
     expect(outcomes.every((o) => o.statuses.length > 0)).toBe(true);
+    // Per minute as the sandbox counted them: its log stamps a request when answered, which at 30
+    // times real speed may be the next minute, so group by the minute its headers name.
     const perMinute = new Map<string, number>();
-    for (const c of calls) perMinute.set(c.at.slice(0, 16), (perMinute.get(c.at.slice(0, 16)) ?? 0) + 1);
+    for (const c of calls) {
+      const minute = c.rateLimit['x-ratelimit-minutely-reset'] ?? 'none';
+      perMinute.set(minute, (perMinute.get(minute) ?? 0) + 1);
+    }
     expect(Math.max(...perMinute.values())).toBeLessThanOrEqual(60);
     expect(perMinute.size).toBeGreaterThanOrEqual(2);
   });

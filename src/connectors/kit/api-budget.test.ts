@@ -49,6 +49,25 @@ describe('the API budget arithmetic', () => {
     expect(s.inFlight).toBe(0);
   });
 
+  it('takes calls still in flight off a newer window learnt from a header, which does not know them', () => {
+    const next = { limit: 60, remaining: 59, resetAt: minuteEnd + 60_000 };
+    // Three calls in flight; this answer is one of them, two may still land in the new minute.
+    const s = observeAnswer(state(0, 60, 3), minuteEnd + 500, {
+      endpoint: 'e',
+      status: 200,
+      minute: next,
+      day: null,
+    });
+    expect(s.state.minute).toEqual({ ...next, remaining: 57 });
+    const again = observeAnswer(s.state, minuteEnd + 600, {
+      endpoint: 'e',
+      status: 200,
+      minute: { ...next, remaining: 58 },
+      day: null,
+    });
+    expect(again.state.minute?.remaining).toBe(57);
+  });
+
   it('shows the last seen windows, and a passed one as fresh with its next reset', () => {
     const s = observeAnswer(state(20), t0, { endpoint: 'e', status: 404, minute: null, day: null }).state;
     expect(viewBudget(s, t0)).toEqual({

@@ -162,9 +162,9 @@ export function observeAnswer(
   if (!answer) return { state: s, result: s };
   if (answer.minute) {
     s.minuteLimit = answer.minute.limit;
-    s.minute = merge(s.minute, answer.minute);
+    s.minute = merge(s.minute, answer.minute, s.inFlight);
   }
-  if (answer.day) s.day = merge(s.day, answer.day);
+  if (answer.day) s.day = merge(s.day, answer.day, s.inFlight);
   if (answer.status === 429) {
     const resetAt = answer.minute?.resetAt ?? Math.ceil((now + 1) / minuteMs) * minuteMs;
     s.minute = { limit: s.minute?.limit ?? s.minuteLimit, remaining: 0, resetAt };
@@ -182,10 +182,11 @@ export function observeAnswer(
 
 /**
  * Within one window the lower count wins: ours includes calls granted but not yet answered (by
- * every process on the ledger), the header calls of anyone else using the same app.
+ * every process on the ledger), the header calls of anyone else using the same app. A header of a
+ * newer window does not know the calls still in flight, which may land in it: they are taken off.
  */
-function merge(ours: BudgetWindow | null, theirs: BudgetWindow): BudgetWindow {
-  if (!ours || ours.resetAt !== theirs.resetAt) return theirs;
+function merge(ours: BudgetWindow | null, theirs: BudgetWindow, inFlight: number): BudgetWindow {
+  if (!ours || ours.resetAt !== theirs.resetAt) return { ...theirs, remaining: theirs.remaining - inFlight };
   return { ...theirs, remaining: Math.min(ours.remaining, theirs.remaining) };
 }
 
