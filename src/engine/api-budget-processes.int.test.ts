@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { defaultExactClientId } from '../sandboxes/exact-online/credentials.js';
@@ -19,7 +20,15 @@ interface Outcome {
   refused?: string;
 }
 
-function runCaller(tdb: TestDatabase, env: Record<string, string>): Promise<Outcome> {
+/** Starts a caller; it resolves `ready` once it waits for the go file, and `outcome` when done. */
+function startCaller(tdb: TestDatabase, env: Record<string, string>) {
+  let ready!: () => void;
+  const isReady = new Promise<void>((r) => (ready = r));
+  const outcome = runCaller(tdb, env, ready);
+  return { ready: isReady, outcome };
+}
+
+function runCaller(tdb: TestDatabase, env: Record<string, string>, ready: () => void): Promise<Outcome> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', 'tsx', entry], {
       env: {
@@ -32,10 +41,15 @@ function runCaller(tdb: TestDatabase, env: Record<string, string>): Promise<Outc
       stdio: ['ignore', 'pipe', 'inherit'],
     });
     let stdout = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stdout.on('data', (d: Buffer) => {
+      stdout += d.toString();
+      if (stdout.startsWith('ready\n')) ready();
+    });
     child.on('error', reject);
     child.on('exit', (code) =>
-      code === 0 ? resolve(JSON.parse(stdout) as Outcome) : reject(new Error(`caller exited with ${code}`)),
+      code === 0
+        ? resolve(JSON.parse(stdout.slice('ready\n'.length)) as Outcome)
+        : reject(new Error(`caller exited with ${code}`)),
     );
   });
 }
@@ -85,9 +99,14 @@ describe.each(testDialects)('two processes sharing one API budget on %s', (diale
       CLOCK_ANCHOR: String(anchor),
       CLOCK_SPEED: String(speed),
       ACCESS_TOKEN: token,
-      CALLS: '70',
+      // Each wants the whole day, so both run until the day is spent.
+      CALLS: '100',
+      GO_FILE: path.join(tdb.dataDir, 'go'),
     };
-    const outcomes = await Promise.all([runCaller(tdb, env), runCaller(tdb, env)]);
+    const callers = [startCaller(tdb, env), startCaller(tdb, env)];
+    await Promise.all(callers.map((c) => c.ready));
+    writeFileSync(env.GO_FILE, '');
+    const outcomes = await Promise.all(callers.map((c) => c.outcome));
 
     const calls = (
       (await (await fetch(`${url}/__sandbox/requests`)).json()) as Array<{

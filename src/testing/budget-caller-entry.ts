@@ -1,8 +1,10 @@
 /**
  * Test-only child process: opens the app from the environment (as a worker does) on a ScaledClock,
- * and sends up to CALLS requests to the Exact sandbox through the division's rate governor, one at
- * a time, stopping at the first refusal. Prints the statuses and the refusal as one JSON line.
+ * says `ready`, waits for the file GO_FILE (so that callers start together), and sends up to CALLS
+ * requests to the Exact sandbox through the division's rate governor, one at a time, stopping at the
+ * first refusal. Prints the statuses and the refusal as one JSON line.
  */
+import { existsSync } from 'node:fs';
 import { loadConfig } from '../core/config.js';
 import { toKoppelError } from '../core/errors.js';
 import type { ApiPriority } from '../connectors/kit/api-budget.js';
@@ -26,6 +28,8 @@ try {
     priority: (env.PRIORITY ?? 'normal') as ApiPriority,
   });
   const governor = governorFor(settings.clientId, settings.division, clock, ctx.budget);
+  process.stdout.write('ready\n');
+  while (!existsSync(env.GO_FILE ?? '')) await new Promise((r) => setTimeout(r, 5));
   const statuses: number[] = [];
   let refused: string | undefined;
   for (let i = 0; i < Number(env.CALLS) && !refused; i++) {

@@ -164,7 +164,7 @@ export function observeAnswer(
     s.minuteLimit = answer.minute.limit;
     s.minute = merge(s.minute, answer.minute, s.inFlight);
   }
-  if (answer.day) s.day = merge(s.day, answer.day, s.inFlight);
+  if (answer.day) s.day = merge(s.day, answer.day);
   if (answer.status === 429) {
     const resetAt = answer.minute?.resetAt ?? Math.ceil((now + 1) / minuteMs) * minuteMs;
     s.minute = { limit: s.minute?.limit ?? s.minuteLimit, remaining: 0, resetAt };
@@ -183,9 +183,11 @@ export function observeAnswer(
 /**
  * Within one window the lower count wins: ours includes calls granted but not yet answered (by
  * every process on the ledger), the header calls of anyone else using the same app. A header of a
- * newer window does not know the calls still in flight, which may land in it: they are taken off.
+ * newer minute does not know the calls still in flight, which may land in it, so `inFlight` is
+ * taken off (some of them may have landed already: the error is on the safe side). A new day
+ * starts with nearly all of it left, so there the count is taken as it is.
  */
-function merge(ours: BudgetWindow | null, theirs: BudgetWindow, inFlight: number): BudgetWindow {
+function merge(ours: BudgetWindow | null, theirs: BudgetWindow, inFlight = 0): BudgetWindow {
   if (!ours || ours.resetAt !== theirs.resetAt) return { ...theirs, remaining: theirs.remaining - inFlight };
   return { ...theirs, remaining: Math.min(ours.remaining, theirs.remaining) };
 }
