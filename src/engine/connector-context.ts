@@ -4,6 +4,8 @@ import type { ConnectionTable } from '../store/schema.js';
 import type { Selectable } from 'kysely';
 import type { EngineDeps } from './deps.js';
 import type { ConnectorContext } from './types.js';
+import { defaultBudgetReserve, type ApiPriority, type BudgetReserve } from '../connectors/kit/api-budget.js';
+import { budgetLedgerFor } from './budget-ledger.js';
 
 /** API calls per connection during one run (the activity log shows them per run). */
 export class CallCounter {
@@ -20,13 +22,15 @@ export class CallCounter {
 
 /**
  * The context a connector works in: decrypted credentials (registered so no log line can show
- * them), a counting fetch, and a way to store rotated credentials encrypted.
+ * them), a counting fetch, a way to store rotated credentials encrypted, and the API budget in the
+ * database with the run's priority.
  */
 export function connectorContext(
   deps: EngineDeps,
   connection: Selectable<ConnectionTable>,
   counter: CallCounter,
   signal: AbortSignal,
+  options: { priority?: ApiPriority; reserve?: BudgetReserve } = {},
 ): ConnectorContext {
   const credentials = connection.credentials ? deps.box.decryptJson(connection.credentials) : {};
   for (const value of Object.values(credentials)) deps.secrets.add(value);
@@ -59,5 +63,10 @@ export function connectorContext(
     clock: deps.clock,
     logger: deps.logger.child({ connection: connection.id }),
     signal,
+    ...(options.priority ? { priority: options.priority } : {}),
+    budget: {
+      ledger: budgetLedgerFor(deps.store, deps.clock),
+      reserve: options.reserve ?? defaultBudgetReserve,
+    },
   };
 }

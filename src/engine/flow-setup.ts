@@ -9,6 +9,8 @@ import { readInstallationSettings, type InstallationSettings } from './installat
 import type { FlowKind, FlowRuntime, FlowRuntimeContext } from './types.js';
 import { redactionSet } from '../core/redaction.js';
 import { mappingVersion } from '../store/repos/mappings.js';
+import type { ApiPriority } from '../connectors/kit/api-budget.js';
+import { runPriority } from './run-priority.js';
 
 /** Everything a run or a replay of one flow needs, loaded once. */
 export interface FlowSetup {
@@ -26,6 +28,8 @@ export interface FlowSetup {
   settings: InstallationSettings;
   redaction: ReadonlySet<string>;
   calls: CallCounter;
+  /** How urgent this run's API calls are (src/engine/run-priority.ts). */
+  priority: ApiPriority;
 }
 
 /** Version 0 is the flow kind's built-in default mapping. */
@@ -50,7 +54,12 @@ export async function loadFlowSetup(
   deps: EngineDeps,
   flowId: string,
   signal: AbortSignal,
-  options: { mappingVersion?: number | null; dryRun?: boolean } = {},
+  options: {
+    mappingVersion?: number | null;
+    dryRun?: boolean;
+    /** For a run: what decides its API priority; without it the run is `normal`. */
+    run?: { trigger: string; cursor: string | null; backfill?: boolean | undefined };
+  } = {},
 ): Promise<FlowSetup> {
   const db = deps.store.db;
   const flow = await db.selectFrom('flows').selectAll().where('id', '=', flowId).executeTakeFirst();
@@ -100,8 +109,10 @@ export async function loadFlowSetup(
     );
   }
   const flowSettings = parsedSettings.data;
-  const sourceCtx = connectorContext(deps, source, calls, signal);
-  const targetCtx = connectorContext(deps, target, calls, signal);
+  const priority = options.run ? runPriority({ kind, settings: flowSettings, ...options.run }) : 'normal';
+  const budget = { priority, reserve: settings.apiBudgetReserve };
+  const sourceCtx = connectorContext(deps, source, calls, signal, budget);
+  const targetCtx = connectorContext(deps, target, calls, signal, budget);
   const context: FlowRuntimeContext = {
     flowId,
     pairId: flow.pair_id,
@@ -130,5 +141,6 @@ export async function loadFlowSetup(
     settings,
     redaction: redactionSet(settings.redaction),
     calls,
+    priority,
   };
 }

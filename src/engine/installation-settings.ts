@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { Kysely } from 'kysely';
 import type { Database } from '../store/schema.js';
+import { defaultBudgetReserve, type BudgetReserve } from '../connectors/kit/api-budget.js';
 
 /** Installation-wide settings a workspace file may set; the configuration gives the defaults. */
 export interface InstallationSettings {
@@ -8,12 +9,17 @@ export interface InstallationSettings {
   metadataRetentionDays: number;
   /** Field names (any depth, case-insensitive) kept out of stored payloads. */
   redaction: string[];
+  /** What backfill leaves for live work of every API budget (setting `apiBudgetReserve`). */
+  apiBudgetReserve: BudgetReserve;
 }
 
 const retentionSchema = z
   .object({ payloadDays: z.number().int().positive(), metadataDays: z.number().int().positive() })
   .partial();
 const redactionSchema = z.array(z.string());
+const reserveSchema = z
+  .object({ dayShare: z.number().min(0).max(0.9), minuteCalls: z.number().int().min(0) })
+  .partial();
 
 export async function readInstallationSettings(
   db: Kysely<Database>,
@@ -22,16 +28,22 @@ export async function readInstallationSettings(
   const rows = await db
     .selectFrom('settings')
     .select(['key', 'value'])
-    .where('key', 'in', ['retention', 'redaction'])
+    .where('key', 'in', ['retention', 'redaction', 'apiBudgetReserve'])
     .execute();
   const byKey = new Map(rows.map((r) => [r.key, JSON.parse(r.value) as unknown]));
   const retention = retentionSchema.safeParse(byKey.get('retention') ?? {});
   const redaction = redactionSchema.safeParse(byKey.get('redaction') ?? []);
+  const reserve = reserveSchema.safeParse(byKey.get('apiBudgetReserve') ?? {});
   return {
     payloadRetentionDays:
       (retention.success ? retention.data.payloadDays : undefined) ?? defaults.payloadRetentionDays,
     metadataRetentionDays:
       (retention.success ? retention.data.metadataDays : undefined) ?? defaults.metadataRetentionDays,
     redaction: redaction.success ? redaction.data : [],
+    apiBudgetReserve: {
+      dayShare: (reserve.success ? reserve.data.dayShare : undefined) ?? defaultBudgetReserve.dayShare,
+      minuteCalls:
+        (reserve.success ? reserve.data.minuteCalls : undefined) ?? defaultBudgetReserve.minuteCalls,
+    },
   };
 }

@@ -19,6 +19,8 @@ export interface RunRequest {
   trigger: RunTrigger;
   jobId?: string | undefined;
   signal?: AbortSignal | undefined;
+  /** Read as a backfill (lowest API priority) even from a stored cursor. */
+  backfill?: boolean | undefined;
   /** Called after each stored batch. */
   onProgress?: ((counts: ReturnType<RunCounts['toJSON']>) => void) | undefined;
 }
@@ -38,7 +40,12 @@ export interface RunResult {
  */
 export async function runFlow(deps: EngineDeps, request: RunRequest): Promise<RunResult> {
   const signal = request.signal ?? new AbortController().signal;
-  const setup = await loadFlowSetup(deps, request.flowId, signal);
+  const run = {
+    trigger: request.trigger,
+    cursor: await readCursor(deps.store.db, request.flowId),
+    backfill: request.backfill,
+  };
+  const setup = await loadFlowSetup(deps, request.flowId, signal, { run });
   return withRun(deps, setup, request, async (runId, counts) => {
     await recoverWriteAhead(deps, setup, runId);
     const cursor = await readCursor(deps.store.db, setup.flow.id);
@@ -110,7 +117,14 @@ export async function withRun(
   );
   if (error) await onRunError(deps, setup, runId, error);
   deps.logger.info(
-    { run: runId, flow: setup.flow.id, state, counts: counts.toJSON(), calls: setup.calls.toJSON() },
+    {
+      run: runId,
+      flow: setup.flow.id,
+      state,
+      counts: counts.toJSON(),
+      calls: setup.calls.toJSON(),
+      priority: setup.priority,
+    },
     'run finished',
   );
   return { runId, state, counts: counts.toJSON(), apiCalls: setup.calls.toJSON(), error };

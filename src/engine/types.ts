@@ -24,6 +24,7 @@ import type { Logger } from '../core/logging.js';
 import type { ConnectorContext } from '../connectors/kit/connector-context.js';
 import type { AppDescriptor } from '../connectors/kit/app-descriptor.js';
 import type { MappingDefinition } from '../mapping/types.js';
+import type { ApiPriority } from '../connectors/kit/api-budget.js';
 
 export type SourceRecord = Record<string, unknown>;
 export type TargetPayload = Record<string, unknown>;
@@ -109,6 +110,8 @@ export interface FlowKind<S extends SourceRecord = SourceRecord, T extends Targe
   targetApp: string;
   /** The entity name used in links and logs (e.g. `SalesOrder`). */
   entity: string;
+  /** How urgent this kind's API calls are (orders: `live`); `normal` when absent. Backfills are `backfill`. */
+  apiPriority?: ApiPriority;
   settingsSchema: ZodType<Record<string, unknown>>;
   defaultMapping: MappingDefinition;
   open(ctx: FlowRuntimeContext): FlowRuntime<S, T>;

@@ -17,6 +17,7 @@ export interface Database {
   events: EventTable;
   jobs: JobTable;
   leases: LeaseTable;
+  api_budgets: ApiBudgetTable;
 }
 
 export interface PairTable {
@@ -209,4 +210,15 @@ export interface LeaseTable {
   owner: string;
   acquired_at: string;
   expires_at: string;
+}
+
+export interface ApiBudgetTable {
+  key: string;
+  app: string;
+  client_id: string;
+  division: string;
+  /** BudgetState (src/connectors/kit/api-budget.ts) as JSON. */
+  state: string;
+  version: number;
+  updated_at: string;
 }

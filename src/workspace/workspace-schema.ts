@@ -97,12 +97,21 @@ const redactionSchema = z
     message: 'lists a field twice',
   });
 
-/** Installation settings, stored under these keys in the settings table. */
-const installationSettingsSchema = z
-  .object({ retention: retentionSchema.optional(), redaction: redactionSchema.optional() })
+/** What backfill leaves of every Exact division's API budget for live work. */
+const apiBudgetReserveSchema = z
+  .object({ dayShare: z.number().min(0).max(0.9).optional(), minuteCalls: z.int().min(0).optional() })
   .strict();
 
-export const workspaceSettingKeys = ['retention', 'redaction'] as const;
+/** Installation settings, stored under these keys in the settings table. */
+const installationSettingsSchema = z
+  .object({
+    retention: retentionSchema.optional(),
+    redaction: redactionSchema.optional(),
+    apiBudgetReserve: apiBudgetReserveSchema.optional(),
+  })
+  .strict();
+
+export const workspaceSettingKeys = ['retention', 'redaction', 'apiBudgetReserve'] as const;
 export type WorkspaceSettingKey = (typeof workspaceSettingKeys)[number];
 
 export const workspaceSchema = z

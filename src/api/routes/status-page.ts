@@ -1,4 +1,5 @@
 import type { ApiRoute } from '../server.js';
+import { budgetCells, budgetHeaders } from '../../engine/budget-report.js';
 import { statusReport, type StatusReport } from './status.js';
 
 /** A read-only status page until the dashboard exists: server-rendered, refreshes itself. */
@@ -49,6 +50,7 @@ table{border-collapse:collapse}td,th{padding:.3rem .7rem;border-bottom:1px solid
       f.openDeadLetters,
     ]),
   )}
+<h2>API budget</h2>${table(budgetHeaders, r.budgets.map(budgetCells))}
 <h2>Recent runs</h2>${table(
     ['run', 'flow', 'trigger', 'state', 'records', 'API calls', 'started', 'error'],
     r.runs.map((x) => [

@@ -2,6 +2,7 @@ import { listEvents } from '../../store/repos/events.js';
 import { listRuns } from '../../store/repos/runs.js';
 import { listConnections } from '../../store/repos/connections.js';
 import { listFlows } from '../../store/repos/flows.js';
+import { budgetReport, type BudgetReportRow } from '../../engine/budget-report.js';
 import type { ApiRoute } from '../server.js';
 
 export interface StatusReport {
@@ -33,12 +34,14 @@ export interface StatusReport {
     error: string | null;
   }>;
   events: Array<{ type: string; severity: string; message: string; createdAt: string }>;
+  /** The API budget per Exact division, as last seen by any process. */
+  budgets: BudgetReportRow[];
 }
 
 /** What is configured, what ran, what needs attention: the read-only status the start page shows. */
 export async function statusReport(ctx: Parameters<ApiRoute>[1]): Promise<StatusReport> {
   const db = ctx.app.store.db;
-  const [connections, flows, runs, events, dead] = await Promise.all([
+  const [connections, flows, runs, events, dead, budgets] = await Promise.all([
     listConnections(db),
     listFlows(db),
     listRuns(db, { limit: 20 }),
@@ -49,6 +52,7 @@ export async function statusReport(ctx: Parameters<ApiRoute>[1]): Promise<Status
       .where('state', '=', 'open')
       .groupBy('flow_id')
       .execute(),
+    budgetReport(db, ctx.app.clock.now()),
   ]);
   const openByFlow = new Map(dead.map((d) => [d.flow_id, Number(d.n)]));
   return {
@@ -85,6 +89,7 @@ export async function statusReport(ctx: Parameters<ApiRoute>[1]): Promise<Status
       message: e.message,
       createdAt: e.created_at,
     })),
+    budgets,
   };
 }
 

@@ -2,6 +2,7 @@ import type { CliCommand } from '../main.js';
 import { applyCommand } from './apply.js';
 import { demoCommand } from './demo.js';
 import { checkCommand } from './check.js';
+import { budgetCommand } from './budget.js';
 import { exportCommand } from './export.js';
 import { flowsCommand } from './flows.js';
 import { mappingPreviewCommand } from './mapping-preview.js';
@@ -26,6 +27,7 @@ export const commands: CliCommand[] = [
   pairsCommand,
   flowsCommand,
   runsCommand,
+  budgetCommand,
   recordsCommand,
   replayCommand,
   purgeCommand,

@@ -44,7 +44,7 @@ export class ExactClient {
     readonly division: number,
   ) {
     this.lease = new TokenLease(ctx, exactTokenRefresher(ctx, app), exactTokenPolicy);
-    this.governor = governorFor(app.clientId, division, ctx.clock);
+    this.governor = governorFor(app.clientId, division, ctx.clock, ctx.budget);
   }
 
   /** A division-scoped call; `path` is relative to `/api/v1/{division}/`, e.g. `crm/Accounts`. */

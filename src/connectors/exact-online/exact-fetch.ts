@@ -26,7 +26,7 @@ export async function exactFetch(
   req: ExactRequest,
 ): Promise<Response> {
   for (let attempt = 0; ; attempt++) {
-    await governor.acquire(req.endpoint);
+    await governor.acquire(req.endpoint, ctx.priority ?? 'normal');
     let res: Response;
     try {
       res = await ctx.fetch(req.url, {
@@ -40,14 +40,14 @@ export async function exactFetch(
         ...(req.body === undefined ? {} : { body: JSON.stringify(req.body) }),
       });
     } catch (cause) {
-      governor.abandon();
+      await governor.abandon();
       throw new KoppelError(`${req.method} ${req.endpoint} failed: ${(cause as Error).message}`, {
         code: 'exact.network',
         kind: 'transient',
         cause,
       });
     }
-    governor.observe(req.endpoint, res.status, res.headers);
+    await governor.observe(req.endpoint, res.status, res.headers);
     if (res.status !== 429) return res;
     await res.body?.cancel();
     const waitMs = governor.retryAfterMs();

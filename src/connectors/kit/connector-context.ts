@@ -1,5 +1,6 @@
 import type { Clock } from '../../core/clock.js';
 import type { Logger } from '../../core/logging.js';
+import type { ApiPriority, BudgetLedger, BudgetReserve } from './api-budget.js';
 
 /**
  * What a connector gets to do its work; it never reads the environment or the database. The
@@ -25,4 +26,8 @@ export interface ConnectorContext {
   clock: Clock;
   logger: Logger;
   signal: AbortSignal;
+  /** How urgent this run's API calls are; absent means `normal`. */
+  priority?: ApiPriority;
+  /** The API budget shared by every process on the database; absent means this process only. */
+  budget?: { ledger: BudgetLedger; reserve: BudgetReserve };
 }

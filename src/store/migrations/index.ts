@@ -4,6 +4,7 @@ import * as engine from './0002-engine.js';
 import * as jobs from './0003-jobs.js';
 import * as workspace from './0004-workspace.js';
 import * as leases from './0005-leases.js';
+import * as apiBudgets from './0006-api-budgets.js';
 
 /** Numbered migrations, in order. One list serves SQLite and Postgres. */
 export const migrations: Record<string, Migration> = {
@@ -12,4 +13,5 @@ export const migrations: Record<string, Migration> = {
   '0003-jobs': jobs,
   '0004-workspace': workspace,
   '0005-leases': leases,
+  '0006-api-budgets': apiBudgets,
 };
