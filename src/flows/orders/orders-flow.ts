@@ -1,0 +1,68 @@
+import { withKoppelReference } from '../../connectors/asperion/koppel-reference.js';
+import type { FlowKind, FlowRuntimeContext } from '../../engine/types.js';
+import { asperionClientOf, exactClientOf } from './exact-clients.js';
+import { ArticleResolver } from './article-resolver.js';
+import { asperionOrderWriter, type OrderPayload } from './asperion-order-writer.js';
+import { resolveLines } from './build-order.js';
+import { checkOrderMappings } from './check-mappings.js';
+import { DebtorResolver } from './debtor-resolver.js';
+import { ordersDefaultMapping } from './default-mapping.js';
+import { readSalesInvoices, type OrderRecord } from './exact-orders-source.js';
+import type { OrderFields } from './order-payload.js';
+import { ordersSettingsSchema, type OrdersSettings } from './settings.js';
+
+/**
+ * Orders, Exact Online → Asperion (issue 5): Exact sales invoices read incrementally by their sync
+ * Timestamp, filtered by status, mapped, then per order: debtor found (or created/updated), articles
+ * made sure of, VAT and revenue account set for the destination, and written as the flow's order
+ * type with `[koppel:<InvoiceID>]` in its description.
+ */
+export const ordersFlowKind: FlowKind<OrderRecord, OrderPayload> = {
+  kind: 'orders',
+  title: 'Orders (Exact Online → Asperion)',
+  sourceApp: 'exact-online',
+  targetApp: 'asperion',
+  entity: 'SalesInvoice',
+  settingsSchema: ordersSettingsSchema,
+  defaultMapping: ordersDefaultMapping,
+  open(ctx: FlowRuntimeContext) {
+    const settings: OrdersSettings = ordersSettingsSchema.parse(ctx.settings);
+    const exact = exactClientOf(ctx.source);
+    const asperion = asperionClientOf(ctx.target);
+    const debtors = new DebtorResolver(asperion, settings.debtor);
+    const articles = new ArticleResolver(asperion, settings.articles);
+    const statuses = new Set(settings.statuses);
+    return {
+      read: (cursor) => readSalesInvoices(exact, cursor, settings.lookupChunkSize),
+      sourceId: (record) => record.InvoiceID,
+      naturalKey: (record) => record.InvoiceID,
+      filter: (record) =>
+        record.Status !== null && statuses.has(record.Status)
+          ? { send: true }
+          : {
+              send: false,
+              reason: `status ${record.Status ?? 'unknown'} is not one of the statuses this flow sends (${settings.statuses.join(', ')})`,
+            },
+      async resolve(payload, record) {
+        const order = payload as unknown as OrderFields;
+        const lines = await resolveLines(order, settings, articles, record.InvoiceID);
+        const debtor = await debtors.resolve(order.customer, record.InvoiceID);
+        return {
+          date: order.date,
+          description: order.description ?? '',
+          journalId: order.journalId ?? null,
+          paymentConditionId: order.paymentConditionId ?? null,
+          debtorCustomerNumber: debtor.customerNumber,
+          debtorId: debtor.id,
+          lines,
+        };
+      },
+      withNaturalKey: (payload, key) => ({
+        ...payload,
+        description: withKoppelReference(payload.description, key),
+      }),
+      target: asperionOrderWriter(asperion, settings),
+    };
+  },
+  checkMappings: (ctx) => checkOrderMappings(ctx),
+};
