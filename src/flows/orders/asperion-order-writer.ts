@@ -5,6 +5,7 @@ import { formatCents, mulDiv, toCents, type Cents } from '../../core/money.js';
 import type { TargetWriter, WriteResult } from '../../engine/types.js';
 import { invalid, type ResolvedOrder } from './build-order.js';
 import type { OrdersSettings, OrderType } from './settings.js';
+import { fromValueMap } from './tax-rules.js';
 
 export type OrderPayload = ResolvedOrder & Record<string, unknown>;
 
@@ -81,7 +82,7 @@ export function asperionOrderWriter(
           amountExclVat: row.amountExclVat === null ? null : formatCents(row.amountExclVat),
         });
       }
-      const lines = journalLines(order, await vatCodeMap(), settings.receivablesAccountId);
+      const lines = journalLines(order, await vatCodeMap(), settings);
       const row = await client.journalEntries.create({
         journalId: order.journalId ?? '90',
         date: order.date,
@@ -118,7 +119,7 @@ export function asperionOrderWriter(
 export function journalLines(
   order: ResolvedOrder,
   vatCodes: Map<string, VatCode>,
-  receivables: number,
+  settings: Pick<OrdersSettings, 'receivablesAccountId' | 'vatAccountByVatCode'>,
 ): JournalEntryLineInput[] {
   const lines: JournalEntryLineInput[] = [];
   const vatTotals = new Map<string, Cents>();
@@ -141,18 +142,17 @@ export function journalLines(
   }
   for (const [code, vat] of vatTotals) {
     if (vat === 0n) continue;
-    const account = (vatCodes.get(code) as (VatCode & { ledgerAccountId?: number | null }) | undefined)
-      ?.ledgerAccountId;
-    if (typeof account !== 'number')
+    const account = fromValueMap(settings.vatAccountByVatCode, code);
+    if (account === undefined)
       throw invalid(
-        `VAT code ${code} has no ledger account in Asperion to book its VAT on`,
+        `VAT code ${code} has no account to book its VAT on (settings.vatAccountByVatCode)`,
         'orders.vat_account_missing',
       );
     lines.push({ amount: -vat, ledgerAccountId: account, description: `Btw ${code}` });
   }
   lines.push({
     amount: total,
-    ledgerAccountId: receivables,
+    ledgerAccountId: settings.receivablesAccountId,
     debtorId: order.debtorId,
     description: order.description,
   });

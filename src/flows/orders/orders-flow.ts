@@ -17,6 +17,9 @@ import { ordersSettingsSchema, type OrdersSettings } from './settings.js';
  * made sure of, VAT and revenue account set for the destination, and written as the flow's order
  * type with `[koppel:<InvoiceID>]` in its description.
  */
+/** Exact invoice types 8021 and 8024 are credit notes (appendix B). */
+const isCreditNote = (record: OrderRecord) => record.Type === 8021 || record.Type === 8024;
+
 export const ordersFlowKind: FlowKind<OrderRecord, OrderPayload> = {
   kind: 'orders',
   title: 'Orders (Exact Online → Asperion)',
@@ -36,13 +39,16 @@ export const ordersFlowKind: FlowKind<OrderRecord, OrderPayload> = {
       read: (cursor) => readSalesInvoices(exact, cursor, settings.lookupChunkSize),
       sourceId: (record) => record.InvoiceID,
       naturalKey: (record) => record.InvoiceID,
-      filter: (record) =>
-        record.Status !== null && statuses.has(record.Status)
-          ? { send: true }
-          : {
-              send: false,
-              reason: `status ${record.Status ?? 'unknown'} is not one of the statuses this flow sends (${settings.statuses.join(', ')})`,
-            },
+      filter: (record) => {
+        if (record.Status === null || !statuses.has(record.Status))
+          return {
+            send: false,
+            reason: `status ${record.Status ?? 'unknown'} is not one of the statuses this flow sends (${settings.statuses.join(', ')})`,
+          };
+        if (settings.orderType === 'salesOrder' && isCreditNote(record))
+          return { send: false, reason: 'a credit note cannot become an inTrade sales order' };
+        return { send: true };
+      },
       async resolve(payload, record) {
         const order = payload as unknown as OrderFields;
         const lines = await resolveLines(order, settings, articles, record.InvoiceID);

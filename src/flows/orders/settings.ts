@@ -76,6 +76,11 @@ export const ordersSettingsSchema = z
       .prefault({}),
     /** Journal-entry order type: the receivables account that carries the debtor. */
     receivablesAccountId: z.number().int().positive().default(1300),
+    /** Journal-entry order type: the account each VAT code's amount is booked on (Asperion does not publish it). */
+    vatAccountByVatCode: valueMap(z.number().int().positive()).prefault({
+      entries: { H21: 1510, L9: 1520 },
+      fallback: null,
+    }),
   })
   .strict();
 
