@@ -18,7 +18,9 @@ const address = (prefix: string, from: string) => ({
 export const ordersDefaultMapping: MappingDefinition = {
   fields: {
     date: { expr: "$localDate(InvoiceDate, 'UTC')", required: true },
-    description: { expr: "$join([$string(InvoiceNumber), Description][$ != ''], ' ')" },
+    description: {
+      expr: "$join([[InvoiceNumber, Description][$type($) in ['string', 'number'] and $string($) != ''].$string($)], ' ')",
+    },
     journalId: { source: 'Journal', valueMap: 'journals' },
     paymentConditionId: { source: 'PaymentCondition', valueMap: 'paymentConditions' },
     'customer.number': { source: 'Customer.Code' },

@@ -20,6 +20,8 @@ interface Pair {
   list(path: string): Promise<any[]>;
   setSettings(settings: Record<string, unknown>): Promise<void>;
   run(): ReturnType<typeof runFlow>;
+  /** The errors of the dead letters, for a failure message that says what went wrong. */
+  deadLetters(): Promise<string[]>;
   records(
     state: string,
   ): Promise<Array<{ source_id: string; state: string; error_message: string | null; timeline: string }>>;
@@ -119,6 +121,13 @@ async function startPair(dialect: (typeof testDialects)[number]): Promise<Pair> 
       await upsertFlow(h.store.db, flow(settings), fx.clock.now().toISOString());
     },
     run: () => runFlow(h.deps, { flowId: 'orders', trigger: 'manual' }),
+    async deadLetters() {
+      const rows = await h.store.db
+        .selectFrom('dead_letters')
+        .select(['source_id', 'error_message'])
+        .execute();
+      return rows.map((r) => `${r.source_id}: ${r.error_message}`);
+    },
     async records(state) {
       return h.store.db
         .selectFrom('records')
@@ -272,7 +281,7 @@ describe.each(testDialects)('orders flow, own orders as sales invoices (%s)', (d
 
   it('carries discounts, shipping, credit notes, debtors and VAT abroad over exactly, and fails an unknown article alone', async () => {
     pair = await startPair(dialect);
-    expect((await pair.run()).state).toBe('succeeded');
+    expect((await pair.run()).state, (await pair.deadLetters()).join('\n')).toBe('succeeded');
     const { company, item, contact } = await addOrders(pair);
     await pair.setSettings({
       articles: { create: false },
@@ -394,7 +403,7 @@ describe.each(testDialects)('orders flow, other order types (%s)', (dialect) => 
 
   it('makes inTrade sales orders with article lines, skipping credit notes with the reason', async () => {
     pair = await startPair(dialect);
-    expect((await pair.run()).state).toBe('succeeded');
+    expect((await pair.run()).state, (await pair.deadLetters()).join('\n')).toBe('succeeded');
     const { item } = await addOrders(pair);
     await pair.setSettings({
       orderType: 'salesOrder',
@@ -424,7 +433,7 @@ describe.each(testDialects)('orders flow, other order types (%s)', (dialect) => 
 
   it('books balanced journal entries with the debtor on the receivables line, credit notes turned around', async () => {
     pair = await startPair(dialect);
-    expect((await pair.run()).state).toBe('succeeded');
+    expect((await pair.run()).state, (await pair.deadLetters()).join('\n')).toBe('succeeded');
     await addOrders(pair);
     await pair.setSettings({
       orderType: 'journalEntry',
@@ -459,5 +468,53 @@ describe.each(testDialects)('orders flow, other order types (%s)', (dialect) => 
       ]),
     );
     expect((await pair.run()).counts).toMatchObject({ created: 0 });
+  });
+});
+
+describe.each(testDialects)('orders flow, Exact calls (%s)', (dialect) => {
+  let pair: Pair | undefined;
+  afterEach(async () => {
+    await pair?.asperion.close();
+    await pair?.fx.close();
+    pair = undefined;
+  });
+
+  it('reads 200 new orders with lines and customers in at most 0.05 Exact calls an order', async () => {
+    pair = await startPair(dialect);
+    expect((await pair.run()).state, (await pair.deadLetters()).join('\n')).toBe('succeeded');
+    const [item] = await pair.exact('bulk/Logistics/Items', { $select: 'ID', $top: '1' });
+    const hex = (n: number, width: number) => n.toString(16).padStart(width, '0');
+    const accounts = Array.from({ length: 20 }, (_, n) => ({
+      ID: `0d000000-0000-4000-8000-${hex(n, 12)}`,
+      Name: `Klant ${n}`,
+      Email: `klant${n}@example.nl`,
+      AddressLine1: `Dorpsstraat ${n + 1}`,
+      Postcode: '1234 AB',
+      City: 'Utrecht',
+      Country: 'NL',
+      Status: 'C',
+    }));
+    const invoices = Array.from({ length: 200 }, (_, n) => ({
+      InvoiceID: `0e000000-0000-4000-8000-${hex(n, 12)}`,
+      Journal: '70',
+      OrderedBy: accounts[n % accounts.length]!.ID,
+      SalesInvoiceLines: [
+        { Item: item.ID, Quantity: 1 + (n % 3), UnitPrice: 9.95, VATCode: 'VH' },
+        { Item: item.ID, Quantity: 1, UnitPrice: 4.5, VATCode: 'VL' },
+      ],
+    }));
+    await pair.addExact({ 'crm/Accounts': accounts, 'salesinvoice/SalesInvoices': invoices });
+    await fetch(`${pair.fx.url}/__sandbox/requests`, { method: 'DELETE' });
+    const run = await pair.run();
+    const dead = await pair.fx.h.store.db
+      .selectFrom('dead_letters')
+      .select(['error_message'])
+      .limit(1)
+      .execute();
+    expect(dead).toEqual([]);
+    expect(run.counts).toMatchObject({ read: 200, created: 200, deadLettered: 0 });
+    const calls = (await pair.fx.requests()).filter((r) => r.path.startsWith('/api/v1/'));
+    expect(calls.length).toBeGreaterThan(0);
+    expect(calls.length / 200).toBeLessThanOrEqual(0.05);
   });
 });
