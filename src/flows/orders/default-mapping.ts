@@ -10,16 +10,16 @@ const address = (prefix: string, from: string) => ({
 });
 
 /**
- * The orders mapping that works on the sandboxes' demo data unchanged: an Exact sales invoice
- * (record shape: `exact-orders-source.ts`) to the order fields the flow resolves (`order-payload.ts`).
+ * The orders mapping that works on the sandboxes' demo data unchanged: an Exact sales invoice or
+ * sales order (record shape: `exact-orders-source.ts`) to the order fields the flow resolves (`order-payload.ts`).
  * A customer with a main contact is a company (the contact is the attention-to); one without is a
  * person. Exact dates are Amsterdam wall-clock dressed as UTC, so the date is read in UTC.
  */
 export const ordersDefaultMapping: MappingDefinition = {
   fields: {
-    date: { expr: "$localDate(InvoiceDate, 'UTC')", required: true },
+    date: { expr: "$localDate(InvoiceDate ? InvoiceDate : OrderDate, 'UTC')", required: true },
     description: {
-      expr: "$join([[InvoiceNumber, Description][$type($) in ['string', 'number'] and $string($) != ''].$string($)], ' ')",
+      expr: "$join([[InvoiceNumber ? InvoiceNumber : OrderNumber, Description][$type($) in ['string', 'number'] and $string($) != ''].$string($)], ' ')",
     },
     journalId: { source: 'Journal', valueMap: 'journals' },
     paymentConditionId: { source: 'PaymentCondition', valueMap: 'paymentConditions' },

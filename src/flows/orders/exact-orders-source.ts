@@ -3,13 +3,19 @@ import type { SyncRow } from '../../connectors/exact-online/exact-sync.js';
 import { cmp, lit, or } from '../../connectors/exact-online/odata-query.js';
 import type { SourcePage } from '../../engine/types.js';
 
+/** The Exact documents an orders flow can read. */
+export const orderSources = ['salesInvoices', 'salesOrders'] as const;
+export type OrderSource = (typeof orderSources)[number];
+
 /**
- * One Exact sales invoice as the orders flow sees it: the sync row's header fields, its lines, and
- * the customer (invoice-to account with its main contact) and delivery address joined in, so the
- * mapping reads one self-contained record.
+ * One Exact sales invoice or sales order as the orders flow sees it: the sync row's header fields
+ * (Exact's names), its lines, and the customer (invoice-to account with its main contact) and
+ * delivery address joined in, so the mapping reads one self-contained record. `ID` is the
+ * document's key (InvoiceID or OrderID) and `Source` says which it is.
  */
 export interface OrderRecord extends Record<string, unknown> {
-  InvoiceID: string;
+  ID: string;
+  Source: OrderSource;
   Timestamp: string;
   Status: number | null;
   Type: number | null;
@@ -73,6 +79,71 @@ export const invoiceLineFields = [
   'VATCode',
 ] as const;
 
+const orderHeaderFields = [
+  'OrderID',
+  'OrderNumber',
+  'OrderDate',
+  'Status',
+  'OrderedBy',
+  'InvoiceTo',
+  'DeliverTo',
+  'Description',
+  'YourRef',
+  'PaymentCondition',
+  'ShippingMethod',
+  'Currency',
+  'AmountFC',
+  'AmountFCExclVat',
+] as const;
+
+const orderLineFields = [
+  'ID',
+  'OrderID',
+  'LineNumber',
+  'ItemCode',
+  'ItemDescription',
+  'Description',
+  'Quantity',
+  'UnitPrice',
+  'NetPrice',
+  'Discount',
+  'AmountFC',
+  'VATAmount',
+  'VATCode',
+] as const;
+
+interface SourceSpec {
+  sync: string;
+  lines: string;
+  key: string;
+  header: readonly string[];
+  lineFields: readonly string[];
+}
+
+/** Where each source's headers and lines are read (reference 5.1, 5.3; lines have no sync endpoint here). */
+const sourceSpecs: Record<OrderSource, SourceSpec> = {
+  salesInvoices: {
+    sync: 'sync/SalesInvoice/SalesInvoices',
+    lines: 'bulk/SalesInvoice/SalesInvoiceLines',
+    key: 'InvoiceID',
+    header: invoiceHeaderFields,
+    lineFields: invoiceLineFields,
+  },
+  salesOrders: {
+    sync: 'sync/SalesOrder/SalesOrders',
+    lines: 'bulk/SalesOrder/SalesOrderLines',
+    key: 'OrderID',
+    header: orderHeaderFields,
+    lineFields: orderLineFields,
+  },
+};
+
+/** Statuses sent when the settings name none: invoices open or processed; orders open, partial or complete. */
+export const defaultStatuses: Record<OrderSource, number[]> = {
+  salesInvoices: [20, 50],
+  salesOrders: [12, 20, 21],
+};
+
 const accountFields = [
   'ID',
   'Code',
@@ -90,48 +161,44 @@ const accountFields = [
 type Row = ExactRow & SyncRow;
 
 /**
- * Sales invoices changed since `cursor`, a sync page (up to 1,000) at a time, each page completed
- * with a few bulk reads: its lines, and the accounts and contacts it names, by id in chunks. At
- * 1,000 invoices and 40 ids a chunk that is about 0.03 calls an order for lines, plus accounts not
- * seen before in this run.
+ * Documents changed since `cursor`, a sync page (up to 1,000) at a time, each page completed with a
+ * few bulk reads: its lines, and the accounts and contacts it names, by id in chunks. At 1,000
+ * documents and 40 ids a chunk that is 0.025 calls an order for lines, plus accounts and contacts
+ * not yet seen in this run. 40 ids keep a URL near 3,000 characters.
  */
-export async function* readSalesInvoices(
+export async function* readOrders(
   client: ExactClient,
+  source: OrderSource,
   cursor: string | null,
   chunkSize: number,
 ): AsyncIterable<SourcePage<OrderRecord>> {
+  const spec = sourceSpecs[source];
   const accounts = new Map<string, ExactRow>();
   const contacts = new Map<string, ExactRow>();
-  for await (const page of client.syncRows<Row>('sync/SalesInvoice/SalesInvoices', {
-    select: invoiceHeaderFields,
-    checkpoint: cursor,
-  })) {
+  for await (const page of client.syncRows<Row>(spec.sync, { select: spec.header, checkpoint: cursor })) {
     if (page.rows.length === 0) continue;
-    const lines = await byIds(
-      client,
-      'bulk/SalesInvoice/SalesInvoiceLines',
-      invoiceLineFields,
-      'InvoiceID',
-      [...new Set(page.rows.map((r) => String(r['InvoiceID'])))],
-      chunkSize,
-    );
+    const keys = [...new Set(page.rows.map((r) => String(r[spec.key])))];
+    const lines = await byIds(client, spec.lines, spec.lineFields, spec.key, keys, chunkSize);
     const accountIds = page.rows.flatMap((r) => [r['InvoiceTo'], r['OrderedBy'], r['DeliverTo']]);
     await fill(client, accounts, 'bulk/CRM/Accounts', accountFields, accountIds, chunkSize);
     const contactIds = [...accounts.values()].map((a) => a['MainContact']);
     await fill(client, contacts, 'bulk/CRM/Contacts', ['ID', 'FullName', 'Email'], contactIds, chunkSize);
-    const linesOf = groupBy(lines, 'InvoiceID');
-    const records = page.rows.map((row) => {
+    const linesOf = groupBy(lines, spec.key);
+    const records = page.rows.map(({ __metadata: _, ...row }) => {
       const account = accounts.get(String(row['InvoiceTo'] ?? row['OrderedBy']));
       const deliverTo = accounts.get(String(row['DeliverTo']));
-      const lineRows = (linesOf.get(String(row['InvoiceID'])) ?? []).sort(
+      const lineRows = (linesOf.get(String(row[spec.key])) ?? []).sort(
         (a, b) => Number(a['LineNumber']) - Number(b['LineNumber']),
       );
       return {
         ...row,
-        InvoiceID: String(row['InvoiceID']),
+        ID: String(row[spec.key]),
+        Source: source,
+        Timestamp: row.Timestamp,
         Status: numberOrNull(row['Status']),
         Type: numberOrNull(row['Type']),
         Customer: account ? customerOf(account, contacts) : null,
+        /** The delivery account's address (the sync row's DeliverTo is that account's id). */
         DeliverTo: deliverTo ? addressOf(deliverTo) : null,
         Lines: lineRows.map(({ __metadata: _, ...line }) => line),
       } satisfies OrderRecord;

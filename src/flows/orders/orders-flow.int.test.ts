@@ -401,6 +401,26 @@ describe.each(testDialects)('orders flow, other order types (%s)', (dialect) => 
     pair = undefined;
   });
 
+  it('reads Exact sales orders instead of invoices when the source says so', async () => {
+    pair = await startPair(dialect);
+    await pair.setSettings({ source: 'salesOrders' });
+    const demo = await pair.exact('bulk/SalesOrder/SalesOrders', {
+      $select: 'OrderID,Status,AmountFC,AmountFCExclVat',
+    });
+    const sendable = demo.filter((o) => [12, 20, 21].includes(o.Status));
+    expect(sendable.length).toBeGreaterThan(0);
+    const run = await pair.run();
+    expect(run.state, (await pair.deadLetters()).join('\n')).toBe('succeeded');
+    expect(run.counts).toMatchObject({ read: demo.length, created: sendable.length });
+    const invoices = await pair.invoices();
+    for (const order of sendable) {
+      const sent = byRef(invoices, order.OrderID);
+      expect(sent, order.OrderID).toBeDefined();
+      expect(sent.amountExclVat).toBe(order.AmountFCExclVat);
+      expect(sent.amountInclVat).toBe(order.AmountFC);
+    }
+  });
+
   it('makes inTrade sales orders with article lines, skipping credit notes with the reason', async () => {
     pair = await startPair(dialect);
     expect((await pair.run()).state, (await pair.deadLetters()).join('\n')).toBe('succeeded');

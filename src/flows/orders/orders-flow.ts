@@ -7,15 +7,15 @@ import { resolveLines } from './build-order.js';
 import { checkOrderMappings } from './check-mappings.js';
 import { DebtorResolver } from './debtor-resolver.js';
 import { ordersDefaultMapping } from './default-mapping.js';
-import { readSalesInvoices, type OrderRecord } from './exact-orders-source.js';
+import { defaultStatuses, readOrders, type OrderRecord } from './exact-orders-source.js';
 import type { OrderFields } from './order-payload.js';
 import { ordersSettingsSchema, type OrdersSettings } from './settings.js';
 
 /**
- * Orders, Exact Online → Asperion (issue 5): Exact sales invoices read incrementally by their sync
- * Timestamp, filtered by status, mapped, then per order: debtor found (or created/updated), articles
+ * Orders, Exact Online → Asperion (issue 5): Exact sales invoices or sales orders read
+ * incrementally by their sync Timestamp, filtered by status, mapped, then per order: debtor found (or created/updated), articles
  * made sure of, VAT and revenue account set for the destination, and written as the flow's order
- * type with `[koppel:<InvoiceID>]` in its description.
+ * type with `[koppel:<InvoiceID or OrderID>]` in its description.
  */
 /** Exact invoice types 8021 and 8024 are credit notes (appendix B). */
 const isCreditNote = (record: OrderRecord) => record.Type === 8021 || record.Type === 8024;
@@ -25,7 +25,7 @@ export const ordersFlowKind: FlowKind<OrderRecord, OrderPayload> = {
   title: 'Orders (Exact Online → Asperion)',
   sourceApp: 'exact-online',
   targetApp: 'asperion',
-  entity: 'SalesInvoice',
+  entity: 'Order',
   settingsSchema: ordersSettingsSchema,
   defaultMapping: ordersDefaultMapping,
   open(ctx: FlowRuntimeContext) {
@@ -34,16 +34,17 @@ export const ordersFlowKind: FlowKind<OrderRecord, OrderPayload> = {
     const asperion = asperionClientOf(ctx.target);
     const debtors = new DebtorResolver(asperion, settings.debtor);
     const articles = new ArticleResolver(asperion, settings.articles);
-    const statuses = new Set(settings.statuses);
+    const statusList = settings.statuses ?? defaultStatuses[settings.source];
+    const statuses = new Set(statusList);
     return {
-      read: (cursor) => readSalesInvoices(exact, cursor, settings.lookupChunkSize),
-      sourceId: (record) => record.InvoiceID,
-      naturalKey: (record) => record.InvoiceID,
+      read: (cursor) => readOrders(exact, settings.source, cursor, settings.lookupChunkSize),
+      sourceId: (record) => record.ID,
+      naturalKey: (record) => record.ID,
       filter: (record) => {
         if (record.Status === null || !statuses.has(record.Status))
           return {
             send: false,
-            reason: `status ${record.Status ?? 'unknown'} is not one of the statuses this flow sends (${settings.statuses.join(', ')})`,
+            reason: `status ${record.Status ?? 'unknown'} is not one of the statuses this flow sends (${statusList.join(', ')})`,
           };
         if (settings.orderType === 'salesOrder' && isCreditNote(record))
           return { send: false, reason: 'a credit note cannot become an inTrade sales order' };
@@ -51,8 +52,8 @@ export const ordersFlowKind: FlowKind<OrderRecord, OrderPayload> = {
       },
       async resolve(payload, record) {
         const order = payload as unknown as OrderFields;
-        const lines = await resolveLines(order, settings, articles, record.InvoiceID);
-        const debtor = await debtors.resolve(order.customer, record.InvoiceID);
+        const lines = await resolveLines(order, settings, articles, record.ID);
+        const debtor = await debtors.resolve(order.customer, record.ID);
         return {
           date: order.date,
           description: order.description ?? '',

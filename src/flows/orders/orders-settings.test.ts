@@ -33,7 +33,7 @@ describe('orders flow settings', () => {
     const s = ordersSettingsSchema.parse({});
     expect(s).toMatchObject({
       orderType: 'salesInvoice',
-      statuses: [20, 50],
+      source: 'salesInvoices',
       debtor: { matchBy: 'email', defaultCustomerNumber: null, update: true },
       articles: { create: true, salesTypeId: 1 },
       vatByCountry: { euB2b: 'ICP', export: 'EX' },

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { orderSources } from './exact-orders-source.js';
 
 /** The Asperion record an order becomes (issue 5): a draft sales invoice, an inTrade sales order or a journal entry. */
 export const orderTypes = ['salesInvoice', 'salesOrder', 'journalEntry'] as const;
@@ -22,9 +23,15 @@ const countryCode = z.string().regex(/^[A-Z]{2}$/, 'an ISO 3166 two-letter count
  */
 export const ordersSettingsSchema = z
   .object({
+    /** What is read from Exact: sales invoices or sales orders. */
+    source: z.enum(orderSources).default('salesInvoices'),
     orderType: z.enum(orderTypes).default('salesInvoice'),
-    /** Exact statuses that are sent (sales invoices: 10 draft, 20 open, 50 processed); others are skipped. */
-    statuses: z.array(z.number().int()).min(1).default([20, 50]),
+    /**
+     * Exact statuses that are sent; others are skipped with the reason. Invoices: 10 draft, 20 open,
+     * 50 processed (default 20, 50); orders: 12 open, 20 partial, 21 complete, 45 cancelled (default
+     * 12, 20, 21).
+     */
+    statuses: z.array(z.number().int()).min(1).optional(),
     /** Ids per lookup call for lines, accounts and contacts of one page (each id adds ~50 URL characters). */
     lookupChunkSize: z.number().int().min(1).max(100).default(40),
     homeCountry: countryCode.default('NL'),
