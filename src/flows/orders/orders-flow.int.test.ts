@@ -1,6 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { tokensToCredentials } from '../../connectors/kit/token-lease.js';
+import { CallCounter, connectorContext } from '../../engine/connector-context.js';
 import { runFlow } from '../../engine/run-flow.js';
+import type { FlowRuntimeContext } from '../../engine/types.js';
+import { ordersFlowKind } from './orders-flow.js';
 import { productRegistry } from '../../registry.js';
 import { defaultClientId, defaultClientSecret } from '../../sandboxes/asperion/credentials.js';
 import { startTestSandbox, type TestSandbox } from '../../sandboxes/asperion/testing/test-sandbox.js';
@@ -20,6 +23,8 @@ interface Pair {
   list(path: string): Promise<any[]>;
   setSettings(settings: Record<string, unknown>): Promise<void>;
   run(): ReturnType<typeof runFlow>;
+  /** The context a run of the flow would get, with these settings. */
+  runtimeContext(settings: Record<string, unknown>): Promise<FlowRuntimeContext>;
   /** The errors of the dead letters, for a failure message that says what went wrong. */
   deadLetters(): Promise<string[]>;
   records(
@@ -121,6 +126,25 @@ async function startPair(dialect: (typeof testDialects)[number]): Promise<Pair> 
       await upsertFlow(h.store.db, flow(settings), fx.clock.now().toISOString());
     },
     run: () => runFlow(h.deps, { flowId: 'orders', trigger: 'manual' }),
+    async runtimeContext(settings) {
+      const rows = await h.store.db.selectFrom('connections').selectAll().execute();
+      const ctxOf = (id: string) =>
+        connectorContext(
+          h.deps,
+          rows.find((r) => r.id === id)!,
+          new CallCounter(),
+          new AbortController().signal,
+        );
+      return {
+        flowId: 'orders',
+        pairId: 'p1',
+        settings,
+        source: ctxOf('exact'),
+        target: ctxOf('asperion'),
+        clock: h.deps.clock,
+        logger: h.deps.logger,
+      };
+    },
     async deadLetters() {
       const rows = await h.store.db
         .selectFrom('dead_letters')
@@ -536,5 +560,45 @@ describe.each(testDialects)('orders flow, Exact calls (%s)', (dialect) => {
     const calls = (await pair.fx.requests()).filter((r) => r.path.startsWith('/api/v1/'));
     expect(calls.length).toBeGreaterThan(0);
     expect(calls.length / 200).toBeLessThanOrEqual(0.05);
+  });
+});
+
+describe.each(testDialects)('orders flow, mapping check (%s)', (dialect) => {
+  let pair: Pair | undefined;
+  afterEach(async () => {
+    await pair?.asperion.close();
+    await pair?.fx.close();
+    pair = undefined;
+  });
+
+  it('lists the source values without a mapping and the mapped values Asperion lacks, read live', async () => {
+    pair = await startPair(dialect);
+    const conditions = await pair.exact('cashflow/PaymentConditions', { $select: 'Code' });
+    const unmappedConditions = conditions
+      .map((c) => String(c.Code).trim())
+      .filter((code) => !['00', '14', '30', '60'].includes(code));
+    expect(unmappedConditions.length).toBeGreaterThan(0);
+    await pair.addExact({ 'vat/VATCodes': [{ Code: 'VX', Description: 'BTW export', Type: 'B' }] });
+
+    const found = await ordersFlowKind.checkMappings!(
+      await pair.runtimeContext({ revenueAccountByCountry: { entries: { BE: 8030, DE: 9999 } } }),
+    );
+    expect(found).toEqual(
+      expect.arrayContaining([
+        { domain: 'vatCode', value: 'VX', where: 'mapping valueMaps.vatCodes (Exact vatCode)' },
+        ...unmappedConditions.map((value) => ({
+          domain: 'paymentCondition',
+          value,
+          where: 'mapping valueMaps.paymentConditions (Exact paymentCondition)',
+        })),
+        {
+          domain: 'ledgerAccount',
+          value: '9999',
+          where: 'settings.revenueAccountByCountry: not in Asperion',
+        },
+      ]),
+    );
+    // Mapped values that exist on both sides are not reported.
+    expect(found.filter((f) => ['VH', 'VL', 'V0', '70', '8030', 'H21'].includes(f.value))).toEqual([]);
   });
 });
