@@ -65,7 +65,7 @@ describe('the default orders mapping', () => {
     });
   });
 
-  it('maps a person (no contact), an invoice without number or description, and refuses an unknown VAT code', async () => {
+  it('maps a person (no contact), an invoice without number or description, takes a missing VAT code from the customer, and refuses an unknown one', async () => {
     const person = await mapping.apply(
       record({
         InvoiceNumber: null,
@@ -77,6 +77,14 @@ describe('the default orders mapping', () => {
     expect(person.output['description']).toBe('');
     expect(person.output['customer']).toMatchObject({ name: 'Jan de Vries' });
     expect(person.output['customer']).not.toHaveProperty('company');
+
+    const enriched = await mapping.apply(
+      record({
+        Customer: { Name: 'X', SalesVATCode: 'VH' },
+        Lines: [{ ItemCode: 'A', AmountFC: 1, VATCode: null }],
+      }),
+    );
+    expect(enriched.output['lines']).toEqual([expect.objectContaining({ sku: 'A', vatCode: 'H21' })]);
 
     const unknown = await mapping.apply(record({ Lines: [{ ItemCode: 'A', AmountFC: 1, VATCode: 'XX' }] }));
     expect(unknown.errors.map((e) => e.field)).toEqual(['lines']);

@@ -13,7 +13,8 @@ const address = (prefix: string, from: string) => ({
  * The orders mapping that works on the sandboxes' demo data unchanged: an Exact sales invoice or
  * sales order (record shape: `exact-orders-source.ts`) to the order fields the flow resolves (`order-payload.ts`).
  * A customer with a main contact is a company (the contact is the attention-to); one without is a
- * person. Exact dates are Amsterdam wall-clock dressed as UTC, so the date is read in UTC.
+ * person. A line without a VAT code takes the customer's. Exact dates are Amsterdam wall-clock
+ * dressed as UTC, so the date is read in UTC.
  */
 export const ordersDefaultMapping: MappingDefinition = {
   fields: {
@@ -38,7 +39,7 @@ export const ordersDefaultMapping: MappingDefinition = {
         'quantity': Quantity,
         'price': $money(NetPrice),
         'amount': $money(AmountFC),
-        'vatCode': $lookup('vatCodes', VATCode)
+        'vatCode': $lookup('vatCodes', VATCode ? VATCode : $$.Customer.SalesVATCode)
       }]`,
       required: true,
     },

@@ -41,6 +41,8 @@ export interface OrderCustomer extends OrderAddress {
   VATNumber: string | null;
   /** The main contact's full name; Exact gives private persons none (sandbox README), companies one. */
   ContactName: string | null;
+  /** The customer's default sales VAT code, for lines that carry none. */
+  SalesVATCode: string | null;
 }
 
 export const invoiceHeaderFields = [
@@ -156,6 +158,7 @@ const accountFields = [
   'City',
   'Country',
   'MainContact',
+  'SalesVATCode',
 ] as const;
 
 type Row = ExactRow & SyncRow;
@@ -218,6 +221,7 @@ function customerOf(account: ExactRow, contacts: Map<string, ExactRow>): OrderCu
     Phone: textOrNull(account['Phone']),
     VATNumber: textOrNull(account['VATNumber']),
     ContactName: textOrNull(contact?.['FullName']),
+    SalesVATCode: textOrNull(account['SalesVATCode']),
     ...addressOf(account),
   };
 }
