@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { tokensToCredentials } from '../../connectors/kit/token-lease.js';
 import { CallCounter, connectorContext } from '../../engine/connector-context.js';
+import { replayDeadLetters } from '../../engine/replay.js';
 import { runFlow } from '../../engine/run-flow.js';
 import type { FlowRuntimeContext } from '../../engine/types.js';
 import { ordersFlowKind } from './orders-flow.js';
@@ -600,5 +601,53 @@ describe.each(testDialects)('orders flow, mapping check (%s)', (dialect) => {
     );
     // Mapped values that exist on both sides are not reported.
     expect(found.filter((f) => ['VH', 'VL', 'V0', '70', '8030', 'H21'].includes(f.value))).toEqual([]);
+  });
+});
+
+describe.each(testDialects)('orders flow, failing target (%s)', (dialect) => {
+  let pair: Pair | undefined;
+  afterEach(async () => {
+    await pair?.asperion.close();
+    await pair?.fx.close();
+    pair = undefined;
+  });
+
+  it('never sends an order twice when invoice calls fail, and replays what was left over', async () => {
+    pair = await startPair(dialect);
+    expect((await pair.run()).state).toBe('succeeded');
+    await addOrders(pair);
+    await pair.asperion.call('PUT', '/__sandbox/settings', {
+      auth: false,
+      body: {
+        faults: { errorRate: 0.5, errorStatus: 502, pathPrefix: '/v1/salesinvoiceswithlines', seed: 7 },
+      },
+    });
+    const faulty = await pair.run();
+    expect(faulty.counts.read).toBe(6);
+    const log = (await pair.asperion.call('GET', '/__sandbox/requests', { auth: false })).body.requests;
+    expect(log.filter((r: any) => r.status === 502).length).toBeGreaterThan(0);
+    expect(faulty.counts.created + faulty.counts.deadLettered).toBe(6);
+    await pair.asperion.call('PUT', '/__sandbox/settings', {
+      auth: false,
+      body: { faults: { errorRate: 0 } },
+    });
+    const sent = (await pair.invoices()).filter((i) =>
+      Object.values(ids).some((id) => String(i.description).includes(`[koppel:${id}]`)),
+    );
+    // Each order at most once, however often its create was tried.
+    const refs = sent.map((i) => /\[koppel:([^\]]+)\]/.exec(i.description)?.[1]);
+    expect(new Set(refs).size).toBe(refs.length);
+
+    await replayDeadLetters(pair.fx.h.deps, { filter: { flowId: 'orders' }, mode: 'current' });
+    const after = (await pair.invoices()).filter((i) =>
+      Object.values(ids).some((id) => String(i.description).includes(`[koppel:${id}]`)),
+    );
+    const refsAfter = after.map((i) => /\[koppel:([^\]]+)\]/.exec(i.description)?.[1]).sort();
+    // Every order exactly once (the one with the unknown article included: articles may be created here).
+    expect(refsAfter).toEqual(
+      Object.values(ids)
+        .filter((id) => id.startsWith('0c'))
+        .sort(),
+    );
   });
 });
