@@ -12,7 +12,7 @@ export interface UnmappedValue {
 
 /**
  * Every source value the orders flow would meet without a mapping entry, read live from both sides:
- * Exact VAT codes, payment conditions and sales journals missing from the mapping's value maps, and
+ * Exact VAT codes, payment conditions (for conditions and methods) and sales journals missing from the mapping's value maps, and
  * mapped or configured targets (VAT codes, ledger accounts, journals, payment conditions) that
  * Asperion does not have. The context carries no mapping, so the default mapping's value maps are
  * checked unless the settings carry `valueMaps` of their own.
@@ -32,6 +32,7 @@ export async function checkOrderMappings(ctx: FlowRuntimeContext): Promise<Unmap
   const sourceDomains: Array<[string, string, Promise<Array<Record<string, unknown>>>]> = [
     ['vatCode', 'vatCodes', readAll('vat/VATCodes', ['Code'])],
     ['paymentCondition', 'paymentConditions', readAll('cashflow/PaymentConditions', ['Code'])],
+    ['paymentMethod', 'paymentMethods', readAll('cashflow/PaymentConditions', ['Code'])],
     ['journal', 'journals', readAll('financial/Journals', ['Code', 'Type'], 'Type eq 20')],
   ];
   for (const [domain, mapName, rowsPromise] of sourceDomains) {
@@ -42,11 +43,12 @@ export async function checkOrderMappings(ctx: FlowRuntimeContext): Promise<Unmap
         out.push({ domain, value: code, where: `mapping valueMaps.${mapName} (Exact ${domain})` });
     }
   }
-  const [vatCodes, ledgers, journals, conditions] = await Promise.all([
+  const [vatCodes, ledgers, journals, conditions, methods] = await Promise.all([
     asperion.vatCodes.list({}, 100),
     asperion.ledgerAccounts.list({}, 100),
     asperion.journals.list({}, 100),
     asperion.paymentConditions.list({}, 100),
+    asperion.paymentMethods.list({}, 100),
   ]);
   const has = (ids: Array<string | number>, v: unknown) => ids.map(String).includes(String(v));
   const targets: Array<[string, string, unknown[], Array<string | number>]> = [
@@ -89,6 +91,12 @@ export async function checkOrderMappings(ctx: FlowRuntimeContext): Promise<Unmap
       'mapping valueMaps.paymentConditions',
       Object.values(maps['paymentConditions']?.entries ?? {}),
       conditions.map((c) => c.id),
+    ],
+    [
+      'paymentMethod',
+      'mapping valueMaps.paymentMethods',
+      Object.values(maps['paymentMethods']?.entries ?? {}),
+      methods.map((m) => m.id),
     ],
   ];
   for (const [domain, where, values, known] of targets)

@@ -114,6 +114,8 @@ export function debtorInput(
     emailAddress: customer.email ?? null,
     phoneNumber: customer.phone ?? null,
     vatNumber: customer.vatNumber ?? null,
+    ...(customer.paymentConditionId === undefined ? {} : { paymentConditionId: customer.paymentConditionId }),
+    ...(customer.paymentMethodId === undefined ? {} : { paymentMethodId: customer.paymentMethodId }),
   };
 }
 

@@ -42,6 +42,8 @@ describe('the default orders mapping', () => {
         company: 'Claes Sport V.O.F.',
         name: 'Eva Visser',
         email: 'info@claessport.nl',
+        paymentConditionId: 2,
+        paymentMethodId: 'OVB',
         billing: {
           street: 'Industrieweg',
           houseNumber: '89',

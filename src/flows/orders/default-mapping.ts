@@ -30,6 +30,8 @@ export const ordersDefaultMapping: MappingDefinition = {
     'customer.email': { source: 'Customer.Email' },
     'customer.phone': { source: 'Customer.Phone' },
     'customer.vatNumber': { source: 'Customer.VATNumber' },
+    'customer.paymentConditionId': { source: 'PaymentCondition', valueMap: 'paymentConditions' },
+    'customer.paymentMethodId': { source: 'PaymentCondition', valueMap: 'paymentMethods' },
     ...address('customer.billing', 'Customer'),
     ...address('customer.shipping', 'DeliverTo'),
     lines: {
@@ -49,6 +51,8 @@ export const ordersDefaultMapping: MappingDefinition = {
     vatCodes: { entries: { VH: 'H21', VL: 'L9', V0: 'N0' } },
     /** Exact payment condition code → Asperion payment condition id; none: the debtor's own. */
     paymentConditions: { entries: { '00': 4, '14': 1, '30': 2, '60': 3 }, fallback: null },
+    /** Exact payment condition code (Exact sets the payment method per condition) → Asperion payment method. */
+    paymentMethods: { entries: { '00': 'PIN', '14': 'OVB', '30': 'OVB', '60': 'OVB' }, fallback: null },
     /** Exact sales journal → Asperion journal. */
     journals: { entries: { '70': '70' }, fallback: '70' },
   },

@@ -21,6 +21,9 @@ export interface OrderCustomerFields {
   email?: string;
   phone?: string;
   vatNumber?: string;
+  /** For a new debtor: its payment condition and method in Asperion. */
+  paymentConditionId?: number;
+  paymentMethodId?: string;
   billing?: OrderAddressFields;
   shipping?: OrderAddressFields;
 }
