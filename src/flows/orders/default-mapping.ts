@@ -19,7 +19,9 @@ const address = (prefix: string, from: string) => ({
 export const ordersDefaultMapping: MappingDefinition = {
   fields: {
     date: { expr: "$localDate(InvoiceDate ? InvoiceDate : OrderDate, 'UTC')", required: true },
+    // Create-only: Exact may number an invoice when it is processed, which is no change worth resending.
     description: {
+      overwrite: false,
       expr: "$join([[InvoiceNumber ? InvoiceNumber : OrderNumber, Description][$type($) in ['string', 'number'] and $string($) != ''].$string($)], ' ')",
     },
     journalId: { source: 'Journal', valueMap: 'journals' },

@@ -21,6 +21,8 @@ interface Pair {
   asperion: TestSandbox;
   exact(path: string, query?: Record<string, string>): Promise<any[]>;
   addExact(rows: Record<string, unknown[]>): Promise<void>;
+  /** A write through Exact's own API (POST, or PUT by key). */
+  writeExact(method: 'POST' | 'PUT', path: string, body: unknown): Promise<void>;
   invoices(): Promise<any[]>;
   list(path: string): Promise<any[]>;
   setSettings(settings: Record<string, unknown>): Promise<void>;
@@ -141,6 +143,18 @@ async function startPair(dialect: (typeof testDialects)[number]): Promise<Pair> 
     fx,
     asperion,
     exact,
+    async writeExact(method, path, body) {
+      const res = await fetch(`${fx.url}/api/v1/${fx.division}/${path}`, {
+        method,
+        headers: {
+          authorization: `Bearer ${fx.accessToken}`,
+          accept: 'application/json',
+          'content-type': 'application/json',
+        },
+        body: JSON.stringify(body),
+      });
+      if (!res.ok) throw new Error(`${method} ${path}: ${await res.text()}`);
+    },
     async addExact(rows) {
       const res = await fetch(`${fx.url}/__sandbox/fixture`, {
         method: 'POST',
@@ -426,6 +440,30 @@ describe.each(testDialects)('orders flow, own orders as sales invoices (%s)', (d
     // Nothing new on a second run.
     const count = invoices.length;
     expect((await pair.run()).counts).toMatchObject({ created: 0 });
+    expect((await pair.invoices()).length).toBe(count);
+  });
+
+  it('leaves a sent invoice alone when Exact only processes it, and says so when its lines change', async () => {
+    pair = await startPair(dialect);
+    expect((await pair.run()).state).toBe('succeeded');
+    await addOrders(pair);
+    expect((await pair.run()).counts).toMatchObject({ created: 6 });
+    const count = (await pair.invoices()).length;
+
+    // Processing numbers the invoice and bumps its row version: read again, nothing to send.
+    await pair.writeExact('POST', 'salesinvoice/PrintedSalesInvoices', { InvoiceID: ids.company });
+    const processed = await pair.run();
+    expect(processed.counts).toMatchObject({ read: 1, unchanged: 1, deadLettered: 0 });
+
+    // A changed amount cannot be carried into an Asperion invoice: it fails with the reason.
+    const [line] = await pair.exact('salesinvoice/SalesInvoiceLines', {
+      $select: 'ID',
+      $filter: `InvoiceID eq guid'${ids.eu}'`,
+    });
+    await pair.writeExact('PUT', `salesinvoice/SalesInvoiceLines(guid'${line.ID}')`, { Quantity: 2 });
+    const changed = await pair.run();
+    expect(changed.counts).toMatchObject({ read: 1, deadLettered: 1 });
+    expect(await pair.deadLetters()).toEqual([expect.stringContaining('changed in Exact after it was sent')]);
     expect((await pair.invoices()).length).toBe(count);
   });
 
