@@ -2,6 +2,7 @@ import type { ExactClient, ExactRow } from '../../connectors/exact-online/exact-
 import type { SyncRow } from '../../connectors/exact-online/exact-sync.js';
 import { cmp, lit, or } from '../../connectors/exact-online/odata-query.js';
 import type { SourcePage } from '../../engine/types.js';
+import { accountFields, sourceSpecs } from './exact-order-fields.js';
 
 /** The Exact documents an orders flow can read. */
 export const orderSources = ['salesInvoices', 'salesOrders'] as const;
@@ -44,122 +45,6 @@ export interface OrderCustomer extends OrderAddress {
   /** The customer's default sales VAT code, for lines that carry none. */
   SalesVATCode: string | null;
 }
-
-export const invoiceHeaderFields = [
-  'InvoiceID',
-  'InvoiceNumber',
-  'InvoiceDate',
-  'Type',
-  'Status',
-  'OrderedBy',
-  'InvoiceTo',
-  'DeliverTo',
-  'Description',
-  'YourRef',
-  'Journal',
-  'PaymentCondition',
-  'Currency',
-  'AmountFC',
-  'AmountFCExclVat',
-  'VATAmountFC',
-  'OrderNumber',
-] as const;
-
-export const invoiceLineFields = [
-  'ID',
-  'InvoiceID',
-  'LineNumber',
-  'ItemCode',
-  'ItemDescription',
-  'Description',
-  'Quantity',
-  'UnitPrice',
-  'NetPrice',
-  'Discount',
-  'AmountFC',
-  'VATAmountFC',
-  'VATCode',
-] as const;
-
-const orderHeaderFields = [
-  'OrderID',
-  'OrderNumber',
-  'OrderDate',
-  'Status',
-  'OrderedBy',
-  'InvoiceTo',
-  'DeliverTo',
-  'Description',
-  'YourRef',
-  'PaymentCondition',
-  'ShippingMethod',
-  'Currency',
-  'AmountFC',
-  'AmountFCExclVat',
-] as const;
-
-const orderLineFields = [
-  'ID',
-  'OrderID',
-  'LineNumber',
-  'ItemCode',
-  'ItemDescription',
-  'Description',
-  'Quantity',
-  'UnitPrice',
-  'NetPrice',
-  'Discount',
-  'AmountFC',
-  'VATAmount',
-  'VATCode',
-] as const;
-
-interface SourceSpec {
-  sync: string;
-  lines: string;
-  key: string;
-  header: readonly string[];
-  lineFields: readonly string[];
-}
-
-/** Where each source's headers and lines are read (reference 5.1, 5.3; lines have no sync endpoint here). */
-const sourceSpecs: Record<OrderSource, SourceSpec> = {
-  salesInvoices: {
-    sync: 'sync/SalesInvoice/SalesInvoices',
-    lines: 'bulk/SalesInvoice/SalesInvoiceLines',
-    key: 'InvoiceID',
-    header: invoiceHeaderFields,
-    lineFields: invoiceLineFields,
-  },
-  salesOrders: {
-    sync: 'sync/SalesOrder/SalesOrders',
-    lines: 'bulk/SalesOrder/SalesOrderLines',
-    key: 'OrderID',
-    header: orderHeaderFields,
-    lineFields: orderLineFields,
-  },
-};
-
-/** Statuses sent when the settings name none: invoices open or processed; orders open, partial or complete. */
-export const defaultStatuses: Record<OrderSource, number[]> = {
-  salesInvoices: [20, 50],
-  salesOrders: [12, 20, 21],
-};
-
-const accountFields = [
-  'ID',
-  'Code',
-  'Name',
-  'Email',
-  'Phone',
-  'VATNumber',
-  'AddressLine1',
-  'Postcode',
-  'City',
-  'Country',
-  'MainContact',
-  'SalesVATCode',
-] as const;
 
 type Row = ExactRow & SyncRow;
 

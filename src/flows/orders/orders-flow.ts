@@ -7,7 +7,8 @@ import { resolveLines } from './build-order.js';
 import { checkOrderMappings } from './check-mappings.js';
 import { DebtorResolver } from './debtor-resolver.js';
 import { ordersDefaultMapping } from './default-mapping.js';
-import { defaultStatuses, readOrders, type OrderRecord } from './exact-orders-source.js';
+import { defaultStatuses } from './exact-order-fields.js';
+import { readOrders, type OrderRecord } from './exact-orders-source.js';
 import type { OrderFields } from './order-payload.js';
 import { ordersSettingsSchema, type OrdersSettings } from './settings.js';
 
