@@ -36,6 +36,12 @@ export class DebtorResolver {
         const created = await this.client.debtors.create(input);
         return { customerNumber: created.customerNumber, id: created.id };
       }
+      // Asperion refuses invoices on a blocked debtor; say which debtor and why it was chosen.
+      if (found.blocked)
+        throw new KoppelError(
+          `Debtor ${found.customerNumber} (${found.name}), found by ${this.settings.matchBy} "${key}", is blocked in Asperion`,
+          { code: 'orders.debtor_blocked', kind: 'invalid' },
+        );
       if (this.settings.update) {
         const changes = changedFields(found, input);
         if (Object.keys(changes).length > 0) await this.client.debtors.update(found.id, changes);

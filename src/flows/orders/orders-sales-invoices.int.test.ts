@@ -167,6 +167,63 @@ describe.each(testDialects)('orders flow, own orders as sales invoices (%s)', (d
     expect((await pair.invoices()).length).toBe(count);
   });
 
+  it.each(['customerNumber', 'name'] as const)(
+    'finds and creates debtors by %s when that is the match key',
+    async (matchBy) => {
+      pair = await startPair(dialect);
+      await pair.setSettings({ debtor: { matchBy } });
+      const run = await pair.run();
+      const accounts = await pair.exact('bulk/CRM/Accounts', { $select: 'ID,Code,Name,MainContact' });
+      // The demo administration's debtor 12 is blocked and an Exact account has code 12: by customer
+      // number its orders fail, naming the debtor; the others go through.
+      const blocked = accounts.filter((a) => a.Code.trim() === '12').map((a) => a.ID);
+      const dead = await pair.deadLetters();
+      if (matchBy === 'name') expect(dead).toEqual([]);
+      else {
+        expect(dead.length).toBeGreaterThan(0);
+        for (const line of dead)
+          expect(line).toContain('found by customerNumber "12", is blocked in Asperion');
+      }
+      const demo = await pair.exact('bulk/SalesInvoice/SalesInvoices', {
+        $select: 'InvoiceID,InvoiceTo,Status',
+      });
+      const invoices = await pair.invoices();
+      const debtors = await pair.list('debtors');
+      let checked = 0;
+      for (const source of demo.filter((i) => i.Status !== 10)) {
+        if (matchBy === 'customerNumber' && blocked.includes(source.InvoiceTo)) continue;
+        const account = accounts.find((a) => a.ID === source.InvoiceTo);
+        const debtor = debtors.find(
+          (d) => d.customerNumber === byRef(invoices, source.InvoiceID).debtorCustomerNumber,
+        );
+        if (matchBy === 'customerNumber') expect(debtor.customerNumber).toBe(account.Code.trim());
+        else expect(debtor.name).toBe(account.Name);
+        checked += 1;
+      }
+      expect(checked).toBeGreaterThan(0);
+      expect(run.counts.created).toBe(checked);
+      // A new order of a known customer finds its debtor again instead of making a second one.
+      const count = debtors.length;
+      const known = demo.find((i) => i.Status !== 10 && !blocked.includes(i.InvoiceTo))!;
+      const [item] = await pair.exact('bulk/Logistics/Items', { $select: 'ID', $top: '1' });
+      const again = '0f000000-0000-4000-8000-000000000001';
+      await pair.addExact({
+        'salesinvoice/SalesInvoices': [
+          {
+            InvoiceID: again,
+            Journal: '70',
+            OrderedBy: known.InvoiceTo,
+            SalesInvoiceLines: [{ Item: item.ID }],
+          },
+        ],
+      });
+      expect((await pair.run()).counts).toMatchObject({ read: 1, created: 1 });
+      const all = await pair.invoices();
+      expect(byRef(all, again).debtorCustomerNumber).toBe(byRef(all, known.InvoiceID).debtorCustomerNumber);
+      expect((await pair.list('debtors')).length).toBe(count);
+    },
+  );
+
   it('posts every order on the default debtor when one is set', async () => {
     pair = await startPair(dialect);
     const [fixed] = await pair.list('debtors');
