@@ -224,6 +224,37 @@ describe.each(testDialects)('orders flow, own orders as sales invoices (%s)', (d
     },
   );
 
+  it('brings a found debtor up to date only when the flow may update debtors', async () => {
+    pair = await startPair(dialect);
+    expect((await pair.run()).state).toBe('succeeded');
+    const { item } = await addOrders(pair);
+    expect((await pair.run()).counts).toMatchObject({ created: 6 });
+    const person = async () =>
+      (await pair!.list('debtors')).find((d) => d.emailAddress === 'jan.devries@example.nl');
+    const before = await person();
+    await pair.writeExact('PUT', `crm/Accounts(guid'${ids.person}')`, { AddressLine1: 'Prinsengracht 263' });
+    const order = (id: string) => ({
+      InvoiceID: id,
+      Journal: '70',
+      OrderedBy: ids.person,
+      SalesInvoiceLines: [{ Item: item.ID, Quantity: 1, UnitPrice: 5 }],
+    });
+
+    await pair.setSettings({ debtor: { update: false } });
+    await pair.addExact({ 'salesinvoice/SalesInvoices': [order('0f000000-0000-4000-8000-000000000010')] });
+    expect((await pair.run()).counts).toMatchObject({ created: 1 });
+    expect(await person()).toMatchObject({ id: before.id, address: 'Keizersgracht 123-2' });
+
+    await pair.setSettings({});
+    await pair.addExact({ 'salesinvoice/SalesInvoices': [order('0f000000-0000-4000-8000-000000000011')] });
+    expect((await pair.run()).counts).toMatchObject({ created: 1 });
+    expect(await person()).toMatchObject({
+      id: before.id,
+      address: 'Prinsengracht 263',
+      name: 'Jan de Vries',
+    });
+  });
+
   it('posts every order on the default debtor when one is set', async () => {
     pair = await startPair(dialect);
     const [fixed] = await pair.list('debtors');
