@@ -40,5 +40,21 @@ describe.each(testDialects)('orders flow, mapping check (%s)', (dialect) => {
     );
     // Mapped values that exist on both sides are not reported.
     expect(found.filter((f) => ['VH', 'VL', 'V0', '70', '8030', 'H21'].includes(f.value))).toEqual([]);
+
+    // The flow's own mapping, when the caller passes its value maps, is what counts.
+    const withMapping = await ordersFlowKind.checkMappings!(
+      await pair.runtimeContext({
+        valueMaps: {
+          vatCodes: { entries: { VH: 'H21', VL: 'L9', V0: 'N0', VX: 'EX' } },
+          journals: { entries: { '70': '99' } },
+        },
+      }),
+    );
+    expect(withMapping.some((f) => f.value === 'VX')).toBe(false);
+    expect(withMapping).toEqual(
+      expect.arrayContaining([
+        { domain: 'journal', value: '99', where: 'mapping valueMaps.journals: not in Asperion' },
+      ]),
+    );
   });
 });
