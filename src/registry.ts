@@ -3,7 +3,7 @@ import { exactOnlineApp } from './connectors/exact-online/app.js';
 import type { FlowKind, FlowRegistry } from './engine/types.js';
 import { ordersFlowKind } from './flows/orders/orders-flow.js';
 
-/** The apps and flow kinds this installation knows.  */
+/** The apps and flow kinds this installation knows. */
 export const productRegistry: FlowRegistry = {
   kinds: new Map([[ordersFlowKind.kind, ordersFlowKind as unknown as FlowKind]]),
   apps: new Map([exactOnlineApp, asperionApp].map((a) => [a.app, a])),
