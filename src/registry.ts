@@ -1,9 +1,10 @@
 import { asperionApp } from './connectors/asperion/app.js';
 import { exactOnlineApp } from './connectors/exact-online/app.js';
-import type { FlowRegistry } from './engine/types.js';
+import type { FlowKind, FlowRegistry } from './engine/types.js';
+import { ordersFlowKind } from './flows/orders/orders-flow.js';
 
-/** The apps and flow kinds this installation knows. Flow kinds arrive with the flows issues. */
+/** The apps and flow kinds this installation knows. */
 export const productRegistry: FlowRegistry = {
-  kinds: new Map(),
+  kinds: new Map([[ordersFlowKind.kind, ordersFlowKind as unknown as FlowKind]]),
   apps: new Map([exactOnlineApp, asperionApp].map((a) => [a.app, a])),
 };

@@ -115,6 +115,7 @@ export interface FlowKind<S extends SourceRecord = SourceRecord, T extends Targe
   settingsSchema: ZodType<Record<string, unknown>>;
   defaultMapping: MappingDefinition;
   open(ctx: FlowRuntimeContext): FlowRuntime<S, T>;
+  /** Every source value without a mapping yet, read live from both sides (for `koppel check`). */
   checkMappings?(ctx: FlowRuntimeContext): Promise<Array<{ domain: string; value: string; where: string }>>;
 }
 

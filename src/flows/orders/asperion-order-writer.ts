@@ -1,0 +1,160 @@
+import type { AsperionClient } from '../../connectors/asperion/asperion-client.js';
+import type { JournalEntryLineInput, VatCode } from '../../connectors/asperion/resource-types.js';
+import { KoppelError } from '../../core/errors.js';
+import { formatCents, mulDiv, toCents, type Cents } from '../../core/money.js';
+import type { TargetWriter, WriteResult } from '../../engine/types.js';
+import { invalid, type ResolvedOrder } from './build-order.js';
+import type { OrdersSettings, OrderType } from './settings.js';
+import { fromValueMap } from './tax-rules.js';
+
+export type OrderPayload = ResolvedOrder & Record<string, unknown>;
+
+const paths: Record<OrderType, string> = {
+  salesInvoice: '/v1/salesinvoiceswithlines',
+  salesOrder: '/v1/SalesOrderWithLines',
+  journalEntry: '/v1/journalentrieswithlines',
+};
+
+/**
+ * Writes a resolved order as the flow's order type. The natural key is the `[koppel:<id>]`
+ * reference in the description, found again with the client's finders. Asperion cannot change
+ * these records once created (GET and POST only), so an update is refused with the reason.
+ */
+export function asperionOrderWriter(
+  client: AsperionClient,
+  settings: OrdersSettings,
+): TargetWriter<OrderPayload> {
+  const type = settings.orderType;
+  let vatCodes: Promise<Map<string, VatCode>> | undefined;
+  const vatCodeMap = () =>
+    (vatCodes ??= client.vatCodes.list({}, 100).then((rows) => new Map(rows.map((r) => [r.id, r]))));
+  const done = (id: number, status: number, response: unknown): WriteResult => ({
+    targetId: String(id),
+    request: { method: 'POST', url: paths[type], status },
+    response,
+  });
+  return {
+    async create(order) {
+      if (type === 'salesInvoice') {
+        const row = await client.salesInvoices.create({
+          date: order.date,
+          journalId: order.journalId ?? '70',
+          debtorCustomerNumber: order.debtorCustomerNumber,
+          description: order.description,
+          ...(order.paymentConditionId === null ? {} : { paymentConditionId: order.paymentConditionId }),
+          lines: order.lines.map((l) => ({
+            description: l.description,
+            amount: toCents(l.amount),
+            ledgerAccountId: l.ledgerAccountId,
+            vatCode: l.vatCode,
+            ...(l.articleId === null ? {} : { articleId: l.articleId }),
+          })),
+        });
+        return done(row.id, 201, {
+          id: row.id,
+          debtorCustomerNumber: row.debtorCustomerNumber,
+          amountExclVat: formatCents(row.amountExclVat),
+          vatAmount: formatCents(row.vatAmount),
+          amountInclVat: formatCents(row.amountInclVat),
+        });
+      }
+      if (type === 'salesOrder') {
+        const row = await client.salesOrders.create({
+          date: order.date,
+          debtorCustomerNumber: order.debtorCustomerNumber,
+          description: order.description,
+          lines: order.lines.map((l, i) => {
+            if (l.articleId === null)
+              throw invalid(
+                `Line ${i + 1} has no active article; an inTrade sales order needs one per line`,
+                'orders.line_without_article',
+              );
+            return {
+              articleId: l.articleId,
+              description: l.description,
+              quantity: l.quantity,
+              ...(l.price === null ? {} : { price: toCents(l.price) }),
+            };
+          }),
+        });
+        return done(row.id, 201, {
+          id: row.id,
+          amountExclVat: row.amountExclVat === null ? null : formatCents(row.amountExclVat),
+        });
+      }
+      const lines = journalLines(order, await vatCodeMap(), settings);
+      const row = await client.journalEntries.create({
+        journalId: order.journalId ?? '90',
+        date: order.date,
+        description: order.description,
+        lines,
+      });
+      return done(row.id, 201, { id: row.id, lines: row.lines.length });
+    },
+    update() {
+      return Promise.reject(
+        new KoppelError(
+          `The order changed in Exact after it was sent; Asperion cannot change a ${type} once created, so correct it there`,
+          { code: 'orders.sent_order_changed', kind: 'conflict' },
+        ),
+      );
+    },
+    async findByNaturalKey(key) {
+      const found =
+        type === 'salesInvoice'
+          ? await client.find.salesInvoiceByReference(key)
+          : type === 'salesOrder'
+            ? await client.find.salesOrderByReference(key)
+            : await client.find.journalEntryByReference(key);
+      return found ? { targetId: String(found.id) } : null;
+    },
+  };
+}
+
+/**
+ * A balanced journal entry: revenue per line (credit), VAT per line on its code's ledger account
+ * (credit), and the total on the receivables account with the debtor (debit). A credit note's
+ * negative amounts turn every side around.
+ */
+export function journalLines(
+  order: ResolvedOrder,
+  vatCodes: Map<string, VatCode>,
+  settings: Pick<OrdersSettings, 'receivablesAccountId' | 'vatAccountByVatCode'>,
+): JournalEntryLineInput[] {
+  const lines: JournalEntryLineInput[] = [];
+  const vatTotals = new Map<string, Cents>();
+  let total = 0n;
+  for (const line of order.lines) {
+    const amount = toCents(line.amount);
+    const code = vatCodes.get(line.vatCode);
+    if (!code)
+      throw invalid(`VAT code ${line.vatCode} does not exist in Asperion`, 'orders.unknown_vat_code');
+    const vat = mulDiv(amount, BigInt(Math.round(code.percentage * 100)), 10_000n);
+    lines.push({
+      amount: -amount,
+      ledgerAccountId: line.ledgerAccountId,
+      vatCode: line.vatCode,
+      vatAmount: -vat,
+      description: line.description,
+    });
+    vatTotals.set(line.vatCode, (vatTotals.get(line.vatCode) ?? 0n) + vat);
+    total += amount + vat;
+  }
+  for (const [code, vat] of vatTotals) {
+    if (vat === 0n) continue;
+    const account = fromValueMap(settings.vatAccountByVatCode, code);
+    if (account === undefined)
+      throw invalid(
+        `VAT code ${code} has no account to book its VAT on (settings.vatAccountByVatCode)`,
+        'orders.vat_account_missing',
+      );
+    lines.push({ amount: -vat, ledgerAccountId: account, description: `Btw ${code}` });
+  }
+  lines.push({
+    amount: total,
+    ledgerAccountId: settings.receivablesAccountId,
+    debtorId: order.debtorId,
+    description: order.description,
+  });
+  return lines;
+}

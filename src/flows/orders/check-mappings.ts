@@ -1,0 +1,107 @@
+import type { FlowRuntimeContext } from '../../engine/types.js';
+import type { MappingDefinition } from '../../mapping/types.js';
+import { ordersDefaultMapping } from './default-mapping.js';
+import { asperionClientOf, exactClientOf } from './exact-clients.js';
+import { ordersSettingsSchema } from './settings.js';
+
+export interface UnmappedValue {
+  domain: string;
+  value: string;
+  where: string;
+}
+
+/**
+ * Every source value the orders flow would meet without a mapping entry, read live from both sides:
+ * Exact VAT codes, payment conditions (for conditions and methods) and sales journals missing from the mapping's value maps, and
+ * mapped or configured targets (VAT codes, ledger accounts, journals, payment conditions) that
+ * Asperion does not have. The context carries no mapping: a caller passes the flow's mapping's value
+ * maps as `settings.valueMaps`; without them the default mapping's are checked.
+ */
+export async function checkOrderMappings(ctx: FlowRuntimeContext): Promise<UnmappedValue[]> {
+  const { valueMaps, ...flowSettings } = ctx.settings;
+  const settings = ordersSettingsSchema.parse(flowSettings);
+  const maps = (valueMaps as MappingDefinition['valueMaps']) ?? ordersDefaultMapping.valueMaps ?? {};
+  const exact = exactClientOf(ctx.source);
+  const asperion = asperionClientOf(ctx.target);
+  const out: UnmappedValue[] = [];
+  const readAll = async (path: string, select: string[], filter?: string) => {
+    const rows: Array<Record<string, unknown>> = [];
+    for await (const page of exact.pages(path, { select, ...(filter ? { filter } : {}) })) rows.push(...page);
+    return rows;
+  };
+  const sourceDomains: Array<[string, string, Promise<Array<Record<string, unknown>>>]> = [
+    ['vatCode', 'vatCodes', readAll('vat/VATCodes', ['Code'])],
+    ['paymentCondition', 'paymentConditions', readAll('cashflow/PaymentConditions', ['Code'])],
+    ['paymentMethod', 'paymentMethods', readAll('cashflow/PaymentConditions', ['Code'])],
+    ['journal', 'journals', readAll('financial/Journals', ['Code', 'Type'], 'Type eq 20')],
+  ];
+  for (const [domain, mapName, rowsPromise] of sourceDomains) {
+    const entries = maps[mapName]?.entries ?? {};
+    for (const row of await rowsPromise) {
+      const code = String(row['Code'] ?? '').trim();
+      if (code && !Object.hasOwn(entries, code))
+        out.push({ domain, value: code, where: `mapping valueMaps.${mapName} (Exact ${domain})` });
+    }
+  }
+  const [vatCodes, ledgers, journals, conditions, methods] = await Promise.all([
+    asperion.vatCodes.list({}, 100),
+    asperion.ledgerAccounts.list({}, 100),
+    asperion.journals.list({}, 100),
+    asperion.paymentConditions.list({}, 100),
+    asperion.paymentMethods.list({}, 100),
+  ]);
+  const has = (ids: Array<string | number>, v: unknown) => ids.map(String).includes(String(v));
+  const targets: Array<[string, string, unknown[], Array<string | number>]> = [
+    [
+      'vatCode',
+      'mapping valueMaps.vatCodes',
+      Object.values(maps['vatCodes']?.entries ?? {}),
+      vatCodes.map((v) => v.id),
+    ],
+    [
+      'vatCode',
+      'settings.vatByCountry',
+      [
+        settings.vatByCountry.euB2b,
+        settings.vatByCountry.export,
+        ...Object.values(settings.vatByCountry.euB2c.entries),
+      ],
+      vatCodes.map((v) => v.id),
+    ],
+    [
+      'ledgerAccount',
+      'settings.revenueAccountByVatCode',
+      Object.values(settings.revenueAccountByVatCode.entries),
+      ledgers.filter((l) => !l.disabled).map((l) => l.id),
+    ],
+    [
+      'ledgerAccount',
+      'settings.revenueAccountByCountry',
+      Object.values(settings.revenueAccountByCountry.entries),
+      ledgers.filter((l) => !l.disabled).map((l) => l.id),
+    ],
+    [
+      'journal',
+      'mapping valueMaps.journals',
+      Object.values(maps['journals']?.entries ?? {}),
+      journals.map((j) => j.id),
+    ],
+    [
+      'paymentCondition',
+      'mapping valueMaps.paymentConditions',
+      Object.values(maps['paymentConditions']?.entries ?? {}),
+      conditions.map((c) => c.id),
+    ],
+    [
+      'paymentMethod',
+      'mapping valueMaps.paymentMethods',
+      Object.values(maps['paymentMethods']?.entries ?? {}),
+      methods.map((m) => m.id),
+    ],
+  ];
+  for (const [domain, where, values, known] of targets)
+    for (const value of values)
+      if (value !== null && !has(known, value))
+        out.push({ domain, value: String(value), where: `${where}: not in Asperion` });
+  return out;
+}

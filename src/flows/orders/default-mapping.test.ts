@@ -1,0 +1,95 @@
+import { describe, expect, it } from 'vitest';
+import { compileMapping } from '../../mapping/index.js';
+import { ordersDefaultMapping } from './default-mapping.js';
+
+const record = (extra: Record<string, unknown> = {}) => ({
+  InvoiceID: 'i1',
+  InvoiceNumber: 25700012,
+  InvoiceDate: '/Date(1743984000000)/',
+  Description: 'Webshop 1001',
+  Journal: '70',
+  PaymentCondition: '30',
+  Customer: {
+    Code: '26',
+    Name: 'Claes Sport V.O.F.',
+    Email: 'info@claessport.nl',
+    ContactName: 'Eva Visser',
+    AddressLine1: 'Industrieweg 89a',
+    Postcode: '2203 RR',
+    City: 'Zwolle',
+    Country: 'NL',
+  },
+  DeliverTo: { AddressLine1: 'Kerkstraat 1', Postcode: '1000 AA', City: 'Amsterdam', Country: 'NL' },
+  Lines: [
+    { ItemCode: 'ART-1', Description: 'Zadel', Quantity: 3, NetPrice: 17.99, AmountFC: 53.97, VATCode: 'VL' },
+  ],
+  ...extra,
+});
+
+describe('the default orders mapping', () => {
+  const mapping = compileMapping(ordersDefaultMapping);
+
+  it('maps the fields of product.md: customer, both addresses split, SKU, quantity and price', async () => {
+    const { output, errors } = await mapping.apply(record());
+    expect(errors).toEqual([]);
+    expect(output).toEqual({
+      date: '2025-04-07',
+      description: '25700012 Webshop 1001',
+      journalId: '70',
+      paymentConditionId: 2,
+      customer: {
+        number: '26',
+        company: 'Claes Sport V.O.F.',
+        name: 'Eva Visser',
+        email: 'info@claessport.nl',
+        paymentConditionId: 2,
+        paymentMethodId: 'OVB',
+        billing: {
+          street: 'Industrieweg',
+          houseNumber: '89',
+          addition: 'a',
+          postcode: '2203 RR',
+          city: 'Zwolle',
+          country: 'NL',
+        },
+        shipping: {
+          street: 'Kerkstraat',
+          houseNumber: '1',
+          addition: '',
+          postcode: '1000 AA',
+          city: 'Amsterdam',
+          country: 'NL',
+        },
+      },
+      lines: [
+        { sku: 'ART-1', description: 'Zadel', quantity: 3, price: '17.99', amount: '53.97', vatCode: 'L9' },
+      ],
+    });
+  });
+
+  it('maps a person (no contact), an invoice without number or description, takes a missing VAT code from the customer, and refuses an unknown one', async () => {
+    const person = await mapping.apply(
+      record({
+        InvoiceNumber: null,
+        Description: null,
+        Customer: { Name: 'Jan de Vries', ContactName: null, AddressLine1: 'Dorpsstraat 2' },
+      }),
+    );
+    expect(person.errors).toEqual([]);
+    expect(person.output['description']).toBe('');
+    expect(person.output['customer']).toMatchObject({ name: 'Jan de Vries' });
+    expect(person.output['customer']).not.toHaveProperty('company');
+
+    const enriched = await mapping.apply(
+      record({
+        Customer: { Name: 'X', SalesVATCode: 'VH' },
+        Lines: [{ ItemCode: 'A', AmountFC: 1, VATCode: null }],
+      }),
+    );
+    expect(enriched.output['lines']).toEqual([expect.objectContaining({ sku: 'A', vatCode: 'H21' })]);
+
+    const unknown = await mapping.apply(record({ Lines: [{ ItemCode: 'A', AmountFC: 1, VATCode: 'XX' }] }));
+    expect(unknown.errors.map((e) => e.field)).toEqual(['lines']);
+    expect(unknown.errors[0]?.message).toContain('XX');
+  });
+});

@@ -1,0 +1,61 @@
+import type { MappingDefinition } from '../../mapping/types.js';
+
+const address = (prefix: string, from: string) => ({
+  [`${prefix}.street`]: { expr: `$splitStreet(${from}.AddressLine1).street` },
+  [`${prefix}.houseNumber`]: { expr: `$splitStreet(${from}.AddressLine1).houseNumber` },
+  [`${prefix}.addition`]: { expr: `$splitStreet(${from}.AddressLine1).addition` },
+  [`${prefix}.postcode`]: { source: `${from}.Postcode` },
+  [`${prefix}.city`]: { source: `${from}.City` },
+  [`${prefix}.country`]: { source: `${from}.Country` },
+});
+
+/**
+ * The orders mapping that works on the sandboxes' demo data unchanged: an Exact sales invoice or
+ * sales order (record shape: `exact-orders-source.ts`) to the order fields the flow resolves (`order-payload.ts`).
+ * A customer with a main contact is a company (the contact is the attention-to); one without is a
+ * person. A line without a VAT code takes the customer's. Exact dates are Amsterdam wall-clock
+ * dressed as UTC, so the date is read in UTC.
+ */
+export const ordersDefaultMapping: MappingDefinition = {
+  fields: {
+    date: { expr: "$localDate(InvoiceDate ? InvoiceDate : OrderDate, 'UTC')", required: true },
+    // Create-only: Exact may number an invoice when it is processed, which is no change worth resending.
+    description: {
+      overwrite: false,
+      expr: "$join([[InvoiceNumber ? InvoiceNumber : OrderNumber, Description][$type($) in ['string', 'number'] and $string($) != ''].$string($)], ' ')",
+    },
+    journalId: { source: 'Journal', valueMap: 'journals' },
+    paymentConditionId: { source: 'PaymentCondition', valueMap: 'paymentConditions' },
+    'customer.number': { source: 'Customer.Code' },
+    'customer.company': { expr: 'Customer.ContactName ? Customer.Name' },
+    'customer.name': { expr: 'Customer.ContactName ? Customer.ContactName : Customer.Name', required: true },
+    'customer.email': { source: 'Customer.Email' },
+    'customer.phone': { source: 'Customer.Phone' },
+    'customer.vatNumber': { source: 'Customer.VATNumber' },
+    'customer.paymentConditionId': { source: 'PaymentCondition', valueMap: 'paymentConditions' },
+    'customer.paymentMethodId': { source: 'PaymentCondition', valueMap: 'paymentMethods' },
+    ...address('customer.billing', 'Customer'),
+    ...address('customer.shipping', 'DeliverTo'),
+    lines: {
+      expr: `[Lines.{
+        'sku': ItemCode,
+        'description': Description ? Description : ItemDescription,
+        'quantity': Quantity,
+        'price': $money(NetPrice),
+        'amount': $money(AmountFC),
+        'vatCode': $lookup('vatCodes', VATCode ? VATCode : $$.Customer.SalesVATCode)
+      }]`,
+      required: true,
+    },
+  },
+  valueMaps: {
+    /** Exact VAT code → Asperion sales VAT code (domestic; abroad the flow's vatByCountry decides). */
+    vatCodes: { entries: { VH: 'H21', VL: 'L9', V0: 'N0' } },
+    /** Exact payment condition code → Asperion payment condition id; none: the debtor's own. */
+    paymentConditions: { entries: { '00': 4, '14': 1, '30': 2, '60': 3 }, fallback: null },
+    /** Exact payment condition code (Exact sets the payment method per condition) → Asperion payment method. */
+    paymentMethods: { entries: { '00': 'PIN', '14': 'OVB', '30': 'OVB', '60': 'OVB' }, fallback: null },
+    /** Exact sales journal → Asperion journal. */
+    journals: { entries: { '70': '70' }, fallback: '70' },
+  },
+};

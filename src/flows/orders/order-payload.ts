@@ -1,0 +1,50 @@
+/**
+ * What the orders mapping produces from one Exact record (before references are resolved). Amounts
+ * are decimal strings so the payload stays plain JSON (stored, hashed and diffed as is).
+ */
+export interface OrderAddressFields {
+  street?: string;
+  houseNumber?: string;
+  addition?: string;
+  postcode?: string;
+  city?: string;
+  country?: string;
+}
+
+export interface OrderCustomerFields {
+  /** Account code in the source; the debtor's customer number when matching on it. */
+  number?: string;
+  /** Set for a business customer: the debtor is the company, with `name` as attention-to. */
+  company?: string;
+  /** The person: the debtor's name when there is no company. */
+  name?: string;
+  email?: string;
+  phone?: string;
+  vatNumber?: string;
+  /** For a new debtor: its payment condition and method in Asperion. */
+  paymentConditionId?: number;
+  paymentMethodId?: string;
+  billing?: OrderAddressFields;
+  shipping?: OrderAddressFields;
+}
+
+export interface OrderLineFields {
+  sku?: string;
+  description?: string;
+  quantity?: number;
+  /** Net unit price, after the line discount. */
+  price?: string;
+  /** Net line amount excluding VAT (negative on a credit note). */
+  amount: string;
+  /** The target's domestic VAT code (after the mapping's `vatCodes` value map). */
+  vatCode?: string;
+}
+
+export interface OrderFields {
+  date: string;
+  description?: string;
+  journalId?: string;
+  paymentConditionId?: number;
+  customer?: OrderCustomerFields;
+  lines: OrderLineFields[];
+}

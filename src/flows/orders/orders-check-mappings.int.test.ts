@@ -1,0 +1,60 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { testDialects } from '../../testing/databases.js';
+import { ordersFlowKind } from './orders-flow.js';
+import { startPair, type Pair } from '../../testing/orders-test-pair.js';
+
+describe.each(testDialects)('orders flow, mapping check (%s)', (dialect) => {
+  let pair: Pair | undefined;
+  afterEach(async () => {
+    await pair?.asperion.close();
+    await pair?.fx.close();
+    pair = undefined;
+  });
+
+  it('lists the source values without a mapping and the mapped values Asperion lacks, read live', async () => {
+    pair = await startPair(dialect);
+    const conditions = await pair.exact('cashflow/PaymentConditions', { $select: 'Code' });
+    const unmappedConditions = conditions
+      .map((c) => String(c.Code).trim())
+      .filter((code) => !['00', '14', '30', '60'].includes(code));
+    expect(unmappedConditions.length).toBeGreaterThan(0);
+    await pair.addExact({ 'vat/VATCodes': [{ Code: 'VX', Description: 'BTW export', Type: 'B' }] });
+
+    const found = await ordersFlowKind.checkMappings!(
+      await pair.runtimeContext({ revenueAccountByCountry: { entries: { BE: 8030, DE: 9999 } } }),
+    );
+    expect(found).toEqual(
+      expect.arrayContaining([
+        { domain: 'vatCode', value: 'VX', where: 'mapping valueMaps.vatCodes (Exact vatCode)' },
+        ...unmappedConditions.map((value) => ({
+          domain: 'paymentCondition',
+          value,
+          where: 'mapping valueMaps.paymentConditions (Exact paymentCondition)',
+        })),
+        {
+          domain: 'ledgerAccount',
+          value: '9999',
+          where: 'settings.revenueAccountByCountry: not in Asperion',
+        },
+      ]),
+    );
+    // Mapped values that exist on both sides are not reported.
+    expect(found.filter((f) => ['VH', 'VL', 'V0', '70', '8030', 'H21'].includes(f.value))).toEqual([]);
+
+    // The flow's own mapping, when the caller passes its value maps, is what counts.
+    const withMapping = await ordersFlowKind.checkMappings!(
+      await pair.runtimeContext({
+        valueMaps: {
+          vatCodes: { entries: { VH: 'H21', VL: 'L9', V0: 'N0', VX: 'EX' } },
+          journals: { entries: { '70': '99' } },
+        },
+      }),
+    );
+    expect(withMapping.some((f) => f.value === 'VX')).toBe(false);
+    expect(withMapping).toEqual(
+      expect.arrayContaining([
+        { domain: 'journal', value: '99', where: 'mapping valueMaps.journals: not in Asperion' },
+      ]),
+    );
+  });
+});

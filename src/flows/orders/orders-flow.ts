@@ -1,0 +1,78 @@
+import { withKoppelReference } from '../../connectors/asperion/koppel-reference.js';
+import type { FlowKind, FlowRuntimeContext } from '../../engine/types.js';
+import { asperionClientOf, exactClientOf } from './exact-clients.js';
+import { ArticleResolver } from './article-resolver.js';
+import { asperionOrderWriter, type OrderPayload } from './asperion-order-writer.js';
+import { resolveLines } from './build-order.js';
+import { checkOrderMappings } from './check-mappings.js';
+import { DebtorResolver } from './debtor-resolver.js';
+import { ordersDefaultMapping } from './default-mapping.js';
+import { defaultStatuses } from './exact-order-fields.js';
+import { readOrders, type OrderRecord } from './exact-orders-source.js';
+import type { OrderFields } from './order-payload.js';
+import { ordersSettingsSchema, type OrdersSettings } from './settings.js';
+
+/**
+ * Orders, Exact Online → Asperion (issue 5): Exact sales invoices or sales orders read
+ * incrementally by their sync Timestamp, filtered by status, mapped, then per order: debtor found (or created/updated), articles
+ * made sure of, VAT and revenue account set for the destination, and written as the flow's order
+ * type with `[koppel:<InvoiceID or OrderID>]` in its description.
+ */
+/** Exact invoice types 8021 and 8024 are credit notes (appendix B). */
+const isCreditNote = (record: OrderRecord) => record.Type === 8021 || record.Type === 8024;
+
+export const ordersFlowKind: FlowKind<OrderRecord, OrderPayload> = {
+  kind: 'orders',
+  title: 'Orders (Exact Online → Asperion)',
+  sourceApp: 'exact-online',
+  targetApp: 'asperion',
+  entity: 'Order',
+  // Orders are what users wait for: they go before other flows of the division (issue 5's budget).
+  apiPriority: 'live',
+  settingsSchema: ordersSettingsSchema,
+  defaultMapping: ordersDefaultMapping,
+  open(ctx: FlowRuntimeContext) {
+    const settings: OrdersSettings = ordersSettingsSchema.parse(ctx.settings);
+    const exact = exactClientOf(ctx.source);
+    const asperion = asperionClientOf(ctx.target);
+    const debtors = new DebtorResolver(asperion, settings.debtor);
+    const articles = new ArticleResolver(asperion, settings.articles);
+    const statusList = settings.statuses ?? defaultStatuses[settings.source];
+    const statuses = new Set(statusList);
+    return {
+      read: (cursor) => readOrders(exact, settings.source, cursor, settings.lookupChunkSize),
+      sourceId: (record) => record.ID,
+      naturalKey: (record) => record.ID,
+      filter: (record) => {
+        if (record.Status === null || !statuses.has(record.Status))
+          return {
+            send: false,
+            reason: `status ${record.Status ?? 'unknown'} is not one of the statuses this flow sends (${statusList.join(', ')})`,
+          };
+        if (settings.orderType === 'salesOrder' && isCreditNote(record))
+          return { send: false, reason: 'a credit note cannot become an inTrade sales order' };
+        return { send: true };
+      },
+      async resolve(payload, record) {
+        const order = payload as unknown as OrderFields;
+        const lines = await resolveLines(order, settings, articles, record.ID);
+        const debtor = await debtors.resolve(order.customer, record.ID);
+        return {
+          date: order.date,
+          description: order.description ?? '',
+          journalId: order.journalId ?? null,
+          paymentConditionId: order.paymentConditionId ?? null,
+          debtorCustomerNumber: debtor.customerNumber,
+          debtorId: debtor.id,
+          lines,
+        };
+      },
+      withNaturalKey: (payload, key) => ({
+        ...payload,
+        description: withKoppelReference(payload.description, key),
+      }),
+      target: asperionOrderWriter(asperion, settings),
+    };
+  },
+  checkMappings: (ctx) => checkOrderMappings(ctx),
+};

@@ -1,0 +1,104 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { testDialects } from '../../testing/databases.js';
+import { addOrders, ids } from '../../testing/orders-test-fixture.js';
+import { byRef, lines, startPair, type Pair } from '../../testing/orders-test-pair.js';
+
+/* eslint-disable @typescript-eslint/no-explicit-any -- tests read the sandboxes' JSON as it comes */
+
+describe.each(testDialects)('orders flow, other order types (%s)', (dialect) => {
+  let pair: Pair | undefined;
+  afterEach(async () => {
+    await pair?.asperion.close();
+    await pair?.fx.close();
+    pair = undefined;
+  });
+
+  it('reads Exact sales orders instead of invoices when the source says so', async () => {
+    pair = await startPair(dialect);
+    await pair.setSettings({ source: 'salesOrders' });
+    const demo = await pair.exact('bulk/SalesOrder/SalesOrders', {
+      $select: 'OrderID,Status,AmountFC,AmountFCExclVat',
+    });
+    const sendable = demo.filter((o) => [12, 20, 21].includes(o.Status));
+    expect(sendable.length).toBeGreaterThan(0);
+    const run = await pair.run();
+    expect(run.state, (await pair.deadLetters()).join('\n')).toBe('succeeded');
+    expect(run.counts).toMatchObject({ read: demo.length, created: sendable.length });
+    const invoices = await pair.invoices();
+    for (const order of sendable) {
+      const sent = byRef(invoices, order.OrderID);
+      expect(sent, order.OrderID).toBeDefined();
+      expect(sent.amountExclVat).toBe(order.AmountFCExclVat);
+      expect(sent.amountInclVat).toBe(order.AmountFC);
+    }
+  });
+
+  it('makes inTrade sales orders with article lines, skipping credit notes with the reason', async () => {
+    pair = await startPair(dialect);
+    expect((await pair.run()).state, (await pair.deadLetters()).join('\n')).toBe('succeeded');
+    const { item } = await addOrders(pair);
+    await pair.setSettings({
+      orderType: 'salesOrder',
+      shipping: { itemCodes: ['VERZEND'], articleCode: 'VERZEND' },
+    });
+    const before = (await pair.list('SalesOrderWithLines')).length;
+    const run = await pair.run();
+    // The credit note is skipped; the rest (with NIEUW-1 and VERZEND created as articles) go through.
+    expect(run.counts).toMatchObject({ read: 6, skipped: 1, created: 5, deadLettered: 0 });
+    const orders = await pair.list('SalesOrderWithLines');
+    expect(orders.length - before).toBe(5);
+    const discounted = byRef(orders, ids.discounted);
+    const articles = await pair.list('articles?ActiveState=All');
+    const articleId = (code: string) => articles.find((a) => a.code === code)?.id;
+    expect(lines(discounted)).toMatchObject([
+      { articleId: articleId(item.Code), quantity: 3, price: 17.99 },
+      { articleId: articleId('VERZEND'), quantity: 1, price: 6.95 },
+    ]);
+    expect(discounted.amountExclVat).toBe(60.92);
+    const skipped = await pair.records('skipped');
+    expect(skipped.find((r) => r.source_id === ids.credit)?.timeline).toContain(
+      'a credit note cannot become an inTrade sales order',
+    );
+    expect((await pair.run()).counts).toMatchObject({ created: 0 });
+    expect((await pair.list('SalesOrderWithLines')).length).toBe(orders.length);
+  });
+
+  it('books balanced journal entries with the debtor on the receivables line, credit notes turned around', async () => {
+    pair = await startPair(dialect);
+    expect((await pair.run()).state, (await pair.deadLetters()).join('\n')).toBe('succeeded');
+    await addOrders(pair);
+    await pair.setSettings({
+      orderType: 'journalEntry',
+      shipping: { itemCodes: ['VERZEND'], ledgerAccountId: 8000 },
+    });
+    const run = await pair.run();
+    expect(run.counts).toMatchObject({ read: 6, created: 6, deadLettered: 0 });
+    const entries = await pair.list('journalentrieswithlines');
+    const debtors = await pair.list('debtors');
+    const person = debtors.find((d) => d.emailAddress === 'jan.devries@example.nl');
+
+    const discounted = byRef(entries, ids.discounted);
+    expect(discounted.journalId).toBe('70');
+    const entryLines = lines(discounted);
+    const cents = (n: number) => Math.round(n * 100);
+    expect(entryLines.reduce((sum: number, l: any) => sum + cents(l.amount), 0)).toBe(0);
+    expect(entryLines).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ ledgerAccountId: 8010, amount: -53.97, vatCode: 'L9' }),
+        expect.objectContaining({ ledgerAccountId: 8000, amount: -6.95, vatCode: 'H21' }),
+        expect.objectContaining({ ledgerAccountId: 1520, amount: -4.86 }),
+        expect.objectContaining({ ledgerAccountId: 1510, amount: -1.46 }),
+        expect.objectContaining({ ledgerAccountId: 1300, amount: 67.24, debtorId: person.id }),
+      ]),
+    );
+    const credit = lines(byRef(entries, ids.credit));
+    expect(credit).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ ledgerAccountId: 8000, amount: 20 }),
+        expect.objectContaining({ ledgerAccountId: 1510, amount: 4.2 }),
+        expect.objectContaining({ ledgerAccountId: 1300, amount: -24.2 }),
+      ]),
+    );
+    expect((await pair.run()).counts).toMatchObject({ created: 0 });
+  });
+});

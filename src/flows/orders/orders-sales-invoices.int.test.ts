@@ -1,0 +1,283 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { testDialects } from '../../testing/databases.js';
+import { addOrders, ids } from '../../testing/orders-test-fixture.js';
+import { byRef, lines, startPair, type Pair } from '../../testing/orders-test-pair.js';
+
+/* eslint-disable @typescript-eslint/no-explicit-any -- tests read the sandboxes' JSON as it comes */
+
+describe.each(testDialects)('orders flow, sales invoices (%s)', (dialect) => {
+  let pair: Pair | undefined;
+  afterEach(async () => {
+    await pair?.asperion.close();
+    await pair?.fx.close();
+    pair = undefined;
+  });
+
+  it('moves the demo invoices into Asperion, skips drafts with the reason, and creates nothing on a second run', async () => {
+    pair = await startPair(dialect);
+    const before = (await pair.invoices()).length;
+    const demo = await pair.exact('bulk/SalesInvoice/SalesInvoices', {
+      $select: 'InvoiceID,Status,AmountFC,AmountFCExclVat,VATAmountFC',
+    });
+    const sendable = demo.filter((i) => i.Status === 20 || i.Status === 50);
+    const first = await pair.run();
+    expect(first.state).toBe('succeeded');
+    expect(first.counts).toMatchObject({ deadLettered: 0 });
+    const after = await pair.invoices();
+    expect(after.length - before).toBe(sendable.length);
+    for (const source of sendable) {
+      const sent = byRef(after, source.InvoiceID);
+      expect(sent, source.InvoiceID).toBeDefined();
+      expect(sent.amountExclVat).toBe(source.AmountFCExclVat);
+      expect(sent.amountInclVat).toBe(source.AmountFC);
+      expect(sent.journalId).toBe('70');
+    }
+    const skipped = await pair.records('skipped');
+    expect(skipped.length).toBe(demo.length - sendable.length);
+    expect(skipped.length).toBeGreaterThan(0);
+    for (const record of skipped)
+      expect(record.timeline).toContain('status 10 is not one of the statuses this flow sends (20, 50)');
+
+    const second = await pair.run();
+    expect(second.state).toBe('succeeded');
+    expect((await pair.invoices()).length).toBe(after.length);
+  });
+});
+
+describe.each(testDialects)('orders flow, own orders as sales invoices (%s)', (dialect) => {
+  let pair: Pair | undefined;
+  afterEach(async () => {
+    await pair?.asperion.close();
+    await pair?.fx.close();
+    pair = undefined;
+  });
+
+  it('carries discounts, shipping, credit notes, debtors and VAT abroad over exactly, and fails an unknown article alone', async () => {
+    pair = await startPair(dialect);
+    expect((await pair.run()).state, (await pair.deadLetters()).join('\n')).toBe('succeeded');
+    const { company, item, contact } = await addOrders(pair);
+    await pair.setSettings({
+      articles: { create: false },
+      shipping: { itemCodes: ['VERZEND'], ledgerAccountId: 8000 },
+    });
+    const run = await pair.run();
+    expect(run.state).toBe('partial');
+    expect(run.counts).toMatchObject({ read: 6, created: 5, deadLettered: 1 });
+
+    const exactInvoices = await pair.exact('bulk/SalesInvoice/SalesInvoices', {
+      $select: 'InvoiceID,AmountFC,AmountFCExclVat,VATAmountFC',
+    });
+    const totals = (id: string) => exactInvoices.find((i) => i.InvoiceID === id);
+    const invoices = await pair.invoices();
+
+    // Line discount and shipping: the net lines and their VAT add up to Exact's totals to the cent.
+    const discounted = byRef(invoices, ids.discounted);
+    expect(discounted.amountExclVat).toBe(60.92);
+    expect(discounted.vatAmount).toBe(totals(ids.discounted).VATAmountFC);
+    expect(discounted.amountInclVat).toBe(totals(ids.discounted).AmountFC);
+    const [product, shipping] = lines(discounted);
+    expect(product).toMatchObject({ amount: 53.97, vatCode: 'L9', ledgerAccountId: 8010, vatAmount: 4.86 });
+    expect(product.articleId).not.toBeNull();
+    expect(shipping).toMatchObject({ amount: 6.95, vatCode: 'H21', ledgerAccountId: 8000, articleId: null });
+
+    // A person debtor: the name is the person's, no attention-to, the street split and joined back.
+    const debtors = await pair.list('debtors');
+    const person = debtors.find((d) => d.emailAddress === 'jan.devries@example.nl');
+    expect(person).toMatchObject({
+      name: 'Jan de Vries',
+      attentionTo: null,
+      address: 'Keizersgracht 123-2',
+      postCode: '1015 CJ',
+      city: 'Amsterdam',
+      countryCode: 'NL',
+      paymentConditionId: 1,
+      paymentMethodId: 'OVB',
+    });
+    expect(discounted.debtorCustomerNumber).toBe(person.customerNumber);
+    expect(discounted.paymentConditionId).toBe(1);
+
+    // A company debtor: the company's name with its main contact as attention-to.
+    const companyDebtor = debtors.find((d) => d.emailAddress === company.Email);
+    expect(companyDebtor).toMatchObject({ name: company.Name, attentionTo: contact.FullName });
+    expect(byRef(invoices, ids.company)).toMatchObject({
+      debtorCustomerNumber: companyDebtor.customerNumber,
+      amountExclVat: 25,
+      vatAmount: 5.25,
+      amountInclVat: 30.25,
+    });
+
+    // A credit note is a negative invoice.
+    expect(byRef(invoices, ids.credit)).toMatchObject({
+      amountExclVat: -20,
+      vatAmount: -4.2,
+      amountInclVat: -24.2,
+    });
+
+    // Abroad: an EU business with a VAT number gets intra-community supply, outside the EU export.
+    expect(lines(byRef(invoices, ids.eu))[0]).toMatchObject({
+      vatCode: 'ICP',
+      ledgerAccountId: 8030,
+      vatAmount: 0,
+    });
+    expect(lines(byRef(invoices, ids.export))[0]).toMatchObject({ vatCode: 'EX', ledgerAccountId: 8040 });
+
+    // The order with an article Asperion lacks fails alone, with the SKU and the setting in the reason.
+    expect(byRef(invoices, ids.missing)).toBeUndefined();
+    const failed = await pair.fx.h.store.db
+      .selectFrom('dead_letters')
+      .selectAll()
+      .where('flow_id', '=', 'orders')
+      .where('error_code', '!=', 'mapping.expression_timeout')
+      .execute();
+    expect(failed.map((d: any) => d.source_id)).toEqual([ids.missing]);
+    expect(failed[0]).toMatchObject({ error_code: 'orders.unknown_article', error_kind: 'invalid' });
+    expect(failed[0]?.error_message).toContain('Article "NIEUW-1"');
+    expect(failed[0]?.error_message).toContain('settings.articles.create');
+    const articles = await pair.list('articles?ActiveState=All');
+    expect(articles.some((a) => a.code === 'NIEUW-1')).toBe(false);
+    expect(articles.some((a) => a.code === item.Code)).toBe(true);
+
+    // Nothing new on a second run.
+    const count = invoices.length;
+    expect((await pair.run()).counts).toMatchObject({ created: 0 });
+    expect((await pair.invoices()).length).toBe(count);
+  });
+
+  it('leaves a sent invoice alone when Exact only processes it, and says so when its lines change', async () => {
+    pair = await startPair(dialect);
+    expect((await pair.run()).state).toBe('succeeded');
+    await addOrders(pair);
+    expect((await pair.run()).counts).toMatchObject({ created: 6 });
+    const count = (await pair.invoices()).length;
+
+    // Processing numbers the invoice and bumps its row version: read again, nothing to send.
+    await pair.writeExact('POST', 'salesinvoice/PrintedSalesInvoices', { InvoiceID: ids.company });
+    const processed = await pair.run();
+    expect(processed.counts).toMatchObject({ read: 1, unchanged: 1, deadLettered: 0 });
+
+    // A changed amount cannot be carried into an Asperion invoice: it fails with the reason.
+    const [line] = await pair.exact('salesinvoice/SalesInvoiceLines', {
+      $select: 'ID',
+      $filter: `InvoiceID eq guid'${ids.eu}'`,
+    });
+    await pair.writeExact('PUT', `salesinvoice/SalesInvoiceLines(guid'${line.ID}')`, { Quantity: 2 });
+    const changed = await pair.run();
+    expect(changed.counts).toMatchObject({ read: 1, deadLettered: 1 });
+    expect(await pair.deadLetters()).toEqual([expect.stringContaining('changed in Exact after it was sent')]);
+    expect((await pair.invoices()).length).toBe(count);
+  });
+
+  it.each(['customerNumber', 'name'] as const)(
+    'finds and creates debtors by %s when that is the match key',
+    async (matchBy) => {
+      pair = await startPair(dialect);
+      await pair.setSettings({ debtor: { matchBy } });
+      const run = await pair.run();
+      const accounts = await pair.exact('bulk/CRM/Accounts', { $select: 'ID,Code,Name,MainContact' });
+      // The demo administration's debtor 12 is blocked and an Exact account has code 12: by customer
+      // number its orders fail, naming the debtor; the others go through.
+      const blocked = accounts.filter((a) => a.Code.trim() === '12').map((a) => a.ID);
+      const dead = await pair.deadLetters();
+      if (matchBy === 'name') expect(dead).toEqual([]);
+      else {
+        expect(dead.length).toBeGreaterThan(0);
+        for (const line of dead)
+          expect(line).toContain('found by customerNumber "12", is blocked in Asperion');
+      }
+      const demo = await pair.exact('bulk/SalesInvoice/SalesInvoices', {
+        $select: 'InvoiceID,InvoiceTo,Status',
+      });
+      const invoices = await pair.invoices();
+      const debtors = await pair.list('debtors');
+      let checked = 0;
+      for (const source of demo.filter((i) => i.Status !== 10)) {
+        if (matchBy === 'customerNumber' && blocked.includes(source.InvoiceTo)) continue;
+        const account = accounts.find((a) => a.ID === source.InvoiceTo);
+        const debtor = debtors.find(
+          (d) => d.customerNumber === byRef(invoices, source.InvoiceID).debtorCustomerNumber,
+        );
+        if (matchBy === 'customerNumber') expect(debtor.customerNumber).toBe(account.Code.trim());
+        else expect(debtor.name).toBe(account.Name);
+        checked += 1;
+      }
+      expect(checked).toBeGreaterThan(0);
+      expect(run.counts.created).toBe(checked);
+      // A new order of a known customer finds its debtor again instead of making a second one.
+      const count = debtors.length;
+      const known = demo.find((i) => i.Status !== 10 && !blocked.includes(i.InvoiceTo))!;
+      const [item] = await pair.exact('bulk/Logistics/Items', { $select: 'ID', $top: '1' });
+      const again = '0f000000-0000-4000-8000-000000000001';
+      await pair.addExact({
+        'salesinvoice/SalesInvoices': [
+          {
+            InvoiceID: again,
+            Journal: '70',
+            OrderedBy: known.InvoiceTo,
+            SalesInvoiceLines: [{ Item: item.ID }],
+          },
+        ],
+      });
+      expect((await pair.run()).counts).toMatchObject({ read: 1, created: 1 });
+      const all = await pair.invoices();
+      expect(byRef(all, again).debtorCustomerNumber).toBe(byRef(all, known.InvoiceID).debtorCustomerNumber);
+      expect((await pair.list('debtors')).length).toBe(count);
+    },
+  );
+
+  it('brings a found debtor up to date only when the flow may update debtors', async () => {
+    pair = await startPair(dialect);
+    expect((await pair.run()).state).toBe('succeeded');
+    const { item } = await addOrders(pair);
+    expect((await pair.run()).counts).toMatchObject({ created: 6 });
+    const person = async () =>
+      (await pair!.list('debtors')).find((d) => d.emailAddress === 'jan.devries@example.nl');
+    const before = await person();
+    await pair.writeExact('PUT', `crm/Accounts(guid'${ids.person}')`, { AddressLine1: 'Prinsengracht 263' });
+    const order = (id: string) => ({
+      InvoiceID: id,
+      Journal: '70',
+      OrderedBy: ids.person,
+      SalesInvoiceLines: [{ Item: item.ID, Quantity: 1, UnitPrice: 5 }],
+    });
+
+    await pair.setSettings({ debtor: { update: false } });
+    await pair.addExact({ 'salesinvoice/SalesInvoices': [order('0f000000-0000-4000-8000-000000000010')] });
+    expect((await pair.run()).counts).toMatchObject({ created: 1 });
+    expect(await person()).toMatchObject({ id: before.id, address: 'Keizersgracht 123-2' });
+
+    await pair.setSettings({});
+    await pair.addExact({ 'salesinvoice/SalesInvoices': [order('0f000000-0000-4000-8000-000000000011')] });
+    expect((await pair.run()).counts).toMatchObject({ created: 1 });
+    expect(await person()).toMatchObject({
+      id: before.id,
+      address: 'Prinsengracht 263',
+      name: 'Jan de Vries',
+    });
+  });
+
+  it('posts every order on the default debtor when one is set', async () => {
+    pair = await startPair(dialect);
+    const [fixed] = await pair.list('debtors');
+    await pair.setSettings({ debtor: { defaultCustomerNumber: fixed.customerNumber } });
+    const debtorsBefore = (await pair.list('debtors')).length;
+    const run = await pair.run();
+    expect(run.state).toBe('succeeded');
+    const created = (await pair.invoices()).filter((i) => String(i.description).includes('[koppel:'));
+    expect(created.length).toBe(run.counts.created);
+    expect(created.length).toBeGreaterThan(0);
+    expect(new Set(created.map((i) => i.debtorCustomerNumber))).toEqual(new Set([fixed.customerNumber]));
+    expect((await pair.list('debtors')).length).toBe(debtorsBefore);
+  });
+
+  it('skips orders outside the chosen statuses with the reason', async () => {
+    pair = await startPair(dialect);
+    await pair.setSettings({ statuses: [20] });
+    const run = await pair.run();
+    const skipped = await pair.records('skipped');
+    expect(skipped.length).toBe(run.counts.skipped);
+    expect(
+      skipped.some((r) => r.timeline.includes('status 50 is not one of the statuses this flow sends (20)')),
+    ).toBe(true);
+    expect(run.counts.created).toBeGreaterThan(0);
+  });
+});

@@ -1,0 +1,94 @@
+import { z } from 'zod';
+import { orderSources } from './exact-orders-source.js';
+
+/** The Asperion record an order becomes (issue 5): a draft sales invoice, an inTrade sales order or a journal entry. */
+export const orderTypes = ['salesInvoice', 'salesOrder', 'journalEntry'] as const;
+export type OrderType = (typeof orderTypes)[number];
+
+/** What Koppel matches an existing Asperion debtor on. */
+export const debtorMatchKeys = ['email', 'customerNumber', 'name'] as const;
+
+/** A value map with a fallback, as in mappings: keys compared as text; null fallback means "none". */
+const valueMap = <T extends z.ZodType>(value: T) =>
+  z
+    .object({ entries: z.record(z.string(), value).default({}), fallback: value.nullable().default(null) })
+    .strict();
+
+const countryCode = z.string().regex(/^[A-Z]{2}$/, 'an ISO 3166 two-letter country code');
+
+/**
+ * Settings of an orders flow. Every mapping the issue names is a value map with a fallback: VAT
+ * codes and revenue accounts live in the flow's mapping (`valueMaps`), the country rules, shipping,
+ * debtor and article choices here.
+ */
+export const ordersSettingsSchema = z
+  .object({
+    /** What is read from Exact: sales invoices or sales orders. */
+    source: z.enum(orderSources).default('salesInvoices'),
+    orderType: z.enum(orderTypes).default('salesInvoice'),
+    /**
+     * Exact statuses that are sent; others are skipped with the reason. Invoices: 10 draft, 20 open,
+     * 50 processed (default 20, 50); orders: 12 open, 20 partial, 21 complete, 45 cancelled (default
+     * 12, 20, 21).
+     */
+    statuses: z.array(z.number().int()).min(1).optional(),
+    /** Ids per lookup call for lines, accounts and contacts of one page (each id adds ~50 URL characters). */
+    lookupChunkSize: z.number().int().min(1).max(100).default(40),
+    homeCountry: countryCode.default('NL'),
+    debtor: z
+      .object({
+        matchBy: z.enum(debtorMatchKeys).default('email'),
+        /** Post every order on this one debtor (e.g. consumer sales) instead of finding one per customer. */
+        defaultCustomerNumber: z.string().min(1).nullable().default(null),
+        /** Whether a found debtor's name, address and contact details are brought up to date. */
+        update: z.boolean().default(true),
+      })
+      .strict()
+      .prefault({}),
+    articles: z
+      .object({
+        /** Create an article missing in Asperion by its SKU; off: the order fails and says which SKU. */
+        create: z.boolean().default(true),
+        salesTypeId: z.number().int().positive().default(1),
+      })
+      .strict()
+      .prefault({}),
+    /** VAT for deliveries abroad (domestic VAT comes from the mapping's `vatCodes` value map). */
+    vatByCountry: z
+      .object({
+        /** EU business customer with a VAT number: reverse charge / intra-community supply. */
+        euB2b: z.string().min(1).default('ICP'),
+        /** EU consumer: the code per destination country; fallback null keeps the domestic code. */
+        euB2c: valueMap(z.string().min(1)).prefault({}),
+        /** Outside the EU. */
+        export: z.string().min(1).default('EX'),
+      })
+      .strict()
+      .prefault({}),
+    /** Revenue ledger account per Asperion VAT code (the demo chart: 8000 high, 8010 low, …). */
+    revenueAccountByVatCode: valueMap(z.number().int().positive()).prefault({
+      entries: { H21: 8000, L9: 8010, N0: 8020, VL: 8020, ICP: 8030, EX: 8040 },
+      fallback: 8000,
+    }),
+    /** Revenue ledger account per destination country; fallback null uses the per-VAT-code account. */
+    revenueAccountByCountry: valueMap(z.number().int().positive()).prefault({}),
+    shipping: z
+      .object({
+        /** Exact item codes that are shipping costs: their lines go on the shipping account or article. */
+        itemCodes: z.array(z.string().min(1)).default([]),
+        ledgerAccountId: z.number().int().positive().nullable().default(null),
+        articleCode: z.string().min(1).nullable().default(null),
+      })
+      .strict()
+      .prefault({}),
+    /** Journal-entry order type: the receivables account that carries the debtor. */
+    receivablesAccountId: z.number().int().positive().default(1300),
+    /** Journal-entry order type: the account each VAT code's amount is booked on (Asperion does not publish it). */
+    vatAccountByVatCode: valueMap(z.number().int().positive()).prefault({
+      entries: { H21: 1510, L9: 1520 },
+      fallback: null,
+    }),
+  })
+  .strict();
+
+export type OrdersSettings = z.infer<typeof ordersSettingsSchema>;

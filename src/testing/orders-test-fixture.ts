@@ -1,0 +1,97 @@
+import type { Pair } from './orders-test-pair.js';
+
+/* eslint-disable @typescript-eslint/no-explicit-any -- tests read the sandboxes' JSON as it comes */
+
+export const ids = {
+  person: '0a000000-0000-4000-8000-000000000001',
+  belgian: '0a000000-0000-4000-8000-000000000002',
+  swiss: '0a000000-0000-4000-8000-000000000003',
+  shipping: '0b000000-0000-4000-8000-000000000001',
+  unknown: '0b000000-0000-4000-8000-000000000002',
+  discounted: '0c000000-0000-4000-8000-000000000001',
+  company: '0c000000-0000-4000-8000-000000000002',
+  credit: '0c000000-0000-4000-8000-000000000003',
+  eu: '0c000000-0000-4000-8000-000000000004',
+  export: '0c000000-0000-4000-8000-000000000005',
+  missing: '0c000000-0000-4000-8000-000000000006',
+};
+
+/** Customers, items and invoices of our own, added after the demo data (so a run reads only these). */
+export async function addOrders(pair: Pair): Promise<{ company: any; item: any; contact: any }> {
+  const accounts = await pair.exact('bulk/CRM/Accounts', { $select: 'ID,Name,Email,MainContact,Country' });
+  const company = accounts.find((a) => a.MainContact && a.Country === 'NL');
+  const [contact] = await pair.exact('bulk/CRM/Contacts', {
+    $select: 'ID,FullName',
+    $filter: `ID eq guid'${company.MainContact}'`,
+  });
+  const [item] = await pair.exact('bulk/Logistics/Items', { $select: 'ID,Code', $top: '1' });
+  const invoice = (id: string, account: string, lines: unknown[], extra: Record<string, unknown> = {}) => ({
+    InvoiceID: id,
+    Journal: '70',
+    OrderedBy: account,
+    Description: `Webshop ${id.slice(-1)}`,
+    SalesInvoiceLines: lines,
+    ...extra,
+  });
+  await pair.addExact({
+    'crm/Accounts': [
+      {
+        ID: ids.person,
+        Name: 'Jan de Vries',
+        Email: 'jan.devries@example.nl',
+        AddressLine1: 'Keizersgracht 123-2',
+        Postcode: '1015 CJ',
+        City: 'Amsterdam',
+        Country: 'NL',
+        Status: 'C',
+      },
+      {
+        ID: ids.belgian,
+        Name: 'Fietsen Peeters',
+        Email: 'info@fietsenpeeters.be',
+        AddressLine1: 'Meir 12',
+        Postcode: '2000',
+        City: 'Antwerpen',
+        Country: 'BE',
+        VATNumber: 'BE0123456749',
+        Status: 'C',
+      },
+      {
+        ID: ids.swiss,
+        Name: 'Velo Zürich',
+        Email: 'info@velo-zuerich.ch',
+        AddressLine1: 'Bahnhofstrasse 5',
+        Postcode: '8001',
+        City: 'Zürich',
+        Country: 'CH',
+        Status: 'C',
+      },
+    ],
+    'logistics/Items': [
+      { ID: ids.shipping, Code: 'VERZEND', Description: 'Verzendkosten' },
+      { ID: ids.unknown, Code: 'NIEUW-1', Description: 'Nieuw artikel' },
+    ],
+    'salesinvoice/SalesInvoices': [
+      invoice(
+        ids.discounted,
+        ids.person,
+        [
+          { Item: item.ID, Quantity: 3, UnitPrice: 19.99, Discount: 0.1, VATCode: 'VL' },
+          { Item: ids.shipping, Quantity: 1, UnitPrice: 6.95, VATCode: 'VH' },
+        ],
+        { PaymentCondition: '14' },
+      ),
+      invoice(ids.company, company.ID, [{ Item: item.ID, Quantity: 2, UnitPrice: 12.5, VATCode: 'VH' }]),
+      invoice(ids.credit, company.ID, [{ Item: item.ID, Quantity: -2, UnitPrice: 10, VATCode: 'VH' }], {
+        Type: 8021,
+      }),
+      invoice(ids.eu, ids.belgian, [{ Item: item.ID, Quantity: 1, UnitPrice: 100, VATCode: 'VH' }]),
+      invoice(ids.export, ids.swiss, [{ Item: item.ID, Quantity: 1, UnitPrice: 80, VATCode: 'VH' }]),
+      invoice(ids.missing, ids.person, [
+        { Item: item.ID, Quantity: 1, UnitPrice: 5, VATCode: 'VH' },
+        { Item: ids.unknown, Quantity: 1, UnitPrice: 7, VATCode: 'VH' },
+      ]),
+    ],
+  });
+  return { company, item, contact };
+}
