@@ -127,8 +127,8 @@ export async function configureDemoPair(app: App, sandboxes: DemoSandboxes): Pro
         identityBaseUrl: sandboxes.asperion.url,
         clientId: asperionClientId,
         administrationId: demoIds.administration,
-        // The sandbox has no rate limit; the default self-imposed 5 a second would make the demo crawl.
-        rateLimit: { requests: 50, windowSeconds: 1 },
+        // The sandbox has no rate limit; the default self-imposed 5 a second would make the first demo run take minutes.
+        rateLimit: { requests: 200, windowSeconds: 1 },
       },
       encryptedCredentials: app.engine.box.encryptJson({
         clientSecret: asperionSecret,

@@ -1,0 +1,56 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const root = path.resolve(import.meta.dirname, '../..');
+const bin = path.join(root, 'bin/koppel.js');
+
+describe('npm start (koppel demo)', () => {
+  it('moves the demo orders into the Asperion sandbox, says where to look, and stops on Ctrl-C', async () => {
+    const dataDir = mkdtempSync(path.join(tmpdir(), 'koppel-demo-'));
+    try {
+      const child = spawn(process.execPath, [bin, 'demo'], {
+        env: { ...process.env, KOPPEL_DATA_DIR: dataDir, KOPPEL_PORT: '0', KOPPEL_LOG_LEVEL: 'warn' },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let out = '';
+      child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+      child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+      const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+      const until = Date.now() + 150_000;
+      while (!/status page\s+(http:\/\/\S+)\//.test(out) && Date.now() < until && child.exitCode === null)
+        await new Promise((r) => setTimeout(r, 200));
+      const url = /status page\s+(http:\/\/\S+)\//.exec(out)?.[1];
+      expect(url, out).toBeDefined();
+      const created = Number(/Run \S+: succeeded\. read \d+, created (\d+)/.exec(out)?.[1]);
+      expect(created, out).toBeGreaterThan(100);
+      expect(out).toContain(path.join(dataDir, 'demo'));
+
+      // What the run says it created is in the Asperion sandbox, read through Asperion's API.
+      const asperionUrl = /Asperion sandbox\s+(http:\/\/\S+)/.exec(out)?.[1];
+      const token = (await (await fetch(`${asperionUrl}/__sandbox/tokens`, { method: 'POST' })).json()) as {
+        access_token: string;
+      };
+      const invoices = (await (
+        await fetch(`${asperionUrl}/v1/salesinvoiceswithlines?metaOnly=true`, {
+          headers: {
+            authorization: `Bearer ${token.access_token}`,
+            'x-tenant-id': '1',
+            accept: 'application/json',
+          },
+        })
+      ).json()) as { _meta: { totalCount: number } };
+      expect(invoices._meta.totalCount).toBeGreaterThanOrEqual(created);
+
+      const status = (await (await fetch(`${url}/api/status`)).json()) as unknown;
+      expect(JSON.stringify(status)).toContain('demo-orders');
+      child.kill('SIGINT');
+      expect(await exited).toBe(0);
+      expect(out).toContain('Stopped.');
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  }, 180_000);
+});
