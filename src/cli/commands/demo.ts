@@ -44,8 +44,12 @@ export const demoCommand: CliCommand = {
             ].join('\n'),
           );
           await runFlowNow(app, demoIds.flow, ctx);
+          // Failed records of the first run are shown above and stay in the demo for a look; they do
+          // not make the demo itself a failure.
+          ctx.exitCode = 0;
           const service = await startService(app);
-          const env = `KOPPEL_DATA_DIR=${path.relative(process.cwd(), dataDir) || '.'}`;
+          const relative = path.relative(process.cwd(), dataDir);
+          const env = `KOPPEL_DATA_DIR=${relative.startsWith('..') || relative === '' ? dataDir : relative}`;
           ctx.out.write(
             [
               'Koppel is running the demo.',
