@@ -1,37 +1,17 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { PassThrough } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runFlow } from '../engine/run-flow.js';
 import { testDialects } from '../testing/databases.js';
-import {
-  createEngineHarness,
-  harnessSecretKey,
-  sampleItem,
-  type EngineHarness,
-} from '../testing/engine-harness.js';
+import { createEngineHarness, sampleItem, type EngineHarness } from '../testing/engine-harness.js';
 import { loopbackItemsKind, loopbackRegistry } from '../testing/loopback-flow.js';
-import { runCli } from './main.js';
+import { runKoppel } from '../testing/run-koppel.js';
 
 describe.each(testDialects)('activity commands on %s', (dialect) => {
   let h: EngineHarness;
   afterEach(async () => h?.close());
 
-  async function koppel(...args: string[]): Promise<{ code: number; out: string; err: string }> {
-    const out = new PassThrough();
-    const err = new PassThrough();
-    let outText = '';
-    let errText = '';
-    out.on('data', (d: Buffer) => (outText += d.toString()));
-    err.on('data', (d: Buffer) => (errText += d.toString()));
-    const code = await runCli(['node', 'koppel', ...args], {
-      env: { ...h.tdb.env, KOPPEL_SECRET_KEY: harnessSecretKey, KOPPEL_LOG_LEVEL: 'silent' },
-      registry: loopbackRegistry,
-      out,
-      err,
-    });
-    return { code, out: outText, err: errText };
-  }
+  const koppel = (...args: string[]) => runKoppel(h, args, { registry: loopbackRegistry });
 
   it('lists runs, shows a run and its records, the failed records, one record timeline, and replays', async () => {
     h = await createEngineHarness(dialect);

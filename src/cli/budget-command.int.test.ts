@@ -1,4 +1,3 @@
-import { PassThrough } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
 import { exactFetch } from '../connectors/exact-online/exact-fetch.js';
 import { governorFor } from '../connectors/exact-online/rate-governor.js';
@@ -8,11 +7,11 @@ import { startTestSandbox, type TestSandbox } from '../sandboxes/exact-online/te
 import { upsertConnection } from '../store/repos/connections.js';
 import { upsertPair } from '../store/repos/pairs.js';
 import { testDialects } from '../testing/databases.js';
-import { createEngineHarness, harnessSecretKey, type EngineHarness } from '../testing/engine-harness.js';
+import { createEngineHarness, type EngineHarness } from '../testing/engine-harness.js';
 import { loopbackRegistry } from '../testing/loopback-flow.js';
 import { renderStatusPage } from '../api/routes/status-page.js';
 import { budgetReport } from '../engine/budget-report.js';
-import { runCli } from './main.js';
+import { runKoppel } from '../testing/run-koppel.js';
 
 const division = 3215711;
 
@@ -24,22 +23,8 @@ describe.each(testDialects)('koppel budget on %s', (dialect) => {
     await h?.close();
   });
 
-  async function koppel(...args: string[]): Promise<{ code: number; out: string; err: string }> {
-    const out = new PassThrough();
-    const err = new PassThrough();
-    let outText = '';
-    let errText = '';
-    out.on('data', (d: Buffer) => (outText += d.toString()));
-    err.on('data', (d: Buffer) => (errText += d.toString()));
-    const code = await runCli(['node', 'koppel', ...args], {
-      env: { ...h.tdb.env, KOPPEL_SECRET_KEY: harnessSecretKey, KOPPEL_LOG_LEVEL: 'silent' },
-      registry: loopbackRegistry,
-      appOptions: { clock: sandbox.clock },
-      out,
-      err,
-    });
-    return { code, out: outText, err: errText };
-  }
+  const koppel = (...args: string[]) =>
+    runKoppel(h, args, { registry: loopbackRegistry, clock: sandbox.clock });
 
   async function setUp() {
     sandbox = await startTestSandbox('demo', '2026-03-10T09:00:30.000Z');

@@ -1,36 +1,16 @@
-import { PassThrough } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runFlow } from '../engine/run-flow.js';
 import { upsertFlow } from '../store/repos/flows.js';
 import { checkedRegistry } from '../testing/checked-flow.js';
 import { databaseAsText, testDialects } from '../testing/databases.js';
-import {
-  createEngineHarness,
-  harnessSecretKey,
-  sampleItem,
-  type EngineHarness,
-} from '../testing/engine-harness.js';
-import { runCli } from './main.js';
+import { createEngineHarness, sampleItem, type EngineHarness } from '../testing/engine-harness.js';
+import { runKoppel } from '../testing/run-koppel.js';
 
 describe.each(testDialects)('sync and check commands on %s', (dialect) => {
   let h: EngineHarness;
   afterEach(async () => h?.close());
 
-  async function koppel(...args: string[]): Promise<{ code: number; out: string; err: string }> {
-    const out = new PassThrough();
-    const err = new PassThrough();
-    let outText = '';
-    let errText = '';
-    out.on('data', (d: Buffer) => (outText += d.toString()));
-    err.on('data', (d: Buffer) => (errText += d.toString()));
-    const code = await runCli(['node', 'koppel', ...args], {
-      env: { ...h.tdb.env, KOPPEL_SECRET_KEY: harnessSecretKey, KOPPEL_LOG_LEVEL: 'silent' },
-      registry: checkedRegistry,
-      out,
-      err,
-    });
-    return { code, out: outText, err: errText };
-  }
+  const koppel = (...args: string[]) => runKoppel(h, args, { registry: checkedRegistry });
 
   const unchangedSnapshot = async () =>
     JSON.stringify([await databaseAsText(h.tdb, h.store), [...h.loopback.target.entries()]]);
