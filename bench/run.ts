@@ -5,11 +5,13 @@
 import { asperionBench } from './asperion.js';
 import { engineBench } from './engine.js';
 import { exactBench } from './exact.js';
+import { ordersBench } from './orders.js';
 
 const benches: Record<string, () => Promise<void>> = {
   engine: engineBench,
   exact: exactBench,
   asperion: asperionBench,
+  orders: ordersBench,
 };
 
 const names = process.argv.slice(2).filter((a) => !a.startsWith('-'));

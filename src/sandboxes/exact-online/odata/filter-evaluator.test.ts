@@ -69,6 +69,22 @@ describe('filter evaluation', () => {
     ["Price gt 100 or startswith(Name, 'O')", true],
     ["Price gt 100 and startswith(Name, 'O')", false],
     ["(Price gt 100 or Blocked eq false) and trim(Code) eq '25'", true],
+    // Chains of equalities on one field are looked up as a set; the answers stay the comparisons'.
+    [
+      "ID eq guid'00000000-0000-4000-8000-000000000001' or ID eq guid'5B3D0C4E-1111-4222-8333-444455556666'",
+      true,
+    ],
+    [
+      "ID eq guid'00000000-0000-4000-8000-000000000001' or ID eq guid'00000000-0000-4000-8000-000000000002'",
+      false,
+    ],
+    ['Price eq 1 or Price eq 12.5 or 3 eq Price', true],
+    ['Timestamp eq 1 or Timestamp eq 2', false],
+    ["Email eq 'x' or Email eq null", true],
+    ["Modified eq datetime'2026-01-15T10:30' or Modified eq datetime'2026-01-16'", true],
+    ['IsWebshopItem eq 5 or IsWebshopItem eq true', true],
+    ["Price eq 1 or Name eq 'O''Brien Fietsen GmbH'", true],
+    ["(ID eq guid'00000000-0000-4000-8000-000000000001' or Price eq 12.5) and Blocked eq false", true],
   ])('%s → %s', (text, expected) => {
     expect(matches(text)).toBe(expected);
   });

@@ -81,8 +81,11 @@ function evaluate(node: FilterNode, row: StoredRow, fields: ReadonlyMap<string, 
   switch (node.kind) {
     case 'and':
       return evaluate(node.left, row, fields) === true && evaluate(node.right, row, fields) === true;
-    case 'or':
+    case 'or': {
+      const list = equalityList(node, fields);
+      if (list) return list.values.has(evaluate({ kind: 'field', name: list.field }, row, fields));
       return evaluate(node.left, row, fields) === true || evaluate(node.right, row, fields) === true;
+    }
     case 'not':
       return evaluate(node.operand, row, fields) !== true;
     case 'compare':
@@ -102,6 +105,44 @@ function evaluate(node: FilterNode, row: StoredRow, fields: ReadonlyMap<string, 
     case 'literal':
       return literalValue(node.literal);
   }
+}
+
+/**
+ * An `or` chain of `Field eq literal` on one field (the id lists clients page through, such as 40
+ * invoice ids a call), as a set, worked out once per parsed filter: a chain of n ids is then one
+ * lookup a row instead of n comparisons. Same answers as the comparisons (no Boolean coercion here).
+ */
+const equalityLists = new WeakMap<FilterNode, { field: string; values: Set<Value> } | null>();
+
+function equalityList(
+  node: FilterNode,
+  fields: ReadonlyMap<string, ScalarType>,
+): { field: string; values: Set<Value> } | null {
+  let list = equalityLists.get(node);
+  if (list === undefined) {
+    const values = new Set<Value>();
+    let field: string | undefined;
+    const walk = (n: FilterNode): boolean => {
+      if (n.kind === 'or') return walk(n.left) && walk(n.right);
+      if (n.kind !== 'compare' || n.op !== 'eq') return false;
+      const pair =
+        n.left.kind === 'field' && n.right.kind === 'literal'
+          ? { name: n.left.name, literal: n.right.literal }
+          : n.right.kind === 'field' && n.left.kind === 'literal'
+            ? { name: n.right.name, literal: n.left.literal }
+            : undefined;
+      if (!pair || (field !== undefined && pair.name !== field)) return false;
+      if (fields.get(pair.name) === 'Boolean') return false;
+      const value = literalValue(pair.literal);
+      if (typeof value === 'boolean' || Number.isNaN(value)) return false;
+      field = pair.name;
+      values.add(value);
+      return true;
+    };
+    list = walk(node) && field !== undefined ? { field, values } : null;
+    equalityLists.set(node, list);
+  }
+  return list;
 }
 
 function literalValue(literal: Literal): Value {
