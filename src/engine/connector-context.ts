@@ -21,6 +21,28 @@ export class CallCounter {
 }
 
 /**
+ * Requests get a signal of their own that the run's signal aborts through one listener: handing
+ * the run's signal to every fetch adds a listener per request that Node keeps until it collects
+ * the request, which floods a 10,000-order run with listener warnings.
+ */
+function fanOutAbort(run: AbortSignal): <T>(send: (signal: AbortSignal) => Promise<T>) => Promise<T> {
+  const open = new Set<AbortController>();
+  run.addEventListener('abort', () => {
+    for (const controller of open) controller.abort(run.reason);
+  });
+  return async (send) => {
+    const controller = new AbortController();
+    if (run.aborted) controller.abort(run.reason);
+    open.add(controller);
+    try {
+      return await send(controller.signal);
+    } finally {
+      open.delete(controller);
+    }
+  };
+}
+
+/**
  * The context a connector works in: decrypted credentials (registered so no log line can show
  * them), a counting fetch, a way to store rotated credentials encrypted, and the API budget in the
  * database with the run's priority.
@@ -34,9 +56,11 @@ export function connectorContext(
 ): ConnectorContext {
   const credentials = connection.credentials ? deps.box.decryptJson(connection.credentials) : {};
   for (const value of Object.values(credentials)) deps.secrets.add(value);
+  const withRunSignal = fanOutAbort(signal);
   const countingFetch: typeof fetch = (input, init) => {
     counter.add(connection.id);
-    return fetch(input, { ...init, signal: init?.signal ?? signal });
+    if (init?.signal) return fetch(input, init);
+    return withRunSignal((requestSignal) => fetch(input, { ...init, signal: requestSignal }));
   };
   return {
     connectionId: connection.id,
