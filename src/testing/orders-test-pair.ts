@@ -1,6 +1,5 @@
 import { tokensToCredentials } from '../connectors/kit/token-lease.js';
 import { CallCounter, connectorContext } from '../engine/connector-context.js';
-import type { EngineDeps } from '../engine/deps.js';
 import { runFlow, type RunResult } from '../engine/run-flow.js';
 import type { FlowRuntimeContext } from '../engine/types.js';
 import { productRegistry } from '../registry.js';

@@ -120,6 +120,10 @@ describe.each(testDialects)('orders flow, own orders as sales invoices (%s)', (d
       vatAmount: 0,
     });
     expect(lines(byRef(invoices, ids.export))[0]).toMatchObject({ vatCode: 'EX', ledgerAccountId: 8040 });
+    // A Swiss company's CHE-…MWST number is no EU VAT number: its debtor has none, its order goes through.
+    const swiss = debtors.find((d) => d.emailAddress === 'info@velo-zuerich.ch');
+    expect(swiss).toMatchObject({ name: 'Velo Zürich', countryCode: 'CH', vatNumber: null });
+    expect(byRef(invoices, ids.export).debtorCustomerNumber).toBe(swiss.customerNumber);
 
     // The order with an article Asperion lacks fails alone, with the SKU and the setting in the reason.
     expect(byRef(invoices, ids.missing)).toBeUndefined();
