@@ -86,13 +86,21 @@ export async function startPair(dialect: DialectName): Promise<Pair> {
     mappingVersion: null,
   });
   await upsertFlow(h.store.db, flow({}), at);
+  /** Every row of an Exact list, following `__next` past the page size (1,000 for bulk endpoints). */
   const exact = async (path: string, query: Record<string, string> = {}) => {
-    const res = await fetch(`${fx.url}/api/v1/${fx.division}/${path}?${new URLSearchParams(query)}`, {
-      headers: { authorization: `Bearer ${fx.accessToken}`, accept: 'application/json' },
-    });
-    const body = (await res.json()) as any;
-    if (!res.ok) throw new Error(`${path}: ${JSON.stringify(body)}`);
-    return Array.isArray(body.d) ? body.d : body.d.results;
+    const rows: any[] = [];
+    let url: string | undefined = `${fx.url}/api/v1/${fx.division}/${path}?${new URLSearchParams(query)}`;
+    while (url) {
+      const res = await fetch(url, {
+        headers: { authorization: `Bearer ${fx.accessToken}`, accept: 'application/json' },
+      });
+      const body = (await res.json()) as any;
+      if (!res.ok) throw new Error(`${path}: ${JSON.stringify(body)}`);
+      if (Array.isArray(body.d)) return [...rows, ...body.d];
+      rows.push(...body.d.results);
+      url = body.d.__next;
+    }
+    return rows;
   };
   async function listAsperion(path: string): Promise<any[]> {
     const rows: any[] = [];

@@ -55,7 +55,7 @@ describe.each(testDialects)('orders flow, sales invoices (%s)', (dialect) => {
         domesticChecked++;
       }
     }
-    expect(domesticChecked).toBeGreaterThan(0);
+    expect(domesticChecked).toBeGreaterThan(sendable.length / 2);
     const skipped = await pair.records('skipped');
     expect(skipped.length).toBe(demo.length - sendable.length);
     expect(skipped.length).toBeGreaterThan(0);
