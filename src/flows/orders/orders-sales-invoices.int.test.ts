@@ -199,11 +199,37 @@ describe.each(testDialects)('orders flow, own orders as sales invoices (%s)', (d
     async (matchBy) => {
       pair = await startPair(dialect);
       await pair.setSettings({ debtor: { matchBy } });
-      const run = await pair.run();
+      // The Asperion demo administration's debtor 12 is blocked. An Exact customer with code 12 of
+      // our own (the demo seed numbers its customers higher): by customer number its order fails,
+      // naming the debtor; the others go through.
+      const twelve = '0a000000-0000-4000-8000-000000000012';
+      const [firstItem] = await pair.exact('bulk/Logistics/Items', { $select: 'ID', $top: '1' });
+      await pair.addExact({
+        'crm/Accounts': [
+          {
+            ID: twelve,
+            Code: '12',
+            Name: 'Rijwielhandel Twaalf',
+            AddressLine1: 'Dorpsstraat 12',
+            Postcode: '1234 AB',
+            City: 'Utrecht',
+            Country: 'NL',
+            Status: 'C',
+          },
+        ],
+        'salesinvoice/SalesInvoices': [
+          {
+            InvoiceID: '0f000000-0000-4000-8000-000000000012',
+            Journal: '70',
+            OrderedBy: twelve,
+            SalesInvoiceLines: [{ Item: firstItem.ID }],
+          },
+        ],
+      });
       const accounts = await pair.exact('bulk/CRM/Accounts', { $select: 'ID,Code,Name,MainContact' });
-      // The demo administration's debtor 12 is blocked and an Exact account has code 12: by customer
-      // number its orders fail, naming the debtor; the others go through.
       const blocked = accounts.filter((a) => a.Code.trim() === '12').map((a) => a.ID);
+      expect(blocked).toEqual([twelve]);
+      const run = await pair.run();
       const dead = await pair.deadLetters();
       if (matchBy === 'name') expect(dead).toEqual([]);
       else {
