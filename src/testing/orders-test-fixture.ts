@@ -73,9 +73,7 @@ export async function addOrders(pair: Pair): Promise<{ company: any; item: any; 
         Status: 'C',
       },
     ],
-    'logistics/Items': [
-      { ID: ids.unknown, Code: 'NIEUW-1', Description: 'Nieuw artikel' },
-    ],
+    'logistics/Items': [{ ID: ids.unknown, Code: 'NIEUW-1', Description: 'Nieuw artikel' }],
     'salesinvoice/SalesInvoices': [
       invoice(
         ids.discounted,
