@@ -6,7 +6,20 @@ import { describeFieldError } from './mapping-error.js';
 import type { CompiledMapping, CompileMappingOptions, FieldError, MappingDefinition } from './types.js';
 import { findOverlappingFields } from './write-target-field.js';
 
-export const defaultCompileOptions = { timeoutMs: 100, maxDepth: 200, maxSequence: 100_000 } as const;
+/**
+ * Default wall-clock budget of one expression evaluation. It is there to stop runaway expressions
+ * (endless recursion or loops), not to police slow ones: the clock keeps running while the
+ * process waits for the CPU, so a tight limit fails ordinary records whenever the machine is
+ * busy. 2 s is far above what any real mapping expression needs, even under heavy load, and
+ * still stops a runaway quickly.
+ */
+export const DEFAULT_EXPRESSION_TIMEOUT_MS = 2000;
+
+export const defaultCompileOptions = {
+  timeoutMs: DEFAULT_EXPRESSION_TIMEOUT_MS,
+  maxDepth: 200,
+  maxSequence: 100_000,
+} as const;
 
 /** Codes of compile problems, most telling first: the thrown error carries the first one present. */
 const problemPrecedence = ['mapping.invalid_expression', 'mapping.unknown_value_map'];

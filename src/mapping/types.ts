@@ -51,7 +51,8 @@ export interface MapResult {
 }
 
 export interface CompileMappingOptions {
-  /** Wall-clock budget of one expression evaluation, in milliseconds (default 100). */
+  /** Wall-clock budget of one expression evaluation, in milliseconds (default 2000, `DEFAULT_EXPRESSION_TIMEOUT_MS`:
+   * only a runaway expression should hit it, even on a busy machine). */
   timeoutMs?: number | undefined;
   /** Deepest nesting of evaluation steps one expression may reach (default 200). */
   maxDepth?: number | undefined;

@@ -6,7 +6,6 @@ export const ids = {
   person: '0a000000-0000-4000-8000-000000000001',
   belgian: '0a000000-0000-4000-8000-000000000002',
   swiss: '0a000000-0000-4000-8000-000000000003',
-  shipping: '0b000000-0000-4000-8000-000000000001',
   unknown: '0b000000-0000-4000-8000-000000000002',
   discounted: '0c000000-0000-4000-8000-000000000001',
   company: '0c000000-0000-4000-8000-000000000002',
@@ -25,6 +24,11 @@ export async function addOrders(pair: Pair): Promise<{ company: any; item: any; 
     $filter: `ID eq guid'${company.MainContact}'`,
   });
   const [item] = await pair.exact('bulk/Logistics/Items', { $select: 'ID,Code', $top: '1' });
+  // The demo catalogue has a shipping item of its own.
+  const [shipping] = await pair.exact('bulk/Logistics/Items', {
+    $select: 'ID,Code',
+    $filter: "Code eq 'VERZEND'",
+  });
   const invoice = (id: string, account: string, lines: unknown[], extra: Record<string, unknown> = {}) => ({
     InvoiceID: id,
     Journal: '70',
@@ -64,20 +68,19 @@ export async function addOrders(pair: Pair): Promise<{ company: any; item: any; 
         Postcode: '8001',
         City: 'Zürich',
         Country: 'CH',
+        // A Swiss UID/MWST number: no EU VAT number, so the debtor gets none.
+        VATNumber: 'CHE-149.926.927 MWST',
         Status: 'C',
       },
     ],
-    'logistics/Items': [
-      { ID: ids.shipping, Code: 'VERZEND', Description: 'Verzendkosten' },
-      { ID: ids.unknown, Code: 'NIEUW-1', Description: 'Nieuw artikel' },
-    ],
+    'logistics/Items': [{ ID: ids.unknown, Code: 'NIEUW-1', Description: 'Nieuw artikel' }],
     'salesinvoice/SalesInvoices': [
       invoice(
         ids.discounted,
         ids.person,
         [
           { Item: item.ID, Quantity: 3, UnitPrice: 19.99, Discount: 0.1, VATCode: 'VL' },
-          { Item: ids.shipping, Quantity: 1, UnitPrice: 6.95, VATCode: 'VH' },
+          { Item: shipping.ID, Quantity: 1, UnitPrice: 6.95, VATCode: 'VH' },
         ],
         { PaymentCondition: '14' },
       ),

@@ -1,7 +1,5 @@
 import { tokensToCredentials } from '../connectors/kit/token-lease.js';
 import { CallCounter, connectorContext } from '../engine/connector-context.js';
-import { replayDeadLetters } from '../engine/replay.js';
-import type { EngineDeps } from '../engine/deps.js';
 import { runFlow, type RunResult } from '../engine/run-flow.js';
 import type { FlowRuntimeContext } from '../engine/types.js';
 import { productRegistry } from '../registry.js';
@@ -33,34 +31,6 @@ export interface Pair {
   records(
     state: string,
   ): Promise<Array<{ source_id: string; state: string; error_message: string | null; timeline: string }>>;
-}
-
-/**
- * A run, with the records that only hit the mapping's expression time limit replayed at once. That
- * limit is wall-clock, so a machine under heavy load trips it now and then; the replay (from the
- * stored snapshot) shows such a record still goes through, once. Other failures stay dead letters.
- */
-export async function runOnce(deps: EngineDeps): Promise<RunResult> {
-  const run = await runFlow(deps, { flowId: 'orders', trigger: 'manual' });
-  const timedOut = await deps.store.db
-    .selectFrom('dead_letters')
-    .select('id')
-    .where('run_id', '=', run.runId)
-    .where('error_code', '=', 'mapping.expression_timeout')
-    .execute();
-  if (timedOut.length === 0) return run;
-  const replay = await replayDeadLetters(deps, {
-    filter: { ids: timedOut.map((r) => r.id) },
-    mode: 'current',
-  });
-  const counts = { ...run.counts, deadLettered: run.counts.deadLettered - timedOut.length };
-  for (const r of replay.runs) {
-    counts.created += r.counts.created;
-    counts.unchanged += r.counts.unchanged;
-    counts.deadLettered += r.counts.deadLettered;
-  }
-  const state = run.state === 'partial' && counts.deadLettered === 0 ? 'succeeded' : run.state;
-  return { ...run, state, counts };
 }
 
 export async function startPair(dialect: DialectName): Promise<Pair> {
@@ -116,13 +86,21 @@ export async function startPair(dialect: DialectName): Promise<Pair> {
     mappingVersion: null,
   });
   await upsertFlow(h.store.db, flow({}), at);
+  /** Every row of an Exact list, following `__next` past the page size (1,000 for bulk endpoints). */
   const exact = async (path: string, query: Record<string, string> = {}) => {
-    const res = await fetch(`${fx.url}/api/v1/${fx.division}/${path}?${new URLSearchParams(query)}`, {
-      headers: { authorization: `Bearer ${fx.accessToken}`, accept: 'application/json' },
-    });
-    const body = (await res.json()) as any;
-    if (!res.ok) throw new Error(`${path}: ${JSON.stringify(body)}`);
-    return Array.isArray(body.d) ? body.d : body.d.results;
+    const rows: any[] = [];
+    let url: string | undefined = `${fx.url}/api/v1/${fx.division}/${path}?${new URLSearchParams(query)}`;
+    while (url) {
+      const res = await fetch(url, {
+        headers: { authorization: `Bearer ${fx.accessToken}`, accept: 'application/json' },
+      });
+      const body = (await res.json()) as any;
+      if (!res.ok) throw new Error(`${path}: ${JSON.stringify(body)}`);
+      if (Array.isArray(body.d)) return [...rows, ...body.d];
+      rows.push(...body.d.results);
+      url = body.d.__next;
+    }
+    return rows;
   };
   async function listAsperion(path: string): Promise<any[]> {
     const rows: any[] = [];
@@ -168,7 +146,7 @@ export async function startPair(dialect: DialectName): Promise<Pair> {
     async setSettings(settings) {
       await upsertFlow(h.store.db, flow(settings), fx.clock.now().toISOString());
     },
-    run: () => runOnce(h.deps),
+    run: () => runFlow(h.deps, { flowId: 'orders', trigger: 'manual' }),
     async runtimeContext(settings) {
       const rows = await h.store.db.selectFrom('connections').selectAll().execute();
       const ctxOf = (id: string) =>

@@ -37,7 +37,10 @@ export async function resolveLines(
   articles: ArticleResolver,
   sourceId: string,
 ): Promise<ResolvedLine[]> {
-  const shipTo = order.customer?.shipping?.country ?? order.customer?.billing?.country;
+  // The customer's own (billing) country decides, as Exact's VAT code selection does: a Dutch
+  // customer with a Dutch VAT number pays Dutch VAT even when the goods go to an address abroad,
+  // so the flow books what Exact invoiced.
+  const shipTo = order.customer?.billing?.country ?? order.customer?.shipping?.country;
   const destination = destinationOf(shipTo, order.customer?.vatNumber, settings.homeCountry);
   if (!Array.isArray(order.lines) || order.lines.length === 0)
     throw new KoppelError(`Order ${sourceId} has no lines`, { code: 'orders.no_lines', kind: 'invalid' });

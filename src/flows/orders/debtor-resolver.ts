@@ -5,6 +5,7 @@ import { joinStreet } from '../../mapping/transforms/join-street.js';
 import type { OrderCustomerFields } from './order-payload.js';
 import type { OrdersSettings } from './settings.js';
 import { SingleFlight } from './single-flight.js';
+import { isEuCountry } from './tax-rules.js';
 
 /**
  * Finds the debtor of an order by the configured match key and creates or updates it; with a default
@@ -119,7 +120,9 @@ export function debtorInput(
     attentionTo: customer.company ? (customer.name ?? null) : null,
     emailAddress: customer.email ?? null,
     phoneNumber: customer.phone ?? null,
-    vatNumber: customer.vatNumber ?? null,
+    // Asperion's vatNumber is the EU VAT identification number: a customer outside the EU has
+    // none (a Swiss `CHE-….MWST`, a GB or US tax number is no EU VAT number), so it is left out.
+    vatNumber: isEuCountry(address.country) ? (customer.vatNumber ?? null) : null,
     ...(customer.paymentConditionId === undefined ? {} : { paymentConditionId: customer.paymentConditionId }),
     ...(customer.paymentMethodId === undefined ? {} : { paymentMethodId: customer.paymentMethodId }),
   };

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { compileMapping } from '../../mapping/index.js';
+import { demoVatCodes, type VatKind } from '../../sandboxes/exact-online/seed/demo-vat.js';
 import { ordersDefaultMapping } from './default-mapping.js';
 
 const record = (extra: Record<string, unknown> = {}) => ({
@@ -91,5 +92,26 @@ describe('the default orders mapping', () => {
     const unknown = await mapping.apply(record({ Lines: [{ ItemCode: 'A', AmountFC: 1, VATCode: 'XX' }] }));
     expect(unknown.errors.map((e) => e.field)).toEqual(['lines']);
     expect(unknown.errors[0]?.message).toContain('XX');
+  });
+
+  it('maps every sales VAT code of the Exact demo seed to the Asperion code of its kind', async () => {
+    const expected: Partial<Record<VatKind, string>> = {
+      high: 'H21',
+      low: 'L9',
+      zero: 'N0',
+      intraGoods: 'ICP',
+      intraServices: 'ICP',
+      export: 'EX',
+      oss: 'N0',
+    };
+    const codes = [...demoVatCodes('NL'), ...demoVatCodes('BE')].filter((c) => c.VATTransactionType !== 'P');
+    expect(codes.map((c) => c.kind)).toEqual(expect.arrayContaining(Object.keys(expected)));
+    for (const code of codes) {
+      const { output, errors } = await mapping.apply(
+        record({ Lines: [{ ItemCode: 'A', AmountFC: 1, VATCode: code.Code }] }),
+      );
+      expect(errors, code.Code).toEqual([]);
+      expect(output['lines'], code.Code).toEqual([expect.objectContaining({ vatCode: expected[code.kind] })]);
+    }
   });
 });

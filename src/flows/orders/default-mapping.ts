@@ -49,8 +49,33 @@ export const ordersDefaultMapping: MappingDefinition = {
     },
   },
   valueMaps: {
-    /** Exact VAT code → Asperion sales VAT code (domestic; abroad the flow's vatByCountry decides). */
-    vatCodes: { entries: { VH: 'H21', VL: 'L9', V0: 'N0' } },
+    /**
+     * Exact VAT code → Asperion sales VAT code, one explicit entry per demo code and no fallback: an
+     * unknown code fails the order rather than booking a wrong VAT code. The entries agree with the
+     * flow's vatByCountry defaults (EU business `ICP`, export `EX`, EU consumer keeps this code).
+     * OSS codes (`O<country><H|L>`, EU consumers) carry the destination country's VAT, which is
+     * declared in the OSS return, not in the Dutch return Asperion keeps: Asperion has no OSS
+     * codes, so they book as `N0` (no Dutch VAT); `vatByCountry.euB2c` can name another code per
+     * country. `IVH` (reverse-charged purchases) is a purchase code and has no sales entry.
+     */
+    vatCodes: {
+      entries: {
+        VH: 'H21',
+        VL: 'L9',
+        V0: 'N0',
+        ICL: 'ICP',
+        ICD: 'ICP',
+        EX: 'EX',
+        OBH: 'N0',
+        OBL: 'N0',
+        ODH: 'N0',
+        ODL: 'N0',
+        OFH: 'N0',
+        OFL: 'N0',
+        ONH: 'N0',
+        ONL: 'N0',
+      },
+    },
     /** Exact payment condition code → Asperion payment condition id; none: the debtor's own. */
     paymentConditions: { entries: { '00': 4, '14': 1, '30': 2, '60': 3 }, fallback: null },
     /** Exact payment condition code (Exact sets the payment method per condition) → Asperion payment method. */

@@ -42,7 +42,6 @@ describe.each(testDialects)('orders flow, Exact calls (%s)', (dialect) => {
     await fetch(`${pair.fx.url}/__sandbox/requests`, { method: 'DELETE' });
     const run = await pair.run();
     expect(run.counts.read).toBe(200);
-    // Replays (runOnce) read their snapshot, not Exact: these are the run's own calls.
     const calls = (await pair.fx.requests()).filter((r) => r.path.startsWith('/api/v1/'));
     expect(calls.length).toBeGreaterThan(0);
     expect(run.counts).toMatchObject({ created: 200, deadLettered: 0 });

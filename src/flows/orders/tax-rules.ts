@@ -5,6 +5,11 @@ const euCountries = new Set(
   'AT BE BG CY CZ DE DK EE ES FI FR GR HR HU IE IT LT LU LV MT NL PL PT RO SE SI SK'.split(' '),
 );
 
+/** Whether a country (ISO 3166 alpha-2) is an EU member state. */
+export function isEuCountry(country: string | undefined): boolean {
+  return country !== undefined && euCountries.has(country.toUpperCase());
+}
+
 export const destinations = ['domestic', 'euB2b', 'euB2c', 'export'] as const;
 export type Destination = (typeof destinations)[number];
 
