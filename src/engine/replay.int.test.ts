@@ -172,4 +172,29 @@ describe.each(testDialects)('dead letters and replay on %s', (dialect) => {
       { source_id: 'I00006', state: 'resolved' },
     ]);
   });
+  it('settles a create whose outcome was never known before it replays it, so the record is not created twice', async () => {
+    h = await createEngineHarness(dialect);
+    // One attempt a record: the create is stored, its answer is a 500, and the record is parked.
+    h.deps.retry = { ...h.deps.retry, maxAttempts: 1 };
+    h.loopback.faults.createStoredThen500 = 1;
+    h.loopback.put(sampleItem(1));
+    const run = await runFlow(h.deps, { flowId: h.flowId, trigger: 'manual' });
+    expect(run.counts).toMatchObject({ created: 0, deadLettered: 1 });
+    expect(h.loopback.target.size).toBe(1);
+
+    const replay = await replayDeadLetters(h.deps, { filter: { flowId: h.flowId }, mode: 'current' });
+    expect(replay.runs[0]!.state).toBe('succeeded');
+    expect(h.loopback.target.size).toBe(1);
+    expect(h.loopback.calls.creates).toBe(1);
+    const links = await h.store.db.selectFrom('links').select('target_id').execute();
+    expect(links).toEqual([{ target_id: [...h.loopback.target.keys()][0] }]);
+    const [dl] = await h.store.db.selectFrom('dead_letters').select('state').execute();
+    expect(dl!.state).toBe('resolved');
+    const pending = await h.store.db
+      .selectFrom('write_ahead')
+      .select('id')
+      .where('state', '=', 'pending')
+      .execute();
+    expect(pending).toHaveLength(0);
+  });
 });

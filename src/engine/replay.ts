@@ -3,6 +3,7 @@ import type { SourceRecord } from './types.js';
 import type { EngineDeps } from './deps.js';
 import { loadFlowSetup } from './flow-setup.js';
 import { processBatch } from './process-batch.js';
+import { recoverWriteAhead } from './recover-write-ahead.js';
 import { withRun, type RunResult } from './run-flow.js';
 import { assertTransition, deadLetterTransitions } from './transitions.js';
 
@@ -52,6 +53,9 @@ export async function replayDeadLetters(deps: EngineDeps, request: ReplayRequest
       setup,
       { flowId: first.flow_id, trigger: 'replay' },
       async (runId, counts) => {
+        // A dead letter may be a create whose outcome was never known (its write-ahead row is still
+        // pending): settle those first, as a run does, or the replay creates the record a second time.
+        await recoverWriteAhead(deps, setup, runId);
         const claimed = await claimForReplay(deps, group, runId);
         try {
           const size = request.batchSize ?? 100;

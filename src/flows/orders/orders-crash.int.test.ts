@@ -1,0 +1,508 @@
+import { spawn } from 'node:child_process';
+import { createServer } from 'node:http';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { tokensToCredentials } from '../../connectors/kit/token-lease.js';
+import { loadConfig } from '../../core/config.js';
+import { ManualClock, type Clock } from '../../core/clock.js';
+import { SecretBox } from '../../core/secret-box.js';
+import { replayDeadLetters } from '../../engine/replay.js';
+import { runFlow } from '../../engine/run-flow.js';
+import { createApp, type App } from '../../main.js';
+import { productRegistry } from '../../registry.js';
+import { defaultClientId, defaultClientSecret } from '../../sandboxes/asperion/credentials.js';
+import { seededRandom } from '../../sandboxes/asperion/seed/seeded-random.js';
+import { createAsperionServer } from '../../sandboxes/asperion/asperion-server.js';
+import { defaultExactClientId, defaultExactClientSecret } from '../../sandboxes/exact-online/credentials.js';
+import { buildExactSandbox } from '../../sandboxes/exact-online/server.js';
+import { upsertConnection } from '../../store/repos/connections.js';
+import { upsertFlow } from '../../store/repos/flows.js';
+import { upsertPair } from '../../store/repos/pairs.js';
+import { createTestDatabase, testDialects, type TestDatabase } from '../../testing/databases.js';
+import { harnessSecretKey } from '../../testing/engine-harness.js';
+import { VirtualClock } from '../../testing/virtual-clock.js';
+
+/* eslint-disable @typescript-eslint/no-explicit-any -- tests read the sandboxes' JSON as it comes */
+
+// Issue 5: the orders flow survives SIGKILL at random moments and faults in both APIs, and ends with
+// every order in Asperion exactly once.
+
+const entry = path.resolve(import.meta.dirname, '../../testing/orders-run-entry.ts');
+const division = 3215711;
+const orderCount = 500;
+
+const invoiceId = (n: number) => `0d000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
+const accountId = (n: number) => `0a000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
+const itemId = (n: number) => `0b000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
+
+/** 500 open sales invoices (status 20) of five Dutch customers over four items, VAT VH. */
+function salesFixture(seed: number) {
+  const random = seededRandom(seed);
+  const pick = (n: number) => Math.floor(random() * n);
+  const streets = ['Keizersgracht 12', 'Oudegracht 3-bis', 'Markt 7', 'Stationsweg 101', 'Dorpsstraat 5A'];
+  const cities = ['Amsterdam', 'Utrecht', 'Delft', 'Leiden', 'Gouda'];
+  const accounts = streets.map((street, i) => ({
+    ID: accountId(i + 1),
+    Code: String(9001 + i),
+    Name: `Crashtest Klant ${i + 1}`,
+    Email: `klant${i + 1}@crashtest.example.nl`,
+    AddressLine1: street,
+    Postcode: `${1011 + i} AB`,
+    City: cities[i],
+    Country: 'NL',
+    Status: 'C',
+  }));
+  const items = ['CT-FIETS', 'CT-BEL', 'CT-SLOT', 'CT-LAMP'].map((code, i) => ({
+    ID: itemId(i + 1),
+    Code: code,
+    Description: `Crashtest ${code.slice(3).toLowerCase()}`,
+  }));
+  /** What each invoice should total excl. VAT, in cents. */
+  const netCents = new Map<string, number>();
+  const invoices = Array.from({ length: orderCount }, (_, i) => {
+    const id = invoiceId(i + 1);
+    const lines = Array.from({ length: 1 + pick(3) }, () => {
+      const quantity = 1 + pick(4);
+      const cents = 100 + pick(20000);
+      netCents.set(id, (netCents.get(id) ?? 0) + quantity * cents);
+      return {
+        Item: itemId(1 + pick(items.length)),
+        Quantity: quantity,
+        UnitPrice: cents / 100,
+        VATCode: 'VH',
+      };
+    });
+    return {
+      InvoiceID: id,
+      Journal: '70',
+      OrderedBy: accountId(1 + pick(accounts.length)),
+      Description: `Crashtest order ${i + 1}`,
+      SalesInvoiceLines: lines,
+    };
+  });
+  const fixture = {
+    divisions: {
+      [division]: {
+        'financial/GLAccounts': [{ Code: '8000', Description: 'Omzet hoog', Type: 110 }],
+        'vat/VATCodes': [{ Code: 'VH', Description: 'BTW hoog', Type: 'E', VATTransactionType: 'B' }],
+        'financial/Journals': [{ Code: '70', Description: 'Verkoopboek', Type: 20 }],
+        'crm/Accounts': accounts,
+        'logistics/Items': items,
+        'salesinvoice/SalesInvoices': invoices,
+      },
+    },
+  };
+  return { fixture, netCents };
+}
+
+interface Sandbox {
+  url: string;
+  close(): Promise<void>;
+}
+
+interface Setup {
+  tdb: TestDatabase;
+  exact: Sandbox;
+  asperion: Sandbox;
+  proxy: (Sandbox & { lost: number }) | undefined;
+  netCents: Map<string, number>;
+}
+
+async function listen(app: {
+  listen(o: { host: string; port: number }): Promise<unknown>;
+  server: { address(): unknown };
+  close(): Promise<unknown>;
+}): Promise<Sandbox> {
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  const address = app.server.address() as { port: number };
+  return { url: `http://127.0.0.1:${address.port}`, close: async () => void (await app.close()) };
+}
+
+async function control(url: string, method: string, route: string, body?: unknown): Promise<any> {
+  const res = await fetch(`${url}/__sandbox/${route}`, {
+    method,
+    ...(body === undefined
+      ? {}
+      : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }),
+  });
+  const text = await res.text();
+  if (!res.ok) throw new Error(`${method} ${route}: ${res.status} ${text}`);
+  return text === '' ? undefined : JSON.parse(text);
+}
+
+/**
+ * Both sandboxes in this process on `sandboxClock` (they outlive every child), the Exact one reset
+ * to the fixture, and a database with the pair, both connections and the orders flow. Tokens are
+ * stored as expiring on `engineClock` (a child process runs on the system clock).
+ */
+async function setUp(
+  dialect: (typeof testDialects)[number],
+  seed: number,
+  sandboxClock: Clock,
+  engineClock: Clock,
+  lossyShare = 0,
+): Promise<Setup> {
+  const tdb = await createTestDatabase(dialect);
+  const exact = await listen(buildExactSandbox({ clock: sandboxClock, seed: 'empty' }).app);
+  const asperion = await listen(createAsperionServer({ clock: sandboxClock, seed: 'demo' }).app);
+  const proxy = lossyShare > 0 ? await lossyProxy(asperion.url, lossyShare, seed) : undefined;
+  const { fixture, netCents } = salesFixture(seed);
+  await control(exact.url, 'POST', 'reset', { seed: 'empty', fixture });
+  await control(exact.url, 'PUT', 'settings', { minutelyLimit: 100_000, dailyLimit: 1_000_000 });
+  const exactTokens = await control(exact.url, 'POST', 'tokens', {});
+  const asperionTokens = await control(asperion.url, 'POST', 'tokens', {});
+
+  const store = tdb.open();
+  const box = SecretBox.fromText(harnessSecretKey);
+  const at = engineClock.now().toISOString();
+  const expiresAt = (seconds: number) => new Date(engineClock.now().getTime() + seconds * 1000).toISOString();
+  try {
+    await upsertPair(store.db, { id: 'p1', name: 'Crash pair' }, at);
+    await upsertConnection(
+      store.db,
+      {
+        id: 'exact',
+        pairId: 'p1',
+        app: 'exact-online',
+        name: 'Exact',
+        settings: { baseUrl: exact.url, clientId: defaultExactClientId, division },
+        encryptedCredentials: box.encryptJson({
+          clientSecret: defaultExactClientSecret,
+          ...tokensToCredentials({
+            accessToken: exactTokens.access_token,
+            refreshToken: exactTokens.refresh_token,
+            issuedAt: at,
+            expiresAt: expiresAt(Number(exactTokens.expires_in)),
+          }),
+        }),
+        credentialRefs: {},
+      },
+      at,
+    );
+    await upsertConnection(
+      store.db,
+      {
+        id: 'asperion',
+        pairId: 'p1',
+        app: 'asperion',
+        name: 'Asperion',
+        settings: {
+          apiBaseUrl: proxy?.url ?? asperion.url,
+          identityBaseUrl: asperion.url,
+          clientId: defaultClientId,
+          administrationId: 1,
+          language: 'en',
+          rateLimit: { requests: 10_000, windowSeconds: 1 },
+        },
+        encryptedCredentials: box.encryptJson({
+          clientSecret: defaultClientSecret,
+          ...tokensToCredentials({
+            accessToken: asperionTokens.access_token,
+            refreshToken: asperionTokens.refresh_token,
+            issuedAt: at,
+            expiresAt: expiresAt(Number(asperionTokens.expires_in)),
+          }),
+        }),
+        credentialRefs: {},
+      },
+      at,
+    );
+    await upsertFlow(
+      store.db,
+      {
+        id: 'orders',
+        pairId: 'p1',
+        kind: 'orders',
+        sourceConnectionId: 'exact',
+        targetConnectionId: 'asperion',
+        enabled: true,
+        schedule: null,
+        priority: 100,
+        settings: {},
+        mappingVersion: null,
+      },
+      at,
+    );
+  } finally {
+    await store.close();
+  }
+  return { tdb, exact, asperion, proxy, netCents };
+}
+
+/** Every invoice in Asperion that carries a Koppel reference (the demo seed has invoices of its own). */
+async function koppelInvoices(asperion: Sandbox): Promise<any[]> {
+  // The sandboxes' faults and rate limit are off by now; a token of our own reads the list.
+  const { access_token: token } = await control(asperion.url, 'POST', 'tokens', {});
+  const rows: any[] = [];
+  for (let page = 1; ; page++) {
+    const res = await fetch(`${asperion.url}/v1/salesinvoiceswithlines?pageSize=100&page=${page}`, {
+      headers: { authorization: `Bearer ${token}`, accept: 'application/json', 'x-tenant-id': '1' },
+    });
+    const body = (await res.json()) as any;
+    if (res.status !== 200) throw new Error(`listing invoices: ${res.status} ${JSON.stringify(body)}`);
+    rows.push(...body._data);
+    if (!body._meta.nextPage) break;
+  }
+  return rows.filter((r) => /\[koppel:[^\]]+\]/.test(String(r.description)));
+}
+
+/** Exactly one invoice per order, each with its net amount; nothing half-written left behind. */
+async function expectEveryOrderOnce(s: Setup): Promise<void> {
+  const invoices = await koppelInvoices(s.asperion);
+  const references = invoices.map((i) => /\[koppel:([^\]]+)\]/.exec(String(i.description))![1]!);
+  const counts = new Map<string, number>();
+  for (const r of references) counts.set(r, (counts.get(r) ?? 0) + 1);
+  const twice = [...counts].filter(([, n]) => n > 1).map(([r, n]) => `${r} ×${n}`);
+  expect(twice, 'orders sent more than once').toEqual([]);
+  const expected = [...s.netCents.keys()];
+  expect(
+    expected.filter((id) => !counts.has(id)),
+    'orders lost',
+  ).toEqual([]);
+  expect(invoices).toHaveLength(orderCount);
+  const wrong = invoices
+    .map((i) => {
+      const id = /\[koppel:([^\]]+)\]/.exec(String(i.description))![1]!;
+      return { id, got: Math.round(Number(i.amountExclVat) * 100), want: s.netCents.get(id) };
+    })
+    .filter((x) => x.got !== x.want);
+  expect(wrong, 'amounts').toEqual([]);
+
+  const store = s.tdb.open();
+  try {
+    const pending = await store.db
+      .selectFrom('write_ahead')
+      .selectAll()
+      .where('state', '=', 'pending')
+      .execute();
+    expect(pending).toHaveLength(0);
+    const links = await store.db
+      .selectFrom('links')
+      .select('source_id')
+      .where('flow_id', '=', 'orders')
+      .execute();
+    expect(links).toHaveLength(orderCount);
+  } finally {
+    await store.close();
+  }
+}
+
+/**
+ * A fault neither sandbox makes: the answer lost after the write went through (a timeout on the way
+ * back). In front of Asperion, a seeded share of the invoice creates is passed on and its answer
+ * thrown away by closing the connection, so the client cannot know whether the invoice exists.
+ */
+async function lossyProxy(
+  targetUrl: string,
+  share: number,
+  seed: number,
+): Promise<Sandbox & { lost: number }> {
+  const random = seededRandom(seed);
+  let lost = 0;
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      void (async () => {
+        const headers = Object.fromEntries(
+          Object.entries(req.headers).filter(
+            ([k, v]) => typeof v === 'string' && !['host', 'content-length', 'connection'].includes(k),
+          ),
+        ) as Record<string, string>;
+        const body = chunks.length > 0 ? Buffer.concat(chunks) : undefined;
+        const answer = await fetch(targetUrl + req.url, {
+          method: req.method!,
+          headers,
+          ...(body ? { body } : {}),
+        });
+        const text = Buffer.from(await answer.arrayBuffer());
+        const create =
+          req.method === 'POST' && req.url!.toLowerCase().startsWith('/v1/salesinvoiceswithlines');
+        if (create && answer.ok && random() < share) {
+          lost++;
+          req.socket.destroy();
+          return;
+        }
+        const out: Record<string, string> = {};
+        answer.headers.forEach((v, k) => {
+          if (!['content-length', 'content-encoding', 'transfer-encoding', 'connection'].includes(k))
+            out[k] = v;
+        });
+        res.writeHead(answer.status, out).end(text);
+      })().catch(() => req.socket.destroy());
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  return {
+    url: `http://127.0.0.1:${port}`,
+    get lost() {
+      return lost;
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+interface ChildOutcome {
+  signal: NodeJS.Signals | null;
+  code: number | null;
+  stdout: string;
+  /** Invoice creates Asperion answered while this child ran. */
+  writes: number;
+}
+
+/**
+ * Runs the orders flow once in its own process. With `killAfter`, the test watches the Asperion
+ * sandbox's request log and sends SIGKILL once that many invoices were created in this run, so the
+ * kill lands mid-run wherever the child happens to be (a create in flight, a link being written…).
+ */
+async function runChild(s: Setup, killAfter?: number): Promise<ChildOutcome> {
+  await control(s.asperion.url, 'DELETE', 'requests');
+  const child = spawn(process.execPath, ['--import', 'tsx', entry], {
+    env: {
+      ...process.env,
+      ...s.tdb.env,
+      KOPPEL_SECRET_KEY: harnessSecretKey,
+      KOPPEL_LOG_LEVEL: 'warn',
+      FLOW_ID: 'orders',
+    },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  let stdout = '';
+  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+  let exited = false;
+  const done = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve, reject) => {
+    child.on('error', reject);
+    child.on('exit', (code, signal) => {
+      exited = true;
+      resolve({ code, signal });
+    });
+  });
+  const writes = async () => {
+    const log = await control(s.asperion.url, 'GET', 'requests');
+    return (log.requests as any[]).filter(
+      (r) => r.method === 'POST' && String(r.url).startsWith('/v1/salesinvoiceswithlines') && r.status < 300,
+    ).length;
+  };
+  if (killAfter !== undefined) {
+    while (!exited) {
+      if ((await writes()) >= killAfter) {
+        child.kill('SIGKILL');
+        break;
+      }
+      await new Promise((r) => setTimeout(r, 5));
+    }
+  }
+  const outcome = await done;
+  return { ...outcome, stdout, writes: await writes() };
+}
+
+describe.each(testDialects)('orders flow under crashes and faults (%s)', (dialect) => {
+  let s: Setup | undefined;
+  let app: App | undefined;
+  afterEach(async () => {
+    await app?.close();
+    await s?.exact.close();
+    await s?.proxy?.close();
+    await s?.asperion.close();
+    await s?.tdb.drop();
+    app = undefined;
+    s = undefined;
+  });
+
+  it('sends 500 orders exactly once through ten SIGKILLs at random moments', async () => {
+    s = await setUp(dialect, 5, new ManualClock('2026-03-10T09:00:00.000Z'), {
+      now: () => new Date(),
+      sleep: () => Promise.resolve(),
+    });
+    const random = seededRandom(dialect === 'sqlite' ? 11 : 12);
+    let sent = 0;
+    for (let kill = 1; kill <= 10; kill++) {
+      // Spread the kills over the run: 15–50 creates into each child, so all ten land before the end.
+      const killAfter = 15 + Math.floor(random() * 36);
+      const outcome = await runChild(s, killAfter);
+      expect(outcome.signal, `kill ${kill}: ${outcome.stdout}`).toBe('SIGKILL');
+      sent += outcome.writes;
+    }
+    expect(sent).toBeLessThan(orderCount);
+    const last = await runChild(s);
+    expect(last.code, last.stdout).toBe(0);
+    expect(JSON.parse(last.stdout)).toMatchObject({ state: 'succeeded' });
+    await expectEveryOrderOnce(s);
+  }, 150_000);
+
+  it('sends every order exactly once through 5xx, timeouts and 429s in both APIs', async () => {
+    // One virtual clock for the engine and both sandboxes: Retry-After, backoff, simulated timeouts
+    // and rate-limit windows all pass without real waiting.
+    const clock = new VirtualClock('2026-03-10T09:00:00.000Z');
+    s = await setUp(dialect, 6, clock, clock, 0.05);
+    const { exact, asperion } = s;
+    await control(exact.url, 'PUT', 'settings', {
+      randomFaults: { errorRate: 0.1, errorStatus: 503, seed: 7 },
+      errorsPerHour: 0,
+    });
+    for (const p of [
+      '/sync/SalesInvoice/SalesInvoices',
+      '/bulk/SalesInvoice/SalesInvoiceLines',
+      '/bulk/CRM/Accounts',
+    ])
+      await control(exact.url, 'POST', 'faults', { path: p, status: 429, times: 2, method: 'GET' });
+    await control(asperion.url, 'PUT', 'settings', {
+      faults: { errorRate: 0.08, errorStatus: 503, timeoutRate: 0.04, timeoutMs: 30_000, seed: 9 },
+      rateLimit: { enabled: true, requests: 40, windowSeconds: 10 },
+    });
+    const faultsOff = () =>
+      control(asperion.url, 'PUT', 'settings', {
+        faults: { errorRate: 0, timeoutRate: 0 },
+        rateLimit: { enabled: false },
+      });
+    try {
+      app = await createApp(
+        loadConfig({ ...s.tdb.env, KOPPEL_SECRET_KEY: harnessSecretKey, KOPPEL_LOG_LEVEL: 'silent' }),
+        { registry: productRegistry, clock },
+      );
+      const deps = app.engine;
+      // Two attempts a record, so some records do run out and become dead letters to replay.
+      deps.retry = { ...deps.retry, maxAttempts: 2 };
+      // As a user would: run, replay what failed, run again, until nothing is left over.
+      let rounds = 0;
+      let replays = 0;
+      for (; rounds < 12; rounds++) {
+        const run = await runFlow(deps, { flowId: 'orders', trigger: 'manual' });
+        const open = await deps.store.db
+          .selectFrom('dead_letters')
+          .select('id')
+          .where('state', '=', 'open')
+          .execute();
+        if (open.length > 0) replays++;
+        if (open.length > 0)
+          await replayDeadLetters(deps, { filter: { ids: open.map((r) => r.id) }, mode: 'current' });
+        const links = await deps.store.db
+          .selectFrom('links')
+          .select('source_id')
+          .where('flow_id', '=', 'orders')
+          .execute();
+        if (run.state === 'succeeded' && open.length === 0 && links.length === orderCount) break;
+      }
+      await faultsOff();
+      await expectEveryOrderOnce(s);
+      expect(rounds).toBeLessThan(12);
+      // The faults did happen, and some records ran out of attempts and were replayed.
+      expect(replays).toBeGreaterThan(0);
+      expect(s.proxy!.lost).toBeGreaterThan(5);
+      const log = (await control(asperion.url, 'GET', 'requests')).requests as any[];
+      expect(log.filter((r) => r.status === 503).length).toBeGreaterThan(0);
+      expect(log.filter((r) => r.status === 504).length).toBeGreaterThan(0);
+      expect(log.filter((r) => r.status === 429).length).toBeGreaterThan(0);
+      const exactLog = await control(exact.url, 'GET', 'requests');
+      expect(exactLog.filter((r: any) => r.status === 503).length).toBeGreaterThan(0);
+      expect(exactLog.filter((r: any) => r.status === 429).length).toBeGreaterThan(0);
+    } finally {
+      await faultsOff();
+    }
+  }, 60_000);
+});
