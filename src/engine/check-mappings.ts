@@ -42,7 +42,7 @@ export async function checkPairMappings(
     }
     try {
       const setup = await loadFlowSetup(deps, flow.id, signal, { dryRun: true });
-      const missing = await kind.checkMappings(setup.context);
+      const missing = await kind.checkMappings(setup.context, setup.mappingDefinition);
       results.push({ flowId: flow.id, kind: flow.kind, status: 'checked', missing: sorted(missing) });
     } catch (e) {
       results.push({ flowId: flow.id, kind: flow.kind, status: 'error', error: toKoppelError(e) });

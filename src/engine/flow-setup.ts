@@ -22,6 +22,8 @@ export interface FlowSetup {
   source: Selectable<ConnectionTable>;
   target: Selectable<ConnectionTable>;
   mapping: CompiledMapping;
+  /** The mapping as written (value maps included), for `checkMappings`. */
+  mappingDefinition: MappingDefinition;
   mappingVersion: number;
   /** Target fields an update must leave alone. */
   createOnlyFields: ReadonlySet<string>;
@@ -132,6 +134,7 @@ export async function loadFlowSetup(
     source,
     target,
     mapping: compileMapping(definition),
+    mappingDefinition: definition,
     mappingVersion: version,
     createOnlyFields: new Set(
       Object.entries(definition.fields)

@@ -116,7 +116,11 @@ export interface FlowKind<S extends SourceRecord = SourceRecord, T extends Targe
   defaultMapping: MappingDefinition;
   open(ctx: FlowRuntimeContext): FlowRuntime<S, T>;
   /** Every source value without a mapping yet, read live from both sides (for `koppel check`). */
-  checkMappings?(ctx: FlowRuntimeContext): Promise<Array<{ domain: string; value: string; where: string }>>;
+  checkMappings?(
+    ctx: FlowRuntimeContext,
+    /** The flow's active mapping (its value maps are what counts), the kind's default when it has none. */
+    mapping: MappingDefinition,
+  ): Promise<Array<{ domain: string; value: string; where: string }>>;
 }
 
 /** The flow kinds and apps an installation knows, wired in main.ts (and by tests). */

@@ -14,13 +14,14 @@ export interface UnmappedValue {
  * Every source value the orders flow would meet without a mapping entry, read live from both sides:
  * Exact VAT codes, payment conditions (for conditions and methods) and sales journals missing from the mapping's value maps, and
  * mapped or configured targets (VAT codes, ledger accounts, journals, payment conditions) that
- * Asperion does not have. The context carries no mapping: a caller passes the flow's mapping's value
- * maps as `settings.valueMaps`; without them the default mapping's are checked.
+ * Asperion does not have, by the flow's own mapping's value maps.
  */
-export async function checkOrderMappings(ctx: FlowRuntimeContext): Promise<UnmappedValue[]> {
-  const { valueMaps, ...flowSettings } = ctx.settings;
-  const settings = ordersSettingsSchema.parse(flowSettings);
-  const maps = (valueMaps as MappingDefinition['valueMaps']) ?? ordersDefaultMapping.valueMaps ?? {};
+export async function checkOrderMappings(
+  ctx: FlowRuntimeContext,
+  mapping: MappingDefinition = ordersDefaultMapping,
+): Promise<UnmappedValue[]> {
+  const settings = ordersSettingsSchema.parse(ctx.settings);
+  const maps = mapping.valueMaps ?? {};
   const exact = exactClientOf(ctx.source);
   const asperion = asperionClientOf(ctx.target);
   const out: UnmappedValue[] = [];

@@ -22,6 +22,7 @@ describe.each(testDialects)('orders flow, mapping check (%s)', (dialect) => {
 
     const found = await ordersFlowKind.checkMappings!(
       await pair.runtimeContext({ revenueAccountByCountry: { entries: { BE: 8030, DE: 9999 } } }),
+      ordersFlowKind.defaultMapping,
     );
     expect(found).toEqual(
       expect.arrayContaining([
@@ -41,15 +42,15 @@ describe.each(testDialects)('orders flow, mapping check (%s)', (dialect) => {
     // Mapped values that exist on both sides are not reported.
     expect(found.filter((f) => ['VH', 'VL', 'V0', '70', '8030', 'H21'].includes(f.value))).toEqual([]);
 
-    // The flow's own mapping, when the caller passes its value maps, is what counts.
-    const withMapping = await ordersFlowKind.checkMappings!(
-      await pair.runtimeContext({
-        valueMaps: {
-          vatCodes: { entries: { VH: 'H21', VL: 'L9', V0: 'N0', VX: 'EX' } },
-          journals: { entries: { '70': '99' } },
-        },
-      }),
-    );
+    // The flow's own mapping is what counts.
+    const withMapping = await ordersFlowKind.checkMappings!(await pair.runtimeContext({}), {
+      ...ordersFlowKind.defaultMapping,
+      valueMaps: {
+        ...ordersFlowKind.defaultMapping.valueMaps,
+        vatCodes: { entries: { VH: 'H21', VL: 'L9', V0: 'N0', VX: 'EX' } },
+        journals: { entries: { '70': '99' } },
+      },
+    });
     expect(withMapping.some((f) => f.value === 'VX')).toBe(false);
     expect(withMapping).toEqual(
       expect.arrayContaining([

@@ -74,5 +74,5 @@ export const ordersFlowKind: FlowKind<OrderRecord, OrderPayload> = {
       target: asperionOrderWriter(asperion, settings),
     };
   },
-  checkMappings: (ctx) => checkOrderMappings(ctx),
+  checkMappings: (ctx, mapping) => checkOrderMappings(ctx, mapping),
 };
