@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { mandatoryError, unknownReferenceError } from './business-errors.js';
 import type { WriteContext } from './entity-descriptor.js';
 import { defineEntity } from './entity-descriptor.js';
@@ -12,6 +11,7 @@ import { byCode, byId, firstGlOfType } from './finance-lookups.js';
 import { glAccountType } from './gl-accounts.js';
 import { journalType } from './journals.js';
 import type { EntryHeader } from './ledger.js';
+import { completeItemLine } from './item-line.js';
 import { bookEntry, derivedGuid, financialPeriod, isBooked, nextEntryNumber, unbookEntry } from './ledger.js';
 import { entryStatus, transactionType } from './transaction-lines.js';
 
@@ -51,22 +51,8 @@ function completeLine(
   index: number,
   ctx: WriteContext,
 ): void {
-  if (typeof line['Item'] !== 'string') throw mandatoryError(ctx.settings, 'Item');
-  const item = byId(ctx, 'logistics/Items', line['Item']);
-  if (!item) throw unknownReferenceError(ctx.settings, 'Item');
-  line['ID'] ??= randomUUID();
+  const item = completeItemLine(line, index, ctx);
   line['InvoiceID'] = invoice['InvoiceID'] ?? null;
-  line['LineNumber'] = index + 1;
-  line['ItemCode'] = item['Code'] ?? null;
-  line['ItemDescription'] = item['Description'] ?? null;
-  line['Description'] ??= item['Description'] ?? null;
-  line['UnitCode'] ??= item['Unit'] ?? null;
-  line['Quantity'] ??= 1;
-  line['UnitPrice'] ??= item['StandardSalesPrice'] ?? 0;
-  line['Discount'] ??= 0;
-  const discount = Number(line['Discount']);
-  const factor = discount === 0 ? 1 : sumDecimal([1, -discount], 6);
-  line['NetPrice'] ??= multiplyDecimal(Number(line['UnitPrice']), factor);
   line['VATCode'] ??= item['SalesVatCode'] ?? account['SalesVATCode'] ?? null;
   let percentage = 0;
   if (line['VATCode'] !== null) {

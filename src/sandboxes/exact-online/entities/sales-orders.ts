@@ -1,9 +1,9 @@
-import { randomUUID } from 'node:crypto';
 import { mandatoryError, unknownReferenceError } from './business-errors.js';
 import type { WriteContext } from './entity-descriptor.js';
 import { defineEntity } from './entity-descriptor.js';
 import { multiplyDecimal, sumDecimal } from './exact-decimal.js';
 import type { StoredRow } from './field-types.js';
+import { completeItemLine } from './item-line.js';
 import { salesOrderFieldList, salesOrderLineFieldList } from './sales-order-fields.js';
 
 /** Status codes 12 open (appendix B). */
@@ -19,21 +19,9 @@ function nextOrderNumber(ctx: WriteContext): number {
 
 /** Fill a line from its item and VAT code; amounts as exact decimals. */
 function completeLine(line: StoredRow, order: StoredRow, index: number, ctx: WriteContext): void {
-  if (typeof line['Item'] !== 'string') throw mandatoryError(ctx.settings, 'Item');
-  const item = ctx.findBy('logistics/Items', 'ID', line['Item']);
-  if (!item) throw unknownReferenceError(ctx.settings, 'Item');
-  line['ID'] ??= randomUUID();
+  const item = completeItemLine(line, index, ctx);
   line['OrderID'] = order['OrderID'] ?? null;
   line['OrderNumber'] = order['OrderNumber'] ?? null;
-  line['LineNumber'] = index + 1;
-  line['ItemCode'] = item['Code'] ?? null;
-  line['ItemDescription'] = item['Description'] ?? null;
-  line['Description'] ??= item['Description'] ?? null;
-  line['UnitCode'] ??= item['Unit'] ?? null;
-  line['Quantity'] ??= 1;
-  line['UnitPrice'] ??= item['StandardSalesPrice'] ?? 0;
-  line['Discount'] ??= 0;
-  line['NetPrice'] ??= multiplyDecimal(Number(line['UnitPrice']), 1 - Number(line['Discount']));
   line['VATCode'] ??= item['SalesVatCode'] ?? null;
   const vat = ctx.findBy('vat/VATCodes', 'Code', line['VATCode']);
   line['VATPercentage'] ??= vat?.['Percentage'] ?? 0;
