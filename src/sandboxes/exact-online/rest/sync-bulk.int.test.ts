@@ -69,6 +69,32 @@ async function readAll(path: string): Promise<{ rows: Row[]; sizes: number[] }> 
   return { rows, sizes };
 }
 
+/** An account, an item and a sales order with these lines on it, written straight into the store. */
+function orderWithLines(lines: Array<Record<string, unknown>>) {
+  const data = sandbox.state.division(division);
+  if (!data) throw new Error('no division');
+  const settings = sandbox.state.settings;
+  const now = '2026-03-10T10:00:00.000';
+  const account = createRecord(accountsEntity, data, { row: { Name: 'A' }, children: {} }, now, settings);
+  const item = createRecord(
+    itemsEntity,
+    data,
+    { row: { Code: 'I1', Description: 'I' }, children: {} },
+    now,
+    settings,
+  );
+  return createRecord(
+    salesOrdersEntity,
+    data,
+    {
+      row: { OrderedBy: account.row['ID'] ?? null },
+      children: { SalesOrderLines: lines.map((line) => ({ Item: item.row['ID'] ?? null, ...line })) },
+    },
+    now,
+    settings,
+  );
+}
+
 describe('declared views', () => {
   it('every sync and bulk view resolves to an entity of the catalog', () => {
     for (const view of syncViews) {
@@ -164,28 +190,7 @@ describe('sync endpoints (reference 5.1)', () => {
 
   it('bumps the Timestamp of a sales order when it changes', async () => {
     await setUp(0);
-    const data = sandbox.state.division(division);
-    if (!data) throw new Error('no division');
-    const settings = sandbox.state.settings;
-    const now = '2026-03-10T10:00:00.000';
-    const account = createRecord(accountsEntity, data, { row: { Name: 'A' }, children: {} }, now, settings);
-    const item = createRecord(
-      itemsEntity,
-      data,
-      { row: { Code: 'I1', Description: 'I' }, children: {} },
-      now,
-      settings,
-    );
-    const order = createRecord(
-      salesOrdersEntity,
-      data,
-      {
-        row: { OrderedBy: account.row['ID'] ?? null },
-        children: { SalesOrderLines: [{ Item: item.row['ID'] ?? null }] },
-      },
-      now,
-      settings,
-    );
+    const order = orderWithLines([{}]);
     const id = String(order.row['OrderID']);
     const read = async () =>
       (
@@ -397,30 +402,7 @@ describe('bulk endpoints (reference 5.3)', () => {
 
   it('serves order lines on their own', async () => {
     await setUp(0);
-    const data = sandbox.state.division(division);
-    if (!data) throw new Error('no division');
-    const settings = sandbox.state.settings;
-    const now = '2026-03-10T10:00:00.000';
-    const account = createRecord(accountsEntity, data, { row: { Name: 'A' }, children: {} }, now, settings);
-    const item = createRecord(
-      itemsEntity,
-      data,
-      { row: { Code: 'I1', Description: 'I' }, children: {} },
-      now,
-      settings,
-    );
-    createRecord(
-      salesOrdersEntity,
-      data,
-      {
-        row: { OrderedBy: account.row['ID'] ?? null },
-        children: {
-          SalesOrderLines: [{ Item: item.row['ID'] ?? null }, { Item: item.row['ID'] ?? null, Quantity: 2 }],
-        },
-      },
-      now,
-      settings,
-    );
+    orderWithLines([{}, { Quantity: 2 }]);
     const lines = await page(`${base}/bulk/SalesOrder/SalesOrderLines?$select=ID,OrderID,Quantity`);
     expect(lines.d.results.map((r) => r['Quantity']).sort()).toEqual([1, 2]);
   });
