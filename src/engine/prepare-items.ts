@@ -45,7 +45,17 @@ export async function prepareItems(
     async ({ item, payload }) => {
       if (runtime.resolve) {
         try {
-          payload = await withRetry(() => runtime.resolve!(payload, item.record), deps.clock, deps.retry);
+          // Notes of the attempt that succeeded only: a retried attempt starts over.
+          let notes: Array<[string, string]> = [];
+          payload = await withRetry(
+            () => {
+              notes = [];
+              return runtime.resolve!(payload, item.record, (step, detail) => notes.push([step, detail]));
+            },
+            deps.clock,
+            deps.retry,
+          );
+          for (const [step, detail] of notes) note(item, step, now(), detail);
           note(item, 'resolved', now());
         } catch (e) {
           const error = toKoppelError(e);

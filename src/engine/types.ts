@@ -78,8 +78,11 @@ export interface FlowRuntime<S extends SourceRecord = SourceRecord, T extends Ta
   /** Deterministic key for a create, written into the target record so it can be found again. */
   naturalKey(record: S): string;
   filter?(record: S): FilterDecision;
-  /** After mapping: enrich and resolve references (find the debtor, make sure articles exist). */
-  resolve?(payload: T, record: S): Promise<T>;
+  /**
+   * After mapping: enrich and resolve references (find the debtor, make sure articles exist).
+   * `note` adds a step to the record's timeline (a choice the user should be able to see).
+   */
+  resolve?(payload: T, record: S, note: (step: string, detail: string) => void): Promise<T>;
   /** Put the natural key into the payload's reference field. */
   withNaturalKey(payload: T, naturalKey: string): T;
   target: TargetWriter<T>;

@@ -13,6 +13,7 @@ export const ids = {
   eu: '0c000000-0000-4000-8000-000000000004',
   export: '0c000000-0000-4000-8000-000000000005',
   missing: '0c000000-0000-4000-8000-000000000006',
+  euCharged: '0c000000-0000-4000-8000-000000000007',
 };
 
 /** Customers, items and invoices of our own, added after the demo data (so a run reads only these). */
@@ -88,8 +89,9 @@ export async function addOrders(pair: Pair): Promise<{ company: any; item: any; 
       invoice(ids.credit, company.ID, [{ Item: item.ID, Quantity: -2, UnitPrice: 10, VATCode: 'VH' }], {
         Type: 8021,
       }),
-      invoice(ids.eu, ids.belgian, [{ Item: item.ID, Quantity: 1, UnitPrice: 100, VATCode: 'VH' }]),
-      invoice(ids.export, ids.swiss, [{ Item: item.ID, Quantity: 1, UnitPrice: 80, VATCode: 'VH' }]),
+      // Exact invoices a business abroad at 0% (V0); Asperion needs the code that says why.
+      invoice(ids.eu, ids.belgian, [{ Item: item.ID, Quantity: 1, UnitPrice: 100, VATCode: 'V0' }]),
+      invoice(ids.export, ids.swiss, [{ Item: item.ID, Quantity: 1, UnitPrice: 80, VATCode: 'V0' }]),
       invoice(ids.missing, ids.person, [
         { Item: item.ID, Quantity: 1, UnitPrice: 5, VATCode: 'VH' },
         { Item: ids.unknown, Quantity: 1, UnitPrice: 7, VATCode: 'VH' },

@@ -6,6 +6,7 @@ import type { TargetWriter, WriteResult } from '../../engine/types.js';
 import { invalid, type ResolvedOrder } from './build-order.js';
 import type { OrdersSettings, OrderType } from './settings.js';
 import { fromValueMap } from './tax-rules.js';
+import type { AsperionVatCodes } from './asperion-vat-codes.js';
 
 export type OrderPayload = ResolvedOrder & Record<string, unknown>;
 
@@ -23,11 +24,9 @@ const paths: Record<OrderType, string> = {
 export function asperionOrderWriter(
   client: AsperionClient,
   settings: OrdersSettings,
+  vatCodes: AsperionVatCodes,
 ): TargetWriter<OrderPayload> {
   const type = settings.orderType;
-  let vatCodes: Promise<Map<string, VatCode>> | undefined;
-  const vatCodeMap = () =>
-    (vatCodes ??= client.vatCodes.list({}, 100).then((rows) => new Map(rows.map((r) => [r.id, r]))));
   const done = (id: number, status: number, response: unknown): WriteResult => ({
     targetId: String(id),
     request: { method: 'POST', url: paths[type], status },
@@ -82,7 +81,7 @@ export function asperionOrderWriter(
           amountExclVat: row.amountExclVat === null ? null : formatCents(row.amountExclVat),
         });
       }
-      const lines = journalLines(order, await vatCodeMap(), settings);
+      const lines = journalLines(order, await vatCodes.all(), settings);
       const row = await client.journalEntries.create({
         journalId: order.journalId ?? '90',
         date: order.date,

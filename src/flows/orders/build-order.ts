@@ -2,7 +2,8 @@ import { KoppelError } from '../../core/errors.js';
 import type { ArticleResolver } from './article-resolver.js';
 import type { OrderFields, OrderLineFields } from './order-payload.js';
 import type { OrdersSettings } from './settings.js';
-import { destinationOf, fromValueMap, vatCodeFor } from './tax-rules.js';
+import type { AsperionVatCodes } from './asperion-vat-codes.js';
+import { chooseVatCode, destinationLabels, destinationOf, fromValueMap, vatCodeFor } from './tax-rules.js';
 
 /** An order line with every reference resolved: what any of the three order types is built from. */
 export interface ResolvedLine {
@@ -31,10 +32,17 @@ export interface ResolvedOrder {
  * Resolves VAT code and revenue account per line for the destination (domestic, EU business,
  * EU consumer, export), shipping lines onto their account or article, and articles by SKU.
  */
+export interface LineResolvers {
+  articles: ArticleResolver;
+  vatCodes: AsperionVatCodes;
+  /** Adds a step to the order's activity (e.g. why Exact's VAT code was kept). */
+  note: (step: string, detail: string) => void;
+}
+
 export async function resolveLines(
   order: OrderFields,
   settings: OrdersSettings,
-  articles: ArticleResolver,
+  { articles, vatCodes, note }: LineResolvers,
   sourceId: string,
 ): Promise<ResolvedLine[]> {
   // The customer's own (billing) country decides, as Exact's VAT code selection does: a Dutch
@@ -47,7 +55,22 @@ export async function resolveLines(
   const resolved: ResolvedLine[] = [];
   for (const [index, line] of order.lines.entries()) {
     const where = `order ${sourceId} line ${index + 1}`;
-    const vatCode = vatCodeFor(line.vatCode, destination, shipTo, settings.vatByCountry);
+    const rule = vatCodeFor(line.vatCode, destination, shipTo, settings.vatByCountry);
+    const rates =
+      line.vatCode !== undefined && rule !== undefined && rule !== line.vatCode
+        ? await vatCodes.all()
+        : undefined;
+    const { code: vatCode, setAside } = chooseVatCode(
+      line.vatCode,
+      rule,
+      settings.vatByCountry.override,
+      (code) => rates?.get(code)?.percentage,
+    );
+    if (setAside !== undefined)
+      note(
+        'vat-code-kept',
+        `${where}: kept Exact's VAT code (${vatCode}) rather than ${setAside} for ${destinationLabels[destination]}, since the rates differ and the VAT booked must match Exact's (settings.vatByCountry.override)`,
+      );
     if (!vatCode)
       throw invalid(
         `${where} has no VAT code: add its Exact code to the mapping's vatCodes value map`,

@@ -2,6 +2,7 @@ import { withKoppelReference } from '../../connectors/asperion/koppel-reference.
 import type { FlowKind, FlowRuntimeContext } from '../../engine/types.js';
 import { asperionClientOf, exactClientOf } from './exact-clients.js';
 import { ArticleResolver } from './article-resolver.js';
+import { AsperionVatCodes } from './asperion-vat-codes.js';
 import { asperionOrderWriter, type OrderPayload } from './asperion-order-writer.js';
 import { resolveLines } from './build-order.js';
 import { checkOrderMappings } from './check-mappings.js';
@@ -37,6 +38,7 @@ export const ordersFlowKind: FlowKind<OrderRecord, OrderPayload> = {
     const asperion = asperionClientOf(ctx.target);
     const debtors = new DebtorResolver(asperion, settings.debtor);
     const articles = new ArticleResolver(asperion, settings.articles);
+    const vatCodes = new AsperionVatCodes(asperion);
     const statusList = settings.statuses ?? defaultStatuses[settings.source];
     const statuses = new Set(statusList);
     return {
@@ -53,9 +55,9 @@ export const ordersFlowKind: FlowKind<OrderRecord, OrderPayload> = {
           return { send: false, reason: 'a credit note cannot become an inTrade sales order' };
         return { send: true };
       },
-      async resolve(payload, record) {
+      async resolve(payload, record, note) {
         const order = payload as unknown as OrderFields;
-        const lines = await resolveLines(order, settings, articles, record.ID);
+        const lines = await resolveLines(order, settings, { articles, vatCodes, note }, record.ID);
         const debtor = await debtors.resolve(order.customer, record.ID);
         return {
           date: order.date,
@@ -71,7 +73,7 @@ export const ordersFlowKind: FlowKind<OrderRecord, OrderPayload> = {
         ...payload,
         description: withKoppelReference(payload.description, key),
       }),
-      target: asperionOrderWriter(asperion, settings),
+      target: asperionOrderWriter(asperion, settings, vatCodes),
     };
   },
   checkMappings: (ctx, mapping) => checkOrderMappings(ctx, mapping),

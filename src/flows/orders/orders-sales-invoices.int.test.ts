@@ -80,13 +80,24 @@ describe.each(testDialects)('orders flow, own orders as sales invoices (%s)', (d
     pair = await startPair(dialect);
     expect((await pair.run()).state, (await pair.deadLetters()).join('\n')).toBe('succeeded');
     const { company, item, contact } = await addOrders(pair);
+    // Dutch VAT charged to an EU business: what Exact invoiced is what gets booked.
+    await pair.addExact({
+      'salesinvoice/SalesInvoices': [
+        {
+          InvoiceID: ids.euCharged,
+          Journal: '70',
+          OrderedBy: ids.belgian,
+          SalesInvoiceLines: [{ Item: item.ID, Quantity: 1, UnitPrice: 50, VATCode: 'VH' }],
+        },
+      ],
+    });
     await pair.setSettings({
       articles: { create: false },
       shipping: { itemCodes: ['VERZEND'], ledgerAccountId: 8000 },
     });
     const run = await pair.run();
     expect(run.state).toBe('partial');
-    expect(run.counts).toMatchObject({ read: 6, created: 5, deadLettered: 1 });
+    expect(run.counts).toMatchObject({ read: 7, created: 6, deadLettered: 1 });
 
     const exactInvoices = await pair.exact('bulk/SalesInvoice/SalesInvoices', {
       $select: 'InvoiceID,AmountFC,AmountFCExclVat,VATAmountFC',
@@ -144,6 +155,16 @@ describe.each(testDialects)('orders flow, own orders as sales invoices (%s)', (d
       vatAmount: 0,
     });
     expect(lines(byRef(invoices, ids.export))[0]).toMatchObject({ vatCode: 'EX', ledgerAccountId: 8040 });
+    // Exact charged 21% to the EU business: Asperion books the same 21%, and the order's activity
+    // says the destination's code was set aside.
+    expect(byRef(invoices, ids.euCharged)).toMatchObject({
+      amountExclVat: 50,
+      vatAmount: totals(ids.euCharged).VATAmountFC,
+      amountInclVat: totals(ids.euCharged).AmountFC,
+    });
+    expect(lines(byRef(invoices, ids.euCharged))[0]).toMatchObject({ vatCode: 'H21', vatAmount: 10.5 });
+    const kept = (await pair.records('created')).find((r) => r.source_id === ids.euCharged)!;
+    expect(kept.timeline).toContain("kept Exact's VAT code (H21) rather than ICP for an EU business");
     // A Swiss company's CHE-…MWST number is no EU VAT number: its debtor has none, its order goes through.
     const swiss = debtors.find((d) => d.emailAddress === 'info@velo-zuerich.ch');
     expect(swiss).toMatchObject({ name: 'Velo Zürich', countryCode: 'CH', vatNumber: null });

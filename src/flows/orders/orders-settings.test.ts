@@ -3,7 +3,7 @@ import { productRegistry } from '../../registry.js';
 import { validateWorkspace } from '../../workspace/validate-workspace.js';
 import { ordersDefaultMapping } from './default-mapping.js';
 import { ordersSettingsSchema } from './settings.js';
-import { destinationOf, vatCodeFor } from './tax-rules.js';
+import { chooseVatCode, destinationOf, vatCodeFor } from './tax-rules.js';
 
 const workspace = (settings: Record<string, unknown>, mapping: unknown = ordersDefaultMapping) => ({
   version: 1,
@@ -84,5 +84,30 @@ describe('VAT by destination', () => {
   it('uses the per-country code for EU consumers, else the domestic one', () => {
     expect(vatCodeFor('H21', destinationOf('BE', undefined, 'NL'), 'BE', rules)).toBe('BE21');
     expect(vatCodeFor('H21', destinationOf('DE', undefined, 'NL'), 'DE', rules)).toBe('H21');
+  });
+});
+
+describe("VAT code: Exact's or the destination's", () => {
+  const rates: Record<string, number> = { H21: 21, L9: 9, N0: 0, ICP: 0, EX: 0 };
+  const rate = (code: string) => rates[code];
+
+  it("takes the destination's code when the rate stays the same, so the VAT matches Exact's", () => {
+    expect(chooseVatCode('N0', 'ICP', 'sameRate', rate)).toEqual({ code: 'ICP' });
+    expect(chooseVatCode('N0', 'EX', 'sameRate', rate)).toEqual({ code: 'EX' });
+  });
+
+  it("keeps the code Exact invoiced when the destination's rate differs, and says which it set aside", () => {
+    expect(chooseVatCode('H21', 'ICP', 'sameRate', rate)).toEqual({ code: 'H21', setAside: 'ICP' });
+    expect(chooseVatCode('H21', 'ICP', 'always', rate)).toEqual({ code: 'ICP' });
+    expect(chooseVatCode('N0', 'ICP', 'never', rate)).toEqual({ code: 'N0' });
+  });
+
+  it('fills a line without a code from the destination, whatever the setting', () => {
+    expect(chooseVatCode(undefined, 'ICP', 'never', rate)).toEqual({ code: 'ICP' });
+    expect(chooseVatCode(undefined, undefined, 'sameRate', rate)).toEqual({ code: undefined });
+  });
+
+  it('leaves a code Asperion does not know to the write, which names it', () => {
+    expect(chooseVatCode('XX', 'ICP', 'sameRate', rate)).toEqual({ code: 'ICP' });
   });
 });

@@ -5,6 +5,9 @@ import { orderSources } from './exact-orders-source.js';
 export const orderTypes = ['salesInvoice', 'salesOrder', 'journalEntry'] as const;
 export type OrderType = (typeof orderTypes)[number];
 
+/** When the destination's VAT code replaces the one Exact put on a line (see `vatByCountry.override`). */
+export const vatOverrides = ['sameRate', 'always', 'never'] as const;
+
 /** What Koppel matches an existing Asperion debtor on. */
 export const debtorMatchKeys = ['email', 'customerNumber', 'name'] as const;
 
@@ -62,6 +65,15 @@ export const ordersSettingsSchema = z
         euB2c: valueMap(z.string().min(1)).prefault({}),
         /** Outside the EU. */
         export: z.string().min(1).default('EX'),
+        /**
+         * When these rules replace the VAT code Exact put on a line. `sameRate` (default): only when
+         * both codes have the same percentage in Asperion, so the VAT booked is the VAT Exact
+         * invoiced (Exact's 0% `V0` becomes `ICP` for an EU business, `EX` for export); a line
+         * where Exact charged another rate keeps Exact's code, and the order's activity says so.
+         * `always`: the destination decides even when the VAT then differs from Exact's invoice.
+         * `never`: only lines without a code get one from these rules.
+         */
+        override: z.enum(vatOverrides).default('sameRate'),
       })
       .strict()
       .prefault({}),

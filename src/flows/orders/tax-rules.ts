@@ -1,4 +1,4 @@
-import type { OrdersSettings } from './settings.js';
+import type { OrdersSettings, vatOverrides } from './settings.js';
 
 /** EU member states (ISO 3166 alpha-2; Greece as GR, as Exact and Asperion write it). */
 const euCountries = new Set(
@@ -12,6 +12,14 @@ export function isEuCountry(country: string | undefined): boolean {
 
 export const destinations = ['domestic', 'euB2b', 'euB2c', 'export'] as const;
 export type Destination = (typeof destinations)[number];
+
+/** How a destination reads in an order's activity. */
+export const destinationLabels: Record<Destination, string> = {
+  domestic: 'a domestic customer',
+  euB2b: 'an EU business with a VAT number',
+  euB2c: 'an EU consumer',
+  export: 'a customer outside the EU',
+};
 
 /** Where the goods go, for VAT: home country, EU business (with a VAT number), EU consumer, or outside the EU. */
 export function destinationOf(
@@ -37,6 +45,34 @@ export function vatCodeFor(
   if (destination === 'euB2c' && country !== undefined)
     return rules.euB2c.entries[country] ?? rules.euB2c.fallback ?? domestic;
   return domestic;
+}
+
+export type VatOverride = (typeof vatOverrides)[number];
+
+/** A line's VAT code, and the destination's code when that was set aside to keep Exact's rate. */
+export interface VatChoice {
+  code: string | undefined;
+  setAside?: string;
+}
+
+/**
+ * Whether the destination's code (`rule`, from `vatCodeFor`) replaces the one Exact put on the line
+ * (`exact`, already through the `vatCodes` value map); see `vatByCountry.override`. `percentage`
+ * gives a code's rate in Asperion (undefined when it has no such code).
+ */
+export function chooseVatCode(
+  exact: string | undefined,
+  rule: string | undefined,
+  override: VatOverride,
+  percentage: (code: string) => number | undefined,
+): VatChoice {
+  if (exact === undefined) return { code: rule };
+  if (rule === undefined || rule === exact || override === 'never') return { code: exact };
+  if (override === 'always') return { code: rule };
+  const [charged, destined] = [percentage(exact), percentage(rule)];
+  if (charged !== undefined && destined !== undefined && charged !== destined)
+    return { code: exact, setAside: rule };
+  return { code: rule };
 }
 
 /** A value from a value map: its entry, else its fallback; undefined when neither. */
