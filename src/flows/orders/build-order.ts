@@ -77,7 +77,9 @@ export async function resolveLines(
         'orders.no_vat_code',
       );
     const shipping = line.sku !== undefined && settings.shipping.itemCodes.includes(line.sku);
-    const articleCode = shipping ? settings.shipping.articleCode : (line.sku ?? null);
+    const articleCode = shipping
+      ? (order.shippingArticleCode ?? settings.shipping.articleCode)
+      : (line.sku ?? null);
     const article = articleCode === null ? null : await articles.byCode(articleCode, line, where);
     const ledgerAccountId =
       (shipping ? settings.shipping.ledgerAccountId : null) ??
@@ -89,7 +91,10 @@ export async function resolveLines(
         'orders.no_ledger_account',
       );
     resolved.push({
-      description: lineDescription(line),
+      description:
+        shipping && order.shippingMethod
+          ? `${lineDescription(line)} (${order.shippingMethod})`
+          : lineDescription(line),
       quantity: line.quantity ?? 1,
       price: line.price ?? null,
       amount: line.amount,

@@ -12,9 +12,10 @@ export interface UnmappedValue {
 
 /**
  * Every source value the orders flow would meet without a mapping entry, read live from both sides:
- * Exact VAT codes, payment conditions (for conditions and methods) and sales journals missing from the mapping's value maps, and
- * mapped or configured targets (VAT codes, ledger accounts, journals, payment conditions) that
- * Asperion does not have, by the flow's own mapping's value maps.
+ * Exact VAT codes, payment conditions (for conditions and methods), sales journals and shipping
+ * methods missing from the mapping's value maps, and mapped or configured targets (VAT codes,
+ * ledger accounts, journals, payment conditions and methods, and shipping articles when the flow may
+ * not create articles) that Asperion does not have, by the flow's own mapping's value maps.
  */
 export async function checkOrderMappings(
   ctx: FlowRuntimeContext,
@@ -35,6 +36,7 @@ export async function checkOrderMappings(
     ['paymentCondition', 'paymentConditions', readAll('cashflow/PaymentConditions', ['Code'])],
     ['paymentMethod', 'paymentMethods', readAll('cashflow/PaymentConditions', ['Code'])],
     ['journal', 'journals', readAll('financial/Journals', ['Code', 'Type'], 'Type eq 20')],
+    ['shippingMethod', 'shippingMethods', readAll('sales/ShippingMethods', ['Code'])],
   ];
   for (const [domain, mapName, rowsPromise] of sourceDomains) {
     const entries = maps[mapName]?.entries ?? {};
@@ -104,5 +106,20 @@ export async function checkOrderMappings(
     for (const value of values)
       if (value !== null && !has(known, value))
         out.push({ domain, value: String(value), where: `${where}: not in Asperion` });
+  // Shipping articles are created by SKU like any other when the flow may; otherwise they must exist.
+  if (!settings.articles.create) {
+    const shippingArticles: Array<[string, string]> = [
+      ...Object.values(maps['shippingMethods']?.entries ?? {}).map((code): [string, string] => [
+        String(code),
+        'mapping valueMaps.shippingMethods',
+      ]),
+      ...(settings.shipping.articleCode
+        ? [[settings.shipping.articleCode, 'settings.shipping.articleCode'] as [string, string]]
+        : []),
+    ];
+    for (const [code, where] of new Map(shippingArticles))
+      if (!(await asperion.find.articleByCode(code)))
+        out.push({ domain: 'article', value: code, where: `${where}: not in Asperion` });
+  }
   return out;
 }

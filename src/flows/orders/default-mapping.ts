@@ -34,6 +34,8 @@ export const ordersDefaultMapping: MappingDefinition = {
     'customer.vatNumber': { source: 'Customer.VATNumber' },
     'customer.paymentConditionId': { source: 'PaymentCondition', valueMap: 'paymentConditions' },
     'customer.paymentMethodId': { source: 'PaymentCondition', valueMap: 'paymentMethods' },
+    shippingMethod: { source: 'ShippingMethod.Description' },
+    shippingArticleCode: { source: 'ShippingMethod.Code', valueMap: 'shippingMethods' },
     ...address('customer.billing', 'Customer'),
     ...address('customer.shipping', 'DeliverTo'),
     lines: {
@@ -80,6 +82,23 @@ export const ordersDefaultMapping: MappingDefinition = {
     paymentConditions: { entries: { '00': 4, '14': 1, '30': 2, '60': 3 }, fallback: null },
     /** Exact payment condition code (Exact sets the payment method per condition) → Asperion payment method. */
     paymentMethods: { entries: { '00': 'PIN', '14': 'OVB', '30': 'OVB', '60': 'OVB' }, fallback: null },
+    /**
+     * Exact shipping method code → the Asperion article code its shipping lines are booked on
+     * (lines of `settings.shipping.itemCodes`); none: `settings.shipping.articleCode`. Asperion has
+     * no shipping methods of its own, so the method also goes into the shipping line's text. The
+     * demo's methods all use the demo's shipping article.
+     */
+    shippingMethods: {
+      entries: {
+        POSTNL: 'VERZEND',
+        BPOST: 'VERZEND',
+        DHL: 'VERZEND',
+        BEZORG: 'VERZEND',
+        AFHAAL: 'VERZEND',
+        KOERIER: 'VERZEND',
+      },
+      fallback: null,
+    },
     /** Exact sales journal → Asperion journal. */
     journals: { entries: { '70': '70' }, fallback: '70' },
   },

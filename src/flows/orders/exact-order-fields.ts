@@ -19,6 +19,7 @@ export const invoiceHeaderFields = [
   'AmountFCExclVat',
   'VATAmountFC',
   'OrderNumber',
+  'ShippingMethod',
 ] as const;
 
 export const invoiceLineFields = [

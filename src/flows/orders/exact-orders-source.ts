@@ -22,7 +22,15 @@ export interface OrderRecord extends Record<string, unknown> {
   Type: number | null;
   Customer: OrderCustomer | null;
   DeliverTo: OrderAddress | null;
+  /** The document's shipping method (Exact names it by Guid), with its code and description. */
+  ShippingMethod: OrderShippingMethod | null;
   Lines: ExactRow[];
+}
+
+export interface OrderShippingMethod {
+  ID: string;
+  Code: string | null;
+  Description: string | null;
 }
 
 export interface OrderAddress {
@@ -63,6 +71,7 @@ export async function* readOrders(
   const spec = sourceSpecs[source];
   const accounts = new Map<string, ExactRow>();
   const contacts = new Map<string, ExactRow>();
+  const shippingMethods = new ShippingMethods(client);
   for await (const page of client.syncRows<Row>(spec.sync, { select: spec.header, checkpoint: cursor })) {
     if (page.rows.length === 0) continue;
     const keys = [...new Set(page.rows.map((r) => String(r[spec.key])))];
@@ -72,6 +81,7 @@ export async function* readOrders(
     const contactIds = [...accounts.values()].map((a) => a['MainContact']);
     await fill(client, contacts, 'bulk/CRM/Contacts', ['ID', 'FullName', 'Email'], contactIds, chunkSize);
     const linesOf = groupBy(lines, spec.key);
+    const methods = await shippingMethods.forRows(page.rows);
     const records = page.rows.map(({ __metadata: _, ...row }) => {
       const account = accounts.get(String(row['InvoiceTo'] ?? row['OrderedBy']));
       const deliverTo = accounts.get(String(row['DeliverTo']));
@@ -88,10 +98,41 @@ export async function* readOrders(
         Customer: account ? customerOf(account, contacts) : null,
         /** The delivery account's address (the sync row's DeliverTo is that account's id). */
         DeliverTo: deliverTo ? addressOf(deliverTo) : null,
+        ShippingMethod: methods.get(String(row['ShippingMethod'])) ?? null,
         Lines: lineRows.map(({ __metadata: _, ...line }) => line),
       } satisfies OrderRecord;
     });
     yield { records, cursor: page.checkpoint };
+  }
+}
+
+/**
+ * Exact's shipping methods (`sales/ShippingMethods`, a short list), read once a run and only when a
+ * document names one. A Guid Exact no longer lists stays a method without code or description.
+ */
+class ShippingMethods {
+  private known: Map<string, OrderShippingMethod> | undefined;
+
+  constructor(private readonly client: ExactClient) {}
+
+  async forRows(rows: readonly ExactRow[]): Promise<Map<string, OrderShippingMethod>> {
+    const ids = rows
+      .map((r) => r['ShippingMethod'])
+      .filter((id): id is string => typeof id === 'string' && id !== '');
+    if (ids.length === 0) return new Map();
+    if (!this.known) {
+      this.known = new Map();
+      const select = ['ID', 'Code', 'Description'];
+      for await (const page of this.client.pages('sales/ShippingMethods', { select }))
+        for (const m of page)
+          this.known.set(String(m['ID']), {
+            ID: String(m['ID']),
+            Code: textOrNull(m['Code']),
+            Description: textOrNull(m['Description']),
+          });
+    }
+    const known = this.known;
+    return new Map(ids.map((id) => [id, known.get(id) ?? { ID: id, Code: null, Description: null }]));
   }
 }
 

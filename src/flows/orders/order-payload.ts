@@ -46,5 +46,9 @@ export interface OrderFields {
   journalId?: string;
   paymentConditionId?: number;
   customer?: OrderCustomerFields;
+  /** The shipping method's description, added to the text of shipping lines. */
+  shippingMethod?: string;
+  /** The Asperion article shipping lines are booked on, by shipping method (`shippingMethods` value map). */
+  shippingArticleCode?: string;
   lines: OrderLineFields[];
 }

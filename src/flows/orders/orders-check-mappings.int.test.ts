@@ -57,5 +57,40 @@ describe.each(testDialects)('orders flow, mapping check (%s)', (dialect) => {
         { domain: 'journal', value: '99', where: 'mapping valueMaps.journals: not in Asperion' },
       ]),
     );
+    // The demo's shipping methods are all mapped by default; the shipping article is created when needed.
+    expect(found.filter((f) => ['shippingMethod', 'article'].includes(f.domain))).toEqual([]);
+
+    // Shipping methods without an entry, and shipping articles Asperion lacks when the flow may not create one.
+    const shipping = await ordersFlowKind.checkMappings!(
+      await pair.runtimeContext({ articles: { create: false } }),
+      {
+        ...ordersFlowKind.defaultMapping,
+        valueMaps: {
+          ...ordersFlowKind.defaultMapping.valueMaps,
+          shippingMethods: { entries: { POSTNL: 'GEEN-ARTIKEL' } },
+        },
+      },
+    );
+    const methods = await pair.exact('sales/ShippingMethods', { $select: 'Code' });
+    expect(
+      shipping
+        .filter((f) => f.domain === 'shippingMethod')
+        .map((f) => f.value)
+        .sort(),
+    ).toEqual(
+      methods
+        .map((m) => String(m.Code))
+        .filter((code) => code !== 'POSTNL')
+        .sort(),
+    );
+    expect(shipping).toEqual(
+      expect.arrayContaining([
+        {
+          domain: 'article',
+          value: 'GEEN-ARTIKEL',
+          where: 'mapping valueMaps.shippingMethods: not in Asperion',
+        },
+      ]),
+    );
   });
 });

@@ -343,6 +343,50 @@ describe.each(testDialects)('orders flow, own orders as sales invoices (%s)', (d
     expect((await pair.list('debtors')).length).toBe(debtorsBefore);
   });
 
+  it('books shipping lines on the article of their shipping method, with the method in their text', async () => {
+    pair = await startPair(dialect);
+    const [dhl] = await pair.exact('sales/ShippingMethods', {
+      $select: 'ID,Code',
+      $filter: "Code eq 'DHL'",
+    });
+    const [item] = await pair.exact('bulk/Logistics/Items', { $select: 'ID', $top: '1' });
+    const [shipping] = await pair.exact('bulk/Logistics/Items', {
+      $select: 'ID',
+      $filter: "Code eq 'VERZEND'",
+    });
+    const [account] = await pair.exact('bulk/CRM/Accounts', {
+      $select: 'ID',
+      $filter: "Country eq 'NL' and Email ne null",
+      $top: '1',
+    });
+    const id = '0f000000-0000-4000-8000-000000000020';
+    await pair.addExact({
+      'salesinvoice/SalesInvoices': [
+        {
+          InvoiceID: id,
+          Journal: '70',
+          OrderedBy: account.ID,
+          ShippingMethod: dhl.ID,
+          SalesInvoiceLines: [
+            { Item: item.ID, Quantity: 1, UnitPrice: 20, VATCode: 'VH' },
+            { Item: shipping.ID, Quantity: 1, UnitPrice: 7.5, VATCode: 'VH', Description: 'Verzendkosten' },
+          ],
+        },
+      ],
+    });
+    await pair.setSettings({ shipping: { itemCodes: ['VERZEND'], ledgerAccountId: 8000 } });
+    expect((await pair.run()).state, (await pair.deadLetters()).join('\n')).toBe('succeeded');
+    const [article] = (await pair.list('articles')).filter((a) => a.code === 'VERZEND');
+    const [, shippingLine] = lines(byRef(await pair.invoices(), id));
+    // The default mapping books every demo method on the demo's shipping article.
+    expect(shippingLine).toMatchObject({
+      description: 'Verzendkosten (DHL Parcel)',
+      articleId: article.id,
+      ledgerAccountId: 8000,
+      amount: 7.5,
+    });
+  });
+
   it('skips orders outside the chosen statuses with the reason', async () => {
     pair = await startPair(dialect);
     await pair.setSettings({ statuses: [20] });
