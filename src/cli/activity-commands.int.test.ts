@@ -13,6 +13,16 @@ describe.each(testDialects)('activity commands on %s', (dialect) => {
 
   const koppel = (...args: string[]) => runKoppel(h, args, { registry: loopbackRegistry });
 
+  it('says per record why it was skipped', async () => {
+    h = await createEngineHarness(dialect, { flowSettings: { skipInactive: true } });
+    h.loopback.put(sampleItem(1));
+    h.loopback.put(sampleItem(2, { active: false }));
+    await runFlow(h.deps, { flowId: h.flowId, trigger: 'manual' });
+    const listed = await koppel('records', h.flowId);
+    expect(listed.out).toMatch(/I00002\s+skipped\s+inactive/);
+    expect(listed.out).toMatch(/I00001\s+created\s+\S+\s+\d/);
+  });
+
   it('lists runs, shows a run and its records, the failed records, one record timeline, and replays', async () => {
     h = await createEngineHarness(dialect);
     for (let n = 1; n <= 4; n++) h.loopback.put(sampleItem(n, n === 3 ? { name: '' } : {}));

@@ -48,7 +48,7 @@ export const recordsCommand: CliCommand = {
             );
           ctx.out.write(
             formatTable(
-              ['record', 'source id', 'state', 'target id', 'dead letter', 'error', 'at'],
+              ['record', 'source id', 'state', 'target id', 'dead letter', 'why', 'at'],
               rows.map((r) => {
                 const dl = dlOf.get(r.id);
                 return [
@@ -57,7 +57,7 @@ export const recordsCommand: CliCommand = {
                   r.state,
                   r.target_id,
                   dl ? `${dl.id} (${dl.state})` : '',
-                  r.error_code ? `${r.error_code}: ${r.error_message ?? ''}` : '',
+                  r.error_code ? `${r.error_code}: ${r.error_message ?? ''}` : skipReason(r),
                   r.created_at,
                 ];
               }),
@@ -118,4 +118,11 @@ function indent(text: string): string {
     .split('\n')
     .map((l) => `  ${l}`)
     .join('\n');
+}
+
+/** Why a record was skipped: the detail of its `skipped` step (e.g. the status filter's reason). */
+function skipReason(r: { state: string; timeline: string }): string {
+  if (r.state !== 'skipped') return '';
+  const steps = JSON.parse(r.timeline) as Array<{ step: string; detail?: string }>;
+  return steps.findLast((s) => s.step === 'skipped')?.detail ?? '';
 }

@@ -43,6 +43,7 @@ export async function listRecords(db: Kysely<Database>, filter: RecordFilter) {
       'error_kind',
       'error_message',
       'mapping_version',
+      'timeline',
       'created_at',
     ])
     .orderBy('created_at', 'desc')
