@@ -95,7 +95,10 @@ describe.each(testDialects)('sync and check commands on %s', (dialect) => {
     const missing = await koppel('check', 'p1');
     expect(missing.code).toBe(1);
     expect(missing.out).toContain('Flow checked (loopback-checked-items): 2 without a mapping');
-    expect(missing.out).toMatch(/item group\s+B\s+item I00001\n\s+Z\s+item I00002\n/);
+    expect(missing.out).toMatch(/domain\s+value\s+where\s+suggestion\n/);
+    expect(missing.out).toMatch(
+      /item group\s+B\s+item I00001\s+GA \(the code already in use\)\n\s+Z\s+item I00002\s+GA/,
+    );
     expect(missing.out).toContain('Flow items (loopback-items): not checked');
     expect(missing.out).toContain('Pair p1: 2 source value(s) without a mapping.');
     expect(await unchangedSnapshot()).toBe(before);

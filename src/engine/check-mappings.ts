@@ -3,12 +3,9 @@ import { listFlows } from '../store/repos/flows.js';
 import { getPair, listPairs } from '../store/repos/pairs.js';
 import type { EngineDeps } from './deps.js';
 import { loadFlowSetup } from './flow-setup.js';
+import type { MissingMapping } from './types.js';
 
-export interface MissingMapping {
-  domain: string;
-  value: string;
-  where: string;
-}
+export type { MissingMapping } from './types.js';
 
 export type FlowMappingCheck =
   | { flowId: string; kind: string; status: 'checked'; missing: MissingMapping[] }

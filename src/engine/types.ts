@@ -105,6 +105,15 @@ export interface FlowRuntimeContext {
   dryRun?: boolean;
 }
 
+/** A source value without a mapping, where to add it, and what it probably maps to. */
+export interface MissingMapping {
+  domain: string;
+  value: string;
+  where: string;
+  /** A likely target value and why (e.g. the Asperion VAT code with the same rate), or why none fits. */
+  suggestion?: string;
+}
+
 /** A kind of flow (orders, customers, …): declared once, instantiated per flow in a workspace. */
 export interface FlowKind<S extends SourceRecord = SourceRecord, T extends TargetPayload = TargetPayload> {
   kind: string;
@@ -123,7 +132,7 @@ export interface FlowKind<S extends SourceRecord = SourceRecord, T extends Targe
     ctx: FlowRuntimeContext,
     /** The flow's active mapping (its value maps are what counts), the kind's default when it has none. */
     mapping: MappingDefinition,
-  ): Promise<Array<{ domain: string; value: string; where: string }>>;
+  ): Promise<MissingMapping[]>;
 }
 
 /** The flow kinds and apps an installation knows, wired in main.ts (and by tests). */

@@ -43,7 +43,14 @@ export const checkedItemsKind: FlowKind<SourceItem, Record<string, unknown>> = {
         if (group && !(group in mapped) && !firstUse.has(group)) firstUse.set(group, `item ${item.id}`);
       }
     }
-    return [...firstUse].map(([value, where]) => ({ domain: 'item group', value, where }));
+    // A suggestion where one code is already mapped: the same code, as a stand-in for a real match.
+    const known = Object.values(mapped)[0];
+    return [...firstUse].map(([value, where]) => ({
+      domain: 'item group',
+      value,
+      where,
+      ...(known === undefined ? {} : { suggestion: `${known} (the code already in use)` }),
+    }));
   },
 };
 

@@ -40,12 +40,15 @@ function formatFlow(r: FlowMappingCheck): string {
   if (r.status === 'error') return `${head}: could not be checked: ${r.error.code}: ${r.error.message}\n`;
   if (r.missing.length === 0) return `${head}: all mapped\n`;
   // The domain is printed once per group, so the table reads as a list per domain.
+  const suggest = r.missing.some((m) => m.suggestion !== undefined);
   const rows = r.missing.map((m, i) => [
     i > 0 && r.missing[i - 1]!.domain === m.domain ? '' : m.domain,
     m.value,
     m.where,
+    ...(suggest ? [m.suggestion ?? ''] : []),
   ]);
-  return `${head}: ${r.missing.length} without a mapping\n${formatTable(['domain', 'value', 'where'], rows)}\n`;
+  const columns = ['domain', 'value', 'where', ...(suggest ? ['suggestion'] : [])];
+  return `${head}: ${r.missing.length} without a mapping\n${formatTable(columns, rows)}\n`;
 }
 
 function toJson(pairId: string, results: FlowMappingCheck[]) {

@@ -1,14 +1,9 @@
-import type { FlowRuntimeContext } from '../../engine/types.js';
+import type { FlowRuntimeContext, MissingMapping } from '../../engine/types.js';
 import type { MappingDefinition } from '../../mapping/types.js';
 import { ordersDefaultMapping } from './default-mapping.js';
 import { asperionClientOf, exactClientOf } from './exact-clients.js';
 import { ordersSettingsSchema } from './settings.js';
-
-export interface UnmappedValue {
-  domain: string;
-  value: string;
-  where: string;
-}
+import { isSalesVatCode, suggestVatCode, type ExactVatCode } from '../vat-codes/match-vat-codes.js';
 
 /**
  * Every source value the orders flow would meet without a mapping entry, read live from both sides:
@@ -20,34 +15,60 @@ export interface UnmappedValue {
 export async function checkOrderMappings(
   ctx: FlowRuntimeContext,
   mapping: MappingDefinition = ordersDefaultMapping,
-): Promise<UnmappedValue[]> {
+): Promise<MissingMapping[]> {
   const settings = ordersSettingsSchema.parse(ctx.settings);
   const maps = mapping.valueMaps ?? {};
   const exact = exactClientOf(ctx.source);
   const asperion = asperionClientOf(ctx.target);
-  const out: UnmappedValue[] = [];
+  const out: MissingMapping[] = [];
   const readAll = async (path: string, select: string[], filter?: string) => {
     const rows: Array<Record<string, unknown>> = [];
     for await (const page of exact.pages(path, { select, ...(filter ? { filter } : {}) })) rows.push(...page);
     return rows;
   };
+  const asperionVatCodes = asperion.vatCodes.list({}, 100);
+  const unmapped = (mapName: string, code: string) =>
+    code !== '' && !Object.hasOwn(maps[mapName]?.entries ?? {}, code);
+
+  // Exact's sales VAT codes, each with the Asperion code of the same rate, purpose and country.
+  const today = ctx.clock.now().toISOString().slice(0, 10);
+  const vatFields = [
+    'Code',
+    'Description',
+    'Percentage',
+    'Type',
+    'VATTransactionType',
+    'EUSalesListing',
+    'OssCountry',
+  ];
+  for (const row of (await readAll('vat/VATCodes', vatFields)) as unknown as ExactVatCode[]) {
+    const code = String(row.Code ?? '').trim();
+    if (!isSalesVatCode(row) || !unmapped('vatCodes', code)) continue;
+    const suggestion = suggestVatCode(row, await asperionVatCodes, {
+      today,
+      homeCountry: settings.homeCountry,
+    });
+    out.push({
+      domain: 'vatCode',
+      value: code,
+      where: 'mapping valueMaps.vatCodes (Exact vatCode)',
+      suggestion: suggestion.code ? `${suggestion.code} (${suggestion.why})` : `none: ${suggestion.why}`,
+    });
+  }
   const sourceDomains: Array<[string, string, Promise<Array<Record<string, unknown>>>]> = [
-    ['vatCode', 'vatCodes', readAll('vat/VATCodes', ['Code'])],
     ['paymentCondition', 'paymentConditions', readAll('cashflow/PaymentConditions', ['Code'])],
     ['paymentMethod', 'paymentMethods', readAll('cashflow/PaymentConditions', ['Code'])],
     ['journal', 'journals', readAll('financial/Journals', ['Code', 'Type'], 'Type eq 20')],
     ['shippingMethod', 'shippingMethods', readAll('sales/ShippingMethods', ['Code'])],
   ];
-  for (const [domain, mapName, rowsPromise] of sourceDomains) {
-    const entries = maps[mapName]?.entries ?? {};
+  for (const [domain, mapName, rowsPromise] of sourceDomains)
     for (const row of await rowsPromise) {
       const code = String(row['Code'] ?? '').trim();
-      if (code && !Object.hasOwn(entries, code))
+      if (unmapped(mapName, code))
         out.push({ domain, value: code, where: `mapping valueMaps.${mapName} (Exact ${domain})` });
     }
-  }
   const [vatCodes, ledgers, journals, conditions, methods] = await Promise.all([
-    asperion.vatCodes.list({}, 100),
+    asperionVatCodes,
     asperion.ledgerAccounts.list({}, 100),
     asperion.journals.list({}, 100),
     asperion.paymentConditions.list({}, 100),

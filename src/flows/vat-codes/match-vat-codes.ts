@@ -1,0 +1,109 @@
+import type { VatCode } from '../../connectors/asperion/resource-types.js';
+
+/** What Koppel reads of an Exact VAT code (`vat/VATCodes`, reference 7.13). */
+export interface ExactVatCode {
+  Code: string;
+  Description: string | null;
+  /** A fraction: 0.21 for 21 %. */
+  Percentage: number | null;
+  /** B 0 % (base only), E excluding, I including, N no VAT (reference 7.13). */
+  Type: string | null;
+  /** S sales, P purchase, B both. */
+  VATTransactionType: string | null;
+  /** L goods or S services on the EU sales listing (intra-community supplies); N or empty: not listed. */
+  EUSalesListing: string | null;
+  /** The destination country of an OSS code (EU consumers abroad). */
+  OssCountry: string | null;
+}
+
+/** What a VAT code is for, as far as both sides let us tell. */
+type VatPurpose = 'domestic' | 'intraEu' | 'export' | 'reverseCharge';
+
+export interface VatSuggestion {
+  /** The Asperion code to map to; null when none fits, and `why` says what is missing. */
+  code: string | null;
+  why: string;
+}
+
+/** Whether an Exact code is used on sales (orders and invoices), not only on purchases. */
+export function isSalesVatCode(code: Pick<ExactVatCode, 'VATTransactionType'>): boolean {
+  return code.VATTransactionType !== 'P';
+}
+
+/**
+ * The Asperion sales VAT code an Exact VAT code matches, by rate, purpose and country: the same
+ * percentage, valid on `today`; an OSS code only to a code of its destination country; at 0 % an
+ * intra-community code (on Exact's EU sales listing) to Asperion's intra-community code and an
+ * export code to the export code, told apart by their descriptions, since Asperion's API gives
+ * VAT codes no type (reference 2.7). Among equals the default code, then the home country's.
+ */
+export function suggestVatCode(
+  exact: ExactVatCode,
+  asperion: readonly VatCode[],
+  { today, homeCountry }: { today: string; homeCountry: string },
+): VatSuggestion {
+  // Percentage is read-only and may be missing; a base-only or no-VAT code is 0 % by its type.
+  const rate =
+    exact.Percentage !== null && exact.Percentage !== undefined
+      ? Math.round(exact.Percentage * 10_000)
+      : exact.Type === 'B' || exact.Type === 'N'
+        ? 0
+        : null;
+  if (rate === null) return { code: null, why: `Exact gives ${exact.Code} no percentage` };
+  const shown = `${rate / 100}%`;
+  const valid = asperion.filter(
+    (v) =>
+      v.salesCode &&
+      Math.round(v.percentage * 100) === rate &&
+      (v.validFrom === null || v.validFrom.slice(0, 10) <= today) &&
+      (v.validUntil === null || v.validUntil.slice(0, 10) >= today),
+  );
+  const oss = exact.OssCountry?.toUpperCase();
+  if (oss && oss !== homeCountry) {
+    const abroad = valid.filter((v) => v.countryCode?.toUpperCase() === oss);
+    return abroad.length > 0
+      ? { code: best(abroad, homeCountry).id, why: `OSS ${oss} at ${shown}` }
+      : {
+          code: null,
+          why: `Asperion has no ${shown} sales code for ${oss}; OSS VAT is declared in the OSS return, so map it to a 0% code (the default mapping uses N0)`,
+        };
+  }
+  const purpose = exactPurpose(exact);
+  const fitting = valid.filter((v) => asperionPurpose(v) === purpose);
+  if (fitting.length === 0)
+    return {
+      code: null,
+      why: `Asperion has no valid ${shown} ${purposeLabels[purpose]} sales code`,
+    };
+  return { code: best(fitting, homeCountry).id, why: `${shown} ${purposeLabels[purpose]}` };
+}
+
+const purposeLabels: Record<VatPurpose, string> = {
+  domestic: 'domestic',
+  intraEu: 'intra-community',
+  export: 'export',
+  reverseCharge: 'reverse-charge',
+};
+
+function exactPurpose(code: ExactVatCode): VatPurpose {
+  if (code.EUSalesListing === 'L' || code.EUSalesListing === 'S') return 'intraEu';
+  return purposeOfText(code.Description ?? '');
+}
+
+function asperionPurpose(code: VatCode): VatPurpose {
+  return purposeOfText(`${code.id} ${code.description}`);
+}
+
+/** Dutch and English words both sides use for the purpose of a 0 % code. */
+function purposeOfText(text: string): VatPurpose {
+  if (/intra-?communaut|\bICP\b|intra-?eu|binnen de eu/i.test(text)) return 'intraEu';
+  if (/export|uitvoer|buiten de eu|outside the eu/i.test(text)) return 'export';
+  if (/verlegd|reverse/i.test(text)) return 'reverseCharge';
+  return 'domestic';
+}
+
+function best(codes: readonly VatCode[], homeCountry: string): VatCode {
+  const score = (v: VatCode) =>
+    (v.isDefault ? 2 : 0) + (v.countryCode?.toUpperCase() === homeCountry ? 1 : 0);
+  return [...codes].sort((a, b) => score(b) - score(a) || a.id.localeCompare(b.id))[0]!;
+}
