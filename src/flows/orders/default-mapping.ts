@@ -78,10 +78,34 @@ export const ordersDefaultMapping: MappingDefinition = {
         ONL: 'N0',
       },
     },
-    /** Exact payment condition code → Asperion payment condition id; none: the debtor's own. */
-    paymentConditions: { entries: { '00': 4, '14': 1, '30': 2, '60': 3 }, fallback: null },
-    /** Exact payment condition code (Exact sets the payment method per condition) → Asperion payment method. */
-    paymentMethods: { entries: { '00': 'PIN', '14': 'OVB', '30': 'OVB', '60': 'OVB' }, fallback: null },
+    /**
+     * Exact payment condition code → Asperion payment condition id (the demo's: 1 14 days, 2 30
+     * days, 3 60 days, 4 cash); none: the debtor's own. Asperion has no early-payment discount or
+     * end-of-month terms, so `8K` (2% within 8 days, 30 net) and `EM` (end of next month) book as
+     * 30 days; `PSP` (paid online at order time) as cash.
+     */
+    paymentConditions: {
+      entries: { '00': 4, '14': 1, '30': 2, '60': 3, '8K': 2, EM: 2, IN: 1, PSP: 4 },
+      fallback: null,
+    },
+    /**
+     * Exact payment condition code → Asperion payment method, by the method Exact sets on the
+     * condition: bank transfer `OVB`, direct debit (`IN`) `INC`, cash `PIN`; an online payment
+     * (`PSP`, iDEAL) arrives as a bank transfer.
+     */
+    paymentMethods: {
+      entries: {
+        '00': 'PIN',
+        '14': 'OVB',
+        '30': 'OVB',
+        '60': 'OVB',
+        '8K': 'OVB',
+        EM: 'OVB',
+        IN: 'INC',
+        PSP: 'OVB',
+      },
+      fallback: null,
+    },
     /**
      * Exact shipping method code → the Asperion article code its shipping lines are booked on
      * (lines of `settings.shipping.itemCodes`); none: `settings.shipping.articleCode`. Asperion has
