@@ -45,7 +45,7 @@ export async function receiveWebhook(
   } catch (e) {
     const error = toKoppelError(e);
     log.warn(
-      { code: error.code },
+      { errorCode: error.code },
       `refused a webhook delivery on connection ${connectionId}: ${deps.secrets.scrub(error.message)}`,
     );
     throw error;

@@ -35,7 +35,7 @@ export async function webhookFlowsOf(deps: EngineDeps, connectionId: string): Pr
       if (topics.length > 0) flows.push({ id: row.id, priority: Number(row.priority), topics });
     } catch (e) {
       deps.logger.warn(
-        { flow: row.id, code: toKoppelError(e).code },
+        { flow: row.id, errorCode: toKoppelError(e).code },
         `flow ${row.id}: its settings name no webhook topics (${toKoppelError(e).message}); it runs on its schedule only`,
       );
     }

@@ -7,7 +7,7 @@ import { topicsNeeded, webhookFlowsOf } from './webhook-flows.js';
 
 export interface WebhookSubscriptionsResult {
   ensured: Array<{ connection: string; topic: string }>;
-  failed: Array<{ connection: string; topic: string; code: string }>;
+  failed: Array<{ connection: string; topic: string; errorCode: string }>;
 }
 
 /** Where the provider delivers a connection's webhooks: the route in src/api/routes/webhooks.ts. */
@@ -53,11 +53,11 @@ export async function ensureWebhookSubscriptions(
         );
       } catch (e) {
         const error = toKoppelError(e);
-        result.failed.push({ connection: row.id, topic, code: error.code });
+        result.failed.push({ connection: row.id, topic, errorCode: error.code });
         const message = deps.secrets.scrub(
           `Subscribing connection ${row.id} to webhook topic ${topic} at ${callbackUrl} failed (${error.message}); its flows run on their schedule, and the next daily run tries again.`,
         );
-        deps.logger.warn({ connection: row.id, topic, code: error.code }, message);
+        deps.logger.warn({ connection: row.id, topic, errorCode: error.code }, message);
         await insertEvent(deps.store.db, {
           id: newId('evt'),
           type: 'webhook.subscription_failed',
