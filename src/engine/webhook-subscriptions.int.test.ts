@@ -65,6 +65,30 @@ describe.each(testDialects)('webhook subscriptions of Exact connections (%s)', (
     expect(pair.fx.h.logLines.some((l) => l.includes('exact.webhook_callback_refused'))).toBe(true);
   });
 
+  it('does not subscribe a connection whose deliveries it could not verify (no webhook secret)', async () => {
+    pair = await startPair(dialect);
+    const { deps, store } = pair.fx.h;
+    const row = await store.db
+      .selectFrom('connections')
+      .selectAll()
+      .where('id', '=', 'exact')
+      .executeTakeFirstOrThrow();
+    const { webhookSecret: _dropped, ...rest } = deps.box.decryptJson(row.credentials!);
+    await store.db
+      .updateTable('connections')
+      .set({ credentials: deps.box.encryptJson(rest) })
+      .where('id', '=', 'exact')
+      .execute();
+    const result = await ensureWebhookSubscriptions(deps, 'http://127.0.0.1:9');
+    expect(result.failed).toEqual([
+      { connection: 'exact', topic: 'SalesInvoices', errorCode: 'webhook.cannot_verify' },
+    ]);
+    expect(await subscriptions(pair)).toEqual([]);
+    expect(pair.fx.h.logLines.some((l) => l.includes('the connection has no webhookSecret credential'))).toBe(
+      true,
+    );
+  });
+
   it('schedules the daily subscription check only when there is a public URL', async () => {
     pair = await startPair(dialect);
     const deps = pair.fx.h.deps;

@@ -1,4 +1,4 @@
-import { toKoppelError } from '../core/errors.js';
+import { KoppelError, toKoppelError } from '../core/errors.js';
 import { newId } from '../core/ids.js';
 import { insertEvent } from '../store/repos/events.js';
 import { CallCounter, connectorContext } from './connector-context.js';
@@ -42,9 +42,15 @@ export async function ensureWebhookSubscriptions(
     if (!webhooks || topics.length === 0) continue;
     const ctx = connectorContext(deps, row, new CallCounter(), signal);
     const callbackUrl = webhookCallbackUrl(publicUrl, webhooks.callbackSegment, row.id);
+    const unverifiable = webhooks.cannotReceive(ctx);
     for (const topic of topics) {
       if (signal.aborted) return result;
       try {
+        if (unverifiable !== undefined)
+          throw new KoppelError(`deliveries could not be verified: ${unverifiable}`, {
+            code: 'webhook.cannot_verify',
+            kind: 'invalid',
+          });
         await webhooks.ensureSubscription(ctx, topic, callbackUrl);
         result.ensured.push({ connection: row.id, topic });
         deps.logger.info(

@@ -40,6 +40,8 @@ const exactWebhooks: AppWebhooks = {
   async ensureSubscription(ctx, topic, callbackUrl) {
     await new ExactWebhookSubscriptions(exactClientOf(ctx)).ensureSubscription(topic, callbackUrl);
   },
+  cannotReceive: ({ credentials }) =>
+    credentials['webhookSecret'] ? undefined : 'the connection has no webhookSecret credential',
   readDelivery(rawBody, { settings, credentials }) {
     const secret = credentials['webhookSecret'];
     if (!secret)

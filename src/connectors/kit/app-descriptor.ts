@@ -45,6 +45,11 @@ export interface AppWebhooks {
    */
   ensureSubscription(ctx: ConnectorContext, topic: string, callbackUrl: string): Promise<void>;
   /**
+   * Why deliveries to this connection could not be verified (e.g. no webhook secret stored), so
+   * subscribing would only earn refusals; undefined when it can receive them.
+   */
+  cannotReceive(connection: { credentials: Record<string, string> }): string | undefined;
+  /**
    * Verify a raw delivery body with the connection's credentials and read it. A bad signature
    * throws kind `auth`, an unreadable body kind `invalid`; neither message carries the body.
    */
