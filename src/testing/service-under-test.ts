@@ -1,5 +1,4 @@
-import { Writable } from 'node:stream';
-import { configureDemoPair, demoIds, type DemoSandboxes } from '../cli/demo/demo-setup.js';
+import { configureDemoPair, demoIds, mintSandboxTokens, type DemoSandboxes } from '../cli/demo/demo-setup.js';
 import { systemClock } from '../core/clock.js';
 import { loadConfig } from '../core/config.js';
 import { createApp, type App } from '../main.js';
@@ -9,7 +8,7 @@ import { startService, type RunningService } from '../service.js';
 import type { DialectName } from '../store/database.js';
 import { saveCursor } from '../store/repos/cursors.js';
 import { createTestDatabase } from './databases.js';
-import { harnessSecretKey } from './engine-harness.js';
+import { captureLogLines, harnessSecretKey } from './engine-harness.js';
 import { freePort } from './webhook-receiver.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- tests read the sandboxes' JSON as it comes */
@@ -39,13 +38,7 @@ export interface ServiceUnderTest {
 export async function startServiceUnderTest(dialect: DialectName): Promise<ServiceUnderTest> {
   const tdb = await createTestDatabase(dialect);
   const port = await freePort();
-  const logLines: string[] = [];
-  const logDestination = new Writable({
-    write(chunk: Buffer, _enc, done) {
-      logLines.push(...chunk.toString('utf8').split('\n').filter(Boolean));
-      done();
-    },
-  });
+  const { lines: logLines, destination: logDestination } = captureLogLines();
   const config = loadConfig({
     ...tdb.env,
     KOPPEL_HOST: '127.0.0.1',
@@ -69,18 +62,10 @@ export async function startServiceUnderTest(dialect: DialectName): Promise<Servi
   const db = app.store.db;
   await db.updateTable('flows').set({ schedule: null }).where('id', '=', demoIds.flow).execute();
 
-  const token = async (url: string, body: unknown) =>
-    (
-      (await (
-        await fetch(`${url}/__sandbox/tokens`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json' },
-          body: JSON.stringify(body),
-        })
-      ).json()) as { access_token: string }
-    ).access_token;
-  const exactToken = await token(exactSandbox.url, { divisions: [demoIds.division] });
-  const asperionToken = await token(asperion.url, {});
+  const exactToken = (
+    await mintSandboxTokens(exactSandbox.url, '/__sandbox/tokens', { divisions: [demoIds.division] })
+  ).access_token;
+  const asperionToken = (await mintSandboxTokens(asperion.url, '/__sandbox/tokens', {})).access_token;
   const exactFetch = async (method: string, url: string, body?: unknown) => {
     const res = await fetch(url, {
       method,
