@@ -1,9 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { sampleDelivery } from '../../testing/exact-webhook-sample.js';
 import { exactOnlineApp } from './app.js';
 
-// Signed outside this code base: printf '%s' "$CONTENT" | openssl dgst -sha256 -hmac 'sandbox-webhook-secret'
-const content = `{"Topic":"SalesInvoices","ClientId":"9f1c2b7e-3d4a-4e5f-8a6b-0c1d2e3f4a5b","Division":3215711,"Action":"Create","Key":"0c000000-0000-4000-8000-0000000000aa","ExactOnlineEndpoint":"https://start.exactonline.nl/api/v1/3215711/salesinvoice/SalesInvoices(guid'0c000000-0000-4000-8000-0000000000aa')","EventCreatedOn":"2026-03-10T10:26:08.587"}`;
-const body = `{"Content":${content},"HashCode":"A778E907491319B70BD2396564C66039C6C67D3641722049EE9977D03505FE05"}`;
+const { body } = sampleDelivery;
 const webhooks = exactOnlineApp.webhooks!;
 const connection = (division: number, credentials: Record<string, string>) => ({
   settings: { clientId: '9f1c2b7e-3d4a-4e5f-8a6b-0c1d2e3f4a5b', division },
