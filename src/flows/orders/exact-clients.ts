@@ -1,7 +1,8 @@
 import { AsperionClient } from '../../connectors/asperion/asperion-client.js';
 import type { ConnectorContext } from '../../engine/types.js';
 
-/** The flow's clients, built from the connections' settings and credentials. */
+// The flow's clients, built from the connections' settings and credentials. The Exact one lives
+// with the connector, which needs it for webhook subscriptions too.
 export { exactClientOf } from '../../connectors/exact-online/app.js';
 
 export function asperionClientOf(ctx: ConnectorContext): AsperionClient {
