@@ -1,12 +1,20 @@
 import type { FastifyInstance } from 'fastify';
 import { buildApiServer } from './api/server.js';
-import { engineJobHandlers, engineQueue, engineSchedules } from './engine/job-handlers.js';
+import {
+  engineJobHandlers,
+  engineQueue,
+  engineSchedules,
+  webhookSubscriptionsJob,
+  webhookSubscriptionsJobSpec,
+} from './engine/job-handlers.js';
 import type { App } from './main.js';
 import { Scheduler, StoreQueue, StoreScheduleMarks, WorkerPool, type JobQueue } from './queue/index.js';
 
 /** The long-running part of Koppel: workers, the scheduler and the HTTP server. */
 export interface RunningService {
   url: string;
+  /** The base URL webhook callbacks are made under; undefined: no webhooks, schedules only. */
+  publicUrl: string | undefined;
   queue: JobQueue;
   stop(): Promise<void>;
 }
@@ -16,6 +24,11 @@ export interface ServiceOptions {
   tickMs?: number;
   pollIntervalMs?: number;
   graceMs?: number;
+  /**
+   * Where webhook callbacks point: `configured` (KOPPEL_PUBLIC_URL, default) or `own`, this
+   * service's own URL, for sandboxes on the same machine (`koppel demo`).
+   */
+  publicUrl?: 'configured' | 'own';
 }
 
 export async function startService(app: App, options: ServiceOptions = {}): Promise<RunningService> {
@@ -31,24 +44,34 @@ export async function startService(app: App, options: ServiceOptions = {}): Prom
     leaseMs: 60_000,
     backoff: { baseMs: 5_000, capMs: 15 * 60_000 },
   });
-  const scheduler = new Scheduler({
-    queue,
-    marks: new StoreScheduleMarks(app.store, app.clock),
-    clock: app.clock,
-    logger: app.logger,
-    schedules: () => engineSchedules(app.engine, app.config.purgeCron, app.config.keepAliveIdleDays),
-    tickMs: options.tickMs ?? 5_000,
-  });
   const server: FastifyInstance = buildApiServer({ app, queue });
   await server.listen({ host: app.config.host, port: app.config.port });
   const address = server.server.address();
   const port = typeof address === 'object' && address ? address.port : app.config.port;
   const url = `http://${app.config.host}:${port}`;
+  const publicUrl = options.publicUrl === 'own' ? ownUrl(app.config.host, port) : app.config.publicUrl;
+  const scheduler = new Scheduler({
+    queue,
+    marks: new StoreScheduleMarks(app.store, app.clock),
+    clock: app.clock,
+    logger: app.logger,
+    schedules: () =>
+      engineSchedules(app.engine, app.config.purgeCron, app.config.keepAliveIdleDays, publicUrl),
+    tickMs: options.tickMs ?? 5_000,
+  });
   pool.start();
   scheduler.start();
+  if (publicUrl === undefined)
+    app.logger.info('KOPPEL_PUBLIC_URL is not set: no Exact webhooks, flows run on their schedule only');
+  else {
+    app.logger.info({ publicUrl }, `webhooks: callbacks under ${publicUrl}/webhooks/`);
+    // Subscribing now (not at the next daily check) makes webhooks work from the first minute.
+    await queue.enqueue({ ...webhookSubscriptionsJobSpec(publicUrl), dedupeKey: webhookSubscriptionsJob });
+  }
   let stopping: Promise<void> | undefined;
   return {
     url,
+    publicUrl,
     queue,
     stop: () =>
       (stopping ??= (async () => {
@@ -57,4 +80,10 @@ export async function startService(app: App, options: ServiceOptions = {}): Prom
         await server.close();
       })()),
   };
+}
+
+/** This service's URL as a process on the same machine reaches it (a wildcard host is not an address). */
+function ownUrl(host: string, port: number): string {
+  const reachable = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
+  return `http://${reachable.includes(':') ? `[${reachable}]` : reachable}:${port}`;
 }

@@ -6,6 +6,7 @@ import { healthRoute } from './routes/health.js';
 import { runFlowRoute } from './routes/run-flow.js';
 import { statusPageRoute } from './routes/status-page.js';
 import { statusRoute } from './routes/status.js';
+import { webhooksRoute } from './routes/webhooks.js';
 
 export interface ApiContext {
   app: App;
@@ -15,7 +16,7 @@ export interface ApiContext {
 /** One route (or a few closely related ones) per file. */
 export type ApiRoute = (server: FastifyInstance, ctx: ApiContext) => void;
 
-const routes: ApiRoute[] = [healthRoute, statusRoute, runFlowRoute, statusPageRoute];
+const routes: ApiRoute[] = [healthRoute, statusRoute, runFlowRoute, statusPageRoute, webhooksRoute];
 
 /** The HTTP API (and, for now, a read-only status page). Bound to localhost by default. */
 export function buildApiServer(ctx: ApiContext): FastifyInstance {

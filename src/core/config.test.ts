@@ -34,6 +34,15 @@ describe('configuration', () => {
     ]);
   });
 
+  it('takes KOPPEL_PUBLIC_URL as an http(s) base URL without a trailing slash, and nothing else', () => {
+    expect(loadConfig({}).publicUrl).toBeUndefined();
+    expect(loadConfig({ KOPPEL_PUBLIC_URL: 'https://koppel.example.nl/' }).publicUrl).toBe(
+      'https://koppel.example.nl',
+    );
+    expect(() => loadConfig({ KOPPEL_PUBLIC_URL: 'ftp://koppel.example.nl' })).toThrow(/KOPPEL_PUBLIC_URL/);
+    expect(() => loadConfig({ KOPPEL_PUBLIC_URL: 'koppel.example.nl' })).toThrow(/KOPPEL_PUBLIC_URL/);
+  });
+
   it('is documented in the README, variable by variable, with the same defaults', () => {
     expect(configDocs.map((d) => d.name).sort()).toEqual(Object.keys(configSchema.shape).sort());
     const readme = readFileSync(path.resolve(import.meta.dirname, '../../README.md'), 'utf8');

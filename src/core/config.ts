@@ -24,6 +24,10 @@ export const configSchema = z.object({
   // Below Exact's 30 idle days with room for a week of failed daily runs.
   KOPPEL_KEEPALIVE_IDLE_DAYS: z.coerce.number().int().min(1).max(23).default(20),
   KOPPEL_WORKSPACE: z.string().optional(),
+  KOPPEL_PUBLIC_URL: z
+    .url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' })
+    .transform((url) => url.replace(/\/+$/, ''))
+    .optional(),
 });
 
 export type RawConfig = z.infer<typeof configSchema>;
@@ -41,6 +45,8 @@ export interface Config {
   purgeCron: string;
   keepAliveIdleDays: number;
   workspaceFile: string | undefined;
+  /** Base URL Exact Online can reach this service at (no trailing slash); unset: no webhooks. */
+  publicUrl: string | undefined;
   /** The environment, for `${env:NAME}` references in a workspace file. */
   env: Readonly<Record<string, string | undefined>>;
 }
@@ -83,6 +89,12 @@ export const configDocs: ReadonlyArray<{ name: keyof RawConfig; default: string;
     default: '(unset)',
     meaning: 'Workspace file applied on start, as `koppel apply -f` would.',
   },
+  {
+    name: 'KOPPEL_PUBLIC_URL',
+    default: '(unset: schedule only)',
+    meaning:
+      'Public base URL Exact Online can reach this service at; when set, Exact webhooks start runs within seconds.',
+  },
 ];
 
 export class ConfigError extends Error {
@@ -113,6 +125,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     purgeCron: c.KOPPEL_PURGE_CRON,
     keepAliveIdleDays: c.KOPPEL_KEEPALIVE_IDLE_DAYS,
     workspaceFile: c.KOPPEL_WORKSPACE,
+    publicUrl: c.KOPPEL_PUBLIC_URL,
     env,
   };
 }

@@ -1,10 +1,12 @@
 import { isRetryableKind, KoppelError } from '../core/errors.js';
 import type { JobHandler, Schedule } from '../queue/index.js';
 import { keepConnectionsAlive } from './keep-alive.js';
+import { ensureWebhookSubscriptions } from './webhook-subscriptions.js';
 import { purgeActivity } from './purge.js';
 import { replayDeadLetters, type ReplayMode, type ReplayOutcome } from './replay.js';
 import { runFlow, runTriggers, type RunRequest, type RunResult, type RunTrigger } from './run-flow.js';
 import type { EngineDeps } from './deps.js';
+import { flowConnectionsActive } from './flow-connections-active.js';
 
 /** Job names the engine handles. */
 export const flowRunJob = 'flow.run';
@@ -14,6 +16,19 @@ export const engineQueue = 'engine';
 export const keepAliveJob = 'connections.keepalive';
 /** Daily, off the hour; renewing one connection is one token call. */
 export const keepAliveCron = '41 4 * * *';
+export const webhookSubscriptionsJob = 'webhooks.subscribe';
+/** Daily, off the hour: one listing call per connection and topic when nothing changed. */
+export const webhookSubscriptionsCron = '53 4 * * *';
+
+/** The job that ensures webhook subscriptions with callbacks under `publicUrl`: daily, and once at start. */
+export function webhookSubscriptionsJobSpec(publicUrl: string) {
+  return {
+    name: webhookSubscriptionsJob,
+    queue: engineQueue,
+    payload: { publicUrl },
+    lockKey: webhookSubscriptionsJob,
+  };
+}
 
 /** Runs of one flow never overlap: every job that runs a flow holds this lock key. */
 export function flowLockKey(flowId: string): string {
@@ -90,39 +105,40 @@ export function engineJobHandlers(deps: EngineDeps, hooks: EngineJobHooks = {}):
       const result = await keepConnectionsAlive(deps, idleDays, signal);
       deps.logger.info({ ...result }, 'connection keep-alive done');
     },
+    [webhookSubscriptionsJob]: async (job, { signal }) => {
+      const publicUrl = (job.payload as { publicUrl?: unknown } | null)?.publicUrl;
+      if (typeof publicUrl !== 'string')
+        throw new KoppelError('A webhooks.subscribe job needs { publicUrl }', {
+          code: 'engine.bad_job',
+          kind: 'invalid',
+        });
+      const result = await ensureWebhookSubscriptions(deps, publicUrl, signal);
+      deps.logger.info(
+        { ensured: result.ensured.length, failed: result.failed },
+        'webhook subscriptions checked',
+      );
+    },
   };
 }
 
 /**
  * What the scheduler starts: every enabled flow with a cron schedule whose connections are not
  * paused (a paused connection waits for a new authorization, not for its next fire time), the
- * retention purge, and (when an app declares one) the daily credential keep-alive.
+ * retention purge, (when an app declares one) the daily credential keep-alive, and (with a public
+ * URL) the daily check of webhook subscriptions.
  */
 export async function engineSchedules(
   deps: EngineDeps,
   purgeCron: string,
   keepAliveIdleDays = 20,
+  publicUrl?: string,
 ): Promise<Schedule[]> {
   const flows = await deps.store.db
     .selectFrom('flows')
     .select(['flows.id', 'flows.schedule', 'flows.priority'])
     .where('flows.enabled', '=', 1)
     .where('flows.schedule', 'is not', null)
-    .where(({ not, exists, selectFrom }) =>
-      not(
-        exists(
-          selectFrom('connections')
-            .select('connections.id')
-            .where('connections.status', '=', 'paused')
-            .where((eb) =>
-              eb.or([
-                eb('connections.id', '=', eb.ref('flows.source_connection_id')),
-                eb('connections.id', '=', eb.ref('flows.target_connection_id')),
-              ]),
-            ),
-        ),
-      ),
-    )
+    .where(flowConnectionsActive)
     .execute();
   return [
     ...flows.map((f) => ({
@@ -154,5 +170,14 @@ export async function engineSchedules(
           },
         ]
       : []),
+    ...(publicUrl === undefined
+      ? []
+      : [
+          {
+            key: 'webhooks:subscriptions',
+            cron: webhookSubscriptionsCron,
+            ...webhookSubscriptionsJobSpec(publicUrl),
+          },
+        ]),
   ];
 }

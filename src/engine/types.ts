@@ -127,6 +127,11 @@ export interface FlowKind<S extends SourceRecord = SourceRecord, T extends Targe
   settingsSchema: ZodType<Record<string, unknown>>;
   defaultMapping: MappingDefinition;
   open(ctx: FlowRuntimeContext): FlowRuntime<S, T>;
+  /**
+   * The source app's webhook topics whose deliveries should start a run of a flow with these
+   * (parsed) settings, e.g. Exact's `SalesInvoices`; none or absent: the flow runs on its schedule.
+   */
+  webhookTopics?(settings: Record<string, unknown>): string[];
   /** Every source value without a mapping yet, read live from both sides (for `koppel check`). */
   checkMappings?(
     ctx: FlowRuntimeContext,

@@ -34,6 +34,18 @@ export interface EngineHarness {
   close(): Promise<void>;
 }
 
+/** Test-only: a log destination that keeps every line it gets. */
+export function captureLogLines(): { lines: string[]; destination: Writable } {
+  const lines: string[] = [];
+  const destination = new Writable({
+    write(chunk: Buffer, _enc, done) {
+      lines.push(...chunk.toString('utf8').split('\n').filter(Boolean));
+      done();
+    },
+  });
+  return { lines, destination };
+}
+
 export async function createEngineHarness(
   dialect: DialectName,
   options: { flowSettings?: Record<string, unknown> } = {},
@@ -42,14 +54,8 @@ export async function createEngineHarness(
   const store = tdb.open();
   const loopback = await new LoopbackServer().start();
   const clock = new FastClock();
-  const logLines: string[] = [];
+  const { lines: logLines, destination } = captureLogLines();
   const secrets = new SecretRegistry();
-  const destination = new Writable({
-    write(chunk: Buffer, _enc, done) {
-      logLines.push(...chunk.toString('utf8').split('\n').filter(Boolean));
-      done();
-    },
-  });
   const box = SecretBox.fromText(harnessSecretKey);
   const deps: EngineDeps = {
     store,

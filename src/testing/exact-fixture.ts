@@ -3,7 +3,11 @@ import { tokensToCredentials } from '../connectors/kit/token-lease.js';
 import type { ExactApp } from '../connectors/exact-online/oauth.js';
 import { CallCounter, connectorContext } from '../engine/connector-context.js';
 import type { EngineDeps } from '../engine/deps.js';
-import { defaultExactClientId, defaultExactClientSecret } from '../sandboxes/exact-online/credentials.js';
+import {
+  defaultExactClientId,
+  defaultExactClientSecret,
+  defaultExactWebhookSecret,
+} from '../sandboxes/exact-online/credentials.js';
 import { buildExactSandbox } from '../sandboxes/exact-online/server.js';
 import type { DialectName } from '../store/database.js';
 import { upsertConnection } from '../store/repos/connections.js';
@@ -46,12 +50,15 @@ export async function startExactFixture(
   };
   const now = clock.now();
   const lifetimeMs = options.claimedLifetimeMs ?? Number(minted.expires_in) * 1000;
-  const credentials = tokensToCredentials({
-    accessToken: minted.access_token,
-    refreshToken: minted.refresh_token,
-    issuedAt: now.toISOString(),
-    expiresAt: new Date(now.getTime() + lifetimeMs).toISOString(),
-  });
+  const credentials = {
+    webhookSecret: defaultExactWebhookSecret,
+    ...tokensToCredentials({
+      accessToken: minted.access_token,
+      refreshToken: minted.refresh_token,
+      issuedAt: now.toISOString(),
+      expiresAt: new Date(now.getTime() + lifetimeMs).toISOString(),
+    }),
+  };
   await upsertConnection(
     h.store.db,
     {

@@ -57,11 +57,16 @@ export class WebhookReceiver {
   }
 }
 
-/** A loopback URL nothing listens on (a port that was free a moment ago). */
-export async function unreachableUrl(): Promise<string> {
+/** A loopback port nothing listens on (it was free a moment ago). */
+export async function freePort(): Promise<number> {
   const server = createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   await new Promise<void>((resolve) => server.close(() => resolve()));
-  return `http://127.0.0.1:${port}/exact/webhook`;
+  return port;
+}
+
+/** A loopback URL nothing listens on (a port that was free a moment ago). */
+export async function unreachableUrl(): Promise<string> {
+  return `http://127.0.0.1:${await freePort()}/exact/webhook`;
 }

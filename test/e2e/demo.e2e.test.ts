@@ -19,7 +19,7 @@ describe('npm start (koppel demo)', () => {
       child.stdout.on('data', (d: Buffer) => (out += d.toString()));
       child.stderr.on('data', (d: Buffer) => (out += d.toString()));
       const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
-      const until = Date.now() + 150_000;
+      const until = Date.now() + 160_000;
       while (!/status page\s+(http:\/\/\S+)\//.test(out) && Date.now() < until && child.exitCode === null)
         await new Promise((r) => setTimeout(r, 200));
       const url = /status page\s+(http:\/\/\S+)\//.exec(out)?.[1];
@@ -46,6 +46,52 @@ describe('npm start (koppel demo)', () => {
 
       const status = (await (await fetch(`${url}/api/status`)).json()) as unknown;
       expect(JSON.stringify(status)).toContain('demo-orders');
+
+      // A new invoice in the Exact sandbox reaches Asperion through the webhook, not the schedule.
+      expect(out).toContain(`webhooks     Exact sandbox → ${url}/webhooks/exact/demo-exact`);
+      const exactUrl = /Exact Online sandbox\s+(http:\/\/\S+)/.exec(out)?.[1];
+      const exactToken = (
+        (await (
+          await fetch(`${exactUrl}/__sandbox/tokens`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify({ divisions: [3215711] }),
+          })
+        ).json()) as { access_token: string }
+      ).access_token;
+      const exact = async (method: string, path: string, body?: unknown) =>
+        (
+          (await (
+            await fetch(`${exactUrl}/api/v1/3215711/${path}`, {
+              method,
+              headers: {
+                authorization: `Bearer ${exactToken}`,
+                accept: 'application/json',
+                'content-type': 'application/json',
+              },
+              ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+            })
+          ).json()) as { d: { results: Array<Record<string, string>> } & Record<string, string> }
+        ).d;
+      const [customer] = (
+        await exact('GET', "crm/Accounts?$select=ID&$filter=Country eq 'NL' and Status eq 'C'&$top=1")
+      ).results;
+      const [item] = (await exact('GET', "logistics/Items?$select=ID&$filter=Code ne 'VERZEND'&$top=1"))
+        .results;
+      const invoice = await exact('POST', 'salesinvoice/SalesInvoices', {
+        Journal: '70',
+        OrderedBy: customer?.ID,
+        SalesInvoiceLines: [{ Item: item?.ID, Quantity: 1, UnitPrice: 10, VATCode: 'VH' }],
+      });
+      let webhookRun: unknown;
+      while (webhookRun === undefined && Date.now() < until) {
+        const { runs } = (await (await fetch(`${url}/api/status`)).json()) as {
+          runs: Array<{ trigger: string; state: string; counts: { created?: number } }>;
+        };
+        webhookRun = runs.find((r) => r.trigger === 'webhook' && r.state === 'succeeded' && r.counts.created);
+        if (webhookRun === undefined) await new Promise((r) => setTimeout(r, 200));
+      }
+      expect(webhookRun, `no webhook run for invoice ${invoice.InvoiceID}\n${out}`).toBeDefined();
       child.kill('SIGINT');
       expect(await exited).toBe(0);
       expect(out).toContain('Stopped.');

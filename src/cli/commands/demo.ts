@@ -47,7 +47,8 @@ export const demoCommand: CliCommand = {
           // Failed records of the first run are shown above and stay in the demo for a look; they do
           // not make the demo itself a failure.
           ctx.exitCode = 0;
-          const service = await startService(app);
+          // The sandboxes run on this machine, so Koppel's own URL is a callback they can reach.
+          const service = await startService(app, { publicUrl: 'own' });
           const relative = path.relative(process.cwd(), dataDir);
           const env = `KOPPEL_DATA_DIR=${relative.startsWith('..') || relative === '' ? dataDir : relative}`;
           ctx.out.write(
@@ -56,7 +57,8 @@ export const demoCommand: CliCommand = {
               `  status page  ${service.url}/`,
               `  status API   ${service.url}/api/status`,
               `  data         ${app.store.location} (fresh each demo start)`,
-              `  flow         ${demoIds.flow} runs every minute; add orders in the Exact sandbox and watch them arrive`,
+              `  flow         ${demoIds.flow} runs every minute, and within seconds of a change in the Exact sandbox`,
+              `  webhooks     Exact sandbox → ${service.publicUrl}/webhooks/exact/${demoIds.exact} (sales invoices)`,
               `  look closer  ${env} npx koppel runs ${demoIds.flow}`,
               `               ${env} npx koppel records ${demoIds.flow}`,
               'Your own setup: `npx koppel apply -f workspace.yaml` and `npx koppel start` (see README).',

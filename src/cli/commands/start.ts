@@ -32,6 +32,7 @@ export const startCommand: CliCommand = {
             `  status API   ${service.url}/api/status`,
             `  data         ${app.store.location}`,
             `  flows        ${flows.length} configured, ${enabled.length} enabled${enabled.length ? ': ' + enabled.map((f) => `${f.id} (${f.schedule ?? 'on demand'})`).join(', ') : ''}`,
+            `  webhooks     ${service.publicUrl ? `callbacks under ${service.publicUrl}/webhooks/` : 'off (set KOPPEL_PUBLIC_URL for runs within seconds of a change in Exact)'}`,
             flows.length === 0 ? '  Configure pairs and flows with `koppel apply -f workspace.yaml`.' : '',
             `Press Ctrl-C to stop.`,
             '',

@@ -60,14 +60,14 @@ export async function startDemoSandboxes(clock: Clock): Promise<DemoSandboxes> {
   };
 }
 
-interface MintedTokens {
+export interface MintedTokens {
   access_token: string;
   refresh_token: string;
   expires_in: string | number;
 }
 
 /** A token pair from a sandbox's control API, as the consent round trip would give it. */
-async function mint(url: string, path: string, body: unknown): Promise<MintedTokens> {
+export async function mintSandboxTokens(url: string, path: string, body: unknown): Promise<MintedTokens> {
   const res = await fetch(`${url}${path}`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
@@ -95,8 +95,10 @@ export async function configureDemoPair(app: App, sandboxes: DemoSandboxes): Pro
   const now = app.clock.now();
   const at = now.toISOString();
   const db = app.store.db;
-  const exactTokens = await mint(sandboxes.exact.url, '/__sandbox/tokens', { divisions: [demoIds.division] });
-  const asperionTokens = await mint(sandboxes.asperion.url, '/__sandbox/tokens', {});
+  const exactTokens = await mintSandboxTokens(sandboxes.exact.url, '/__sandbox/tokens', {
+    divisions: [demoIds.division],
+  });
+  const asperionTokens = await mintSandboxTokens(sandboxes.asperion.url, '/__sandbox/tokens', {});
   await upsertPair(db, { id: demoIds.pair, name: 'Demo: Exact Online sandbox → Asperion sandbox' }, at);
   await upsertConnection(
     db,

@@ -1,7 +1,10 @@
 import { z } from 'zod';
-import type { AppDescriptor } from '../kit/app-descriptor.js';
+import { KoppelError } from '../../core/errors.js';
+import type { AppDescriptor, AppWebhooks } from '../kit/app-descriptor.js';
 import type { ConnectorContext } from '../kit/connector-context.js';
 import { TokenLease } from '../kit/token-lease.js';
+import { ExactClient } from './exact-client.js';
+import { ExactWebhookSubscriptions, readWebhookDelivery } from './exact-webhooks.js';
 import { exactTokenPolicy, exactTokenRefresher, type ExactApp } from './oauth.js';
 
 const defaultBaseUrl = 'https://start.exactonline.nl';
@@ -15,6 +18,51 @@ export function exactAppOf(ctx: ConnectorContext): ExactApp {
     clientSecret: ctx.credentials['clientSecret'] ?? '',
   };
 }
+
+/** A client for the connection's division (its `division` setting). */
+export function exactClientOf(ctx: ConnectorContext): ExactClient {
+  const division = Number(ctx.settings['division']);
+  if (!Number.isInteger(division) || division <= 0)
+    throw new KoppelError(`Connection ${ctx.connectionId} has no Exact division`, {
+      code: 'exact.no_division',
+      kind: 'invalid',
+    });
+  return new ExactClient(ctx, exactAppOf(ctx), division);
+}
+
+/**
+ * Webhooks (reference 6): subscriptions are made in the connection's division; a delivery is
+ * verified with the connection's webhook secret, and one for another division (a subscription
+ * left from before the division setting changed) is read but reported as not for this connection.
+ */
+const exactWebhooks: AppWebhooks = {
+  callbackSegment: 'exact',
+  async ensureSubscription(ctx, topic, callbackUrl) {
+    await new ExactWebhookSubscriptions(exactClientOf(ctx)).ensureSubscription(topic, callbackUrl);
+  },
+  cannotReceive: ({ credentials }) =>
+    credentials['webhookSecret'] ? undefined : 'the connection has no webhookSecret credential',
+  readDelivery(rawBody, { settings, credentials }) {
+    const secret = credentials['webhookSecret'];
+    if (!secret)
+      throw new KoppelError('Refused an Exact Online webhook delivery: the connection has no webhookSecret', {
+        code: 'exact.webhook_no_secret',
+        kind: 'auth',
+      });
+    const delivery = readWebhookDelivery(rawBody, secret);
+    const division = Number(settings['division']);
+    return {
+      topic: delivery.topic,
+      action: delivery.action,
+      key: delivery.key,
+      ...(delivery.division === division
+        ? {}
+        : {
+            mismatch: `the delivery is for division ${delivery.division}, the connection works in ${division}`,
+          }),
+    };
+  },
+};
 
 /**
  * An Exact Online connection: the country host (reference 1.1) or a sandbox URL, the app's client
@@ -44,4 +92,5 @@ export const exactOnlineApp: AppDescriptor = {
     refreshIfIdle: (ctx, idleMs) =>
       new TokenLease(ctx, exactTokenRefresher(ctx, exactAppOf(ctx)), exactTokenPolicy).keepAlive(idleMs),
   },
+  webhooks: exactWebhooks,
 };

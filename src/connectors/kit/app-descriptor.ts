@@ -10,6 +10,8 @@ export interface AppDescriptor {
   settingsSchema: ZodType<Record<string, unknown>>;
   /** For apps whose stored credentials die when unused; the engine's keep-alive job calls it. */
   keepAlive?: CredentialKeepAlive;
+  /** For apps that push changes to a callback; the engine subscribes and the API receives. */
+  webhooks?: AppWebhooks;
 }
 
 /** E.g. Exact's refresh tokens, which expire after 30 idle days (Exact reference 2.2). */
@@ -20,4 +22,39 @@ export interface CredentialKeepAlive {
    * throws `oauth.reauthorization_required` (kind auth).
    */
   refreshIfIdle(ctx: ConnectorContext, idleMs: number): Promise<boolean>;
+}
+
+/** One verified webhook delivery, as much as the engine needs to start the right runs. */
+export interface WebhookNotice {
+  topic: string;
+  action: string;
+  key: string;
+  /** Why the delivery is not for the connection whose callback it reached; absent when it is. */
+  mismatch?: string;
+}
+
+/**
+ * Webhooks of an app (e.g. Exact Online, reference 6): the callback is
+ * `<public URL>/webhooks/<callbackSegment>/<connection id>`, one subscription per topic.
+ */
+export interface AppWebhooks {
+  callbackSegment: string;
+  /**
+   * Make sure `topic` delivers to `callbackUrl` (nothing to do when it already does). Throws a
+   * typed error when the provider refuses, e.g. because it cannot reach the callback.
+   */
+  ensureSubscription(ctx: ConnectorContext, topic: string, callbackUrl: string): Promise<void>;
+  /**
+   * Why deliveries to this connection could not be verified (e.g. no webhook secret stored), so
+   * subscribing would only earn refusals; undefined when it can receive them.
+   */
+  cannotReceive(connection: { credentials: Record<string, string> }): string | undefined;
+  /**
+   * Verify a raw delivery body with the connection's credentials and read it. A bad signature
+   * throws kind `auth`, an unreadable body kind `invalid`; neither message carries the body.
+   */
+  readDelivery(
+    rawBody: string,
+    connection: { settings: Record<string, unknown>; credentials: Record<string, string> },
+  ): WebhookNotice;
 }

@@ -1,19 +1,9 @@
 import { AsperionClient } from '../../connectors/asperion/asperion-client.js';
-import { exactAppOf } from '../../connectors/exact-online/app.js';
-import { ExactClient } from '../../connectors/exact-online/exact-client.js';
-import { KoppelError } from '../../core/errors.js';
 import type { ConnectorContext } from '../../engine/types.js';
 
-/** The flow's clients, built from the connections' settings and credentials. */
-export function exactClientOf(ctx: ConnectorContext): ExactClient {
-  const division = Number(ctx.settings['division']);
-  if (!Number.isInteger(division) || division <= 0)
-    throw new KoppelError(`Connection ${ctx.connectionId} has no Exact division`, {
-      code: 'orders.no_division',
-      kind: 'invalid',
-    });
-  return new ExactClient(ctx, exactAppOf(ctx), division);
-}
+// The flow's clients, built from the connections' settings and credentials. The Exact one lives
+// with the connector, which needs it for webhook subscriptions too.
+export { exactClientOf } from '../../connectors/exact-online/app.js';
 
 export function asperionClientOf(ctx: ConnectorContext): AsperionClient {
   const s = ctx.settings as {

@@ -19,6 +19,12 @@ import { ordersSettingsSchema, type OrdersSettings } from './settings.js';
  * made sure of, VAT and revenue account set for the destination, and written as the flow's order
  * type with `[koppel:<InvoiceID or OrderID>]` in its description.
  */
+/** The Exact webhook topic (reference 6.2) that covers each source. */
+const webhookTopicOf: Record<OrdersSettings['source'], string> = {
+  salesInvoices: 'SalesInvoices',
+  salesOrders: 'SalesOrders',
+};
+
 /** Exact invoice types 8021 and 8024 are credit notes (appendix B). */
 const isCreditNote = (record: OrderRecord) => record.Type === 8021 || record.Type === 8024;
 
@@ -77,4 +83,5 @@ export const ordersFlowKind: FlowKind<OrderRecord, OrderPayload> = {
     };
   },
   checkMappings: (ctx, mapping) => checkOrderMappings(ctx, mapping),
+  webhookTopics: (settings) => [webhookTopicOf[ordersSettingsSchema.parse(settings).source]],
 };

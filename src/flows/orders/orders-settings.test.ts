@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { productRegistry } from '../../registry.js';
 import { validateWorkspace } from '../../workspace/validate-workspace.js';
 import { ordersDefaultMapping } from './default-mapping.js';
+import { ordersFlowKind } from './orders-flow.js';
 import { ordersSettingsSchema } from './settings.js';
 import { chooseVatCode, destinationOf, vatCodeFor } from './tax-rules.js';
 
@@ -66,6 +67,13 @@ describe('orders flow settings', () => {
       { ...ordersDefaultMapping, fields: { lines: { source: 'Lines', valueMap: 'nope' } } },
     );
     expect(badMapping.ok).toBe(false);
+  });
+});
+
+describe('orders flow webhook topics', () => {
+  it('starts on the Exact topic of its source: SalesInvoices by default, SalesOrders for sales orders', () => {
+    expect(ordersFlowKind.webhookTopics?.({})).toEqual(['SalesInvoices']);
+    expect(ordersFlowKind.webhookTopics?.({ source: 'salesOrders' })).toEqual(['SalesOrders']);
   });
 });
 

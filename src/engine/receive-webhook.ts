@@ -1,0 +1,70 @@
+import { KoppelError, toKoppelError } from '../core/errors.js';
+import type { JobQueue } from '../queue/index.js';
+import { getConnection } from '../store/repos/connections.js';
+import type { EngineDeps } from './deps.js';
+import { enqueueFlowRun } from './enqueue-run.js';
+import { flowsTriggeredBy } from './webhook-flows.js';
+
+export type WebhookOutcome =
+  | { kind: 'probe' }
+  | { kind: 'ignored'; reason: string }
+  | { kind: 'enqueued'; topic: string; flows: Array<{ flowId: string; jobId: string; deduped: boolean }> };
+
+/**
+ * One request on a connection's webhook callback: an empty body is the provider's probe of a new
+ * subscription; anything else must verify with the connection's credentials, and then starts a run
+ * (trigger `webhook`) of every flow the topic concerns. A run already waiting absorbs the request
+ * (the run job's dedupe key), so a burst of deliveries costs one run; nothing waits for the run.
+ * Refusals are logged with the connection and error code, never the body or a secret.
+ */
+export async function receiveWebhook(
+  deps: EngineDeps,
+  queue: JobQueue,
+  request: { segment: string; connectionId: string; rawBody: string },
+): Promise<WebhookOutcome> {
+  const { segment, connectionId } = request;
+  const connection = await getConnection(deps.store.db, connectionId);
+  const webhooks = connection ? deps.registry.apps.get(connection.app)?.webhooks : undefined;
+  if (!connection || webhooks?.callbackSegment !== segment)
+    throw new KoppelError(`No ${segment} webhook callback for connection "${connectionId}"`, {
+      code: 'webhook.unknown_connection',
+      kind: 'not_found',
+    });
+  const log = deps.logger.child({ connection: connectionId });
+  if (request.rawBody.trim() === '') {
+    log.info(`webhook callback of connection ${connectionId} probed`);
+    return { kind: 'probe' };
+  }
+  const credentials = connection.encryptedCredentials
+    ? deps.box.decryptJson(connection.encryptedCredentials)
+    : {};
+  for (const value of Object.values(credentials)) deps.secrets.add(value);
+  let notice;
+  try {
+    notice = webhooks.readDelivery(request.rawBody, { settings: connection.settings, credentials });
+  } catch (e) {
+    const error = toKoppelError(e);
+    log.warn(
+      { errorCode: error.code },
+      `refused a webhook delivery on connection ${connectionId}: ${deps.secrets.scrub(error.message)}`,
+    );
+    throw error;
+  }
+  const about = { topic: notice.topic, action: notice.action, key: notice.key };
+  if (notice.mismatch !== undefined) {
+    log.warn(about, `ignored a webhook delivery on connection ${connectionId}: ${notice.mismatch}`);
+    return { kind: 'ignored', reason: notice.mismatch };
+  }
+  const flows = [];
+  for (const flow of await flowsTriggeredBy(deps, connectionId, notice.topic)) {
+    const job = await enqueueFlowRun(queue, flow.id, 'webhook', flow.priority);
+    flows.push({ flowId: flow.id, jobId: job.id, deduped: job.deduped });
+  }
+  log.info(
+    { ...about, flows },
+    flows.length === 0
+      ? `webhook ${notice.topic} ${notice.action} on connection ${connectionId}: no enabled flow runs on it`
+      : `webhook ${notice.topic} ${notice.action} on connection ${connectionId}: run of ${flows.map((f) => f.flowId).join(', ')} requested`,
+  );
+  return { kind: 'enqueued', topic: notice.topic, flows };
+}

@@ -1,0 +1,146 @@
+import { configureDemoPair, demoIds, mintSandboxTokens, type DemoSandboxes } from '../cli/demo/demo-setup.js';
+import { systemClock } from '../core/clock.js';
+import { loadConfig } from '../core/config.js';
+import { createApp, type App } from '../main.js';
+import { asperionSandbox } from '../sandboxes/asperion/asperion-sandbox.js';
+import { exactOnlineSandbox } from '../sandboxes/exact-online/descriptor.js';
+import { startService, type RunningService } from '../service.js';
+import type { DialectName } from '../store/database.js';
+import { saveCursor } from '../store/repos/cursors.js';
+import { createTestDatabase } from './databases.js';
+import { captureLogLines, harnessSecretKey } from './engine-harness.js';
+import { freePort } from './webhook-receiver.js';
+
+/* eslint-disable @typescript-eslint/no-explicit-any -- tests read the sandboxes' JSON as it comes */
+
+/**
+ * Test-only: the real service (`startService`) on a known free port with KOPPEL_PUBLIC_URL
+ * pointing at it, both sandboxes on the system clock, and the demo pair of `koppel demo`, except
+ * that the orders flow has no schedule (only webhooks and explicit runs start it) and its cursor
+ * is past the demo's invoices, so a run reads only what a test adds.
+ */
+export interface ServiceUnderTest {
+  app: App;
+  service: RunningService;
+  sandboxes: DemoSandboxes;
+  logLines: string[];
+  /** A call to the Exact sandbox's API in the demo division; the JSON answer's `d`. */
+  exact(method: string, path: string, body?: unknown): Promise<any>;
+  /** Every Asperion sales invoice. */
+  asperionInvoices(): Promise<any[]>;
+  /** Runs of the demo orders flow, oldest first. */
+  runs(): Promise<Array<{ id: string; trigger: string; state: string; counts: string }>>;
+  /** Flow-run jobs not finished yet. */
+  pendingRuns(): Promise<number>;
+  close(): Promise<void>;
+}
+
+export async function startServiceUnderTest(dialect: DialectName): Promise<ServiceUnderTest> {
+  const tdb = await createTestDatabase(dialect);
+  const port = await freePort();
+  const { lines: logLines, destination: logDestination } = captureLogLines();
+  const config = loadConfig({
+    ...tdb.env,
+    KOPPEL_HOST: '127.0.0.1',
+    KOPPEL_PORT: String(port),
+    KOPPEL_PUBLIC_URL: `http://127.0.0.1:${port}`,
+    KOPPEL_SECRET_KEY: harnessSecretKey,
+    KOPPEL_LOG_LEVEL: 'info',
+  });
+  const app = await createApp(config, { logDestination });
+  const options = { host: '127.0.0.1', port: 0, seed: 'demo' as const, clock: systemClock };
+  const exactSandbox = await exactOnlineSandbox.start(options);
+  const asperion = await asperionSandbox.start(options);
+  const sandboxes: DemoSandboxes = {
+    exact: exactSandbox,
+    asperion,
+    close: async () => {
+      await Promise.allSettled([exactSandbox.close(), asperion.close()]);
+    },
+  };
+  await configureDemoPair(app, sandboxes);
+  const db = app.store.db;
+  await db.updateTable('flows').set({ schedule: null }).where('id', '=', demoIds.flow).execute();
+
+  const exactToken = (
+    await mintSandboxTokens(exactSandbox.url, '/__sandbox/tokens', { divisions: [demoIds.division] })
+  ).access_token;
+  const asperionToken = (await mintSandboxTokens(asperion.url, '/__sandbox/tokens', {})).access_token;
+  const exactFetch = async (method: string, url: string, body?: unknown) => {
+    const res = await fetch(url, {
+      method,
+      headers: {
+        authorization: `Bearer ${exactToken}`,
+        accept: 'application/json',
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    const text = await res.text();
+    if (!res.ok) throw new Error(`${method} ${url}: ${res.status} ${text}`);
+    return text === '' ? undefined : (JSON.parse(text) as { d: any }).d;
+  };
+  const exact = (method: string, path: string, body?: unknown) =>
+    exactFetch(method, `${exactSandbox.url}/api/v1/${demoIds.division}/${path}`, body);
+
+  // The cursor past every demo invoice: a run reads only invoices the test adds.
+  let highest = 0n;
+  let next: string | undefined =
+    `${exactSandbox.url}/api/v1/${demoIds.division}/sync/SalesInvoice/SalesInvoices?$select=Timestamp`;
+  while (next) {
+    const page = (await exactFetch('GET', next)) as {
+      results: Array<{ Timestamp: number }>;
+      __next?: string;
+    };
+    for (const row of page.results) if (BigInt(row.Timestamp) > highest) highest = BigInt(row.Timestamp);
+    next = page.__next;
+  }
+  await saveCursor(db, demoIds.flow, String(highest), new Date().toISOString());
+
+  const service = await startService(app, { pollIntervalMs: 100, tickMs: 1_000, graceMs: 5_000 });
+  return {
+    app,
+    service,
+    sandboxes,
+    logLines,
+    exact,
+    async asperionInvoices() {
+      const rows: any[] = [];
+      for (let page = 1; ; page++) {
+        const res = await fetch(`${asperion.url}/v1/salesinvoiceswithlines?pageSize=100&page=${page}`, {
+          headers: {
+            authorization: `Bearer ${asperionToken}`,
+            'x-tenant-id': '1',
+            accept: 'application/json',
+          },
+        });
+        const body = (await res.json()) as any;
+        rows.push(...body._data);
+        if (!body._meta.nextPage) return rows;
+      }
+    },
+    runs: () =>
+      db
+        .selectFrom('runs')
+        .select(['id', 'trigger', 'state', 'counts'])
+        .where('flow_id', '=', demoIds.flow)
+        .orderBy('created_at')
+        .orderBy('id')
+        .execute(),
+    async pendingRuns() {
+      const rows = await db
+        .selectFrom('jobs')
+        .select('id')
+        .where('name', '=', 'flow.run')
+        .where('state', 'in', ['queued', 'running'])
+        .execute();
+      return rows.length;
+    },
+    async close() {
+      await service.stop();
+      await sandboxes.close();
+      await app.close();
+      await tdb.drop();
+    },
+  };
+}
