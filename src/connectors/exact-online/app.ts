@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { AppDescriptor } from '../kit/app-descriptor.js';
 import type { ConnectorContext } from '../kit/connector-context.js';
 import { TokenLease } from '../kit/token-lease.js';
+import { readRetrySchema } from './exact-fetch.js';
 import { exactTokenPolicy, exactTokenRefresher, type ExactApp } from './oauth.js';
 
 const defaultBaseUrl = 'https://start.exactonline.nl';
@@ -37,6 +38,8 @@ export const exactOnlineApp: AppDescriptor = {
       baseUrl: z.url().default(defaultBaseUrl),
       clientId: z.string().min(1),
       division: z.number().int().positive(),
+      /** How reads that fail on the gateway or the network are tried again within a run. */
+      readRetry: readRetrySchema.optional(),
     })
     .strict(),
   // Unused refresh tokens die after 30 days (reference 2.2): the engine refreshes idle connections.
