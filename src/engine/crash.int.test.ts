@@ -5,6 +5,7 @@ import { SecretBox } from '../core/secret-box.js';
 import { createTestDatabase, testDialects, type TestDatabase } from '../testing/databases.js';
 import { harnessSecretKey, sampleItem, seedLoopbackFlow } from '../testing/engine-harness.js';
 import { LoopbackServer } from '../testing/loopback-server.js';
+import { writeAheadChunkFactor } from './write-ahead-announcer.js';
 
 const entry = path.resolve(import.meta.dirname, '../testing/run-flow-entry.ts');
 
@@ -149,7 +150,7 @@ describe.each(testDialects)('crash safety on %s', (dialect) => {
   }
 
   // The child writes 4 at a time (main.ts), so creates are announced 16 at a time.
-  const chunk = 4 * 4;
+  const chunk = writeAheadChunkFactor * 4;
 
   it('leaves at most the chunk under way in doubt after a kill mid-page, and looks up only that', async () => {
     await setUp(100, 100, { batchLookup: false });
