@@ -5,7 +5,7 @@ import type { FlowSetup } from './flow-setup.js';
 import type { WorkItem } from './work-item.js';
 
 /** Creates announced by one write-ahead insert, as a multiple of the write concurrency. */
-export const writeAheadChunkFactor = 4;
+export const writeAheadChunkFactor = 8;
 
 /**
  * Announces the creates of a batch in small chunks, as the writers reach them, instead of all at

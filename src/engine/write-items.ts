@@ -14,8 +14,9 @@ const circuitBreakerThreshold = 3;
 
 /**
  * Writes the items that need a create or an update. Creates are announced by a durable
- * write-ahead row first, a small chunk at a time as the writers reach them; an uncertain create is looked up by its natural key before any retry.
- * Returns an error that must end the run, if any.
+ * write-ahead row first, a small chunk at a time as the writers reach them (write-ahead-announcer);
+ * an uncertain create is looked up by its natural key before any retry. Returns an error that must
+ * end the run, if any.
  */
 export async function writeItems(
   deps: EngineDeps,
