@@ -64,6 +64,13 @@ export interface TargetWriter<T extends TargetPayload = TargetPayload> {
   update(targetId: string, payload: Partial<T>): Promise<WriteResult>;
   /** Look up a record by the natural key written into it; null when there is none. */
   findByNaturalKey(naturalKey: string): Promise<FoundRecord | null>;
+  /**
+   * Optional: look up many natural keys at once (crash recovery), for records created at or after
+   * `since` (Koppel's clock; the write-ahead row was stored before the create was sent). A key left
+   * out of the map must not exist, exactly as `findByNaturalKey` would answer null: where a listing
+   * cannot be sure of that, the target looks the rest up one by one itself.
+   */
+  findByNaturalKeys?(naturalKeys: readonly string[], since: Date): Promise<Map<string, FoundRecord>>;
   /** The target's current state, for field diffs; flows that must save API calls may omit it. */
   get?(targetId: string): Promise<unknown>;
 }

@@ -1,13 +1,12 @@
-import { newId } from '../core/ids.js';
 import { diffFields } from '../core/json.js';
 import { toKoppelError, type KoppelError } from '../core/errors.js';
-import { insertWriteAhead } from '../store/repos/write-ahead.js';
 import { forEachLimited } from './concurrency.js';
 import type { EngineDeps } from './deps.js';
 import type { FlowSetup } from './flow-setup.js';
 import { endsRun } from './prepare-items.js';
 import { withRetry } from './retry-policy.js';
 import type { WriteResult } from './types.js';
+import { WriteAheadAnnouncer } from './write-ahead-announcer.js';
 import { fail, moveTo, note, type WorkItem } from './work-item.js';
 
 /** Consecutive records that exhaust their retries on transient errors before the run stops. */
@@ -15,8 +14,9 @@ const circuitBreakerThreshold = 3;
 
 /**
  * Writes the items that need a create or an update. Creates are announced by a durable
- * write-ahead row first; an uncertain create is looked up by its natural key before any retry.
- * Returns an error that must end the run, if any.
+ * write-ahead row first, a small chunk at a time as the writers reach them (write-ahead-announcer);
+ * an uncertain create is looked up by its natural key before any retry. Returns an error that must
+ * end the run, if any.
  */
 export async function writeItems(
   deps: EngineDeps,
@@ -25,28 +25,13 @@ export async function writeItems(
 ): Promise<KoppelError | undefined> {
   const now = () => deps.clock.now().toISOString();
   const todo = items.filter((i) => i.state === 'mapped' && i.operation);
-  const creates = todo.filter((i) => i.operation === 'create');
-  const at = now();
-  await insertWriteAhead(
-    deps.store.db,
-    deps.store.caps,
-    creates.map((item) => {
-      item.writeAheadId = newId('wal');
-      return {
-        id: item.writeAheadId,
-        pair_id: setup.flow.pair_id,
-        flow_id: setup.flow.id,
-        entity: setup.kind.entity,
-        source_id: item.sourceId,
-        natural_key: item.naturalKey as string,
-        content_hash: item.hash as string,
-        state: 'pending',
-        target_id: null,
-        created_at: at,
-        updated_at: at,
-      };
-    }),
+  const announcer = new WriteAheadAnnouncer(
+    deps,
+    setup,
+    todo.filter((i) => i.operation === 'create'),
   );
+  /** A write-ahead insert that failed: nothing more is sent, and the batch fails with it. */
+  let unannounced: unknown;
 
   let abort: KoppelError | undefined;
   let consecutiveTransient = 0;
@@ -56,6 +41,14 @@ export async function writeItems(
     todo,
     deps.writeConcurrency,
     async (item) => {
+      if (item.operation === 'create') {
+        try {
+          await announcer.ready(item);
+        } catch (e) {
+          unannounced ??= e;
+          return;
+        }
+      }
       moveTo(item, 'writing', now(), item.operation);
       try {
         let result: WriteResult;
@@ -88,6 +81,7 @@ export async function writeItems(
         }
         consecutiveTransient = 0;
         item.targetId = result.targetId;
+        if (item.operation === 'create') announcer.answered(item, result.targetId);
         if (result.request) {
           item.request = result.request;
           note(item, 'requested', now(), `${result.request.method} ${result.request.url}`);
@@ -111,7 +105,8 @@ export async function writeItems(
           abort ??= error;
       }
     },
-    () => abort !== undefined,
+    () => abort !== undefined || unannounced !== undefined,
   );
+  if (unannounced !== undefined) throw unannounced;
   return abort;
 }

@@ -9,7 +9,12 @@ import type { SourceItem, TargetItem } from './loopback-server.js';
  * Retry-After, 5xx and network failures → transient, 4xx → invalid).
  */
 const settingsSchema = z
-  .object({ pageSize: z.number().int().positive().default(50), skipInactive: z.boolean().default(false) })
+  .object({
+    pageSize: z.number().int().positive().default(50),
+    skipInactive: z.boolean().default(false),
+    /** Offer `findByNaturalKeys` (one call for many keys); off, recovery looks keys up one by one. */
+    batchLookup: z.boolean().default(true),
+  })
   .passthrough();
 
 async function call(ctx: ConnectorContext, method: string, path: string, body?: unknown): Promise<unknown> {
@@ -127,6 +132,20 @@ export const loopbackItemsKind: FlowKind<SourceItem, Record<string, unknown>> = 
           return item ? { targetId: item.id, record: item } : null;
         },
         get: (id) => call(ctx.target, 'GET', `/target/items/${id}`),
+        ...(settings.batchLookup
+          ? {
+              async findByNaturalKeys(keys: readonly string[]) {
+                const res = (await call(
+                  ctx.target,
+                  'GET',
+                  `/target/items?references=${keys.map(encodeURIComponent).join(',')}`,
+                )) as { items: TargetItem[] };
+                return new Map(
+                  res.items.map((item) => [item.reference, { targetId: item.id, record: item }]),
+                );
+              },
+            }
+          : {}),
       },
     };
   },

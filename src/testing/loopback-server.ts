@@ -7,7 +7,8 @@ import type { AddressInfo } from 'node:net';
  *
  * Source: GET /source/items?after=<seq>&limit=<n> → { items, last } in change order.
  * Target: POST /target/items, PUT /target/items/:id, GET /target/items/:id,
- *         GET /target/items?reference=<key> → { items }.
+ *         GET /target/items?reference=<key> → { items },
+ *         GET /target/items?references=<key>,<key>… → { items } (many keys in one call).
  */
 export interface SourceItem {
   id: string;
@@ -42,7 +43,7 @@ export class LoopbackServer {
   readonly source: SourceItem[] = [];
   readonly target = new Map<string, TargetItem>();
   faults: Faults = {};
-  readonly calls = { sourceReads: 0, creates: 0, updates: 0, lookups: 0, gets: 0 };
+  readonly calls = { sourceReads: 0, creates: 0, updates: 0, lookups: 0, batchLookups: 0, gets: 0 };
   readonly requests: Array<{ method: string; path: string; authorization: string | undefined }> = [];
   private server: Server | undefined;
   private seq = 0;
@@ -111,6 +112,11 @@ export class LoopbackServer {
       this.calls.gets++;
       const item = this.target.get(id);
       return item ? send(res, 200, item) : send(res, 404, { error: 'not found' });
+    }
+    if (req.method === 'GET' && url.searchParams.has('references')) {
+      this.calls.batchLookups++;
+      const wanted = new Set(url.searchParams.get('references')!.split(','));
+      return send(res, 200, { items: [...this.target.values()].filter((t) => wanted.has(t.reference)) });
     }
     if (req.method === 'GET') {
       this.calls.lookups++;

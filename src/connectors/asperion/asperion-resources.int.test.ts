@@ -267,4 +267,36 @@ describe.each(testDialects)('typed Asperion resources against the sandbox on %s'
       details: { ids: [mine.id, expect.any(Number)] },
     });
   });
+
+  it('finds many invoices by reference in one listing of what changed since, and says when one has two', async () => {
+    const c = await setUp();
+    const input = await invoice(c, '');
+    const create = (ref: string) =>
+      c.salesInvoices.create({ ...input, description: withKoppelReference(`Order ${ref}`, ref) });
+    await create('shop-old');
+    t.sandbox.clock.advance(3 * 3_600_000);
+    const since = t.sandbox.clock.now();
+    const a = await create('shop-a');
+    const b = await create('shop-b');
+    await c.salesInvoices.create({ ...input, description: 'Handmatig shop-c' });
+    await t.clearLog();
+
+    const found = await c.find.salesInvoicesByReferences(['shop-a', 'shop-b', 'shop-c', 'shop-old'], since);
+    // Created before `since` (less the margin), shop-old is not what the listing is for.
+    expect(new Map([...found].map(([k, v]) => [k, v.id]))).toEqual(
+      new Map([
+        ['shop-a', a.id],
+        ['shop-b', b.id],
+      ]),
+    );
+    const calls = (await t.log()).filter((r) => r.url.startsWith('/v1/salesinvoiceswithlines'));
+    expect(calls).toHaveLength(1);
+    expect(calls[0]!.url).toContain('DateLastChange_from=');
+
+    await create('shop-a');
+    await expect(c.find.salesInvoicesByReferences(['shop-a', 'shop-b'], since)).rejects.toMatchObject({
+      code: 'asperion.ambiguous',
+      details: { ids: [a.id, expect.any(Number)] },
+    });
+  });
 });

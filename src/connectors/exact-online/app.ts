@@ -4,6 +4,7 @@ import type { AppDescriptor, AppWebhooks } from '../kit/app-descriptor.js';
 import type { ConnectorContext } from '../kit/connector-context.js';
 import { TokenLease } from '../kit/token-lease.js';
 import { ExactClient } from './exact-client.js';
+import { readRetrySchema } from './exact-fetch.js';
 import { ExactWebhookSubscriptions, readWebhookDelivery } from './exact-webhooks.js';
 import { exactTokenPolicy, exactTokenRefresher, type ExactApp } from './oauth.js';
 
@@ -85,6 +86,8 @@ export const exactOnlineApp: AppDescriptor = {
       baseUrl: z.url().default(defaultBaseUrl),
       clientId: z.string().min(1),
       division: z.number().int().positive(),
+      /** How reads that fail on the gateway or the network are tried again within a run. */
+      readRetry: readRetrySchema.optional(),
     })
     .strict(),
   // Unused refresh tokens die after 30 days (reference 2.2): the engine refreshes idle connections.

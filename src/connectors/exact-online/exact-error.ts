@@ -9,7 +9,13 @@ const genericFailure = /A problem has occurred/i;
  * (`Gegeven bestaat reeds.`) and must not be retried blindly; only the generic failure text and
  * 502–504 are transient.
  */
-export async function exactError(res: Response, method: string, endpoint: string): Promise<KoppelError> {
+export async function exactError(
+  res: Response,
+  method: string,
+  endpoint: string,
+  /** How often the call was tried, when more than once (reads retried on the gateway). */
+  attempts = 1,
+): Promise<KoppelError> {
   const text = await res.text();
   let message = '';
   try {
@@ -22,12 +28,24 @@ export async function exactError(res: Response, method: string, endpoint: string
   const reason = res.headers.get('reason');
   const said = [message, reason ? `(${reason})` : ''].filter(Boolean).join(' ');
   const [kind, code] = classify(res.status, message);
-  return new KoppelError(`${method} ${endpoint} answered ${res.status}${said ? `: ${said}` : ''}`, {
-    code,
-    kind,
-    details: { status: res.status, endpoint, providerMessage: message, ...(reason ? { reason } : {}) },
-  });
+  return new KoppelError(
+    `${method} ${endpoint} answered ${res.status}${afterAttempts(attempts)}${said ? `: ${said}` : ''}`,
+    {
+      code,
+      kind,
+      details: {
+        status: res.status,
+        endpoint,
+        providerMessage: message,
+        ...(reason ? { reason } : {}),
+        ...(attempts > 1 ? { attempts } : {}),
+      },
+    },
+  );
 }
+
+/** ` after 3 attempts` for a call tried more than once, else nothing. */
+export const afterAttempts = (attempts: number) => (attempts > 1 ? ` after ${attempts} attempts` : '');
 
 function classify(status: number, message: string): [ErrorKind, string] {
   if (status === 400) return ['invalid', 'exact.bad_request'];

@@ -2,6 +2,7 @@ import { KoppelError } from '../../core/errors.js';
 import type { Clock } from '../../core/clock.js';
 import {
   apiPriorities,
+  countRetry,
   defaultBudgetReserve,
   memoryBudgetLedger,
   observeAnswer,
@@ -126,6 +127,16 @@ export class ExactRateGovernor {
     };
     this.last = await this.ledger.update(this.key, (s) =>
       observeAnswer(s, this.clock.now().getTime(), answer),
+    );
+  }
+
+  /**
+   * Whether a failed call to `endpoint` may be tried again without nearing Exact's error block;
+   * when it may, the retry is counted as an error of the endpoint (see `countRetry`).
+   */
+  async allowRetry(endpoint: string): Promise<boolean> {
+    return this.ledger.update(this.key, (s) =>
+      countRetry(s, this.clock.now().getTime(), endpoint, this.errorAllowance),
     );
   }
 

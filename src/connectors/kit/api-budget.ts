@@ -181,6 +181,28 @@ export function observeAnswer(
 }
 
 /**
+ * Count a failed call about to be tried again as an error of its endpoint, if that leaves room for
+ * the retry itself: retries of 5xx answers are counted as if they were 4xx ones, so a retrying
+ * client cannot push the endpoint into the hourly error block. Refused, nothing is counted.
+ */
+export function countRetry(
+  state: BudgetState | null,
+  now: number,
+  endpoint: string,
+  errorAllowance: number,
+): { state: BudgetState; result: boolean } {
+  const s = expire(state ?? emptyBudget(now), now);
+  const hourStart = Math.floor(now / hourMs) * hourMs;
+  const seen = s.errors[endpoint];
+  const count = seen && seen.hourStart === hourStart ? seen.count : 0;
+  // After this one, the retry must still be granted: reserveCall refuses at the allowance.
+  if (count + 1 >= errorAllowance) return { state: s, result: false };
+  s.errors[endpoint] = { hourStart, count: count + 1 };
+  s.updatedAt = now;
+  return { state: s, result: true };
+}
+
+/**
  * Within one window the lower count wins: ours includes calls granted but not yet answered (by
  * every process on the ledger), the header calls of anyone else using the same app. A header of a
  * newer minute does not know the calls still in flight, which may land in it, so `inFlight` is

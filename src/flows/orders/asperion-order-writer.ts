@@ -107,6 +107,15 @@ export function asperionOrderWriter(
             : await client.find.journalEntryByReference(key);
       return found ? { targetId: String(found.id) } : null;
     },
+    async findByNaturalKeys(keys, since) {
+      const found =
+        type === 'salesInvoice'
+          ? await client.find.salesInvoicesByReferences(keys, since)
+          : type === 'salesOrder'
+            ? await client.find.salesOrdersByReferences(keys, since)
+            : await client.find.journalEntriesByReferences(keys, since);
+      return new Map([...found].map(([key, row]) => [key, { targetId: String(row.id) }]));
+    },
   };
 }
 
