@@ -3,7 +3,7 @@ import type { JournalEntryLineInput, VatCode } from '../../connectors/asperion/r
 import { KoppelError } from '../../core/errors.js';
 import { formatCents, mulDiv, toCents, type Cents } from '../../core/money.js';
 import type { TargetWriter, WriteResult } from '../../engine/types.js';
-import { invalid, type ResolvedOrder } from './build-order.js';
+import { aboutOrder, invalid, type ResolvedOrder } from './build-order.js';
 import type { OrdersSettings, OrderType } from './settings.js';
 import { fromValueMap } from './tax-rules.js';
 
@@ -33,64 +33,66 @@ export function asperionOrderWriter(
     request: { method: 'POST', url: paths[type], status },
     response,
   });
-  return {
-    async create(order) {
-      if (type === 'salesInvoice') {
-        const row = await client.salesInvoices.create({
-          date: order.date,
-          journalId: order.journalId ?? '70',
-          debtorCustomerNumber: order.debtorCustomerNumber,
-          description: order.description,
-          ...(order.paymentConditionId === null ? {} : { paymentConditionId: order.paymentConditionId }),
-          lines: order.lines.map((l) => ({
-            description: l.description,
-            amount: toCents(l.amount),
-            ledgerAccountId: l.ledgerAccountId,
-            vatCode: l.vatCode,
-            ...(l.articleId === null ? {} : { articleId: l.articleId }),
-          })),
-        });
-        return done(row.id, 201, {
-          id: row.id,
-          debtorCustomerNumber: row.debtorCustomerNumber,
-          amountExclVat: formatCents(row.amountExclVat),
-          vatAmount: formatCents(row.vatAmount),
-          amountInclVat: formatCents(row.amountInclVat),
-        });
-      }
-      if (type === 'salesOrder') {
-        const row = await client.salesOrders.create({
-          date: order.date,
-          debtorCustomerNumber: order.debtorCustomerNumber,
-          description: order.description,
-          lines: order.lines.map((l, i) => {
-            if (l.articleId === null)
-              throw invalid(
-                `Line ${i + 1} has no active article; an inTrade sales order needs one per line`,
-                'orders.line_without_article',
-              );
-            return {
-              articleId: l.articleId,
-              description: l.description,
-              quantity: l.quantity,
-              ...(l.price === null ? {} : { price: toCents(l.price) }),
-            };
-          }),
-        });
-        return done(row.id, 201, {
-          id: row.id,
-          amountExclVat: row.amountExclVat === null ? null : formatCents(row.amountExclVat),
-        });
-      }
-      const lines = journalLines(order, await vatCodeMap(), settings);
-      const row = await client.journalEntries.create({
-        journalId: order.journalId ?? '90',
+  async function createOrder(order: OrderPayload): Promise<WriteResult> {
+    if (type === 'salesInvoice') {
+      const row = await client.salesInvoices.create({
         date: order.date,
+        journalId: order.journalId ?? '70',
+        debtorCustomerNumber: order.debtorCustomerNumber,
         description: order.description,
-        lines,
+        ...(order.paymentConditionId === null ? {} : { paymentConditionId: order.paymentConditionId }),
+        lines: order.lines.map((l) => ({
+          description: l.description,
+          amount: toCents(l.amount),
+          ledgerAccountId: l.ledgerAccountId,
+          vatCode: l.vatCode,
+          ...(l.articleId === null ? {} : { articleId: l.articleId }),
+        })),
       });
-      return done(row.id, 201, { id: row.id, lines: row.lines.length });
-    },
+      return done(row.id, 201, {
+        id: row.id,
+        debtorCustomerNumber: row.debtorCustomerNumber,
+        amountExclVat: formatCents(row.amountExclVat),
+        vatAmount: formatCents(row.vatAmount),
+        amountInclVat: formatCents(row.amountInclVat),
+      });
+    }
+    if (type === 'salesOrder') {
+      const row = await client.salesOrders.create({
+        date: order.date,
+        debtorCustomerNumber: order.debtorCustomerNumber,
+        description: order.description,
+        lines: order.lines.map((l, i) => {
+          if (l.articleId === null)
+            throw invalid(
+              `Line ${i + 1} has no active article; an inTrade sales order needs one per line`,
+              'orders.line_without_article',
+            );
+          return {
+            articleId: l.articleId,
+            description: l.description,
+            quantity: l.quantity,
+            ...(l.price === null ? {} : { price: toCents(l.price) }),
+          };
+        }),
+      });
+      return done(row.id, 201, {
+        id: row.id,
+        amountExclVat: row.amountExclVat === null ? null : formatCents(row.amountExclVat),
+      });
+    }
+    const lines = journalLines(order, await vatCodeMap(), settings);
+    const row = await client.journalEntries.create({
+      journalId: order.journalId ?? '90',
+      date: order.date,
+      description: order.description,
+      lines,
+    });
+    return done(row.id, 201, { id: row.id, lines: row.lines.length });
+  }
+  return {
+    // Asperion's refusals name fields, not orders: the description (number and reference) goes in front.
+    create: (order) => aboutOrder(`Order "${order.description}"`, () => createOrder(order)),
     update() {
       return Promise.reject(
         new KoppelError(
