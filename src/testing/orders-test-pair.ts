@@ -39,11 +39,11 @@ export interface Pair {
 }
 
 /**
- * `seed` is the Exact sandbox's: `demo` (default) runs over the whole demo business; `reference` has
- * its customers, items and VAT codes but no documents, so a run reads only what the test adds.
+ * `seed` is the Exact sandbox's: `reference` (default) has the demo's customers, items and VAT codes
+ * but no documents, so a run reads only what the test adds; `demo` runs over the whole demo business.
  */
 export async function startPair(dialect: DialectName, options: { seed?: ExactSeed } = {}): Promise<Pair> {
-  const fx = await startExactFixture(dialect, { seed: options.seed ?? 'demo' });
+  const fx = await startExactFixture(dialect, { seed: options.seed ?? 'reference' });
   const { h } = fx;
   h.deps.registry = productRegistry;
   const asperion = await startTestSandbox({ now: '2026-03-10T09:00:00.000Z' });

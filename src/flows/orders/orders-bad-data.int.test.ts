@@ -129,7 +129,7 @@ describe.each(testDialects)('orders flow, bad source data (%s)', (dialect) => {
   });
 
   it('dead-letters each bad order with what and where, sends the good ones, and replays the fixed ones once', async () => {
-    pair = await startPair(dialect, { seed: 'reference' });
+    pair = await startPair(dialect);
     const { item } = await addBadData(pair);
     const exactInvoices = await pair.exact('bulk/SalesInvoice/SalesInvoices', {
       $select: 'InvoiceID,InvoiceNumber,AmountFCExclVat',
@@ -272,6 +272,30 @@ describe.each(testDialects)('orders flow, bad source data (%s)', (dialect) => {
     expect(again.matched).toBe(1);
     expect((await pair.run()).counts.created).toBe(0);
     expect((await pair.invoices()).length).toBe(afterReplay.length);
+  });
+
+  it('names each order in its own error when several lack the same article', async () => {
+    pair = await startPair(dialect);
+    await pair.setSettings({ articles: { create: false } });
+    const invoices = [id('1d', 1), id('1d', 2), id('1d', 3)];
+    await pair.addExact({
+      'crm/Accounts': [
+        { ID: customer.good, Name: 'Jan de Vries', Email: 'jan@example.nl', Country: 'NL', ...address },
+      ],
+      'logistics/Items': [{ ID: id('1e', 1), Code: 'NIEUW-2', Description: 'Nieuw artikel' }],
+      'salesinvoice/SalesInvoices': invoices.map((invoiceId) => ({
+        InvoiceID: invoiceId,
+        Journal: '70',
+        OrderedBy: customer.good,
+        SalesInvoiceLines: [{ Item: id('1e', 1), Quantity: 1, UnitPrice: 5, VATCode: 'VH' }],
+      })),
+    });
+    expect((await pair.run()).counts).toMatchObject({ read: 3, deadLettered: 3 });
+    for (const record of await pair.records('dead_lettered')) {
+      expect(record.error_message).toContain('Article "NIEUW-2"');
+      // Its own document, twice (the order, then the line), never another order's.
+      expect(record.error_message!.split(record.source_id).length).toBe(3);
+    }
   });
 });
 
