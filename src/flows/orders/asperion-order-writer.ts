@@ -3,7 +3,7 @@ import type { JournalEntryLineInput, VatCode } from '../../connectors/asperion/r
 import { KoppelError } from '../../core/errors.js';
 import { formatCents, mulDiv, toCents, type Cents } from '../../core/money.js';
 import type { TargetWriter, WriteResult } from '../../engine/types.js';
-import { aboutOrder, invalid, type ResolvedOrder } from './build-order.js';
+import { aboutOrder, invalid, type ResolvedLine, type ResolvedOrder } from './build-order.js';
 import type { OrdersSettings, OrderType } from './settings.js';
 import { fromValueMap } from './tax-rules.js';
 
@@ -72,7 +72,7 @@ export function asperionOrderWriter(
             articleId: l.articleId,
             description: l.description,
             quantity: l.quantity,
-            ...(l.price === null ? {} : { price: toCents(l.price) }),
+            ...(l.price === null ? {} : { price: orderLinePrice(l, i) }),
           };
         }),
       });
@@ -111,6 +111,23 @@ export function asperionOrderWriter(
       return found ? { targetId: String(found.id) } : null;
     },
   };
+}
+
+/**
+ * An inTrade line's price in cents. Asperion computes the line as quantity × price, so when that is
+ * not Exact's line amount to the cent (a unit price with more decimals than cents) the order fails
+ * rather than arrive a few cents off.
+ */
+function orderLinePrice(line: ResolvedLine, index: number): Cents {
+  const price = toCents(line.price ?? '0');
+  const millionths = toCents(line.quantity, 'half-up', 6);
+  const amount = mulDiv(price * millionths, 1n, 1_000_000n);
+  if (amount !== toCents(line.amount))
+    throw invalid(
+      `Line ${index + 1}: ${line.quantity} x ${formatCents(price)} makes ${formatCents(amount)} in Asperion, not Exact's ${line.amount}; Asperion takes unit prices in cents, so this line cannot be sent exactly as an inTrade sales order (a sales invoice can)`,
+      'orders.price_not_in_cents',
+    );
+  return price;
 }
 
 /**

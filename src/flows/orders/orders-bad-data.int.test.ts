@@ -274,6 +274,34 @@ describe.each(testDialects)('orders flow, bad source data (%s)', (dialect) => {
     expect((await pair.invoices()).length).toBe(afterReplay.length);
   });
 
+  it('fails an inTrade line whose unit price has more decimals than cents, instead of sending it cents off', async () => {
+    pair = await startPair(dialect);
+    await pair.setSettings({ orderType: 'salesOrder' });
+    const [item] = await pair.exact('bulk/Logistics/Items', { $select: 'ID', $top: '1' });
+    const [cents, fraction] = [id('1f', 1), id('1f', 2)];
+    const order = (invoiceId: string, NetPrice: number) => ({
+      InvoiceID: invoiceId,
+      Journal: '70',
+      OrderedBy: customer.good,
+      SalesInvoiceLines: [{ Item: item.ID, Quantity: 3, UnitPrice: NetPrice, NetPrice, VATCode: 'VH' }],
+    });
+    await pair.addExact({
+      'crm/Accounts': [
+        { ID: customer.good, Name: 'Jan de Vries', Email: 'jan@example.nl', Country: 'NL', ...address },
+      ],
+      // Exact: 3 x 0.3333 = 1.00; at 0.33 Asperion would make it 0.99.
+      'salesinvoice/SalesInvoices': [order(cents, 0.5), order(fraction, 0.3333)],
+    });
+    expect((await pair.run()).counts).toMatchObject({ read: 2, created: 1, deadLettered: 1 });
+    const orders = await pair.list('SalesOrderWithLines');
+    expect(lines(byRef(orders, cents))).toMatchObject([{ quantity: 3, price: 0.5 }]);
+    expect(byRef(orders, fraction)).toBeUndefined();
+    const [failed] = await pair.records('dead_lettered');
+    expect(failed).toMatchObject({ source_id: fraction });
+    expect(failed!.error_message).toContain(`[koppel:${fraction}]`);
+    expect(failed!.error_message).toContain("Line 1: 3 x 0.33 makes 0.99 in Asperion, not Exact's 1.00");
+  });
+
   it('names each order in its own error when several lack the same article', async () => {
     pair = await startPair(dialect);
     await pair.setSettings({ articles: { create: false } });
