@@ -17,6 +17,7 @@ const customer = {
   notIso: id('1a', 5),
   unknownIso: id('1a', 6),
   noEmail: id('1a', 7),
+  badEmail: id('1a', 8),
 };
 
 /** Our invoices: the good ones (some odd but valid) and one per kind of bad order data. */
@@ -36,6 +37,8 @@ const bad = {
   unmappedVat: id('1c', 5),
   noLines: id('1c', 6),
   huge: id('1c', 7),
+  /** Asperion refuses the debtor. */
+  badEmail: id('1c', 9),
   /** Deleted in Exact before the replay. */
   deleted: id('1c', 8),
 };
@@ -85,6 +88,8 @@ async function addBadData(pair: Pair): Promise<{ item: any }> {
       },
       { ID: customer.unknownIso, Name: 'Xavier X', Email: 'xavier@example.nl', Country: 'XX', ...address },
       { ID: customer.noEmail, Name: 'Zonder Mail', Country: 'NL', ...address },
+      // Exact takes any text as an e-mail address; Asperion checks it.
+      { ID: customer.badEmail, Name: 'Mail Fout', Email: 'mail at example.nl', Country: 'NL', ...address },
     ],
     'salesinvoice/SalesInvoices': [
       invoice(good.plain, customer.good, [line({ Quantity: 2, UnitPrice: 12.5 }), line({ VATCode: 'VL' })]),
@@ -105,6 +110,7 @@ async function addBadData(pair: Pair): Promise<{ item: any }> {
       invoice(bad.notIso, customer.notIso, [line()]),
       invoice(bad.unknownIso, customer.unknownIso, [line()]),
       invoice(bad.noEmail, customer.noEmail, [line()]),
+      invoice(bad.badEmail, customer.badEmail, [line()]),
       invoice(bad.unmappedVat, customer.good, [line(), line({ VATCode: 'VR' })]),
       // Exact refuses an invoice without lines at entry; it gets there when its last line is deleted.
       invoice(bad.noLines, customer.good, [line()]),
@@ -157,6 +163,10 @@ describe.each(testDialects)('orders flow, bad source data (%s)', (dialect) => {
       [bad.notIso]: { code: 'orders.unknown_country', says: ['"Piet Landnaam"', '"Nederland"'] },
       [bad.unknownIso]: { code: 'orders.unknown_country', says: ['"Xavier X"', '"XX"'] },
       [bad.noEmail]: { code: 'orders.no_debtor_match_key', says: ['"Zonder Mail"', 'no e-mail address'] },
+      [bad.badEmail]: {
+        code: 'asperion.validation',
+        says: ['POST /v1/debtors', 'emailAddress', 'mail at example.nl is not a valid e-mail address'],
+      },
       [bad.unmappedVat]: { code: 'mapping.value_unmapped', says: ['"VR"', 'vatCodes', 'lines'] },
       [bad.noLines]: { code: 'orders.no_lines', says: ['has no lines'] },
       [bad.huge]: { code: 'orders.amount_too_large', says: ['line 1', '10000000000000.00'] },
@@ -169,7 +179,15 @@ describe.each(testDialects)('orders flow, bad source data (%s)', (dialect) => {
       for (const text of says) expect(record!.error_message, sourceId).toContain(text);
     }
     // Orders the flow itself refuses name the Exact invoice number too.
-    for (const sourceId of [bad.noCountry, bad.notIso, bad.unknownIso, bad.noEmail, bad.noLines, bad.huge])
+    for (const sourceId of [
+      bad.noCountry,
+      bad.notIso,
+      bad.unknownIso,
+      bad.noEmail,
+      bad.badEmail,
+      bad.noLines,
+      bad.huge,
+    ])
       expect(failed.get(sourceId)!.error_message).toContain(`Exact sales invoice ${numberOf.get(sourceId)}`);
     const letters = await pair.fx.h.store.db.selectFrom('dead_letters').selectAll().execute();
     expect(letters.map((l) => l.source_id).sort()).toEqual(Object.values(bad).sort());
@@ -217,6 +235,7 @@ describe.each(testDialects)('orders flow, bad source data (%s)', (dialect) => {
       [customer.notIso, { Country: 'NL' }],
       [customer.unknownIso, { Country: 'BE' }],
       [customer.noEmail, { Email: 'mail@example.nl' }],
+      [customer.badEmail, { Email: 'mail.fout@example.nl' }],
     ] as const)
       await pair.writeExact('PUT', `crm/Accounts(guid'${account}')`, fix);
     const [revenue] = await pair.exact('bulk/Financial/GLAccounts', {
