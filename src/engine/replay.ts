@@ -12,7 +12,10 @@ export type ReplayMode = (typeof replayModes)[number];
 
 export interface ReplayRequest {
   filter: DeadLetterFilter;
-  /** as-was: the mapping version the record failed with; current: the flow's mapping now. */
+  /**
+   * as-was: the snapshot with the mapping version the record failed with; current: the flow's
+   * mapping now, and the record as the source has it now when the flow can read it again (`reread`).
+   */
   mode: ReplayMode;
   signal?: AbortSignal;
   batchSize?: number;
