@@ -37,10 +37,10 @@ const bad = {
   unmappedVat: id('1c', 5),
   noLines: id('1c', 6),
   huge: id('1c', 7),
-  /** Asperion refuses the debtor. */
-  badEmail: id('1c', 9),
   /** Deleted in Exact before the replay. */
   deleted: id('1c', 8),
+  /** Asperion refuses the debtor. */
+  badEmail: id('1c', 9),
 };
 
 // Emoji (a surrogate pair and a ZWJ sequence), accents, a combining mark (e + U+0301, kept as sent,
@@ -72,8 +72,8 @@ async function addBadData(pair: Pair): Promise<{ item: any }> {
   await pair.addExact({
     // A VAT code Exact has and our vatCodes value map does not ("verlegd": reverse-charged sales).
     'vat/VATCodes': [{ Code: 'VR', Description: 'BTW verlegd', Type: 'B', VATTransactionType: 'S' }],
-    // Exact takes any text as an account's Country (the sandbox checks none; Exact's own list is not
-    // documented), and an empty one: all of them can reach the flow.
+    // An account's Country is ISO-2 text (reference 7.1), but no check on it is documented and the
+    // sandbox makes none: any text, or none, can reach the flow.
     'crm/Accounts': [
       { ID: customer.good, Name: 'Jan de Vries', Email: 'jan@example.nl', Country: 'NL', ...address },
       { ID: customer.unicode, Name: unicodeName, Email: 'zoe@example.nl', Country: 'NL', ...address },
