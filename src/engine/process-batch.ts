@@ -4,13 +4,15 @@ import { commitBatch, type BatchContext } from './commit-batch.js';
 import type { EngineDeps } from './deps.js';
 import type { FlowSetup } from './flow-setup.js';
 import { prepareItems, unknownSourceId } from './prepare-items.js';
-import { fail, type WorkItem } from './work-item.js';
+import { fail, moveTo, note, type WorkItem } from './work-item.js';
 import type { SourceRecord } from './types.js';
 import { writeItems } from './write-items.js';
 
 export interface BatchInput {
   record: SourceRecord;
   deadLetterId?: string;
+  /** A replay read the record from the source again: it goes as it is now, or the source no longer has it. */
+  reread?: 'current' | 'gone';
 }
 
 /** One batch (a page, or a set of dead letters) from source records to stored outcomes. */
@@ -48,6 +50,8 @@ export function toItems(setup: FlowSetup, inputs: readonly BatchInput[], at: str
       ...(input.deadLetterId ? { deadLetterId: input.deadLetterId } : {}),
     };
     if (!sourceId) fail(item, unknownSourceId(index), at);
+    else if (input.reread === 'current') note(item, 'reread', at, 'as the source has it now');
+    else if (input.reread === 'gone') moveTo(item, 'skipped', at, 'the source no longer has this record');
     bySource.delete(item.sourceId);
     bySource.set(item.sourceId, item);
   });

@@ -1,8 +1,8 @@
 import { findDeadLetters, type DeadLetterFilter, type DeadLetterRow } from '../store/repos/dead-letters.js';
 import type { SourceRecord } from './types.js';
 import type { EngineDeps } from './deps.js';
-import { loadFlowSetup } from './flow-setup.js';
-import { processBatch } from './process-batch.js';
+import { loadFlowSetup, type FlowSetup } from './flow-setup.js';
+import { processBatch, type BatchInput } from './process-batch.js';
 import { recoverWriteAhead } from './recover-write-ahead.js';
 import { withRun, type RunResult } from './run-flow.js';
 import { assertTransition, deadLetterTransitions } from './transitions.js';
@@ -12,7 +12,10 @@ export type ReplayMode = (typeof replayModes)[number];
 
 export interface ReplayRequest {
   filter: DeadLetterFilter;
-  /** as-was: the mapping version the record failed with; current: the flow's mapping now. */
+  /**
+   * as-was: the snapshot with the mapping version the record failed with; current: the flow's
+   * mapping now, and the record as the source has it now when the flow can read it again (`reread`).
+   */
   mode: ReplayMode;
   signal?: AbortSignal;
   batchSize?: number;
@@ -61,10 +64,8 @@ export async function replayDeadLetters(deps: EngineDeps, request: ReplayRequest
           const size = request.batchSize ?? 100;
           for (let i = 0; i < claimed.length; i += size) {
             const batch = claimed.slice(i, i + size);
-            const inputs = batch.map((dl) => ({
-              record: JSON.parse(deps.box.decrypt(dl.snapshot)) as SourceRecord,
-              deadLetterId: dl.id,
-            }));
+            const snapshots = batch.map((dl) => JSON.parse(deps.box.decrypt(dl.snapshot)) as SourceRecord);
+            const inputs = await replayInputs(setup, request.mode, batch, snapshots);
             const abort = await processBatch(deps, setup, inputs, { runId, counts, cursor: null });
             done += batch.length;
             request.onProgress?.(done, letters.length);
@@ -81,6 +82,31 @@ export async function replayDeadLetters(deps: EngineDeps, request: ReplayRequest
     runs.push(result);
   }
   return { matched: letters.length, runs };
+}
+
+/**
+ * What a replay batch sends: "as it was" the snapshots; "with the current version" the records as
+ * the source has them now when the flow can read them again (a record the source no longer has is
+ * skipped), else the snapshots.
+ */
+async function replayInputs(
+  setup: FlowSetup,
+  mode: ReplayMode,
+  letters: DeadLetterRow[],
+  snapshots: SourceRecord[],
+): Promise<BatchInput[]> {
+  const { runtime } = setup;
+  if (mode !== 'current' || !runtime.reread)
+    return letters.map((dl, i) => ({ record: snapshots[i]!, deadLetterId: dl.id }));
+  const current = new Map(
+    (await runtime.reread(snapshots)).map((record) => [String(runtime.sourceId(record)), record]),
+  );
+  return letters.map((dl, i) => {
+    const record = current.get(dl.source_id);
+    return record
+      ? { record, deadLetterId: dl.id, reread: 'current' as const }
+      : { record: snapshots[i]!, deadLetterId: dl.id, reread: 'gone' as const };
+  });
 }
 
 /**

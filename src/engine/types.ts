@@ -90,6 +90,12 @@ export interface FlowRuntime<S extends SourceRecord = SourceRecord, T extends Ta
    * `note` adds a step to the record's timeline (a choice the user should be able to see).
    */
   resolve?(payload: T, record: S, note: (step: string, detail: string) => void): Promise<T>;
+  /**
+   * The records as the source has them now, for the snapshots a replay "with the current version"
+   * starts from, so a fix made in the source (an e-mail added to a customer) is what goes. A record
+   * the source no longer has is left out of the answer. Without it, replays use the snapshots.
+   */
+  reread?(records: S[]): Promise<S[]>;
   /** Put the natural key into the payload's reference field. */
   withNaturalKey(payload: T, naturalKey: string): T;
   target: TargetWriter<T>;

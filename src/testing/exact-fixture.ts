@@ -9,6 +9,7 @@ import {
   defaultExactWebhookSecret,
 } from '../sandboxes/exact-online/credentials.js';
 import { buildExactSandbox } from '../sandboxes/exact-online/server.js';
+import type { ExactSeed } from '../sandboxes/exact-online/seed/load-seed.js';
 import type { DialectName } from '../store/database.js';
 import { upsertConnection } from '../store/repos/connections.js';
 import { createEngineHarness, type EngineHarness } from './engine-harness.js';
@@ -34,7 +35,7 @@ export interface ExactFixture {
 
 export async function startExactFixture(
   dialect: DialectName,
-  options: { seed?: 'demo' | 'empty'; claimedLifetimeMs?: number } = {},
+  options: { seed?: ExactSeed; claimedLifetimeMs?: number } = {},
 ): Promise<ExactFixture> {
   const h = await createEngineHarness(dialect);
   const clock = new VirtualClock('2026-03-10T09:00:30.000Z');

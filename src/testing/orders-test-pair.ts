@@ -6,7 +6,10 @@ import { productRegistry } from '../registry.js';
 import { defaultClientId, defaultClientSecret } from '../sandboxes/asperion/credentials.js';
 import { startTestSandbox, type TestSandbox } from '../sandboxes/asperion/testing/test-sandbox.js';
 import { upsertConnection } from '../store/repos/connections.js';
-import { upsertFlow } from '../store/repos/flows.js';
+import { setFlowMappingVersion, upsertFlow } from '../store/repos/flows.js';
+import { saveMappingVersion } from '../store/repos/mappings.js';
+import type { MappingDefinition } from '../mapping/types.js';
+import type { ExactSeed } from '../sandboxes/exact-online/seed/load-seed.js';
 import type { DialectName } from '../store/database.js';
 import { startExactFixture, type ExactFixture } from './exact-fixture.js';
 
@@ -18,11 +21,13 @@ export interface Pair {
   asperion: TestSandbox;
   exact(path: string, query?: Record<string, string>): Promise<any[]>;
   addExact(rows: Record<string, unknown[]>): Promise<void>;
-  /** A write through Exact's own API (POST, or PUT by key). */
-  writeExact(method: 'POST' | 'PUT', path: string, body: unknown): Promise<void>;
+  /** A write through Exact's own API (POST, PUT or DELETE by key). */
+  writeExact(method: 'POST' | 'PUT' | 'DELETE', path: string, body?: unknown): Promise<void>;
   invoices(): Promise<any[]>;
   list(path: string): Promise<any[]>;
   setSettings(settings: Record<string, unknown>): Promise<void>;
+  /** Publish a new mapping version of the orders flow and point the flow at it. */
+  setMapping(definition: MappingDefinition): Promise<void>;
   run(): Promise<RunResult>;
   /** The context a run of the flow would get, with these settings. */
   runtimeContext(settings: Record<string, unknown>): Promise<FlowRuntimeContext>;
@@ -33,8 +38,12 @@ export interface Pair {
   ): Promise<Array<{ source_id: string; state: string; error_message: string | null; timeline: string }>>;
 }
 
-export async function startPair(dialect: DialectName): Promise<Pair> {
-  const fx = await startExactFixture(dialect);
+/**
+ * `seed` is the Exact sandbox's: `reference` (default) has the demo's customers, items and VAT codes
+ * but no documents, so a run reads only what the test adds; `demo` runs over the whole demo business.
+ */
+export async function startPair(dialect: DialectName, options: { seed?: ExactSeed } = {}): Promise<Pair> {
+  const fx = await startExactFixture(dialect, { seed: options.seed ?? 'reference' });
   const { h } = fx;
   h.deps.registry = productRegistry;
   const asperion = await startTestSandbox({ now: '2026-03-10T09:00:00.000Z' });
@@ -128,7 +137,7 @@ export async function startPair(dialect: DialectName): Promise<Pair> {
           accept: 'application/json',
           'content-type': 'application/json',
         },
-        body: JSON.stringify(body),
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
       });
       if (!res.ok) throw new Error(`${method} ${path}: ${await res.text()}`);
     },
@@ -145,6 +154,11 @@ export async function startPair(dialect: DialectName): Promise<Pair> {
     list: listAsperion,
     async setSettings(settings) {
       await upsertFlow(h.store.db, flow(settings), fx.clock.now().toISOString());
+    },
+    async setMapping(definition) {
+      const at = fx.clock.now().toISOString();
+      const saved = await saveMappingVersion(h.store.db, 'orders', definition, at);
+      await setFlowMappingVersion(h.store.db, 'orders', saved.version, at);
     },
     run: () => runFlow(h.deps, { flowId: 'orders', trigger: 'manual' }),
     async runtimeContext(settings) {

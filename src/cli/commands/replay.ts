@@ -28,7 +28,11 @@ export const replayCommand: CliCommand = {
       .option('--code <code>', 'dead letters with this error code (e.g. mapping.required_missing)')
       .option('--from <date>', 'dead letters parked at or after this date/time (ISO 8601)')
       .option('--to <date>', 'dead letters parked before this date/time (ISO 8601)')
-      .option('--mode <mode>', `as-was (the mapping version it failed with) or current`, 'current')
+      .option(
+        '--mode <mode>',
+        `as-was (the snapshot and the mapping version it failed with) or current (the mapping now, the record as the source has it now where the flow can read it again)`,
+        'current',
+      )
       .option('--all', 'every open dead letter (needed when no id or filter is given)')
       .option('--dry-run', 'list what would be replayed, replay nothing')
       .option('--json', 'print JSON')

@@ -76,9 +76,14 @@ function withoutExponent(text: string): string {
 /** Beyond this a JSON number no longer carries every cent (15 significant digits round-trip). */
 const largestExactCents = 10n ** 15n;
 
+/** Whether an amount can go to Asperion as a JSON number exactly: under 10,000,000,000,000.00 either way. */
+export function isSendableAmount(cents: Cents): boolean {
+  return cents < largestExactCents && cents > -largestExactCents;
+}
+
 /** Cents as a JSON number whose shortest text is the exact amount with at most two decimals. */
 export function writeMoney(cents: Cents, field: string): number {
-  if (cents >= largestExactCents || cents <= -largestExactCents) {
+  if (!isSendableAmount(cents)) {
     throw new KoppelError(`${field}: ${formatCents(cents)} is too large to send as a JSON number exactly`, {
       code: 'asperion.amount_too_large',
       kind: 'invalid',

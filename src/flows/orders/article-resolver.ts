@@ -20,16 +20,12 @@ export class ArticleResolver {
     private readonly settings: OrdersSettings['articles'],
   ) {}
 
-  byCode(code: string, line: OrderLineFields, where: string): Promise<ResolvedArticle> {
-    return this.flight.run(code.toLowerCase(), async () => {
+  async byCode(code: string, line: OrderLineFields, where: string): Promise<ResolvedArticle> {
+    // Orders share the look-up, not its failure: each one's error names its own line.
+    const article = await this.flight.run(code.toLowerCase(), async () => {
       const found = await this.client.find.articleByCode(code);
       if (found) return { id: found.id, active: found.active };
-      if (!this.settings.create) {
-        throw new KoppelError(
-          `Article "${code}" (${where}) does not exist in Asperion and this flow may not create articles (settings.articles.create is off)`,
-          { code: 'orders.unknown_article', kind: 'invalid', details: { sku: code } },
-        );
-      }
+      if (!this.settings.create) return null;
       const created = await this.client.articles.create({
         code,
         description: line.description ?? code,
@@ -38,5 +34,10 @@ export class ArticleResolver {
       });
       return { id: created.id, active: created.active };
     });
+    if (article) return article;
+    throw new KoppelError(
+      `Article "${code}" (${where}) does not exist in Asperion and this flow may not create articles (settings.articles.create is off)`,
+      { code: 'orders.unknown_article', kind: 'invalid', details: { sku: code } },
+    );
   }
 }

@@ -3,7 +3,7 @@ import type { JournalEntryLineInput, VatCode } from '../../connectors/asperion/r
 import { KoppelError } from '../../core/errors.js';
 import { formatCents, mulDiv, toCents, type Cents } from '../../core/money.js';
 import type { TargetWriter, WriteResult } from '../../engine/types.js';
-import { invalid, type ResolvedOrder } from './build-order.js';
+import { aboutOrder, invalid, type ResolvedLine, type ResolvedOrder } from './build-order.js';
 import type { OrdersSettings, OrderType } from './settings.js';
 import { fromValueMap } from './tax-rules.js';
 import type { AsperionVatCodes } from './asperion-vat-codes.js';
@@ -32,64 +32,66 @@ export function asperionOrderWriter(
     request: { method: 'POST', url: paths[type], status },
     response,
   });
-  return {
-    async create(order) {
-      if (type === 'salesInvoice') {
-        const row = await client.salesInvoices.create({
-          date: order.date,
-          journalId: order.journalId ?? '70',
-          debtorCustomerNumber: order.debtorCustomerNumber,
-          description: order.description,
-          ...(order.paymentConditionId === null ? {} : { paymentConditionId: order.paymentConditionId }),
-          lines: order.lines.map((l) => ({
-            description: l.description,
-            amount: toCents(l.amount),
-            ledgerAccountId: l.ledgerAccountId,
-            vatCode: l.vatCode,
-            ...(l.articleId === null ? {} : { articleId: l.articleId }),
-          })),
-        });
-        return done(row.id, 201, {
-          id: row.id,
-          debtorCustomerNumber: row.debtorCustomerNumber,
-          amountExclVat: formatCents(row.amountExclVat),
-          vatAmount: formatCents(row.vatAmount),
-          amountInclVat: formatCents(row.amountInclVat),
-        });
-      }
-      if (type === 'salesOrder') {
-        const row = await client.salesOrders.create({
-          date: order.date,
-          debtorCustomerNumber: order.debtorCustomerNumber,
-          description: order.description,
-          lines: order.lines.map((l, i) => {
-            if (l.articleId === null)
-              throw invalid(
-                `Line ${i + 1} has no active article; an inTrade sales order needs one per line`,
-                'orders.line_without_article',
-              );
-            return {
-              articleId: l.articleId,
-              description: l.description,
-              quantity: l.quantity,
-              ...(l.price === null ? {} : { price: toCents(l.price) }),
-            };
-          }),
-        });
-        return done(row.id, 201, {
-          id: row.id,
-          amountExclVat: row.amountExclVat === null ? null : formatCents(row.amountExclVat),
-        });
-      }
-      const lines = journalLines(order, await vatCodes.all(), settings);
-      const row = await client.journalEntries.create({
-        journalId: order.journalId ?? '90',
+  async function createOrder(order: OrderPayload): Promise<WriteResult> {
+    if (type === 'salesInvoice') {
+      const row = await client.salesInvoices.create({
         date: order.date,
+        journalId: order.journalId ?? '70',
+        debtorCustomerNumber: order.debtorCustomerNumber,
         description: order.description,
-        lines,
+        ...(order.paymentConditionId === null ? {} : { paymentConditionId: order.paymentConditionId }),
+        lines: order.lines.map((l) => ({
+          description: l.description,
+          amount: toCents(l.amount),
+          ledgerAccountId: l.ledgerAccountId,
+          vatCode: l.vatCode,
+          ...(l.articleId === null ? {} : { articleId: l.articleId }),
+        })),
       });
-      return done(row.id, 201, { id: row.id, lines: row.lines.length });
-    },
+      return done(row.id, 201, {
+        id: row.id,
+        debtorCustomerNumber: row.debtorCustomerNumber,
+        amountExclVat: formatCents(row.amountExclVat),
+        vatAmount: formatCents(row.vatAmount),
+        amountInclVat: formatCents(row.amountInclVat),
+      });
+    }
+    if (type === 'salesOrder') {
+      const row = await client.salesOrders.create({
+        date: order.date,
+        debtorCustomerNumber: order.debtorCustomerNumber,
+        description: order.description,
+        lines: order.lines.map((l, i) => {
+          if (l.articleId === null)
+            throw invalid(
+              `Line ${i + 1} has no active article; an inTrade sales order needs one per line`,
+              'orders.line_without_article',
+            );
+          return {
+            articleId: l.articleId,
+            description: l.description,
+            quantity: l.quantity,
+            ...(l.price === null ? {} : { price: orderLinePrice(l, i) }),
+          };
+        }),
+      });
+      return done(row.id, 201, {
+        id: row.id,
+        amountExclVat: row.amountExclVat === null ? null : formatCents(row.amountExclVat),
+      });
+    }
+    const lines = journalLines(order, await vatCodes.all(), settings);
+    const row = await client.journalEntries.create({
+      journalId: order.journalId ?? '90',
+      date: order.date,
+      description: order.description,
+      lines,
+    });
+    return done(row.id, 201, { id: row.id, lines: row.lines.length });
+  }
+  return {
+    // Asperion's refusals name fields, not orders: the description (number and reference) goes in front.
+    create: (order) => aboutOrder(`Order "${order.description}"`, () => createOrder(order)),
     update() {
       return Promise.reject(
         new KoppelError(
@@ -117,6 +119,23 @@ export function asperionOrderWriter(
       return new Map([...found].map(([key, row]) => [key, { targetId: String(row.id) }]));
     },
   };
+}
+
+/**
+ * An inTrade line's price in cents. Asperion computes the line as quantity × price, so when that is
+ * not Exact's line amount to the cent (a unit price with more decimals than cents) the order fails
+ * rather than arrive a few cents off.
+ */
+function orderLinePrice(line: ResolvedLine, index: number): Cents {
+  const price = toCents(line.price ?? '0');
+  const millionths = toCents(line.quantity, 'half-up', 6);
+  const amount = mulDiv(price * millionths, 1n, 1_000_000n);
+  if (amount !== toCents(line.amount))
+    throw invalid(
+      `Line ${index + 1}: ${line.quantity} x ${formatCents(price)} makes ${formatCents(amount)} in Asperion, not Exact's ${line.amount}; Asperion takes unit prices in cents, so this line cannot be sent exactly as an inTrade sales order (a sales invoice can)`,
+      'orders.price_not_in_cents',
+    );
+  return price;
 }
 
 /**

@@ -1,6 +1,9 @@
-import { KoppelError } from '../../core/errors.js';
+import { isSendableAmount } from '../../connectors/asperion/wire.js';
+import { isIsoCountryCode } from '../../core/countries.js';
+import { KoppelError, toKoppelError } from '../../core/errors.js';
+import { formatCents, toCents } from '../../core/money.js';
 import type { ArticleResolver } from './article-resolver.js';
-import type { OrderFields, OrderLineFields } from './order-payload.js';
+import type { OrderCustomerFields, OrderFields, OrderLineFields } from './order-payload.js';
 import type { OrdersSettings } from './settings.js';
 import type { AsperionVatCodes } from './asperion-vat-codes.js';
 import { chooseVatCode, destinationLabels, destinationOf, fromValueMap, vatCodeFor } from './tax-rules.js';
@@ -28,10 +31,6 @@ export interface ResolvedOrder {
   lines: ResolvedLine[];
 }
 
-/**
- * Resolves VAT code and revenue account per line for the destination (domestic, EU business,
- * EU consumer, export), shipping lines onto their account or article, and articles by SKU.
- */
 export interface LineResolvers {
   articles: ArticleResolver;
   vatCodes: AsperionVatCodes;
@@ -39,22 +38,28 @@ export interface LineResolvers {
   note: (step: string, detail: string) => void;
 }
 
+/**
+ * Resolves VAT code and revenue account per line for the destination (domestic, EU business,
+ * EU consumer, export), shipping lines onto their account or article, and articles by SKU.
+ * `label` names the order in errors (`describeOrder`).
+ */
 export async function resolveLines(
   order: OrderFields,
   settings: OrdersSettings,
   { articles, vatCodes, note }: LineResolvers,
-  sourceId: string,
+  label: string,
 ): Promise<ResolvedLine[]> {
+  if (!Array.isArray(order.lines) || order.lines.length === 0)
+    throw invalid(`${label} has no lines: add them in Exact, then replay it`, 'orders.no_lines');
+  checkAmounts(order.lines, label);
   // The customer's own (billing) country decides, as Exact's VAT code selection does: a Dutch
   // customer with a Dutch VAT number pays Dutch VAT even when the goods go to an address abroad,
   // so the flow books what Exact invoiced.
-  const shipTo = order.customer?.billing?.country ?? order.customer?.shipping?.country;
+  const shipTo = customerCountry(order.customer, label);
   const destination = destinationOf(shipTo, order.customer?.vatNumber, settings.homeCountry);
-  if (!Array.isArray(order.lines) || order.lines.length === 0)
-    throw new KoppelError(`Order ${sourceId} has no lines`, { code: 'orders.no_lines', kind: 'invalid' });
   const resolved: ResolvedLine[] = [];
   for (const [index, line] of order.lines.entries()) {
-    const where = `order ${sourceId} line ${index + 1}`;
+    const where = `${label} line ${index + 1}`;
     const rule = vatCodeFor(line.vatCode, destination, shipTo, settings.vatByCountry);
     const rates =
       line.vatCode !== undefined && rule !== undefined && rule !== line.vatCode
@@ -73,7 +78,7 @@ export async function resolveLines(
       );
     if (!vatCode)
       throw invalid(
-        `${where} has no VAT code: add its Exact code to the mapping's vatCodes value map`,
+        `${where} has no VAT code in Exact (neither the line nor the customer's SalesVATCode has one)`,
         'orders.no_vat_code',
       );
     const shipping = line.sku !== undefined && settings.shipping.itemCodes.includes(line.sku);
@@ -107,9 +112,81 @@ export async function resolveLines(
   return resolved;
 }
 
+/**
+ * The customer's country (billing, else delivery address) in capitals. Without a country, or with
+ * one that is no ISO code ("Nederland", "XX"), the VAT rules cannot tell domestic from EU or export
+ * and Asperion's debtor needs one: the order fails and says whose country to fix in Exact.
+ */
+function customerCountry(customer: OrderCustomerFields | undefined, label: string): string {
+  const raw = customer?.billing?.country ?? customer?.shipping?.country;
+  const country = raw?.trim().toUpperCase() ?? '';
+  if (country === '')
+    throw invalid(
+      `${label}: ${describeCustomer(customer)} has no country in its address; the VAT rules (domestic, EU or export) need one: fill in the account's country in Exact`,
+      'orders.no_country',
+    );
+  if (!isIsoCountryCode(country))
+    throw invalid(
+      `${label}: ${describeCustomer(customer)} has country "${raw}", which is no ISO 3166 country code (such as NL or BE), so the VAT rules cannot place it: correct the account's country in Exact`,
+      'orders.unknown_country',
+    );
+  return country;
+}
+
+/**
+ * Every line amount and the order's net total must fit what Asperion takes exactly (a JSON number
+ * with cents, under 10 trillion): a larger amount fails the order rather than arrive rounded.
+ */
+function checkAmounts(lines: readonly OrderLineFields[], label: string): void {
+  let total = 0n;
+  for (const [index, line] of lines.entries()) {
+    const cents = toCents(line.amount);
+    if (!isSendableAmount(cents))
+      throw invalid(
+        `${label} line ${index + 1}: amount ${formatCents(cents)} is more than Asperion can take exactly (at most 9999999999999.99)`,
+        'orders.amount_too_large',
+      );
+    total += cents;
+  }
+  if (!isSendableAmount(total))
+    throw invalid(
+      `${label}: total ${formatCents(total)} excl. VAT is more than Asperion can take exactly (at most 9999999999999.99)`,
+      'orders.amount_too_large',
+    );
+}
+
+/** `customer 1234 "Jan de Vries"`: the Exact account code and name, for messages. */
+export function describeCustomer(customer: OrderCustomerFields | undefined): string {
+  if (!customer) return 'the customer';
+  const name = customer.company ?? customer.name;
+  return ['customer', customer.number, name === undefined ? undefined : `"${name}"`]
+    .filter((part) => part !== undefined)
+    .join(' ');
+}
+
 function lineDescription(line: OrderLineFields): string {
   const text = line.description ?? line.sku ?? '';
   return line.quantity !== undefined && line.quantity !== 1 ? `${line.quantity} x ${text}` : text;
+}
+
+/**
+ * Runs `work` for one order; an error that does not name the order yet (an Asperion answer) gets
+ * `label` in front, its code, kind and details kept, so the activity log says which order failed.
+ */
+export async function aboutOrder<T>(label: string, work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (e) {
+    const error = toKoppelError(e);
+    if (error.message.startsWith(label)) throw error;
+    throw new KoppelError(`${label}: ${error.message}`, {
+      code: error.code,
+      kind: error.kind,
+      retryAfterMs: error.retryAfterMs,
+      details: error.details,
+      cause: error,
+    });
+  }
 }
 
 export function invalid(message: string, code: string): KoppelError {

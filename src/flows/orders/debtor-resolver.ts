@@ -4,6 +4,7 @@ import { KoppelError } from '../../core/errors.js';
 import { joinStreet } from '../../mapping/transforms/join-street.js';
 import type { OrderCustomerFields } from './order-payload.js';
 import type { OrdersSettings } from './settings.js';
+import { describeCustomer } from './build-order.js';
 import { SingleFlight } from './single-flight.js';
 import { isEuCountry } from './tax-rules.js';
 
@@ -24,14 +25,14 @@ export class DebtorResolver {
   /** The customer number to post the order on. */
   async resolve(
     customer: OrderCustomerFields | undefined,
-    sourceId: string,
+    label: string,
   ): Promise<{ customerNumber: string; id: number }> {
     if (this.settings.defaultCustomerNumber !== null)
       return this.defaultDebtor(this.settings.defaultCustomerNumber);
-    if (!customer) throw missing('customer', sourceId);
-    const key = this.matchValue(customer, sourceId);
+    if (!customer) throw missing('customer', label);
+    const key = this.matchValue(customer, label);
     return this.flight.run(`${this.settings.matchBy}:${key.toLowerCase()}`, async () => {
-      const input = debtorInput(customer, sourceId, this.settings.matchBy === 'customerNumber');
+      const input = debtorInput(customer, label, this.settings.matchBy === 'customerNumber');
       const found = await this.find(key);
       if (!found) {
         const created = await this.client.debtors.create(input);
@@ -51,18 +52,24 @@ export class DebtorResolver {
     });
   }
 
-  private matchValue(customer: OrderCustomerFields, sourceId: string): string {
+  private matchValue(customer: OrderCustomerFields, label: string): string {
+    const { matchBy } = this.settings;
     const value =
-      this.settings.matchBy === 'email'
+      matchBy === 'email'
         ? customer.email
-        : this.settings.matchBy === 'customerNumber'
+        : matchBy === 'customerNumber'
           ? customer.number
           : (customer.company ?? customer.name);
-    if (!value)
-      throw missing(
-        `customer.${this.settings.matchBy === 'customerNumber' ? 'number' : this.settings.matchBy}`,
-        sourceId,
+    if (!value?.trim()) {
+      // No fallback to another key: a debtor found by another key may be someone else's.
+      const what = { email: 'no e-mail address', customerNumber: 'no account code', name: 'no name' }[
+        matchBy
+      ];
+      throw new KoppelError(
+        `${label}: ${describeCustomer(customer)} has ${what}, which debtors are matched on (settings.debtor.matchBy = ${matchBy}): fill it in on the account in Exact, or post such orders on a default debtor`,
+        { code: 'orders.no_debtor_match_key', kind: 'invalid' },
       );
+    }
     return value.trim();
   }
 
@@ -97,19 +104,15 @@ export class DebtorResolver {
 }
 
 /** A company gets the company name with the person as attention-to; a person is the debtor's name. */
-export function debtorInput(
-  customer: OrderCustomerFields,
-  sourceId: string,
-  withNumber: boolean,
-): DebtorInput {
+export function debtorInput(customer: OrderCustomerFields, label: string, withNumber: boolean): DebtorInput {
   const address = customer.billing ?? {};
   const name = customer.company ?? customer.name;
-  if (!name) throw missing('customer.name', sourceId);
+  if (!name) throw missing('customer.name', label);
   const street = joinStreet(address.street ?? '', address.houseNumber ?? '', address.addition ?? '');
-  if (!street) throw missing('customer.billing.street', sourceId);
-  if (!address.postcode) throw missing('customer.billing.postcode', sourceId);
-  if (!address.city) throw missing('customer.billing.city', sourceId);
-  if (!address.country) throw missing('customer.billing.country', sourceId);
+  if (!street) throw missing('customer.billing.street', label);
+  if (!address.postcode) throw missing('customer.billing.postcode', label);
+  if (!address.city) throw missing('customer.billing.city', label);
+  if (!address.country) throw missing('customer.billing.country', label);
   return {
     ...(withNumber && customer.number ? { customerNumber: customer.number } : {}),
     name,
@@ -151,8 +154,8 @@ function changedFields(found: Debtor, input: DebtorInput): Partial<DebtorInput> 
   return changes;
 }
 
-function missing(field: string, sourceId: string): KoppelError {
-  return new KoppelError(`Order ${sourceId} has no ${field}, which the debtor needs (check the mapping)`, {
+function missing(field: string, label: string): KoppelError {
+  return new KoppelError(`${label} has no ${field}, which the debtor needs (check the mapping)`, {
     code: 'orders.debtor_incomplete',
     kind: 'invalid',
   });

@@ -73,6 +73,8 @@ export const orderLineFields = [
 
 export interface SourceSpec {
   sync: string;
+  /** The same headers by id (a replay reads its documents again). */
+  bulk: string;
   lines: string;
   key: string;
   header: readonly string[];
@@ -83,6 +85,7 @@ export interface SourceSpec {
 export const sourceSpecs: Record<OrderSource, SourceSpec> = {
   salesInvoices: {
     sync: 'sync/SalesInvoice/SalesInvoices',
+    bulk: 'bulk/SalesInvoice/SalesInvoices',
     lines: 'bulk/SalesInvoice/SalesInvoiceLines',
     key: 'InvoiceID',
     header: invoiceHeaderFields,
@@ -90,6 +93,7 @@ export const sourceSpecs: Record<OrderSource, SourceSpec> = {
   },
   salesOrders: {
     sync: 'sync/SalesOrder/SalesOrders',
+    bulk: 'bulk/SalesOrder/SalesOrders',
     lines: 'bulk/SalesOrder/SalesOrderLines',
     key: 'OrderID',
     header: orderHeaderFields,

@@ -4,12 +4,12 @@ import { asperionClientOf, exactClientOf } from './exact-clients.js';
 import { ArticleResolver } from './article-resolver.js';
 import { AsperionVatCodes } from './asperion-vat-codes.js';
 import { asperionOrderWriter, type OrderPayload } from './asperion-order-writer.js';
-import { resolveLines } from './build-order.js';
+import { aboutOrder, resolveLines } from './build-order.js';
 import { checkOrderMappings } from './check-mappings.js';
 import { DebtorResolver } from './debtor-resolver.js';
 import { ordersDefaultMapping } from './default-mapping.js';
 import { defaultStatuses } from './exact-order-fields.js';
-import { readOrders, type OrderRecord } from './exact-orders-source.js';
+import { describeOrder, readOrders, rereadOrders, type OrderRecord } from './exact-orders-source.js';
 import type { OrderFields } from './order-payload.js';
 import { ordersSettingsSchema, type OrdersSettings } from './settings.js';
 
@@ -49,6 +49,7 @@ export const ordersFlowKind: FlowKind<OrderRecord, OrderPayload> = {
     const statuses = new Set(statusList);
     return {
       read: (cursor) => readOrders(exact, settings.source, cursor, settings.lookupChunkSize),
+      reread: (records) => rereadOrders(exact, settings.source, records, settings.lookupChunkSize),
       sourceId: (record) => record.ID,
       naturalKey: (record) => record.ID,
       filter: (record) => {
@@ -61,19 +62,22 @@ export const ordersFlowKind: FlowKind<OrderRecord, OrderPayload> = {
           return { send: false, reason: 'a credit note cannot become an inTrade sales order' };
         return { send: true };
       },
-      async resolve(payload, record, note) {
+      resolve(payload, record, note) {
         const order = payload as unknown as OrderFields;
-        const lines = await resolveLines(order, settings, { articles, vatCodes, note }, record.ID);
-        const debtor = await debtors.resolve(order.customer, record.ID);
-        return {
-          date: order.date,
-          description: order.description ?? '',
-          journalId: order.journalId ?? null,
-          paymentConditionId: order.paymentConditionId ?? null,
-          debtorCustomerNumber: debtor.customerNumber,
-          debtorId: debtor.id,
-          lines,
-        };
+        const label = describeOrder(record);
+        return aboutOrder(label, async () => {
+          const lines = await resolveLines(order, settings, { articles, vatCodes, note }, label);
+          const debtor = await debtors.resolve(order.customer, label);
+          return {
+            date: order.date,
+            description: order.description ?? '',
+            journalId: order.journalId ?? null,
+            paymentConditionId: order.paymentConditionId ?? null,
+            debtorCustomerNumber: debtor.customerNumber,
+            debtorId: debtor.id,
+            lines,
+          };
+        });
       },
       withNaturalKey: (payload, key) => ({
         ...payload,

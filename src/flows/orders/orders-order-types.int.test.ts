@@ -14,7 +14,7 @@ describe.each(testDialects)('orders flow, other order types (%s)', (dialect) => 
   });
 
   it('reads Exact sales orders instead of invoices when the source says so', async () => {
-    pair = await startPair(dialect);
+    pair = await startPair(dialect, { seed: 'demo' });
     await pair.setSettings({ source: 'salesOrders' });
     const demo = await pair.exact('bulk/SalesOrder/SalesOrders', {
       $select: 'OrderID,Status,AmountFC,AmountFCExclVat',

@@ -8,7 +8,7 @@ import { ODataError, exactMessages } from './odata-error.js';
 import { OffsetClock } from '../../core/clock.js';
 import { shapeTraffic } from '../traffic-faults.js';
 import { SandboxState } from './sandbox-state.js';
-import { loadSeed } from './seed/load-seed.js';
+import { loadSeed, type ExactSeed } from './seed/load-seed.js';
 
 /** The random-fault settings' verdict on one request, as Exact's error envelope. */
 async function randomFault(state: SandboxState, path: string): Promise<ODataError | undefined> {
@@ -29,7 +29,7 @@ export interface ExactSandboxServer {
  * One Exact Online sandbox: its own Fastify instance and its own in-memory state; time comes only
  * from the given clock (plus the control API's offset).
  */
-export function buildExactSandbox(options: { clock: Clock; seed: 'demo' | 'empty' }): ExactSandboxServer {
+export function buildExactSandbox(options: { clock: Clock; seed: ExactSeed }): ExactSandboxServer {
   const state = new SandboxState(new OffsetClock(options.clock));
   loadSeed(state, options.seed);
   // Close drops connections whose client walked away mid-response (a cancelled body would hold it).

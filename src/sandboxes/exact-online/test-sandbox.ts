@@ -1,6 +1,7 @@
 import { ManualClock } from '../../core/clock.js';
 import type { SandboxState } from './sandbox-state.js';
 import { buildExactSandbox } from './server.js';
+import type { ExactSeed } from './seed/load-seed.js';
 
 export interface TestSandbox {
   url: string;
@@ -21,7 +22,7 @@ export interface TestSandbox {
 
 /** A sandbox on a free loopback port with a clock the test moves by hand (for `*.int.test.ts`). */
 export async function startTestSandbox(
-  seed: 'demo' | 'empty' = 'demo',
+  seed: ExactSeed = 'demo',
   start = '2026-03-10T09:00:00.000Z',
 ): Promise<TestSandbox> {
   const clock = new ManualClock(start);

@@ -5,11 +5,11 @@ import { defaultExactClientId } from '../credentials.js';
 import type { SandboxState } from '../sandbox-state.js';
 import { exactSettingsPatchSchema, patchExactSettings } from '../settings.js';
 import { faultSchema } from './fault-injection.js';
-import { loadSeed } from '../seed/load-seed.js';
+import { exactSeeds, loadSeed } from '../seed/load-seed.js';
 import { FixtureError, exactFixtureSchema, loadFixture, type ExactFixture } from '../seed/load-fixture.js';
 
 const resetSchema = z.strictObject({
-  seed: z.enum(['demo', 'empty']).optional(),
+  seed: z.enum(exactSeeds).optional(),
   fixture: exactFixtureSchema.optional(),
 });
 const advanceSchema = z.strictObject({ ms: z.number().int().nonnegative() });

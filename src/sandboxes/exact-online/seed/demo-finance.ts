@@ -78,12 +78,14 @@ function seedSettings(settings: ExactSettings): ExactSettings {
  * partial/complete sales orders plus standalone ones over the last twelve months, payments of most
  * processed invoices, monthly memorial entries, and the transaction lines all of these book.
  * Everything is written in date order, so entry numbers and row versions follow the calendar.
+ * `transactions: false` stops after the chart and the journals (the `reference` seed).
  */
 export function seedFinance(
   division: DivisionInfo,
   data: DivisionData,
   now: string,
   apiSettings: ExactSettings,
+  options: { transactions: boolean } = { transactions: true },
 ): void {
   // Its own generator, so the other seed data stays as it was.
   const prng = new Prng(division.code);
@@ -118,6 +120,7 @@ export function seedFinance(
     };
     createRecord(journalsEntity, data, { row, children: {} }, now, settings);
   }
+  if (!options.transactions) return;
 
   const today = dayOf(now);
   const events: Event[] = [];

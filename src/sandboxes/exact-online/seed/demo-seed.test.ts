@@ -9,11 +9,15 @@ import { defaultExactSettings } from '../settings.js';
 import { Prng } from '../prng.js';
 import { SandboxState } from '../sandbox-state.js';
 import { demoIban, demoVatNumber, ean13, ean13CheckDigit, iban, mod97 } from './demo-identifiers.js';
-import { seedDemo } from './demo-seed.js';
+import { seedDemo, type DemoScope } from './demo-seed.js';
 
-function seededState(at: string, cache = true): { state: SandboxState; seeded: ReturnType<typeof seedDemo> } {
+function seededState(
+  at: string,
+  cache = true,
+  scope: DemoScope = 'demo',
+): { state: SandboxState; seeded: ReturnType<typeof seedDemo> } {
   const state = new SandboxState(new OffsetClock(new ManualClock(at)));
-  return { state, seeded: seedDemo(state, { cache }) };
+  return { state, seeded: seedDemo(state, { cache, scope }) };
 }
 
 /** Every stored record of every division and entity, with children and row versions, as text. */
@@ -61,6 +65,37 @@ describe('demo seed', () => {
       .filter((n) => String(n).startsWith('2670'));
     expect(numbers.length).toBeGreaterThan(10);
     expect(nextEntryNumber(b.division(3215711)!, '70', 2026)).toBe(Math.max(...numbers) + 1);
+  }, 20_000);
+
+  it('has the same reference data without documents in the reference seed', () => {
+    const at = '2026-03-10T09:00:00.000Z';
+    const demo = seededState(at).state;
+    const reference = seededState(at, true, 'reference').state;
+    const rowsOf = (state: SandboxState, path: string) =>
+      JSON.stringify(state.divisions.map((d) => state.division(d.code)!.rows(path)));
+    for (const path of [
+      'crm/Accounts',
+      'crm/Contacts',
+      'logistics/Items',
+      'logistics/SalesItemPrices',
+      'vat/VATCodes',
+      'financial/GLAccounts',
+      'financial/Journals',
+      'cashflow/PaymentConditions',
+    ]) {
+      expect(rowsOf(reference, path).length, path).toBeGreaterThan(100);
+      expect(rowsOf(reference, path), path).toBe(rowsOf(demo, path));
+    }
+    for (const path of [
+      'salesorder/SalesOrders',
+      'salesinvoice/SalesInvoices',
+      'generaljournalentry/GeneralJournalEntries',
+      'financialtransaction/TransactionLines',
+    ]) {
+      for (const division of reference.divisions)
+        expect(reference.division(division.code)!.rows(path), path).toEqual([]);
+      expect(demo.division(3215711)!.rows(path).length, path).toBeGreaterThan(0);
+    }
   }, 20_000);
 
   it('stores every value as the API would have stored it from a request body', () => {

@@ -22,19 +22,27 @@ export interface DemoDivisionSeed {
   readonly orders: readonly DemoOrder[];
 }
 
+/**
+ * How much of the demo business a seed holds: `demo` all of it; `reference` the master and
+ * reference data (VAT codes, accounts, items, contacts, prices, stock, chart of accounts, journals)
+ * without sales orders, invoices or bookings, for tests that add their own documents.
+ */
+export type DemoScope = 'demo' | 'reference';
+
 /** One division's demo data: each step creates rows through the store and returns what it made. */
-function seedDivision(ctx: SeedContext): DemoDivisionSeed {
+function seedDivision(ctx: SeedContext, scope: DemoScope): DemoDivisionSeed {
   const vatCodes = seedVatCodes(ctx);
   const accounts = seedAccounts(ctx);
   const items = seedItems(ctx);
-  const orders = seedSalesOrders(ctx, accounts, items);
+  // Each step draws from its own generator, so leaving the documents out changes no other row.
+  const orders = scope === 'demo' ? seedSalesOrders(ctx, accounts, items) : [];
   // Contacts, addresses, groups, prices, warehouses and stock; then invoices and bookings for the orders.
   seedReferenceData(ctx.division, ctx.data, ctx.now, ctx.settings, { accounts, items });
-  seedFinance(ctx.division, ctx.data, ctx.now, ctx.settings);
+  seedFinance(ctx.division, ctx.data, ctx.now, ctx.settings, { transactions: scope === 'demo' });
   return { vatCodes, accounts, items, orders };
 }
 
-/** Seeded divisions by clock instant: resets at the same "now" (the usual case in tests) copy instead. */
+/** Seeded divisions by scope and clock instant: resets at the same "now" (the usual case in tests) copy instead. */
 const built = new Map<string, { data: Map<number, DivisionData>; seeded: Map<number, DemoDivisionSeed> }>();
 const builtLimit = 4;
 
@@ -45,11 +53,13 @@ const builtLimit = 4;
  */
 export function seedDemo(
   state: SandboxState,
-  options: { cache?: boolean } = {},
+  options: { cache?: boolean; scope?: DemoScope } = {},
 ): Map<number, DemoDivisionSeed> {
+  const scope = options.scope ?? 'demo';
   const instant = state.clock.now();
   const now = toAmsterdamWallClock(instant);
-  const cached = options.cache === false ? undefined : built.get(instant.toISOString());
+  const key = `${scope}@${instant.toISOString()}`;
+  const cached = options.cache === false ? undefined : built.get(key);
   if (cached) {
     for (const [code, data] of cached.data) state.data.set(code, data.clone());
     return cached.seeded;
@@ -60,13 +70,13 @@ export function seedDemo(
     if (!data) continue;
     seeded.set(
       division.code,
-      seedDivision(seedContext(division, data, now, instant.getTime(), state.settings)),
+      seedDivision(seedContext(division, data, now, instant.getTime(), state.settings), scope),
     );
   }
   if (options.cache !== false) {
     if (built.size >= builtLimit) built.delete(built.keys().next().value ?? '');
     const pristine = new Map([...state.data].map(([code, data]) => [code, data.clone()]));
-    built.set(instant.toISOString(), { data: pristine, seeded });
+    built.set(key, { data: pristine, seeded });
   }
   return seeded;
 }
