@@ -13,7 +13,6 @@ export const ids = {
   eu: '0c000000-0000-4000-8000-000000000004',
   export: '0c000000-0000-4000-8000-000000000005',
   missing: '0c000000-0000-4000-8000-000000000006',
-  euCharged: '0c000000-0000-4000-8000-000000000007',
 };
 
 /** Customers, items and invoices of our own, added after the demo data (so a run reads only these). */
