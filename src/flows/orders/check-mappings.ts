@@ -2,7 +2,9 @@ import type { FlowRuntimeContext, MissingMapping } from '../../engine/types.js';
 import type { MappingDefinition } from '../../mapping/types.js';
 import { ordersDefaultMapping } from './default-mapping.js';
 import { asperionClientOf, exactClientOf } from './exact-clients.js';
-import { ordersSettingsSchema } from './settings.js';
+import { ordersSettingsSchema, type OrdersSettings } from './settings.js';
+import { isEuCountry } from './tax-rules.js';
+import { isIsoCountryCode } from '../../core/countries.js';
 import { isSalesVatCode, suggestVatCode, type ExactVatCode } from '../vat-codes/match-vat-codes.js';
 
 /**
@@ -141,6 +143,63 @@ export async function checkOrderMappings(
     for (const [code, where] of new Map(shippingArticles))
       if (!(await asperion.find.articleByCode(code)))
         out.push({ domain: 'article', value: code, where: `${where}: not in Asperion` });
+  }
+  out.push(
+    ...(await checkCountries(
+      await readAll('bulk/CRM/Accounts', ['Code', 'Name', 'Country', 'VATNumber'], "Status eq 'C'"),
+      settings,
+    )),
+  );
+  return out;
+}
+
+/**
+ * The customers' countries: one that is missing or no ISO code fails every order of that customer
+ * (the VAT rules cannot place it), so it is listed with the accounts to correct in Exact; and where
+ * a per-country map has been started (`revenueAccountByCountry`, `vatByCountry.euB2c`) without a
+ * fallback, every customer country it lacks.
+ */
+function checkCountries(
+  accounts: Array<Record<string, unknown>>,
+  settings: OrdersSettings,
+): MissingMapping[] {
+  const out: MissingMapping[] = [];
+  const byCountry = new Map<string, { accounts: string[]; consumers: number }>();
+  for (const a of accounts) {
+    const country = String(a['Country'] ?? '')
+      .trim()
+      .toUpperCase();
+    const seen = byCountry.get(country) ?? { accounts: [], consumers: 0 };
+    seen.accounts.push(String(a['Code'] ?? a['Name'] ?? '').trim());
+    if (!a['VATNumber']) seen.consumers++;
+    byCountry.set(country, seen);
+  }
+  const accountList = (codes: string[]) =>
+    `${codes.slice(0, 5).join(', ')}${codes.length > 5 ? ` and ${codes.length - 5} more` : ''}`;
+  const started = (map: { entries: Record<string, unknown>; fallback: unknown }) =>
+    Object.keys(map.entries).length > 0 && map.fallback === null;
+  for (const [country, seen] of [...byCountry].sort(([a], [b]) => a.localeCompare(b))) {
+    if (!isIsoCountryCode(country)) {
+      out.push({
+        domain: 'country',
+        value: country === '' ? '(none)' : country,
+        where: `Exact account(s) ${accountList(seen.accounts)}: ${country === '' ? 'no country' : 'not an ISO 3166 code'}; correct it in Exact`,
+      });
+      continue;
+    }
+    if (
+      started(settings.revenueAccountByCountry) &&
+      !Object.hasOwn(settings.revenueAccountByCountry.entries, country)
+    )
+      out.push({ domain: 'country', value: country, where: 'settings.revenueAccountByCountry' });
+    if (
+      seen.consumers > 0 &&
+      country !== settings.homeCountry &&
+      isEuCountry(country) &&
+      started(settings.vatByCountry.euB2c) &&
+      !Object.hasOwn(settings.vatByCountry.euB2c.entries, country)
+    )
+      out.push({ domain: 'country', value: country, where: 'settings.vatByCountry.euB2c (EU consumers)' });
   }
   return out;
 }

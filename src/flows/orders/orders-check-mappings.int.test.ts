@@ -17,7 +17,13 @@ describe.each(testDialects)('orders flow, mapping check (%s)', (dialect) => {
     expect(
       await ordersFlowKind.checkMappings!(await pair.runtimeContext({}), ordersFlowKind.defaultMapping),
     ).toEqual([]);
-    await pair.addExact({ 'vat/VATCodes': [{ Code: 'VX', Description: 'BTW export', Type: 'B' }] });
+    await pair.addExact({
+      'vat/VATCodes': [{ Code: 'VX', Description: 'BTW export', Type: 'B' }],
+      'crm/Accounts': [
+        { Code: 'LAND1', Name: 'Zonder land', Status: 'C' },
+        { Code: 'LAND2', Name: 'Voluit', Country: 'Nederland', Status: 'C' },
+      ],
+    });
 
     const found = await ordersFlowKind.checkMappings!(
       await pair.runtimeContext({ revenueAccountByCountry: { entries: { BE: 8030, DE: 9999 } } }),
@@ -36,8 +42,22 @@ describe.each(testDialects)('orders flow, mapping check (%s)', (dialect) => {
           value: '9999',
           where: 'settings.revenueAccountByCountry: not in Asperion',
         },
+        // Countries the VAT rules cannot place, with the accounts to correct in Exact.
+        {
+          domain: 'country',
+          value: '(none)',
+          where: 'Exact account(s) LAND1: no country; correct it in Exact',
+        },
+        {
+          domain: 'country',
+          value: 'NEDERLAND',
+          where: 'Exact account(s) LAND2: not an ISO 3166 code; correct it in Exact',
+        },
+        // A per-country map that was started lists the customer countries it lacks.
+        { domain: 'country', value: 'NL', where: 'settings.revenueAccountByCountry' },
       ]),
     );
+    expect(found.some((f) => f.domain === 'country' && ['BE', 'DE'].includes(f.value))).toBe(false);
     // Purchase-only codes are no business of a sales flow.
     expect(found.some((f) => f.value === 'IVH')).toBe(false);
     // Mapped values that exist on both sides are not reported.
