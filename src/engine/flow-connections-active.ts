@@ -1,5 +1,7 @@
 import type { ExpressionBuilder } from 'kysely';
+import type { AppDescriptor } from '../connectors/kit/app-descriptor.js';
 import type { Database } from '../store/schema.js';
+import type { EngineDeps } from './deps.js';
 
 /**
  * A `where` on `flows`: neither of the flow's connections is paused. The scheduler and webhooks
@@ -19,4 +21,17 @@ export function flowConnectionsActive({ not, exists, selectFrom }: ExpressionBui
         ),
     ),
   );
+}
+
+/** The connections that are not paused, of every app with a capability (`keepAlive`, `webhooks`). */
+export async function activeConnectionsOfApps(deps: EngineDeps, has: (app: AppDescriptor) => boolean) {
+  const apps = [...deps.registry.apps.values()].filter(has).map((a) => a.app);
+  if (apps.length === 0) return [];
+  return deps.store.db
+    .selectFrom('connections')
+    .selectAll()
+    .where('app', 'in', apps)
+    .where('status', '!=', 'paused')
+    .orderBy('id')
+    .execute();
 }

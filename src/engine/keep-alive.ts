@@ -3,6 +3,7 @@ import { newId } from '../core/ids.js';
 import { insertEvent } from '../store/repos/events.js';
 import { CallCounter, connectorContext } from './connector-context.js';
 import type { EngineDeps } from './deps.js';
+import { activeConnectionsOfApps } from './flow-connections-active.js';
 import { pauseConnection } from './pause-connection.js';
 
 export interface KeepAliveResult {
@@ -23,16 +24,8 @@ export async function keepConnectionsAlive(
   idleDays: number,
   signal: AbortSignal = new AbortController().signal,
 ): Promise<KeepAliveResult> {
-  const apps = [...deps.registry.apps.values()].filter((a) => a.keepAlive).map((a) => a.app);
   const result: KeepAliveResult = { checked: 0, refreshed: [], paused: [], failed: [] };
-  if (apps.length === 0) return result;
-  const rows = await deps.store.db
-    .selectFrom('connections')
-    .selectAll()
-    .where('app', 'in', apps)
-    .where('status', '!=', 'paused')
-    .orderBy('id')
-    .execute();
+  const rows = await activeConnectionsOfApps(deps, (a) => a.keepAlive !== undefined);
   for (const row of rows) {
     if (signal.aborted) break;
     const keepAlive = deps.registry.apps.get(row.app)?.keepAlive;

@@ -3,6 +3,7 @@ import { newId } from '../core/ids.js';
 import { insertEvent } from '../store/repos/events.js';
 import { CallCounter, connectorContext } from './connector-context.js';
 import type { EngineDeps } from './deps.js';
+import { activeConnectionsOfApps } from './flow-connections-active.js';
 import { topicsNeeded, webhookFlowsOf } from './webhook-flows.js';
 
 export interface WebhookSubscriptionsResult {
@@ -27,15 +28,7 @@ export async function ensureWebhookSubscriptions(
   signal: AbortSignal = new AbortController().signal,
 ): Promise<WebhookSubscriptionsResult> {
   const result: WebhookSubscriptionsResult = { ensured: [], failed: [] };
-  const apps = [...deps.registry.apps.values()].filter((a) => a.webhooks).map((a) => a.app);
-  if (apps.length === 0) return result;
-  const rows = await deps.store.db
-    .selectFrom('connections')
-    .selectAll()
-    .where('app', 'in', apps)
-    .where('status', '!=', 'paused')
-    .orderBy('id')
-    .execute();
+  const rows = await activeConnectionsOfApps(deps, (a) => a.webhooks !== undefined);
   for (const row of rows) {
     const webhooks = deps.registry.apps.get(row.app)?.webhooks;
     const topics = topicsNeeded(await webhookFlowsOf(deps, row.id));

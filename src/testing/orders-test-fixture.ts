@@ -15,6 +15,16 @@ export const ids = {
   missing: '0c000000-0000-4000-8000-000000000006',
 };
 
+/** An Exact sales invoice row for a fixture: on journal 70, for `account`, with `lines` and any other fields. */
+export function salesInvoice(
+  id: string,
+  account: string,
+  lines: unknown[],
+  extra: Record<string, unknown> = {},
+): Record<string, unknown> {
+  return { InvoiceID: id, Journal: '70', OrderedBy: account, SalesInvoiceLines: lines, ...extra };
+}
+
 /** Customers, items and invoices of our own, added after the demo data (so a run reads only these). */
 export async function addOrders(pair: Pair): Promise<{ company: any; item: any; contact: any }> {
   const accounts = await pair.exact('bulk/CRM/Accounts', { $select: 'ID,Name,Email,MainContact,Country' });
@@ -29,14 +39,8 @@ export async function addOrders(pair: Pair): Promise<{ company: any; item: any; 
     $select: 'ID,Code',
     $filter: "Code eq 'VERZEND'",
   });
-  const invoice = (id: string, account: string, lines: unknown[], extra: Record<string, unknown> = {}) => ({
-    InvoiceID: id,
-    Journal: '70',
-    OrderedBy: account,
-    Description: `Webshop ${id.slice(-1)}`,
-    SalesInvoiceLines: lines,
-    ...extra,
-  });
+  const invoice = (id: string, account: string, lines: unknown[], extra: Record<string, unknown> = {}) =>
+    salesInvoice(id, account, lines, { Description: `Webshop ${id.slice(-1)}`, ...extra });
   await pair.addExact({
     'crm/Accounts': [
       {

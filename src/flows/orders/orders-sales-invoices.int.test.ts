@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { testDialects } from '../../testing/databases.js';
-import { addOrders, ids } from '../../testing/orders-test-fixture.js';
+import { addOrders, ids, salesInvoice } from '../../testing/orders-test-fixture.js';
 import { byRef, lines, startPair, type Pair } from '../../testing/orders-test-pair.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- tests read the sandboxes' JSON as it comes */
@@ -90,12 +90,7 @@ describe.each(testDialects)('orders flow, own orders as sales invoices (%s)', (d
     const euCharged = '0d000000-0000-4000-8000-000000000007';
     await pair.addExact({
       'salesinvoice/SalesInvoices': [
-        {
-          InvoiceID: euCharged,
-          Journal: '70',
-          OrderedBy: ids.belgian,
-          SalesInvoiceLines: [{ Item: item.ID, Quantity: 1, UnitPrice: 50, VATCode: 'VH' }],
-        },
+        salesInvoice(euCharged, ids.belgian, [{ Item: item.ID, Quantity: 1, UnitPrice: 50, VATCode: 'VH' }]),
       ],
     });
     await pair.setSettings({
@@ -262,12 +257,7 @@ describe.each(testDialects)('orders flow, own orders as sales invoices (%s)', (d
         ],
         'salesinvoice/SalesInvoices': [
           ...theirs,
-          {
-            InvoiceID: '0f000000-0000-4000-8000-000000000012',
-            Journal: '70',
-            OrderedBy: twelve,
-            SalesInvoiceLines: [{ Item: firstItem.ID }],
-          },
+          salesInvoice('0f000000-0000-4000-8000-000000000012', twelve, [{ Item: firstItem.ID }]),
         ],
       });
       const accounts = await pair.exact('bulk/CRM/Accounts', { $select: 'ID,Code,Name,MainContact' });
@@ -306,14 +296,7 @@ describe.each(testDialects)('orders flow, own orders as sales invoices (%s)', (d
       const [item] = await pair.exact('bulk/Logistics/Items', { $select: 'ID', $top: '1' });
       const again = '0f000000-0000-4000-8000-000000000001';
       await pair.addExact({
-        'salesinvoice/SalesInvoices': [
-          {
-            InvoiceID: again,
-            Journal: '70',
-            OrderedBy: known.InvoiceTo,
-            SalesInvoiceLines: [{ Item: item.ID }],
-          },
-        ],
+        'salesinvoice/SalesInvoices': [salesInvoice(again, known.InvoiceTo, [{ Item: item.ID }])],
       });
       expect((await pair.run()).counts).toMatchObject({ read: 1, created: 1 });
       const all = await pair.invoices();
@@ -331,12 +314,8 @@ describe.each(testDialects)('orders flow, own orders as sales invoices (%s)', (d
       (await pair!.list('debtors')).find((d) => d.emailAddress === 'jan.devries@example.nl');
     const before = await person();
     await pair.writeExact('PUT', `crm/Accounts(guid'${ids.person}')`, { AddressLine1: 'Prinsengracht 263' });
-    const order = (id: string) => ({
-      InvoiceID: id,
-      Journal: '70',
-      OrderedBy: ids.person,
-      SalesInvoiceLines: [{ Item: item.ID, Quantity: 1, UnitPrice: 5 }],
-    });
+    const order = (id: string) =>
+      salesInvoice(id, ids.person, [{ Item: item.ID, Quantity: 1, UnitPrice: 5 }]);
 
     await pair.setSettings({ debtor: { update: false } });
     await pair.addExact({ 'salesinvoice/SalesInvoices': [order('0f000000-0000-4000-8000-000000000010')] });
@@ -387,16 +366,15 @@ describe.each(testDialects)('orders flow, own orders as sales invoices (%s)', (d
     const id = '0f000000-0000-4000-8000-000000000020';
     await pair.addExact({
       'salesinvoice/SalesInvoices': [
-        {
-          InvoiceID: id,
-          Journal: '70',
-          OrderedBy: account.ID,
-          ShippingMethod: dhl.ID,
-          SalesInvoiceLines: [
+        salesInvoice(
+          id,
+          account.ID,
+          [
             { Item: item.ID, Quantity: 1, UnitPrice: 20, VATCode: 'VH' },
             { Item: shipping.ID, Quantity: 1, UnitPrice: 7.5, VATCode: 'VH', Description: 'Verzendkosten' },
           ],
-        },
+          { ShippingMethod: dhl.ID },
+        ),
       ],
     });
     await pair.setSettings({ shipping: { itemCodes: ['VERZEND'], ledgerAccountId: 8000 } });
