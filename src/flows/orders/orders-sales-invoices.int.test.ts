@@ -88,9 +88,20 @@ describe.each(testDialects)('orders flow, own orders as sales invoices (%s)', (d
     expect(article.status).toBe(201);
     // Dutch VAT charged to an EU business: what Exact invoiced is what gets booked.
     const euCharged = '0d000000-0000-4000-8000-000000000007';
+    // A discount on the whole order (Exact's header Discount), beside a line with its own.
+    const orderDiscount = '0d000000-0000-4000-8000-000000000008';
     await pair.addExact({
       'salesinvoice/SalesInvoices': [
         salesInvoice(euCharged, ids.belgian, [{ Item: item.ID, Quantity: 1, UnitPrice: 50, VATCode: 'VH' }]),
+        salesInvoice(
+          orderDiscount,
+          ids.person,
+          [
+            { Item: item.ID, Quantity: 3, UnitPrice: 19.99, VATCode: 'VL' },
+            { Item: item.ID, Quantity: 1, UnitPrice: 12.49, VATCode: 'VH', Discount: 0.25 },
+          ],
+          { Discount: 0.075 },
+        ),
       ],
     });
     await pair.setSettings({
@@ -100,8 +111,8 @@ describe.each(testDialects)('orders flow, own orders as sales invoices (%s)', (d
     const run = await pair.run();
     expect(run.state).toBe('partial');
     expect(run.counts, (await pair.deadLetters()).join('\n')).toMatchObject({
-      read: 7,
-      created: 6,
+      read: 8,
+      created: 7,
       deadLettered: 1,
     });
 
@@ -169,6 +180,13 @@ describe.each(testDialects)('orders flow, own orders as sales invoices (%s)', (d
       amountInclVat: totals(euCharged).AmountFC,
     });
     expect(lines(byRef(invoices, euCharged))[0]).toMatchObject({ vatCode: 'H21', vatAmount: 10.5 });
+    // The order-level discount reached the lines in Exact, so Asperion's totals are Exact's to the cent.
+    expect(byRef(invoices, orderDiscount)).toMatchObject({
+      amountExclVat: totals(orderDiscount).AmountFCExclVat,
+      vatAmount: totals(orderDiscount).VATAmountFC,
+      amountInclVat: totals(orderDiscount).AmountFC,
+    });
+    expect(totals(orderDiscount).AmountFCExclVat).toBe(64.84);
     const kept = (await pair.records('created')).find((r) => r.source_id === euCharged)!;
     expect(kept.timeline).toContain("kept Exact's VAT code (H21) rather than ICP for an EU business");
     // A Swiss company's CHE-…MWST number is no EU VAT number: its debtor has none, its order goes through.

@@ -83,6 +83,12 @@ export const exactSettingsSchema = z.strictObject({
   webhookCreateAction: z.enum(['Create', 'Update']),
   /** `EventCreatedOn` as ISO without offset (observed) or `/Date(ms)/` (sketched), reference 6.3. */
   webhookEventCreatedOn: z.enum(['iso', 'msdate']),
+  /**
+   * A sales order's or invoice's header `Discount` (a fraction, appendix A, semantics UNCONFIRMED)
+   * is the discount of every line that names none, so the lines carry the order-level discount and
+   * the header totals are their sum. Off: the header field is stored and nothing else.
+   */
+  headerDiscountOnLines: z.boolean(),
   /** Retries after a failed delivery (reference 6.4: 10, UNCONFIRMED). */
   webhookRetryAttempts: z.number().int().nonnegative(),
   /** Delay before the first retry; it doubles for each next one (reference 6.4: 2^n minutes, UNCONFIRMED). */
@@ -135,6 +141,7 @@ export const defaultExactSettings: ExactSettings = {
   webhookTimeoutMs: 5000,
   webhookCreateAction: 'Create',
   webhookEventCreatedOn: 'iso',
+  headerDiscountOnLines: true,
   webhookRetryAttempts: 10,
   webhookRetryBaseMinutes: 2,
   rowVersionStart: '1000',

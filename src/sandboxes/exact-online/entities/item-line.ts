@@ -7,10 +7,15 @@ import { byId } from './finance-lookups.js';
 
 /**
  * The fields an order or invoice line takes from its item: the item must exist; description,
- * unit, quantity and price default from it; the net price is the unit price less the discount
- * fraction, in exact decimals. Answers the item for what the caller fills next.
+ * unit, quantity and price default from it; the discount from the header's; the net price is the
+ * unit price less the discount fraction, in exact decimals. Answers the item for what the caller fills next.
  */
-export function completeItemLine(line: StoredRow, index: number, ctx: WriteContext): StoredRow {
+export function completeItemLine(
+  line: StoredRow,
+  header: StoredRow,
+  index: number,
+  ctx: WriteContext,
+): StoredRow {
   if (typeof line['Item'] !== 'string') throw mandatoryError(ctx.settings, 'Item');
   // A keyed lookup: this runs for every line the seed and the benchmarks write.
   const item = byId(ctx, 'logistics/Items', line['Item']);
@@ -23,7 +28,9 @@ export function completeItemLine(line: StoredRow, index: number, ctx: WriteConte
   line['UnitCode'] ??= item['Unit'] ?? null;
   line['Quantity'] ??= 1;
   line['UnitPrice'] ??= item['StandardSalesPrice'] ?? 0;
-  line['Discount'] ??= 0;
+  // An order-level discount is the discount of the lines that name none (setting headerDiscountOnLines).
+  const headerDiscount = ctx.settings.headerDiscountOnLines ? Number(header['Discount'] ?? 0) : 0;
+  line['Discount'] ??= Number.isFinite(headerDiscount) ? headerDiscount : 0;
   const discount = Number(line['Discount']);
   const factor = discount === 0 ? 1 : sumDecimal([1, -discount], 6);
   line['NetPrice'] ??= multiplyDecimal(Number(line['UnitPrice']), factor);

@@ -116,6 +116,22 @@ describe('POST with embedded lines', () => {
     expect(line).toMatchObject({ NetPrice: 85, AmountFC: 85, VATAmountFC: 17.85 });
   });
 
+  it('gives a header discount to every line that names none (headerDiscountOnLines), so the totals stay the sum of the lines', async () => {
+    const lines = [
+      { Item: bike, Quantity: 2, UnitPrice: 100 },
+      { Item: bike, Quantity: 1, UnitPrice: 50, Discount: 0.5 },
+    ];
+    const row = await created('salesinvoice/SalesInvoices', invoice(lines, { Discount: 0.1 }));
+    const [first, second] = (row['SalesInvoiceLines'] as { results: Row[] }).results;
+    expect(first).toMatchObject({ Discount: 0.1, NetPrice: 90, AmountFC: 180, VATAmountFC: 37.8 });
+    expect(second).toMatchObject({ Discount: 0.5, NetPrice: 25, AmountFC: 25 });
+    expect(row).toMatchObject({ Discount: 0.1, AmountFCExclVat: 205, VATAmountFC: 43.05, AmountFC: 248.05 });
+
+    api.sandbox.state.settings.headerDiscountOnLines = false;
+    const off = await created('salesinvoice/SalesInvoices', invoice(lines.slice(0, 1), { Discount: 0.1 }));
+    expect(off).toMatchObject({ Discount: 0.1, AmountFCExclVat: 200 });
+  });
+
   it('defaults the line GL account to the revenue account of its VAT code', async () => {
     const row = await created('salesinvoice/SalesInvoices', invoice());
     const [line] = (row['SalesInvoiceLines'] as { results: Row[] }).results;

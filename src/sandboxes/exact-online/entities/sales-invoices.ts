@@ -51,7 +51,7 @@ function completeLine(
   index: number,
   ctx: WriteContext,
 ): void {
-  const item = completeItemLine(line, index, ctx);
+  const item = completeItemLine(line, invoice, index, ctx);
   line['InvoiceID'] = invoice['InvoiceID'] ?? null;
   line['VATCode'] ??= item['SalesVatCode'] ?? account['SalesVATCode'] ?? null;
   let percentage = 0;

@@ -19,7 +19,7 @@ function nextOrderNumber(ctx: WriteContext): number {
 
 /** Fill a line from its item and VAT code; amounts as exact decimals. */
 function completeLine(line: StoredRow, order: StoredRow, index: number, ctx: WriteContext): void {
-  const item = completeItemLine(line, index, ctx);
+  const item = completeItemLine(line, order, index, ctx);
   line['OrderID'] = order['OrderID'] ?? null;
   line['OrderNumber'] = order['OrderNumber'] ?? null;
   line['VATCode'] ??= item['SalesVatCode'] ?? null;
