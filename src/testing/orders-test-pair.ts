@@ -19,6 +19,8 @@ import { startExactFixture, type ExactFixture } from './exact-fixture.js';
 export interface Pair {
   fx: ExactFixture;
   asperion: TestSandbox;
+  /** Stop both sandboxes and close the store. */
+  close(): Promise<void>;
   exact(path: string, query?: Record<string, string>): Promise<any[]>;
   addExact(rows: Record<string, unknown[]>): Promise<void>;
   /** A write through Exact's own API (POST, PUT or DELETE by key). */
@@ -128,6 +130,10 @@ export async function startPair(dialect: DialectName, options: { seed?: ExactSee
   return {
     fx,
     asperion,
+    async close() {
+      await asperion.close();
+      await fx.close();
+    },
     exact,
     async writeExact(method, path, body) {
       const res = await fetch(`${fx.url}/api/v1/${fx.division}/${path}`, {

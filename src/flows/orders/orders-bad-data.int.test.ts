@@ -129,8 +129,7 @@ async function addBadData(pair: Pair): Promise<{ item: any }> {
 describe.each(testDialects)('orders flow, bad source data (%s)', (dialect) => {
   let pair: Pair | undefined;
   afterEach(async () => {
-    await pair?.asperion.close();
-    await pair?.fx.close();
+    await pair?.close();
     pair = undefined;
   });
 

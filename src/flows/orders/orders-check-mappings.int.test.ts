@@ -6,8 +6,7 @@ import { startPair, type Pair } from '../../testing/orders-test-pair.js';
 describe.each(testDialects)('orders flow, mapping check (%s)', (dialect) => {
   let pair: Pair | undefined;
   afterEach(async () => {
-    await pair?.asperion.close();
-    await pair?.fx.close();
+    await pair?.close();
     pair = undefined;
   });
 

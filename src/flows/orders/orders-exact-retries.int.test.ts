@@ -9,8 +9,7 @@ const syncPath = '/sync/SalesInvoice/SalesInvoices';
 describe.each(testDialects)('orders flow, Exact reads failing on the gateway (%s)', (dialect) => {
   let pair: Pair | undefined;
   afterEach(async () => {
-    await pair?.asperion.close();
-    await pair?.fx.close();
+    await pair?.close();
     pair = undefined;
   });
 

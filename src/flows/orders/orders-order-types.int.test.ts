@@ -8,8 +8,7 @@ import { byRef, lines, startPair, type Pair } from '../../testing/orders-test-pa
 describe.each(testDialects)('orders flow, other order types (%s)', (dialect) => {
   let pair: Pair | undefined;
   afterEach(async () => {
-    await pair?.asperion.close();
-    await pair?.fx.close();
+    await pair?.close();
     pair = undefined;
   });
 

@@ -9,8 +9,7 @@ import { startPair, type Pair } from '../../testing/orders-test-pair.js';
 describe.each(testDialects)('orders flow, Exact calls (%s)', (dialect) => {
   let pair: Pair | undefined;
   afterEach(async () => {
-    await pair?.asperion.close();
-    await pair?.fx.close();
+    await pair?.close();
     pair = undefined;
   });
 
@@ -54,8 +53,7 @@ describe.each(testDialects)('orders flow, Exact calls (%s)', (dialect) => {
 describe.each(testDialects)('orders flow, failing target (%s)', (dialect) => {
   let pair: Pair | undefined;
   afterEach(async () => {
-    await pair?.asperion.close();
-    await pair?.fx.close();
+    await pair?.close();
     pair = undefined;
   });
 

@@ -8,8 +8,7 @@ import { byRef, lines, startPair, type Pair } from '../../testing/orders-test-pa
 describe.each(testDialects)('orders flow, sales invoices (%s)', (dialect) => {
   let pair: Pair | undefined;
   afterEach(async () => {
-    await pair?.asperion.close();
-    await pair?.fx.close();
+    await pair?.close();
     pair = undefined;
   });
 
@@ -71,8 +70,7 @@ describe.each(testDialects)('orders flow, sales invoices (%s)', (dialect) => {
 describe.each(testDialects)('orders flow, own orders as sales invoices (%s)', (dialect) => {
   let pair: Pair | undefined;
   afterEach(async () => {
-    await pair?.asperion.close();
-    await pair?.fx.close();
+    await pair?.close();
     pair = undefined;
   });
 
