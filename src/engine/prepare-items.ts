@@ -35,7 +35,8 @@ export async function prepareItems(
       continue;
     }
     const mapped = await setup.mapping.apply(item.record);
-    if (mapped.errors.length > 0) fail(item, mappingFailure(mapped.errors, item.sourceId), now());
+    if (mapped.errors.length > 0)
+      fail(item, mappingFailure(mapped.errors, item.sourceId, runtime.describe?.(item.record)), now());
     else resolving.push({ item, payload: mapped.output });
   }
 

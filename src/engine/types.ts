@@ -85,6 +85,8 @@ export interface FlowRuntime<S extends SourceRecord = SourceRecord, T extends Ta
   /** Deterministic key for a create, written into the target record so it can be found again. */
   naturalKey(record: S): string;
   filter?(record: S): FilterDecision;
+  /** How messages name a record (`Exact sales invoice 26700012 (InvoiceID …)`); else by its source id. */
+  describe?(record: S): string;
   /**
    * After mapping: enrich and resolve references (find the debtor, make sure articles exist).
    * `note` adds a step to the record's timeline (a choice the user should be able to see).

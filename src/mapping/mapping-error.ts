@@ -18,13 +18,14 @@ export function describeFieldError(error: FieldError): string {
 }
 
 /**
- * The error for a record that could not be mapped, for the engine's dead letters and logs.
+ * The error for a record that could not be mapped, for the engine's dead letters and logs, named
+ * by `label` (the flow's `describe`) or else by its source id.
  * Its code is the first field error's code (`mapping.failed` when there is none), its kind
  * `invalid`: the same record will fail again until the data or the mapping changes.
  */
-export function mappingFailure(errors: FieldError[], sourceId: string): KoppelError {
+export function mappingFailure(errors: FieldError[], sourceId: string, label?: string): KoppelError {
   const list = errors.length > 0 ? errors.map(describeFieldError).join('; ') : 'mapping failed';
-  return new KoppelError(`Record ${sourceId}: ${list}`, {
+  return new KoppelError(`${label ?? `Record ${sourceId}`}: ${list}`, {
     code: errors[0]?.code ?? 'mapping.failed',
     kind: 'invalid',
     details: { sourceId, errors },

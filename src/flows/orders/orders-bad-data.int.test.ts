@@ -166,7 +166,10 @@ describe.each(testDialects)('orders flow, bad source data (%s)', (dialect) => {
         code: 'asperion.validation',
         says: ['POST /v1/debtors', 'emailAddress', 'mail at example.nl is not a valid e-mail address'],
       },
-      [bad.unmappedVat]: { code: 'mapping.value_unmapped', says: ['"VR"', 'vatCodes', 'lines'] },
+      [bad.unmappedVat]: {
+        code: 'mapping.value_unmapped',
+        says: ['Exact sales invoice', '"VR"', 'vatCodes', 'lines'],
+      },
       [bad.noLines]: { code: 'orders.no_lines', says: ['has no lines'] },
       [bad.huge]: { code: 'orders.amount_too_large', says: ['line 1', '10000000000000.00'] },
     };

@@ -51,6 +51,7 @@ export const ordersFlowKind: FlowKind<OrderRecord, OrderPayload> = {
       read: (cursor) => readOrders(exact, settings.source, cursor, settings.lookupChunkSize),
       reread: (records) => rereadOrders(exact, settings.source, records, settings.lookupChunkSize),
       sourceId: (record) => record.ID,
+      describe: describeOrder,
       naturalKey: (record) => record.ID,
       filter: (record) => {
         if (record.Status === null || !statuses.has(record.Status))
