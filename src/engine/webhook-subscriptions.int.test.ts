@@ -12,8 +12,7 @@ describe.each(testDialects)('webhook subscriptions of Exact connections (%s)', (
   let receiver: WebhookReceiver | undefined;
   afterEach(async () => {
     await receiver?.stop();
-    await pair?.asperion.close();
-    await pair?.fx.close();
+    await pair?.close();
     pair = receiver = undefined;
   });
 
@@ -27,6 +26,7 @@ describe.each(testDialects)('webhook subscriptions of Exact connections (%s)', (
     const deps = pair.fx.h.deps;
     expect(await ensureWebhookSubscriptions(deps, publicUrl)).toEqual({
       ensured: [{ connection: 'exact', topic: 'SalesInvoices' }],
+      removed: [],
       failed: [],
     });
     expect(await subscriptions(pair)).toEqual([
@@ -36,10 +36,25 @@ describe.each(testDialects)('webhook subscriptions of Exact connections (%s)', (
     await ensureWebhookSubscriptions(deps, publicUrl);
     expect(await subscriptions(pair)).toHaveLength(1);
 
-    // The topic follows the flow's source setting.
+    // The topic follows the flow's source setting, and the one no flow needs any more goes; a
+    // subscription of the same app to another callback (another installation) is left alone.
+    await pair.writeExact('POST', 'webhooks/WebhookSubscriptions', {
+      Topic: 'Accounts',
+      CallbackURL: `${publicUrl}/elsewhere`,
+    });
     await pair.setSettings({ source: 'salesOrders' });
-    await ensureWebhookSubscriptions(deps, publicUrl);
-    expect((await subscriptions(pair)).map((s) => s.Topic).sort()).toEqual(['SalesInvoices', 'SalesOrders']);
+    expect(await ensureWebhookSubscriptions(deps, publicUrl)).toMatchObject({
+      ensured: [{ connection: 'exact', topic: 'SalesOrders' }],
+      removed: [{ connection: 'exact', topic: 'SalesInvoices' }],
+    });
+    expect((await subscriptions(pair)).map((s) => s.Topic).sort()).toEqual(['Accounts', 'SalesOrders']);
+
+    // A disabled flow needs none: its subscription goes too.
+    await pair.fx.h.store.db.updateTable('flows').set({ enabled: 0 }).where('id', '=', 'orders').execute();
+    expect((await ensureWebhookSubscriptions(deps, publicUrl)).removed).toEqual([
+      { connection: 'exact', topic: 'SalesOrders' },
+    ]);
+    expect((await subscriptions(pair)).map((s) => s.Topic)).toEqual(['Accounts']);
   });
 
   it('logs and raises a warning per connection and topic when Exact cannot reach the callback', async () => {
@@ -48,6 +63,7 @@ describe.each(testDialects)('webhook subscriptions of Exact connections (%s)', (
     const result = await ensureWebhookSubscriptions(pair.fx.h.deps, publicUrl);
     expect(result).toEqual({
       ensured: [],
+      removed: [],
       failed: [{ connection: 'exact', topic: 'SalesInvoices', errorCode: 'exact.webhook_callback_refused' }],
     });
     expect(await subscriptions(pair)).toEqual([]);

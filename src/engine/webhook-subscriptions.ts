@@ -8,6 +8,8 @@ import { topicsNeeded, webhookFlowsOf } from './webhook-flows.js';
 
 export interface WebhookSubscriptionsResult {
   ensured: Array<{ connection: string; topic: string }>;
+  /** Subscriptions to Koppel's callback on a topic no enabled flow starts on any more. */
+  removed: Array<{ connection: string; topic: string }>;
   failed: Array<{ connection: string; topic: string; errorCode: string }>;
 }
 
@@ -27,14 +29,15 @@ export async function ensureWebhookSubscriptions(
   publicUrl: string,
   signal: AbortSignal = new AbortController().signal,
 ): Promise<WebhookSubscriptionsResult> {
-  const result: WebhookSubscriptionsResult = { ensured: [], failed: [] };
+  const result: WebhookSubscriptionsResult = { ensured: [], removed: [], failed: [] };
   const rows = await activeConnectionsOfApps(deps, (a) => a.webhooks !== undefined);
   for (const row of rows) {
     const webhooks = deps.registry.apps.get(row.app)?.webhooks;
+    if (!webhooks) continue;
     const topics = topicsNeeded(await webhookFlowsOf(deps, row.id));
-    if (!webhooks || topics.length === 0) continue;
     const ctx = connectorContext(deps, row, new CallCounter(), signal);
     const callbackUrl = webhookCallbackUrl(publicUrl, webhooks.callbackSegment, row.id);
+    await removeStale(deps, row.id, () => webhooks.removeSubscriptions(ctx, callbackUrl, topics), result);
     const unverifiable = webhooks.cannotReceive(ctx);
     for (const topic of topics) {
       if (signal.aborted) return result;
@@ -74,4 +77,33 @@ export async function ensureWebhookSubscriptions(
     }
   }
   return result;
+}
+
+/**
+ * Drops the subscriptions no flow needs any more (a flow disabled or switched to another source),
+ * so Exact stops calling for nothing. A failure here is logged only: the next daily run tries again.
+ */
+async function removeStale(
+  deps: EngineDeps,
+  connection: string,
+  remove: () => Promise<string[]>,
+  result: WebhookSubscriptionsResult,
+): Promise<void> {
+  try {
+    for (const topic of await remove()) {
+      result.removed.push({ connection, topic });
+      deps.logger.info(
+        { connection, topic },
+        `webhook subscription for ${topic} on connection ${connection} removed: no enabled flow starts on it`,
+      );
+    }
+  } catch (e) {
+    const error = toKoppelError(e);
+    deps.logger.warn(
+      { connection, errorCode: error.code },
+      deps.secrets.scrub(
+        `Could not tidy the webhook subscriptions of connection ${connection}: ${error.message}`,
+      ),
+    );
+  }
 }

@@ -41,6 +41,17 @@ const exactWebhooks: AppWebhooks = {
   async ensureSubscription(ctx, topic, callbackUrl) {
     await new ExactWebhookSubscriptions(exactClientOf(ctx)).ensureSubscription(topic, callbackUrl);
   },
+  async removeSubscriptions(ctx, callbackUrl, keep) {
+    const subscriptions = new ExactWebhookSubscriptions(exactClientOf(ctx));
+    const kept = new Set(keep.map((t) => t.toLowerCase()));
+    const removed: string[] = [];
+    for (const s of await subscriptions.list())
+      if (s.CallbackURL === callbackUrl && !kept.has(s.Topic.toLowerCase())) {
+        await subscriptions.deleteSubscription(s.ID);
+        removed.push(s.Topic);
+      }
+    return removed;
+  },
   cannotReceive: ({ credentials }) =>
     credentials['webhookSecret'] ? undefined : 'the connection has no webhookSecret credential',
   readDelivery(rawBody, { settings, credentials }) {

@@ -45,6 +45,12 @@ export interface AppWebhooks {
    */
   ensureSubscription(ctx: ConnectorContext, topic: string, callbackUrl: string): Promise<void>;
   /**
+   * Delete this app's subscriptions that deliver to `callbackUrl` on a topic not in `keep`
+   * (compared without case); answers the topics removed. Subscriptions to other callbacks are
+   * left alone: they belong to another installation or purpose.
+   */
+  removeSubscriptions(ctx: ConnectorContext, callbackUrl: string, keep: readonly string[]): Promise<string[]>;
+  /**
    * Why deliveries to this connection could not be verified (e.g. no webhook secret stored), so
    * subscribing would only earn refusals; undefined when it can receive them.
    */
