@@ -9,7 +9,8 @@ export interface SandboxOptions {
   host: string;
   /** 0 picks a free port. */
   port: number;
-  seed: 'demo' | 'empty';
+  /** One of the sandbox's `seeds`. */
+  seed: string;
   /** Parsed JSON of a fixture to load after the seed, in the sandbox's own fixture format. */
   fixture?: unknown;
   clock: Clock;
@@ -39,5 +40,7 @@ export interface SandboxDescriptor {
   name: string;
   title: string;
   defaultPort: number;
+  /** The data it can start with, the default first (e.g. `demo`, `empty`). */
+  seeds: readonly string[];
   start(options: SandboxOptions): Promise<RunningSandbox>;
 }

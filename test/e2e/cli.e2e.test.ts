@@ -88,6 +88,29 @@ describe('the built koppel command', () => {
     expect(await exited).toBe(0);
   });
 
+  it('starts the Exact sandbox on the reference seed (customers and items, no documents), and names the seeds a sandbox has', async () => {
+    const { child, url, exited } = await startSandbox(['exact-online', '--port', '0', '--seed', 'reference']);
+    const minted = (await (await fetch(`${url}/__sandbox/tokens`, { method: 'POST' })).json()) as {
+      access_token: string;
+    };
+    const count = async (entity: string, key: string) => {
+      const res = await fetch(`${url}/api/v1/3215711/bulk/${entity}?$select=${key}`, {
+        headers: { accept: 'application/json', authorization: `Bearer ${minted.access_token}` },
+      });
+      return ((await res.json()) as { d: { results: unknown[] } }).d.results.length;
+    };
+    expect(await count('CRM/Accounts', 'ID')).toBeGreaterThan(0);
+    expect(await count('SalesInvoice/SalesInvoices', 'InvoiceID')).toBe(0);
+    child.kill('SIGINT');
+    expect(await exited).toBe(0);
+
+    const refused = spawnSync(process.execPath, [bin, 'sandbox', 'asperion', '--seed', 'reference'], {
+      encoding: 'utf8',
+    });
+    expect(refused.status).not.toBe(0);
+    expect(refused.stderr).toContain('--seed must be one of demo, empty, not "reference"');
+  });
+
   it('loads a fixture file into the sandbox, and names the bad row of a bad one', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'koppel-fixture-'));
     try {

@@ -26,7 +26,11 @@ export const sandboxCommand: CliCommand = {
       .description('Run a local stand-in of an outside API (exact-online, asperion) until Ctrl-C.')
       .option('--port <port>', 'port to listen on (default: the sandbox its own; 0 picks a free one)')
       .option('--host <host>', 'address to listen on', '127.0.0.1')
-      .option('--seed <seed>', 'demo (a realistic Dutch business) or empty', 'demo')
+      .option(
+        '--seed <seed>',
+        'demo (a realistic Dutch business), empty, or for exact-online reference (the demo without orders, invoices or bookings)',
+        'demo',
+      )
       .option('--fixture <file>', "JSON file of rows to load after the seed (format in the sandbox's README)")
       .action(async (name: string, o: { port?: string; host: string; seed: string; fixture?: string }) => {
         const sandbox = sandboxes.find((s) => s.name === name);
@@ -37,8 +41,8 @@ export const sandboxCommand: CliCommand = {
             kind: 'not_found',
           });
         }
-        if (o.seed !== 'demo' && o.seed !== 'empty') {
-          throw new KoppelError(`--seed must be demo or empty, not "${o.seed}"`, {
+        if (!sandbox.seeds.includes(o.seed)) {
+          throw new KoppelError(`--seed must be one of ${sandbox.seeds.join(', ')}, not "${o.seed}"`, {
             code: 'cli.bad_option',
             kind: 'invalid',
           });

@@ -2,14 +2,19 @@ import type { SandboxDescriptor } from '../types.js';
 import { SandboxFixtureError, fixtureIssues } from '../types.js';
 import { fixtureSchema, loadFixture } from './seed/load-fixture.js';
 import { createAsperionServer } from './asperion-server.js';
+import { seedNames as asperionSeeds } from './seed/load-seed.js';
 
 /** `koppel sandbox asperion`: the local Asperion API and identity server on one port. */
 export const asperionSandbox: SandboxDescriptor = {
   name: 'asperion',
   title: 'Asperion',
   defaultPort: 4020,
+  seeds: asperionSeeds,
   async start(options) {
-    const { app, state } = createAsperionServer({ clock: options.clock, seed: options.seed });
+    const seed = asperionSeeds.find((s) => s === options.seed);
+    if (!seed)
+      throw new SandboxFixtureError(`No seed "${options.seed}" (known: ${asperionSeeds.join(', ')})`);
+    const { app, state } = createAsperionServer({ clock: options.clock, seed });
     if (options.fixture !== undefined) {
       // An Asperion fixture replaces the data (users, administrations and their records).
       const fixture = fixtureSchema.safeParse(options.fixture);

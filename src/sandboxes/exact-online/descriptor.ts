@@ -1,6 +1,7 @@
 import type { SandboxDescriptor } from '../types.js';
 import { SandboxFixtureError, fixtureIssues } from '../types.js';
 import { exactFixtureSchema, loadFixture } from './seed/load-fixture.js';
+import { exactSeeds } from './seed/load-seed.js';
 import { buildExactSandbox } from './server.js';
 
 /** `koppel sandbox exact-online`: the local Exact Online API. */
@@ -8,8 +9,11 @@ export const exactOnlineSandbox: SandboxDescriptor = {
   name: 'exact-online',
   title: 'Exact Online',
   defaultPort: 4010,
+  seeds: exactSeeds,
   async start(options) {
-    const { app, state } = buildExactSandbox({ clock: options.clock, seed: options.seed });
+    const seed = exactSeeds.find((s) => s === options.seed);
+    if (!seed) throw new SandboxFixtureError(`No seed "${options.seed}" (known: ${exactSeeds.join(', ')})`);
+    const { app, state } = buildExactSandbox({ clock: options.clock, seed });
     if (options.fixture !== undefined) {
       const fixture = exactFixtureSchema.safeParse(options.fixture);
       if (!fixture.success) throw new SandboxFixtureError(fixtureIssues(fixture.error.issues));
