@@ -44,6 +44,22 @@ export interface Pair {
  * `seed` is the Exact sandbox's: `reference` (default) has the demo's customers, items and VAT codes
  * but no documents, so a run reads only what the test adds; `demo` runs over the whole demo business.
  */
+/** The test pair's orders flow, `exact` → `asperion` in pair `p1`, unscheduled, with these settings. */
+export function ordersFlowRow(settings: Record<string, unknown>) {
+  return {
+    id: 'orders',
+    pairId: 'p1',
+    kind: 'orders',
+    sourceConnectionId: 'exact',
+    targetConnectionId: 'asperion',
+    enabled: true,
+    schedule: null,
+    priority: 100,
+    settings,
+    mappingVersion: null,
+  };
+}
+
 export async function startPair(dialect: DialectName, options: { seed?: ExactSeed } = {}): Promise<Pair> {
   const fx = await startExactFixture(dialect, { seed: options.seed ?? 'reference' });
   const { h } = fx;
@@ -84,19 +100,7 @@ export async function startPair(dialect: DialectName, options: { seed?: ExactSee
     },
     at,
   );
-  const flow = (settings: Record<string, unknown>) => ({
-    id: 'orders',
-    pairId: 'p1',
-    kind: 'orders',
-    sourceConnectionId: 'exact',
-    targetConnectionId: 'asperion',
-    enabled: true,
-    schedule: null,
-    priority: 100,
-    settings,
-    mappingVersion: null,
-  });
-  await upsertFlow(h.store.db, flow({}), at);
+  await upsertFlow(h.store.db, ordersFlowRow({}), at);
   /** Every row of an Exact list, following `__next` past the page size (1,000 for bulk endpoints). */
   const exact = async (path: string, query: Record<string, string> = {}) => {
     const rows: any[] = [];
@@ -159,7 +163,7 @@ export async function startPair(dialect: DialectName, options: { seed?: ExactSee
     },
     list: listAsperion,
     async setSettings(settings) {
-      await upsertFlow(h.store.db, flow(settings), fx.clock.now().toISOString());
+      await upsertFlow(h.store.db, ordersFlowRow(settings), fx.clock.now().toISOString());
     },
     async setMapping(definition) {
       const at = fx.clock.now().toISOString();

@@ -57,9 +57,11 @@ export async function checkOrderMappings(
       suggestion: suggestion.code ? `${suggestion.code} (${suggestion.why})` : `none: ${suggestion.why}`,
     });
   }
+  const exactConditions = readAll('cashflow/PaymentConditions', ['Code']);
   const sourceDomains: Array<[string, string, Promise<Array<Record<string, unknown>>>]> = [
-    ['paymentCondition', 'paymentConditions', readAll('cashflow/PaymentConditions', ['Code'])],
-    ['paymentMethod', 'paymentMethods', readAll('cashflow/PaymentConditions', ['Code'])],
+    // Exact sets the payment method per condition: one read serves both maps.
+    ['paymentCondition', 'paymentConditions', exactConditions],
+    ['paymentMethod', 'paymentMethods', exactConditions],
     ['journal', 'journals', readAll('financial/Journals', ['Code', 'Type'], 'Type eq 20')],
     ['shippingMethod', 'shippingMethods', readAll('sales/ShippingMethods', ['Code'])],
   ];

@@ -22,9 +22,8 @@ export const invoiceHeaderFields = [
   'ShippingMethod',
 ] as const;
 
-export const invoiceLineFields = [
-  'ID',
-  'InvoiceID',
+/** What a sales invoice line and a sales order line share (their VAT amount fields differ in name). */
+const lineFields = [
   'LineNumber',
   'ItemCode',
   'ItemDescription',
@@ -34,9 +33,10 @@ export const invoiceLineFields = [
   'NetPrice',
   'Discount',
   'AmountFC',
-  'VATAmountFC',
   'VATCode',
 ] as const;
+
+export const invoiceLineFields = ['ID', 'InvoiceID', ...lineFields, 'VATAmountFC'] as const;
 
 export const orderHeaderFields = [
   'OrderID',
@@ -55,21 +55,7 @@ export const orderHeaderFields = [
   'AmountFCExclVat',
 ] as const;
 
-export const orderLineFields = [
-  'ID',
-  'OrderID',
-  'LineNumber',
-  'ItemCode',
-  'ItemDescription',
-  'Description',
-  'Quantity',
-  'UnitPrice',
-  'NetPrice',
-  'Discount',
-  'AmountFC',
-  'VATAmount',
-  'VATCode',
-] as const;
+export const orderLineFields = ['ID', 'OrderID', ...lineFields, 'VATAmount'] as const;
 
 export interface SourceSpec {
   sync: string;

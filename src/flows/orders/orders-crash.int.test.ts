@@ -21,6 +21,7 @@ import { upsertPair } from '../../store/repos/pairs.js';
 import { createTestDatabase, testDialects, type TestDatabase } from '../../testing/databases.js';
 import { harnessSecretKey } from '../../testing/engine-harness.js';
 import { VirtualClock } from '../../testing/virtual-clock.js';
+import { ordersFlowRow } from '../../testing/orders-test-pair.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- tests read the sandboxes' JSON as it comes */
 
@@ -207,22 +208,7 @@ async function setUp(
       },
       at,
     );
-    await upsertFlow(
-      store.db,
-      {
-        id: 'orders',
-        pairId: 'p1',
-        kind: 'orders',
-        sourceConnectionId: 'exact',
-        targetConnectionId: 'asperion',
-        enabled: true,
-        schedule: null,
-        priority: 100,
-        settings: {},
-        mappingVersion: null,
-      },
-      at,
-    );
+    await upsertFlow(store.db, ordersFlowRow({}), at);
   } finally {
     await store.close();
   }
