@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { StoreQueue } from '../queue/index.js';
 import { testDialects } from '../testing/databases.js';
 import { sampleDelivery } from '../testing/exact-webhook-sample.js';
-import { startPair, type Pair } from '../testing/orders-test-pair.js';
+import { startPair, type Pair } from '../testing/flow-test-pair.js';
 import { receiveWebhook } from './receive-webhook.js';
 
 describe.each(testDialects)('receiving an Exact webhook delivery (%s)', (dialect) => {

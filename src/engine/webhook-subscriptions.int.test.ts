@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { testDialects } from '../testing/databases.js';
-import { startPair, type Pair } from '../testing/orders-test-pair.js';
+import { startPair, type Pair } from '../testing/flow-test-pair.js';
 import { unreachableUrl, WebhookReceiver } from '../testing/webhook-receiver.js';
 import { engineSchedules, webhookSubscriptionsJob } from './job-handlers.js';
 import { ensureWebhookSubscriptions } from './webhook-subscriptions.js';

@@ -1,4 +1,4 @@
-import type { Pair } from './orders-test-pair.js';
+import type { Pair } from './flow-test-pair.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- tests read the sandboxes' JSON as it comes */
 

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { replayDeadLetters } from '../../engine/replay.js';
 import { testDialects } from '../../testing/databases.js';
-import { byRef, lines, startPair, type Pair } from '../../testing/orders-test-pair.js';
+import { byRef, lines, startPair, type Pair } from '../../testing/flow-test-pair.js';
 import { ordersDefaultMapping } from './default-mapping.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- tests read the sandboxes' JSON as it comes */

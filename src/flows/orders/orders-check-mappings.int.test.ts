@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { testDialects } from '../../testing/databases.js';
 import { ordersFlowKind } from './orders-flow.js';
-import { startPair, type Pair } from '../../testing/orders-test-pair.js';
+import { startPair, type Pair } from '../../testing/flow-test-pair.js';
 
 describe.each(testDialects)('orders flow, mapping check (%s)', (dialect) => {
   let pair: Pair | undefined;

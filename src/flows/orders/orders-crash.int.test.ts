@@ -21,7 +21,7 @@ import { upsertPair } from '../../store/repos/pairs.js';
 import { createTestDatabase, testDialects, type TestDatabase } from '../../testing/databases.js';
 import { harnessSecretKey } from '../../testing/engine-harness.js';
 import { VirtualClock } from '../../testing/virtual-clock.js';
-import { ordersFlowRow } from '../../testing/orders-test-pair.js';
+import { ordersFlowRow } from '../../testing/flow-test-pair.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- tests read the sandboxes' JSON as it comes */
 

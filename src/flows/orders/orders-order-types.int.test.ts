@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { testDialects } from '../../testing/databases.js';
 import { addOrders, ids } from '../../testing/orders-test-fixture.js';
-import { byRef, lines, startPair, type Pair } from '../../testing/orders-test-pair.js';
+import { byRef, lines, startPair, type Pair } from '../../testing/flow-test-pair.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- tests read the sandboxes' JSON as it comes */
 

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { replayDeadLetters } from '../../engine/replay.js';
 import { testDialects } from '../../testing/databases.js';
 import { addOrders, ids } from '../../testing/orders-test-fixture.js';
-import { startPair, type Pair } from '../../testing/orders-test-pair.js';
+import { startPair, type Pair } from '../../testing/flow-test-pair.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- tests read the sandboxes' JSON as it comes */
 

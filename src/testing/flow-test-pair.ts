@@ -15,8 +15,10 @@ import { startExactFixture, type ExactFixture } from './exact-fixture.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- tests read the sandboxes' JSON as it comes */
 
-/** Test-only: both sandboxes, a store, and an orders flow between them. */
+/** Test-only: both sandboxes, a store, and one flow between them (orders unless told otherwise). */
 export interface Pair {
+  /** The flow's id, which is its kind (`orders`, `customers`, …). */
+  flowId: string;
   fx: ExactFixture;
   asperion: TestSandbox;
   /** Stop both sandboxes and close the store. */
@@ -28,7 +30,7 @@ export interface Pair {
   invoices(): Promise<any[]>;
   list(path: string): Promise<any[]>;
   setSettings(settings: Record<string, unknown>): Promise<void>;
-  /** Publish a new mapping version of the orders flow and point the flow at it. */
+  /** Publish a new mapping version of the flow and point the flow at it. */
   setMapping(definition: MappingDefinition): Promise<void>;
   run(): Promise<RunResult>;
   /** The context a run of the flow would get, with these settings. */
@@ -46,12 +48,23 @@ export interface Pair {
  */
 /** The test pair's orders flow, `exact` → `asperion` in pair `p1`, unscheduled, with these settings. */
 export function ordersFlowRow(settings: Record<string, unknown>) {
+  return flowRow('orders', settings);
+}
+
+/**
+ * The test pair's flow of `kind` (its id is the kind), between the pair's `exact` and `asperion`
+ * connections in the direction the kind declares, unscheduled, with these settings.
+ */
+export function flowRow(kind: string, settings: Record<string, unknown>) {
+  const declared = productRegistry.kinds.get(kind);
+  if (!declared) throw new Error(`no flow kind ${kind}`);
+  const connectionOf = (app: string) => (app === 'exact-online' ? 'exact' : 'asperion');
   return {
-    id: 'orders',
+    id: kind,
     pairId: 'p1',
-    kind: 'orders',
-    sourceConnectionId: 'exact',
-    targetConnectionId: 'asperion',
+    kind,
+    sourceConnectionId: connectionOf(declared.sourceApp),
+    targetConnectionId: connectionOf(declared.targetApp),
     enabled: true,
     schedule: null,
     priority: 100,
@@ -60,7 +73,11 @@ export function ordersFlowRow(settings: Record<string, unknown>) {
   };
 }
 
-export async function startPair(dialect: DialectName, options: { seed?: ExactSeed } = {}): Promise<Pair> {
+export async function startPair(
+  dialect: DialectName,
+  options: { seed?: ExactSeed; kind?: string; settings?: Record<string, unknown> } = {},
+): Promise<Pair> {
+  const flowId = options.kind ?? 'orders';
   const fx = await startExactFixture(dialect, { seed: options.seed ?? 'reference' });
   const { h } = fx;
   h.deps.registry = productRegistry;
@@ -100,7 +117,7 @@ export async function startPair(dialect: DialectName, options: { seed?: ExactSee
     },
     at,
   );
-  await upsertFlow(h.store.db, ordersFlowRow({}), at);
+  await upsertFlow(h.store.db, flowRow(flowId, options.settings ?? {}), at);
   /** Every row of an Exact list, following `__next` past the page size (1,000 for bulk endpoints). */
   const exact = async (path: string, query: Record<string, string> = {}) => {
     const rows: any[] = [];
@@ -132,6 +149,7 @@ export async function startPair(dialect: DialectName, options: { seed?: ExactSee
     }
   }
   return {
+    flowId,
     fx,
     asperion,
     async close() {
@@ -163,14 +181,14 @@ export async function startPair(dialect: DialectName, options: { seed?: ExactSee
     },
     list: listAsperion,
     async setSettings(settings) {
-      await upsertFlow(h.store.db, ordersFlowRow(settings), fx.clock.now().toISOString());
+      await upsertFlow(h.store.db, flowRow(flowId, settings), fx.clock.now().toISOString());
     },
     async setMapping(definition) {
       const at = fx.clock.now().toISOString();
-      const saved = await saveMappingVersion(h.store.db, 'orders', definition, at);
-      await setFlowMappingVersion(h.store.db, 'orders', saved.version, at);
+      const saved = await saveMappingVersion(h.store.db, flowId, definition, at);
+      await setFlowMappingVersion(h.store.db, flowId, saved.version, at);
     },
-    run: () => runFlow(h.deps, { flowId: 'orders', trigger: 'manual' }),
+    run: () => runFlow(h.deps, { flowId, trigger: 'manual' }),
     async runtimeContext(settings) {
       const rows = await h.store.db.selectFrom('connections').selectAll().execute();
       const ctxOf = (id: string) =>
@@ -181,7 +199,7 @@ export async function startPair(dialect: DialectName, options: { seed?: ExactSee
           new AbortController().signal,
         );
       return {
-        flowId: 'orders',
+        flowId,
         pairId: 'p1',
         settings,
         source: ctxOf('exact'),
@@ -201,7 +219,7 @@ export async function startPair(dialect: DialectName, options: { seed?: ExactSee
       return h.store.db
         .selectFrom('records')
         .select(['source_id', 'state', 'error_message', 'timeline'])
-        .where('flow_id', '=', 'orders')
+        .where('flow_id', '=', flowId)
         .where('state', '=', state)
         .execute() as any;
     },
