@@ -2,7 +2,7 @@ import { Writable } from 'node:stream';
 import { createLogger } from '../src/core/logging.js';
 import { runFlow } from '../src/engine/run-flow.js';
 import type { DialectName } from '../src/store/database.js';
-import { startPair, type Pair } from '../src/testing/orders-test-pair.js';
+import { startPair, type Pair } from '../src/testing/flow-test-pair.js';
 
 /**
  * The orders flow (Exact sales invoices → Asperion draft invoices) at steady state: both sandboxes
