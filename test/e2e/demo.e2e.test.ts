@@ -24,7 +24,8 @@ describe('npm start (koppel demo)', () => {
         await new Promise((r) => setTimeout(r, 200));
       const url = /status page\s+(http:\/\/\S+)\//.exec(out)?.[1];
       expect(url, out).toBeDefined();
-      const created = Number(/Run \S+: succeeded\. read \d+, created (\d+)/.exec(out)?.[1]);
+      const ordersRun = out.slice(out.indexOf('First run of demo-orders:'));
+      const created = Number(/Run \S+: succeeded\. read \d+, created (\d+)/.exec(ordersRun)?.[1]);
       expect(created, out).toBeGreaterThan(100);
       expect(out).toContain(path.join(dataDir, 'demo'));
 
@@ -45,7 +46,9 @@ describe('npm start (koppel demo)', () => {
       expect(invoices._meta.totalCount).toBeGreaterThanOrEqual(created);
 
       const status = (await (await fetch(`${url}/api/status`)).json()) as unknown;
-      expect(JSON.stringify(status)).toContain('demo-orders');
+      // Every flow kind runs in the demo.
+      for (const flow of ['demo-orders', 'demo-customers', 'demo-products', 'demo-stock'])
+        expect(JSON.stringify(status)).toContain(flow);
 
       // A new invoice in the Exact sandbox reaches Asperion through the webhook, not the schedule.
       expect(out).toContain(`webhooks     Exact sandbox → ${url}/webhooks/exact/demo-exact`);
@@ -86,9 +89,15 @@ describe('npm start (koppel demo)', () => {
       let webhookRun: unknown;
       while (webhookRun === undefined && Date.now() < until) {
         const { runs } = (await (await fetch(`${url}/api/status`)).json()) as {
-          runs: Array<{ trigger: string; state: string; counts: { created?: number } }>;
+          runs: Array<{ flowId: string; trigger: string; state: string; counts: { created?: number } }>;
         };
-        webhookRun = runs.find((r) => r.trigger === 'webhook' && r.state === 'succeeded' && r.counts.created);
+        webhookRun = runs.find(
+          (r) =>
+            r.flowId === 'demo-orders' &&
+            r.trigger === 'webhook' &&
+            r.state === 'succeeded' &&
+            r.counts.created,
+        );
         if (webhookRun === undefined) await new Promise((r) => setTimeout(r, 200));
       }
       expect(webhookRun, `no webhook run for invoice ${invoice.InvoiceID}\n${out}`).toBeDefined();

@@ -4,14 +4,14 @@ import { systemClock } from '../../core/clock.js';
 import { loadConfig } from '../../core/config.js';
 import { createApp } from '../../main.js';
 import { startService } from '../../service.js';
-import { configureDemoPair, demoIds, startDemoSandboxes } from '../demo/demo-setup.js';
+import { configureDemoPair, demoFlows, demoIds, startDemoSandboxes } from '../demo/demo-setup.js';
 import { runFlowNow } from '../run-flow-now.js';
 import type { CliCommand } from '../main.js';
 import { untilStopSignal } from '../stop-signal.js';
 
 /**
- * `koppel demo` (what `npm start` runs): both sandboxes with their demo data, a demo pair with the
- * orders flow on, a first run with progress, then the service on its schedule until Ctrl-C. The
+ * `koppel demo` (what `npm start` runs): both sandboxes with their demo data, a demo pair with every
+ * flow on, a first run of each with progress, then the service on its schedule until Ctrl-C. The
  * sandboxes live in memory, so the demo's own store (a folder of its own under the data folder)
  * starts fresh each time: links to records of an earlier sandbox would point at nothing.
  */
@@ -19,7 +19,7 @@ export const demoCommand: CliCommand = {
   register(program, ctx) {
     program
       .command('demo')
-      .description('Try Koppel: both sandboxes with demo data and the orders flow running, until Ctrl-C.')
+      .description('Try Koppel: both sandboxes with demo data and every flow running, until Ctrl-C.')
       .action(async () => {
         const base = loadConfig(ctx.env);
         const dataDir = path.join(base.dataDir, 'demo');
@@ -34,18 +34,22 @@ export const demoCommand: CliCommand = {
         });
         try {
           await configureDemoPair(app, sandboxes);
+          const flows = demoFlows(app);
           ctx.out.write(
             [
-              'Koppel demo: orders from the Exact Online sandbox to the Asperion sandbox.',
+              'Koppel demo: the Exact Online sandbox and the Asperion sandbox, kept in sync.',
               `  Exact Online sandbox  ${sandboxes.exact.url}  (division ${demoIds.division})`,
               `  Asperion sandbox      ${sandboxes.asperion.url}  (administration ${demoIds.administration})`,
-              `First run of ${demoIds.flow}:`,
+              ...flows.map((f) => `  flow ${f.id.padEnd(16)} ${f.title}`),
               '',
             ].join('\n'),
           );
-          await runFlowNow(app, demoIds.flow, ctx);
-          // Failed records of the first run are shown above and stay in the demo for a look; they do
-          // not make the demo itself a failure.
+          for (const flow of flows) {
+            ctx.out.write(`First run of ${flow.id}:\n`);
+            await runFlowNow(app, flow.id, ctx);
+          }
+          // Failed records of the first runs are shown above and stay in the demo for a look; they
+          // do not make the demo itself a failure.
           ctx.exitCode = 0;
           // The sandboxes run on this machine, so Koppel's own URL is a callback they can reach.
           const service = await startService(app, { publicUrl: 'own' });
@@ -57,8 +61,8 @@ export const demoCommand: CliCommand = {
               `  status page  ${service.url}/`,
               `  status API   ${service.url}/api/status`,
               `  data         ${app.store.location} (fresh each demo start)`,
-              `  flow         ${demoIds.flow} runs every minute, and within seconds of a change in the Exact sandbox`,
-              `  webhooks     Exact sandbox → ${service.publicUrl}/webhooks/exact/${demoIds.exact} (sales invoices)`,
+              `  flows        ${flows.map((f) => f.id).join(', ')}: each runs every minute`,
+              `  webhooks     Exact sandbox → ${service.publicUrl}/webhooks/exact/${demoIds.exact}: a change in Exact starts its flow within seconds`,
               `  look closer  ${env} npx koppel runs ${demoIds.flow}`,
               `               ${env} npx koppel records ${demoIds.flow}`,
               'Your own setup: `npx koppel apply -f workspace.yaml` and `npx koppel start` (see README).',

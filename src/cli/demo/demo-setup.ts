@@ -22,11 +22,32 @@ export const demoIds = {
   pair: 'demo',
   exact: 'demo-exact',
   asperion: 'demo-asperion',
+  /** The orders flow (the demo's first and main flow); every flow kind has one: `demoFlowId(kind)`. */
   flow: 'demo-orders',
   /** The main demo division of the Exact sandbox and the first Asperion administration. */
   division: 3215711,
   administration: 1,
 } as const;
+
+/** The demo's flow of one kind. */
+export const demoFlowId = (kind: string) => `demo-${kind}`;
+
+/**
+ * The order of the demo's first runs: articles before their stock, orders (which make debtors in
+ * Asperion) before customers go back to Exact. A kind not named here runs after these.
+ */
+const firstRunOrder = ['products', 'stock', 'orders', 'customers'];
+
+/** The demo's flows in the order of their first runs: one per flow kind the installation knows. */
+export function demoFlows(app: App): Array<{ id: string; kind: string; title: string }> {
+  const rank = (kind: string) => {
+    const at = firstRunOrder.indexOf(kind);
+    return at === -1 ? firstRunOrder.length : at;
+  };
+  return [...app.registry.kinds.values()]
+    .sort((a, b) => rank(a.kind) - rank(b.kind))
+    .map((k) => ({ id: demoFlowId(k.kind), kind: k.kind, title: k.title }));
+}
 
 export interface DemoSandboxes {
   exact: RunningSandbox;
@@ -88,8 +109,8 @@ function credentialsOf(tokens: MintedTokens, now: Date): Record<string, string> 
 
 /**
  * The demo pair: Exact sandbox division → Asperion sandbox administration, with connections
- * authorized through the sandboxes and the orders flow on its default settings and mapping, run
- * every minute.
+ * authorized through the sandboxes and every flow kind on its default settings and mapping, each
+ * run every minute.
  */
 export async function configureDemoPair(app: App, sandboxes: DemoSandboxes): Promise<void> {
   const now = app.clock.now();
@@ -140,20 +161,25 @@ export async function configureDemoPair(app: App, sandboxes: DemoSandboxes): Pro
     },
     at,
   );
-  await upsertFlow(
-    db,
-    {
-      id: demoIds.flow,
-      pairId: demoIds.pair,
-      kind: 'orders',
-      sourceConnectionId: demoIds.exact,
-      targetConnectionId: demoIds.asperion,
-      enabled: true,
-      schedule: '* * * * *',
-      priority: 100,
-      settings: {},
-      mappingVersion: null,
-    },
-    at,
-  );
+  const connectionOf = (appName: string) => (appName === 'exact-online' ? demoIds.exact : demoIds.asperion);
+  for (const flow of demoFlows(app)) {
+    const kind = app.registry.kinds.get(flow.kind)!;
+    await upsertFlow(
+      db,
+      {
+        id: flow.id,
+        pairId: demoIds.pair,
+        kind: flow.kind,
+        sourceConnectionId: connectionOf(kind.sourceApp),
+        targetConnectionId: connectionOf(kind.targetApp),
+        enabled: true,
+        schedule: '* * * * *',
+        // Lower runs first: orders go before the other flows when runs wait for a worker.
+        priority: flow.kind === 'orders' ? 100 : 150,
+        settings: {},
+        mappingVersion: null,
+      },
+      at,
+    );
+  }
 }
