@@ -43,12 +43,16 @@ describe.each(testDialects)('products flow, default settings (%s)', (dialect) =>
   let seeded: Map<string, any>;
   let first: Awaited<ReturnType<Pair['run']>>;
   let items: any[];
+  let groups: Map<string, string>;
   beforeAll(async () => {
     pair = await startPair(dialect, { kind: 'products' });
     seeded = await articles(pair);
     items = await pair.exact('bulk/Logistics/Items', {
       $select: 'ID,Code,Description,SalesVatCode,IsSalesItem,StandardSalesPrice,Unit',
     });
+    groups = new Map(
+      (await pair.exact('logistics/ItemGroups', { $select: 'ID,Code' })).map((g) => [g.Code, g.ID]),
+    );
     first = await pair.run();
   });
   afterAll(async () => pair?.close());
@@ -148,6 +152,41 @@ describe.each(testDialects)('products flow, default settings (%s)', (dialect) =>
     await pair.writeExact('PUT', `logistics/Items(guid'${bike.ID}')`, { Description: 'E-bike Urban 2028' });
     await pair.run();
     expect((await articles(pair)).get(code).description).toBe('E-bike Urban 2028');
+  });
+  it('lists for koppel check the VAT codes without a sales type, unknown sales types and unmapped item groups', async () => {
+    const ctx = await pair.runtimeContext({});
+    const missing = await productsFlowKind.checkMappings!(ctx, productsDefaultMapping);
+    expect(missing).toEqual([
+      {
+        domain: 'salesType',
+        value: 'V0',
+        where: 'mapping valueMaps.salesTypes (Exact item SalesVatCode)',
+        suggestion: expect.stringMatching(/^none: no Asperion sales type has VAT code N0/),
+      },
+    ]);
+    const mapped = await productsFlowKind.checkMappings!(ctx, {
+      ...productsDefaultMapping,
+      valueMaps: {
+        salesTypes: { entries: { VH: 1, VL: 2, V0: 99 } },
+        categories: {
+          entries: Object.fromEntries([...groups.keys()].filter((g) => g !== 'BOEK').map((g) => [g, g])),
+        },
+      },
+    });
+    expect(mapped).toEqual([
+      {
+        domain: 'salesType',
+        value: '99',
+        where: 'mapping valueMaps.salesTypes (Asperion has no such sales type)',
+      },
+      { domain: 'category', value: 'BOEK', where: 'mapping valueMaps.categories (Exact item group)' },
+    ]);
+  });
+
+  it('keeps Asperion’s documented behaviour by default: an article property it does not document is dropped', async () => {
+    const article = [...(await articles(pair)).values()].at(-1);
+    await asperionPut(pair, article.id, { ean: '8719326000001', description: article.description });
+    expect((await articles(pair)).get(article.code)).not.toHaveProperty('ean');
   });
 });
 
