@@ -39,7 +39,8 @@ export interface ProductRecord extends Record<string, unknown> {
   Attributes: Array<{ Assortment: number; Label: string; Code: string; Value: string }>;
 }
 
-const classFields = Array.from({ length: 10 }, (_, i) => `Class_${String(i + 1).padStart(2, '0')}`);
+const numbered = (name: string, count: number) =>
+  Array.from({ length: count }, (_, i) => `${name}${String(i + 1).padStart(2, '0')}`);
 
 /** What is read of an item (sync and bulk alike; sync rows add Timestamp). */
 export const itemFields = [
@@ -59,7 +60,10 @@ export const itemFields = [
   'PictureUrl',
   'EndDate',
   'Modified',
-  ...classFields,
+  'SearchCode',
+  // Item classes (assortments) and the free yes/no fields, for variants and filter expressions.
+  ...numbered('Class_', 10),
+  ...numbered('FreeBoolField_', 5),
 ];
 
 const priceFields = ['ID', 'Item', 'Account', 'Currency', 'Price', 'Quantity', 'StartDate', 'EndDate'];

@@ -90,8 +90,8 @@ describe.each(testDialects)('products flow, filters, bad data and crash safety (
     ],
     [
       'expression',
-      { expression: "$contains(Code, 'KEEP') and IsWebshopItem" },
-      () => [item('FLT-KEEP'), item('FLT-DROP')],
+      { expression: "$contains(Code, 'KEEP') and FreeBoolField_01 = true" },
+      () => [item('FLT-KEEP', { FreeBoolField_01: true }), item('FLT-KEEP-NOT', { FreeBoolField_01: false })],
     ],
   ];
   it.each(scenarios)(
