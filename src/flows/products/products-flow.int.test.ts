@@ -1,11 +1,19 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testDialects } from '../../testing/databases.js';
 import { startPair, type Pair } from '../../testing/flow-test-pair.js';
+import { receiveWebhook } from '../../engine/receive-webhook.js';
+import { StoreQueue } from '../../queue/index.js';
 import { productsDefaultMapping } from './default-mapping.js';
 import { productsFlowKind } from './products-flow.js';
 import { unconfirmedArticleFields } from './settings.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- tests read the sandboxes' JSON as it comes */
+
+/**
+ * One Exact webhook delivery on topic Items in division 3215711, signed outside this code base with
+ * the sandbox's webhook secret: printf '%s' "$CONTENT" | openssl dgst -sha256 -hmac 'sandbox-webhook-secret'
+ */
+const itemsDelivery = `{"Content":{"Topic":"Items","ClientId":"9f1c2b7e-3d4a-4e5f-8a6b-0c1d2e3f4a5b","Division":3215711,"Action":"Update","Key":"0a000000-0000-4000-8000-0000000000ff","ExactOnlineEndpoint":"https://start.exactonline.nl/api/v1/3215711/logistics/Items(guid'0a000000-0000-4000-8000-0000000000ff')","EventCreatedOn":"2026-03-10T10:26:08.587"},"HashCode":"529CB547E4ED45893CAEE61F88D1CDED9CA4AD069391DBB2F425A72CF2D10FFA"}`;
 
 /** Exact's item with this code, with the fields the tests compare. */
 async function exactItem(pair: Pair, code: string): Promise<any> {
@@ -101,11 +109,30 @@ describe.each(testDialects)('products flow, default settings (%s)', (dialect) =>
     expect(notes[0].detail).toMatch(/unconfirmed; name it in settings\.articleProperties/);
   });
 
-  it('costs one write for a burst of changes to one item, none for a change that maps to the same article', async () => {
+  it('costs one write for a burst of Items webhooks for one item, none for a change that maps to the same article', async () => {
     expect(productsFlowKind.webhookTopics!({})).toEqual(['Items']);
     const bike = await exactItem(pair, items.find((i) => i.Code.startsWith('SF-CLA-'))!.Code);
-    for (const n of [1, 2, 3])
+    const { deps, store } = pair.fx.h;
+    const queue = new StoreQueue(store, deps.clock);
+    for (const n of [1, 2, 3]) {
       await pair.writeExact('PUT', `logistics/Items(guid'${bike.ID}')`, { Description: `Stadsfiets ${n}` });
+      const delivered = await receiveWebhook(deps, queue, {
+        segment: 'exact',
+        connectionId: 'exact',
+        rawBody: itemsDelivery,
+      });
+      expect(delivered).toMatchObject({
+        kind: 'enqueued',
+        topic: 'Items',
+        flows: [{ flowId: 'products', deduped: n > 1 }],
+      });
+    }
+    // The burst is one waiting run; it is run here as the worker would.
+    const jobs = await store.db.selectFrom('jobs').select(['name', 'payload']).execute();
+    expect(jobs).toEqual([
+      { name: 'flow.run', payload: JSON.stringify({ flowId: 'products', trigger: 'webhook' }) },
+    ]);
+    await store.db.deleteFrom('jobs').execute();
     const burst = await pair.run();
     expect(burst.counts).toMatchObject({ read: 1, updated: 1 });
     expect(burst.apiCalls['asperion']).toBe(1);
