@@ -66,7 +66,17 @@ export const itemFields = [
   ...numbered('FreeBoolField_', 5),
 ];
 
-const priceFields = ['ID', 'Item', 'Account', 'Currency', 'Price', 'Quantity', 'StartDate', 'EndDate'];
+const priceFields = [
+  'ID',
+  'Item',
+  'Account',
+  'Currency',
+  'Price',
+  'Quantity',
+  'Unit',
+  'StartDate',
+  'EndDate',
+];
 
 /** `Exact item SKU-123 (ID …)`: how messages name an item. */
 export function describeItem(record: Pick<ProductRecord, 'ID' | 'Code'>): string {
@@ -106,10 +116,9 @@ export class ItemLookups {
   /** Item rows (sync or bulk) made self-contained records. */
   async complete(rows: readonly ExactRow[]): Promise<ProductRecord[]> {
     if (rows.length === 0) return [];
-    const ids = rows.map((r) => String(r['ID']));
     const [groups, prices, features, properties] = await Promise.all([
       this.itemGroups(),
-      this.prices(ids),
+      this.prices(rows),
       this.features(rows),
       this.assortmentProperties(),
     ]);
@@ -205,10 +214,15 @@ export class ItemLookups {
   }
 
   /**
-   * The general price of each item: rows without an account, in the flow's currency, valid today;
-   * of those the base price (lowest minimum quantity, so no quantity break), the latest start first.
+   * The general price of each item: rows without an account, in the flow's currency and the item's
+   * own unit, valid today; of those the base price (lowest minimum quantity, so no quantity break),
+   * the latest start first.
    */
-  private async prices(ids: readonly string[]): Promise<Map<string, NonNullable<ProductRecord['Price']>>> {
+  private async prices(
+    items: readonly ExactRow[],
+  ): Promise<Map<string, NonNullable<ProductRecord['Price']>>> {
+    const ids = items.map((r) => String(r['ID']));
+    const units = new Map(items.map((r) => [String(r['ID']).toLowerCase(), r['Unit'] ?? null]));
     const rows = await byIds(
       this.client,
       'bulk/Logistics/SalesItemPrices',
@@ -225,6 +239,8 @@ export class ItemLookups {
       const end = dateOrNull(row['EndDate']);
       if (start.slice(0, 10) > this.today || (end !== null && end.slice(0, 10) < this.today)) continue;
       if (typeof row['Price'] !== 'number') continue;
+      const unit = row['Unit'] ?? null;
+      if (unit !== null && unit !== units.get(String(row['Item']).toLowerCase())) continue;
       const quantity = typeof row['Quantity'] === 'number' ? row['Quantity'] : 0;
       const key = String(row['Item']).toLowerCase();
       const seen = best.get(key);
