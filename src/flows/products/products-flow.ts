@@ -1,5 +1,4 @@
 import { exactAppOf } from '../../connectors/exact-online/app.js';
-import { KoppelError, toKoppelError } from '../../core/errors.js';
 import type { FilterDecision, FlowKind, FlowRuntimeContext } from '../../engine/types.js';
 import { compileMapping, toLocalDate } from '../../mapping/index.js';
 import { asperionClientOf, exactClientOf } from '../orders/exact-clients.js';
@@ -80,20 +79,12 @@ function filterItem(record: ProductRecord, settings: ProductsSettings): FilterDe
   return undefined;
 }
 
-/** The filter expression compiled once (a broken one fails the run with the settings' error). */
+/** The filter expression compiled once (the settings schema has checked that it compiles). */
 function filterExpression(
   text: string | null,
 ): ((record: ProductRecord) => Promise<FilterDecision>) | undefined {
   if (text === null) return undefined;
-  let compiled: ReturnType<typeof compileMapping>;
-  try {
-    compiled = compileMapping({ fields: { send: { expr: text } } });
-  } catch (e) {
-    throw new KoppelError(`settings.filters.expression does not compile: ${toKoppelError(e).message}`, {
-      code: 'products.bad_filter',
-      kind: 'invalid',
-    });
-  }
+  const compiled = compileMapping({ fields: { send: { expr: text } } });
   return async (record) => {
     const { output, errors } = await compiled.apply(record);
     if (errors.length > 0)

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { dryRunFlow } from '../../engine/dry-run-flow.js';
 import { replayDeadLetters } from '../../engine/replay.js';
 import { testDialects } from '../../testing/databases.js';
 import { startPair, type Pair } from '../../testing/flow-test-pair.js';
@@ -220,5 +221,25 @@ describe.each(testDialects)('products flow, filters, bad data and crash safety (
     expect(found.get(lost.Code)!.targetId).toBe(String(all.find((a) => a.code === lost.Code).id));
     expect(await runtime.target.findByNaturalKey('flt-case')).toBeNull();
     expect((await runtime.target.findByNaturalKey('FLT-CASE'))?.targetId).toBeDefined();
+  });
+  it('a dry run reports what would be created and updated and writes nothing; a broken filter expression stops the run', async () => {
+    await pair.setSettings({});
+    const sent = item('FLT-DRY-SENT');
+    await pair.addExact({ 'logistics/Items': [sent] });
+    expect((await pair.run()).counts).toMatchObject({ created: 1 });
+    await pair.addExact({ 'logistics/Items': [item('FLT-DRY-NEW')] });
+    await pair.writeExact('PUT', `logistics/Items(guid'${sent.ID}')`, {
+      Description: 'Gewijzigd voor de proefrun',
+    });
+    const before = await pair.list('articles?ActiveState=All');
+    const dry = await dryRunFlow(pair.fx.h.deps, { flowId: 'products' });
+    expect(dry.counts).toMatchObject({ read: 2, create: 1, update: 1 });
+    expect(dry.apiCalls['asperion'] ?? 0).toBeLessThanOrEqual(2);
+    expect(await pair.list('articles?ActiveState=All')).toEqual(before);
+
+    await pair.setSettings({ filters: { expression: 'Code = (' } });
+    await expect(pair.run()).rejects.toThrow(/invalid settings: filters\.expression: does not compile/);
+    await pair.setSettings({});
+    expect((await pair.run()).counts).toMatchObject({ created: 1, updated: 1 });
   });
 });

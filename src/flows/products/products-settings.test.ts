@@ -21,6 +21,11 @@ describe('products settings', () => {
       false,
     );
     expect(productsSettingsSchema.safeParse({ currency: 'euro' }).success).toBe(false);
+    const broken = productsSettingsSchema.safeParse({ filters: { expression: 'IsWebshopItem and (' } });
+    expect(broken.error?.issues[0]).toMatchObject({
+      path: ['filters', 'expression'],
+      message: expect.stringMatching(/^does not compile: .*Expected "\)"/),
+    });
     expect(
       productsSettingsSchema.safeParse({ price: 'inclVat', articleProperties: { ean: 'ean' } }).success,
     ).toBe(true);

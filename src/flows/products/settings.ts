@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { compileMapping } from '../../mapping/index.js';
 
 /**
  * Koppel's article fields whose Asperion property is UNCONFIRMED (reference 2.10, 6.4 document only
@@ -54,7 +55,15 @@ export const productsSettingsSchema = z
         /** Stock items only, non-stock (virtual) items only, or both. */
         stock: z.enum(['all', 'stockOnly', 'nonStockOnly']).default('all'),
         /** A JSONata expression over the item record: a truthy answer sends the item. */
-        expression: z.string().min(1).nullable().default(null),
+        expression: z
+          .string()
+          .min(1)
+          .nullable()
+          .default(null)
+          .superRefine((text, ctx) => {
+            const problem = text === null ? undefined : expressionProblem(text);
+            if (problem) ctx.addIssue({ code: 'custom', message: `does not compile: ${problem}` });
+          }),
       })
       .strict()
       .prefault({}),
@@ -91,3 +100,13 @@ export const productsSettingsSchema = z
   .strict();
 
 export type ProductsSettings = z.infer<typeof productsSettingsSchema>;
+
+/** Why a filter expression does not compile (with the mapping's own compiler and limits), if it does not. */
+export function expressionProblem(text: string): string | undefined {
+  try {
+    compileMapping({ fields: { send: { expr: text } } });
+    return undefined;
+  } catch (e) {
+    return e instanceof Error ? e.message : String(e);
+  }
+}
