@@ -38,6 +38,7 @@ export const settingsSchema = z
     autoCustomerNumber: z.boolean().default(true),
     requireDebtorKind: z.boolean().default(false),
     currentStockOnCreate: z.enum(['reject', 'ignore']).default('reject'),
+    extraArticleProperties: z.array(z.string().regex(/^[A-Za-z][A-Za-z0-9_]*$/)).default([]),
     journalEntriesOnlyMemorial: z.boolean().default(false),
     counterpartyOnOtherAccounts: z.enum(['reject', 'allow']).default('reject'),
     maxAttachmentBytes: z

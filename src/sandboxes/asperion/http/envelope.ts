@@ -1,5 +1,9 @@
 import type { FastifyRequest } from 'fastify';
-import type { ResourceDescriptor, SandboxRecord } from '../resources/resource-descriptor.js';
+import {
+  extraPropertiesKey,
+  type ResourceDescriptor,
+  type SandboxRecord,
+} from '../resources/resource-descriptor.js';
 import type { AsperionSettings } from '../settings.js';
 import type { ListQuery } from './list-query.js';
 
@@ -22,6 +26,10 @@ export function present(
     if (keep && !keep.has(field.name.toLowerCase())) continue;
     out[field.name] = record[field.name] ?? null;
   }
+  const extra = record[extraPropertiesKey];
+  if (typeof extra === 'object' && extra !== null)
+    for (const [name, value] of Object.entries(extra))
+      if (!keep || keep.has(name.toLowerCase())) out[name] = value;
   if (record['id'] !== undefined) {
     out['_meta'] = {
       self: `${baseUrl(request)}/v1/${resource.path}/${encodeURIComponent(String(record['id']))}`,

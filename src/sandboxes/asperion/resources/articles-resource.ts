@@ -2,7 +2,7 @@ import type { FieldErrors } from '../http/field-errors.js';
 import { msg } from '../http/messages.js';
 import { property } from './read-input.js';
 import type { CreateContext, ResourceDescriptor, SandboxRecord } from './resource-descriptor.js';
-import { anyPackage } from './resource-descriptor.js';
+import { anyPackage, extraPropertiesKey } from './resource-descriptor.js';
 import { checkReference } from './check-reference.js';
 
 /** ActiveState values; the real names are UNCONFIRMED (§6.4), these follow the app's wording. */
@@ -70,5 +70,28 @@ function createArticle(input: SandboxRecord, ctx: CreateContext): SandboxRecord 
     ctx.conflicts.add('Code', msg('duplicate', { field: 'Code', value: code }));
   }
   checkReference(ctx, 'SalesTypeId', 'salestypes', input['salesTypeId']);
+  const extra = extraProperties(ctx);
+  if (Object.keys(extra).length > 0) record[extraPropertiesKey] = extra;
+  else delete record[extraPropertiesKey];
   return record;
 }
+
+/**
+ * The properties beyond the documented ones that the `extraArticleProperties` setting lets through
+ * (Asperion's names for them are UNCONFIRMED; by default none, and unknown properties are dropped
+ * like every other resource's). An update keeps the stored ones it does not send; null clears one.
+ */
+function extraProperties(ctx: CreateContext): Record<string, unknown> {
+  const stored = ctx.existing?.[extraPropertiesKey];
+  const out: Record<string, unknown> = {};
+  for (const name of ctx.settings.extraArticleProperties) {
+    const sent = property(ctx.body, name);
+    const kept = isRecord(stored) ? stored[name] : undefined;
+    const value = sent === undefined ? kept : sent;
+    if (value !== undefined && value !== null) out[name] = value;
+  }
+  return out;
+}
+
+const isRecord = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);

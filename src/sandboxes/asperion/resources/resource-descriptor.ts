@@ -17,6 +17,9 @@ export type PackageName = (typeof packageNames)[number];
 
 export type SandboxRecord = Record<string, unknown>;
 
+/** Where a record keeps properties a setting lets through beyond its declared fields (emitted as they were sent). */
+export const extraPropertiesKey = '__extraProperties';
+
 export interface FieldSpec {
   /** camelCase, as in the JSON; the filter parameter is the PascalCase form (§1.6). */
   name: string;
