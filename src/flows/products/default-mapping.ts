@@ -29,10 +29,9 @@ export const productsDefaultMapping: MappingDefinition = {
   valueMaps: {
     /**
      * Exact sales VAT code → Asperion sales type (which decides the article's VAT and revenue
-     * account): the demo's high and low rate. No fallback: an item with another code fails rather
-     * than selling at a wrong rate. The demo Asperion has no 0 % sales type, so Exact's `V0` (gift
-     * vouchers) has no entry until one is made and mapped (`koppel check` lists it).
+     * account): the demo's high, low and 0 % rate (`V0`, e.g. gift vouchers). No fallback: an item
+     * with another code fails rather than selling at a wrong rate (`koppel check` lists it).
      */
-    salesTypes: { entries: { VH: 1, VL: 2 } },
+    salesTypes: { entries: { VH: 1, VL: 2, V0: 6 } },
   },
 };

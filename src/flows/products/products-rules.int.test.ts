@@ -128,7 +128,7 @@ describe.each(testDialects)('products flow, filters, bad data and crash safety (
     const lower = item('flt-case');
     const adopt = item('FLT-ADOPT', { Description: 'Overgenomen op SKU' });
     const cents = item('FLT-CENTS');
-    const zero = item('FLT-ZERO', { SalesVatCode: 'V0' });
+    const zero = item('FLT-ZERO', { SalesVatCode: 'EX' });
     const good = item('FLT-GOOD');
     await pair.addExact({
       'logistics/Items': [blank, lower, adopt, cents, zero, good],
@@ -152,21 +152,21 @@ describe.each(testDialects)('products flow, filters, bad data and crash safety (
     expect(letters.get(cents.ID)).toMatch(
       /Exact item FLT-CENTS \(ID .*\): price 12\.345 \(field price\) is not an amount in cents/,
     );
-    expect(letters.get(zero.ID)).toMatch(/Exact item FLT-ZERO .*"salesTypeId".*"V0"/);
+    expect(letters.get(zero.ID)).toMatch(/Exact item FLT-ZERO .*"salesTypeId".*"EX"/);
 
-    // Fixed in Exact (the price) and in the mapping (a sales type for V0): a replay sends them.
+    // Fixed in Exact (the price) and in the mapping (a sales type for EX): a replay sends them.
     await pair.writeExact('PUT', "logistics/SalesItemPrices(guid'0b000000-0000-4000-8000-000000000001')", {
       Price: 12.35,
     });
     const { valueMaps } = productsDefaultMapping;
     await pair.setMapping({
       ...productsDefaultMapping,
-      valueMaps: { ...valueMaps, salesTypes: { entries: { ...valueMaps!['salesTypes']!.entries, V0: 3 } } },
+      valueMaps: { ...valueMaps, salesTypes: { entries: { ...valueMaps!['salesTypes']!.entries, EX: 5 } } },
     });
     await replayDeadLetters(pair.fx.h.deps, { filter: { flowId: 'products' }, mode: 'current' });
     const fixed = await articles(pair);
     expect(fixed.get('FLT-CENTS')).toMatchObject({ salesPrice: 12.35 });
-    expect(fixed.get('FLT-ZERO')).toMatchObject({ salesTypeId: 3 });
+    expect(fixed.get('FLT-ZERO')).toMatchObject({ salesTypeId: 5 });
     expect((await openLetters(pair)).sort()).toEqual([blank.ID, lower.ID].sort());
     await pair.setMapping(productsDefaultMapping);
   });

@@ -121,5 +121,6 @@ export function seedReferenceData(data: AdministrationData): void {
     { id: 3, description: 'Omzet btw verlegd', ledgerAccountId: 8020, vatCode: 'VL' },
     { id: 4, description: 'Omzet intracommunautair', ledgerAccountId: 8030, vatCode: 'ICP' },
     { id: 5, description: 'Omzet export', ledgerAccountId: 8040, vatCode: 'EX' },
+    { id: 6, description: 'Omzet 0%', ledgerAccountId: 8020, vatCode: 'N0' },
   ]);
 }
