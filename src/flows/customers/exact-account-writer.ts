@@ -1,0 +1,212 @@
+import type { ExactClient } from '../../connectors/exact-online/exact-client.js';
+import type { Account } from '../../connectors/exact-online/entities.generated.js';
+import { cmp, lit } from '../../connectors/exact-online/odata-query.js';
+import { KoppelError, toKoppelError } from '../../core/errors.js';
+import type { FoundRecord, TargetWriter, WriteResult } from '../../engine/types.js';
+import type { CustomersSettings } from './settings.js';
+
+/** The main contact of a company account: the debtor's attention-to person. */
+export interface ContactFields {
+  name: string;
+  Email?: string | null;
+  Phone?: string | null;
+  Mobile?: string | null;
+}
+
+/** Exact account fields (appendix A) and, for a company, its main contact. */
+export type AccountPayload = Record<string, unknown> & {
+  contact?: ContactFields;
+  /** How messages name the debtor (`Asperion debtor 1001 (Jansen BV, id 17)`); never sent. */
+  about?: string;
+};
+
+/** Payload keys that are not account fields. */
+const notAccountFields = new Set(['contact', 'about']);
+
+/**
+ * The natural key goes into the account's `CodeAtSupplier` as `[koppel:<debtor id>]`. It is one of
+ * the fields Exact lets a GET on accounts filter on (reference 3.4, mandatory filtering), a free
+ * text that Exact shows on the account card only and uses for nothing on a customer (it is the code
+ * a *supplier* knows the company by). `Remarks` cannot be filtered on, `SearchCode` is the short
+ * code people search with, and `Code` is the account number Exact hands out.
+ */
+export const naturalKeyField = 'CodeAtSupplier';
+export const koppelMarker = (debtorId: string) => `[koppel:${debtorId}]`;
+const markerPattern = /^\[koppel:([^[\]]+)\]$/;
+
+const accountSelect = ['ID', 'Code', 'Name', 'Email', 'CodeAtSupplier', 'MainContact'] as const;
+type FoundAccount = Pick<Account, (typeof accountSelect)[number]>;
+
+/** Fields an update never sends: Exact's unique Code (reference 7.1) and Koppel's key. */
+const neverUpdated = ['Code', naturalKeyField];
+
+/** The first name and the rest: `Anna de Vries` → `Anna`, `de Vries`; one word is a last name. */
+export function splitName(name: string): { FirstName: string | null; LastName: string } {
+  const words = name.trim().split(/\s+/);
+  if (words.length === 1) return { FirstName: null, LastName: words[0]! };
+  return { FirstName: words[0]!, LastName: words.slice(1).join(' ') };
+}
+
+function contactBody(contact: ContactFields): Record<string, unknown> {
+  const { name, ...rest } = contact;
+  const body: Record<string, unknown> = { ...splitName(name) };
+  for (const [k, v] of Object.entries(rest)) if (v !== undefined) body[k] = v;
+  return body;
+}
+
+/**
+ * Writes accounts: before a create it looks for an account that already is this customer (by the
+ * flow's match key) and links that one instead; a company gets its attention-to person as main
+ * contact. Updates never re-send `Code` (reference 7.1: a PUT with Code can fail with 500).
+ */
+export function exactAccountWriter(
+  exact: ExactClient,
+  settings: CustomersSettings,
+  defaultFields: readonly string[],
+): TargetWriter<AccountPayload> {
+  const updating = settings.update === 'createAndUpdate';
+  const leftOnUpdate = new Set([...neverUpdated, ...(settings.defaultsOnUpdate ? [] : defaultFields)]);
+
+  async function findMatch(payload: AccountPayload): Promise<FoundAccount | null> {
+    const text = (field: string) => {
+      const v = payload[field];
+      return typeof v === 'string' && v.trim() !== '' ? v.trim() : null;
+    };
+    if (settings.matchBy === 'email') {
+      const email = text('Email');
+      return email === null ? null : exact.findAccountByEmail(email, accountSelect);
+    }
+    if (settings.matchBy === 'code') {
+      const code = text('Code');
+      return code === null ? null : exact.findAccountByCode(code, accountSelect);
+    }
+    const name = text('Name');
+    if (name === null) return null;
+    return exact.findUnique<Account, (typeof accountSelect)[number]>(
+      'crm/Accounts',
+      cmp<Account>('Name', 'eq', lit.string(name)),
+      accountSelect,
+      `account named ${name}`,
+    );
+  }
+
+  async function putAccount(id: string, payload: AccountPayload): Promise<void> {
+    const body: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(payload))
+      if (!notAccountFields.has(k) && !leftOnUpdate.has(k) && v !== undefined) body[k] = v;
+    if (Object.keys(body).length > 0) await exact.update('crm/Accounts', id, body);
+  }
+
+  async function addMainContact(accountId: string, contact: ContactFields): Promise<string> {
+    const created = await exact.create<{ ID: string }>('crm/Contacts', {
+      Account: accountId,
+      ...contactBody(contact),
+    });
+    await exact.update('crm/Accounts', accountId, { MainContact: created.ID });
+    return created.ID;
+  }
+
+  /** The company's main contact brought in line: changed when there is one, added when not. */
+  async function syncMainContact(accountId: string, mainContact: string | null, contact: ContactFields) {
+    if (mainContact) await exact.update('crm/Contacts', mainContact, contactBody(contact));
+    else await addMainContact(accountId, contact);
+  }
+
+  async function readAccount(id: string): Promise<FoundAccount | null> {
+    return exact.findUnique<Account, (typeof accountSelect)[number]>(
+      'crm/Accounts',
+      cmp<Account>('ID', 'eq', lit.guid(id)),
+      accountSelect,
+      `account ${id}`,
+    );
+  }
+
+  async function create(payload: AccountPayload, naturalKey: string): Promise<WriteResult> {
+    const match = await findMatch(payload);
+    if (match) {
+      const owner = markerPattern.exec(match.CodeAtSupplier ?? '')?.[1];
+      if (owner !== undefined && owner !== naturalKey)
+        throw new KoppelError(
+          `Exact account ${match.Code?.trim()} (${match.Name}) matches by ${settings.matchBy} but was created by Koppel for Asperion debtor id ${owner}; two debtors cannot share one account`,
+          { code: 'customers.match_taken', kind: 'conflict' },
+        );
+      if (updating) {
+        await putAccount(match.ID, payload);
+        if (payload.contact) await syncMainContact(match.ID, match.MainContact, payload.contact);
+      }
+      return {
+        targetId: match.ID,
+        request: { method: updating ? 'PUT' : 'GET', url: '/api/v1/{division}/crm/Accounts', status: 200 },
+        response: {
+          linked: `existing account ${match.Code?.trim()} matched by ${settings.matchBy}`,
+          updated: updating,
+        },
+      };
+    }
+    const { contact, about: _about, ...fields } = payload;
+    if (settings.matchBy !== 'code') delete fields['Code'];
+    const row = await exact.create<{ ID: string; Code: string; Name: string }>('crm/Accounts', fields);
+    const contactId = contact ? await addMainContact(row.ID, contact) : null;
+    return {
+      targetId: row.ID,
+      request: { method: 'POST', url: '/api/v1/{division}/crm/Accounts', status: 201 },
+      response: { ID: row.ID, Code: row.Code.trim(), Name: row.Name, MainContact: contactId },
+    };
+  }
+
+  async function update(targetId: string, payload: Partial<AccountPayload>): Promise<WriteResult> {
+    if (!updating)
+      return {
+        targetId,
+        response: { skipped: 'the flow creates accounts only (settings.update createOnly)' },
+      };
+    await putAccount(targetId, payload as AccountPayload);
+    if (payload.contact) {
+      const account = await readAccount(targetId);
+      if (!account)
+        throw new KoppelError(`Exact account ${targetId} no longer exists`, {
+          code: 'customers.account_gone',
+          kind: 'not_found',
+        });
+      await syncMainContact(targetId, account.MainContact, payload.contact);
+    }
+    return {
+      targetId,
+      request: { method: 'PUT', url: '/api/v1/{division}/crm/Accounts({id})', status: 204 },
+    };
+  }
+
+  async function findByNaturalKey(key: string): Promise<FoundRecord | null> {
+    const found = await exact.findUnique<Account, (typeof accountSelect)[number]>(
+      'crm/Accounts',
+      cmp<Account>(naturalKeyField, 'eq', lit.string(koppelMarker(key))),
+      accountSelect,
+      `account ${koppelMarker(key)}`,
+    );
+    return found ? { targetId: found.ID, record: found } : null;
+  }
+
+  return {
+    create: (payload, key) => named(payload, () => create(payload, key)),
+    update: (id, payload) => named(payload, () => update(id, payload)),
+    findByNaturalKey,
+  };
+}
+
+/** Exact's refusals name fields, not debtors: the debtor goes in front. */
+async function named<T>(payload: Partial<AccountPayload>, work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (e) {
+    const error = toKoppelError(e);
+    const label = payload.about ?? `Account "${String(payload['Name'] ?? '?')}"`;
+    if (error.message.startsWith(label)) throw error;
+    throw new KoppelError(`${label}: ${error.message}`, {
+      code: error.code,
+      kind: error.kind,
+      retryAfterMs: error.retryAfterMs,
+      details: error.details,
+      cause: error,
+    });
+  }
+}
