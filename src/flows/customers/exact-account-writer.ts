@@ -1,6 +1,6 @@
 import type { ExactClient } from '../../connectors/exact-online/exact-client.js';
 import type { Account } from '../../connectors/exact-online/entities.generated.js';
-import { cmp, lit } from '../../connectors/exact-online/odata-query.js';
+import { cmp, lit, or } from '../../connectors/exact-online/odata-query.js';
 import { KoppelError, toKoppelError } from '../../core/errors.js';
 import type { FoundRecord, TargetWriter, WriteResult } from '../../engine/types.js';
 import type { CustomersSettings } from './settings.js';
@@ -33,6 +33,7 @@ const notAccountFields = new Set(['contact', 'about']);
 export const naturalKeyField = 'CodeAtSupplier';
 export const koppelMarker = (debtorId: string) => `[koppel:${debtorId}]`;
 const markerPattern = /^\[koppel:([^[\]]+)\]$/;
+const lookupChunk = 20;
 
 const accountSelect = ['ID', 'Code', 'Name', 'Email', 'CodeAtSupplier', 'MainContact'] as const;
 type FoundAccount = Pick<Account, (typeof accountSelect)[number]>;
@@ -121,7 +122,35 @@ export function exactAccountWriter(
     );
   }
 
+  /**
+   * Creates of one match key (an e-mail, code or name) run one after the other, so two debtors of
+   * one page with the same e-mail do not both find nothing and both create: the second finds the
+   * first's account.
+   */
+  const queues = new Map<string, Promise<unknown>>();
+  function oneAtATime<T>(key: string, work: () => Promise<T>): Promise<T> {
+    const before = queues.get(key) ?? Promise.resolve();
+    const running = before.then(work, work);
+    const settled = running.catch(() => undefined);
+    queues.set(key, settled);
+    void settled.then(() => {
+      if (queues.get(key) === settled) queues.delete(key);
+    });
+    return running;
+  }
+
+  function matchKey(payload: AccountPayload): string {
+    const field = settings.matchBy === 'email' ? 'Email' : settings.matchBy === 'code' ? 'Code' : 'Name';
+    return String(payload[field] ?? '')
+      .trim()
+      .toLowerCase();
+  }
+
   async function create(payload: AccountPayload, naturalKey: string): Promise<WriteResult> {
+    return oneAtATime(matchKey(payload), () => createOrLink(payload, naturalKey));
+  }
+
+  async function createOrLink(payload: AccountPayload, naturalKey: string): Promise<WriteResult> {
     const match = await findMatch(payload);
     if (match) {
       const owner = markerPattern.exec(match.CodeAtSupplier ?? '')?.[1];
@@ -146,7 +175,13 @@ export function exactAccountWriter(
     const { contact, about: _about, ...fields } = payload;
     if (settings.matchBy !== 'code') delete fields['Code'];
     const row = await exact.create<{ ID: string; Code: string; Name: string }>('crm/Accounts', fields);
-    const contactId = contact ? await addMainContact(row.ID, contact) : null;
+    let contactId: string | null = null;
+    if (contact) {
+      // Should the contact fail, a retry finds the account by its key and adds the contact then.
+      unfinished.set(naturalKey, { accountId: row.ID, contact });
+      contactId = await addMainContact(row.ID, contact);
+      unfinished.delete(naturalKey);
+    }
     return {
       targetId: row.ID,
       request: { method: 'POST', url: '/api/v1/{division}/crm/Accounts', status: 201 },
@@ -176,6 +211,19 @@ export function exactAccountWriter(
     };
   }
 
+  /** Company accounts of this run whose main contact was not added yet (the create failed after the account). */
+  const unfinished = new Map<string, { accountId: string; contact: ContactFields }>();
+
+  /** A found account whose create this run began: its contact is added now, before it is linked. */
+  async function finish(key: string, found: FoundAccount): Promise<FoundRecord> {
+    const pending = unfinished.get(key);
+    if (pending && pending.accountId === found.ID) {
+      await syncMainContact(found.ID, found.MainContact, pending.contact);
+      unfinished.delete(key);
+    }
+    return { targetId: found.ID, record: found };
+  }
+
   async function findByNaturalKey(key: string): Promise<FoundRecord | null> {
     const found = await exact.findUnique<Account, (typeof accountSelect)[number]>(
       'crm/Accounts',
@@ -183,13 +231,39 @@ export function exactAccountWriter(
       accountSelect,
       `account ${koppelMarker(key)}`,
     );
-    return found ? { targetId: found.ID, record: found } : null;
+    return found ? finish(key, found) : null;
+  }
+
+  /**
+   * Many keys, 20 per call (`CodeAtSupplier eq … or …`, a filterable field, reference 3.4). The
+   * listing is complete for the keys asked, so a key not in the answer has no account.
+   */
+  async function findByNaturalKeys(keys: readonly string[]): Promise<Map<string, FoundRecord>> {
+    const out = new Map<string, FoundRecord>();
+    for (let i = 0; i < keys.length; i += lookupChunk) {
+      const chunk = keys.slice(i, i + lookupChunk);
+      const filter = or(...chunk.map((k) => cmp(naturalKeyField, 'eq', lit.string(koppelMarker(k)))));
+      for await (const page of exact.pages<FoundAccount>('crm/Accounts', { filter, select: accountSelect })) {
+        for (const row of page) {
+          const key = markerPattern.exec(row.CodeAtSupplier ?? '')?.[1];
+          if (key === undefined) continue;
+          if (out.has(key))
+            throw new KoppelError(`More than one Exact account carries ${koppelMarker(key)}`, {
+              code: 'exact.ambiguous_match',
+              kind: 'conflict',
+            });
+          out.set(key, await finish(key, row));
+        }
+      }
+    }
+    return out;
   }
 
   return {
     create: (payload, key) => named(payload, () => create(payload, key)),
     update: (id, payload) => named(payload, () => update(id, payload)),
     findByNaturalKey,
+    findByNaturalKeys,
   };
 }
 
