@@ -201,3 +201,37 @@ describe.each(testDialects)('customers flow matching by code (%s)', (dialect) =>
     expect(again.counts.created ?? 0).toBe(0);
   });
 });
+
+describe.each(testDialects)('customers flow, a first load of many debtors (%s)', (dialect) => {
+  let pair: Pair;
+  beforeAll(async () => {
+    pair = await startPair(dialect, { kind: 'customers' });
+  }, 30_000);
+  afterAll(() => pair?.close());
+
+  it('reads Exact accounts once instead of a lookup per debtor, and still links and refuses as one by one', async () => {
+    await pair.writeExact('POST', 'crm/Accounts', {
+      Name: 'Al in Exact',
+      Email: 'laat@customers.example.nl',
+      Status: 'C',
+    });
+    const many = 60;
+    for (let n = 100; n < 100 + many; n++) await addDebtor(pair, debtor(n));
+    // Read after the 50th create: one matches the account above, two share an e-mail.
+    const late = await addDebtor(pair, debtor(200, { emailAddress: 'laat@customers.example.nl' }));
+    const twin = await addDebtor(pair, debtor(201, { emailAddress: 'klant100@customers.example.nl' }));
+    const result = await pair.run();
+    // 12 demo debtors, 60 new and the late one linked; the twin refused.
+    expect(result.counts.created).toBe(12 + many + 1);
+    expect(await pair.deadLetters()).toEqual([
+      expect.stringMatching(new RegExp(`^${twin.id}: .*was created by Koppel for Asperion debtor id`)),
+    ]);
+    const linked = await pair.exact('crm/Accounts', { $filter: "Email eq 'laat@customers.example.nl'" });
+    expect(linked).toHaveLength(1);
+    expect(linked[0]).toMatchObject({ Name: late.name, CodeAtSupplier: null });
+    expect(await koppelAccounts(pair)).toHaveLength(12 + many);
+    // A POST per new person; one lookup each for the first 50 creates only, then bulk pages.
+    const exactCalls = result.apiCalls['exact'] ?? 0;
+    expect(exactCalls).toBeLessThan(12 + many + 1 + 50 + 10);
+  });
+});

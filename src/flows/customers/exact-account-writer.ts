@@ -3,6 +3,7 @@ import type { Account } from '../../connectors/exact-online/entities.generated.j
 import { cmp, lit, or } from '../../connectors/exact-online/odata-query.js';
 import { KoppelError, toKoppelError } from '../../core/errors.js';
 import type { FoundRecord, TargetWriter, WriteResult } from '../../engine/types.js';
+import { AccountIndex, accountSelect } from './account-index.js';
 import type { CustomersSettings } from './settings.js';
 
 /** The main contact of a company account: the debtor's attention-to person. */
@@ -35,8 +36,14 @@ export const koppelMarker = (debtorId: string) => `[koppel:${debtorId}]`;
 const markerPattern = /^\[koppel:([^[\]]+)\]$/;
 const lookupChunk = 20;
 
-const accountSelect = ['ID', 'Code', 'Name', 'Email', 'CodeAtSupplier', 'MainContact'] as const;
 type FoundAccount = Pick<Account, (typeof accountSelect)[number]>;
+
+/**
+ * Creates in one run before the writer reads every account once (`AccountIndex`) instead of one
+ * lookup per debtor: a first load of thousands of debtors costs a few bulk calls, a steady run with
+ * a few new debtors a GET each (reading a whole division for them would cost more).
+ */
+export const bulkMatchAfter = 50;
 
 /** Fields an update never sends: Exact's unique Code (reference 7.1) and Koppel's key. */
 const neverUpdated = ['Code', naturalKeyField];
@@ -68,7 +75,31 @@ export function exactAccountWriter(
   const updating = settings.update === 'createAndUpdate';
   const leftOnUpdate = new Set([...neverUpdated, ...(settings.defaultsOnUpdate ? [] : defaultFields)]);
 
+  let creates = 0;
+  let index: Promise<AccountIndex> | null = null;
+  /** The run's account index once it has created `bulkMatchAfter` accounts; null before. */
+  function indexForCreates(): Promise<AccountIndex> | null {
+    if (index === null && ++creates > bulkMatchAfter) {
+      const loading = AccountIndex.load(exact, settings.matchBy);
+      index = loading;
+      loading.catch(() => {
+        if (index === loading) index = null;
+      });
+    }
+    return index;
+  }
+  /** Keeps the index (when there is one, or once it has loaded) in line with a write of this run. */
+  function indexed(write: (i: AccountIndex) => void): void {
+    void index?.then(write, () => undefined);
+  }
+
   async function findMatch(payload: AccountPayload): Promise<FoundAccount | null> {
+    const loaded = indexForCreates();
+    if (loaded) {
+      const i = await loaded;
+      const key = i.keyOf(payload as Record<string, string>);
+      return key === null ? null : i.match(key, `account with ${settings.matchBy} ${key}`, exact.division);
+    }
     const text = (field: string) => {
       const v = payload[field];
       return typeof v === 'string' && v.trim() !== '' ? v.trim() : null;
@@ -108,9 +139,14 @@ export function exactAccountWriter(
   }
 
   /** The company's main contact brought in line: changed when there is one, added when not. */
-  async function syncMainContact(accountId: string, mainContact: string | null, contact: ContactFields) {
-    if (mainContact) await exact.update('crm/Contacts', mainContact, contactBody(contact));
-    else await addMainContact(accountId, contact);
+  async function syncMainContact(
+    accountId: string,
+    mainContact: string | null,
+    contact: ContactFields,
+  ): Promise<string> {
+    if (!mainContact) return addMainContact(accountId, contact);
+    await exact.update('crm/Contacts', mainContact, contactBody(contact));
+    return mainContact;
   }
 
   async function readAccount(id: string): Promise<FoundAccount | null> {
@@ -161,7 +197,10 @@ export function exactAccountWriter(
         );
       if (updating) {
         await putAccount(match.ID, payload);
-        if (payload.contact) await syncMainContact(match.ID, match.MainContact, payload.contact);
+        const contactId = payload.contact
+          ? await syncMainContact(match.ID, match.MainContact, payload.contact)
+          : match.MainContact;
+        indexed((i) => i.changed(match.ID, { ...payload, MainContact: contactId }));
       }
       return {
         targetId: match.ID,
@@ -182,6 +221,16 @@ export function exactAccountWriter(
       contactId = await addMainContact(row.ID, contact);
       unfinished.delete(naturalKey);
     }
+    indexed((i) =>
+      i.put({
+        ID: row.ID,
+        Code: row.Code,
+        Name: row.Name,
+        Email: typeof fields['Email'] === 'string' ? fields['Email'] : null,
+        CodeAtSupplier: typeof fields[naturalKeyField] === 'string' ? fields[naturalKeyField] : null,
+        MainContact: contactId,
+      }),
+    );
     return {
       targetId: row.ID,
       request: { method: 'POST', url: '/api/v1/{division}/crm/Accounts', status: 201 },
@@ -196,14 +245,17 @@ export function exactAccountWriter(
         response: { skipped: 'the flow creates accounts only (settings.update createOnly)' },
       };
     await putAccount(targetId, payload as AccountPayload);
+    indexed((i) => i.changed(targetId, payload));
     if (payload.contact) {
-      const account = await readAccount(targetId);
+      const known = index ? (await index.catch(() => null))?.get(targetId) : undefined;
+      const account = known ?? (await readAccount(targetId));
       if (!account)
         throw new KoppelError(`Exact account ${targetId} no longer exists`, {
           code: 'customers.account_gone',
           kind: 'not_found',
         });
-      await syncMainContact(targetId, account.MainContact, payload.contact);
+      const contactId = await syncMainContact(targetId, account.MainContact, payload.contact);
+      indexed((i) => i.changed(targetId, { MainContact: contactId }));
     }
     return {
       targetId,
