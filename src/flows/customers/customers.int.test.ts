@@ -44,6 +44,12 @@ describe.each(testDialects)('customers flow, Asperion → Exact (%s)', (dialect)
   let existing: any;
   beforeAll(async () => {
     pair = await startPair(dialect, { kind: 'customers' });
+    // The tests' own reads share Exact's minute with the flow: the limit is not what is tested here.
+    await fetch(`${pair.fx.url}/__sandbox/settings`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ minutelyLimit: 10_000 }),
+    });
     // An account someone made in Exact before Koppel: the debtor with its e-mail is linked to it.
     await pair.writeExact('POST', 'crm/Accounts', {
       Name: 'Bestaande Klant',
@@ -176,9 +182,23 @@ describe.each(testDialects)('customers flow, Asperion → Exact (%s)', (dialect)
     });
     await pair.setSettings({});
   });
+  it('VAT code, revenue account and classification are defaults for new accounts unless defaultsOnUpdate', async () => {
+    const x = await addDebtor(pair, debtor(8));
+    await pair.run();
+    expect((await accountOf(pair, x.id)).SalesVATCode).toBe('VH');
+    await changeDebtor(pair, x.id, { countryCode: 'BE', vatNumber: 'BE0123456749', city: 'Gent' });
+    await pair.run();
+    expect(await accountOf(pair, x.id)).toMatchObject({ Country: 'BE', SalesVATCode: 'VH' });
+    await pair.setSettings({ defaultsOnUpdate: true });
+    await changeDebtor(pair, x.id, { city: 'Brugge' });
+    await pair.run();
+    expect(await pair.deadLetters()).toEqual([]);
+    expect(await accountOf(pair, x.id)).toMatchObject({ City: 'Brugge', SalesVATCode: 'ICL' });
+    await pair.setSettings({});
+  });
 });
 
-describe.each(testDialects)('customers flow matching by code (%s)', (dialect) => {
+describe.each(testDialects)('customers flow matching by code or name (%s)', (dialect) => {
   let pair: Pair;
   beforeAll(async () => {
     pair = await startPair(dialect, { kind: 'customers', settings: { matchBy: 'code' } });
@@ -199,6 +219,18 @@ describe.each(testDialects)('customers flow matching by code (%s)', (dialect) =>
     // A re-run with the codes in place sends nothing (Code is never re-sent on update either).
     const again = await pair.run();
     expect(again.counts.created ?? 0).toBe(0);
+  });
+
+  it('links by name when told to', async () => {
+    await pair.setSettings({ matchBy: 'name' });
+    await pair.writeExact('POST', 'crm/Accounts', { Name: 'Naamgenoot BV', Status: 'C', Phone: '010-1' });
+    const x = await addDebtor(pair, debtor(9, { name: 'Naamgenoot BV', phoneNumber: '010-2' }));
+    await pair.run();
+    expect(await pair.deadLetters()).toEqual([]);
+    const rows = await pair.exact('crm/Accounts', { $filter: "Name eq 'Naamgenoot BV'" });
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({ Phone: '010-2', CodeAtSupplier: null });
+    expect(await pair.exact('crm/Accounts', { $filter: `CodeAtSupplier eq '[koppel:${x.id}]'` })).toEqual([]);
   });
 });
 
