@@ -125,7 +125,7 @@ export const customersFlowKind: FlowKind<DebtorRecord, AccountPayload> = {
         return out;
       },
       withNaturalKey: (payload, key) => ({ ...payload, [naturalKeyField]: koppelMarker(key) }),
-      target: exactAccountWriter(exact, settings, settingsDefaultFields(settings)),
+      target: exactAccountWriter(exact, settings, settingsDefaultFields(settings), ctx.createOnlyFields),
     };
   },
   checkMappings: (ctx, mapping) => checkCustomerMappings(ctx, mapping),

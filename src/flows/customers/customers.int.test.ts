@@ -54,7 +54,7 @@ describe.each(testDialects)('customers flow, Asperion → Exact (%s)', (dialect)
     await pair.writeExact('POST', 'crm/Accounts', {
       Name: 'Bestaande Klant',
       Email: 'bestaand@customers.example.nl',
-      Status: 'C',
+      Status: 'P',
       Remarks: 'made in Exact',
     });
     [existing] = await pair.exact('crm/Accounts', { $filter: "Email eq 'bestaand@customers.example.nl'" });
@@ -121,8 +121,15 @@ describe.each(testDialects)('customers flow, Asperion → Exact (%s)', (dialect)
   it('links an existing account matched by e-mail instead of duplicating it', async () => {
     const rows = await pair.exact('crm/Accounts', { $filter: "Email eq 'bestaand@customers.example.nl'" });
     expect(rows).toHaveLength(1);
-    // Updated (the name is Asperion's now), its own Code and remarks kept, no Koppel key written into it.
-    expect(rows[0]).toMatchObject({ ID: existing.ID, Code: existing.Code, Name: 'Bestaande Klant BV' });
+    // Updated (the name is Asperion's now), its own Code and remarks (create-only) kept, no Koppel
+    // key written into it.
+    expect(rows[0]).toMatchObject({
+      ID: existing.ID,
+      Code: existing.Code,
+      Name: 'Bestaande Klant BV',
+      Remarks: 'made in Exact',
+      Status: 'C',
+    });
     expect(rows[0].CodeAtSupplier).toBeNull();
   });
 

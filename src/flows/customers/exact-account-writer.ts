@@ -2,6 +2,7 @@ import type { ExactClient } from '../../connectors/exact-online/exact-client.js'
 import type { Account } from '../../connectors/exact-online/entities.generated.js';
 import { cmp, lit, or } from '../../connectors/exact-online/odata-query.js';
 import { KoppelError, toKoppelError } from '../../core/errors.js';
+import { withoutPaths } from '../../engine/projection.js';
 import type { FoundRecord, TargetWriter, WriteResult } from '../../engine/types.js';
 import { AccountIndex, accountSelect } from './account-index.js';
 import type { CustomersSettings } from './settings.js';
@@ -71,6 +72,7 @@ export function exactAccountWriter(
   exact: ExactClient,
   settings: CustomersSettings,
   defaultFields: readonly string[],
+  createOnlyFields: ReadonlySet<string> = new Set(),
 ): TargetWriter<AccountPayload> {
   const updating = settings.update === 'createAndUpdate';
   const leftOnUpdate = new Set([...neverUpdated, ...(settings.defaultsOnUpdate ? [] : defaultFields)]);
@@ -196,7 +198,12 @@ export function exactAccountWriter(
           { code: 'customers.match_taken', kind: 'conflict' },
         );
       if (updating) {
-        await putAccount(match.ID, payload);
+        // What an update may overwrite, and the status: the account is Koppel's customer from now on.
+        const linked = withoutPaths(payload, createOnlyFields);
+        await putAccount(
+          match.ID,
+          payload['Status'] === undefined ? linked : { ...linked, Status: payload['Status'] },
+        );
         const contactId = payload.contact
           ? await syncMainContact(match.ID, match.MainContact, payload.contact)
           : match.MainContact;
@@ -204,7 +211,9 @@ export function exactAccountWriter(
       }
       return {
         targetId: match.ID,
-        request: { method: updating ? 'PUT' : 'GET', url: '/api/v1/{division}/crm/Accounts', status: 200 },
+        ...(updating
+          ? { request: { method: 'PUT', url: '/api/v1/{division}/crm/Accounts({id})', status: 204 } }
+          : {}),
         response: {
           linked: `existing account ${match.Code?.trim()} matched by ${settings.matchBy}`,
           updated: updating,
