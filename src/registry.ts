@@ -1,6 +1,7 @@
 import { asperionApp } from './connectors/asperion/app.js';
 import { exactOnlineApp } from './connectors/exact-online/app.js';
 import type { FlowKind, FlowRegistry } from './engine/types.js';
+import { customersFlowKind } from './flows/customers/customers-flow.js';
 import { ordersFlowKind } from './flows/orders/orders-flow.js';
 import { productsFlowKind } from './flows/products/products-flow.js';
 
@@ -9,6 +10,7 @@ export const productRegistry: FlowRegistry = {
   kinds: new Map([
     [ordersFlowKind.kind, ordersFlowKind as unknown as FlowKind],
     [productsFlowKind.kind, productsFlowKind as unknown as FlowKind],
+    [customersFlowKind.kind, customersFlowKind as unknown as FlowKind],
   ]),
   apps: new Map([exactOnlineApp, asperionApp].map((a) => [a.app, a])),
 };

@@ -115,6 +115,11 @@ export async function loadFlowSetup(
   const budget = { priority, reserve: settings.apiBudgetReserve };
   const sourceCtx = connectorContext(deps, source, calls, signal, budget);
   const targetCtx = connectorContext(deps, target, calls, signal, budget);
+  const createOnlyFields: ReadonlySet<string> = new Set(
+    Object.entries(definition.fields)
+      .filter(([, f]) => f.overwrite === false)
+      .map(([k]) => k),
+  );
   const context: FlowRuntimeContext = {
     flowId,
     pairId: flow.pair_id,
@@ -123,6 +128,7 @@ export async function loadFlowSetup(
     target: targetCtx,
     clock: deps.clock,
     logger: deps.logger.child({ flow: flowId }),
+    createOnlyFields,
     ...(options.dryRun ? { dryRun: true } : {}),
   };
   const runtime = kind.open(context);
@@ -136,11 +142,7 @@ export async function loadFlowSetup(
     mapping: compileMapping(definition),
     mappingDefinition: definition,
     mappingVersion: version,
-    createOnlyFields: new Set(
-      Object.entries(definition.fields)
-        .filter(([, f]) => f.overwrite === false)
-        .map(([k]) => k),
-    ),
+    createOnlyFields,
     settings,
     redaction: redactionSet(settings.redaction),
     calls,

@@ -118,6 +118,11 @@ export interface FlowRuntimeContext {
    * `(would create debtor 1234)` where the id goes, so the dry run's payload and diff report it.
    */
   dryRun?: boolean;
+  /**
+   * The mapping's fields marked `overwrite: false`, which an update leaves alone; for a target
+   * writer that updates a record it did not create (an existing customer it matched).
+   */
+  createOnlyFields?: ReadonlySet<string>;
 }
 
 /** A source value without a mapping, where to add it, and what it probably maps to. */

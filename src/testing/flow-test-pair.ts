@@ -202,8 +202,9 @@ export async function startPair(
         flowId,
         pairId: 'p1',
         settings,
-        source: ctxOf('exact'),
-        target: ctxOf('asperion'),
+        // The connections in the direction the flow's kind declares.
+        source: ctxOf(flowRow(flowId, {}).sourceConnectionId),
+        target: ctxOf(flowRow(flowId, {}).targetConnectionId),
         clock: h.deps.clock,
         logger: h.deps.logger,
       };

@@ -1,6 +1,7 @@
-import { duplicateError } from './business-errors.js';
+import { duplicateError, unknownReferenceError } from './business-errors.js';
 import { applyMainContact } from './contacts.js';
-import { defineEntity } from './entity-descriptor.js';
+import { defineEntity, type WriteContext } from './entity-descriptor.js';
+import { byCode } from './finance-lookups.js';
 import type { StoredRow } from './field-types.js';
 
 /** Account codes are 18 characters, numeric, right-aligned with spaces (reference 4.5, 7.1). */
@@ -14,6 +15,15 @@ function nextAccountCode(rows: StoredRow[]): string {
     .filter((n) => Number.isInteger(n))
     .reduce((a, b) => Math.max(a, b), 0);
   return padAccountCode(String(highest + 1));
+}
+
+/**
+ * An account's sales VAT code must be one of the division's VAT codes (reference 7.1, 7.13):
+ * unknown, it is the 500 `Bestaat niet: SalesVATCode` of any reference to a missing record.
+ */
+function checkSalesVatCode(ctx: WriteContext, code: unknown): void {
+  if (code === null || code === undefined || code === '') return;
+  if (!byCode(ctx, 'vat/VATCodes', code)) throw unknownReferenceError(ctx.settings, 'SalesVATCode');
 }
 
 /** crm/Accounts: customers and suppliers (reference 7.1, field list appendix A). */
@@ -127,6 +137,7 @@ export const accountsEntity = defineEntity({
     PeppolIdentifierType:Int32{new}
   `,
   beforeCreate(row, _children, ctx) {
+    checkSalesVatCode(ctx, row['SalesVATCode']);
     row['Code'] =
       typeof row['Code'] === 'string'
         ? padAccountCode(row['Code'])
@@ -136,6 +147,7 @@ export const accountsEntity = defineEntity({
     row['IsSales'] = row['Status'] === 'C';
   },
   beforeUpdate(row, patch, ctx) {
+    if ('SalesVATCode' in patch) checkSalesVatCode(ctx, patch['SalesVATCode']);
     if ('MainContact' in patch) applyMainContact(row, patch, ctx);
     if (typeof patch['Code'] !== 'string') return;
     patch['Code'] = padAccountCode(patch['Code']);

@@ -237,3 +237,20 @@ describe('crm/Addresses (reference 7.3)', () => {
     expect(api.sandbox.state.division(3215711)?.deleted.at(-1)).toMatchObject({ entityType: 3 });
   });
 });
+
+describe('crm/Accounts SalesVATCode (reference 7.1, 7.13)', () => {
+  it('takes one of the division VAT codes and refuses another, on POST and PUT', async () => {
+    expect((await post('crm/Accounts', { Name: 'Met btw', SalesVATCode: 'VH' })).status).toBe(201);
+    expect(await errorOf(await post('crm/Accounts', { Name: 'Zonder btw', SalesVATCode: 'ZZ' }))).toEqual([
+      500,
+      'Bestaat niet: SalesVATCode',
+    ]);
+    const account = await customer();
+    const uri = `${api.base}/crm/Accounts(guid'${String(account['ID'])}')`;
+    expect(await errorOf(await api.sandbox.call('PUT', uri, api.token, { SalesVATCode: 'ZZ' }))).toEqual([
+      500,
+      'Bestaat niet: SalesVATCode',
+    ]);
+    expect((await api.sandbox.call('PUT', uri, api.token, { SalesVATCode: 'EX' })).status).toBe(204);
+  });
+});

@@ -1,0 +1,84 @@
+import type { ExactClient } from '../../connectors/exact-online/exact-client.js';
+import { KoppelError } from '../../core/errors.js';
+import type { AccountMatchKey } from './settings.js';
+
+/** The account fields a match needs. */
+export const accountSelect = ['ID', 'Code', 'Name', 'Email', 'CodeAtSupplier', 'MainContact'] as const;
+export interface IndexedAccount {
+  ID: string;
+  Code: string | null;
+  Name: string | null;
+  Email: string | null;
+  CodeAtSupplier: string | null;
+  MainContact: string | null;
+}
+
+/**
+ * Every account of the division by its match key, read once through `bulk/CRM/Accounts` (1,000 a
+ * call, reference 5.3) for a run that creates many accounts (a first load), instead of one GET per
+ * debtor. Kept current with what the run itself writes. Values are compared as Exact's `eq` filter
+ * compares them: trimmed text, codes without their padding.
+ */
+export class AccountIndex {
+  private readonly byKey = new Map<string, IndexedAccount[]>();
+  private readonly byId = new Map<string, IndexedAccount>();
+
+  private constructor(private readonly matchBy: AccountMatchKey) {}
+
+  static async load(exact: ExactClient, matchBy: AccountMatchKey): Promise<AccountIndex> {
+    const index = new AccountIndex(matchBy);
+    for await (const page of exact.bulkRows<IndexedAccount>('bulk/CRM/Accounts', { select: accountSelect }))
+      for (const row of page) index.put(row);
+    return index;
+  }
+
+  keyOf(row: Partial<IndexedAccount>): string | null {
+    const value = this.matchBy === 'email' ? row.Email : this.matchBy === 'code' ? row.Code : row.Name;
+    const text = typeof value === 'string' ? value.trim() : '';
+    return text === '' ? null : text;
+  }
+
+  put(row: IndexedAccount): void {
+    this.remove(row.ID);
+    this.byId.set(row.ID, row);
+    const key = this.keyOf(row);
+    if (key === null) return;
+    this.byKey.set(key, [...(this.byKey.get(key) ?? []), row]);
+  }
+
+  /** The account after this run wrote `fields` into it (its match key may have changed). */
+  changed(id: string, fields: Record<string, unknown>): void {
+    const current = this.byId.get(id);
+    if (!current) return;
+    const next = { ...current };
+    for (const field of ['Email', 'Name', 'MainContact'] as const)
+      if (field in fields) next[field] = (fields[field] as string | null | undefined) ?? null;
+    this.put(next);
+  }
+
+  /** The one account with this key, null when none; two are a conflict, as a filtered GET would say. */
+  match(key: string, what: string, division: number): IndexedAccount | null {
+    const rows = this.byKey.get(key.trim()) ?? [];
+    if (rows.length > 1)
+      throw new KoppelError(`More than one ${what} in Exact division ${division}`, {
+        code: 'exact.ambiguous_match',
+        kind: 'conflict',
+      });
+    return rows[0] ?? null;
+  }
+
+  get(id: string): IndexedAccount | undefined {
+    return this.byId.get(id);
+  }
+
+  private remove(id: string): void {
+    const old = this.byId.get(id);
+    if (!old) return;
+    this.byId.delete(id);
+    const key = this.keyOf(old);
+    if (key === null) return;
+    const kept = (this.byKey.get(key) ?? []).filter((r) => r.ID !== id);
+    if (kept.length === 0) this.byKey.delete(key);
+    else this.byKey.set(key, kept);
+  }
+}

@@ -1,0 +1,133 @@
+import type { ExactClient } from '../../connectors/exact-online/exact-client.js';
+import { cmp, lit } from '../../connectors/exact-online/odata-query.js';
+import { isIsoCountryCode } from '../../core/countries.js';
+import { KoppelError } from '../../core/errors.js';
+import type { FlowKind, FlowRuntimeContext } from '../../engine/types.js';
+import { asperionClientOf, exactClientOf } from '../orders/exact-clients.js';
+import { fromValueMap } from '../orders/tax-rules.js';
+import { describeDebtor, readDebtors, rereadDebtors, type DebtorRecord } from './asperion-debtors-source.js';
+import { checkCustomerMappings } from './check-mappings.js';
+import { customersDefaultMapping } from './default-mapping.js';
+import {
+  exactAccountWriter,
+  koppelMarker,
+  naturalKeyField,
+  type AccountPayload,
+  type ContactFields,
+} from './exact-account-writer.js';
+import { isCompany, salesVatCodeFor } from './customer-rules.js';
+import { customersSettingsSchema, type CustomersSettings } from './settings.js';
+
+const invalid = (message: string, code: string) => new KoppelError(message, { code, kind: 'invalid' });
+
+/** The fields resolved from settings: defaults for new accounts unless `defaultsOnUpdate`. */
+const settingsDefaultFields = (settings: CustomersSettings) => [
+  'SalesVATCode',
+  'GLAccountSales',
+  settings.classification.field,
+];
+
+/** GL account IDs by code, read once per run. */
+function glAccounts(exact: ExactClient) {
+  const cache = new Map<string, Promise<string | null>>();
+  return (code: string) => {
+    let found = cache.get(code);
+    if (!found) {
+      found = exact
+        .findUnique<{ ID: string; Code: string }, 'ID' | 'Code'>(
+          'financial/GLAccounts',
+          cmp<{ ID: string; Code: string }>('Code', 'eq', lit.string(code)),
+          ['ID', 'Code'],
+          `GL account ${code}`,
+        )
+        .then((row) => row?.ID ?? null);
+      found.catch(() => cache.delete(code));
+      cache.set(code, found);
+    }
+    return found;
+  };
+}
+
+/**
+ * Customers, Asperion → Exact Online (issue 6): debtors polled by their last change, mapped to
+ * Exact accounts with status customer; a company gets its attention-to person as main contact, a
+ * person an account in their own name. An existing account is matched (e-mail by default) and
+ * linked instead of duplicated; a new one carries `[koppel:<debtor id>]` in `CodeAtSupplier`.
+ */
+export const customersFlowKind: FlowKind<DebtorRecord, AccountPayload> = {
+  kind: 'customers',
+  title: 'Customers (Asperion → Exact Online)',
+  sourceApp: 'asperion',
+  targetApp: 'exact-online',
+  entity: 'Account',
+  settingsSchema: customersSettingsSchema,
+  defaultMapping: customersDefaultMapping,
+  open(ctx: FlowRuntimeContext) {
+    const settings = customersSettingsSchema.parse(ctx.settings);
+    const asperion = asperionClientOf(ctx.source);
+    const exact = exactClientOf(ctx.target);
+    const glAccountId = glAccounts(exact);
+    return {
+      read: (cursor) => readDebtors(asperion, cursor, settings.pageSize),
+      reread: (records) => rereadDebtors(asperion, records),
+      sourceId: (record) => String(record.id),
+      naturalKey: (record) => String(record.id),
+      describe: describeDebtor,
+      async resolve(payload, record, note) {
+        const about = describeDebtor(record);
+        const out: AccountPayload = { ...payload, about };
+        const email = typeof record.emailAddress === 'string' ? record.emailAddress.trim() : '';
+        if (settings.matchBy === 'email' && email === '')
+          throw invalid(
+            `${about} has no e-mail address (emailAddress), which this flow matches Exact accounts on (settings.matchBy email)`,
+            'customers.no_email',
+          );
+        if (settings.matchBy === 'code') out['Code'] = record.customerNumber;
+
+        const country = (record.countryCode ?? '').trim().toUpperCase() || settings.homeCountry;
+        if (!isIsoCountryCode(country))
+          throw invalid(
+            `${about} has an unknown country "${record.countryCode}" (countryCode)`,
+            'customers.unknown_country',
+          );
+        out['Country'] = country;
+
+        const vat = salesVatCodeFor(country, record.vatNumber, settings);
+        out['SalesVATCode'] = vat.code;
+        note('vat-code', `${vat.code} (${vat.why})`);
+
+        const revenueCode = fromValueMap(settings.revenueAccountByCountry, country);
+        if (revenueCode !== undefined) {
+          const id = await glAccountId(revenueCode);
+          if (id === null)
+            throw invalid(
+              `Revenue GL account ${revenueCode} for ${country} (settings.revenueAccountByCountry) does not exist in Exact; needed for ${about}`,
+              'customers.unknown_gl_account',
+            );
+          out['GLAccountSales'] = id;
+          note('revenue-account', `${revenueCode} for ${country}`);
+        }
+
+        const classification = fromValueMap(
+          settings.classification.byDebtorKind,
+          record.debtorKindId ?? undefined,
+        );
+        if (classification !== undefined) out[settings.classification.field] = classification;
+
+        const contact = payload.contact as Partial<ContactFields> | undefined;
+        delete out.contact;
+        if (isCompany(record, settings)) {
+          if (contact?.name) {
+            out.contact = contact as ContactFields;
+            note('company', `main contact ${contact.name}`);
+          } else note('company', 'no attention-to person, so no contact');
+        } else note('person', "an account in the person's own name, without contact");
+        return out;
+      },
+      withNaturalKey: (payload, key) => ({ ...payload, [naturalKeyField]: koppelMarker(key) }),
+      target: exactAccountWriter(exact, settings, settingsDefaultFields(settings), ctx.createOnlyFields),
+    };
+  },
+  checkMappings: (ctx, mapping) => checkCustomerMappings(ctx, mapping),
+  webhookTopics: () => [],
+};

@@ -1,0 +1,347 @@
+import type { ExactClient } from '../../connectors/exact-online/exact-client.js';
+import type { Account } from '../../connectors/exact-online/entities.generated.js';
+import { cmp, lit, or } from '../../connectors/exact-online/odata-query.js';
+import { KoppelError, toKoppelError } from '../../core/errors.js';
+import { withoutPaths } from '../../engine/projection.js';
+import type { FoundRecord, TargetWriter, WriteResult } from '../../engine/types.js';
+import { AccountIndex, accountSelect } from './account-index.js';
+import type { CustomersSettings } from './settings.js';
+
+/** The main contact of a company account: the debtor's attention-to person. */
+export interface ContactFields {
+  name: string;
+  Email?: string | null;
+  Phone?: string | null;
+  Mobile?: string | null;
+}
+
+/** Exact account fields (appendix A) and, for a company, its main contact. */
+export type AccountPayload = Record<string, unknown> & {
+  contact?: ContactFields;
+  /** How messages name the debtor (`Asperion debtor 1001 (Jansen BV, id 17)`); never sent. */
+  about?: string;
+};
+
+/** Payload keys that are not account fields. */
+const notAccountFields = new Set(['contact', 'about']);
+
+/**
+ * The natural key goes into the account's `CodeAtSupplier` as `[koppel:<debtor id>]`. It is one of
+ * the fields Exact lets a GET on accounts filter on (reference 3.4, mandatory filtering), a free
+ * text that Exact shows on the account card only and uses for nothing on a customer (it is the code
+ * a *supplier* knows the company by). `Remarks` cannot be filtered on, `SearchCode` is the short
+ * code people search with, and `Code` is the account number Exact hands out.
+ */
+export const naturalKeyField = 'CodeAtSupplier';
+export const koppelMarker = (debtorId: string) => `[koppel:${debtorId}]`;
+const markerPattern = /^\[koppel:([^[\]]+)\]$/;
+const lookupChunk = 20;
+
+type FoundAccount = Pick<Account, (typeof accountSelect)[number]>;
+
+/**
+ * Creates in one run before the writer reads every account once (`AccountIndex`) instead of one
+ * lookup per debtor: a first load of thousands of debtors costs a few bulk calls, a steady run with
+ * a few new debtors a GET each (reading a whole division for them would cost more).
+ */
+export const bulkMatchAfter = 50;
+
+/** Fields an update never sends: Exact's unique Code (reference 7.1) and Koppel's key. */
+const neverUpdated = ['Code', naturalKeyField];
+
+/** The first name and the rest: `Anna de Vries` → `Anna`, `de Vries`; one word is a last name. */
+export function splitName(name: string): { FirstName: string | null; LastName: string } {
+  const words = name.trim().split(/\s+/);
+  if (words.length === 1) return { FirstName: null, LastName: words[0]! };
+  return { FirstName: words[0]!, LastName: words.slice(1).join(' ') };
+}
+
+function contactBody(contact: ContactFields): Record<string, unknown> {
+  const { name, ...rest } = contact;
+  const body: Record<string, unknown> = { ...splitName(name) };
+  for (const [k, v] of Object.entries(rest)) if (v !== undefined) body[k] = v;
+  return body;
+}
+
+/**
+ * Writes accounts: before a create it looks for an account that already is this customer (by the
+ * flow's match key) and links that one instead; a company gets its attention-to person as main
+ * contact. Updates never re-send `Code` (reference 7.1: a PUT with Code can fail with 500).
+ */
+export function exactAccountWriter(
+  exact: ExactClient,
+  settings: CustomersSettings,
+  defaultFields: readonly string[],
+  createOnlyFields: ReadonlySet<string> = new Set(),
+): TargetWriter<AccountPayload> {
+  const updating = settings.update === 'createAndUpdate';
+  const leftOnUpdate = new Set([...neverUpdated, ...(settings.defaultsOnUpdate ? [] : defaultFields)]);
+
+  let creates = 0;
+  let index: Promise<AccountIndex> | null = null;
+  /** The run's account index once it has created `bulkMatchAfter` accounts; null before. */
+  function indexForCreates(): Promise<AccountIndex> | null {
+    if (index === null && ++creates > bulkMatchAfter) {
+      const loading = AccountIndex.load(exact, settings.matchBy);
+      index = loading;
+      loading.catch(() => {
+        if (index === loading) index = null;
+      });
+    }
+    return index;
+  }
+  /** Keeps the index (when there is one, or once it has loaded) in line with a write of this run. */
+  function indexed(write: (i: AccountIndex) => void): void {
+    void index?.then(write, () => undefined);
+  }
+
+  async function findMatch(payload: AccountPayload): Promise<FoundAccount | null> {
+    const loaded = indexForCreates();
+    if (loaded) {
+      const i = await loaded;
+      const key = i.keyOf(payload as Record<string, string>);
+      return key === null ? null : i.match(key, `account with ${settings.matchBy} ${key}`, exact.division);
+    }
+    const text = (field: string) => {
+      const v = payload[field];
+      return typeof v === 'string' && v.trim() !== '' ? v.trim() : null;
+    };
+    if (settings.matchBy === 'email') {
+      const email = text('Email');
+      return email === null ? null : exact.findAccountByEmail(email, accountSelect);
+    }
+    if (settings.matchBy === 'code') {
+      const code = text('Code');
+      return code === null ? null : exact.findAccountByCode(code, accountSelect);
+    }
+    const name = text('Name');
+    if (name === null) return null;
+    return exact.findUnique<Account, (typeof accountSelect)[number]>(
+      'crm/Accounts',
+      cmp<Account>('Name', 'eq', lit.string(name)),
+      accountSelect,
+      `account named ${name}`,
+    );
+  }
+
+  async function putAccount(id: string, payload: AccountPayload): Promise<void> {
+    const body: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(payload))
+      if (!notAccountFields.has(k) && !leftOnUpdate.has(k) && v !== undefined) body[k] = v;
+    if (Object.keys(body).length > 0) await exact.update('crm/Accounts', id, body);
+  }
+
+  async function addMainContact(accountId: string, contact: ContactFields): Promise<string> {
+    const created = await exact.create<{ ID: string }>('crm/Contacts', {
+      Account: accountId,
+      ...contactBody(contact),
+    });
+    await exact.update('crm/Accounts', accountId, { MainContact: created.ID });
+    return created.ID;
+  }
+
+  /** The company's main contact brought in line: changed when there is one, added when not. */
+  async function syncMainContact(
+    accountId: string,
+    mainContact: string | null,
+    contact: ContactFields,
+  ): Promise<string> {
+    if (!mainContact) return addMainContact(accountId, contact);
+    await exact.update('crm/Contacts', mainContact, contactBody(contact));
+    return mainContact;
+  }
+
+  async function readAccount(id: string): Promise<FoundAccount | null> {
+    return exact.findUnique<Account, (typeof accountSelect)[number]>(
+      'crm/Accounts',
+      cmp<Account>('ID', 'eq', lit.guid(id)),
+      accountSelect,
+      `account ${id}`,
+    );
+  }
+
+  /**
+   * Creates of one match key (an e-mail, code or name) run one after the other, so two debtors of
+   * one page with the same e-mail do not both find nothing and both create: the second finds the
+   * first's account.
+   */
+  const queues = new Map<string, Promise<unknown>>();
+  function oneAtATime<T>(key: string, work: () => Promise<T>): Promise<T> {
+    const before = queues.get(key) ?? Promise.resolve();
+    const running = before.then(work, work);
+    const settled = running.catch(() => undefined);
+    queues.set(key, settled);
+    void settled.then(() => {
+      if (queues.get(key) === settled) queues.delete(key);
+    });
+    return running;
+  }
+
+  function matchKey(payload: AccountPayload): string {
+    const field = settings.matchBy === 'email' ? 'Email' : settings.matchBy === 'code' ? 'Code' : 'Name';
+    return String(payload[field] ?? '')
+      .trim()
+      .toLowerCase();
+  }
+
+  async function create(payload: AccountPayload, naturalKey: string): Promise<WriteResult> {
+    return oneAtATime(matchKey(payload), () => createOrLink(payload, naturalKey));
+  }
+
+  async function createOrLink(payload: AccountPayload, naturalKey: string): Promise<WriteResult> {
+    const match = await findMatch(payload);
+    if (match) {
+      const owner = markerPattern.exec(match.CodeAtSupplier ?? '')?.[1];
+      if (owner !== undefined && owner !== naturalKey)
+        throw new KoppelError(
+          `Exact account ${match.Code?.trim()} (${match.Name}) matches by ${settings.matchBy} but was created by Koppel for Asperion debtor id ${owner}; two debtors cannot share one account`,
+          { code: 'customers.match_taken', kind: 'conflict' },
+        );
+      if (updating) {
+        // What an update may overwrite, and the status: the account is Koppel's customer from now on.
+        const linked = withoutPaths(payload, createOnlyFields);
+        await putAccount(
+          match.ID,
+          payload['Status'] === undefined ? linked : { ...linked, Status: payload['Status'] },
+        );
+        const contactId = payload.contact
+          ? await syncMainContact(match.ID, match.MainContact, payload.contact)
+          : match.MainContact;
+        indexed((i) => i.changed(match.ID, { ...payload, MainContact: contactId }));
+      }
+      return {
+        targetId: match.ID,
+        ...(updating
+          ? { request: { method: 'PUT', url: '/api/v1/{division}/crm/Accounts({id})', status: 204 } }
+          : {}),
+        response: {
+          linked: `existing account ${match.Code?.trim()} matched by ${settings.matchBy}`,
+          updated: updating,
+        },
+      };
+    }
+    const { contact, about: _about, ...fields } = payload;
+    if (settings.matchBy !== 'code') delete fields['Code'];
+    const row = await exact.create<{ ID: string; Code: string; Name: string }>('crm/Accounts', fields);
+    let contactId: string | null = null;
+    if (contact) {
+      // Should the contact fail, a retry finds the account by its key and adds the contact then.
+      unfinished.set(naturalKey, { accountId: row.ID, contact });
+      contactId = await addMainContact(row.ID, contact);
+      unfinished.delete(naturalKey);
+    }
+    indexed((i) =>
+      i.put({
+        ID: row.ID,
+        Code: row.Code,
+        Name: row.Name,
+        Email: typeof fields['Email'] === 'string' ? fields['Email'] : null,
+        CodeAtSupplier: typeof fields[naturalKeyField] === 'string' ? fields[naturalKeyField] : null,
+        MainContact: contactId,
+      }),
+    );
+    return {
+      targetId: row.ID,
+      request: { method: 'POST', url: '/api/v1/{division}/crm/Accounts', status: 201 },
+      response: { ID: row.ID, Code: row.Code.trim(), Name: row.Name, MainContact: contactId },
+    };
+  }
+
+  async function update(targetId: string, payload: Partial<AccountPayload>): Promise<WriteResult> {
+    if (!updating)
+      return {
+        targetId,
+        response: { skipped: 'the flow creates accounts only (settings.update createOnly)' },
+      };
+    await putAccount(targetId, payload as AccountPayload);
+    indexed((i) => i.changed(targetId, payload));
+    if (payload.contact) {
+      const known = index ? (await index.catch(() => null))?.get(targetId) : undefined;
+      const account = known ?? (await readAccount(targetId));
+      if (!account)
+        throw new KoppelError(`Exact account ${targetId} no longer exists`, {
+          code: 'customers.account_gone',
+          kind: 'not_found',
+        });
+      const contactId = await syncMainContact(targetId, account.MainContact, payload.contact);
+      indexed((i) => i.changed(targetId, { MainContact: contactId }));
+    }
+    return {
+      targetId,
+      request: { method: 'PUT', url: '/api/v1/{division}/crm/Accounts({id})', status: 204 },
+    };
+  }
+
+  /** Company accounts of this run whose main contact was not added yet (the create failed after the account). */
+  const unfinished = new Map<string, { accountId: string; contact: ContactFields }>();
+
+  /** A found account whose create this run began: its contact is added now, before it is linked. */
+  async function finish(key: string, found: FoundAccount): Promise<FoundRecord> {
+    const pending = unfinished.get(key);
+    if (pending && pending.accountId === found.ID) {
+      await syncMainContact(found.ID, found.MainContact, pending.contact);
+      unfinished.delete(key);
+    }
+    return { targetId: found.ID, record: found };
+  }
+
+  async function findByNaturalKey(key: string): Promise<FoundRecord | null> {
+    const found = await exact.findUnique<Account, (typeof accountSelect)[number]>(
+      'crm/Accounts',
+      cmp<Account>(naturalKeyField, 'eq', lit.string(koppelMarker(key))),
+      accountSelect,
+      `account ${koppelMarker(key)}`,
+    );
+    return found ? finish(key, found) : null;
+  }
+
+  /**
+   * Many keys, 20 per call (`CodeAtSupplier eq … or …`, a filterable field, reference 3.4). The
+   * listing is complete for the keys asked, so a key not in the answer has no account.
+   */
+  async function findByNaturalKeys(keys: readonly string[]): Promise<Map<string, FoundRecord>> {
+    const out = new Map<string, FoundRecord>();
+    for (let i = 0; i < keys.length; i += lookupChunk) {
+      const chunk = keys.slice(i, i + lookupChunk);
+      const filter = or(...chunk.map((k) => cmp(naturalKeyField, 'eq', lit.string(koppelMarker(k)))));
+      for await (const page of exact.pages<FoundAccount>('crm/Accounts', { filter, select: accountSelect })) {
+        for (const row of page) {
+          const key = markerPattern.exec(row.CodeAtSupplier ?? '')?.[1];
+          if (key === undefined) continue;
+          if (out.has(key))
+            throw new KoppelError(`More than one Exact account carries ${koppelMarker(key)}`, {
+              code: 'exact.ambiguous_match',
+              kind: 'conflict',
+            });
+          out.set(key, await finish(key, row));
+        }
+      }
+    }
+    return out;
+  }
+
+  return {
+    create: (payload, key) => named(payload, () => create(payload, key)),
+    update: (id, payload) => named(payload, () => update(id, payload)),
+    findByNaturalKey,
+    findByNaturalKeys,
+  };
+}
+
+/** Exact's refusals name fields, not debtors: the debtor goes in front. */
+async function named<T>(payload: Partial<AccountPayload>, work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (e) {
+    const error = toKoppelError(e);
+    const label = payload.about ?? `Account "${String(payload['Name'] ?? '?')}"`;
+    if (error.message.startsWith(label)) throw error;
+    throw new KoppelError(`${label}: ${error.message}`, {
+      code: error.code,
+      kind: error.kind,
+      retryAfterMs: error.retryAfterMs,
+      details: error.details,
+      cause: error,
+    });
+  }
+}
