@@ -37,7 +37,7 @@ export const settingsSchema = z
     salesLineAmountIncludesVat: z.boolean().default(false),
     autoCustomerNumber: z.boolean().default(true),
     requireDebtorKind: z.boolean().default(false),
-    currentStockOnCreate: z.enum(['reject', 'ignore']).default('reject'),
+    currentStockOnCreate: z.enum(['reject', 'ignore', 'accept']).default('reject'),
     journalEntriesOnlyMemorial: z.boolean().default(false),
     counterpartyOnOtherAccounts: z.enum(['reject', 'allow']).default('reject'),
     maxAttachmentBytes: z

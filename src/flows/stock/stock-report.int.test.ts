@@ -1,0 +1,200 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readCursor, saveCursor } from '../../store/repos/cursors.js';
+import { testDialects } from '../../testing/databases.js';
+import { startPair, type Pair } from '../../testing/flow-test-pair.js';
+import { formatQuantity, toQuantity } from './stock-quantity.js';
+
+/* eslint-disable @typescript-eslint/no-explicit-any -- tests read the sandboxes' JSON as it comes */
+
+/** The stock flow in its default mode: per article a visible outcome, and nothing written to Asperion. */
+describe.each(testDialects)('stock flow, report mode (%s)', (dialect) => {
+  let pair: Pair;
+  let items: any[];
+  let main: any;
+  beforeAll(async () => {
+    pair = await startPair(dialect, { kind: 'stock' });
+    main = (await pair.exact('inventory/Warehouses', { $select: 'ID,Code,Main' })).find((w) => w.Main);
+    // Three stock items: one in step with Asperion, one differing, one without an Asperion article.
+    items = await stockItems(pair, 3);
+    await article(pair, items[0].Code, await exactStock(pair, items[0].ID));
+    await article(pair, items[1].Code, (await exactStock(pair, items[1].ID)) - 2);
+  }, 30_000);
+  afterAll(() => pair?.close());
+
+  it('reports each article in step, differing or missing, writes nothing, and a re-run reads nothing new', async () => {
+    await pair.asperion.call('DELETE', '/__sandbox/requests');
+    const first = await pair.run();
+    expect(first.state).toBe('succeeded');
+    const why = await reasons(pair, first.runId);
+    const [a, b, c] = await Promise.all(items.map((i) => exactStock(pair, i.ID)));
+    expect(why.get(items[0].ID)).toBe(`in step: Exact ${q(a!)}, Asperion ${q(a!)}`);
+    expect(why.get(items[1].ID)).toBe(
+      `Exact ${q(b!)}, Asperion ${q(b! - 2)}, difference +2 (Asperion's stock is read-only: book it in Asperion)`,
+    );
+    expect(why.get(items[2].ID)).toBe(
+      `no Asperion article with code ${items[2].Code} (Exact ${q(c!)}): this flow creates no articles, the products flow does`,
+    );
+    // Every Exact item with a stock position has one record, and each one was skipped with a reason.
+    const positions = await pair.exact('sync/Inventory/StockPositions', {
+      $select: 'ItemId',
+      $filter: 'Timestamp gt 1',
+    });
+    expect(why.size).toBe(new Set(positions.map((p) => p.ItemId)).size);
+    expect(first.counts).toMatchObject({ read: why.size, skipped: why.size, created: 0, updated: 0 });
+    expect(await asperionWrites(pair)).toEqual([]);
+
+    const again = await pair.run();
+    expect(again.counts).toMatchObject({ read: 0, created: 0, updated: 0 });
+    expect(await asperionWrites(pair)).toEqual([]);
+  });
+
+  it('reports a stock count made in Exact in the next run, for that item only', async () => {
+    const before = await exactStock(pair, items[0].ID);
+    await stockCount(pair, main.ID, items[0].ID, 3);
+    await stockCount(pair, main.ID, items[0].ID, 0.25);
+    const run = await pair.run();
+    const why = await reasons(pair, run.runId);
+    expect([...why.keys()]).toEqual([items[0].ID]);
+    expect(why.get(items[0].ID)).toBe(
+      `Exact ${q(before + 3.25)}, Asperion ${q(before)}, difference +3.25 (Asperion's stock is read-only: book it in Asperion)`,
+    );
+  });
+
+  it("reports a difference again while it persists, and sees a change on Asperion's side, once recheckHours have passed", async () => {
+    const b = await exactStock(pair, items[1].ID);
+    await setAsperionStock(pair, items[1].Code, b);
+    expect((await pair.run()).counts.read).toBe(0);
+    // A day on (the last full comparison's time in the cursor moved back; tokens stay valid).
+    const db = pair.fx.h.store.db;
+    const cursor = (await readCursor(db, 'stock')) ?? '';
+    const now = pair.fx.clock.now();
+    const dayAgo = new Date(now.getTime() - 24 * 3_600_000).toISOString();
+    await saveCursor(db, 'stock', `${cursor.split('@')[0]}@${dayAgo}`, now.toISOString());
+    const run = await pair.run();
+    const why = await reasons(pair, run.runId);
+    expect(why.get(items[1].ID)).toBe(`in step: Exact ${q(b)}, Asperion ${q(b)}`);
+    expect(why.get(items[0].ID)).toMatch(/difference \+3\.25 \(Asperion's stock is read-only/);
+    expect(await asperionWrites(pair)).toEqual([]);
+  });
+
+  it('sums the chosen warehouses and quantity (free stock: on hand less reserved)', async () => {
+    const shop = (await pair.exact('inventory/Warehouses', { $select: 'ID,Code,Main' })).find((w) => !w.Main);
+    const links = await pair.exact('inventory/ItemWarehouses', {
+      $select: 'Item,WarehouseCode,CurrentStock,ReservedStock',
+    });
+    const inShop =
+      links.find((l) => l.WarehouseCode === shop.Code && l.ReservedStock > 0) ??
+      links.find((l) => l.WarehouseCode === shop.Code);
+    await pair.setSettings({ warehouses: [shop.Code], quantity: 'FreeStock' });
+    await pair.fx.h.store.db.deleteFrom('cursors').where('flow_id', '=', 'stock').execute();
+    const run = await pair.run();
+    const why = await reasons(pair, run.runId);
+    const free = toQuantity(inShop.CurrentStock, 'c') - toQuantity(inShop.ReservedStock, 'r');
+    expect(why.get(inShop.Item)).toContain(`Exact ${formatQuantity(free)}`);
+    // An item kept only in the main warehouse has none in the shop.
+    const onlyMain = links.find(
+      (l) => !links.some((o) => o.Item === l.Item && o.WarehouseCode === shop.Code),
+    );
+    expect(why.get(onlyMain.Item)).toMatch(/Exact 0\b/);
+    await pair.setSettings({});
+  });
+});
+
+/** The first `n` Exact items with a stock position, as `{ ID, Code }`. */
+export async function stockItems(pair: Pair, n: number): Promise<Array<{ ID: string; Code: string }>> {
+  const links = await pair.exact('inventory/ItemWarehouses', { $select: 'Item,ItemCode' });
+  const byId = new Map(links.map((l) => [l.Item as string, l.ItemCode as string]));
+  return [...byId].slice(0, n).map(([ID, Code]) => ({ ID, Code }));
+}
+
+const q = (n: number) => formatQuantity(toQuantity(n, 'n'));
+
+/** An Exact item's stock over all warehouses, as Exact's API has it (summed exactly). */
+async function exactStock(pair: Pair, itemId: string): Promise<number> {
+  const rows = await pair.exact('inventory/ItemWarehouses', {
+    $select: 'CurrentStock',
+    $filter: `Item eq guid'${itemId}'`,
+  });
+  return Number(formatQuantity(rows.reduce((s, r) => s + toQuantity(r.CurrentStock, 'c'), 0n)));
+}
+
+async function postExact(pair: Pair, path: string, body: unknown): Promise<any> {
+  const res = await fetch(`${pair.fx.url}/api/v1/${pair.fx.division}/${path}`, {
+    method: 'POST',
+    headers: {
+      authorization: `Bearer ${pair.fx.accessToken}`,
+      accept: 'application/json',
+      'content-type': 'application/json',
+    },
+    body: JSON.stringify(body),
+  });
+  if (!res.ok) throw new Error(`${path}: ${await res.text()}`);
+  return ((await res.json()) as any).d;
+}
+
+/** Moves an item's stock in a warehouse the way Exact does: a stock count, processed. */
+export async function stockCount(pair: Pair, warehouse: string, item: string, difference: number) {
+  const count = await postExact(pair, 'inventory/StockCounts', {
+    Warehouse: warehouse,
+    StockCountDate: '2026-03-10',
+    Description: 'Telling',
+    StockCountLines: [{ Item: item, QuantityDifference: difference }],
+  });
+  await postExact(pair, 'inventory/ProcessStockCount', { StockCountID: count.StockCountID });
+}
+
+const tenant = { 'x-tenant-id': '1' };
+
+/** An Asperion article for an Exact item code, with this stock (set as the app would). */
+export async function article(pair: Pair, code: string, stock: number): Promise<number> {
+  const res = await pair.asperion.call('POST', '/v1/articles', {
+    body: { code, description: code, salesTypeId: 1 },
+    headers: tenant,
+  });
+  if (res.status !== 201 && res.status !== 200) throw new Error(JSON.stringify(res.body));
+  await setAsperionStock(pair, code, stock);
+  return res.body.id;
+}
+
+/** Asperion's stock moves only in the app (reference 2.10); the sandbox's `accept` stands in for that here. */
+export async function setAsperionStock(pair: Pair, code: string, stock: number) {
+  const [found] = (await pair.list(
+    `articles?Code=${encodeURIComponent(code)}&Code_comparison=Equals`,
+  )) as any[];
+  const before = (await pair.asperion.call('GET', '/__sandbox/settings')).body.currentStockOnCreate;
+  await pair.asperion.call('PUT', '/__sandbox/settings', { body: { currentStockOnCreate: 'accept' } });
+  const res = await pair.asperion.call('PUT', `/v1/articles/${found.id}`, {
+    body: { currentStock: stock },
+    headers: tenant,
+  });
+  await pair.asperion.call('PUT', '/__sandbox/settings', { body: { currentStockOnCreate: before } });
+  if (res.status !== 200) throw new Error(JSON.stringify(res.body));
+  // These test writes are no flow's: leave the request log to what the flow does.
+  await pair.asperion.call('DELETE', '/__sandbox/requests');
+}
+
+/** The flow's writes to Asperion since the request log was last cleared. */
+export async function asperionWrites(pair: Pair): Promise<string[]> {
+  const { requests } = (await pair.asperion.call('GET', '/__sandbox/requests')).body;
+  return (requests as any[]).filter((r) => r.method !== 'GET').map((r) => `${r.method} ${r.url}`);
+}
+
+/** Per source id, the reason a run's record was skipped (what `koppel records` shows as why). */
+export async function reasons(pair: Pair, runId: string): Promise<Map<string, string>> {
+  const rows = await pair.fx.h.store.db
+    .selectFrom('records')
+    .select(['source_id', 'state', 'timeline', 'error_message'])
+    .where('run_id', '=', runId)
+    .execute();
+  return new Map(
+    rows.map((r) => {
+      const steps = JSON.parse(r.timeline) as Array<{ step: string; detail?: string }>;
+      return [
+        r.source_id,
+        r.state === 'skipped'
+          ? (steps.findLast((s) => s.step === 'skipped')?.detail ?? '')
+          : `${r.state}: ${r.error_message ?? ''}`,
+      ];
+    }),
+  );
+}
