@@ -11,7 +11,9 @@ export interface StockPayload extends TargetPayload {
   currentStock: string;
   /** Set by `resolve`: the Asperion article the code names. */
   articleId?: number;
-  /** Set by `resolve`: the article's change stamp as read, so a change on Asperion's side changes the hash. */
+  /** Set by `resolve`: the article's stock as read (never sent), so a change on Asperion's side changes the hash. */
+  asperionStock?: string | null;
+  /** Set by `resolve`: the article's change stamp as read (never sent), for the same reason. */
   asperionChanged?: string | null;
 }
 

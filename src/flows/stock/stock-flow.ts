@@ -65,9 +65,14 @@ export const stockFlowKind: FlowKind<StockRecord, StockPayload> = {
             kind: 'internal',
           });
         note('compared', comparison(record));
-        // Asperion's change stamp is part of the payload, so its hash: a change on Asperion's side
-        // makes the next difference a new write, even when Exact's figure is the one sent before.
-        return { ...payload, articleId: article.ArticleId, asperionChanged: article.DateLastChange };
+        // Asperion's stock and change stamp as read are part of the payload, so of its hash: a change
+        // on Asperion's side makes the next difference a new write, even for the figure sent before.
+        return {
+          ...payload,
+          articleId: article.ArticleId,
+          asperionStock: article.CurrentStock,
+          asperionChanged: article.DateLastChange,
+        };
       },
       withNaturalKey: (payload) => payload,
       target: asperionStockWriter(asperion),
