@@ -79,6 +79,22 @@ export const stockFlowKind: FlowKind<StockRecord, StockPayload> = {
     };
   },
   webhookTopics: () => ['StockPositions'],
+  /** Warehouse codes in the settings that Exact does not have (their stock would silently count 0). */
+  async checkMappings(ctx) {
+    const settings = stockSettingsSchema.parse(ctx.settings);
+    if (settings.warehouses === 'all') return [];
+    const known = new Set<string>();
+    for await (const page of exactClientOf(ctx.source).pages('inventory/Warehouses', { select: ['Code'] }))
+      for (const row of page) known.add(String(row['Code'] ?? '').trim());
+    return settings.warehouses
+      .filter((code) => !known.has(code))
+      .map((code) => ({
+        domain: 'warehouse',
+        value: code,
+        where: 'settings.warehouses: not an Exact warehouse code',
+        suggestion: `one of ${[...known].sort().join(', ')}`,
+      }));
+  },
 };
 
 type Outcome = 'inStep' | 'differ' | 'missing' | 'unusable';

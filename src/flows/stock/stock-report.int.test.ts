@@ -3,6 +3,7 @@ import { readCursor, saveCursor } from '../../store/repos/cursors.js';
 import { testDialects } from '../../testing/databases.js';
 import { startPair, type Pair } from '../../testing/flow-test-pair.js';
 import { formatQuantity, toQuantity } from './stock-quantity.js';
+import { stockFlowKind } from './stock-flow.js';
 import {
   article,
   asperionWrites,
@@ -107,5 +108,17 @@ describe.each(testDialects)('stock flow, report mode (%s)', (dialect) => {
     );
     expect(why.get(onlyMain.Item)).toMatch(/Exact 0\b/);
     await pair.setSettings({});
+
+    // koppel check names a warehouse code Exact does not have.
+    const check = async (warehouses: unknown) =>
+      stockFlowKind.checkMappings!(await pair.runtimeContext({ warehouses }), stockFlowKind.defaultMapping);
+    expect(await check([shop.Code, 'NOPE'])).toEqual([
+      expect.objectContaining({
+        domain: 'warehouse',
+        value: 'NOPE',
+        where: 'settings.warehouses: not an Exact warehouse code',
+      }),
+    ]);
+    expect(await check('all')).toEqual([]);
   });
 });

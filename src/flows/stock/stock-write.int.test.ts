@@ -181,6 +181,23 @@ describe.each(testDialects)('stock flow, write mode, webhooks and bad data (%s)'
     expect(why.get(item!.ID)).toMatch(/^Exact \d+, Asperion \d+, difference \+2 /);
   });
 
+  it('rides out Exact answering 503 to the sync read and to the warehouse rows once each', async () => {
+    const [item] = items;
+    for (const path of ['sync/Inventory/StockPositions', 'inventory/ItemWarehouses'])
+      await fetch(`${pair.fx.url}/__sandbox/faults`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ path, method: 'GET', status: 503, times: 1 }),
+      });
+    await stockCount(pair, main.ID, item!.ID, 1);
+    await fetch(`${pair.fx.url}/__sandbox/requests`, { method: 'DELETE' });
+    const run = await pair.run();
+    expect(run.state).toBe('succeeded');
+    const statuses = (await pair.fx.requests()).map((r) => r.status);
+    expect(statuses.filter((st) => st === 503)).toHaveLength(2);
+    expect((await reasons(pair, run.runId)).get(item!.ID)).toMatch(/difference \+3 /);
+  });
+
   it('rides out Asperion answering 503 to a share of its calls', async () => {
     const [item] = items;
     await pair.asperion.call('PUT', '/__sandbox/settings', { body: { faults: { errorRate: 0.5, seed: 7 } } });
@@ -191,6 +208,6 @@ describe.each(testDialects)('stock flow, write mode, webhooks and bad data (%s)'
     const { requests } = (await pair.asperion.call('GET', '/__sandbox/requests')).body;
     expect((requests as any[]).map((r) => r.status)).toContain(503);
     expect(run.state).toBe('succeeded');
-    expect((await reasons(pair, run.runId)).get(item!.ID)).toMatch(/difference \+3 /);
+    expect((await reasons(pair, run.runId)).get(item!.ID)).toMatch(/difference \+4 /);
   });
 });
