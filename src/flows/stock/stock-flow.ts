@@ -37,7 +37,7 @@ export const stockFlowKind: FlowKind<StockRecord, StockPayload> = {
         if (tally.differ > 0 || tally.missing > 0)
           ctx.logger.warn(
             { flow: ctx.flowId, differ: tally.differ, missing: tally.missing, mode: settings.mode },
-            `${tally.differ} article${tally.differ === 1 ? '' : 's'} differ in stock between Exact and Asperion` +
+            `${tally.differ} article${tally.differ === 1 ? ' differs' : 's differ'} in stock between Exact and Asperion` +
               `, ${tally.missing} item${tally.missing === 1 ? ' has' : 's have'} no Asperion article`,
           );
       },

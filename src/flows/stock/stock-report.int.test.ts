@@ -53,6 +53,9 @@ describe.each(testDialects)('stock flow, report mode (%s)', (dialect) => {
     expect(why.size).toBe(new Set(positions.map((p) => p.ItemId)).size);
     expect(first.counts).toMatchObject({ read: why.size, skipped: why.size, created: 0, updated: 0 });
     expect(await asperionWrites(pair)).toEqual([]);
+    // The run's summary, for the log and its alerts.
+    const summary = `1 article differs in stock between Exact and Asperion, ${why.size - 2} items have no Asperion article`;
+    expect(pair.fx.h.logLines.some((l) => l.includes(summary))).toBe(true);
 
     const again = await pair.run();
     expect(again.counts).toMatchObject({ read: 0, created: 0, updated: 0 });
