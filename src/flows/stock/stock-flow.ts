@@ -100,7 +100,8 @@ export const stockFlowKind: FlowKind<StockRecord, StockPayload> = {
 type Outcome = 'inStep' | 'differ' | 'missing' | 'unusable';
 
 /**
- * What a record comes to before anything is mapped. Report mode: every usable record is skipped
+ * What a record comes to before anything is mapped, with the article code in front of the reason
+ * (records are keyed by Exact's ItemID, which tells a reader nothing). Report mode: every usable record is skipped
  * with its outcome as the reason. Write mode: only a difference goes on to be written. Records with
  * a problem go on, so mapping or `resolve` fails them with a per-record error.
  */
@@ -117,13 +118,16 @@ function judge(record: StockRecord, mode: StockMode): { outcome: Outcome; filter
       },
     };
   if (difference(record) === 0n)
-    return { outcome: 'inStep', filter: { send: false, reason: `in step: ${comparison(record)}` } };
+    return {
+      outcome: 'inStep',
+      filter: { send: false, reason: `${record.Code} in step: ${comparison(record)}` },
+    };
   if (mode === 'write') return { outcome: 'differ', filter: { send: true } };
   return {
     outcome: 'differ',
     filter: {
       send: false,
-      reason: `${comparison(record)} (Asperion's stock is read-only: book it in Asperion)`,
+      reason: `${record.Code}: ${comparison(record)} (Asperion's stock is read-only: book it in Asperion)`,
     },
   };
 }

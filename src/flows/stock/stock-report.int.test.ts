@@ -38,9 +38,9 @@ describe.each(testDialects)('stock flow, report mode (%s)', (dialect) => {
     expect(first.state).toBe('succeeded');
     const why = await reasons(pair, first.runId);
     const [a, b, c] = await Promise.all(items.map((i) => exactStock(pair, i.ID)));
-    expect(why.get(items[0].ID)).toBe(`in step: Exact ${q(a!)}, Asperion ${q(a!)}`);
+    expect(why.get(items[0].ID)).toBe(`${items[0].Code} in step: Exact ${q(a!)}, Asperion ${q(a!)}`);
     expect(why.get(items[1].ID)).toBe(
-      `Exact ${q(b!)}, Asperion ${q(b! - 2)}, difference +2 (Asperion's stock is read-only: book it in Asperion)`,
+      `${items[1].Code}: Exact ${q(b!)}, Asperion ${q(b! - 2)}, difference +2 (Asperion's stock is read-only: book it in Asperion)`,
     );
     expect(why.get(items[2].ID)).toBe(
       `no Asperion article with code ${items[2].Code} (Exact ${q(c!)}): this flow creates no articles, the products flow does`,
@@ -70,7 +70,7 @@ describe.each(testDialects)('stock flow, report mode (%s)', (dialect) => {
     const why = await reasons(pair, run.runId);
     expect([...why.keys()]).toEqual([items[0].ID]);
     expect(why.get(items[0].ID)).toBe(
-      `Exact ${q(before + 3.25)}, Asperion ${q(before)}, difference +3.25 (Asperion's stock is read-only: book it in Asperion)`,
+      `${items[0].Code}: Exact ${q(before + 3.25)}, Asperion ${q(before)}, difference +3.25 (Asperion's stock is read-only: book it in Asperion)`,
     );
   });
 
@@ -86,7 +86,7 @@ describe.each(testDialects)('stock flow, report mode (%s)', (dialect) => {
     await saveCursor(db, 'stock', `${cursor.split('@')[0]}@${dayAgo}`, now.toISOString());
     const run = await pair.run();
     const why = await reasons(pair, run.runId);
-    expect(why.get(items[1].ID)).toBe(`in step: Exact ${q(b)}, Asperion ${q(b)}`);
+    expect(why.get(items[1].ID)).toBe(`${items[1].Code} in step: Exact ${q(b)}, Asperion ${q(b)}`);
     expect(why.get(items[0].ID)).toMatch(/difference \+3\.25 \(Asperion's stock is read-only/);
     expect(await asperionWrites(pair)).toEqual([]);
   });
