@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readCursor, saveCursor } from '../../store/repos/cursors.js';
+import { productRegistry } from '../../registry.js';
+import { runKoppel } from '../../testing/run-koppel.js';
 import { testDialects } from '../../testing/databases.js';
 import { startPair, type Pair } from '../../testing/flow-test-pair.js';
 import { formatQuantity, toQuantity } from './stock-quantity.js';
@@ -56,6 +58,12 @@ describe.each(testDialects)('stock flow, report mode (%s)', (dialect) => {
     // The run's summary, for the log and its alerts.
     const summary = `1 article differs in stock between Exact and Asperion, ${why.size - 2} items have no Asperion article`;
     expect(pair.fx.h.logLines.some((l) => l.includes(summary))).toBe(true);
+
+    // What `koppel records` shows: the outcome in the `why` column.
+    const listed = await runKoppel(pair.fx.h, ['records', 'stock', '--source-id', items[1].ID], {
+      registry: productRegistry,
+    });
+    expect(listed.out).toContain(`${items[1].Code}: Exact ${q(b!)}, Asperion ${q(b! - 2)}, difference +2`);
 
     const again = await pair.run();
     expect(again.counts).toMatchObject({ read: 0, created: 0, updated: 0 });
