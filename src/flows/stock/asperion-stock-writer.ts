@@ -51,9 +51,9 @@ export function asperionStockWriter(client: AsperionClient): TargetWriter<StockP
       return write(payload.articleId, payload);
     },
     update: (targetId, payload) => write(Number(targetId), payload),
-    async findByNaturalKey(code) {
-      const found = await client.find.articleByCode(code);
-      return found ? { targetId: String(found.id), record: found } : null;
-    },
+    // A stock write creates nothing: the article exists either way, and the write is a PUT that may
+    // be repeated. So an uncertain write is never "found" (finding the article would not say the
+    // stock arrived): recovery abandons its write-ahead row and the item is written when read again.
+    findByNaturalKey: () => Promise.resolve(null),
   };
 }

@@ -120,7 +120,8 @@ async function complete(
   const wanted = settings.warehouses === 'all' ? null : new Set(settings.warehouses);
   const records = ids.map((id) => {
     const itemRows = rowsOf.get(id) ?? [];
-    const code = (codes.get(id) ?? textOrNull(itemRows[0]?.['ItemCode']))?.trim() || null;
+    // The item's code now (an item can be renamed), else the one the sync row or snapshot gave.
+    const code = (textOrNull(itemRows[0]?.['ItemCode']) ?? codes.get(id))?.trim() || null;
     return summed(id, code, textOrNull(itemRows[0]?.['ItemDescription']), itemRows, wanted, settings);
   });
   for (const record of records) if (record.Code) articles.claim(record.Code, record.ID);
