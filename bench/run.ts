@@ -5,6 +5,7 @@
 import { asperionBench } from './asperion.js';
 import { engineBench } from './engine.js';
 import { exactBench } from './exact.js';
+import { flowsBench } from './flows.js';
 import { ordersBench } from './orders.js';
 
 const benches: Record<string, () => Promise<void>> = {
@@ -12,6 +13,7 @@ const benches: Record<string, () => Promise<void>> = {
   exact: exactBench,
   asperion: asperionBench,
   orders: ordersBench,
+  flows: flowsBench,
 };
 
 const names = process.argv.slice(2).filter((a) => !a.startsWith('-'));

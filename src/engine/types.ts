@@ -132,6 +132,8 @@ export interface MissingMapping {
   where: string;
   /** A likely target value and why (e.g. the Asperion VAT code with the same rate), or why none fits. */
   suggestion?: string;
+  /** Listed for review only (e.g. a target code nothing maps to): `koppel check` does not fail on it. */
+  informational?: boolean;
 }
 
 /** A kind of flow (orders, customers, …): declared once, instantiated per flow in a workspace. */

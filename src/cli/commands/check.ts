@@ -15,7 +15,10 @@ export const checkCommand: CliCommand = {
         const app = await ctx.app();
         const results = await checkPairMappings(app.engine, pairId);
         const scrub = (t: string) => app.secrets.scrub(t);
-        const missing = results.reduce((n, r) => n + (r.status === 'checked' ? r.missing.length : 0), 0);
+        const missing = results.reduce(
+          (n, r) => n + (r.status === 'checked' ? r.missing.filter((m) => !m.informational).length : 0),
+          0,
+        );
         const errors = results.filter((r) => r.status === 'error').length;
         if (missing > 0 || errors > 0) ctx.exitCode = 1;
         if (o.json) return void ctx.out.write(scrub(JSON.stringify(toJson(pairId, results), null, 2)) + '\n');
@@ -48,7 +51,15 @@ function formatFlow(r: FlowMappingCheck): string {
     ...(suggest ? [m.suggestion ?? ''] : []),
   ]);
   const columns = ['domain', 'value', 'where', ...(suggest ? ['suggestion'] : [])];
-  return `${head}: ${r.missing.length} without a mapping\n${formatTable(columns, rows)}\n`;
+  const review = r.missing.filter((m) => m.informational).length;
+  const needed = r.missing.length - review;
+  const counts =
+    review === 0
+      ? `${needed} without a mapping`
+      : needed === 0
+        ? `all mapped; ${review} listed for review`
+        : `${needed} without a mapping, ${review} listed for review`;
+  return `${head}: ${counts}\n${formatTable(columns, rows)}\n`;
 }
 
 function toJson(pairId: string, results: FlowMappingCheck[]) {

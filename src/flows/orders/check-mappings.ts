@@ -5,7 +5,12 @@ import { asperionClientOf, exactClientOf } from './exact-clients.js';
 import { ordersSettingsSchema, type OrdersSettings } from './settings.js';
 import { isEuCountry } from './tax-rules.js';
 import { isIsoCountryCode } from '../../core/countries.js';
-import { isSalesVatCode, suggestVatCode, type ExactVatCode } from '../vat-codes/match-vat-codes.js';
+import {
+  isSalesVatCode,
+  suggestVatCode,
+  unmatchedAsperionVatCodes,
+  type ExactVatCode,
+} from '../vat-codes/match-vat-codes.js';
 
 /**
  * Every source value the orders flow would meet without a mapping entry, read live from both sides:
@@ -43,7 +48,8 @@ export async function checkOrderMappings(
     'EUSalesListing',
     'OssCountry',
   ];
-  for (const row of (await readAll('vat/VATCodes', vatFields)) as unknown as ExactVatCode[]) {
+  const exactVatCodes = (await readAll('vat/VATCodes', vatFields)) as unknown as ExactVatCode[];
+  for (const row of exactVatCodes) {
     const code = String(row.Code ?? '').trim();
     if (!isSalesVatCode(row) || !unmapped('vatCodes', code)) continue;
     const suggestion = suggestVatCode(row, await asperionVatCodes, {
@@ -57,6 +63,31 @@ export async function checkOrderMappings(
       suggestion: suggestion.code ? `${suggestion.code} (${suggestion.why})` : `none: ${suggestion.why}`,
     });
   }
+  // And the other way: Asperion's sales codes nothing sends, with the Exact codes that match them.
+  const vatMap = maps['vatCodes'];
+  const sent = new Set(
+    [
+      ...Object.values(vatMap?.entries ?? {}),
+      vatMap?.fallback,
+      settings.vatByCountry.euB2b,
+      settings.vatByCountry.export,
+      ...Object.values(settings.vatByCountry.euB2c.entries),
+      settings.vatByCountry.euB2c.fallback,
+    ].flatMap((v) => (v === null || v === undefined ? [] : [String(v)])),
+  );
+  for (const { code, suggestion } of unmatchedAsperionVatCodes(await asperionVatCodes, exactVatCodes, sent, {
+    today,
+    homeCountry: settings.homeCountry,
+  }))
+    out.push({
+      domain: 'asperionVatCode',
+      value: code.id,
+      where: 'Asperion sales VAT code no Exact VAT code maps to (mapping valueMaps.vatCodes)',
+      suggestion: suggestion.code
+        ? `Exact ${suggestion.code} (${suggestion.why})`
+        : `none: ${suggestion.why}`,
+      informational: true,
+    });
   const exactConditions = readAll('cashflow/PaymentConditions', ['Code']);
   const sourceDomains: Array<[string, string, Promise<Array<Record<string, unknown>>>]> = [
     // Exact sets the payment method per condition: one read serves both maps.

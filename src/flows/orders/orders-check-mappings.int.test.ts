@@ -12,9 +12,12 @@ describe.each(testDialects)('orders flow, mapping check (%s)', (dialect) => {
 
   it('lists the source values without a mapping and the mapped values Asperion lacks, read live', async () => {
     pair = await startPair(dialect);
-    // The default mapping covers the demo data: nothing to report before anything is changed.
+    // The default mapping covers the demo data: nothing to report before anything is changed (only
+    // Asperion's reverse-charge code VL, which no Exact code is, is listed for review).
     expect(
-      await ordersFlowKind.checkMappings!(await pair.runtimeContext({}), ordersFlowKind.defaultMapping),
+      (
+        await ordersFlowKind.checkMappings!(await pair.runtimeContext({}), ordersFlowKind.defaultMapping)
+      ).filter((m) => !m.informational),
     ).toEqual([]);
     await pair.addExact({
       'vat/VATCodes': [{ Code: 'VX', Description: 'BTW export', Type: 'B' }],
@@ -60,7 +63,12 @@ describe.each(testDialects)('orders flow, mapping check (%s)', (dialect) => {
     // Purchase-only codes are no business of a sales flow.
     expect(found.some((f) => f.value === 'IVH')).toBe(false);
     // Mapped values that exist on both sides are not reported.
-    expect(found.filter((f) => ['VH', 'VL', 'V0', '70', '8030', 'H21'].includes(f.value))).toEqual([]);
+    // (Asperion's own VL, reverse charge, is listed for review as a code nothing sends.)
+    expect(
+      found.filter(
+        (f) => f.domain !== 'asperionVatCode' && ['VH', 'VL', 'V0', '70', '8030', 'H21'].includes(f.value),
+      ),
+    ).toEqual([]);
 
     // The flow's own mapping is what counts.
     const withMapping = await ordersFlowKind.checkMappings!(await pair.runtimeContext({}), {

@@ -102,6 +102,47 @@ function purposeOfText(text: string): VatPurpose {
   return 'domestic';
 }
 
+/**
+ * The other direction: Asperion's sales VAT codes valid on `today` that nothing sends (`used`: the
+ * codes the mapping's value map and the flow's settings name), each with the Exact sales codes that
+ * match it by the same rules (rate, purpose, country), or why none does. An expired code is left
+ * out: no new order can carry it.
+ */
+export function unmatchedAsperionVatCodes(
+  asperion: readonly VatCode[],
+  exact: readonly ExactVatCode[],
+  used: ReadonlySet<string>,
+  { today, homeCountry }: { today: string; homeCountry: string },
+): Array<{ code: VatCode; suggestion: VatSuggestion }> {
+  const out: Array<{ code: VatCode; suggestion: VatSuggestion }> = [];
+  for (const code of asperion) {
+    const valid =
+      (code.validFrom === null || code.validFrom.slice(0, 10) <= today) &&
+      (code.validUntil === null || code.validUntil.slice(0, 10) >= today);
+    if (!code.salesCode || !valid || used.has(code.id)) continue;
+    const matching = exact
+      .filter((e) => isSalesVatCode(e) && suggestVatCode(e, [code], { today, homeCountry }).code === code.id)
+      .map((e) => e.Code.trim());
+    const about = `${code.percentage}% ${purposeLabels[asperionPurpose(code)]}${
+      code.countryCode && code.countryCode.toUpperCase() !== homeCountry ? ` ${code.countryCode}` : ''
+    }`;
+    out.push({
+      code,
+      suggestion:
+        matching.length > 0
+          ? {
+              code: matching[0]!,
+              why: `Exact ${matching.join(', ')} ${matching.length > 1 ? 'are' : 'is'} ${about} too`,
+            }
+          : {
+              code: null,
+              why: `no Exact sales VAT code is ${about}; nothing to map unless one is added in Exact`,
+            },
+    });
+  }
+  return out;
+}
+
 function best(codes: readonly VatCode[], homeCountry: string): VatCode {
   const score = (v: VatCode) =>
     (v.isDefault ? 2 : 0) + (v.countryCode?.toUpperCase() === homeCountry ? 1 : 0);

@@ -37,7 +37,7 @@ export const settingsSchema = z
     salesLineAmountIncludesVat: z.boolean().default(false),
     autoCustomerNumber: z.boolean().default(true),
     requireDebtorKind: z.boolean().default(false),
-    currentStockOnCreate: z.enum(['reject', 'ignore']).default('reject'),
+    currentStockOnCreate: z.enum(['reject', 'ignore', 'accept']).default('reject'),
     extraArticleProperties: z.array(z.string().regex(/^[A-Za-z][A-Za-z0-9_]*$/)).default([]),
     journalEntriesOnlyMemorial: z.boolean().default(false),
     counterpartyOnOtherAccounts: z.enum(['reject', 'allow']).default('reject'),

@@ -24,7 +24,12 @@ export const articlesResource: ResourceDescriptor = {
     { name: 'salesTypeId', type: 'int', required: true },
     { name: 'salesPrice', type: 'decimal' },
     { name: 'unit', type: 'string' },
-    { name: 'currentStock', type: 'decimal', readOnly: true },
+    {
+      name: 'currentStock',
+      type: 'decimal',
+      readOnly: true,
+      writableWhen: (settings) => settings.currentStockOnCreate === 'accept',
+    },
     { name: 'active', type: 'bool' },
     { name: 'dateLastChange', type: 'datetime', readOnly: true },
   ],
@@ -58,6 +63,11 @@ function createArticle(input: SandboxRecord, ctx: CreateContext): SandboxRecord 
   const unchanged = ctx.existing !== undefined && stock === ctx.existing['currentStock'];
   if (stock !== undefined && !unchanged && ctx.settings.currentStockOnCreate === 'reject') {
     ctx.errors.add('CurrentStock', msg('readOnly', { field: 'CurrentStock' }));
+  }
+  // `accept` stands for an Asperion that lets the API set the stock after all (UNCONFIRMED).
+  if (ctx.settings.currentStockOnCreate === 'accept' && stock !== undefined) {
+    if (typeof stock === 'number' && Number.isFinite(stock)) record['currentStock'] = stock;
+    else ctx.errors.add('CurrentStock', msg('readOnly', { field: 'CurrentStock' }));
   }
   const code = input['code'];
   if (

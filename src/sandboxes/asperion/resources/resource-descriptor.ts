@@ -27,6 +27,8 @@ export interface FieldSpec {
   required?: boolean;
   /** Set by the server only; a value in a create body is dropped. */
   readOnly?: boolean;
+  /** A read-only field that a setting makes writable after all (an UNCONFIRMED behaviour). */
+  writableWhen?: (settings: AsperionSettings) => boolean;
   /** Kept for the sandbox's own rules (e.g. payment-condition days) and never emitted. */
   hidden?: boolean;
   /** Strings that are codes or ids match exactly instead of with Contains. */

@@ -36,7 +36,8 @@ export function updateRecord(
   const record = create(typed, ctx);
   errors.throwIfAny(state.settings.validationStatus);
   conflicts.throwIfAny(state.settings.duplicateStatus);
-  for (const field of resource.fields) if (field.readOnly) record[field.name] = existing[field.name];
+  for (const field of resource.fields)
+    if (field.readOnly && !field.writableWhen?.(state.settings)) record[field.name] = existing[field.name];
   if (resource.fields.some((f) => f.name === 'dateLastChange')) {
     record['dateLastChange'] = formatApiDateTime(state.clock.now());
   }

@@ -82,8 +82,10 @@ export class DivisionData {
    * An independent copy: every record, row version, deletion and entry-number counter (rows hold
    * only primitives).
    */
-  clone(): DivisionData {
+  /** A deep copy of the rows; `listenersOf` gives it that division's write listeners (webhooks). */
+  clone(listenersOf?: DivisionData): DivisionData {
     const copy = new DivisionData(this.division);
+    if (listenersOf) copy.writeListeners.push(...listenersOf.writeListeners);
     copy.counter = this.counter;
     for (const [path, table] of this.tables) {
       const records = new Map<string, StoredRecord>();

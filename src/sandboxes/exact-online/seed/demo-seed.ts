@@ -61,7 +61,8 @@ export function seedDemo(
   const key = `${scope}@${instant.toISOString()}`;
   const cached = options.cache === false ? undefined : built.get(key);
   if (cached) {
-    for (const [code, data] of cached.data) state.data.set(code, data.clone());
+    // The copy keeps the listeners of the data it replaces, so its writes still deliver webhooks.
+    for (const [code, data] of cached.data) state.data.set(code, data.clone(state.data.get(code)));
     return cached.seeded;
   }
   const seeded = new Map<number, DemoDivisionSeed>();
