@@ -28,8 +28,10 @@ export interface ServiceUnderTest {
   exact(method: string, path: string, body?: unknown): Promise<any>;
   /** Every Asperion sales invoice. */
   asperionInvoices(): Promise<any[]>;
-  /** Runs of the demo orders flow, oldest first. */
-  runs(): Promise<Array<{ id: string; trigger: string; state: string; counts: string }>>;
+  /** Every row of an Asperion list (`articles`, `debtors?Name=…`), page after page. */
+  asperionList(path: string): Promise<any[]>;
+  /** Runs of a demo flow (default the orders flow), oldest first. */
+  runs(flowId?: string): Promise<Array<{ id: string; trigger: string; state: string; counts: string }>>;
   /** Flow-run jobs not finished yet. */
   pendingRuns(): Promise<number>;
   close(): Promise<void>;
@@ -84,6 +86,15 @@ export async function startServiceUnderTest(dialect: DialectName): Promise<Servi
   const exact = (method: string, path: string, body?: unknown) =>
     exactFetch(method, `${exactSandbox.url}/api/v1/${demoIds.division}/${path}`, body);
 
+  // Every demo flow runs here, some over the whole demo: Exact's 60 calls a minute would make a test
+  // wait for the next minute rather than for its webhook. The governor follows the limit the
+  // sandbox's headers announce.
+  const limits = await fetch(`${exactSandbox.url}/__sandbox/settings`, {
+    method: 'PUT',
+    body: JSON.stringify({ minutelyLimit: 10_000 }),
+  });
+  if (!limits.ok) throw new Error(`the Exact sandbox refused its limits: ${await limits.text()}`);
+
   // The cursor past every demo invoice: a run reads only invoices the test adds.
   let highest = 0n;
   let next: string | undefined =
@@ -98,6 +109,20 @@ export async function startServiceUnderTest(dialect: DialectName): Promise<Servi
   }
   await saveCursor(db, demoIds.flow, String(highest), new Date().toISOString());
 
+  const asperionList = async (path: string) => {
+    const rows: any[] = [];
+    for (let page = 1; ; page++) {
+      const separator = path.includes('?') ? '&' : '?';
+      const res = await fetch(`${asperion.url}/v1/${path}${separator}pageSize=100&page=${page}`, {
+        headers: { authorization: `Bearer ${asperionToken}`, 'x-tenant-id': '1', accept: 'application/json' },
+      });
+      const body = (await res.json()) as any;
+      if (!res.ok) throw new Error(`GET ${path}: ${res.status} ${JSON.stringify(body)}`);
+      rows.push(...body._data);
+      if (!body._meta.nextPage) return rows;
+    }
+  };
+
   const service = await startService(app, { pollIntervalMs: 100, tickMs: 1_000, graceMs: 5_000 });
   return {
     app,
@@ -105,26 +130,13 @@ export async function startServiceUnderTest(dialect: DialectName): Promise<Servi
     sandboxes,
     logLines,
     exact,
-    async asperionInvoices() {
-      const rows: any[] = [];
-      for (let page = 1; ; page++) {
-        const res = await fetch(`${asperion.url}/v1/salesinvoiceswithlines?pageSize=100&page=${page}`, {
-          headers: {
-            authorization: `Bearer ${asperionToken}`,
-            'x-tenant-id': '1',
-            accept: 'application/json',
-          },
-        });
-        const body = (await res.json()) as any;
-        rows.push(...body._data);
-        if (!body._meta.nextPage) return rows;
-      }
-    },
-    runs: () =>
+    asperionInvoices: () => asperionList('salesinvoiceswithlines'),
+    asperionList,
+    runs: (flowId = demoIds.flow) =>
       db
         .selectFrom('runs')
         .select(['id', 'trigger', 'state', 'counts'])
-        .where('flow_id', '=', demoIds.flow)
+        .where('flow_id', '=', flowId)
         .orderBy('created_at')
         .orderBy('id')
         .execute(),

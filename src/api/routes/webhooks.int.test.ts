@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { demoIds } from '../../cli/demo/demo-setup.js';
+import { demoFlowId, demoIds } from '../../cli/demo/demo-setup.js';
 import { defaultExactWebhookSecret } from '../../sandboxes/exact-online/credentials.js';
 import { testDialects } from '../../testing/databases.js';
 import { startServiceUnderTest, type ServiceUnderTest } from '../../testing/service-under-test.js';
@@ -116,6 +116,66 @@ describe.each(testDialects)('Exact webhooks start orders runs in the running ser
     expect(runs.length).toBeGreaterThan(0);
     expect(runs.length).toBeLessThan(11);
     expect(runs.reduce((n, r) => n + Number(JSON.parse(r.counts).created ?? 0), 0)).toBe(1);
+  });
+
+  const subscribed = (topic: string) =>
+    eventually(`the ${topic} subscription`, async () => {
+      const all = (await (
+        await fetch(`${s.sandboxes.exact.url}/__sandbox/webhooks/subscriptions`)
+      ).json()) as any[];
+      return all.find((row) => row.Topic === topic && row.CallbackURL === callback());
+    });
+  const settled = () =>
+    eventually('no run left', async () => ((await s.pendingRuns()) === 0 ? true : undefined));
+
+  it('carries an item changed in Exact to its Asperion article on the Items webhook alone', async () => {
+    await subscribed('Items');
+    const [sold] = (
+      await s.exact(
+        'GET',
+        "logistics/Items?$select=ID,Code&$filter=IsSalesItem eq true and Code ne 'VERZEND'&$top=1",
+      )
+    ).results;
+    await s.exact('PUT', `logistics/Items(guid'${sold.ID}')`, { Description: 'Stadsfiets via webhook' });
+    const article = await eventually('the article in Asperion', async () =>
+      (await s.asperionList(`articles?Code=${encodeURIComponent(sold.Code)}&Code_comparison=Equals`)).find(
+        (a) => a.description === 'Stadsfiets via webhook',
+      ),
+    );
+    expect(article.code).toBe(sold.Code);
+    await settled();
+    const runs = await s.runs(demoFlowId('products'));
+    expect(runs.length).toBeGreaterThan(0);
+    expect(runs.map((r) => r.trigger)).toEqual(runs.map(() => 'webhook'));
+  });
+
+  it('reports a stock count processed in Exact on the StockPositions webhook alone', async () => {
+    await subscribed('StockPositions');
+    const [position] = (
+      await s.exact('GET', 'inventory/ItemWarehouses?$select=Item,ItemCode,Warehouse&$top=1')
+    ).results;
+    const count = await s.exact('POST', 'inventory/StockCounts', {
+      Warehouse: position.Warehouse,
+      StockCountDate: '2026-03-10',
+      Description: 'Telling via webhook',
+      StockCountLines: [{ Item: position.Item, QuantityDifference: 7 }],
+    });
+    await s.exact('POST', 'inventory/ProcessStockCount', { StockCountID: count.StockCountID });
+    const run = await eventually('a stock run that read the item', async () =>
+      (await s.runs(demoFlowId('stock'))).find(
+        (r) => r.state === 'succeeded' && JSON.parse(r.counts).read > 0,
+      ),
+    );
+    expect(run.trigger).toBe('webhook');
+    // Asperion's stock is read-only: the run reports the article's stock, it does not write it.
+    const records = await s.app.store.db
+      .selectFrom('records')
+      .select(['state', 'error_message'])
+      .where('run_id', '=', run.id)
+      .where('source_id', '=', position.Item)
+      .execute();
+    expect(records).toHaveLength(1);
+    expect(records[0]!.state).toBe('skipped');
   });
 
   it('answers the probe, and refuses bad signatures, unreadable bodies and unknown connections', async () => {
