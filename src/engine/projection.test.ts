@@ -19,6 +19,11 @@ describe('withoutPaths', () => {
     });
   });
 
+  it('leaves a top-level field alone when a nested path through an absent object has its name', () => {
+    const person = { Name: 'Piet', Email: 'piet@example.nl' };
+    expect(withoutPaths(person, new Set(['contact.Email', 'Name.first']))).toEqual(person);
+  });
+
   it('returns the payload itself when nothing is excluded', () => {
     const payload = { a: 1 };
     expect(withoutPaths(payload, new Set())).toBe(payload);

@@ -9,13 +9,14 @@ export function withoutPaths<T extends Record<string, unknown>>(payload: T, path
   const copy: Record<string, unknown> = { ...payload };
   for (const path of paths) {
     const parts = path.split('.');
-    let node = copy;
-    for (let i = 0; i < parts.length - 1; i++) {
-      const child = node[parts[i] as string];
-      if (!isPlainObject(child)) break;
-      node = node[parts[i] as string] = { ...child };
+    let node: Record<string, unknown> | undefined = copy;
+    for (let i = 0; i < parts.length - 1 && node; i++) {
+      const child: unknown = node[parts[i] as string];
+      // A path through a value that is not an object names nothing here (`contact.Email` of a
+      // payload without `contact` must not remove the top-level `Email`).
+      node = isPlainObject(child) ? (node[parts[i] as string] = { ...child }) : undefined;
     }
-    delete node[parts[parts.length - 1] as string];
+    if (node) delete node[parts[parts.length - 1] as string];
   }
   return copy as T;
 }

@@ -11,7 +11,13 @@ export interface IndexedAccount {
   Email: string | null;
   CodeAtSupplier: string | null;
   MainContact: string | null;
+  /** The other fields read (those the flow writes), to leave out of a PUT what already holds. */
+  [field: string]: unknown;
 }
+
+/** The contact fields the flow writes, read to leave a main contact alone when it already holds them. */
+export const contactSelect = ['ID', 'FirstName', 'LastName', 'Email', 'Phone', 'Mobile'] as const;
+export type IndexedContact = Record<(typeof contactSelect)[number], string | null>;
 
 /**
  * Every account of the division by its match key, read once through `bulk/CRM/Accounts` (1,000 a
@@ -22,14 +28,38 @@ export interface IndexedAccount {
 export class AccountIndex {
   private readonly byKey = new Map<string, IndexedAccount[]>();
   private readonly byId = new Map<string, IndexedAccount>();
+  private readonly contacts = new Map<string, IndexedContact>();
 
   private constructor(private readonly matchBy: AccountMatchKey) {}
 
-  static async load(exact: ExactClient, matchBy: AccountMatchKey): Promise<AccountIndex> {
+  /**
+   * Every account with `select` (the match fields and those the flow writes) and every contact
+   * with the fields the flow writes, 1,000 a call each.
+   */
+  static async load(
+    exact: ExactClient,
+    matchBy: AccountMatchKey,
+    select: readonly string[] = accountSelect,
+  ): Promise<AccountIndex> {
     const index = new AccountIndex(matchBy);
-    for await (const page of exact.bulkRows<IndexedAccount>('bulk/CRM/Accounts', { select: accountSelect }))
+    for await (const page of exact.bulkRows<IndexedAccount>('bulk/CRM/Accounts', { select }))
       for (const row of page) index.put(row);
+    for await (const page of exact.bulkRows<IndexedContact>('bulk/CRM/Contacts', { select: contactSelect }))
+      for (const row of page) index.contacts.set(row.ID!, row);
     return index;
+  }
+
+  contact(id: string): IndexedContact | undefined {
+    return this.contacts.get(id);
+  }
+
+  /** A contact as this run wrote it. */
+  contactWritten(id: string, fields: Record<string, unknown>): void {
+    const next: IndexedContact = { ...(this.contacts.get(id) ?? {}) } as IndexedContact;
+    for (const field of contactSelect)
+      if (field in fields) next[field] = (fields[field] as string | null) ?? null;
+    next.ID = id;
+    this.contacts.set(id, next);
   }
 
   keyOf(row: Partial<IndexedAccount>): string | null {
@@ -50,9 +80,9 @@ export class AccountIndex {
   changed(id: string, fields: Record<string, unknown>): void {
     const current = this.byId.get(id);
     if (!current) return;
-    const next = { ...current };
-    for (const field of ['Email', 'Name', 'MainContact'] as const)
-      if (field in fields) next[field] = (fields[field] as string | null | undefined) ?? null;
+    const next: IndexedAccount = { ...current };
+    for (const [field, value] of Object.entries(fields))
+      if (field !== 'contact' && field !== 'about' && value !== undefined) next[field] = value;
     this.put(next);
   }
 

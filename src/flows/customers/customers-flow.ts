@@ -27,6 +27,16 @@ const settingsDefaultFields = (settings: CustomersSettings) => [
   settings.classification.field,
 ];
 
+/**
+ * The account fields the default mapping and the settings write, read along with a matched account
+ * (or the run's index) so that linking or updating it sends only what differs. A field a custom
+ * mapping adds is simply sent.
+ */
+const writtenAccountFields = (settings: CustomersSettings) => [
+  ...Object.keys(customersDefaultMapping.fields).filter((f) => !f.includes('.')),
+  ...settingsDefaultFields(settings),
+];
+
 /** GL account IDs by code, read once per run. */
 function glAccounts(exact: ExactClient) {
   const cache = new Map<string, Promise<string | null>>();
@@ -67,8 +77,20 @@ export const customersFlowKind: FlowKind<DebtorRecord, AccountPayload> = {
     const asperion = asperionClientOf(ctx.source);
     const exact = exactClientOf(ctx.target);
     const glAccountId = glAccounts(exact);
+    const writer = exactAccountWriter(
+      exact,
+      settings,
+      settingsDefaultFields(settings),
+      ctx.createOnlyFields,
+      writtenAccountFields(settings),
+    );
     return {
-      read: (cursor) => readDebtors(asperion, cursor, settings.pageSize),
+      async *read(cursor) {
+        for await (const page of readDebtors(asperion, cursor, settings.pageSize)) {
+          writer.expect(page.records.length);
+          yield page;
+        }
+      },
       reread: (records) => rereadDebtors(asperion, records),
       sourceId: (record) => String(record.id),
       naturalKey: (record) => String(record.id),
@@ -125,7 +147,7 @@ export const customersFlowKind: FlowKind<DebtorRecord, AccountPayload> = {
         return out;
       },
       withNaturalKey: (payload, key) => ({ ...payload, [naturalKeyField]: koppelMarker(key) }),
-      target: exactAccountWriter(exact, settings, settingsDefaultFields(settings), ctx.createOnlyFields),
+      target: writer,
     };
   },
   checkMappings: (ctx, mapping) => checkCustomerMappings(ctx, mapping),

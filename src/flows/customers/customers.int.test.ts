@@ -56,6 +56,7 @@ describe.each(testDialects)('customers flow, Asperion → Exact (%s)', (dialect)
       Email: 'bestaand@customers.example.nl',
       Status: 'P',
       Remarks: 'made in Exact',
+      ChamberOfCommerce: '12345678',
     });
     [existing] = await pair.exact('crm/Accounts', { $filter: "Email eq 'bestaand@customers.example.nl'" });
     company = await addDebtor(
@@ -122,13 +123,14 @@ describe.each(testDialects)('customers flow, Asperion → Exact (%s)', (dialect)
     const rows = await pair.exact('crm/Accounts', { $filter: "Email eq 'bestaand@customers.example.nl'" });
     expect(rows).toHaveLength(1);
     // Updated (the name is Asperion's now), its own Code and remarks (create-only) kept, no Koppel
-    // key written into it.
+    // key written into it, and the KvK number Asperion does not have is not cleared.
     expect(rows[0]).toMatchObject({
       ID: existing.ID,
       Code: existing.Code,
       Name: 'Bestaande Klant BV',
       Remarks: 'made in Exact',
       Status: 'C',
+      ChamberOfCommerce: '12345678',
     });
     expect(rows[0].CodeAtSupplier).toBeNull();
   });
@@ -143,6 +145,11 @@ describe.each(testDialects)('customers flow, Asperion → Exact (%s)', (dialect)
 
   it('sends a changed debtor as an update: never Code, create-only fields kept, contact brought in line', async () => {
     const before = await accountOf(pair, company.id);
+    // Kept in Exact since: the person's own e-mail and the KvK number, which Asperion does not have.
+    await pair.writeExact('PUT', `crm/Contacts(guid'${before.MainContact}')`, {
+      Email: 'a.devries@mueller.example.de',
+    });
+    await pair.writeExact('PUT', `crm/Accounts(guid'${before.ID}')`, { ChamberOfCommerce: '87654321' });
     await changeDebtor(pair, company.id, {
       phoneNumber: '+49 30 1234567',
       comments: 'changed comment',
@@ -154,9 +161,14 @@ describe.each(testDialects)('customers flow, Asperion → Exact (%s)', (dialect)
     const after = await accountOf(pair, company.id);
     expect(after).toMatchObject({ ID: before.ID, Code: before.Code, Phone: '+49 30 1234567' });
     expect(after.Remarks).toBe('first comment');
+    expect(after.ChamberOfCommerce).toBe('87654321');
     expect(after.MainContact).toBe(before.MainContact);
     const [contact] = await pair.exact('crm/Contacts', { $filter: `ID eq guid'${after.MainContact}'` });
-    expect(contact).toMatchObject({ FirstName: 'Bert', LastName: 'Smit' });
+    expect(contact).toMatchObject({
+      FirstName: 'Bert',
+      LastName: 'Smit',
+      Email: 'a.devries@mueller.example.de',
+    });
   });
 
   it('createOnly: a changed debtor is left alone in Exact', async () => {
@@ -254,14 +266,29 @@ describe.each(testDialects)('customers flow, a first load of many debtors (%s)',
       Email: 'laat@customers.example.nl',
       Status: 'C',
     });
+    // An account that already holds everything the debtor below would write: linked without a PUT.
+    await pair.writeExact('POST', 'crm/Accounts', {
+      Name: 'Klant 300',
+      Email: 'klant300@customers.example.nl',
+      AddressLine1: 'Dorpsstraat 300',
+      Postcode: '3511 AA',
+      City: 'Utrecht',
+      Country: 'NL',
+      PaymentConditionSales: '30',
+      Status: 'C',
+    });
+    const [same] = await pair.exact('crm/Accounts', { $filter: "Email eq 'klant300@customers.example.nl'" });
+    await addDebtor(pair, debtor(300));
+    await fetch(`${pair.fx.url}/__sandbox/requests`, { method: 'DELETE' });
     const many = 60;
     for (let n = 100; n < 100 + many; n++) await addDebtor(pair, debtor(n));
     // Read after the 50th create: one matches the account above, two share an e-mail.
     const late = await addDebtor(pair, debtor(200, { emailAddress: 'laat@customers.example.nl' }));
     const twin = await addDebtor(pair, debtor(201, { emailAddress: 'klant100@customers.example.nl' }));
     const result = await pair.run();
-    // 12 demo debtors, 60 new and the late one linked; the twin refused.
-    expect(result.counts.created).toBe(12 + many + 1);
+    const log = (await (await fetch(`${pair.fx.url}/__sandbox/requests`)).json()) as any[];
+    // 12 demo debtors, 60 new, and the late one and Klant 300 linked; the twin refused.
+    expect(result.counts.created).toBe(12 + many + 2);
     expect(await pair.deadLetters()).toEqual([
       expect.stringMatching(new RegExp(`^${twin.id}: .*was created by Koppel for Asperion debtor id`)),
     ]);
@@ -269,8 +296,13 @@ describe.each(testDialects)('customers flow, a first load of many debtors (%s)',
     expect(linked).toHaveLength(1);
     expect(linked[0]).toMatchObject({ Name: late.name, CodeAtSupplier: null });
     expect(await koppelAccounts(pair)).toHaveLength(12 + many);
-    // A POST per new person; one lookup each for the first 50 creates only, then bulk pages.
-    const exactCalls = result.apiCalls['exact'] ?? 0;
-    expect(exactCalls).toBeLessThan(12 + many + 1 + 50 + 10);
+    // The page of 75 debtors reads the division's accounts and contacts in bulk before the first
+    // create: a POST per new person, a PUT for the late one's new name, and no lookup per debtor.
+    const api = log.filter((r) => r.path.startsWith('/api/v1/'));
+    expect(api.filter((r) => r.method === 'POST')).toHaveLength(12 + many);
+    expect(api.filter((r) => r.method === 'PUT')).toHaveLength(1);
+    expect(api.filter((r) => r.path.includes(same.ID))).toEqual([]);
+    expect(api.filter((r) => r.method === 'GET' && !r.path.includes('/bulk/'))).toEqual([]);
+    expect(result.apiCalls['exact']).toBe(api.length);
   });
 });

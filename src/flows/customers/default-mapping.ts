@@ -24,14 +24,18 @@ export const customersDefaultMapping: MappingDefinition = {
     Country: { source: 'countryCode' },
     ChamberOfCommerce: { source: 'cocNumber' },
     VATNumber: { source: 'vatNumber' },
-    PaymentConditionSales: { source: 'paymentConditionId', valueMap: 'paymentConditions' },
+    // Create-only: Asperion's terms are coarser than Exact's (no early-payment discount, no end of
+    // month), so an update would turn an account's 2 % within 8 days into plain 30 days.
+    PaymentConditionSales: { source: 'paymentConditionId', valueMap: 'paymentConditions', overwrite: false },
     Blocked: { source: 'blocked' },
     // Create-only: notes made in Exact afterwards are not overwritten by Asperion's comments.
     Remarks: { source: 'comments', overwrite: false },
     'contact.name': { source: 'attentionTo' },
-    'contact.Email': { source: 'emailAddress' },
-    'contact.Phone': { source: 'phoneNumber' },
-    'contact.Mobile': { source: 'mobileNumber' },
+    // Create-only: Asperion has one e-mail address and phone number per debtor, the company's; a
+    // new contact starts with them, but the person's own ones kept in Exact are never overwritten.
+    'contact.Email': { source: 'emailAddress', overwrite: false },
+    'contact.Phone': { source: 'phoneNumber', overwrite: false },
+    'contact.Mobile': { source: 'mobileNumber', overwrite: false },
   },
   valueMaps: {
     /**

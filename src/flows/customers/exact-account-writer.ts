@@ -4,7 +4,7 @@ import { cmp, lit, or } from '../../connectors/exact-online/odata-query.js';
 import { KoppelError, toKoppelError } from '../../core/errors.js';
 import { withoutPaths } from '../../engine/projection.js';
 import type { FoundRecord, TargetWriter, WriteResult } from '../../engine/types.js';
-import { AccountIndex, accountSelect } from './account-index.js';
+import { AccountIndex, accountSelect, type IndexedContact } from './account-index.js';
 import type { CustomersSettings } from './settings.js';
 
 /** The main contact of a company account: the debtor's attention-to person. */
@@ -40,11 +40,48 @@ const lookupChunk = 20;
 type FoundAccount = Pick<Account, (typeof accountSelect)[number]>;
 
 /**
- * Creates in one run before the writer reads every account once (`AccountIndex`) instead of one
- * lookup per debtor: a first load of thousands of debtors costs a few bulk calls, a steady run with
- * a few new debtors a GET each (reading a whole division for them would cost more).
+ * Creates in one run (or debtors in one page read) before the writer reads every account and
+ * contact once (`AccountIndex`) instead of one lookup per debtor: a first load of thousands of
+ * debtors costs a few bulk calls, a steady run with a few new debtors a GET each (reading a whole
+ * division for them would cost more).
  */
 export const bulkMatchAfter = 50;
+
+/** The payload without fields (and contact fields) that are null or empty text. */
+function withoutEmpty(payload: AccountPayload): AccountPayload {
+  const filled = (o: Record<string, unknown>) =>
+    Object.fromEntries(Object.entries(o).filter(([, v]) => comparable(v) !== null));
+  const out = filled(payload) as AccountPayload;
+  if (payload.contact) out.contact = filled({ ...payload.contact }) as unknown as ContactFields;
+  return out;
+}
+
+/** Text as Exact compares it (trimmed; empty is none); other values as they are. */
+const comparable = (v: unknown) => (typeof v === 'string' ? v.trim() || null : (v ?? null));
+
+/**
+ * The fields of `body` whose value differs from what `current` holds; a field `current` was not
+ * read with counts as different, so nothing is left out on a guess.
+ */
+export function differingFields(
+  body: Record<string, unknown>,
+  current: Record<string, unknown>,
+): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [field, value] of Object.entries(body)) {
+    if (!(field in current)) out[field] = value;
+    else {
+      const a = comparable(value);
+      const b = comparable(current[field]);
+      const same =
+        typeof a === 'string' && typeof b === 'string' && /^[0-9a-f-]{36}$/i.test(a)
+          ? a.toLowerCase() === b.toLowerCase()
+          : a === b;
+      if (!same) out[field] = value;
+    }
+  }
+  return out;
+}
 
 /** Fields an update never sends: Exact's unique Code (reference 7.1) and Koppel's key. */
 const neverUpdated = ['Code', naturalKeyField];
@@ -73,23 +110,30 @@ export function exactAccountWriter(
   settings: CustomersSettings,
   defaultFields: readonly string[],
   createOnlyFields: ReadonlySet<string> = new Set(),
-): TargetWriter<AccountPayload> {
+  /** The account fields the flow writes: read with a match, so a link writes only what differs. */
+  writtenFields: readonly string[] = [],
+): TargetWriter<AccountPayload> & { expect(records: number): void } {
   const updating = settings.update === 'createAndUpdate';
   const leftOnUpdate = new Set([...neverUpdated, ...(settings.defaultsOnUpdate ? [] : defaultFields)]);
+  const select = [...new Set<string>([...accountSelect, ...writtenFields])];
 
   let creates = 0;
   let index: Promise<AccountIndex> | null = null;
+  function loadIndex(): Promise<AccountIndex> {
+    const loading = AccountIndex.load(exact, settings.matchBy, select);
+    index = loading;
+    loading.catch(() => {
+      if (index === loading) index = null;
+    });
+    return loading;
+  }
   /** The run's account index once it has created `bulkMatchAfter` accounts; null before. */
   function indexForCreates(): Promise<AccountIndex> | null {
-    if (index === null && ++creates > bulkMatchAfter) {
-      const loading = AccountIndex.load(exact, settings.matchBy);
-      index = loading;
-      loading.catch(() => {
-        if (index === loading) index = null;
-      });
-    }
+    if (index === null && ++creates > bulkMatchAfter) return loadIndex();
     return index;
   }
+  /** The index, when the run has one loaded (or loading); a failed load counts as none. */
+  const loadedIndex = async () => (index ? await index.catch(() => null) : null);
   /** Keeps the index (when there is one, or once it has loaded) in line with a write of this run. */
   function indexed(write: (i: AccountIndex) => void): void {
     void index?.then(write, () => undefined);
@@ -106,48 +150,67 @@ export function exactAccountWriter(
       const v = payload[field];
       return typeof v === 'string' && v.trim() !== '' ? v.trim() : null;
     };
+    // The match is read with the fields the flow writes, so linking it writes only what differs.
+    const fields = select as unknown as readonly (typeof accountSelect)[number][];
     if (settings.matchBy === 'email') {
       const email = text('Email');
-      return email === null ? null : exact.findAccountByEmail(email, accountSelect);
+      return email === null ? null : exact.findAccountByEmail(email, fields);
     }
     if (settings.matchBy === 'code') {
       const code = text('Code');
-      return code === null ? null : exact.findAccountByCode(code, accountSelect);
+      return code === null ? null : exact.findAccountByCode(code, fields);
     }
     const name = text('Name');
     if (name === null) return null;
     return exact.findUnique<Account, (typeof accountSelect)[number]>(
       'crm/Accounts',
       cmp<Account>('Name', 'eq', lit.string(name)),
-      accountSelect,
+      fields,
       `account named ${name}`,
     );
   }
 
-  async function putAccount(id: string, payload: AccountPayload): Promise<void> {
-    const body: Record<string, unknown> = {};
+  /**
+   * PUTs the fields an update may write; with `current` (the account as read), only those that
+   * differ, and nothing at all when none does. Whether a call was made.
+   */
+  async function putAccount(
+    id: string,
+    payload: AccountPayload,
+    current?: Record<string, unknown>,
+  ): Promise<boolean> {
+    const all: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(payload))
-      if (!notAccountFields.has(k) && !leftOnUpdate.has(k) && v !== undefined) body[k] = v;
-    if (Object.keys(body).length > 0) await exact.update('crm/Accounts', id, body);
+      if (!notAccountFields.has(k) && !leftOnUpdate.has(k) && v !== undefined) all[k] = v;
+    const body = current ? differingFields(all, current) : all;
+    if (Object.keys(body).length === 0) return false;
+    await exact.update('crm/Accounts', id, body);
+    return true;
   }
 
   async function addMainContact(accountId: string, contact: ContactFields): Promise<string> {
-    const created = await exact.create<{ ID: string }>('crm/Contacts', {
-      Account: accountId,
-      ...contactBody(contact),
-    });
+    const body = { Account: accountId, ...contactBody(contact) };
+    const created = await exact.create<{ ID: string }>('crm/Contacts', body);
     await exact.update('crm/Accounts', accountId, { MainContact: created.ID });
+    indexed((i) => i.contactWritten(created.ID, body));
     return created.ID;
   }
 
-  /** The company's main contact brought in line: changed when there is one, added when not. */
+  /**
+   * The company's main contact brought in line: changed when there is one (left alone when the
+   * run's index shows it already holds these values), added when not.
+   */
   async function syncMainContact(
     accountId: string,
     mainContact: string | null,
     contact: ContactFields,
   ): Promise<string> {
     if (!mainContact) return addMainContact(accountId, contact);
-    await exact.update('crm/Contacts', mainContact, contactBody(contact));
+    const body = contactBody(contact);
+    const known: IndexedContact | undefined = (await loadedIndex())?.contact(mainContact);
+    if (known && Object.keys(differingFields(body, known)).length === 0) return mainContact;
+    await exact.update('crm/Contacts', mainContact, body);
+    indexed((i) => i.contactWritten(mainContact, body));
     return mainContact;
   }
 
@@ -198,14 +261,18 @@ export function exactAccountWriter(
           { code: 'customers.match_taken', kind: 'conflict' },
         );
       if (updating) {
-        // What an update may overwrite, and the status: the account is Koppel's customer from now on.
-        const linked = withoutPaths(payload, createOnlyFields);
+        // What an update may overwrite, and the status: the account is Koppel's customer from now
+        // on. Only what the account does not hold already is sent.
+        // An account Koppel did not make may hold what Asperion lacks (a KvK number, a phone):
+        // linking fills and corrects it, but never clears a field because the debtor has it empty.
+        const linked = withoutEmpty(withoutPaths(payload, createOnlyFields));
         await putAccount(
           match.ID,
           payload['Status'] === undefined ? linked : { ...linked, Status: payload['Status'] },
+          match,
         );
-        const contactId = payload.contact
-          ? await syncMainContact(match.ID, match.MainContact, payload.contact)
+        const contactId = linked.contact
+          ? await syncMainContact(match.ID, match.MainContact, linked.contact)
           : match.MainContact;
         indexed((i) => i.changed(match.ID, { ...payload, MainContact: contactId }));
       }
@@ -253,17 +320,20 @@ export function exactAccountWriter(
         targetId,
         response: { skipped: 'the flow creates accounts only (settings.update createOnly)' },
       };
-    await putAccount(targetId, payload as AccountPayload);
-    indexed((i) => i.changed(targetId, payload));
-    if (payload.contact) {
-      const known = index ? (await index.catch(() => null))?.get(targetId) : undefined;
+    // Never a clearing write: a field emptied in Asperion stays as Exact has it (Exact may hold what
+    // Asperion never had, on an account that was linked rather than made by Koppel).
+    const filled = withoutEmpty(payload as AccountPayload);
+    const known = (await loadedIndex())?.get(targetId);
+    await putAccount(targetId, filled, known);
+    indexed((i) => i.changed(targetId, filled));
+    if (filled.contact) {
       const account = known ?? (await readAccount(targetId));
       if (!account)
         throw new KoppelError(`Exact account ${targetId} no longer exists`, {
           code: 'customers.account_gone',
           kind: 'not_found',
         });
-      const contactId = await syncMainContact(targetId, account.MainContact, payload.contact);
+      const contactId = await syncMainContact(targetId, account.MainContact, filled.contact);
       indexed((i) => i.changed(targetId, { MainContact: contactId }));
     }
     return {
@@ -321,6 +391,10 @@ export function exactAccountWriter(
   }
 
   return {
+    /** The source read `records` debtors at once: that many lookups cost more than reading the division. */
+    expect(records) {
+      if (index === null && records >= bulkMatchAfter) void loadIndex().catch(() => undefined);
+    },
     create: (payload, key) => named(payload, () => create(payload, key)),
     update: (id, payload) => named(payload, () => update(id, payload)),
     findByNaturalKey,
