@@ -27,26 +27,31 @@ export async function recoverWriteAhead(
   const confirmedRows = pending.filter((row) => hitOf(row) !== undefined);
   const confirmedIds = new Set(confirmedRows.map((row) => row.id));
   // One link per source record: should a record have two rows in doubt, the later one wins.
-  const bySource = new Map<string, { row: WriteAheadRow; targetId: string; detail: string }>();
+  const bySource = new Map<
+    string,
+    { row: WriteAheadRow; targetId: string; detail: string; incomplete: boolean }
+  >();
   for (const row of confirmedRows) {
+    const incomplete = row.target_id === null && found.get(row.natural_key)?.incomplete === true;
     const detail =
       row.target_id === null
-        ? `found by natural key ${row.natural_key}`
+        ? `found by natural key ${row.natural_key}${incomplete ? ', maybe not whole: sent again as an update when read again' : ''}`
         : `the create had answered with ${row.target_id}`;
-    bySource.set(row.source_id, { row, targetId: hitOf(row)!, detail });
+    bySource.set(row.source_id, { row, targetId: hitOf(row)!, detail, incomplete });
   }
   const confirmed = [...bySource.values()];
   await deps.store.db.transaction().execute(async (trx) => {
     await upsertLinks(
       trx,
       deps.store.caps,
-      confirmed.map(({ row, targetId }) => ({
+      confirmed.map(({ row, targetId, incomplete }) => ({
         pair_id: row.pair_id,
         flow_id: row.flow_id,
         entity: row.entity,
         source_id: row.source_id,
         target_id: targetId,
-        content_hash: row.content_hash,
+        // No hash matches the empty one: the record counts as changed when it is read again.
+        content_hash: incomplete ? '' : row.content_hash,
         created_at: at,
         updated_at: at,
       })),

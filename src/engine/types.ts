@@ -55,6 +55,12 @@ export interface WriteResult {
 export interface FoundRecord {
   targetId: string;
   record?: unknown;
+  /**
+   * Found, but maybe not whole: a create of several calls (an account, then its contact) may have
+   * been cut off between them. The record is linked and, when it is read again, sent as an update
+   * instead of being taken as unchanged.
+   */
+  incomplete?: boolean;
 }
 
 export interface TargetWriter<T extends TargetPayload = TargetPayload> {

@@ -160,6 +160,56 @@ describe.each(testDialects)('customers flow after a crash or a lost answer (%s)'
     expect(contacts.map((c: any) => [c.FirstName, c.LastName])).toEqual([['Karin', 'Visser']]);
   });
 
+  it('a company account a dead process left without its contact gets it when the debtor is read again', async () => {
+    const x = await addDebtor(pair, debtor(14, { attentionTo: 'Joost Kramer', cocNumber: '23456789' }));
+    await pair.run();
+    const db = pair.fx.h.store.db;
+    const link = await db
+      .selectFrom('links')
+      .selectAll()
+      .where('flow_id', '=', 'customers')
+      .where('source_id', '=', String(x.id))
+      .executeTakeFirstOrThrow();
+    // The state a SIGKILL between the account's POST and its contact's leaves: the account with
+    // Koppel's key and no contact, a write-ahead row in doubt with the payload's own hash, no link,
+    // and the cursor still before the debtor's page.
+    const [account] = await accountsWithKey(pair, x.id);
+    await pair.writeExact('DELETE', `crm/Contacts(guid'${account.MainContact}')`);
+    await db
+      .deleteFrom('links')
+      .where('flow_id', '=', 'customers')
+      .where('source_id', '=', String(x.id))
+      .execute();
+    await db.deleteFrom('cursors').where('flow_id', '=', 'customers').execute();
+    const at = pair.fx.clock.now().toISOString();
+    await db
+      .insertInto('write_ahead')
+      .values({
+        id: `wa-crash-${x.id}`,
+        pair_id: 'p1',
+        flow_id: 'customers',
+        entity: 'Account',
+        source_id: String(x.id),
+        natural_key: String(x.id),
+        content_hash: link.content_hash,
+        state: 'pending',
+        target_id: null,
+        created_at: at,
+        updated_at: at,
+      })
+      .execute();
+    expect((await accountsWithKey(pair, x.id))[0].MainContact).toBeNull();
+
+    const result = await pair.run();
+    expect(await pair.deadLetters()).toEqual([]);
+    expect(result.counts.created ?? 0).toBe(0);
+    const rows = await accountsWithKey(pair, x.id);
+    expect(rows).toHaveLength(1);
+    const contacts = await pair.exact('crm/Contacts', { $filter: `Account eq guid'${rows[0].ID}'` });
+    expect(contacts.map((c: any) => [c.FirstName, c.LastName])).toEqual([['Joost', 'Kramer']]);
+    expect(rows[0].MainContact).toBe(contacts[0].ID);
+  });
+
   it('an account create that failed for sure (503 before it was stored) is tried again once', async () => {
     const x = await addDebtor(pair, debtor(12));
     await fault(pair, { path: '/crm/Accounts', method: 'POST', status: 503, times: 1 });

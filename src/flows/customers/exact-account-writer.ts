@@ -345,14 +345,20 @@ export function exactAccountWriter(
   /** Company accounts of this run whose main contact was not added yet (the create failed after the account). */
   const unfinished = new Map<string, { accountId: string; contact: ContactFields }>();
 
-  /** A found account whose create this run began: its contact is added now, before it is linked. */
+  /**
+   * A found account whose create this run began: its contact is added now, before it is linked.
+   * One an earlier process began (a crash) may lack its contact, if it was a company's: without a
+   * main contact it is linked as incomplete, so it is sent again as an update (which adds the
+   * contact) when the debtor is read again.
+   */
   async function finish(key: string, found: FoundAccount): Promise<FoundRecord> {
     const pending = unfinished.get(key);
     if (pending && pending.accountId === found.ID) {
       await syncMainContact(found.ID, found.MainContact, pending.contact);
       unfinished.delete(key);
+      return { targetId: found.ID, record: found };
     }
-    return { targetId: found.ID, record: found };
+    return { targetId: found.ID, record: found, ...(found.MainContact ? {} : { incomplete: true }) };
   }
 
   async function findByNaturalKey(key: string): Promise<FoundRecord | null> {
