@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { expect } from 'vitest';
+import { budgetKeyText, type BudgetState } from '../connectors/kit/api-budget.js';
 import { tokensToCredentials } from '../connectors/kit/token-lease.js';
 import { systemClock, type Clock } from '../core/clock.js';
 import { SecretBox } from '../core/secret-box.js';
@@ -11,6 +12,7 @@ import { defaultExactClientId, defaultExactClientSecret } from '../sandboxes/exa
 import type { ExactSeed } from '../sandboxes/exact-online/seed/load-seed.js';
 import { buildExactSandbox } from '../sandboxes/exact-online/server.js';
 import type { DialectName } from '../store/database.js';
+import { insertApiBudget } from '../store/repos/api-budgets.js';
 import { upsertConnection } from '../store/repos/connections.js';
 import { upsertFlow } from '../store/repos/flows.js';
 import { upsertPair } from '../store/repos/pairs.js';
@@ -29,6 +31,7 @@ import { flowRow } from './flow-test-pair.js';
 
 const entry = path.resolve(import.meta.dirname, 'crash-run-entry.ts');
 export const crashDivision = 3215711;
+const exactMinuteLimit = 100_000;
 
 export interface Sandbox {
   url: string;
@@ -117,7 +120,7 @@ export async function startCrashSetup<F extends Sandbox = Sandbox>(
   try {
     if (options.exactFixture !== undefined)
       await control(exact.url, 'POST', 'reset', { seed: exactSeed, fixture: options.exactFixture });
-    await control(exact.url, 'PUT', 'settings', { minutelyLimit: 100_000, dailyLimit: 1_000_000 });
+    await control(exact.url, 'PUT', 'settings', { minutelyLimit: exactMinuteLimit, dailyLimit: 1_000_000 });
     await storePair(setup, options.kind, options.settings ?? {}, engineClock);
   } catch (e) {
     await setup.close();
@@ -186,6 +189,30 @@ async function storePair(
       at,
     );
     await upsertFlow(store.db, flowRow(kind, settings), at);
+    // The sandbox's lifted minute limit, as Koppel learns it from the first answer: a fresh budget
+    // assumes Exact's 60 calls for its first minute, and a flow that writes to Exact would wait for
+    // the next minute instead of running into the next kill.
+    const budget: BudgetState = {
+      minute: null,
+      day: null,
+      minuteLimit: exactMinuteLimit,
+      inFlight: 0,
+      errors: {},
+      updatedAt: clock.now().getTime(),
+    };
+    await insertApiBudget(store.db, {
+      key: budgetKeyText({
+        app: 'exact-online',
+        clientId: defaultExactClientId,
+        division: String(crashDivision),
+      }),
+      app: 'exact-online',
+      client_id: defaultExactClientId,
+      division: String(crashDivision),
+      state: JSON.stringify(budget),
+      version: 1,
+      updated_at: at,
+    });
   } finally {
     await store.close();
   }
