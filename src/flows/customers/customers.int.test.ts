@@ -215,6 +215,25 @@ describe.each(testDialects)('customers flow, Asperion → Exact (%s)', (dialect)
     expect(await accountOf(pair, x.id)).toMatchObject({ City: 'Brugge', SalesVATCode: 'ICL' });
     await pair.setSettings({});
   });
+
+  it('makes the contact of that name an account already has its main contact instead of adding a second', async () => {
+    const x = await addDebtor(
+      pair,
+      debtor(10, { name: 'Halfweg BV', attentionTo: 'Cor Mulder', debtorKindId: 'ZAK' }),
+    );
+    await pair.run();
+    const before = await accountOf(pair, x.id);
+    // As a crash between the contact's create and the account's MainContact leaves it.
+    await pair.writeExact('PUT', `crm/Accounts(guid'${before.ID}')`, { MainContact: null });
+    await changeDebtor(pair, x.id, { phoneNumber: '+31 30 7654321' });
+    await pair.run();
+    expect(await pair.deadLetters()).toEqual([]);
+    const after = await accountOf(pair, x.id);
+    expect(after.MainContact).toBe(before.MainContact);
+    const contacts = await pair.exact('crm/Contacts', { $filter: `Account eq guid'${after.ID}'` });
+    expect(contacts).toHaveLength(1);
+    expect(contacts[0]).toMatchObject({ FirstName: 'Cor', LastName: 'Mulder' });
+  });
 });
 
 describe.each(testDialects)('customers flow matching by code or name (%s)', (dialect) => {

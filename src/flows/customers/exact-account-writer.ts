@@ -4,7 +4,7 @@ import { cmp, lit, or } from '../../connectors/exact-online/odata-query.js';
 import { KoppelError, toKoppelError } from '../../core/errors.js';
 import { withoutPaths } from '../../engine/projection.js';
 import type { FoundRecord, TargetWriter, WriteResult } from '../../engine/types.js';
-import { AccountIndex, accountSelect, type IndexedContact } from './account-index.js';
+import { AccountIndex, accountSelect, contactSelect, type IndexedContact } from './account-index.js';
 import type { CustomersSettings } from './settings.js';
 
 /** The main contact of a company account: the debtor's attention-to person. */
@@ -197,15 +197,38 @@ export function exactAccountWriter(
   }
 
   /**
+   * A contact of the account with this person's name: one a create cut off between the contact and
+   * the account's MainContact (a crash) left behind, to be made main instead of added again.
+   */
+  async function contactNamed(accountId: string, contact: ContactFields): Promise<string | null> {
+    const { FirstName, LastName } = splitName(contact.name);
+    const filter = cmp('Account', 'eq', lit.guid(accountId));
+    for await (const page of exact.pages<IndexedContact>('crm/Contacts', { filter, select: contactSelect }))
+      for (const row of page)
+        if (
+          comparable(row.FirstName) === comparable(FirstName) &&
+          comparable(row.LastName) === comparable(LastName)
+        )
+          return row.ID;
+    return null;
+  }
+
+  /**
    * The company's main contact brought in line: changed when there is one (left alone when the
-   * run's index shows it already holds these values), added when not.
+   * run's index shows it already holds these values), added when not, unless the account already
+   * has a contact of this name, which becomes its main contact.
    */
   async function syncMainContact(
     accountId: string,
     mainContact: string | null,
     contact: ContactFields,
   ): Promise<string> {
-    if (!mainContact) return addMainContact(accountId, contact);
+    if (!mainContact) {
+      const left = await contactNamed(accountId, contact);
+      if (left === null) return addMainContact(accountId, contact);
+      await exact.update('crm/Accounts', accountId, { MainContact: left });
+      mainContact = left;
+    }
     const body = contactBody(contact);
     const known: IndexedContact | undefined = (await loadedIndex())?.contact(mainContact);
     if (known && Object.keys(differingFields(body, known)).length === 0) return mainContact;

@@ -1,35 +1,34 @@
-import { spawn } from 'node:child_process';
 import { createServer } from 'node:http';
-import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { tokensToCredentials } from '../../connectors/kit/token-lease.js';
 import { loadConfig } from '../../core/config.js';
 import { systemClock, type Clock } from '../../core/clock.js';
-import { SecretBox } from '../../core/secret-box.js';
 import { replayDeadLetters } from '../../engine/replay.js';
 import { runFlow } from '../../engine/run-flow.js';
 import { createApp, type App } from '../../main.js';
 import { productRegistry } from '../../registry.js';
-import { defaultClientId, defaultClientSecret } from '../../sandboxes/asperion/credentials.js';
 import { seededRandom } from '../../sandboxes/asperion/seed/seeded-random.js';
-import { createAsperionServer } from '../../sandboxes/asperion/asperion-server.js';
-import { defaultExactClientId, defaultExactClientSecret } from '../../sandboxes/exact-online/credentials.js';
-import { buildExactSandbox } from '../../sandboxes/exact-online/server.js';
-import { upsertConnection } from '../../store/repos/connections.js';
-import { upsertFlow } from '../../store/repos/flows.js';
-import { upsertPair } from '../../store/repos/pairs.js';
-import { createTestDatabase, testDialects, type TestDatabase } from '../../testing/databases.js';
+import {
+  control,
+  crashDivision as division,
+  crashThenFinish,
+  expectSettled,
+  listAsperion,
+  startCrashSetup,
+  type ChildOutcome,
+  type ChildWatch,
+  type CrashSetup,
+  type LoggedRequest,
+  type Sandbox,
+} from '../../testing/crash-harness.js';
+import { testDialects } from '../../testing/databases.js';
 import { harnessSecretKey } from '../../testing/engine-harness.js';
 import { VirtualClock } from '../../testing/virtual-clock.js';
-import { ordersFlowRow } from '../../testing/flow-test-pair.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- tests read the sandboxes' JSON as it comes */
 
 // Issue 5: the orders flow survives SIGKILL at random moments and faults in both APIs, and ends with
 // every order in Asperion exactly once.
 
-const entry = path.resolve(import.meta.dirname, '../../testing/orders-run-entry.ts');
-const division = 3215711;
 const orderCount = 500;
 
 const invoiceId = (n: number) => `0d000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
@@ -96,39 +95,8 @@ function salesFixture(seed: number) {
   return { fixture, netCents };
 }
 
-interface Sandbox {
-  url: string;
-  close(): Promise<void>;
-}
-
-interface Setup {
-  tdb: TestDatabase;
-  exact: Sandbox;
-  asperion: Sandbox;
-  proxy: (Sandbox & { lost: number }) | undefined;
+interface Setup extends CrashSetup<Sandbox & { lost: number }> {
   netCents: Map<string, number>;
-}
-
-async function listen(app: {
-  listen(o: { host: string; port: number }): Promise<unknown>;
-  server: { address(): unknown };
-  close(): Promise<unknown>;
-}): Promise<Sandbox> {
-  await app.listen({ host: '127.0.0.1', port: 0 });
-  const address = app.server.address() as { port: number };
-  return { url: `http://127.0.0.1:${address.port}`, close: async () => void (await app.close()) };
-}
-
-async function control(url: string, method: string, route: string, body?: unknown): Promise<any> {
-  const res = await fetch(`${url}/__sandbox/${route}`, {
-    method,
-    ...(body === undefined
-      ? {}
-      : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }),
-  });
-  const text = await res.text();
-  if (!res.ok) throw new Error(`${method} ${route}: ${res.status} ${text}`);
-  return text === '' ? undefined : JSON.parse(text);
 }
 
 /**
@@ -143,92 +111,21 @@ async function setUp(
   engineClock: Clock,
   lossyShare = 0,
 ): Promise<Setup> {
-  const tdb = await createTestDatabase(dialect);
-  const exact = await listen(buildExactSandbox({ clock: sandboxClock, seed: 'empty' }).app);
-  const asperion = await listen(createAsperionServer({ clock: sandboxClock, seed: 'demo' }).app);
-  const proxy = lossyShare > 0 ? await lossyProxy(asperion.url, lossyShare, seed) : undefined;
   const { fixture, netCents } = salesFixture(seed);
-  await control(exact.url, 'POST', 'reset', { seed: 'empty', fixture });
-  await control(exact.url, 'PUT', 'settings', { minutelyLimit: 100_000, dailyLimit: 1_000_000 });
-  const exactTokens = await control(exact.url, 'POST', 'tokens', {});
-  const asperionTokens = await control(asperion.url, 'POST', 'tokens', {});
-
-  const store = tdb.open();
-  const box = SecretBox.fromText(harnessSecretKey);
-  const at = engineClock.now().toISOString();
-  const expiresAt = (seconds: number) => new Date(engineClock.now().getTime() + seconds * 1000).toISOString();
-  try {
-    await upsertPair(store.db, { id: 'p1', name: 'Crash pair' }, at);
-    await upsertConnection(
-      store.db,
-      {
-        id: 'exact',
-        pairId: 'p1',
-        app: 'exact-online',
-        name: 'Exact',
-        settings: { baseUrl: exact.url, clientId: defaultExactClientId, division },
-        encryptedCredentials: box.encryptJson({
-          clientSecret: defaultExactClientSecret,
-          ...tokensToCredentials({
-            accessToken: exactTokens.access_token,
-            refreshToken: exactTokens.refresh_token,
-            issuedAt: at,
-            expiresAt: expiresAt(Number(exactTokens.expires_in)),
-          }),
-        }),
-        credentialRefs: {},
-      },
-      at,
-    );
-    await upsertConnection(
-      store.db,
-      {
-        id: 'asperion',
-        pairId: 'p1',
-        app: 'asperion',
-        name: 'Asperion',
-        settings: {
-          apiBaseUrl: proxy?.url ?? asperion.url,
-          identityBaseUrl: asperion.url,
-          clientId: defaultClientId,
-          administrationId: 1,
-          language: 'en',
-          rateLimit: { requests: 10_000, windowSeconds: 1 },
-        },
-        encryptedCredentials: box.encryptJson({
-          clientSecret: defaultClientSecret,
-          ...tokensToCredentials({
-            accessToken: asperionTokens.access_token,
-            refreshToken: asperionTokens.refresh_token,
-            issuedAt: at,
-            expiresAt: expiresAt(Number(asperionTokens.expires_in)),
-          }),
-        }),
-        credentialRefs: {},
-      },
-      at,
-    );
-    await upsertFlow(store.db, ordersFlowRow({}), at);
-  } finally {
-    await store.close();
-  }
-  return { tdb, exact, asperion, proxy, netCents };
+  const s = await startCrashSetup(dialect, {
+    kind: 'orders',
+    sandboxClock,
+    engineClock,
+    exactFixture: fixture,
+    ...(lossyShare > 0 ? { asperionFront: (url: string) => lossyProxy(url, lossyShare, seed) } : {}),
+  });
+  return { ...s, netCents };
 }
 
 /** Every invoice in Asperion that carries a Koppel reference (the demo seed has invoices of its own). */
 async function koppelInvoices(asperion: Sandbox): Promise<any[]> {
   // The sandboxes' faults and rate limit are off by now; a token of our own reads the list.
-  const { access_token: token } = await control(asperion.url, 'POST', 'tokens', {});
-  const rows: any[] = [];
-  for (let page = 1; ; page++) {
-    const res = await fetch(`${asperion.url}/v1/salesinvoiceswithlines?pageSize=100&page=${page}`, {
-      headers: { authorization: `Bearer ${token}`, accept: 'application/json', 'x-tenant-id': '1' },
-    });
-    const body = (await res.json()) as any;
-    if (res.status !== 200) throw new Error(`listing invoices: ${res.status} ${JSON.stringify(body)}`);
-    rows.push(...body._data);
-    if (!body._meta.nextPage) break;
-  }
+  const rows = await listAsperion(asperion, 'salesinvoiceswithlines');
   return rows.filter((r) => /\[koppel:[^\]]+\]/.test(String(r.description)));
 }
 
@@ -254,23 +151,7 @@ async function expectEveryOrderOnce(s: Setup): Promise<void> {
     .filter((x) => x.got !== x.want);
   expect(wrong, 'amounts').toEqual([]);
 
-  const store = s.tdb.open();
-  try {
-    const pending = await store.db
-      .selectFrom('write_ahead')
-      .selectAll()
-      .where('state', '=', 'pending')
-      .execute();
-    expect(pending).toHaveLength(0);
-    const links = await store.db
-      .selectFrom('links')
-      .select('source_id')
-      .where('flow_id', '=', 'orders')
-      .execute();
-    expect(links).toHaveLength(orderCount);
-  } finally {
-    await store.close();
-  }
+  await expectSettled(s.tdb, 'orders', orderCount);
 }
 
 /**
@@ -333,66 +214,20 @@ async function lossyProxy(
   };
 }
 
-interface ChildOutcome {
-  signal: NodeJS.Signals | null;
-  code: number | null;
-  stdout: string;
-  /** Invoice creates Asperion answered while this child ran. */
-  writes: number;
-  /**
-   * GETs to the invoice list before this child's first invoice create: the look-ups of the
-   * recovery of what the child before it left in doubt.
-   */
-  recoveryLookups: number;
-}
+/** The orders flow's writes: invoice creates in Asperion. */
+const invoices = (r: LoggedRequest) => r.path.startsWith('/v1/salesinvoiceswithlines');
+const invoiceCreates: ChildWatch = { app: 'asperion', isWrite: (r) => r.method === 'POST' && invoices(r) };
 
 /**
- * Runs the orders flow once in its own process. With `killAfter`, the test watches the Asperion
- * sandbox's request log and sends SIGKILL once that many invoices were created in this run, so the
- * kill lands mid-run wherever the child happens to be (a create in flight, a link being written…).
+ * GETs to the invoice list before a child's first invoice create: the look-ups of the recovery of
+ * what the child before it left in doubt.
  */
-async function runChild(s: Setup, killAfter?: number): Promise<ChildOutcome> {
-  await control(s.asperion.url, 'DELETE', 'requests');
-  const child = spawn(process.execPath, ['--import', 'tsx', entry], {
-    env: {
-      ...process.env,
-      ...s.tdb.env,
-      KOPPEL_SECRET_KEY: harnessSecretKey,
-      KOPPEL_LOG_LEVEL: 'warn',
-      FLOW_ID: 'orders',
-    },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  let stdout = '';
-  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-  let exited = false;
-  const done = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve, reject) => {
-    child.on('error', reject);
-    child.on('exit', (code, signal) => {
-      exited = true;
-      resolve({ code, signal });
-    });
-  });
-  const invoices = (r: any) => String(r.url).startsWith('/v1/salesinvoiceswithlines');
-  const requests = async () => (await control(s.asperion.url, 'GET', 'requests')).requests as any[];
-  const writes = async () =>
-    (await requests()).filter((r) => r.method === 'POST' && invoices(r) && r.status < 300).length;
-  if (killAfter !== undefined) {
-    while (!exited) {
-      if ((await writes()) >= killAfter) {
-        child.kill('SIGKILL');
-        break;
-      }
-      await new Promise((r) => setTimeout(r, 5));
-    }
-  }
-  const outcome = await done;
-  const log = await requests();
+function recoveryLookups(outcome: ChildOutcome): number {
+  const log = outcome.requests;
   const firstCreate = log.findIndex((r) => r.method === 'POST' && invoices(r));
-  const recoveryLookups = log
+  return log
     .slice(0, firstCreate < 0 ? log.length : firstCreate)
     .filter((r) => r.method === 'GET' && invoices(r)).length;
-  return { ...outcome, stdout, writes: await writes(), recoveryLookups };
 }
 
 describe.each(testDialects)('orders flow under crashes and faults (%s)', (dialect) => {
@@ -400,10 +235,7 @@ describe.each(testDialects)('orders flow under crashes and faults (%s)', (dialec
   let app: App | undefined;
   afterEach(async () => {
     await app?.close();
-    await s?.exact.close();
-    await s?.proxy?.close();
-    await s?.asperion.close();
-    await s?.tdb.drop();
+    await s?.close();
     app = undefined;
     s = undefined;
   });
@@ -416,27 +248,17 @@ describe.each(testDialects)('orders flow under crashes and faults (%s)', (dialec
       sleep: () => Promise.resolve(),
     });
     const random = seededRandom(dialect === 'sqlite' ? 11 : 12);
-    let sent = 0;
-    const lookups: number[] = [];
-    for (let kill = 1; kill <= 10; kill++) {
-      // Spread the kills over the run: 15–50 creates into each child, so all ten land before the end.
-      const killAfter = 15 + Math.floor(random() * 36);
-      const outcome = await runChild(s, killAfter);
-      expect(outcome.signal, `kill ${kill}: ${outcome.stdout}`).toBe('SIGKILL');
-      sent += outcome.writes;
-      lookups.push(outcome.recoveryLookups);
-    }
-    expect(sent).toBeLessThan(orderCount);
-    const last = await runChild(s);
-    expect(last.code, last.stdout).toBe(0);
-    lookups.push(last.recoveryLookups);
+    // Spread the kills over the run: 15–50 creates into each child, so all ten land before the end.
+    const killAfters = Array.from({ length: 10 }, () => 15 + Math.floor(random() * 36));
+    const { killed, last } = await crashThenFinish(s, 'orders', invoiceCreates, killAfters);
+    expect(killed.reduce((sum, k) => sum + k.writes, 0)).toBeLessThan(orderCount);
+    const lookups = [...killed, last].map(recoveryLookups);
     // Only the creates in doubt are looked up, by listing Koppel's invoices changed since: with at
     // most 500 of them, five pages of 100 (or fewer look-ups one by one) after every kill.
     expect(
       lookups.slice(1).every((n) => n <= 5),
       `recovery look-ups per restart: ${lookups.slice(1).join(', ')}`,
     ).toBe(true);
-    expect(JSON.parse(last.stdout)).toMatchObject({ state: 'succeeded' });
     await expectEveryOrderOnce(s);
   }, 150_000);
 
@@ -498,7 +320,7 @@ describe.each(testDialects)('orders flow under crashes and faults (%s)', (dialec
       expect(rounds).toBeLessThan(12);
       // The faults did happen, and some records ran out of attempts and were replayed.
       expect(replays).toBeGreaterThan(0);
-      expect(s.proxy!.lost).toBeGreaterThan(5);
+      expect(s.front!.lost).toBeGreaterThan(5);
       const log = (await control(asperion.url, 'GET', 'requests')).requests as any[];
       expect(log.filter((r) => r.status === 503).length).toBeGreaterThan(0);
       expect(log.filter((r) => r.status === 504).length).toBeGreaterThan(0);

@@ -1,7 +1,7 @@
 /**
  * Test-only child process: opens the app from the environment (as the CLI does) with the product's
- * flow kinds, runs the orders flow (FLOW_ID, default `orders`) once and prints the result as one
- * JSON line. The orders crash test kills it at random moments.
+ * flow kinds, runs one flow (FLOW_ID, default `orders`) once and prints the result as one JSON line.
+ * The crash tests (src/testing/crash-harness.ts) kill it at random moments.
  */
 import { loadConfig } from '../core/config.js';
 import { runFlow } from '../engine/run-flow.js';
