@@ -1,5 +1,4 @@
-import { Writable } from 'node:stream';
-import { createLogger } from '../src/core/logging.js';
+import { benchReady } from './bench-pair.js';
 import type { RunResult } from '../src/engine/run-flow.js';
 import { startPair, type Pair } from '../src/testing/flow-test-pair.js';
 import type { FlowFigures } from './flow-figures.js';
@@ -57,37 +56,7 @@ export async function measureCustomers(): Promise<FlowFigures> {
   const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 100);
   const pair = await startPair('sqlite', { kind: 'customers' });
   try {
-    const { h } = pair.fx;
-    h.deps.logger = createLogger({
-      level: 'warn',
-      secrets: h.deps.secrets,
-      destination: new Writable({ write: (_c, _e, done) => done() }),
-    });
-    // Limits off: Exact's minute/day limits and error allowance, and the connection's Asperion limit.
-    const res = await fetch(`${pair.fx.url}/__sandbox/settings`, {
-      method: 'PUT',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({
-        minutelyLimit: 1_000_000_000,
-        dailyLimit: 1_000_000_000,
-        errorsPerHour: 0,
-        requestLogSize: 10_000_000,
-      }),
-    });
-    if (!res.ok) throw new Error(`Exact sandbox settings: ${res.status}`);
-    const connection = await h.store.db
-      .selectFrom('connections')
-      .select('settings')
-      .where('id', '=', 'asperion')
-      .executeTakeFirstOrThrow();
-    const settings = JSON.parse(connection.settings) as Record<string, unknown>;
-    await h.store.db
-      .updateTable('connections')
-      .set({
-        settings: JSON.stringify({ ...settings, rateLimit: { requests: 1_000_000, windowSeconds: 1 } }),
-      })
-      .where('id', '=', 'asperion')
-      .execute();
+    await benchReady(pair);
 
     // One debtor a second on Asperion's clock, so their change stamps spread as a real
     // administration's do (a poll rereads the minute before its last stamp, not every debtor).

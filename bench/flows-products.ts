@@ -1,5 +1,4 @@
-import { Writable } from 'node:stream';
-import { createLogger } from '../src/core/logging.js';
+import { benchReady } from './bench-pair.js';
 import { runFlow } from '../src/engine/run-flow.js';
 import { startPair, type Pair } from '../src/testing/flow-test-pair.js';
 import type { FlowFigures } from './flow-figures.js';
@@ -17,38 +16,6 @@ const fixtureChunk = 1_000;
 const hex = (n: number) => n.toString(16).padStart(12, '0');
 const itemId = (n: number) => `0f000000-0000-4000-8000-${hex(n)}`;
 const priceId = (n: number) => `0c000000-0000-4000-8000-${hex(n)}`;
-
-async function exactControl(pair: Pair, method: string, path: string, body?: unknown): Promise<void> {
-  const res = await fetch(`${pair.fx.url}/__sandbox/${path}`, {
-    method,
-    headers: { 'content-type': 'application/json' },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  if (!res.ok) throw new Error(`${method} /__sandbox/${path}: ${res.status} ${await res.text()}`);
-  await res.body?.cancel();
-}
-
-/** Lifts Exact's call limits and the connection's own limit on Asperion calls. */
-async function liftLimits(pair: Pair): Promise<void> {
-  const { h } = pair.fx;
-  await exactControl(pair, 'PUT', 'settings', {
-    minutelyLimit: 1_000_000_000,
-    dailyLimit: 1_000_000_000,
-    errorsPerHour: 0,
-    requestLogSize: 10_000_000,
-  });
-  const connection = await h.store.db
-    .selectFrom('connections')
-    .select('settings')
-    .where('id', '=', 'asperion')
-    .executeTakeFirstOrThrow();
-  const settings = JSON.parse(connection.settings) as Record<string, unknown>;
-  await h.store.db
-    .updateTable('connections')
-    .set({ settings: JSON.stringify({ ...settings, rateLimit: { requests: 1_000_000, windowSeconds: 1 } }) })
-    .where('id', '=', 'asperion')
-    .execute();
-}
 
 async function addItems(pair: Pair): Promise<void> {
   for (let start = 0; start < added; start += fixtureChunk) {
@@ -81,12 +48,7 @@ export async function measureProducts(): Promise<FlowFigures> {
   const pair = await startPair('sqlite', { kind: 'products' });
   try {
     const { h } = pair.fx;
-    h.deps.logger = createLogger({
-      level: 'warn',
-      secrets: h.deps.secrets,
-      destination: new Writable({ write: (_c, _e, done) => done() }),
-    });
-    await liftLimits(pair);
+    await benchReady(pair);
     await addItems(pair);
 
     let peak = process.memoryUsage().rss;

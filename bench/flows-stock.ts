@@ -1,5 +1,4 @@
-import { Writable } from 'node:stream';
-import { createLogger } from '../src/core/logging.js';
+import { benchReady } from './bench-pair.js';
 import { runFlow, type RunResult } from '../src/engine/run-flow.js';
 import { startPair, type Pair } from '../src/testing/flow-test-pair.js';
 import type { FlowFigures } from './flow-figures.js';
@@ -20,16 +19,6 @@ const itemId = (n: number) => `0a000000-0000-4000-8000-${hex(n, 12)}`;
 const countId = (n: number) => `0b000000-0000-4000-8000-${hex(n, 12)}`;
 const code = (n: number) => `STOCK-${String(n).padStart(5, '0')}`;
 const exactStock = (n: number) => 10 + (n % 50);
-
-async function exactControl(pair: Pair, method: string, path: string, body?: unknown): Promise<void> {
-  const res = await fetch(`${pair.fx.url}/__sandbox/${path}`, {
-    method,
-    headers: { 'content-type': 'application/json' },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  if (!res.ok) throw new Error(`${method} /__sandbox/${path}: ${res.status} ${await res.text()}`);
-  await res.body?.cancel();
-}
 
 /** A processed stock count in `warehouse` setting each listed item's stock, through the fixture API. */
 async function count(pair: Pair, id: string, warehouse: string, lines: Array<[number, number]>) {
@@ -53,31 +42,7 @@ export async function measureStock(): Promise<FlowFigures> {
   const sample = () => (peak = Math.max(peak, process.memoryUsage().rss));
   try {
     const { h } = pair.fx;
-    h.deps.logger = createLogger({
-      level: 'warn',
-      secrets: h.deps.secrets,
-      destination: new Writable({ write: (_c, _e, done) => done() }),
-    });
-    await exactControl(pair, 'PUT', 'settings', {
-      minutelyLimit: 1_000_000_000,
-      dailyLimit: 1_000_000_000,
-      errorsPerHour: 0,
-    });
-    const connection = await h.store.db
-      .selectFrom('connections')
-      .select('settings')
-      .where('id', '=', 'asperion')
-      .executeTakeFirstOrThrow();
-    await h.store.db
-      .updateTable('connections')
-      .set({
-        settings: JSON.stringify({
-          ...(JSON.parse(connection.settings) as Record<string, unknown>),
-          rateLimit: { requests: 1_000_000, windowSeconds: 1 },
-        }),
-      })
-      .where('id', '=', 'asperion')
-      .execute();
+    await benchReady(pair);
 
     // The added items, with stock in the main warehouse through processed stock counts.
     const [main] = (await pair.exact('inventory/Warehouses', { $select: 'ID,Main' })).filter((w) => w.Main);

@@ -1,5 +1,4 @@
-import { Writable } from 'node:stream';
-import { createLogger } from '../src/core/logging.js';
+import { benchReady, exactControl } from './bench-pair.js';
 import { runFlow } from '../src/engine/run-flow.js';
 import type { DialectName } from '../src/store/database.js';
 import { startPair, type Pair } from '../src/testing/flow-test-pair.js';
@@ -90,17 +89,6 @@ interface Figures {
   deadLetters: Record<string, number>;
 }
 
-async function exactControl(pair: Pair, method: string, path: string, body?: unknown): Promise<unknown> {
-  const res = await fetch(`${pair.fx.url}/__sandbox/${path}`, {
-    method,
-    headers: { 'content-type': 'application/json' },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  if (!res.ok) throw new Error(`${method} /__sandbox/${path}: ${res.status} ${await res.text()}`);
-  const text = await res.text();
-  return text ? (JSON.parse(text) as unknown) : undefined;
-}
-
 /** Adds invoices [from, to) to Exact through the fixture API, in chunks; returns their line count. */
 async function addInvoices(pair: Pair, from: number, to: number, random: () => number): Promise<number> {
   let lines = 0;
@@ -120,32 +108,7 @@ async function measure(dialect: DialectName): Promise<Figures> {
   const pair = await startPair(dialect);
   try {
     const { h } = pair.fx;
-    // The harness logs at debug level into memory; a benchmark keeps warnings only, and drops them.
-    h.deps.logger = createLogger({
-      level: 'warn',
-      secrets: h.deps.secrets,
-      destination: new Writable({ write: (_c, _e, done) => done() }),
-    });
-    await exactControl(pair, 'PUT', 'settings', {
-      minutelyLimit: 1_000_000_000,
-      dailyLimit: 1_000_000_000,
-      errorsPerHour: 0,
-      requestLogSize: 10_000_000,
-    });
-    // The connection's own limit on Asperion calls, high (the Asperion sandbox has none by default).
-    const connection = await h.store.db
-      .selectFrom('connections')
-      .select('settings')
-      .where('id', '=', 'asperion')
-      .executeTakeFirstOrThrow();
-    const settings = JSON.parse(connection.settings) as Record<string, unknown>;
-    await h.store.db
-      .updateTable('connections')
-      .set({
-        settings: JSON.stringify({ ...settings, rateLimit: { requests: 1_000_000, windowSeconds: 1 } }),
-      })
-      .where('id', '=', 'asperion')
-      .execute();
+    await benchReady(pair);
 
     // The demo seed's own invoices first (the seed carries the VAT codes, journals and ledger
     // accounts the invoices need), so the measured run reads only the bench's invoices.

@@ -51,6 +51,27 @@ export function toKoppelError(e: unknown): KoppelError {
   return new KoppelError(message, { code: 'internal.unexpected', kind: 'internal', cause: e });
 }
 
+/**
+ * Runs `work` for one record; an error that does not name the record yet (an API's answer names
+ * fields, not records) gets `label` in front, its code, kind and details kept, so the activity log
+ * says which record failed.
+ */
+export async function labelled<T>(label: string, work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (e) {
+    const error = toKoppelError(e);
+    if (error.message.startsWith(label)) throw error;
+    throw new KoppelError(`${label}: ${error.message}`, {
+      code: error.code,
+      kind: error.kind,
+      retryAfterMs: error.retryAfterMs,
+      details: error.details,
+      cause: error,
+    });
+  }
+}
+
 /** Whether an error of this kind may succeed when tried again unchanged. */
 export function isRetryableKind(kind: ErrorKind): boolean {
   return kind === 'transient' || kind === 'rate_limited';

@@ -1,7 +1,7 @@
 import type { ExactClient } from '../../connectors/exact-online/exact-client.js';
 import type { Account } from '../../connectors/exact-online/entities.generated.js';
 import { cmp, lit, or } from '../../connectors/exact-online/odata-query.js';
-import { KoppelError, toKoppelError } from '../../core/errors.js';
+import { KoppelError, labelled } from '../../core/errors.js';
 import { withoutPaths } from '../../engine/projection.js';
 import type { FoundRecord, TargetWriter, WriteResult } from '../../engine/types.js';
 import { AccountIndex, accountSelect, contactSelect, type IndexedContact } from './account-index.js';
@@ -432,19 +432,6 @@ export function exactAccountWriter(
 }
 
 /** Exact's refusals name fields, not debtors: the debtor goes in front. */
-async function named<T>(payload: Partial<AccountPayload>, work: () => Promise<T>): Promise<T> {
-  try {
-    return await work();
-  } catch (e) {
-    const error = toKoppelError(e);
-    const label = payload.about ?? `Account "${String(payload['Name'] ?? '?')}"`;
-    if (error.message.startsWith(label)) throw error;
-    throw new KoppelError(`${label}: ${error.message}`, {
-      code: error.code,
-      kind: error.kind,
-      retryAfterMs: error.retryAfterMs,
-      details: error.details,
-      cause: error,
-    });
-  }
+function named<T>(payload: Partial<AccountPayload>, work: () => Promise<T>): Promise<T> {
+  return labelled(payload.about ?? `Account "${String(payload['Name'] ?? '?')}"`, work);
 }

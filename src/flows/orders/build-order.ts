@@ -1,6 +1,6 @@
 import { isSendableAmount } from '../../connectors/asperion/wire.js';
 import { isIsoCountryCode } from '../../core/countries.js';
-import { KoppelError, toKoppelError } from '../../core/errors.js';
+import { KoppelError, labelled } from '../../core/errors.js';
 import { formatCents, toCents } from '../../core/money.js';
 import type { ArticleResolver } from './article-resolver.js';
 import type { OrderCustomerFields, OrderFields, OrderLineFields } from './order-payload.js';
@@ -169,25 +169,8 @@ function lineDescription(line: OrderLineFields): string {
   return line.quantity !== undefined && line.quantity !== 1 ? `${line.quantity} x ${text}` : text;
 }
 
-/**
- * Runs `work` for one order; an error that does not name the order yet (an Asperion answer) gets
- * `label` in front, its code, kind and details kept, so the activity log says which order failed.
- */
-export async function aboutOrder<T>(label: string, work: () => Promise<T>): Promise<T> {
-  try {
-    return await work();
-  } catch (e) {
-    const error = toKoppelError(e);
-    if (error.message.startsWith(label)) throw error;
-    throw new KoppelError(`${label}: ${error.message}`, {
-      code: error.code,
-      kind: error.kind,
-      retryAfterMs: error.retryAfterMs,
-      details: error.details,
-      cause: error,
-    });
-  }
-}
+/** Runs `work` for one order, its errors named after the order (`labelled`). */
+export const aboutOrder = labelled;
 
 export function invalid(message: string, code: string): KoppelError {
   return new KoppelError(message, { code, kind: 'invalid' });

@@ -1,6 +1,5 @@
 import type { ExactClient, ExactRow } from '../../connectors/exact-online/exact-client.js';
 import type { SyncRow } from '../../connectors/exact-online/exact-sync.js';
-import { cmp, lit, or } from '../../connectors/exact-online/odata-query.js';
 import type { SourcePage } from '../../engine/types.js';
 import { accountFields, sourceSpecs } from './exact-order-fields.js';
 
@@ -104,7 +103,7 @@ export async function rereadOrders(
   const spec = sourceSpecs[source];
   const ids = [...new Set(records.map((r) => r.ID))];
   const timestamps = new Map(records.map((r) => [r.ID, r.Timestamp]));
-  const rows = (await byIds(client, spec.bulk, spec.header, spec.key, ids, chunkSize)).map((row) => ({
+  const rows = (await client.bulkRowsByIds(spec.bulk, spec.header, spec.key, ids, chunkSize)).map((row) => ({
     ...row,
     // Bulk rows carry no sync Timestamp; the snapshot's is kept (it only moves a run's cursor).
     Timestamp: timestamps.get(String(row[spec.key])) ?? '',
@@ -130,7 +129,7 @@ async function complete(
 ): Promise<OrderRecord[]> {
   const spec = sourceSpecs[source];
   const keys = [...new Set(rows.map((r) => String(r[spec.key])))];
-  const lines = await byIds(client, spec.lines, spec.lineFields, spec.key, keys, chunkSize);
+  const lines = await client.bulkRowsByIds(spec.lines, spec.lineFields, spec.key, keys, chunkSize);
   const accountIds = rows.flatMap((r) => [r['InvoiceTo'], r['OrderedBy'], r['DeliverTo']]);
   await fill(client, accounts, 'bulk/CRM/Accounts', accountFields, accountIds, chunkSize);
   const contactIds = [...accounts.values()].map((a) => a['MainContact']);
@@ -214,23 +213,6 @@ function addressOf(account: ExactRow): OrderAddress {
   };
 }
 
-/** Rows of a bulk endpoint whose `field` is one of `ids`, a chunk of ids per call. */
-async function byIds(
-  client: ExactClient,
-  endpoint: string,
-  select: readonly string[],
-  field: string,
-  ids: readonly string[],
-  chunkSize: number,
-): Promise<ExactRow[]> {
-  const rows: ExactRow[] = [];
-  for (let at = 0; at < ids.length; at += chunkSize) {
-    const filter = or(...ids.slice(at, at + chunkSize).map((id) => cmp(field, 'eq', lit.guid(id))));
-    for await (const page of client.bulkRows(endpoint, { select, filter })) rows.push(...page);
-  }
-  return rows;
-}
-
 /** Adds the rows of `ids` not yet in `cache` (accounts recur across orders: each is read once a run). */
 async function fill(
   client: ExactClient,
@@ -242,7 +224,7 @@ async function fill(
 ): Promise<void> {
   const missing = [...new Set(ids.filter((id): id is string => typeof id === 'string' && !cache.has(id)))];
   if (missing.length === 0) return;
-  for (const row of await byIds(client, endpoint, select, 'ID', missing, chunkSize))
+  for (const row of await client.bulkRowsByIds(endpoint, select, 'ID', missing, chunkSize))
     cache.set(String(row['ID']), row);
 }
 

@@ -1,7 +1,7 @@
 import type { ExactClient, ExactRow } from '../../connectors/exact-online/exact-client.js';
 import type { SyncRow } from '../../connectors/exact-online/exact-sync.js';
 import { exactDecimalText, parseExactDate } from '../../connectors/exact-online/exact-values.js';
-import { cmp, lit, or } from '../../connectors/exact-online/odata-query.js';
+import { cmp, lit } from '../../connectors/exact-online/odata-query.js';
 import type { SourcePage } from '../../engine/types.js';
 import type { ProductsSettings } from './settings.js';
 
@@ -223,8 +223,7 @@ export class ItemLookups {
   ): Promise<Map<string, NonNullable<ProductRecord['Price']>>> {
     const ids = items.map((r) => String(r['ID']));
     const units = new Map(items.map((r) => [String(r['ID']).toLowerCase(), r['Unit'] ?? null]));
-    const rows = await byIds(
-      this.client,
+    const rows = await this.client.bulkRowsByIds(
       'bulk/Logistics/SalesItemPrices',
       priceFields,
       'Item',
@@ -338,7 +337,13 @@ export async function* readItems(
       ),
     ].filter((id) => !seen.has(id));
     for (const id of ids) seen.add(id);
-    const rows = await byIds(client, 'bulk/Logistics/Items', itemFields, 'ID', ids, settings.lookupChunkSize);
+    const rows = await client.bulkRowsByIds(
+      'bulk/Logistics/Items',
+      itemFields,
+      'ID',
+      ids,
+      settings.lookupChunkSize,
+    );
     yield { records: await lookups.complete(rows), cursor: text() };
   }
 }
@@ -352,25 +357,8 @@ export async function rereadItems(
 ): Promise<ProductRecord[]> {
   const ids = [...new Set(records.map((r) => r.ID))];
   return lookups.complete(
-    await byIds(client, 'bulk/Logistics/Items', itemFields, 'ID', ids, settings.lookupChunkSize),
+    await client.bulkRowsByIds('bulk/Logistics/Items', itemFields, 'ID', ids, settings.lookupChunkSize),
   );
-}
-
-/** Rows of a bulk endpoint whose `field` is one of `ids`, a chunk of ids per call. */
-async function byIds(
-  client: ExactClient,
-  endpoint: string,
-  select: readonly string[],
-  field: string,
-  ids: readonly string[],
-  chunkSize: number,
-): Promise<ExactRow[]> {
-  const rows: ExactRow[] = [];
-  for (let at = 0; at < ids.length; at += chunkSize) {
-    const filter = or(...ids.slice(at, at + chunkSize).map((id) => cmp(field, 'eq', lit.guid(id))));
-    for await (const page of client.bulkRows(endpoint, { select, filter })) rows.push(...page);
-  }
-  return rows;
 }
 
 function dateOrNull(v: unknown): string | null {
