@@ -2,6 +2,11 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
+    // Two test files at a time even on a 2-core machine (Vitest's default there is one): most of a
+    // test's time is spent waiting on sandboxes, databases and child processes, so the suite takes
+    // about 8 minutes instead of 13. Tests assert nothing about time, so a busier machine is slower,
+    // not wrong.
+    maxWorkers: 2,
     projects: [
       {
         test: { name: 'unit', include: ['src/**/*.test.ts'], exclude: ['src/**/*.int.test.ts'] },
