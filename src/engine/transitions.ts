@@ -19,7 +19,7 @@ export const runTransitions: Record<RunState, readonly RunState[]> = {
 /**
  * received → skipped (filtered out) | mapped | failed
  * mapped → unchanged (same content hash as the link) | writing | failed
- * writing → created | updated | failed
+ * writing → created | updated | skipped (the target writer chose not to write, and said why) | failed
  * failed → dead_lettered
  */
 export const recordStates = [
@@ -38,7 +38,7 @@ export type RecordState = (typeof recordStates)[number];
 export const recordTransitions: Record<RecordState, readonly RecordState[]> = {
   received: ['skipped', 'mapped', 'failed'],
   mapped: ['unchanged', 'writing', 'failed'],
-  writing: ['created', 'updated', 'failed'],
+  writing: ['created', 'updated', 'skipped', 'failed'],
   failed: ['dead_lettered'],
   skipped: [],
   unchanged: [],

@@ -47,6 +47,11 @@ export interface RequestSummary {
 
 export interface WriteResult {
   targetId: string;
+  /**
+   * An update the writer chose not to send, and why (a flow that only creates): the record ends
+   * skipped with this reason rather than updated, and its link keeps the hash last sent.
+   */
+  skipped?: string | undefined;
   request?: RequestSummary | undefined;
   /** The target's answer (stored in the timeline, subject to redaction and payload retention). */
   response?: unknown;

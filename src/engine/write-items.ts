@@ -93,7 +93,9 @@ export async function writeItems(
           now(),
           result.request?.status === undefined ? undefined : String(result.request.status),
         );
-        moveTo(item, item.operation === 'create' ? 'created' : 'updated', now(), result.targetId);
+        if (result.skipped !== undefined && item.operation === 'update')
+          moveTo(item, 'skipped', now(), result.skipped);
+        else moveTo(item, item.operation === 'create' ? 'created' : 'updated', now(), result.targetId);
       } catch (e) {
         const error = toKoppelError(e);
         // A create that failed with a transient error may exist in the target: recovery settles it.

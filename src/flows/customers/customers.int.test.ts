@@ -174,8 +174,13 @@ describe.each(testDialects)('customers flow, Asperion → Exact (%s)', (dialect)
   it('createOnly: a changed debtor is left alone in Exact', async () => {
     await pair.setSettings({ update: 'createOnly' });
     await changeDebtor(pair, person.id, { phoneNumber: '+1 555 0100' });
-    await pair.run();
+    const run = await pair.run();
     expect((await accountOf(pair, person.id)).Phone).toBeNull();
+    // Said as it is: skipped, with the reason, not counted as an update.
+    expect(run.counts).toMatchObject({ skipped: 1, updated: 0 });
+    const [skipped] = await pair.records('skipped');
+    expect(skipped!.source_id).toBe(String(person.id));
+    expect(skipped!.timeline).toContain('this flow creates accounts only (settings.update createOnly)');
     // And created debtors still arrive.
     const fresh = await addDebtor(pair, debtor(4));
     await pair.run();

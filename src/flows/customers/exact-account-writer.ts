@@ -341,7 +341,7 @@ export function exactAccountWriter(
     if (!updating)
       return {
         targetId,
-        response: { skipped: 'the flow creates accounts only (settings.update createOnly)' },
+        skipped: `changed in Asperion, not sent: this flow creates accounts only (settings.update createOnly)`,
       };
     // Never a clearing write: a field emptied in Asperion stays as Exact has it (Exact may hold what
     // Asperion never had, on an account that was linked rather than made by Koppel).
