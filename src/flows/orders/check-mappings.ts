@@ -6,6 +6,7 @@ import { ordersSettingsSchema, type OrdersSettings } from './settings.js';
 import { isEuCountry } from './tax-rules.js';
 import { isIsoCountryCode } from '../../core/countries.js';
 import {
+  exactVatCodeFields,
   isSalesVatCode,
   suggestVatCode,
   unmatchedAsperionVatCodes,
@@ -39,16 +40,7 @@ export async function checkOrderMappings(
 
   // Exact's sales VAT codes, each with the Asperion code of the same rate, purpose and country.
   const today = ctx.clock.now().toISOString().slice(0, 10);
-  const vatFields = [
-    'Code',
-    'Description',
-    'Percentage',
-    'Type',
-    'VATTransactionType',
-    'EUSalesListing',
-    'OssCountry',
-  ];
-  const exactVatCodes = (await readAll('vat/VATCodes', vatFields)) as unknown as ExactVatCode[];
+  const exactVatCodes = (await readAll('vat/VATCodes', exactVatCodeFields)) as unknown as ExactVatCode[];
   for (const row of exactVatCodes) {
     const code = String(row.Code ?? '').trim();
     if (!isSalesVatCode(row) || !unmapped('vatCodes', code)) continue;

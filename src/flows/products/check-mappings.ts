@@ -1,7 +1,12 @@
 import type { FlowRuntimeContext, MissingMapping } from '../../engine/types.js';
 import type { MappingDefinition } from '../../mapping/types.js';
 import { asperionClientOf, exactClientOf } from '../orders/exact-clients.js';
-import { isSalesVatCode, suggestVatCode, type ExactVatCode } from '../vat-codes/match-vat-codes.js';
+import {
+  exactVatCodeFields,
+  isSalesVatCode,
+  suggestVatCode,
+  type ExactVatCode,
+} from '../vat-codes/match-vat-codes.js';
 import { productsDefaultMapping } from './default-mapping.js';
 
 /**
@@ -24,15 +29,7 @@ export async function checkProductMappings(
   };
   const [items, exactVat, groups, salesTypes, vatCodes] = await Promise.all([
     readAll('bulk/Logistics/Items', ['ID', 'SalesVatCode']),
-    readAll('vat/VATCodes', [
-      'Code',
-      'Description',
-      'Percentage',
-      'Type',
-      'VATTransactionType',
-      'EUSalesListing',
-      'OssCountry',
-    ]),
+    readAll('vat/VATCodes', exactVatCodeFields),
     readAll('logistics/ItemGroups', ['ID', 'Code']),
     asperion.salesTypes.list({}, 100),
     asperion.vatCodes.list({}, 100),

@@ -16,6 +16,17 @@ export interface ExactVatCode {
   OssCountry: string | null;
 }
 
+/** The fields of `ExactVatCode`, the `$select` of a read of `vat/VATCodes`. */
+export const exactVatCodeFields: Array<keyof ExactVatCode> = [
+  'Code',
+  'Description',
+  'Percentage',
+  'Type',
+  'VATTransactionType',
+  'EUSalesListing',
+  'OssCountry',
+];
+
 /** What a VAT code is for, as far as both sides let us tell. */
 type VatPurpose = 'domestic' | 'intraEu' | 'export' | 'reverseCharge';
 
