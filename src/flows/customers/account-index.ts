@@ -16,7 +16,7 @@ export interface IndexedAccount {
 }
 
 /** The contact fields the flow writes, read to leave a main contact alone when it already holds them. */
-export const contactSelect = ['ID', 'FirstName', 'LastName', 'Email', 'Phone', 'Mobile'] as const;
+export const contactSelect = ['ID', 'Account', 'FirstName', 'LastName', 'Email', 'Phone', 'Mobile'] as const;
 export type IndexedContact = Record<(typeof contactSelect)[number], string | null>;
 
 /**
@@ -51,6 +51,12 @@ export class AccountIndex {
 
   contact(id: string): IndexedContact | undefined {
     return this.contacts.get(id);
+  }
+
+  /** The contacts of one account (a scan: only asked for an account without a main contact). */
+  contactsOf(accountId: string): IndexedContact[] {
+    const wanted = accountId.toLowerCase();
+    return [...this.contacts.values()].filter((c) => c.Account?.toLowerCase() === wanted);
   }
 
   /** A contact as this run wrote it. */

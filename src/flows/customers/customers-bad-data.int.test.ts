@@ -26,6 +26,27 @@ async function addDebtor(pair: Pair, body: Record<string, unknown>): Promise<any
 const accountsWithKey = (pair: Pair, debtorId: number) =>
   pair.exact('crm/Accounts', { $filter: `CodeAtSupplier eq '[koppel:${debtorId}]'` });
 
+/** A write-ahead row in doubt for a debtor's account create, as a run that died after the POST leaves it. */
+async function createInDoubt(pair: Pair, debtorId: number, contentHash: string): Promise<void> {
+  const at = pair.fx.clock.now().toISOString();
+  await pair.fx.h.store.db
+    .insertInto('write_ahead')
+    .values({
+      id: `wa-crash-${debtorId}`,
+      pair_id: 'p1',
+      flow_id: 'customers',
+      entity: 'Account',
+      source_id: String(debtorId),
+      natural_key: String(debtorId),
+      content_hash: contentHash,
+      state: 'pending',
+      target_id: null,
+      created_at: at,
+      updated_at: at,
+    })
+    .execute();
+}
+
 const fault = (pair: Pair, body: Record<string, unknown>) =>
   fetch(`${pair.fx.url}/__sandbox/faults`, {
     method: 'POST',
@@ -110,7 +131,6 @@ describe.each(testDialects)('customers flow after a crash or a lost answer (%s)'
 
   it('finds accounts whose creates were announced but never confirmed, instead of creating them again', async () => {
     const lost = [await addDebtor(pair, debtor(10)), await addDebtor(pair, debtor(13))];
-    const at = pair.fx.clock.now().toISOString();
     for (const x of lost) {
       // The create went through before Koppel died: the account carries the key, the write-ahead row waits.
       await pair.writeExact('POST', 'crm/Accounts', {
@@ -119,22 +139,7 @@ describe.each(testDialects)('customers flow after a crash or a lost answer (%s)'
         Status: 'C',
         CodeAtSupplier: `[koppel:${x.id}]`,
       });
-      await pair.fx.h.store.db
-        .insertInto('write_ahead')
-        .values({
-          id: `wa-crash-${x.id}`,
-          pair_id: 'p1',
-          flow_id: 'customers',
-          entity: 'Account',
-          source_id: String(x.id),
-          natural_key: String(x.id),
-          content_hash: 'before-the-crash',
-          state: 'pending',
-          target_id: null,
-          created_at: at,
-          updated_at: at,
-        })
-        .execute();
+      await createInDoubt(pair, x.id, 'before-the-crash');
     }
     const result = await pair.run();
     expect(await pair.deadLetters()).toEqual([]);
@@ -181,23 +186,7 @@ describe.each(testDialects)('customers flow after a crash or a lost answer (%s)'
       .where('source_id', '=', String(x.id))
       .execute();
     await db.deleteFrom('cursors').where('flow_id', '=', 'customers').execute();
-    const at = pair.fx.clock.now().toISOString();
-    await db
-      .insertInto('write_ahead')
-      .values({
-        id: `wa-crash-${x.id}`,
-        pair_id: 'p1',
-        flow_id: 'customers',
-        entity: 'Account',
-        source_id: String(x.id),
-        natural_key: String(x.id),
-        content_hash: link.content_hash,
-        state: 'pending',
-        target_id: null,
-        created_at: at,
-        updated_at: at,
-      })
-      .execute();
+    await createInDoubt(pair, x.id, link.content_hash);
     expect((await accountsWithKey(pair, x.id))[0].MainContact).toBeNull();
 
     const result = await pair.run();

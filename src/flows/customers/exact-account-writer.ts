@@ -202,14 +202,15 @@ export function exactAccountWriter(
    */
   async function contactNamed(accountId: string, contact: ContactFields): Promise<string | null> {
     const { FirstName, LastName } = splitName(contact.name);
+    const named = (row: IndexedContact) =>
+      comparable(row.FirstName) === comparable(FirstName) &&
+      comparable(row.LastName) === comparable(LastName);
+    // The run's index already holds every contact: no call for it.
+    const index = await loadedIndex();
+    if (index) return index.contactsOf(accountId).find(named)?.ID ?? null;
     const filter = cmp('Account', 'eq', lit.guid(accountId));
     for await (const page of exact.pages<IndexedContact>('crm/Contacts', { filter, select: contactSelect }))
-      for (const row of page)
-        if (
-          comparable(row.FirstName) === comparable(FirstName) &&
-          comparable(row.LastName) === comparable(LastName)
-        )
-          return row.ID;
+      for (const row of page) if (named(row)) return row.ID;
     return null;
   }
 
