@@ -67,7 +67,7 @@ function createArticle(input: SandboxRecord, ctx: CreateContext): SandboxRecord 
   // `accept` stands for an Asperion that lets the API set the stock after all (UNCONFIRMED).
   if (ctx.settings.currentStockOnCreate === 'accept' && stock !== undefined) {
     if (typeof stock === 'number' && Number.isFinite(stock)) record['currentStock'] = stock;
-    else ctx.errors.add('CurrentStock', msg('readOnly', { field: 'CurrentStock' }));
+    else ctx.errors.add('CurrentStock', msg('wrongType', { field: 'CurrentStock', type: 'decimal' }));
   }
   const code = input['code'];
   if (
