@@ -70,6 +70,11 @@ export default tseslint.config(
     'The workspace file configures what the registry knows; it imports no flows or entry points.',
   ),
   layer(
+    ['src/access/**'],
+    ['queue', 'engine', 'flows', 'connectors', 'api', 'cli', 'web', 'sandboxes', 'mapping', 'workspace'],
+    'Users, sessions and tokens sit on the store alone; the API and the CLI use them.',
+  ),
+  layer(
     ['src/engine/**'],
     ['flows', 'api', 'cli', 'web', 'sandboxes'],
     'The engine runs flows it is given; it does not import them.',

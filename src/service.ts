@@ -13,6 +13,10 @@ import { Scheduler, StoreQueue, StoreScheduleMarks, WorkerPool, type JobQueue } 
 /** The long-running part of Koppel: workers, the scheduler and the HTTP server. */
 export interface RunningService {
   url: string;
+  /** The listener of webhooks and the OAuth callback alone (KOPPEL_WEBHOOK_PORT); undefined: none. */
+  webhookUrl: string | undefined;
+  /** Where people and providers reach this service: the public URL, else `url`. */
+  baseUrl: string;
   /** The base URL webhook callbacks are made under; undefined: no webhooks, schedules only. */
   publicUrl: string | undefined;
   queue: JobQueue;
@@ -44,12 +48,25 @@ export async function startService(app: App, options: ServiceOptions = {}): Prom
     leaseMs: 60_000,
     backoff: { baseMs: 5_000, capMs: 15 * 60_000 },
   });
-  const server: FastifyInstance = buildApiServer({ app, queue });
-  await server.listen({ host: app.config.host, port: app.config.port });
-  const address = server.server.address();
-  const port = typeof address === 'object' && address ? address.port : app.config.port;
+  let baseUrl = '';
+  const ctx = { app, queue, baseUrl: () => baseUrl };
+  const server: FastifyInstance = await buildApiServer(ctx);
+  const port = await listen(server, app.config.host, app.config.port);
   const url = `http://${app.config.host}:${port}`;
   const publicUrl = options.publicUrl === 'own' ? ownUrl(app.config.host, port) : app.config.publicUrl;
+  baseUrl = publicUrl ?? ownUrl(app.config.host, port);
+  let webhookServer: FastifyInstance | undefined;
+  let webhookUrl: string | undefined;
+  if (app.config.webhookPort !== undefined) {
+    webhookServer = await buildApiServer(ctx, { listener: 'webhooks' });
+    const webhookPort = await listen(webhookServer, app.config.host, app.config.webhookPort).catch(
+      async (e: unknown) => {
+        await server.close();
+        throw e;
+      },
+    );
+    webhookUrl = `http://${app.config.host}:${webhookPort}`;
+  }
   const scheduler = new Scheduler({
     queue,
     marks: new StoreScheduleMarks(app.store, app.clock),
@@ -71,6 +88,8 @@ export async function startService(app: App, options: ServiceOptions = {}): Prom
   let stopping: Promise<void> | undefined;
   return {
     url,
+    webhookUrl,
+    baseUrl,
     publicUrl,
     queue,
     stop: () =>
@@ -78,6 +97,7 @@ export async function startService(app: App, options: ServiceOptions = {}): Prom
         await scheduler.stop();
         await pool.stop({ graceMs: options.graceMs ?? 10_000 });
         await server.close();
+        await webhookServer?.close();
       })()),
   };
 }
@@ -86,4 +106,10 @@ export async function startService(app: App, options: ServiceOptions = {}): Prom
 function ownUrl(host: string, port: number): string {
   const reachable = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
   return `http://${reachable.includes(':') ? `[${reachable}]` : reachable}:${port}`;
+}
+
+async function listen(server: FastifyInstance, host: string, port: number): Promise<number> {
+  await server.listen({ host, port });
+  const address = server.server.address();
+  return typeof address === 'object' && address ? address.port : port;
 }

@@ -1,27 +1,56 @@
-import Fastify, { type FastifyInstance } from 'fastify';
-import type { App } from '../main.js';
-import type { JobQueue } from '../queue/index.js';
-import { errorHandler } from './error-handler.js';
-import { healthRoute } from './routes/health.js';
-import { runFlowRoute } from './routes/run-flow.js';
-import { statusPageRoute } from './routes/status-page.js';
-import { statusRoute } from './routes/status.js';
-import { webhooksRoute } from './routes/webhooks.js';
+import fastifyCookie from '@fastify/cookie';
+import fastifyCsrf from '@fastify/csrf-protection';
+import Fastify from 'fastify';
+import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import { installAccessControl } from './auth/access-control.js';
+import { errorHandler, notFoundHandler } from './error-handler.js';
+import { openApiRoute, registerOpenApi } from './openapi.js';
+import type { ApiContext, ApiRoute, ApiServer } from './route-kit.js';
+import { apiRoutes, webhookListenerRoutes } from './routes/index.js';
 
-export interface ApiContext {
-  app: App;
-  queue: JobQueue;
+export type { ApiContext, ApiRoute } from './route-kit.js';
+
+export interface ApiServerOptions {
+  /**
+   * `main`: everything; `webhooks`: only what outsiders must reach (webhook deliveries, the OAuth
+   * callback, /healthz), for a listener of its own that is the only one exposed to the internet.
+   */
+  listener?: 'main' | 'webhooks';
 }
 
-/** One route (or a few closely related ones) per file. */
-export type ApiRoute = (server: FastifyInstance, ctx: ApiContext) => void;
-
-const routes: ApiRoute[] = [healthRoute, statusRoute, runFlowRoute, statusPageRoute, webhooksRoute];
-
-/** The HTTP API (and, for now, a read-only status page). Bound to localhost by default. */
-export function buildApiServer(ctx: ApiContext): FastifyInstance {
-  const server = Fastify({ logger: false });
-  server.setErrorHandler(errorHandler);
+/** The HTTP API, its reference, the pages and the callbacks, behind one access control. */
+export async function buildApiServer(ctx: ApiContext, options: ApiServerOptions = {}): Promise<ApiServer> {
+  const { app } = ctx;
+  const server = Fastify({
+    logger: false,
+    trustProxy: app.config.trustProxy,
+  }).withTypeProvider<ZodTypeProvider>();
+  server.setValidatorCompiler(validatorCompiler);
+  server.setSerializerCompiler(serializerCompiler);
+  server.setErrorHandler(errorHandler(app.logger, app.secrets));
+  server.setNotFoundHandler(notFoundHandler);
+  // JSON only: a cross-site page can send text/plain or a form without asking the browser first,
+  // and must not find a parser for it (webhook routes read their raw bodies themselves).
+  server.removeContentTypeParser(['text/plain']);
+  await server.register(fastifyCookie, { secret: app.box.deriveKey('cookies').toString('base64url') });
+  await server.register(fastifyCsrf, {
+    sessionPlugin: '@fastify/cookie',
+    cookieKey: 'koppel_csrf',
+    cookieOpts: { path: '/', sameSite: 'strict', httpOnly: true, signed: true },
+    getToken: (req) => req.headers['x-csrf-token'] as string | undefined,
+    getUserInfo: (req) => req.principal?.sessionId ?? '',
+    csrfOpts: { hmacKey: app.box.deriveKey('csrf') },
+  });
+  installAccessControl(server, ctx);
+  server.addHook('onSend', async (_req, reply) => {
+    // The one-time links carry their token in the URL: no page may pass it on as a Referer.
+    void reply.header('referrer-policy', 'same-origin');
+    void reply.header('x-content-type-options', 'nosniff');
+    void reply.header('x-frame-options', 'DENY');
+  });
+  const routes: ApiRoute[] =
+    options.listener === 'webhooks' ? webhookListenerRoutes : [...apiRoutes, openApiRoute];
+  if (options.listener !== 'webhooks') await registerOpenApi(server);
   for (const route of routes) route(server, ctx);
   return server;
 }

@@ -33,6 +33,7 @@ const exitCodeOf: Record<ErrorKind, number> = {
   not_found: 3,
   conflict: 4,
   auth: 5,
+  forbidden: 5,
   rate_limited: 6,
   transient: 7,
   internal: 1,

@@ -28,6 +28,24 @@ export const configSchema = z.object({
     .url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' })
     .transform((url) => url.replace(/\/+$/, ''))
     .optional(),
+  KOPPEL_ALLOWED_HOSTS: z
+    .string()
+    .transform((text) =>
+      text
+        .split(',')
+        .map((h) => h.trim().toLowerCase())
+        .filter((h) => h !== ''),
+    )
+    .optional(),
+  KOPPEL_TRUST_PROXY: z
+    .enum(['true', 'false', '1', '0'], { error: 'must be true or false' })
+    .transform((v) => v === 'true' || v === '1')
+    .default(false),
+  KOPPEL_WEBHOOK_PORT: z.coerce.number().int().min(0).max(65535).optional(),
+  KOPPEL_SESSION_IDLE_MINUTES: intFromEnv(60),
+  KOPPEL_SESSION_MAX_HOURS: intFromEnv(12),
+  // Exact retries a delivery for about 34 hours (reference 6.4, UNCONFIRMED): older ones are replays.
+  KOPPEL_WEBHOOK_MAX_AGE_HOURS: intFromEnv(48),
 });
 
 export type RawConfig = z.infer<typeof configSchema>;
@@ -47,6 +65,20 @@ export interface Config {
   workspaceFile: string | undefined;
   /** Base URL Exact Online can reach this service at (no trailing slash); unset: no webhooks. */
   publicUrl: string | undefined;
+  /**
+   * Host names (without port) requests may name in their Host header; anything else is refused, so
+   * a DNS-rebinding page cannot reach the API. Always includes loopback names, the listen address
+   * when it is not a wildcard, and the public URL's host.
+   */
+  allowedHosts: string[];
+  /** Behind a reverse proxy: take the client address and protocol from X-Forwarded-* headers. */
+  trustProxy: boolean;
+  /** A second listener that serves only webhooks, the OAuth callback and /healthz; unset: none. */
+  webhookPort: number | undefined;
+  sessionIdleMinutes: number;
+  sessionMaxHours: number;
+  /** Webhook deliveries whose event is older than this are refused as replays. */
+  webhookMaxAgeHours: number;
   /** The environment, for `${env:NAME}` references in a workspace file. */
   env: Readonly<Record<string, string | undefined>>;
 }
@@ -93,7 +125,39 @@ export const configDocs: ReadonlyArray<{ name: keyof RawConfig; default: string;
     name: 'KOPPEL_PUBLIC_URL',
     default: '(unset: schedule only)',
     meaning:
-      'Public base URL Exact Online can reach this service at; when set, Exact webhooks start runs within seconds.',
+      'Public base URL Exact Online can reach this service at; when set, Exact webhooks start runs within seconds. Also the base of the OAuth redirect URI (`<url>/oauth/callback`) and of the links Koppel prints.',
+  },
+  {
+    name: 'KOPPEL_ALLOWED_HOSTS',
+    default: '(loopback, KOPPEL_HOST, the public URL’s host)',
+    meaning:
+      'Comma-separated extra host names the HTTP server answers to; a request naming any other Host is refused (DNS rebinding).',
+  },
+  {
+    name: 'KOPPEL_TRUST_PROXY',
+    default: 'false',
+    meaning: 'true behind a reverse proxy: client address and https come from X-Forwarded-For/-Proto.',
+  },
+  {
+    name: 'KOPPEL_WEBHOOK_PORT',
+    default: '(unset: no second listener)',
+    meaning:
+      'Port of a second listener serving only /webhooks/…, /oauth/callback and /healthz: the only one to expose to the internet.',
+  },
+  {
+    name: 'KOPPEL_SESSION_IDLE_MINUTES',
+    default: '60',
+    meaning: 'A browser session ends after this long without a request.',
+  },
+  {
+    name: 'KOPPEL_SESSION_MAX_HOURS',
+    default: '12',
+    meaning: 'A browser session ends this long after sign-in.',
+  },
+  {
+    name: 'KOPPEL_WEBHOOK_MAX_AGE_HOURS',
+    default: '48',
+    meaning: 'Webhook deliveries of events older than this are refused as replays.',
   },
 ];
 
@@ -126,6 +190,21 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     keepAliveIdleDays: c.KOPPEL_KEEPALIVE_IDLE_DAYS,
     workspaceFile: c.KOPPEL_WORKSPACE,
     publicUrl: c.KOPPEL_PUBLIC_URL,
+    allowedHosts: allowedHostsOf(c),
+    trustProxy: c.KOPPEL_TRUST_PROXY,
+    webhookPort: c.KOPPEL_WEBHOOK_PORT,
+    sessionIdleMinutes: c.KOPPEL_SESSION_IDLE_MINUTES,
+    sessionMaxHours: c.KOPPEL_SESSION_MAX_HOURS,
+    webhookMaxAgeHours: c.KOPPEL_WEBHOOK_MAX_AGE_HOURS,
     env,
   };
+}
+
+/** Loopback names, the listen address unless it is a wildcard, the public URL's host, and the list. */
+function allowedHostsOf(c: RawConfig): string[] {
+  const hosts = new Set(['localhost', '127.0.0.1', '[::1]', ...(c.KOPPEL_ALLOWED_HOSTS ?? [])]);
+  const listen = c.KOPPEL_HOST.toLowerCase();
+  if (listen !== '0.0.0.0' && listen !== '::') hosts.add(listen.includes(':') ? `[${listen}]` : listen);
+  if (c.KOPPEL_PUBLIC_URL) hosts.add(new URL(c.KOPPEL_PUBLIC_URL).hostname.toLowerCase());
+  return [...hosts];
 }

@@ -5,6 +5,7 @@
  */
 export const errorKinds = [
   'auth',
+  'forbidden',
   'rate_limited',
   'transient',
   'invalid',

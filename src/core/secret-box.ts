@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHash, hkdfSync, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync, chmodSync } from 'node:fs';
 import path from 'node:path';
 import { KoppelError } from './errors.js';
@@ -38,6 +38,14 @@ export class SecretBox {
     }
     chmodSync(file, 0o600);
     return SecretBox.fromText(readFileSync(file, 'utf8').trim());
+  }
+
+  /**
+   * A key for another purpose (signing cookies, CSRF tokens), derived from this one with HKDF: every
+   * process with the same secret key derives the same keys, and none of them reveals this one.
+   */
+  deriveKey(purpose: string): Buffer {
+    return Buffer.from(hkdfSync('sha256', this.key, Buffer.alloc(0), `koppel:${purpose}`, 32));
   }
 
   encrypt(plaintext: string): string {

@@ -1,3 +1,4 @@
+import { searchText } from '../store/repos/records.js';
 import { newId } from '../core/ids.js';
 import { toJsonText } from '../core/json.js';
 import { redact, REDACTED } from '../core/redaction.js';
@@ -186,8 +187,24 @@ function recordRow(deps: EngineDeps, setup: FlowSetup, item: WorkItem, runId: st
         )
       : null,
     payload_purged: 0,
+    ...recordNames(setup, item),
     created_at: at,
     updated_at: at,
+  };
+}
+
+/** The record's label and the text its search matches, from the flow's own names for it. */
+function recordNames(setup: FlowSetup, item: WorkItem): { label: string | null; search_text: string } {
+  const label = setup.runtime.describe?.(item.record) ?? null;
+  return {
+    label,
+    search_text: searchText([
+      label,
+      item.sourceId,
+      item.targetId ?? item.link?.target_id,
+      item.naturalKey,
+      ...(setup.runtime.searchKeys?.(item.record) ?? []),
+    ]),
   };
 }
 

@@ -1,3 +1,4 @@
+import { searchText } from '../store/repos/records.js';
 import { newId } from '../core/ids.js';
 import { upsertLinks } from '../store/repos/links.js';
 import { insertRecords } from '../store/repos/records.js';
@@ -82,6 +83,8 @@ export async function recoverWriteAhead(
         response: null,
         diff: null,
         payload_purged: 0,
+        label: null,
+        search_text: searchText([row.source_id, targetId, row.natural_key]),
         created_at: at,
         updated_at: at,
       })),

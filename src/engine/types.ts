@@ -99,6 +99,11 @@ export interface FlowRuntime<S extends SourceRecord = SourceRecord, T extends Ta
   /** How messages name a record (`Exact sales invoice 26700012 (InvoiceID …)`); else by its source id. */
   describe?(record: S): string;
   /**
+   * What people look a record up by besides its label and ids: a customer's e-mail, an invoice
+   * number, an article code. Stored (lower case) with the record for the activity log's search.
+   */
+  searchKeys?(record: S): Array<string | null | undefined>;
+  /**
    * After mapping: enrich and resolve references (find the debtor, make sure articles exist).
    * `note` adds a step to the record's timeline (a choice the user should be able to see).
    */

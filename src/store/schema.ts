@@ -18,6 +18,14 @@ export interface Database {
   jobs: JobTable;
   leases: LeaseTable;
   api_budgets: ApiBudgetTable;
+  users: UserTable;
+  sessions: SessionTable;
+  api_tokens: ApiTokenTable;
+  one_time_links: OneTimeLinkTable;
+  login_throttle: LoginThrottleTable;
+  audit_log: AuditLogTable;
+  oauth_states: OAuthStateTable;
+  webhook_receipts: WebhookReceiptTable;
 }
 
 export interface PairTable {
@@ -37,9 +45,14 @@ export interface ConnectionTable {
   credentials: string | null;
   /** JSON object: credential field → environment variable it was applied from (never a value). */
   credential_refs: string;
+  /** `active`, `paused` (authorization lost), `needs_authorization` or `needs_tenant`. */
   status: string;
   paused_reason: string | null;
   paused_at: string | null;
+  /** When the current token pair came from an authorization (`koppel connect`, the API). */
+  authorized_at: string | null;
+  /** JSON object: credential field → SHA-256 of the value a workspace file last supplied. */
+  applied_credential_hashes: string;
   created_at: string;
   updated_at: string;
 }
@@ -114,6 +127,10 @@ export interface RecordTable {
   response: string | null;
   diff: string | null;
   payload_purged: number;
+  /** How people know the record (`Exact sales invoice 26700012`), from the flow's `describe`. */
+  label: string | null;
+  /** Lower-case text a search matches: label, source and target ids, and the flow's search keys. */
+  search_text: string | null;
   created_at: string;
   updated_at: string;
 }
@@ -200,6 +217,8 @@ export interface JobTable {
   locked_by: string | null;
   locked_until: string | null;
   last_error: string | null;
+  /** Set when someone asked to cancel the job while it ran; its worker stops at the next heartbeat. */
+  cancel_requested_at: string | null;
   created_at: string;
   updated_at: string;
   finished_at: string | null;
@@ -221,4 +240,108 @@ export interface ApiBudgetTable {
   state: string;
   version: number;
   updated_at: string;
+}
+
+export interface UserTable {
+  id: string;
+  /** Lower case; unique. */
+  email: string;
+  name: string;
+  /** `owner`, `operator` or `viewer`. */
+  role: string;
+  /** JSON array of the pair ids this user may see; null: every pair. */
+  pair_scope: string | null;
+  /** argon2id; null until the user has set a password through a one-time link. */
+  password_hash: string | null;
+  created_at: string;
+  updated_at: string;
+  last_login_at: string | null;
+  disabled_at: string | null;
+}
+
+export interface SessionTable {
+  /** SHA-256 of the cookie's value. */
+  id: string;
+  user_id: string;
+  created_at: string;
+  last_seen_at: string;
+  /** The absolute end of the session, whatever its use. */
+  expires_at: string;
+  ip: string | null;
+  user_agent: string | null;
+}
+
+export interface ApiTokenTable {
+  id: string;
+  name: string;
+  /** SHA-256 of the token. */
+  token_hash: string;
+  role: string;
+  pair_scope: string | null;
+  created_by: string | null;
+  created_at: string;
+  last_used_at: string | null;
+  expires_at: string | null;
+  revoked_at: string | null;
+}
+
+export interface OneTimeLinkTable {
+  /** SHA-256 of the link's token. */
+  id: string;
+  /** `setup` (make the first owner), `password` (an invited or reset user sets a password), `signin`. */
+  purpose: string;
+  user_id: string | null;
+  role: string | null;
+  created_by: string | null;
+  created_at: string;
+  expires_at: string;
+  used_at: string | null;
+}
+
+export interface LoginThrottleTable {
+  /** `address:<ip>` or `account:<email>`. */
+  key: string;
+  failures: number;
+  window_started_at: string;
+  blocked_until: string | null;
+  updated_at: string;
+}
+
+export interface AuditLogTable {
+  id: string;
+  at: string;
+  /** `user`, `token`, `cli` or `system`. */
+  actor_kind: string;
+  actor_id: string | null;
+  actor_name: string;
+  /** `connection.authorize`, `flow.update`, `mapping.publish`, … */
+  action: string;
+  target_kind: string;
+  target_id: string | null;
+  pair_id: string | null;
+  ip: string | null;
+  /** JSON: what changed (never a secret). */
+  details: string;
+}
+
+export interface OAuthStateTable {
+  /** SHA-256 of the `state` value sent to the provider. */
+  id: string;
+  connection_id: string;
+  user_id: string | null;
+  actor_name: string;
+  redirect_uri: string;
+  created_at: string;
+  expires_at: string;
+  used_at: string | null;
+  /** `connected`, `needs_tenant` or `failed`, once the callback came. */
+  outcome: string | null;
+  outcome_message: string | null;
+}
+
+export interface WebhookReceiptTable {
+  connection_id: string;
+  /** SHA-256 of the delivery's body: the same delivery again is a repeat. */
+  digest: string;
+  received_at: string;
 }

@@ -1,10 +1,23 @@
 import { sql } from 'kysely';
-import type { ApiRoute } from '../server.js';
+import { z } from 'zod';
+import type { ApiRoute } from '../route-kit.js';
 
-/** Liveness and database reachability, for process supervisors. */
-export const healthRoute: ApiRoute = (app, ctx) => {
-  app.get('/healthz', async () => {
-    await sql`select 1`.execute(ctx.app.store.db);
-    return { ok: true, database: ctx.app.store.caps.dialect };
-  });
+/** Liveness and database reachability, for process supervisors and load balancers: no details. */
+export const healthRoute: ApiRoute = (server, ctx) => {
+  server.get(
+    '/healthz',
+    {
+      config: { access: 'public' },
+      schema: {
+        summary: 'Liveness: the process answers and its database does',
+        tags: ['meta'],
+        security: [],
+        response: { 200: z.object({ ok: z.literal(true) }) },
+      },
+    },
+    async () => {
+      await sql`select 1`.execute(ctx.app.store.db);
+      return { ok: true as const };
+    },
+  );
 };

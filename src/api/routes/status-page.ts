@@ -1,20 +1,31 @@
-import type { ApiRoute } from '../server.js';
 import { budgetCells, budgetHeaders } from '../../engine/budget-report.js';
+import { esc, pageScript, sendPage } from '../pages/html.js';
+import { principalOf, type ApiRoute } from '../route-kit.js';
 import { statusReport, type StatusReport } from './status.js';
 
-/** A read-only status page until the dashboard exists: server-rendered, refreshes itself. */
-export const statusPageRoute: ApiRoute = (app, ctx) => {
-  app.get('/', async (_req, reply) => {
-    const report = await statusReport(ctx);
-    return reply.type('text/html; charset=utf-8').send(renderStatusPage(report));
-  });
-};
-
-const esc = (v: unknown) =>
-  String(v ?? '').replace(
-    /[&<>"']/g,
-    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string,
+/** A read-only status page until the web app exists: server-rendered, refreshes itself. */
+export const statusPageRoute: ApiRoute = (server, ctx) => {
+  server.get(
+    '/',
+    { config: { access: 'viewer', page: true }, schema: { hide: true } },
+    async (req, reply) => {
+      const report = await statusReport(ctx, req);
+      const who = principalOf(req);
+      return sendPage(reply, {
+        title: 'Koppel status',
+        refreshSeconds: 10,
+        body: `<header><h1>Koppel</h1><form id="out"><span>${esc(who.name)} (${esc(who.role)})</span> <button type="submit">Sign out</button></form></header>
+${renderStatusPage(report)}`,
+        script: `${pageScript}
+document.getElementById('out').addEventListener('submit', async (ev) => {
+  ev.preventDefault();
+  const s = await api('GET', '/api/session'); window.csrfToken = s.csrfToken;
+  await api('DELETE', '/api/session'); location.assign('/login');
+});`,
+      });
+    },
   );
+};
 
 function table(headers: string[], rows: unknown[][]): string {
   if (rows.length === 0) return '<p class="empty">None yet.</p>';
@@ -29,12 +40,7 @@ export function renderStatusPage(r: StatusReport): string {
       .filter(([, v]) => v > 0)
       .map(([k, v]) => `${k} ${v}`)
       .join(', ');
-  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta http-equiv="refresh" content="10">
-<title>Koppel status</title><style>
-body{font:14px system-ui,sans-serif;margin:2rem;color:#222}h1{font-size:1.4rem}h2{font-size:1.1rem;margin-top:1.6rem}
-table{border-collapse:collapse}td,th{padding:.3rem .7rem;border-bottom:1px solid #ddd;text-align:left}th{background:#f4f4f4}
-.empty{color:#777}</style></head><body>
-<h1>Koppel</h1><p>Database: ${esc(r.database)}. This page refreshes every 10 seconds.</p>
+  return `<p>Database: ${esc(r.database)}. This page refreshes every 10 seconds. The API reference is at <a href="/api/docs">/api/docs</a>.</p>
 <h2>Connections</h2>${table(
     ['connection', 'pair', 'app', 'status', 'why'],
     r.connections.map((c) => [c.id, c.pairId, c.app, c.status, c.pausedReason ?? '']),
@@ -67,6 +73,5 @@ table{border-collapse:collapse}td,th{padding:.3rem .7rem;border-bottom:1px solid
 <h2>Events</h2>${table(
     ['at', 'severity', 'event', 'message'],
     r.events.map((e) => [e.createdAt, e.severity, e.type, e.message]),
-  )}
-</body></html>`;
+  )}`;
 }

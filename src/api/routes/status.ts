@@ -1,11 +1,14 @@
-import { listEvents } from '../../store/repos/events.js';
-import { listRuns } from '../../store/repos/runs.js';
-import { listConnections } from '../../store/repos/connections.js';
-import { listFlows } from '../../store/repos/flows.js';
+import type { FastifyRequest } from 'fastify';
+import { z } from 'zod';
 import { budgetReport, type BudgetReportRow } from '../../engine/budget-report.js';
-import type { ApiRoute } from '../server.js';
+import { listConnections } from '../../store/repos/connections.js';
+import { listEvents } from '../../store/repos/events.js';
+import { listFlows } from '../../store/repos/flows.js';
+import { listRuns } from '../../store/repos/runs.js';
+import { pairScopeOf, responses, type ApiContext, type ApiRoute } from '../route-kit.js';
 
 export interface StatusReport {
+  /** Which kind of database (`sqlite`, `postgres`); never where it is. */
   database: string;
   connections: Array<{
     id: string;
@@ -38,14 +41,17 @@ export interface StatusReport {
   budgets: BudgetReportRow[];
 }
 
-/** What is configured, what ran, what needs attention: the read-only status the start page shows. */
-export async function statusReport(ctx: Parameters<ApiRoute>[1]): Promise<StatusReport> {
+/** What is configured, what ran, what needs attention, within the caller's pairs. */
+export async function statusReport(ctx: ApiContext, req: FastifyRequest): Promise<StatusReport> {
   const db = ctx.app.store.db;
+  const scope = pairScopeOf(req);
+  const inScope = (pairId: string | null) =>
+    scope === undefined || (pairId !== null && scope.includes(pairId));
   const [connections, flows, runs, events, dead, budgets] = await Promise.all([
     listConnections(db),
     listFlows(db),
-    listRuns(db, { limit: 20 }),
-    listEvents(db, { limit: 20 }),
+    listRuns(db, { limit: 20, pairIds: scope }),
+    listEvents(db, { limit: 20, pairIds: scope }),
     db
       .selectFrom('dead_letters')
       .select(['flow_id', (eb) => eb.fn.countAll<number>().as('n')])
@@ -55,23 +61,26 @@ export async function statusReport(ctx: Parameters<ApiRoute>[1]): Promise<Status
     budgetReport(db, ctx.app.clock.now()),
   ]);
   const openByFlow = new Map(dead.map((d) => [d.flow_id, Number(d.n)]));
+  const visibleConnections = connections.filter((c) => inScope(c.pairId));
   return {
-    database: ctx.app.store.location,
-    connections: connections.map((c) => ({
+    database: ctx.app.store.caps.dialect,
+    connections: visibleConnections.map((c) => ({
       id: c.id,
       pairId: c.pairId,
       app: c.app,
       status: c.status,
       pausedReason: c.pausedReason,
     })),
-    flows: flows.map((f) => ({
-      id: f.id,
-      pairId: f.pairId,
-      kind: f.kind,
-      enabled: f.enabled,
-      schedule: f.schedule,
-      openDeadLetters: openByFlow.get(f.id) ?? 0,
-    })),
+    flows: flows
+      .filter((f) => inScope(f.pairId))
+      .map((f) => ({
+        id: f.id,
+        pairId: f.pairId,
+        kind: f.kind,
+        enabled: f.enabled,
+        schedule: f.schedule,
+        openDeadLetters: openByFlow.get(f.id) ?? 0,
+      })),
     runs: runs.map((r) => ({
       id: r.id,
       flowId: r.flow_id,
@@ -89,10 +98,32 @@ export async function statusReport(ctx: Parameters<ApiRoute>[1]): Promise<Status
       message: e.message,
       createdAt: e.created_at,
     })),
-    budgets,
+    budgets: budgets.filter((b) => scope === undefined || inScope(b.pairId)),
   };
 }
 
-export const statusRoute: ApiRoute = (app, ctx) => {
-  app.get('/api/status', () => statusReport(ctx));
+const statusBody = z
+  .object({
+    database: z.string().describe('sqlite or postgres'),
+    connections: z.array(z.unknown()),
+    flows: z.array(z.unknown()),
+    runs: z.array(z.unknown()),
+    events: z.array(z.unknown()),
+    budgets: z.array(z.unknown()),
+  })
+  .meta({ id: 'Status' });
+
+export const statusRoute: ApiRoute = (server, ctx) => {
+  server.get(
+    '/api/status',
+    {
+      config: { access: 'viewer' },
+      schema: {
+        summary: 'Connections, flows, recent runs and events, API budgets, in one answer',
+        tags: ['meta'],
+        response: responses({ 200: statusBody }),
+      },
+    },
+    (req) => statusReport(ctx, req),
+  );
 };

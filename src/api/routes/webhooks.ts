@@ -1,5 +1,5 @@
 import { receiveWebhook } from '../../engine/receive-webhook.js';
-import type { ApiRoute } from '../server.js';
+import type { ApiRoute } from '../route-kit.js';
 
 /**
  * `POST /webhooks/<app segment>/<connection id>`, e.g. `/webhooks/exact/acme-exact`: the callback
@@ -14,6 +14,14 @@ export const webhooksRoute: ApiRoute = (server, ctx) => {
     scope.addContentTypeParser('*', { parseAs: 'string' }, (_req, body, parsed) => parsed(null, body));
     scope.post<{ Params: { segment: string; connectionId: string } }>(
       '/webhooks/:segment/:connectionId',
+      {
+        config: { access: 'public' },
+        schema: {
+          summary: 'A webhook delivery (Exact Online calls this; checked by its signature)',
+          tags: ['callbacks'],
+          security: [],
+        },
+      },
       async (req, reply) => {
         const outcome = await receiveWebhook(ctx.app.engine, ctx.queue, {
           segment: req.params.segment,

@@ -5,6 +5,7 @@ import * as jobs from './0003-jobs.js';
 import * as workspace from './0004-workspace.js';
 import * as leases from './0005-leases.js';
 import * as apiBudgets from './0006-api-budgets.js';
+import * as access from './0007-access.js';
 
 /** Numbered migrations, in order. One list serves SQLite and Postgres. */
 export const migrations: Record<string, Migration> = {
@@ -14,4 +15,5 @@ export const migrations: Record<string, Migration> = {
   '0004-workspace': workspace,
   '0005-leases': leases,
   '0006-api-budgets': apiBudgets,
+  '0007-access': access,
 };

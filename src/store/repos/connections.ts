@@ -86,6 +86,8 @@ export async function upsertConnection(
       status: 'active',
       paused_reason: null,
       paused_at: null,
+      authorized_at: null,
+      applied_credential_hashes: '{}',
       created_at: at,
     })
     .onConflict((oc) => oc.column('id').doUpdateSet(values))

@@ -9,7 +9,7 @@ export async function insertEvent(db: Kysely<Database>, row: EventRow): Promise<
 
 export async function listEvents(
   db: Kysely<Database>,
-  options: { limit?: number; type?: string } = {},
+  options: { limit?: number; type?: string; pairIds?: readonly string[] | undefined } = {},
 ): Promise<EventRow[]> {
   let q = db
     .selectFrom('events')
@@ -17,5 +17,6 @@ export async function listEvents(
     .orderBy('created_at', 'desc')
     .limit(options.limit ?? 50);
   if (options.type) q = q.where('type', '=', options.type);
+  if (options.pairIds) q = q.where('pair_id', 'in', options.pairIds.length ? [...options.pairIds] : ['']);
   return q.execute();
 }

@@ -13,6 +13,16 @@ export async function insertRecords(
   await bulkInsert(db, caps, 'records', rows);
 }
 
+/** What a record search matches: its names in lower case, one per line, without repeats. */
+export function searchText(names: ReadonlyArray<string | null | undefined>): string {
+  const kept = new Set<string>();
+  for (const name of names) {
+    const text = name?.trim().toLowerCase();
+    if (text) kept.add(text);
+  }
+  return [...kept].join('\n');
+}
+
 export async function getRecord(db: Kysely<Database>, id: string): Promise<RecordRow | undefined> {
   return db.selectFrom('records').selectAll().where('id', '=', id).executeTakeFirst();
 }

@@ -26,6 +26,8 @@ export async function getRun(db: Kysely<Database>, id: string): Promise<RunRow |
 export interface RunFilter {
   flowId?: string | undefined;
   pairId?: string | undefined;
+  /** Only runs of these pairs (a caller's pair scope). */
+  pairIds?: readonly string[] | undefined;
   state?: string | undefined;
   limit?: number | undefined;
 }
@@ -39,6 +41,7 @@ export async function listRuns(db: Kysely<Database>, filter: RunFilter = {}): Pr
     .limit(filter.limit ?? 20);
   if (filter.flowId) q = q.where('flow_id', '=', filter.flowId);
   if (filter.pairId) q = q.where('pair_id', '=', filter.pairId);
+  if (filter.pairIds) q = q.where('pair_id', 'in', filter.pairIds.length ? [...filter.pairIds] : ['']);
   if (filter.state) q = q.where('state', '=', filter.state);
   return q.execute();
 }

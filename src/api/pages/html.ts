@@ -1,0 +1,56 @@
+import { randomBytes } from 'node:crypto';
+import type { FastifyReply } from 'fastify';
+
+export const esc = (v: unknown): string =>
+  String(v ?? '').replace(
+    /[&<>"']/g,
+    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string,
+  );
+
+const style = `body{font:14px system-ui,sans-serif;margin:2rem;color:#222;max-width:70rem}h1{font-size:1.4rem}
+h2{font-size:1.1rem;margin-top:1.6rem}table{border-collapse:collapse}td,th{padding:.3rem .7rem;border-bottom:1px solid #ddd;text-align:left}
+th{background:#f4f4f4}.empty{color:#777}form.card{display:grid;gap:.7rem;max-width:22rem}label{display:grid;gap:.2rem}
+input{font:inherit;padding:.35rem}button{font:inherit;padding:.4rem .9rem;cursor:pointer}[role=alert]{color:#b00020}
+header{display:flex;justify-content:space-between;align-items:center}`;
+
+/**
+ * A server-rendered page. Its script (if any) runs under a nonce of its own in a strict Content
+ * Security Policy: nothing but this page's own code runs, and it talks only to this origin.
+ */
+export function sendPage(
+  reply: FastifyReply,
+  page: { title: string; body: string; script?: string; refreshSeconds?: number },
+): FastifyReply {
+  const nonce = randomBytes(16).toString('base64');
+  void reply.header(
+    'content-security-policy',
+    `default-src 'none'; script-src 'nonce-${nonce}'; style-src 'unsafe-inline'; connect-src 'self'; ` +
+      `form-action 'self'; base-uri 'none'; frame-ancestors 'none'`,
+  );
+  void reply.header('cache-control', 'no-store');
+  const refresh = page.refreshSeconds ? `<meta http-equiv="refresh" content="${page.refreshSeconds}">` : '';
+  return reply.type('text/html; charset=utf-8')
+    .send(`<!doctype html><html lang="en"><head><meta charset="utf-8">${refresh}
+<title>${esc(page.title)}</title><style>${style}</style></head><body>
+${page.body}
+${page.script ? `<script nonce="${nonce}">${page.script}</script>` : ''}
+</body></html>`);
+}
+
+/**
+ * Browser code shared by the pages: JSON to the API, the CSRF token when signed in, the error's
+ * message shown in the page's alert.
+ */
+export const pageScript = `
+async function api(method, path, body) {
+  const headers = { accept: 'application/json' };
+  if (body !== undefined) headers['content-type'] = 'application/json';
+  if (window.csrfToken) headers['x-csrf-token'] = window.csrfToken;
+  const res = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), credentials: 'same-origin' });
+  const text = await res.text();
+  const json = text ? JSON.parse(text) : {};
+  if (!res.ok) throw new Error(json.error ? json.error.message : res.statusText);
+  return json;
+}
+function showError(e) { const a = document.querySelector('[role=alert]'); a.textContent = e.message; }
+`;
