@@ -1,0 +1,123 @@
+import http from 'node:http';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loginThrottle } from '../../access/login.js';
+import { testDialects } from '../../testing/databases.js';
+import { ApiClient, startApiHarness, testPassword, type ApiHarness } from '../../testing/api-harness.js';
+
+/** A raw request with a Host header of our choosing (fetch does not let a page, or a test, set one). */
+function requestWithHost(url: string, path: string, host: string): Promise<{ status: number; body: string }> {
+  const { hostname, port } = new URL(url);
+  return new Promise((resolve, reject) => {
+    http
+      .get({ host: hostname, port, path, headers: { host } }, (res) => {
+        let body = '';
+        res.on('data', (chunk: Buffer) => (body += chunk.toString()));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+      })
+      .on('error', reject);
+  });
+}
+
+describe.each(testDialects)('who may use the HTTP API (%s)', (dialect) => {
+  let h: ApiHarness;
+  beforeAll(async () => {
+    h = await startApiHarness(dialect);
+  });
+  afterAll(async () => {
+    await h?.close();
+  });
+
+  it('refuses a request without credentials with the one error shape, and sends pages to sign-in', async () => {
+    const answer = await h.anonymous().get('/api/status');
+    expect(answer.status).toBe(401);
+    expect(answer.body).toEqual({
+      error: { code: 'auth.required', kind: 'auth', message: expect.stringContaining('Sign in') },
+    });
+    const page = await h.anonymous().get('/');
+    expect(page.status).toBe(302);
+    expect(page.headers.get('location')).toBe('/login?next=%2F');
+    // An unknown path says as little to a stranger, and 404 in the same shape to someone signed in.
+    expect((await h.anonymous().get('/api/nothing-here')).status).toBe(401);
+    const viewer = await h.signedIn('viewer');
+    expect((await viewer.get('/api/nothing-here')).body.error).toMatchObject({
+      code: 'http.not_found',
+      kind: 'not_found',
+    });
+  });
+
+  it('answers /healthz to anyone, without details', async () => {
+    const answer = await h.anonymous().get('/healthz');
+    expect(answer).toMatchObject({ status: 200, body: { ok: true } });
+  });
+
+  it('signs a user in with a session cookie that is HttpOnly and SameSite, and out again', async () => {
+    const owner = await h.signedIn('owner', { email: 'Owner@Example.COM' });
+    const session = await owner.get('/api/session');
+    expect(session.body.principal).toMatchObject({ kind: 'user', name: 'owner@example.com', role: 'owner' });
+    const client = new ApiClient(h.url);
+    const signIn = await client.post('/api/session', { email: 'OWNER@example.com', password: testPassword });
+    expect(signIn.status).toBe(200);
+    const cookie = signIn.headers.getSetCookie().find((c) => c.startsWith('koppel_session='))!;
+    expect(cookie).toMatch(/HttpOnly/i);
+    expect(cookie).toMatch(/SameSite=Lax/i);
+    // Plain HTTP here; over HTTPS (or a proxy that says so) the cookie is Secure as well.
+    expect(cookie).not.toMatch(/Secure/i);
+    client.csrfToken = signIn.body.csrfToken;
+    expect((await client.get('/api/status')).status).toBe(200);
+    expect((await client.delete('/api/session')).status).toBe(204);
+    expect((await client.get('/api/status')).status).toBe(401);
+  });
+
+  it('refuses a wrong password, then every attempt on that account while it is blocked', async () => {
+    await h.signedIn('viewer', { email: 'target@koppel.test' });
+    const guesser = new ApiClient(h.url);
+    for (let i = 0; i < loginThrottle.accountFailures; i++) {
+      const wrong = await guesser.post('/api/session', {
+        email: 'target@koppel.test',
+        password: `guess ${i}`,
+      });
+      expect(wrong.body.error.code).toBe('auth.login_failed');
+    }
+    const blocked = await guesser.post('/api/session', {
+      email: 'target@koppel.test',
+      password: testPassword,
+    });
+    expect(blocked.status).toBe(429);
+    expect(blocked.body.error.code).toBe('auth.throttled');
+    expect(Number(blocked.headers.get('retry-after'))).toBeGreaterThan(0);
+  });
+
+  it('refuses a cookie-borne state change without the CSRF token, and a cross-site one', async () => {
+    const operator = await h.signedIn('operator');
+    const noToken = await operator.call('POST', '/api/flows/none/runs', undefined, { csrf: false });
+    expect(noToken.status).toBe(403);
+    expect(noToken.body.error.code).toBe('auth.csrf');
+    // What a hostile page's form or fetch would send: text/plain, its own Origin, no token.
+    const crossSite = await operator.call('POST', '/api/flows/none/runs', undefined, {
+      csrf: false,
+      raw: '{}',
+      headers: { 'content-type': 'text/plain', origin: 'https://evil.example' },
+    });
+    expect(crossSite.status).toBe(403);
+    const withToken = await operator.post('/api/flows/none/runs');
+    expect(withToken.status).toBe(404);
+  });
+
+  it('answers only the host names it is configured for', async () => {
+    const port = new URL(h.url).port;
+    expect((await requestWithHost(h.url, '/healthz', `127.0.0.1:${port}`)).status).toBe(200);
+    const rebound = await requestWithHost(h.url, '/api/status', `attacker.example:${port}`);
+    expect(rebound.status).toBe(400);
+    expect(JSON.parse(rebound.body).error.code).toBe('http.host_not_allowed');
+  });
+
+  it('lets an API token in without a cookie or CSRF token, and refuses role it does not have', async () => {
+    const viewer = await h.withToken('viewer');
+    expect((await viewer.get('/api/status')).status).toBe(200);
+    const start = await viewer.post('/api/flows/none/runs');
+    expect(start.status).toBe(403);
+    expect(start.body.error).toMatchObject({ code: 'auth.forbidden', kind: 'forbidden' });
+    const bogus = new ApiClient(h.url, 'kpl_not-a-token');
+    expect((await bogus.get('/api/status')).body.error.code).toBe('auth.bad_token');
+  });
+});
