@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { buildApiServer } from './api/server.js';
+import { ownUrl } from './core/config.js';
 import {
   engineJobHandlers,
   engineQueue,
@@ -100,12 +101,6 @@ export async function startService(app: App, options: ServiceOptions = {}): Prom
         await webhookServer?.close();
       })()),
   };
-}
-
-/** This service's URL as a process on the same machine reaches it (a wildcard host is not an address). */
-function ownUrl(host: string, port: number): string {
-  const reachable = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
-  return `http://${reachable.includes(':') ? `[${reachable}]` : reachable}:${port}`;
 }
 
 async function listen(server: FastifyInstance, host: string, port: number): Promise<number> {

@@ -83,6 +83,20 @@ export function assertPairInScope(req: FastifyRequest, pairId: string, notFound:
   if (!canSeePair(principalOf(req), pairId)) throw notFound();
 }
 
+/**
+ * Installation-wide things (users, tokens, installation settings, the workspace file) belong to
+ * no pair: only a principal who sees every pair may change them.
+ */
+export function requireUnscoped(req: FastifyRequest): Principal {
+  const principal = principalOf(req);
+  if (principal.pairScope !== null)
+    throw new KoppelError('This concerns the whole installation; it needs access to every pair', {
+      code: 'auth.forbidden',
+      kind: 'forbidden',
+    });
+  return principal;
+}
+
 /** The pairs a list is limited to, or undefined for every pair. */
 export function pairScopeOf(req: FastifyRequest): readonly string[] | undefined {
   return principalOf(req).pairScope ?? undefined;

@@ -208,3 +208,17 @@ function allowedHostsOf(c: RawConfig): string[] {
   if (c.KOPPEL_PUBLIC_URL) hosts.add(new URL(c.KOPPEL_PUBLIC_URL).hostname.toLowerCase());
   return [...hosts];
 }
+
+/** This service's URL as a process on the same machine reaches it (a wildcard host is not an address). */
+export function ownUrl(host: string, port: number): string {
+  const reachable = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
+  return `http://${reachable.includes(':') ? `[${reachable}]` : reachable}:${port}`;
+}
+
+/**
+ * Where people and providers reach the service: KOPPEL_PUBLIC_URL, else its own listen address.
+ * Links printed by commands (one-time setup links, the OAuth redirect URI) start with it.
+ */
+export function baseUrlOf(config: Pick<Config, 'publicUrl' | 'host' | 'port'>, port = config.port): string {
+  return config.publicUrl ?? ownUrl(config.host, port);
+}

@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { ApiClient } from '../../src/testing/api-harness.js';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const bin = path.join(root, 'bin/koppel.js');
@@ -45,7 +46,14 @@ describe('npm start (koppel demo)', () => {
       ).json()) as { _meta: { totalCount: number } };
       expect(invoices._meta.totalCount).toBeGreaterThanOrEqual(created);
 
-      const status = (await (await fetch(`${url}/api/status`)).json()) as unknown;
+      // The demo prints a one-time link that signs its owner in; without it the API is closed.
+      expect((await fetch(`${url}/api/status`)).status).toBe(401);
+      const signIn = new URL(/sign in\s+(http:\/\/\S+)/.exec(out)?.[1] ?? '');
+      const owner = new ApiClient(url!);
+      expect(
+        (await owner.post('/api/session/link', { token: signIn.searchParams.get('token') })).status,
+      ).toBe(200);
+      const status = (await owner.get('/api/status')).body as unknown;
       // Every flow kind runs in the demo.
       for (const flow of ['demo-orders', 'demo-customers', 'demo-products', 'demo-stock'])
         expect(JSON.stringify(status)).toContain(flow);
@@ -88,7 +96,7 @@ describe('npm start (koppel demo)', () => {
       });
       let webhookRun: unknown;
       while (webhookRun === undefined && Date.now() < until) {
-        const { runs } = (await (await fetch(`${url}/api/status`)).json()) as {
+        const { runs } = (await owner.get('/api/status')).body as {
           runs: Array<{ flowId: string; trigger: string; state: string; counts: { created?: number } }>;
         };
         webhookRun = runs.find(

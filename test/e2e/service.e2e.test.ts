@@ -6,6 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createTestDatabase, testDialects, type TestDatabase } from '../../src/testing/databases.js';
 import { sampleItem } from '../../src/testing/engine-harness.js';
 import { LoopbackServer } from '../../src/testing/loopback-server.js';
+import { ApiClient } from '../../src/testing/api-harness.js';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const entry = path.join(root, 'src/testing/cli-entry.ts');
@@ -97,27 +98,52 @@ describe.each(testDialects)('koppel start and sync as processes on %s', (dialect
     expect(stdout).toContain('Applied workspace');
     expect(stdout).toContain('demo-items (* * * * * *)');
 
+    // The first start with no user prints a one-time link that makes the owner; nothing else gets in.
+    expect((await fetch(`${url}/api/status`)).status).toBe(401);
+    const setupUrl = new URL(
+      await waitFor('the setup link', () => /first setup\s+(http:\/\/\S+)/.exec(stdout)?.[1]),
+    );
+    expect((await fetch(setupUrl)).status).toBe(200);
+    const owner = new ApiClient(url);
+    const setup = await owner.post('/api/setup', {
+      token: setupUrl.searchParams.get('token'),
+      email: 'owner@koppel.test',
+      password: 'an owner password',
+    });
+    expect(setup.status).toBe(200);
+    owner.csrfToken = setup.body.csrfToken as string;
+    // The link works once.
+    const again = await new ApiClient(url).post('/api/setup', {
+      token: setupUrl.searchParams.get('token'),
+      email: 'someone@koppel.test',
+      password: 'another password',
+    });
+    expect(again.status).toBe(401);
+
     await waitFor('20 records in the target', () => (loopback.target.size === 20 ? true : undefined));
     const status = await waitFor('a succeeded run', async () => {
-      const s = (await (await fetch(`${url}/api/status`)).json()) as {
+      const s = (await owner.get('/api/status')).body as {
         runs: Array<{ state: string; counts: { created: number } }>;
       };
       return s.runs.some((r) => r.state === 'succeeded' && r.counts.created > 0) ? s : undefined;
     });
     expect(status.runs.length).toBeGreaterThan(0);
-    const page = await (await fetch(`${url}/`)).text();
+    const page = (await owner.get('/')).body as string;
     expect(page).toContain('demo-items');
     expect(page).toContain('succeeded');
     expect(page).not.toContain(loopback.token);
-    expect(await (await fetch(`${url}/healthz`)).json()).toEqual({ ok: true, database: dialect });
+    expect(page).not.toContain(dir);
+    expect(await (await fetch(`${url}/healthz`)).json()).toEqual({ ok: true });
 
     loopback.put(sampleItem(21));
-    const manual = await fetch(`${url}/api/flows/demo-items/runs`, { method: 'POST' });
+    const manual = await owner.post('/api/flows/demo-items/runs');
     expect(manual.status).toBe(202);
     await waitFor('the 21st record', () => (loopback.target.size === 21 ? true : undefined));
-    const missing = await fetch(`${url}/api/flows/nope/runs`, { method: 'POST' });
+    const missing = await owner.post('/api/flows/nope/runs');
     expect(missing.status).toBe(404);
-    expect(await missing.json()).toMatchObject({ error: { code: 'flow.not_found' } });
+    expect(missing.body).toMatchObject({ error: { code: 'flow.not_found' } });
+    // Without a session or token, a run cannot be started.
+    expect((await fetch(`${url}/api/flows/demo-items/runs`, { method: 'POST' })).status).toBe(401);
 
     const exited = new Promise<number | null>((resolve) => child!.on('exit', (code) => resolve(code)));
     child.kill('SIGINT');

@@ -1,4 +1,5 @@
 import type { ApiRoute } from '../route-kit.js';
+import { auditRoute } from './audit.js';
 import { healthRoute } from './health.js';
 import { pagesRoute } from './pages.js';
 import { runFlowRoute } from './run-flow.js';
@@ -6,6 +7,8 @@ import { sessionRoute } from './session.js';
 import { setupRoute } from './setup.js';
 import { statusPageRoute } from './status-page.js';
 import { statusRoute } from './status.js';
+import { tokensRoute } from './tokens.js';
+import { usersRoute } from './users.js';
 import { webhooksRoute } from './webhooks.js';
 
 /** Every route of the main listener. */
@@ -14,6 +17,9 @@ export const apiRoutes: ApiRoute[] = [
   sessionRoute,
   setupRoute,
   pagesRoute,
+  usersRoute,
+  tokensRoute,
+  auditRoute,
   statusRoute,
   runFlowRoute,
   statusPageRoute,

@@ -5,7 +5,7 @@ import { login } from '../../access/login.js';
 import { consumeOneTimeLink } from '../../access/one-time-links.js';
 import { roles, type Principal } from '../../access/principal.js';
 import { endSession, startSession } from '../../access/sessions.js';
-import { userView } from '../../access/users.js';
+import { setPassword, userView } from '../../access/users.js';
 import { KoppelError } from '../../core/errors.js';
 import { getUserById, type UserRow } from '../../store/repos/users.js';
 import { clearSessionCookie, setSessionCookie } from '../auth/session-cookie.js';
@@ -137,6 +137,41 @@ export const sessionRoute: ApiRoute = (server, ctx) => {
           kind: 'auth',
         });
       return openSession(ctx, req, reply, user, 'one-time link');
+    },
+  );
+
+  server.post(
+    '/api/session/password',
+    {
+      config: { access: 'viewer' },
+      schema: {
+        summary: 'Change your own password (signed-in users); your other sessions end',
+        tags: ['session'],
+        body: z.object({
+          currentPassword: z.string().min(1).max(1024),
+          newPassword: z.string().min(1).max(1024),
+        }),
+        response: responses({ 200: sessionBody }),
+      },
+    },
+    async (req, reply) => {
+      const p = principalOf(req);
+      const { db } = ctx.app.store;
+      const user = p.kind === 'user' && p.id ? await getUserById(db, p.id) : undefined;
+      if (!user)
+        throw new KoppelError('Only a signed-in user has a password', {
+          code: 'auth.not_a_user',
+          kind: 'invalid',
+        });
+      await login(db, ctx.app.clock, { email: user.email, password: req.body.currentPassword, ip: req.ip });
+      await setPassword(db, ctx.app.clock, user.id, req.body.newPassword);
+      await recordAudit(db, ctx.app.clock, {
+        actor: p,
+        action: 'user.set_password',
+        target: { kind: 'user', id: user.id },
+        ip: req.ip,
+      });
+      return openSession(ctx, req, reply, user, 'password change');
     },
   );
 

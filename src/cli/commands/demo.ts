@@ -3,8 +3,15 @@ import path from 'node:path';
 import { systemClock } from '../../core/clock.js';
 import { loadConfig } from '../../core/config.js';
 import { createApp } from '../../main.js';
+import { demoSignInLink } from '../../access/first-setup.js';
 import { startService } from '../../service.js';
-import { configureDemoPair, demoFlows, demoIds, startDemoSandboxes } from '../demo/demo-setup.js';
+import {
+  configureDemoPair,
+  demoFlows,
+  demoIds,
+  demoOwnerEmail,
+  startDemoSandboxes,
+} from '../demo/demo-setup.js';
 import { runFlowNow } from '../run-flow-now.js';
 import type { CliCommand } from '../main.js';
 import { untilStopSignal } from '../stop-signal.js';
@@ -53,13 +60,16 @@ export const demoCommand: CliCommand = {
           ctx.exitCode = 0;
           // The sandboxes run on this machine, so Koppel's own URL is a callback they can reach.
           const service = await startService(app, { publicUrl: 'own' });
+          const signIn = await demoSignInLink(app.store.db, app.clock, service.baseUrl, demoOwnerEmail);
           const relative = path.relative(process.cwd(), dataDir);
           const env = `KOPPEL_DATA_DIR=${relative.startsWith('..') || relative === '' ? dataDir : relative}`;
           ctx.out.write(
             [
               'Koppel is running the demo.',
+              `  sign in      ${signIn}`,
+              `               (one-time link for the demo's owner, ${demoOwnerEmail})`,
               `  status page  ${service.url}/`,
-              `  status API   ${service.url}/api/status`,
+              `  API          ${service.url}/api/ (reference: ${service.url}/api/docs)`,
               `  data         ${app.store.location} (fresh each demo start)`,
               `  flows        ${flows.map((f) => f.id).join(', ')}: each runs every minute`,
               `  webhooks     Exact sandbox → ${service.publicUrl}/webhooks/exact/${demoIds.exact}: a change in Exact starts its flow within seconds`,

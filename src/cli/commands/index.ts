@@ -15,6 +15,8 @@ import { runsCommand } from './runs.js';
 import { sandboxCommand } from './sandbox.js';
 import { startCommand } from './start.js';
 import { syncCommand } from './sync.js';
+import { tokensCommand } from './tokens.js';
+import { usersCommand } from './users.js';
 
 /** Every command, in the order `koppel --help` lists them. */
 export const commands: CliCommand[] = [
@@ -32,6 +34,8 @@ export const commands: CliCommand[] = [
   replayCommand,
   purgeCommand,
   mappingPreviewCommand,
+  usersCommand,
+  tokensCommand,
   sandboxCommand,
   migrateCommand,
 ];

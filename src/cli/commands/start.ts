@@ -1,4 +1,5 @@
 import { listFlows } from '../../store/repos/flows.js';
+import { firstSetupLink } from '../../access/first-setup.js';
 import { startService } from '../../service.js';
 import { applyWorkspace } from '../../workspace/apply-workspace.js';
 import { readWorkspaceFile } from '../../workspace/read-workspace.js';
@@ -23,13 +24,20 @@ export const startCommand: CliCommand = {
           ctx.out.write(`Applied workspace ${app.config.workspaceFile}\n`);
         }
         const service = await startService(app);
+        const setup = await firstSetupLink(app.store.db, app.clock, service.baseUrl);
         const flows = await listFlows(app.store.db);
         const enabled = flows.filter((f) => f.enabled);
         ctx.out.write(
           [
             `Koppel is running.`,
             `  status page  ${service.url}/`,
-            `  status API   ${service.url}/api/status`,
+            `  API          ${service.url}/api/ (reference: ${service.url}/api/docs)`,
+            service.webhookUrl
+              ? `  webhooks on  ${service.webhookUrl}/webhooks/ (the listener to expose)`
+              : '',
+            setup
+              ? `  first setup  ${setup.url}\n               one-time link that makes the owner (valid until ${setup.expiresAt.toISOString()}); or \`koppel users add <email> --role owner\``
+              : '',
             `  data         ${app.store.location}`,
             `  flows        ${flows.length} configured, ${enabled.length} enabled${enabled.length ? ': ' + enabled.map((f) => `${f.id} (${f.schedule ?? 'on demand'})`).join(', ') : ''}`,
             `  webhooks     ${service.publicUrl ? `callbacks under ${service.publicUrl}/webhooks/` : 'off (set KOPPEL_PUBLIC_URL for runs within seconds of a change in Exact)'}`,

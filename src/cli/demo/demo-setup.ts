@@ -29,6 +29,9 @@ export const demoIds = {
   administration: 1,
 } as const;
 
+/** The user the demo's one-time sign-in link is for. */
+export const demoOwnerEmail = 'demo@koppel.local';
+
 /** The demo's flow of one kind. */
 export const demoFlowId = (kind: string) => `demo-${kind}`;
 
