@@ -2,7 +2,8 @@ import { PassThrough } from 'node:stream';
 import type { Clock } from '../core/clock.js';
 import { runCli } from '../cli/main.js';
 import type { FlowRegistry } from '../engine/types.js';
-import { harnessSecretKey, type EngineHarness } from './engine-harness.js';
+import type { TestDatabase } from './databases.js';
+import { harnessSecretKey } from './engine-harness.js';
 
 export interface KoppelOutcome {
   code: number;
@@ -12,9 +13,9 @@ export interface KoppelOutcome {
 
 /** Test-only: run a `koppel` command in-process on the harness's database, capturing its output. */
 export async function runKoppel(
-  h: EngineHarness,
+  h: { tdb: TestDatabase },
   args: string[],
-  options: { registry: FlowRegistry; clock?: Clock },
+  options: { registry?: FlowRegistry; clock?: Clock; env?: Record<string, string> },
 ): Promise<KoppelOutcome> {
   const out = new PassThrough();
   const err = new PassThrough();
@@ -23,8 +24,8 @@ export async function runKoppel(
   out.on('data', (d: Buffer) => (outText += d.toString()));
   err.on('data', (d: Buffer) => (errText += d.toString()));
   const code = await runCli(['node', 'koppel', ...args], {
-    env: { ...h.tdb.env, KOPPEL_SECRET_KEY: harnessSecretKey, KOPPEL_LOG_LEVEL: 'silent' },
-    registry: options.registry,
+    env: { ...h.tdb.env, KOPPEL_SECRET_KEY: harnessSecretKey, KOPPEL_LOG_LEVEL: 'silent', ...options.env },
+    ...(options.registry ? { registry: options.registry } : {}),
     ...(options.clock ? { appOptions: { clock: options.clock } } : {}),
     out,
     err,
