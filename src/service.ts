@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { buildApiServer } from './api/server.js';
+import { buildApiServer, type ApiServer } from './api/server.js';
 import { ownUrl } from './core/config.js';
 import {
   engineJobHandlers,
@@ -18,6 +18,8 @@ export interface RunningService {
   webhookUrl: string | undefined;
   /** Where people and providers reach this service: the public URL, else `url`. */
   baseUrl: string;
+  /** The main listener's server, for tests that walk its routes. */
+  apiServer: ApiServer;
   /** The base URL webhook callbacks are made under; undefined: no webhooks, schedules only. */
   publicUrl: string | undefined;
   queue: JobQueue;
@@ -51,7 +53,7 @@ export async function startService(app: App, options: ServiceOptions = {}): Prom
   });
   let baseUrl = '';
   const ctx = { app, queue, baseUrl: () => baseUrl };
-  const server: FastifyInstance = await buildApiServer(ctx);
+  const server = await buildApiServer(ctx);
   const port = await listen(server, app.config.host, app.config.port);
   const url = `http://${app.config.host}:${port}`;
   const publicUrl = options.publicUrl === 'own' ? ownUrl(app.config.host, port) : app.config.publicUrl;
@@ -91,6 +93,7 @@ export async function startService(app: App, options: ServiceOptions = {}): Prom
     url,
     webhookUrl,
     baseUrl,
+    apiServer: server,
     publicUrl,
     queue,
     stop: () =>

@@ -49,6 +49,11 @@ declare module 'fastify' {
     access?: RouteAccess;
     /** An HTML page: a visitor without a session is sent to the sign-in page, not answered 401. */
     page?: boolean;
+    /**
+     * About the whole installation (users, tokens, installation settings, the workspace file),
+     * belonging to no pair: refused (403) to a caller limited to some pairs.
+     */
+    installationWide?: boolean;
   }
   interface FastifyRequest {
     /** Who made the request; null on public routes without credentials. */
@@ -81,20 +86,6 @@ export function principalOf(req: FastifyRequest): Principal {
 /** A pair outside the caller's scope does not exist for them: the same 404 as an unknown one. */
 export function assertPairInScope(req: FastifyRequest, pairId: string, notFound: () => KoppelError): void {
   if (!canSeePair(principalOf(req), pairId)) throw notFound();
-}
-
-/**
- * Installation-wide things (users, tokens, installation settings, the workspace file) belong to
- * no pair: only a principal who sees every pair may change them.
- */
-export function requireUnscoped(req: FastifyRequest): Principal {
-  const principal = principalOf(req);
-  if (principal.pairScope !== null)
-    throw new KoppelError('This concerns the whole installation; it needs access to every pair', {
-      code: 'auth.forbidden',
-      kind: 'forbidden',
-    });
-  return principal;
 }
 
 /** The pairs a list is limited to, or undefined for every pair. */

@@ -2,13 +2,20 @@ import fastifyCookie from '@fastify/cookie';
 import fastifyCsrf from '@fastify/csrf-protection';
 import Fastify from 'fastify';
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
-import { installAccessControl } from './auth/access-control.js';
+import { installAccessControl, type DeclaredRoute } from './auth/access-control.js';
 import { errorHandler, notFoundHandler } from './error-handler.js';
 import { openApiRoute, registerOpenApi } from './openapi.js';
 import type { ApiContext, ApiRoute, ApiServer } from './route-kit.js';
 import { apiRoutes, webhookListenerRoutes } from './routes/index.js';
 
-export type { ApiContext, ApiRoute } from './route-kit.js';
+export type { ApiContext, ApiRoute, ApiServer } from './route-kit.js';
+
+const declaredRoutes = new WeakMap<object, DeclaredRoute[]>();
+
+/** Every route a server built here registered, with its declared access. */
+export function routesOf(server: ApiServer): readonly DeclaredRoute[] {
+  return declaredRoutes.get(server) ?? [];
+}
 
 export interface ApiServerOptions {
   /**
@@ -41,7 +48,8 @@ export async function buildApiServer(ctx: ApiContext, options: ApiServerOptions 
     getUserInfo: (req) => req.principal?.sessionId ?? '',
     csrfOpts: { hmacKey: app.box.deriveKey('csrf') },
   });
-  installAccessControl(server, ctx);
+  const declared = installAccessControl(server, ctx);
+  declaredRoutes.set(server, declared);
   server.addHook('onSend', async (_req, reply) => {
     // The one-time links carry their token in the URL: no page may pass it on as a Referer.
     void reply.header('referrer-policy', 'same-origin');

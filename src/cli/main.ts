@@ -28,7 +28,7 @@ export interface RunCliOptions {
 }
 
 /** Exit codes by error kind: one of the three places that interpret kinds. */
-const exitCodeOf: Record<ErrorKind, number> = {
+export const exitCodeOf: Record<ErrorKind, number> = {
   invalid: 2,
   not_found: 3,
   conflict: 4,

@@ -20,14 +20,24 @@ const safeMethods = new Set(['GET', 'HEAD', 'OPTIONS']);
  *    cross-site page can make a browser send the cookie, but not read or send that token. Bearer
  *    tokens are never sent by browsers on their own, so they need neither.
  */
-export function installAccessControl(server: ApiServer, ctx: ApiContext): void {
+export function installAccessControl(server: ApiServer, ctx: ApiContext): DeclaredRoute[] {
   const allowedHosts = new Set(ctx.app.config.allowedHosts);
+  const declared: DeclaredRoute[] = [];
   server.decorateRequest('principal', null);
   server.addHook('onRoute', (route) => {
     // The rendered reference comes from a plugin; it is for signed-in people like the document.
     if (route.url.startsWith('/api/docs')) route.config = { ...route.config, access: 'viewer', page: true };
-    if (!route.config?.access)
+    const access = route.config?.access;
+    if (!access)
       throw new Error(`Route ${String(route.method)} ${route.url} declares no access (config.access)`);
+    for (const method of [route.method].flat())
+      declared.push({
+        method,
+        url: route.url,
+        access,
+        page: route.config?.page === true,
+        installationWide: route.config?.installationWide === true,
+      });
   });
   server.addHook('onRequest', async (req, reply) => {
     checkHost(req, allowedHosts);
@@ -45,12 +55,27 @@ export function installAccessControl(server: ApiServer, ctx: ApiContext): void {
       });
     }
     requireRole(req.principal, access);
+    if (req.routeOptions.config?.installationWide && req.principal.pairScope !== null)
+      throw new KoppelError('This concerns the whole installation; it needs access to every pair', {
+        code: 'auth.forbidden',
+        kind: 'forbidden',
+      });
   });
   // In callback style: the plugin answers a bad token itself (through the error handler).
   server.addHook('onRequest', (req, reply, done) => {
     if (safeMethods.has(req.method) || req.principal?.sessionId === undefined) return done();
     server.csrfProtection(req, reply, done);
   });
+  return declared;
+}
+
+/** A route as registered, with the role it needs: what the route-by-route access test walks. */
+export interface DeclaredRoute {
+  method: string;
+  url: string;
+  access: RouteAccess;
+  page: boolean;
+  installationWide: boolean;
 }
 
 async function principalOf(

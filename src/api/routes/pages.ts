@@ -4,7 +4,7 @@ import { getUserById } from '../../store/repos/users.js';
 import { esc, pageScript, sendPage } from '../pages/html.js';
 import type { ApiRoute } from '../route-kit.js';
 
-const page = { config: { access: 'public' as const }, schema: { hide: true } };
+const page = { config: { access: 'public' as const, page: true }, schema: { hide: true } };
 
 /** Where to go after signing in: a path of this site only, never another origin. */
 const nextPath = (next: unknown) =>

@@ -7,7 +7,7 @@ import {
   revokeApiToken,
   type ApiTokenRow,
 } from '../../store/repos/api-tokens.js';
-import { audit, notFound, requireUnscoped, responses, type ApiRoute } from '../route-kit.js';
+import { audit, notFound, principalOf, responses, type ApiRoute } from '../route-kit.js';
 import { idParams } from '../schemas.js';
 
 export const tokenBody = z
@@ -44,7 +44,7 @@ export function tokenView(row: ApiTokenRow): z.infer<typeof tokenBody> {
 /** API tokens for automation: created by an owner, shown once, stored as a hash, revocable. */
 export const tokensRoute: ApiRoute = (server, ctx) => {
   const { db } = ctx.app.store;
-  const owner = { config: { access: 'owner' as const } };
+  const owner = { config: { access: 'owner' as const, installationWide: true } };
 
   server.get(
     '/api/tokens',
@@ -56,10 +56,7 @@ export const tokensRoute: ApiRoute = (server, ctx) => {
         response: responses({ 200: z.object({ items: z.array(tokenBody) }) }),
       },
     },
-    async (req) => {
-      requireUnscoped(req);
-      return { items: (await listApiTokens(db)).map(tokenView) };
-    },
+    async () => ({ items: (await listApiTokens(db)).map(tokenView) }),
   );
 
   server.post(
@@ -84,7 +81,7 @@ export const tokensRoute: ApiRoute = (server, ctx) => {
       },
     },
     async (req, reply) => {
-      const actor = requireUnscoped(req);
+      const actor = principalOf(req);
       const now = ctx.app.clock.now();
       const { token, row } = await createApiToken(db, ctx.app.clock, actor, {
         name: req.body.name,
@@ -115,7 +112,6 @@ export const tokensRoute: ApiRoute = (server, ctx) => {
       },
     },
     async (req, reply) => {
-      requireUnscoped(req);
       const row = await getApiToken(db, req.params.id);
       if (!row) throw notFound('API token', req.params.id, 'token.not_found');
       await revokeApiToken(db, row.id, ctx.app.clock.now().toISOString());

@@ -7,7 +7,7 @@ import { KoppelError } from '../../core/errors.js';
 import { listPairs } from '../../store/repos/pairs.js';
 import { deleteSessionsOfUser } from '../../store/repos/sessions.js';
 import { deleteUser, getUserByEmail, getUserById, listUsers, updateUser } from '../../store/repos/users.js';
-import { audit, notFound, requireUnscoped, responses, type ApiContext, type ApiRoute } from '../route-kit.js';
+import { audit, notFound, principalOf, responses, type ApiContext, type ApiRoute } from '../route-kit.js';
 import { idParams } from '../schemas.js';
 
 export const userBody = z
@@ -65,7 +65,7 @@ async function passwordLink(ctx: ApiContext, userId: string, createdBy: string |
 export const usersRoute: ApiRoute = (server, ctx) => {
   const { db } = ctx.app.store;
   const missing = (id: string) => notFound('user', id, 'user.not_found');
-  const owner = { config: { access: 'owner' as const } };
+  const owner = { config: { access: 'owner' as const, installationWide: true } };
 
   server.get(
     '/api/users',
@@ -77,10 +77,7 @@ export const usersRoute: ApiRoute = (server, ctx) => {
         response: responses({ 200: z.object({ items: z.array(userBody) }) }),
       },
     },
-    async (req) => {
-      requireUnscoped(req);
-      return { items: (await listUsers(db)).map(userView) };
-    },
+    async () => ({ items: (await listUsers(db)).map(userView) }),
   );
 
   server.get(
@@ -95,7 +92,6 @@ export const usersRoute: ApiRoute = (server, ctx) => {
       },
     },
     async (req) => {
-      requireUnscoped(req);
       const user = await getUserById(db, req.params.id);
       if (!user) throw missing(req.params.id);
       return userView(user);
@@ -119,7 +115,7 @@ export const usersRoute: ApiRoute = (server, ctx) => {
       },
     },
     async (req, reply) => {
-      const actor = requireUnscoped(req);
+      const actor = principalOf(req);
       await checkPairsExist(ctx, req.body.pairScope);
       const user = await addUser(db, ctx.app.clock, req.body);
       await audit(ctx, req, {
@@ -153,7 +149,6 @@ export const usersRoute: ApiRoute = (server, ctx) => {
       },
     },
     async (req) => {
-      requireUnscoped(req);
       const user = await getUserById(db, req.params.id);
       if (!user) throw missing(req.params.id);
       const b = req.body;
@@ -198,7 +193,6 @@ export const usersRoute: ApiRoute = (server, ctx) => {
       },
     },
     async (req, reply) => {
-      requireUnscoped(req);
       const user = await getUserById(db, req.params.id);
       if (!user) throw missing(req.params.id);
       if (user.role === 'owner') await assertAnotherOwner(db, user.id);
@@ -225,7 +219,7 @@ export const usersRoute: ApiRoute = (server, ctx) => {
       },
     },
     async (req, reply) => {
-      const actor = requireUnscoped(req);
+      const actor = principalOf(req);
       const user = await getUserById(db, req.params.id);
       if (!user) throw missing(req.params.id);
       await audit(ctx, req, { action: 'user.setup_link', target: { kind: 'user', id: user.id } });
