@@ -88,6 +88,20 @@ export function assertPairInScope(req: FastifyRequest, pairId: string, notFound:
   if (!canSeePair(principalOf(req), pairId)) throw notFound();
 }
 
+/**
+ * For a handler that decides itself that something concerns the whole installation; a route that
+ * always does declares `config.installationWide` instead, which is checked before validation.
+ */
+export function requireUnscoped(req: FastifyRequest): Principal {
+  const principal = principalOf(req);
+  if (principal.pairScope !== null)
+    throw new KoppelError('This concerns the whole installation; it needs access to every pair', {
+      code: 'auth.forbidden',
+      kind: 'forbidden',
+    });
+  return principal;
+}
+
 /** The pairs a list is limited to, or undefined for every pair. */
 export function pairScopeOf(req: FastifyRequest): readonly string[] | undefined {
   return principalOf(req).pairScope ?? undefined;
