@@ -1,6 +1,7 @@
 import http from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loginThrottle } from '../../access/login.js';
+import { hashSecretToken } from '../../access/secret-token.js';
 import { testDialects } from '../../testing/databases.js';
 import { ApiClient, startApiHarness, testPassword, type ApiHarness } from '../../testing/api-harness.js';
 
@@ -66,6 +67,38 @@ describe.each(testDialects)('who may use the HTTP API (%s)', (dialect) => {
     expect((await client.get('/api/status')).status).toBe(200);
     expect((await client.delete('/api/session')).status).toBe(204);
     expect((await client.get('/api/status')).status).toBe(401);
+  });
+
+  it('ends a session left idle too long, and one past its absolute end however busy', async () => {
+    const { db } = h.app.store;
+    const idle = await h.signedIn('viewer');
+    const { sessionIdleMinutes, sessionMaxHours } = h.app.config;
+    const sessionOf = async (client: ApiClient) => {
+      const cookie = client.cookieHeader().match(/koppel_session=([^;]+)/)![1]!;
+      return hashSecretToken(decodeURIComponent(cookie));
+    };
+    const longAgo = (minutes: number) => new Date(Date.now() - minutes * 60_000).toISOString();
+    await db
+      .updateTable('sessions')
+      .set({ last_seen_at: longAgo(sessionIdleMinutes + 1) })
+      .where('id', '=', await sessionOf(idle))
+      .execute();
+    expect((await idle.get('/api/status')).status).toBe(401);
+    const busy = await h.signedIn('viewer');
+    await db
+      .updateTable('sessions')
+      .set({ expires_at: longAgo(1), created_at: longAgo(sessionMaxHours * 60 + 1) })
+      .where('id', '=', await sessionOf(busy))
+      .execute();
+    expect((await busy.get('/api/status')).status).toBe(401);
+    // Ended sessions are gone from the store, not just refused.
+    expect(
+      await db
+        .selectFrom('sessions')
+        .select('id')
+        .where('id', '=', await sessionOf(busy))
+        .execute(),
+    ).toEqual([]);
   });
 
   it('refuses a wrong password, then every attempt on that account while it is blocked', async () => {
