@@ -34,7 +34,7 @@ export async function runLocalJob(
   try {
     for (;;) {
       const job = await queue.get(id);
-      if (!job || job.state === 'completed' || job.state === 'failed') break;
+      if (!job || job.state === 'completed' || job.state === 'failed' || job.state === 'cancelled') break;
       if (job.state === 'queued' && ++waited === 10) onWaiting();
       await new Promise((r) => setTimeout(r, 200));
     }
