@@ -24,6 +24,8 @@ export async function runLocalJob(
     handlers,
     pollIntervalMs: 200,
     leaseMs: 60_000,
+    // A `koppel runs cancel` from another shell stops the run at the next heartbeat.
+    heartbeatIntervalMs: 5_000,
     backoff: { baseMs: 1_000, capMs: 1_000 },
   });
   // Never deduplicated against a job of the service: this process can only run what it enqueued.

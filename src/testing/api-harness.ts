@@ -147,7 +147,12 @@ export async function startApiHarness(
     ...(options.clock ? { clock: options.clock } : {}),
   });
   await options.configure?.(app);
-  const service = await startService(app, { pollIntervalMs: 100, tickMs: 1_000, graceMs: 5_000 });
+  const service = await startService(app, {
+    pollIntervalMs: 100,
+    tickMs: 1_000,
+    graceMs: 5_000,
+    heartbeatIntervalMs: 200,
+  });
   let users = 0;
   return {
     app,
