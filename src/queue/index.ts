@@ -19,4 +19,4 @@ export { WorkerPool, type WorkerPoolOptions } from './worker-pool.js';
 export { cancelledErrorCode, type JobContext, type JobHandler } from './job-runner.js';
 export { backoffDelay, decideRetry, type BackoffPolicy, type RetryDecision } from './job-retry.js';
 export { Scheduler, type Schedule, type SchedulerOptions } from './scheduler.js';
-export { latestFireTime, validateCron } from './cron.js';
+export { latestFireTime, nextFireTime, validateCron } from './cron.js';
