@@ -103,7 +103,10 @@ export const runBody = runSummaryBody
         z.object({
           recordId: z.string(),
           sourceId: z.string(),
-          label: z.string().nullable().describe('How people know the record, e.g. Exact sales invoice 26700012'),
+          label: z
+            .string()
+            .nullable()
+            .describe('How people know the record, e.g. Exact sales invoice 26700012'),
           state: z.string(),
           errorCode: z.string().nullable(),
           errorMessage: z.string().nullable(),

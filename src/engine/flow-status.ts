@@ -49,7 +49,13 @@ export async function flowStatus(
       .where('flow_id', '=', flow.id)
       .where('stream', '=', 'main')
       .executeTakeFirst(),
-    db.selectFrom('runs').selectAll().where('flow_id', '=', flow.id).orderBy('id', 'desc').limit(1).executeTakeFirst(),
+    db
+      .selectFrom('runs')
+      .selectAll()
+      .where('flow_id', '=', flow.id)
+      .orderBy('id', 'desc')
+      .limit(1)
+      .executeTakeFirst(),
     db
       .selectFrom('dead_letters')
       .select((eb) => eb.fn.countAll<number>().as('n'))

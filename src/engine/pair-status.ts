@@ -34,12 +34,19 @@ export async function pairStatus(db: Kysely<Database>, pair: Pair): Promise<Pair
       .selectAll()
       .where('pair_id', '=', pair.id)
       .where('id', 'in', (eb) =>
-        eb.selectFrom('runs as r').select((r) => r.fn.max('r.id').as('id')).where('r.pair_id', '=', pair.id).groupBy('r.flow_id'),
+        eb
+          .selectFrom('runs as r')
+          .select((r) => r.fn.max('r.id').as('id'))
+          .where('r.pair_id', '=', pair.id)
+          .groupBy('r.flow_id'),
       )
       .execute(),
   ]);
   const lastOf = new Map(runs.map((r) => [r.flow_id, r]));
-  const newest = runs.reduce<(typeof runs)[number] | undefined>((a, r) => (a && a.id > r.id ? a : r), undefined);
+  const newest = runs.reduce<(typeof runs)[number] | undefined>(
+    (a, r) => (a && a.id > r.id ? a : r),
+    undefined,
+  );
   return {
     id: pair.id,
     name: pair.name,

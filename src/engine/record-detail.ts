@@ -63,7 +63,9 @@ export async function recordDetail(db: Kysely<Database>, id: string): Promise<Re
     attempts: Number(r.attempts),
     mappingVersion: r.mapping_version === null ? null : Number(r.mapping_version),
     error:
-      r.error_code === null ? null : { code: r.error_code, kind: r.error_kind, message: r.error_message ?? '' },
+      r.error_code === null
+        ? null
+        : { code: r.error_code, kind: r.error_kind, message: r.error_message ?? '' },
     createdAt: r.created_at,
     naturalKey: r.natural_key,
     timeline: JSON.parse(r.timeline) as TimelineStep[],

@@ -78,7 +78,11 @@ export async function listRunSummaries(
 }
 
 /** One run with its job, its records by state and its first failures; null when there is none. */
-export async function runDetail(db: Kysely<Database>, queue: JobQueue, id: string): Promise<RunDetail | null> {
+export async function runDetail(
+  db: Kysely<Database>,
+  queue: JobQueue,
+  id: string,
+): Promise<RunDetail | null> {
   const run = await getRun(db, id);
   if (!run) return null;
   const [byState, failed, job] = await Promise.all([

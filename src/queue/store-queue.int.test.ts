@@ -282,7 +282,11 @@ describe.each(testDialects)('StoreQueue on %s', (dialect) => {
     expect(await queue.fail(id, 'w1', { message: 'Cancelled on request', retryAt: clock.now() })).toBe(
       'cancelled',
     );
-    expect(await queue.get(id)).toMatchObject({ state: 'cancelled', finishedAt: clock.now(), lockedBy: null });
+    expect(await queue.get(id)).toMatchObject({
+      state: 'cancelled',
+      finishedAt: clock.now(),
+      lockedBy: null,
+    });
     expect((await queue.claim('w2', lease)).map((j) => j.id)).toEqual([next.id]);
   });
 

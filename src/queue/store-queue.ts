@@ -44,7 +44,11 @@ export class StoreQueue implements JobQueue {
     return completeJob(this.store, this.clock, id, workerId);
   }
 
-  fail(id: string, workerId: string, options: FailOptions): Promise<'queued' | 'failed' | 'cancelled' | null> {
+  fail(
+    id: string,
+    workerId: string,
+    options: FailOptions,
+  ): Promise<'queued' | 'failed' | 'cancelled' | null> {
     return failJob(this.store, this.clock, id, workerId, options);
   }
 

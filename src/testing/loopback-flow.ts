@@ -103,7 +103,9 @@ export const loopbackItemsKind: FlowKind<SourceItem, Record<string, unknown>> = 
         }
       },
       sourceId: (item) => item.id,
-      ...(settings.labels ? { describe: (item: SourceItem) => `Loopback item ${item.id} (${String(item.name)})` } : {}),
+      ...(settings.labels
+        ? { describe: (item: SourceItem) => `Loopback item ${item.id} (${String(item.name)})` }
+        : {}),
       searchKeys: (item) => [item.email as string | undefined, item.name as string | undefined],
       naturalKey: (item) => `koppel:${ctx.flowId}:${item.id}`,
       filter: (item) =>

@@ -40,8 +40,7 @@ export async function createFlow(
   input: NewFlow,
 ): Promise<Flow> {
   return db.transaction().execute(async (trx) => {
-    if (!(await getPair(trx, input.pairId)))
-      throw invalidFlow([{ path: 'pairId', reason: `no pair "${input.pairId}"` }]);
+    if (!(await getPair(trx, input.pairId))) throw noSuchPair(input.pairId);
     if (await getFlow(trx, input.id))
       throw new KoppelError(`A flow "${input.id}" exists already; flow ids are unique in the installation`, {
         code: 'flow.exists',
@@ -116,6 +115,11 @@ async function check(
     registry,
   );
   if (errors.length > 0) throw invalidFlow(errors);
+}
+
+/** The answer for a pair that does not exist (or, through the API, that the caller may not see). */
+export function noSuchPair(pairId: string): KoppelError {
+  return invalidFlow([{ path: 'pairId', reason: `no pair "${pairId}"` }]);
 }
 
 function invalidFlow(errors: WorkspaceError[]): KoppelError {

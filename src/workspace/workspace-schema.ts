@@ -33,7 +33,8 @@ const slug = slugSchema;
 /** A flow's schedule: a cron expression in UTC, checked as the scheduler will read it. */
 export const cronSchema = z.string().superRefine((pattern, ctx) => {
   const problem = validateCron(pattern);
-  if (problem !== null) ctx.addIssue({ code: 'custom', message: `is not a valid cron expression: ${problem}` });
+  if (problem !== null)
+    ctx.addIssue({ code: 'custom', message: `is not a valid cron expression: ${problem}` });
 });
 const cron = cronSchema;
 

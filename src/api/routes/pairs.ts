@@ -162,7 +162,11 @@ export const pairsRoute: ApiRoute = (server, ctx) => {
       assertPairInScope(req, req.params.id, missing(req.params.id));
       requireUnscoped(principalOf(req), 'Deleting a pair');
       if (!(await removePair(db, req.params.id))) throw missing(req.params.id)();
-      await audit(ctx, req, { action: 'pair.delete', target: { kind: 'pair', id: req.params.id }, pairId: req.params.id });
+      await audit(ctx, req, {
+        action: 'pair.delete',
+        target: { kind: 'pair', id: req.params.id },
+        pairId: req.params.id,
+      });
       return reply.status(204).send(null);
     },
   );

@@ -16,56 +16,58 @@ export const runsCommand: CliCommand = {
       .option('--trigger <trigger>', 'only runs started this way (schedule, manual, webhook, replay)')
       .option('--limit <n>', 'how many', '20')
       .option('--json', 'print JSON')
-      .action(async (o: { flow?: string; state?: string; trigger?: string; limit: string; json?: boolean }) => {
-        const app = await ctx.app();
-        const rows = await listRuns(app.store.db, {
-          flowId: o.flow,
-          state: o.state,
-          trigger: o.trigger,
-          limit: Number(o.limit),
-        });
-        if (o.json) return void ctx.out.write(JSON.stringify(rows.map(runJson), null, 2) + '\n');
-        if (rows.length === 0) return void ctx.out.write('No runs yet.\n');
-        ctx.out.write(
-          formatTable(
-            [
-              'run',
-              'flow',
-              'trigger',
-              'state',
-              'read',
-              'created',
-              'updated',
-              'unchanged',
-              'failed',
-              'calls',
-              'took',
-              'started',
-            ],
-            rows.map((r) => {
-              const c = JSON.parse(r.counts) as Record<string, number>;
-              const calls = Object.values(JSON.parse(r.api_calls) as Record<string, number>).reduce(
-                (a, b) => a + b,
-                0,
-              );
-              return [
-                r.id,
-                r.flow_id,
-                r.trigger,
-                r.state,
-                c.read,
-                c.created,
-                c.updated,
-                c.unchanged,
-                c.deadLettered,
-                calls,
-                durationText(r.started_at, r.finished_at),
-                r.created_at,
-              ];
-            }),
-          ),
-        );
-      });
+      .action(
+        async (o: { flow?: string; state?: string; trigger?: string; limit: string; json?: boolean }) => {
+          const app = await ctx.app();
+          const rows = await listRuns(app.store.db, {
+            flowId: o.flow,
+            state: o.state,
+            trigger: o.trigger,
+            limit: Number(o.limit),
+          });
+          if (o.json) return void ctx.out.write(JSON.stringify(rows.map(runJson), null, 2) + '\n');
+          if (rows.length === 0) return void ctx.out.write('No runs yet.\n');
+          ctx.out.write(
+            formatTable(
+              [
+                'run',
+                'flow',
+                'trigger',
+                'state',
+                'read',
+                'created',
+                'updated',
+                'unchanged',
+                'failed',
+                'calls',
+                'took',
+                'started',
+              ],
+              rows.map((r) => {
+                const c = JSON.parse(r.counts) as Record<string, number>;
+                const calls = Object.values(JSON.parse(r.api_calls) as Record<string, number>).reduce(
+                  (a, b) => a + b,
+                  0,
+                );
+                return [
+                  r.id,
+                  r.flow_id,
+                  r.trigger,
+                  r.state,
+                  c.read,
+                  c.created,
+                  c.updated,
+                  c.unchanged,
+                  c.deadLettered,
+                  calls,
+                  durationText(r.started_at, r.finished_at),
+                  r.created_at,
+                ];
+              }),
+            ),
+          );
+        },
+      );
 
     runs
       .command('show <id>')
