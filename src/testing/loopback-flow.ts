@@ -14,8 +14,10 @@ const settingsSchema = z
     skipInactive: z.boolean().default(false),
     /** Offer `findByNaturalKeys` (one call for many keys); off, recovery looks keys up one by one. */
     batchLookup: z.boolean().default(true),
-    /** Name records `Loopback item <id> (<name>)` (`describe`); off, messages name them by source id. */
-    labels: z.boolean().default(false),
+    labels: z
+      .boolean()
+      .default(false)
+      .describe('Name records `Loopback item <id> (<name>)` (describe); off, messages name them by source id'),
   })
   .passthrough();
 
