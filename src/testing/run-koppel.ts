@@ -12,7 +12,7 @@ export interface KoppelOutcome {
 
 /** Test-only: run a `koppel` command in-process on the harness's database, capturing its output. */
 export async function runKoppel(
-  h: EngineHarness,
+  h: Pick<EngineHarness, 'tdb'>,
   args: string[],
   options: { registry: FlowRegistry; clock?: Clock },
 ): Promise<KoppelOutcome> {

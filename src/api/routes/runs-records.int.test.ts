@@ -72,7 +72,9 @@ describe.each(testDialects)('runs, jobs, records, events and budget over the API
     expect(page1.body).toMatchObject({ items: [{ id: second.id }], next: second.id });
     const page2 = await viewer.get(`/api/runs?limit=1&pair=p1&before=${page1.body.next}`);
     expect(page2.body.items.map((r: any) => r.id)).toEqual([first.id]);
-    expect((await viewer.get('/api/runs?state=partial&trigger=manual&flow=items')).body.items).toHaveLength(1);
+    expect((await viewer.get('/api/runs?state=partial&trigger=manual&flow=items')).body.items).toHaveLength(
+      1,
+    );
     expect((await scoped.get('/api/runs')).body.items.map((r: any) => r.flowId)).toEqual(['items2']);
     expect((await scoped.get('/api/runs?pair=p1')).body.items).toEqual([]);
     const bad = await viewer.get('/api/runs?state=finished&limit=0');
@@ -103,9 +105,9 @@ describe.each(testDialects)('runs, jobs, records, events and budget over the API
     expect((await search('buyer_')).body.items).toEqual([]);
     expect((await search('%')).body.items.map((r: any) => r.sourceId)).toEqual(['I00005']);
     // Another pair's records are not found, even by a term that is theirs.
-    expect((await scoped.get('/api/records?q=buyer2@example.nl')).body.items.map((r: any) => r.flowId)).toEqual([
-      'items2',
-    ]);
+    expect(
+      (await scoped.get('/api/records?q=buyer2@example.nl')).body.items.map((r: any) => r.flowId),
+    ).toEqual(['items2']);
   });
 
   it('filters records by run, state, error code and time, newest first in pages', async () => {
@@ -117,7 +119,9 @@ describe.each(testDialects)('runs, jobs, records, events and budget over the API
         deadLetter: { id: expect.stringMatching(/^dl_/), state: 'open' },
       }),
     ]);
-    expect((await viewer.get('/api/records?errorCode=mapping.required_missing&flow=items')).body.items).toHaveLength(1);
+    expect(
+      (await viewer.get('/api/records?errorCode=mapping.required_missing&flow=items')).body.items,
+    ).toHaveLength(1);
     const ofRun = await viewer.get(`/api/records?run=${second.id}`);
     expect(ofRun.body.items.map((r: any) => r.sourceId)).toEqual(['I00005']);
     const page1 = await viewer.get('/api/records?flow=items&limit=2');
@@ -188,7 +192,9 @@ describe.each(testDialects)('runs, jobs, records, events and budget over the API
     const all = await viewer.get('/api/events?acknowledged=false');
     expect(all.body.items.map((e: any) => e.id)).toEqual([e3!.id, e2!.id, e1!.id]);
     expect(all.body.items[2]).toMatchObject({ pairId: 'p1', severity: 'error', details: { code: 'x' } });
-    expect((await viewer.get('/api/events?severity=warning')).body.items.map((e: any) => e.id)).toEqual([e2!.id]);
+    expect((await viewer.get('/api/events?severity=warning')).body.items.map((e: any) => e.id)).toEqual([
+      e2!.id,
+    ]);
     expect((await scoped.get('/api/events')).body.items.map((e: any) => e.id)).toEqual([e2!.id]);
 
     expect((await viewer.post(`/api/events/${e1!.id}/acknowledge`)).status).toBe(403);
@@ -288,7 +294,11 @@ describe.each(testDialects)('runs, jobs, records, events and budget over the API
     // A queue no worker serves: the job waits.
     const { id } = await f.h.service.queue.enqueue({ queue: 'nobody', name: 'activity.purge' });
     expect((await scoped.get(`/api/jobs/${id}`)).status).toBe(404);
-    expect((await viewer.get(`/api/jobs/${id}`)).body).toMatchObject({ state: 'queued', pairId: null, flowId: null });
+    expect((await viewer.get(`/api/jobs/${id}`)).body).toMatchObject({
+      state: 'queued',
+      pairId: null,
+      flowId: null,
+    });
     expect((await viewer.post(`/api/jobs/${id}/cancel`)).status).toBe(403);
     expect((await scopedOperator.post(`/api/jobs/${id}/cancel`)).status).toBe(404);
     const cancelled = await operator.post(`/api/jobs/${id}/cancel`);
