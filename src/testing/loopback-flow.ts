@@ -17,7 +17,9 @@ const settingsSchema = z
     labels: z
       .boolean()
       .default(false)
-      .describe('Name records `Loopback item <id> (<name>)` (describe); off, messages name them by source id'),
+      .describe(
+        'Name records `Loopback item <id> (<name>)` (describe); off, messages name them by source id',
+      ),
   })
   .passthrough();
 

@@ -88,7 +88,9 @@ describe.each(testDialects)('pairs, flow kinds and flows over the API (%s)', (di
         direction: 'Loopback source → Loopback target',
         entity: 'Item',
         webhooks: false,
-        defaultMapping: expect.objectContaining({ fields: expect.objectContaining({ name: expect.anything() }) }),
+        defaultMapping: expect.objectContaining({
+          fields: expect.objectContaining({ name: expect.anything() }),
+        }),
       }),
     ]);
     const schema = kinds.body.items[0].settingsSchema;

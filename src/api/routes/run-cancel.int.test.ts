@@ -7,8 +7,6 @@ import { sampleItem } from '../../testing/engine-harness.js';
 import { loopbackRegistry } from '../../testing/loopback-flow.js';
 import { runKoppel } from '../../testing/run-koppel.js';
 
-/* eslint-disable @typescript-eslint/no-explicit-any -- tests read the API's JSON as it comes */
-
 const items = 40;
 
 describe.each(testDialects)('cancelling a run (%s)', (dialect) => {
