@@ -1,9 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { exportWorkspaceDocument } from '../../workspace/export-workspace.js';
+import { parse } from 'yaml';
+import type { WorkspaceDocument } from '../../workspace/workspace-schema.js';
 import { applyWorkspace } from '../../workspace/apply-workspace.js';
 import type { ApiClient } from '../../testing/api-harness.js';
 import { startTwoPairs, type TwoPairs } from '../../testing/api-activity-fixture.js';
 import { testDialects } from '../../testing/databases.js';
+import { loopbackRegistry } from '../../testing/loopback-flow.js';
+import { runKoppel } from '../../testing/run-koppel.js';
 
 describe.each(testDialects)('pairs, flow kinds and flows over the API (%s)', (dialect) => {
   let f: TwoPairs;
@@ -201,8 +204,10 @@ describe.each(testDialects)('pairs, flow kinds and flows over the API (%s)', (di
       priority: { from: 100, to: 7 },
     });
 
-    // The same tables as a workspace file: the export has the change, and applying it changes nothing.
-    const document = await exportWorkspaceDocument(f.h.app.store.db);
+    // The same tables as a workspace file: `koppel export` has the change, and applying it changes nothing.
+    const out = await runKoppel(f.h, ['export'], { registry: loopbackRegistry });
+    expect(out.code).toBe(0);
+    const document = parse(out.out) as WorkspaceDocument;
     const exported = document.pairs?.find((p) => p.id === 'p1')?.flows?.find((x) => x.id === 'more');
     expect(exported).toEqual({
       id: 'more',
