@@ -30,6 +30,8 @@ export interface ServiceOptions {
   /** Scheduler tick; tests make it short. */
   tickMs?: number;
   pollIntervalMs?: number;
+  /** How often a running job renews its lease and learns whether it was cancelled; default 5 s. */
+  heartbeatIntervalMs?: number;
   graceMs?: number;
   /**
    * Where webhook callbacks point: `configured` (KOPPEL_PUBLIC_URL, default) or `own`, this
@@ -49,6 +51,8 @@ export async function startService(app: App, options: ServiceOptions = {}): Prom
     handlers: engineJobHandlers(app.engine),
     pollIntervalMs: options.pollIntervalMs ?? 1_000,
     leaseMs: 60_000,
+    // Well inside the lease; short, because a cancelled run stops at its job's next heartbeat.
+    heartbeatIntervalMs: options.heartbeatIntervalMs ?? 5_000,
     backoff: { baseMs: 5_000, capMs: 15 * 60_000 },
   });
   let baseUrl = '';

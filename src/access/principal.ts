@@ -47,6 +47,18 @@ export function requireRole(principal: Principal, needed: Role): void {
     });
 }
 
+/**
+ * Throws `auth.scope_too_narrow` (403) for a principal limited to some pairs: installation-wide
+ * things (making or deleting a pair, installation settings, users) need one that sees every pair.
+ */
+export function requireUnscoped(principal: Principal, what: string): void {
+  if (principal.pairScope !== null)
+    throw new KoppelError(`${what} needs access to every pair; ${principal.name} is limited to some`, {
+      code: 'auth.scope_too_narrow',
+      kind: 'forbidden',
+    });
+}
+
 /** The shell user of a CLI command: every configured pair, owner rights (they own the data folder). */
 export function cliPrincipal(osUser: string): Principal {
   return { kind: 'cli', id: null, name: `cli (${osUser})`, role: 'owner', pairScope: null };

@@ -10,7 +10,12 @@ import type {
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { ZodType } from 'zod';
 import { recordAudit, type AuditEntry } from '../access/audit.js';
-import { canSeePair, type Principal, type Role } from '../access/principal.js';
+import {
+  canSeePair,
+  requireUnscoped as requireUnscopedPrincipal,
+  type Principal,
+  type Role,
+} from '../access/principal.js';
 import { KoppelError } from '../core/errors.js';
 import type { App } from '../main.js';
 import type { JobQueue } from '../queue/index.js';
@@ -92,13 +97,9 @@ export function assertPairInScope(req: FastifyRequest, pairId: string, notFound:
  * For a handler that decides itself that something concerns the whole installation; a route that
  * always does declares `config.installationWide` instead, which is checked before validation.
  */
-export function requireUnscoped(req: FastifyRequest): Principal {
+export function requireUnscoped(req: FastifyRequest, what = 'This'): Principal {
   const principal = principalOf(req);
-  if (principal.pairScope !== null)
-    throw new KoppelError('This concerns the whole installation; it needs access to every pair', {
-      code: 'auth.forbidden',
-      kind: 'forbidden',
-    });
+  requireUnscopedPrincipal(principal, what);
   return principal;
 }
 

@@ -23,6 +23,22 @@ describe.each(testDialects)('activity commands on %s', (dialect) => {
     expect(listed.out).toMatch(/I00001\s+created\s+\S+\s+\d/);
   });
 
+  it('finds records by what people know them by, as the API does', async () => {
+    h = await createEngineHarness(dialect, { flowSettings: { labels: true } });
+    for (let n = 1; n <= 3; n++) h.loopback.put(sampleItem(n));
+    await runFlow(h.deps, { flowId: h.flowId, trigger: 'manual' });
+    const found = await koppel('records', h.flowId, '--search', 'BUYER2@example.NL');
+    expect(found.code).toBe(0);
+    expect(found.out).toMatch(/I00002\s+Loopback item I00002 \(Item 2\)\s+created/);
+    expect(found.out).not.toContain('I00001');
+    const json = JSON.parse((await koppel('records', h.flowId, '--search', 'item 3', '--json')).out);
+    expect(json).toEqual([
+      expect.objectContaining({ sourceId: 'I00003', label: 'Loopback item I00003 (Item 3)' }),
+    ]);
+    const none = await koppel('records', h.flowId, '--search', 'nobody@example.nl');
+    expect(none.out).toBe(`No records matching "nobody@example.nl" in ${h.flowId}.\n`);
+  });
+
   it('lists runs, shows a run and its records, the failed records, one record timeline, and replays', async () => {
     h = await createEngineHarness(dialect);
     for (let n = 1; n <= 4; n++) h.loopback.put(sampleItem(n, n === 3 ? { name: '' } : {}));

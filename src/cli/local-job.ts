@@ -24,6 +24,8 @@ export async function runLocalJob(
     handlers,
     pollIntervalMs: 200,
     leaseMs: 60_000,
+    // A `koppel runs cancel` from another shell stops the run at the next heartbeat.
+    heartbeatIntervalMs: 5_000,
     backoff: { baseMs: 1_000, capMs: 1_000 },
   });
   // Never deduplicated against a job of the service: this process can only run what it enqueued.
@@ -34,7 +36,7 @@ export async function runLocalJob(
   try {
     for (;;) {
       const job = await queue.get(id);
-      if (!job || job.state === 'completed' || job.state === 'failed') break;
+      if (!job || job.state === 'completed' || job.state === 'failed' || job.state === 'cancelled') break;
       if (job.state === 'queued' && ++waited === 10) onWaiting();
       await new Promise((r) => setTimeout(r, 200));
     }

@@ -32,6 +32,11 @@ export interface FlowSetup {
   calls: CallCounter;
   /** How urgent this run's API calls are (src/engine/run-priority.ts). */
   priority: ApiPriority;
+  /**
+   * Aborts when the run must stop (a cancel, the worker pool stopping): no new record is started,
+   * no call is retried, and what was under way is left for the next run to settle.
+   */
+  signal: AbortSignal;
 }
 
 /** Version 0 is the flow kind's built-in default mapping. */
@@ -147,5 +152,6 @@ export async function loadFlowSetup(
     redaction: redactionSet(settings.redaction),
     calls,
     priority,
+    signal,
   };
 }

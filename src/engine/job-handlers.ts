@@ -92,6 +92,7 @@ export function engineJobHandlers(deps: EngineDeps, hooks: EngineJobHooks = {}):
         filter: { flowId: p.flowId, ids: p.ids, errorCode: p.errorCode, from: p.from, to: p.to },
         mode: p.mode,
         signal,
+        jobId: job.id,
         ...(hooks.onReplayProgress ? { onProgress: hooks.onReplayProgress } : {}),
       });
       hooks.onReplay?.(outcome);

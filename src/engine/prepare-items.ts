@@ -55,10 +55,13 @@ export async function prepareItems(
             },
             deps.clock,
             deps.retry,
+            { signal: setup.signal },
           );
           for (const [step, detail] of notes) note(item, step, now(), detail);
           note(item, 'resolved', now());
         } catch (e) {
+          // Stopped while resolving: the record is left unfinished, for the next run to read again.
+          if (setup.signal.aborted) return void (abort ??= toKoppelError(setup.signal.reason));
           const error = toKoppelError(e);
           if (endsRun(error, deps)) abort ??= error;
           return fail(item, error, now());
@@ -70,8 +73,9 @@ export async function prepareItems(
       item.hash = contentHash(item.projection);
       moveTo(item, 'mapped', now());
     },
-    () => abort !== undefined,
+    () => abort !== undefined || setup.signal.aborted,
   );
+  if (setup.signal.aborted) abort ??= toKoppelError(setup.signal.reason);
 
   const mapped = items.filter((i) => i.state === 'mapped');
   const links = await findLinks(

@@ -55,7 +55,7 @@ export async function purgeActivity(deps: EngineDeps): Promise<PurgeResult> {
   const jobs = await db
     .deleteFrom('jobs')
     .where('updated_at', '<', metaCutoff)
-    .where(sql<boolean>`state in ('completed', 'failed')`)
+    .where(sql<boolean>`state in ('completed', 'failed', 'cancelled')`)
     .executeTakeFirst();
   return {
     payloadsPurged: count(payloads),

@@ -1,3 +1,4 @@
+import { toKoppelError } from '../core/errors.js';
 import { findDeadLetters, type DeadLetterFilter, type DeadLetterRow } from '../store/repos/dead-letters.js';
 import type { SourceRecord } from './types.js';
 import type { EngineDeps } from './deps.js';
@@ -18,6 +19,8 @@ export interface ReplayRequest {
    */
   mode: ReplayMode;
   signal?: AbortSignal;
+  /** The job the replay runs in, noted on its runs (so a run can be cancelled through its job). */
+  jobId?: string | undefined;
   batchSize?: number;
   onProgress?: (done: number, total: number) => void;
 }
@@ -44,6 +47,8 @@ export async function replayDeadLetters(deps: EngineDeps, request: ReplayRequest
   let done = 0;
   const signal = request.signal ?? new AbortController().signal;
   for (const group of groups.values()) {
+    // A cancelled replay opens no further runs; the dead letters it did not reach stay open.
+    if (signal.aborted) break;
     const first = group[0] as DeadLetterRow;
     const setup = await loadFlowSetup(
       deps,
@@ -54,7 +59,7 @@ export async function replayDeadLetters(deps: EngineDeps, request: ReplayRequest
     const result = await withRun(
       deps,
       setup,
-      { flowId: first.flow_id, trigger: 'replay' },
+      { flowId: first.flow_id, trigger: 'replay', jobId: request.jobId },
       async (runId, counts) => {
         // A dead letter may be a create whose outcome was never known (its write-ahead row is still
         // pending): settle those first, as a run does, or the replay creates the record a second time.
@@ -63,6 +68,7 @@ export async function replayDeadLetters(deps: EngineDeps, request: ReplayRequest
         try {
           const size = request.batchSize ?? 100;
           for (let i = 0; i < claimed.length; i += size) {
+            if (signal.aborted) throw toKoppelError(signal.reason);
             const batch = claimed.slice(i, i + size);
             const snapshots = batch.map((dl) => JSON.parse(deps.box.decrypt(dl.snapshot)) as SourceRecord);
             const inputs = await replayInputs(setup, request.mode, batch, snapshots);

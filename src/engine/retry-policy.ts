@@ -39,11 +39,14 @@ export interface RetryHooks<T> {
    */
   beforeRetry?(error: KoppelError, attempt: number): Promise<T | undefined>;
   onAttempt?(attempt: number): void;
+  /** Once it aborts, a failed attempt is not tried again: the abort's reason is thrown instead. */
+  signal?: AbortSignal | undefined;
 }
 
 /**
- * Runs `op` until it succeeds, fails with a kind that retrying cannot fix, or runs out of attempts.
- * The last error is thrown as a KoppelError.
+ * Runs `op` until it succeeds, fails with a kind that retrying cannot fix, runs out of attempts or
+ * is told to stop (`hooks.signal`, whose reason is then thrown). The last error is thrown as a
+ * KoppelError.
  */
 export async function withRetry<T>(
   op: (attempt: number) => Promise<T>,
@@ -57,9 +60,16 @@ export async function withRetry<T>(
       return await op(attempt);
     } catch (e) {
       const error = toKoppelError(e);
+      if (hooks.signal?.aborted) throw toKoppelError(hooks.signal.reason);
       if (!isRetryableKind(error.kind) || attempt >= options.maxAttempts) throw error;
       if ((error.retryAfterMs ?? 0) > options.maxInlineWaitMs) throw error;
-      await clock.sleep(backoffMs(attempt, options, error.retryAfterMs));
+      try {
+        await clock.sleep(backoffMs(attempt, options, error.retryAfterMs), hooks.signal);
+      } catch (stopped) {
+        throw toKoppelError(stopped);
+      }
+      // A clock that cannot cut its sleep short (a test's) still stops here.
+      if (hooks.signal?.aborted) throw toKoppelError(hooks.signal.reason);
       if (hooks.beforeRetry) {
         const found = await hooks.beforeRetry(error, attempt);
         if (found !== undefined) return found;

@@ -1,5 +1,6 @@
 import { toKoppelError, type KoppelError } from '../core/errors.js';
 import { newId } from '../core/ids.js';
+import { cancelledErrorCode } from '../queue/index.js';
 import { insertEvent } from '../store/repos/events.js';
 import { readCursor } from '../store/repos/cursors.js';
 import { failAbandonedRuns, insertRun, updateRun } from '../store/repos/runs.js';
@@ -61,7 +62,10 @@ export async function runFlow(deps: EngineDeps, request: RunRequest): Promise<Ru
 
 /**
  * Opens a run row, runs `body`, and closes the run along the allowed transitions, pausing a
- * connection whose authorization was lost and raising an alert event when the run fails.
+ * connection whose authorization was lost and raising an alert event when the run fails. A run
+ * whose job was cancelled ends `cancelled` with what it stored until then: every page before the
+ * one under way is committed and its cursor saved; the page under way keeps what finished (links,
+ * records) and leaves the rest, creates in doubt included, to the next run from the same cursor.
  */
 export async function withRun(
   deps: EngineDeps,
@@ -99,7 +103,17 @@ export async function withRun(
   } catch (e) {
     error = toKoppelError(e);
   }
-  const state: RunState = error ? 'failed' : counts.deadLettered > 0 ? 'partial' : 'succeeded';
+  // Whatever failed after the run was told to stop (an aborted request, say) failed because of it.
+  const signal = setup.signal;
+  if (error && signal.aborted) error = toKoppelError(signal.reason);
+  const cancelled = error?.code === cancelledErrorCode;
+  const state: RunState = cancelled
+    ? 'cancelled'
+    : error
+      ? 'failed'
+      : counts.deadLettered > 0
+        ? 'partial'
+        : 'succeeded';
   assertTransition('run', runTransitions, 'running', state);
   const finished = deps.clock.now().toISOString();
   await updateRun(
@@ -115,7 +129,7 @@ export async function withRun(
     },
     'running',
   );
-  if (error) await onRunError(deps, setup, runId, error);
+  if (error && !cancelled) await onRunError(deps, setup, runId, error);
   deps.logger.info(
     {
       run: runId,

@@ -23,6 +23,9 @@ describe('state transitions', () => {
     }
     expect(() => assertTransition('run', runTransitions, 'queued', 'running')).not.toThrow();
     expect(() => assertTransition('run', runTransitions, 'running', 'partial')).not.toThrow();
+    // A run whose job was cancelled ends cancelled, not failed.
+    expect(() => assertTransition('run', runTransitions, 'running', 'cancelled')).not.toThrow();
+    expect(() => assertTransition('run', runTransitions, 'cancelled', 'running')).toThrow();
   });
 
   it('refuse anything else with an internal error that names both states', () => {

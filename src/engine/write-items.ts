@@ -36,6 +36,7 @@ export async function writeItems(
   let abort: KoppelError | undefined;
   let consecutiveTransient = 0;
   const { target } = setup.runtime;
+  const { signal } = setup;
 
   await forEachLimited(
     todo,
@@ -58,6 +59,7 @@ export async function writeItems(
             deps.clock,
             deps.retry,
             {
+              signal,
               onAttempt: (n) => (item.attempts = n),
               // The failed attempt may have created the record after all: look before trying again.
               beforeRetry: async (error) => {
@@ -72,9 +74,10 @@ export async function writeItems(
         } else {
           const targetId = item.link!.target_id;
           const before = target.get
-            ? await withRetry(() => target.get!(targetId), deps.clock, deps.retry)
+            ? await withRetry(() => target.get!(targetId), deps.clock, deps.retry, { signal })
             : undefined;
           result = await withRetry(() => target.update(targetId, item.projection!), deps.clock, deps.retry, {
+            signal,
             onAttempt: (n) => (item.attempts = n),
           });
           item.diff = diffFields(before, item.projection);
@@ -97,6 +100,13 @@ export async function writeItems(
           moveTo(item, 'skipped', now(), result.skipped);
         else moveTo(item, item.operation === 'create' ? 'created' : 'updated', now(), result.targetId);
       } catch (e) {
+        if (signal.aborted) {
+          // Stopped mid-write: the record is left unfinished (not stored, the cursor stays before
+          // its page); a create that may have gone out keeps its write-ahead row for recovery.
+          if (item.operation === 'create') item.outcomeUnknown = true;
+          abort ??= toKoppelError(signal.reason);
+          return;
+        }
         const error = toKoppelError(e);
         // A create that failed with a transient error may exist in the target: recovery settles it.
         if (item.operation === 'create' && (error.kind === 'transient' || endsRun(error, deps)))
@@ -107,8 +117,8 @@ export async function writeItems(
           abort ??= error;
       }
     },
-    () => abort !== undefined || unannounced !== undefined,
+    () => abort !== undefined || unannounced !== undefined || signal.aborted,
   );
   if (unannounced !== undefined) throw unannounced;
-  return abort;
+  return abort ?? (signal.aborted ? toKoppelError(signal.reason) : undefined);
 }

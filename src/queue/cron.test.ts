@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { latestFireTime, validateCron } from './cron.js';
+import { latestFireTime, nextFireTime, validateCron } from './cron.js';
 
 describe('validateCron', () => {
   it('accepts five-, six- and seven-field expressions and nicknames', () => {
@@ -45,5 +45,21 @@ describe('latestFireTime', () => {
 
   it('throws an invalid error for a malformed expression', () => {
     expect(() => latestFireTime('nope', new Date())).toThrow(/Invalid cron expression/);
+  });
+});
+
+describe('nextFireTime', () => {
+  it('gives the first fire time after now, in UTC', () => {
+    expect(nextFireTime('0 3 * * *', new Date('2026-06-01T03:00:00.000Z'))).toEqual(
+      new Date('2026-06-02T03:00:00.000Z'),
+    );
+    expect(nextFireTime('*/5 * * * *', new Date('2026-01-01T00:04:59.000Z'))).toEqual(
+      new Date('2026-01-01T00:05:00.000Z'),
+    );
+  });
+
+  it('is null for an expression that does not fire again or cannot be read', () => {
+    expect(nextFireTime('0 0 0 1 1 * 2020', new Date('2026-01-01T00:00:00.000Z'))).toBeNull();
+    expect(nextFireTime('nope', new Date())).toBeNull();
   });
 });

@@ -37,3 +37,12 @@ export function latestFireTime(expr: string, now: Date): Date | null {
   // croner's previousRuns excludes a run exactly at the reference; one millisecond later includes it.
   return cron.previousRuns(1, new Date(now.getTime() + 1))[0] ?? null;
 }
+
+/** The next fire time after `now`, or null when there is none (or the expression is not usable). */
+export function nextFireTime(expr: string, now: Date): Date | null {
+  try {
+    return parseCron(expr).nextRun(now);
+  } catch {
+    return null;
+  }
+}

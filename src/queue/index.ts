@@ -1,9 +1,11 @@
 export type {
+  CancelOutcome,
   ClaimedJob,
   ClaimOptions,
   EnqueueResult,
   EnqueueSpec,
   FailOptions,
+  HeartbeatAnswer,
   Job,
   JobQueue,
   JobState,
@@ -14,7 +16,7 @@ export { defaultMaxAttempts, defaultPriority, jobStates } from './port.js';
 export { StoreQueue } from './store-queue.js';
 export { StoreScheduleMarks } from './store-schedule-marks.js';
 export { WorkerPool, type WorkerPoolOptions } from './worker-pool.js';
-export type { JobContext, JobHandler } from './job-runner.js';
+export { cancelledErrorCode, type JobContext, type JobHandler } from './job-runner.js';
 export { backoffDelay, decideRetry, type BackoffPolicy, type RetryDecision } from './job-retry.js';
 export { Scheduler, type Schedule, type SchedulerOptions } from './scheduler.js';
-export { latestFireTime, validateCron } from './cron.js';
+export { latestFireTime, nextFireTime, validateCron } from './cron.js';

@@ -20,6 +20,7 @@ export function toJob(row: JobTable): Job {
     lockedBy: row.locked_by,
     lockedUntil: row.locked_until === null ? null : new Date(row.locked_until),
     lastError: row.last_error,
+    cancelRequestedAt: row.cancel_requested_at === null ? null : new Date(row.cancel_requested_at),
     createdAt: new Date(row.created_at),
     updatedAt: new Date(row.updated_at),
     finishedAt: row.finished_at === null ? null : new Date(row.finished_at),

@@ -3,12 +3,21 @@ import { KoppelError } from '../core/errors.js';
 import type { Logger } from '../core/logging.js';
 import { sleepUntilAborted } from './alarm.js';
 import { decideRetry, describeError, type BackoffPolicy } from './job-retry.js';
-import type { ClaimedJob, JobQueue } from './port.js';
+import type { ClaimedJob, HeartbeatAnswer, JobQueue } from './port.js';
+
+/** The code of the error a cancelled job's handler is aborted with. */
+export const cancelledErrorCode = 'queue.cancelled';
 
 export interface JobContext {
-  /** Aborts when the pool stops and its grace period is over, or when the job's lease was lost. */
+  /**
+   * Aborts when the pool stops and its grace period is over, when the job's lease was lost, or
+   * when someone cancelled the job (the reason then has the code `queue.cancelled`).
+   */
   signal: AbortSignal;
-  /** Extend the lease now (the pool also does so on its own); false when the job is no longer ours. */
+  /**
+   * Extend the lease now (the pool also does so on its own); false when the job is no longer ours
+   * or was cancelled.
+   */
   heartbeat(): Promise<boolean>;
 }
 
@@ -31,7 +40,8 @@ export interface JobRunnerDeps {
  * Never throws. The lease is renewed while the handler runs. An aborted handler is still awaited
  * (it is expected to stop promptly): recording the outcome while it may still be writing would let
  * another worker start the same job beside it. If the lease was lost nothing is recorded, since the
- * job is no longer ours.
+ * job is no longer ours. A job someone cancelled (its heartbeat says so) has its handler aborted
+ * with `queue.cancelled` and is recorded cancelled, whatever the handler returned: never retried.
  */
 export async function runJob(
   job: ClaimedJob,
@@ -51,6 +61,7 @@ export async function runJob(
 
   const controller = new AbortController();
   let leaseLost = false;
+  let cancelled = false;
   const onShutdown = () =>
     controller.abort(
       new KoppelError('The worker pool is stopping', { code: 'queue.shutdown', kind: 'transient' }),
@@ -58,20 +69,29 @@ export async function runJob(
   if (deps.shutdown.aborted) onShutdown();
   else deps.shutdown.addEventListener('abort', onShutdown, { once: true });
 
-  const heartbeat = async (): Promise<boolean> => {
-    const ours = await deps.queue.heartbeat(job.id, deps.workerId, deps.leaseMs);
-    if (!ours && !leaseLost) {
+  const beat = async (): Promise<HeartbeatAnswer> => {
+    const answer = await deps.queue.heartbeat(job.id, deps.workerId, deps.leaseMs);
+    if (answer === 'lost' && !leaseLost) {
       leaseLost = true;
       log.warn('Job lease lost (reaped or taken over); aborting the handler');
       controller.abort(
         new KoppelError('The job lease was lost', { code: 'queue.lease_lost', kind: 'conflict' }),
       );
     }
-    return ours;
+    if (answer === 'cancel_requested' && !cancelled) {
+      cancelled = true;
+      log.info('Job cancelled on request; stopping the handler');
+      // A decision, not a failure: kind conflict, which no retry policy retries.
+      controller.abort(
+        new KoppelError('The job was cancelled on request', { code: cancelledErrorCode, kind: 'conflict' }),
+      );
+    }
+    return answer;
   };
+  const heartbeat = async (): Promise<boolean> => (await beat()) === 'ours';
 
   const finished = new AbortController();
-  const beating = keepAlive(deps, finished.signal, heartbeat, log);
+  const beating = keepAlive(deps, finished.signal, beat, log);
   let error: unknown;
   let succeeded = false;
   try {
@@ -87,6 +107,15 @@ export async function runJob(
 
   try {
     if (leaseLost) return;
+    if (cancelled) {
+      const state = await deps.queue.fail(job.id, deps.workerId, {
+        message: `Cancelled on request${succeeded ? '' : ` (${describeError(error)})`}`,
+        retryAt: null,
+      });
+      if (state === 'cancelled') log.info('Job cancelled');
+      else log.warn({ state }, 'Job was cancelled but could not be recorded as such');
+      return;
+    }
     if (succeeded) {
       if (await deps.queue.complete(job.id, deps.workerId)) log.debug('Job completed');
       else log.warn('Job finished but was no longer ours to complete');
@@ -135,14 +164,15 @@ async function failForGood(
 async function keepAlive(
   deps: JobRunnerDeps,
   stop: AbortSignal,
-  heartbeat: () => Promise<boolean>,
+  beat: () => Promise<HeartbeatAnswer>,
   log: Logger,
 ): Promise<void> {
   for (;;) {
     await sleepUntilAborted(deps.clock, deps.heartbeatIntervalMs, stop);
     if (stop.aborted) return;
     try {
-      if (!(await heartbeat())) return;
+      // A cancelled job keeps its lease until its handler has stopped; a lost one is not ours.
+      if ((await beat()) === 'lost') return;
     } catch (e) {
       log.warn({ err: e }, 'Heartbeat failed; will try again');
     }

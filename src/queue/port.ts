@@ -6,7 +6,9 @@
  * - queue: a named lane of jobs; a worker pool serves a list of queues.
  * - name: which handler runs the job (`flow.run`, `retention.purge`, ...).
  * - state: `queued` (waiting, possibly for a later run_at) → `running` (claimed under a lease) →
- *   `completed` or `failed`; a failed attempt with attempts left goes back to `queued`.
+ *   `completed` or `failed`; a failed attempt with attempts left goes back to `queued`. A job
+ *   someone cancelled ends `cancelled`: at once while it waits, else when its worker has stopped it
+ *   (its heartbeat tells the worker), and it is never tried again.
  * - dedupe key: while a job with this key is queued or running, enqueueing the same key again
  *   returns the existing job instead of adding one.
  * - lock key: jobs sharing a lock key never run at the same time (one flow of one pair, say).
@@ -19,7 +21,7 @@
  */
 import type { Json } from '../core/json.js';
 
-export const jobStates = ['queued', 'running', 'completed', 'failed'] as const;
+export const jobStates = ['queued', 'running', 'completed', 'failed', 'cancelled'] as const;
 export type JobState = (typeof jobStates)[number];
 
 /** Lower runs first. */
@@ -61,6 +63,8 @@ export interface Job {
   lockedBy: string | null;
   lockedUntil: Date | null;
   lastError: string | null;
+  /** When someone asked to cancel the job; a running job stops at its next heartbeat. */
+  cancelRequestedAt: Date | null;
   createdAt: Date;
   updatedAt: Date;
   finishedAt: Date | null;
@@ -83,6 +87,21 @@ export interface FailOptions {
   /** When to try again; null fails the job for good. Ignored when no attempts are left. */
   retryAt: Date | null;
 }
+
+/**
+ * What a heartbeat learns: the lease is extended (`ours`), the job is no longer this worker's
+ * (`lost`: reaped or taken over), or it is still ours, extended, but someone asked to cancel it
+ * (`cancel_requested`): the worker stops the handler and records the job cancelled. The lease is
+ * kept while the handler stops, so no other worker starts the job's lock key beside it.
+ */
+export type HeartbeatAnswer = 'ours' | 'lost' | 'cancel_requested';
+
+/**
+ * What a cancel did: a waiting job is `cancelled` at once; a running one has its cancel
+ * `requested` (its worker stops it at the next heartbeat); a job that had already ended is
+ * `finished` and stays as it was.
+ */
+export type CancelOutcome = 'cancelled' | 'requested' | 'finished';
 
 export interface ListFilter {
   state?: JobState;
@@ -111,16 +130,29 @@ export interface JobQueue {
 
   /**
    * Record a failed attempt. With a retry time and attempts left the job is queued again for that
-   * time; otherwise it is failed for good and its row kept with the message. Returns the state the
-   * job went to, or null when the job is no longer running for this worker.
+   * time; otherwise it is failed for good and its row kept with the message. A job someone asked to
+   * cancel goes to cancelled instead, whatever the retry time. Returns the state the job went to,
+   * or null when the job is no longer running for this worker.
    */
-  fail(id: string, workerId: string, options: FailOptions): Promise<'queued' | 'failed' | null>;
-
-  /** Extend this worker's lease to now + leaseMs. False when the job is no longer ours. */
-  heartbeat(id: string, workerId: string, leaseMs: number): Promise<boolean>;
+  fail(id: string, workerId: string, options: FailOptions): Promise<'queued' | 'failed' | 'cancelled' | null>;
 
   /**
-   * Running jobs whose lease has passed go back to queued (or to failed when no attempts are left).
+   * Extend this worker's lease to now + leaseMs, and say whether someone asked to cancel the job.
+   * `lost` when the job is no longer ours.
+   */
+  heartbeat(id: string, workerId: string, leaseMs: number): Promise<HeartbeatAnswer>;
+
+  /**
+   * Cancel a job: a queued one ends `cancelled` now; a running one is marked, and its worker stops
+   * it at its next heartbeat and records it cancelled, never to be retried. A running job's dedupe
+   * key is released at once, so a new request for the same work queues a new job (which waits for
+   * this one's lock key) instead of joining the one being stopped. Null when there is no such job.
+   */
+  cancel(id: string): Promise<CancelOutcome | null>;
+
+  /**
+   * Running jobs whose lease has passed go back to queued (or to failed when no attempts are left,
+   * or to cancelled when someone asked to cancel them).
    * Returns how many jobs were reaped.
    */
   reapExpired(): Promise<number>;

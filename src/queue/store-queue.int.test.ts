@@ -211,7 +211,7 @@ describe.each(testDialects)('StoreQueue on %s', (dialect) => {
     await queue.claim('w1', lease);
     expect(await queue.complete(id, 'w2')).toBe(false);
     expect(await queue.fail(id, 'w2', { message: 'x', retryAt: null })).toBeNull();
-    expect(await queue.heartbeat(id, 'w2', 1_000)).toBe(false);
+    expect(await queue.heartbeat(id, 'w2', 1_000)).toBe('lost');
     expect(await queue.complete(id, 'w1')).toBe(true);
     expect(await queue.complete(id, 'w1')).toBe(false);
     expect(await queue.get(id)).toMatchObject({ state: 'completed', finishedAt: clock.now() });
@@ -222,7 +222,7 @@ describe.each(testDialects)('StoreQueue on %s', (dialect) => {
     await queue.claim('w1', { ...lease, leaseMs: 30_000 });
 
     clock.advance(20_000);
-    expect(await queue.heartbeat(id, 'w1', 30_000)).toBe(true);
+    expect(await queue.heartbeat(id, 'w1', 30_000)).toBe('ours');
     expect((await queue.get(id))?.lockedUntil).toEqual(new Date('2026-01-01T00:00:50.000Z'));
 
     clock.advance(29_000);
@@ -236,7 +236,7 @@ describe.each(testDialects)('StoreQueue on %s', (dialect) => {
       attempts: 1,
       lastError: 'lease expired: worker w1 stopped renewing it',
     });
-    expect(await queue.heartbeat(id, 'w1', 30_000)).toBe(false);
+    expect(await queue.heartbeat(id, 'w1', 30_000)).toBe('lost');
     expect(await queue.complete(id, 'w1')).toBe(false);
 
     const [again] = await queue.claim('w2', lease);
@@ -249,6 +249,54 @@ describe.each(testDialects)('StoreQueue on %s', (dialect) => {
     clock.advance(1_001);
     expect(await queue.reapExpired()).toBe(1);
     expect(await queue.get(id)).toMatchObject({ state: 'failed', finishedAt: clock.now() });
+  });
+
+  it('cancels a queued job at once, and never claims it', async () => {
+    const { id } = await queue.enqueue({ queue: 'default', name: 'n', dedupeKey: 'k' });
+    expect(await queue.cancel(id)).toBe('cancelled');
+    expect(await queue.get(id)).toMatchObject({
+      state: 'cancelled',
+      cancelRequestedAt: clock.now(),
+      finishedAt: clock.now(),
+    });
+    expect(await queue.claim('w1', lease)).toEqual([]);
+    // The cancelled job no longer holds its dedupe key.
+    expect((await queue.enqueue({ queue: 'default', name: 'n', dedupeKey: 'k' })).deduped).toBe(false);
+    expect(await queue.cancel(id)).toBe('finished');
+    expect(await queue.cancel('job_missing')).toBeNull();
+  });
+
+  it('marks a running job cancelled for its worker to stop, keeps its lease, and never retries it', async () => {
+    const { id } = await queue.enqueue({ queue: 'default', name: 'n', dedupeKey: 'k', lockKey: 'l' });
+    await queue.claim('w1', lease);
+    expect(await queue.cancel(id)).toBe('requested');
+    expect(await queue.cancel(id)).toBe('requested');
+    // A new request for the same work is a new job, which waits for the lock the stopping one holds.
+    const next = await queue.enqueue({ queue: 'default', name: 'n', dedupeKey: 'k', lockKey: 'l' });
+    expect(next.deduped).toBe(false);
+    expect(await queue.claim('w2', lease)).toEqual([]);
+    clock.advance(30_000);
+    expect(await queue.heartbeat(id, 'w1', 60_000)).toBe('cancel_requested');
+    expect((await queue.get(id))?.lockedUntil).toEqual(new Date(clock.now().getTime() + 60_000));
+    // Whatever retry time the worker's outcome asks for, a cancelled job is not queued again.
+    expect(await queue.fail(id, 'w1', { message: 'Cancelled on request', retryAt: clock.now() })).toBe(
+      'cancelled',
+    );
+    expect(await queue.get(id)).toMatchObject({
+      state: 'cancelled',
+      finishedAt: clock.now(),
+      lockedBy: null,
+    });
+    expect((await queue.claim('w2', lease)).map((j) => j.id)).toEqual([next.id]);
+  });
+
+  it('ends a reaped job that someone asked to cancel as cancelled', async () => {
+    const { id } = await queue.enqueue({ queue: 'default', name: 'n' });
+    await queue.claim('w1', { ...lease, leaseMs: 1_000 });
+    await queue.cancel(id);
+    clock.advance(1_001);
+    expect(await queue.reapExpired()).toBe(1);
+    expect(await queue.get(id)).toMatchObject({ state: 'cancelled', finishedAt: clock.now() });
   });
 
   it('lists jobs newest first, by state and queue, up to a limit', async () => {

@@ -1,15 +1,18 @@
 import type { Clock } from '../core/clock.js';
 import type { Store } from '../store/database.js';
 import type {
+  CancelOutcome,
   ClaimedJob,
   ClaimOptions,
   EnqueueResult,
   EnqueueSpec,
   FailOptions,
+  HeartbeatAnswer,
   Job,
   JobQueue,
   ListFilter,
 } from './port.js';
+import { cancelJob } from './sql/cancel-job.js';
 import { claimJobs } from './sql/claim-jobs.js';
 import { completeJob } from './sql/complete-job.js';
 import { enqueueJob } from './sql/enqueue-job.js';
@@ -41,12 +44,20 @@ export class StoreQueue implements JobQueue {
     return completeJob(this.store, this.clock, id, workerId);
   }
 
-  fail(id: string, workerId: string, options: FailOptions): Promise<'queued' | 'failed' | null> {
+  fail(
+    id: string,
+    workerId: string,
+    options: FailOptions,
+  ): Promise<'queued' | 'failed' | 'cancelled' | null> {
     return failJob(this.store, this.clock, id, workerId, options);
   }
 
-  heartbeat(id: string, workerId: string, leaseMs: number): Promise<boolean> {
+  heartbeat(id: string, workerId: string, leaseMs: number): Promise<HeartbeatAnswer> {
     return heartbeatJob(this.store, this.clock, id, workerId, leaseMs);
+  }
+
+  cancel(id: string): Promise<CancelOutcome | null> {
+    return cancelJob(this.store, this.clock, id);
   }
 
   reapExpired(): Promise<number> {

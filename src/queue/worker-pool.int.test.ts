@@ -198,6 +198,26 @@ describe.each(testDialects)('WorkerPool on %s', (dialect) => {
     expect(job.attempts).toBe(1);
   });
 
+  it('stops a cancelled job at its next heartbeat with queue.cancelled and records it cancelled, not retried', async () => {
+    let reason: unknown;
+    const { id } = await queue.enqueue({ queue: 'default', name: 'long' });
+    startPool({
+      long: async (_job, { signal }) => {
+        await through(new Promise<void>(() => {}), signal).catch((e: unknown) => {
+          reason = e;
+        });
+        // A handler that stops cleanly and returns (a run that commits what it did) is still cancelled.
+      },
+    });
+    await until(id, (j) => j.state === 'running');
+    expect(await queue.cancel(id)).toBe('requested');
+    const job = await until(id, (j) => j.state === 'cancelled', 1_000);
+    expect(reason).toMatchObject({ code: 'queue.cancelled', kind: 'conflict' });
+    expect(job).toMatchObject({ attempts: 1, lastError: 'Cancelled on request', lockedBy: null });
+    clock.advance(60_000);
+    expect((await queue.get(id))?.state).toBe('cancelled');
+  });
+
   it('runs jobs sharing a lock key one at a time, others beside them', async () => {
     let running = 0;
     let most = 0;

@@ -124,13 +124,15 @@ export interface ApiHarnessOptions {
   configure?: (app: App) => Promise<void>;
   /** A known port (for a KOPPEL_PUBLIC_URL that names it); default a free one. */
   port?: number;
+  /** A database another harness made (and drops): the service runs over what is in it. */
+  database?: TestDatabase;
 }
 
 export async function startApiHarness(
   dialect: DialectName,
   options: ApiHarnessOptions = {},
 ): Promise<ApiHarness> {
-  const tdb = await createTestDatabase(dialect);
+  const tdb = options.database ?? (await createTestDatabase(dialect));
   const port = options.port ?? (await freePort());
   const { lines: logLines, destination: logDestination } = captureLogLines();
   const config = loadConfig({
@@ -147,7 +149,12 @@ export async function startApiHarness(
     ...(options.clock ? { clock: options.clock } : {}),
   });
   await options.configure?.(app);
-  const service = await startService(app, { pollIntervalMs: 100, tickMs: 1_000, graceMs: 5_000 });
+  const service = await startService(app, {
+    pollIntervalMs: 100,
+    tickMs: 1_000,
+    graceMs: 5_000,
+    heartbeatIntervalMs: 200,
+  });
   let users = 0;
   return {
     app,
@@ -181,7 +188,7 @@ export async function startApiHarness(
     async close() {
       await service.stop();
       await app.close();
-      await tdb.drop();
+      if (!options.database) await tdb.drop();
     },
   };
 }

@@ -14,6 +14,12 @@ const settingsSchema = z
     skipInactive: z.boolean().default(false),
     /** Offer `findByNaturalKeys` (one call for many keys); off, recovery looks keys up one by one. */
     batchLookup: z.boolean().default(true),
+    labels: z
+      .boolean()
+      .default(false)
+      .describe(
+        'Name records `Loopback item <id> (<name>)` (describe); off, messages name them by source id',
+      ),
   })
   .passthrough();
 
@@ -101,6 +107,10 @@ export const loopbackItemsKind: FlowKind<SourceItem, Record<string, unknown>> = 
         }
       },
       sourceId: (item) => item.id,
+      ...(settings.labels
+        ? { describe: (item: SourceItem) => `Loopback item ${item.id} (${String(item.name)})` }
+        : {}),
+      searchKeys: (item) => [item.email as string | undefined, item.name as string | undefined],
       naturalKey: (item) => `koppel:${ctx.flowId}:${item.id}`,
       filter: (item) =>
         settings.skipInactive && item.active === false ? { send: false, reason: 'inactive' } : { send: true },

@@ -37,6 +37,8 @@ export interface Faults {
   killAfterCreate?: { nth: number; pid: number };
   /** Every source read answers 503 while set. */
   sourceDown?: boolean;
+  /** Every create waits this long before it is stored and answered (a slow target). */
+  createDelayMs?: number;
 }
 
 export class LoopbackServer {
@@ -135,9 +137,10 @@ export class LoopbackServer {
     send(res, 200, { items, last: items.length ? items[items.length - 1]!.seq : after });
   }
 
-  private create(payload: Record<string, unknown>, res: ServerResponse): void {
+  private async create(payload: Record<string, unknown>, res: ServerResponse): Promise<void> {
     this.calls.creates++;
     const f = this.faults;
+    if (f.createDelayMs) await new Promise((resolve) => setTimeout(resolve, f.createDelayMs));
     if (f.create503 && f.create503 > 0) {
       f.create503--;
       return send(res, 503, { error: 'try again' });

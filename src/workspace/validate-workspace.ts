@@ -186,6 +186,23 @@ function checkConnection(connection: unknown, path: Path, ctx: ValidationContext
   return errors;
 }
 
+/**
+ * One flow as a file would declare it (`kind`, `source`, `target`, `settings`), in pair `pairId`
+ * whose stored connections are given: the checks a workspace file's flows get, for a flow created
+ * or changed through the API. Paths are relative to the flow (`settings.pageSize`, `source`).
+ */
+export function checkFlowDeclaration(
+  flow: unknown,
+  pairId: string,
+  connections: ReadonlyArray<{ id: string; pairId: string; app: string }>,
+  registry: FlowRegistry,
+): WorkspaceError[] {
+  const declared = new Map(
+    connections.map((c) => [c.id, { pairId: c.pairId, app: c.app, path: c.id } satisfies DeclaredConnection]),
+  );
+  return sortErrors(checkFlow(flow, [], pairId, declared, { registry, env: {} }));
+}
+
 function checkFlow(
   flow: unknown,
   path: Path,

@@ -1,6 +1,6 @@
-import { Cron } from 'croner';
 import { z } from 'zod';
 import { slugPattern } from '../core/ids.js';
+import { validateCron } from '../queue/cron.js';
 import { mappingDefinitionSchema } from '../mapping/schema.js';
 
 /**
@@ -21,20 +21,25 @@ export function envVariableOf(value: unknown): string | null {
   return typeof value === 'string' ? (envReferencePattern.exec(value)?.[1] ?? null) : null;
 }
 
-const slug = z
+/** Ids of pairs, connections and flows, in files, URLs and commands (the API takes the same). */
+export const slugSchema = z
   .string()
   .regex(
     slugPattern,
     'must be lowercase letters, digits and dashes, start with a letter or digit, ≤ 63 long',
   );
+const slug = slugSchema;
 
-const cron = z.string().superRefine((pattern, ctx) => {
-  try {
-    new Cron(pattern, { paused: true }).stop();
-  } catch (e) {
-    ctx.addIssue({ code: 'custom', message: `is not a valid cron expression: ${(e as Error).message}` });
-  }
+/** A flow's schedule: a cron expression in UTC, checked as the scheduler will read it. */
+export const cronSchema = z.string().superRefine((pattern, ctx) => {
+  const problem = validateCron(pattern);
+  if (problem !== null)
+    ctx.addIssue({ code: 'custom', message: `is not a valid cron expression: ${problem}` });
 });
+const cron = cronSchema;
+
+/** Rank among the flows of a pair when they compete for the API budget (lower goes first). */
+export const flowPrioritySchema = z.int().min(0).max(1_000_000);
 
 const credentialReference = z
   .string()
@@ -64,7 +69,7 @@ const flowSchema = z
     enabled: z.boolean().default(false),
     schedule: cron.optional(),
     /** Rank among the flows of a pair when they compete for the API budget; the engine orders them. */
-    priority: z.int().min(0).max(1_000_000).default(100),
+    priority: flowPrioritySchema.default(100),
     settings: objectOfSettings.default({}),
     mapping: mappingDefinitionSchema.optional(),
   })

@@ -1,6 +1,6 @@
 import type { FastifyRequest } from 'fastify';
 import { resolveApiToken } from '../../access/api-tokens.js';
-import { requireRole, type Principal } from '../../access/principal.js';
+import { requireRole, requireUnscoped, type Principal } from '../../access/principal.js';
 import { resolveSession } from '../../access/sessions.js';
 import { KoppelError } from '../../core/errors.js';
 import type { ApiContext, ApiServer, RouteAccess } from '../route-kit.js';
@@ -55,11 +55,7 @@ export function installAccessControl(server: ApiServer, ctx: ApiContext): Declar
       });
     }
     requireRole(req.principal, access);
-    if (req.routeOptions.config?.installationWide && req.principal.pairScope !== null)
-      throw new KoppelError('This concerns the whole installation; it needs access to every pair', {
-        code: 'auth.forbidden',
-        kind: 'forbidden',
-      });
+    if (req.routeOptions.config?.installationWide) requireUnscoped(req.principal, 'This');
   });
   // In callback style: the plugin answers a bad token itself (through the error handler).
   server.addHook('onRequest', (req, reply, done) => {

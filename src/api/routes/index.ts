@@ -1,8 +1,17 @@
 import type { ApiRoute } from '../route-kit.js';
 import { auditRoute } from './audit.js';
+import { budgetRoute } from './budget.js';
+import { eventsRoute } from './events.js';
+import { flowChangesRoute } from './flow-changes.js';
+import { flowKindsRoute } from './flow-kinds.js';
+import { flowsRoute } from './flows.js';
 import { healthRoute } from './health.js';
+import { jobsRoute } from './jobs.js';
 import { pagesRoute } from './pages.js';
+import { pairsRoute } from './pairs.js';
+import { recordsRoute } from './records.js';
 import { runFlowRoute } from './run-flow.js';
+import { runsRoute } from './runs.js';
 import { sessionRoute } from './session.js';
 import { setupRoute } from './setup.js';
 import { statusPageRoute } from './status-page.js';
@@ -21,7 +30,16 @@ export const apiRoutes: ApiRoute[] = [
   tokensRoute,
   auditRoute,
   statusRoute,
+  pairsRoute,
+  flowKindsRoute,
+  flowsRoute,
+  flowChangesRoute,
   runFlowRoute,
+  runsRoute,
+  jobsRoute,
+  recordsRoute,
+  eventsRoute,
+  budgetRoute,
   statusPageRoute,
   webhooksRoute,
 ];

@@ -1,4 +1,6 @@
 import { KoppelError } from '../../core/errors.js';
+import { cancelRun } from '../../engine/cancel-run.js';
+import { StoreQueue } from '../../queue/index.js';
 import { listRecords } from '../../store/repos/records.js';
 import { getRun, listRuns } from '../../store/repos/runs.js';
 import type { CliCommand } from '../main.js';
@@ -10,54 +12,62 @@ export const runsCommand: CliCommand = {
       .command('runs')
       .description('List recent runs with their counts, duration and API calls.')
       .option('--flow <id>', 'only runs of this flow')
-      .option('--state <state>', 'only runs in this state (succeeded, partial, failed, …)')
+      .option('--state <state>', 'only runs in this state (succeeded, partial, failed, cancelled, …)')
+      .option('--trigger <trigger>', 'only runs started this way (schedule, manual, webhook, replay)')
       .option('--limit <n>', 'how many', '20')
       .option('--json', 'print JSON')
-      .action(async (o: { flow?: string; state?: string; limit: string; json?: boolean }) => {
-        const app = await ctx.app();
-        const rows = await listRuns(app.store.db, { flowId: o.flow, state: o.state, limit: Number(o.limit) });
-        if (o.json) return void ctx.out.write(JSON.stringify(rows.map(runJson), null, 2) + '\n');
-        if (rows.length === 0) return void ctx.out.write('No runs yet.\n');
-        ctx.out.write(
-          formatTable(
-            [
-              'run',
-              'flow',
-              'trigger',
-              'state',
-              'read',
-              'created',
-              'updated',
-              'unchanged',
-              'failed',
-              'calls',
-              'took',
-              'started',
-            ],
-            rows.map((r) => {
-              const c = JSON.parse(r.counts) as Record<string, number>;
-              const calls = Object.values(JSON.parse(r.api_calls) as Record<string, number>).reduce(
-                (a, b) => a + b,
-                0,
-              );
-              return [
-                r.id,
-                r.flow_id,
-                r.trigger,
-                r.state,
-                c.read,
-                c.created,
-                c.updated,
-                c.unchanged,
-                c.deadLettered,
-                calls,
-                durationText(r.started_at, r.finished_at),
-                r.created_at,
-              ];
-            }),
-          ),
-        );
-      });
+      .action(
+        async (o: { flow?: string; state?: string; trigger?: string; limit: string; json?: boolean }) => {
+          const app = await ctx.app();
+          const rows = await listRuns(app.store.db, {
+            flowId: o.flow,
+            state: o.state,
+            trigger: o.trigger,
+            limit: Number(o.limit),
+          });
+          if (o.json) return void ctx.out.write(JSON.stringify(rows.map(runJson), null, 2) + '\n');
+          if (rows.length === 0) return void ctx.out.write('No runs yet.\n');
+          ctx.out.write(
+            formatTable(
+              [
+                'run',
+                'flow',
+                'trigger',
+                'state',
+                'read',
+                'created',
+                'updated',
+                'unchanged',
+                'failed',
+                'calls',
+                'took',
+                'started',
+              ],
+              rows.map((r) => {
+                const c = JSON.parse(r.counts) as Record<string, number>;
+                const calls = Object.values(JSON.parse(r.api_calls) as Record<string, number>).reduce(
+                  (a, b) => a + b,
+                  0,
+                );
+                return [
+                  r.id,
+                  r.flow_id,
+                  r.trigger,
+                  r.state,
+                  c.read,
+                  c.created,
+                  c.updated,
+                  c.unchanged,
+                  c.deadLettered,
+                  calls,
+                  durationText(r.started_at, r.finished_at),
+                  r.created_at,
+                ];
+              }),
+            ),
+          );
+        },
+      );
 
     runs
       .command('show <id>')
@@ -91,10 +101,11 @@ export const runsCommand: CliCommand = {
         if (records.length > 0) {
           ctx.out.write(
             formatTable(
-              ['record', 'source id', 'state', 'operation', 'target id', 'error'],
+              ['record', 'source id', 'what', 'state', 'operation', 'target id', 'error'],
               records.map((r) => [
                 r.id,
                 r.source_id,
+                r.label ?? '',
                 r.state,
                 r.operation,
                 r.target_id,
@@ -103,6 +114,22 @@ export const runsCommand: CliCommand = {
             ),
           );
         }
+      });
+
+    runs
+      .command('cancel <id>')
+      .description(
+        'Cancel a run: it stops at its next heartbeat (within seconds), keeping what it stored; never retried.',
+      )
+      .action(async (id: string) => {
+        const app = await ctx.app();
+        const queue = new StoreQueue(app.store, app.clock);
+        const result = await cancelRun(app.store.db, queue, app.clock, id);
+        ctx.out.write(
+          result.outcome === 'cancelled'
+            ? `Run ${result.runId} cancelled (job ${result.jobId}); nothing was running it.\n`
+            : `Run ${result.runId}: cancel requested (job ${result.jobId}); it stops within seconds, keeping what it stored. See: koppel runs show ${result.runId}\n`,
+        );
       });
   },
 };

@@ -12,6 +12,11 @@ export function describeDebtor(record: DebtorRecord): string {
   return `Asperion debtor ${record.customerNumber ?? '?'} (${name}id ${record.id})`;
 }
 
+/** What people look a debtor up by besides its label: number, e-mail, name, contact person. */
+export function debtorSearchKeys(record: DebtorRecord): Array<string | null | undefined> {
+  return [record.customerNumber, record.emailAddress, record.name, record.attentionTo];
+}
+
 function parseCursor(cursor: string | null): ChangeCheckpoint | null {
   if (cursor === null) return null;
   try {

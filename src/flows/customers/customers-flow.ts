@@ -5,7 +5,13 @@ import { KoppelError } from '../../core/errors.js';
 import type { FlowKind, FlowRuntimeContext } from '../../engine/types.js';
 import { asperionClientOf, exactClientOf } from '../orders/exact-clients.js';
 import { fromValueMap } from '../orders/tax-rules.js';
-import { describeDebtor, readDebtors, rereadDebtors, type DebtorRecord } from './asperion-debtors-source.js';
+import {
+  debtorSearchKeys,
+  describeDebtor,
+  readDebtors,
+  rereadDebtors,
+  type DebtorRecord,
+} from './asperion-debtors-source.js';
 import { checkCustomerMappings } from './check-mappings.js';
 import { customersDefaultMapping } from './default-mapping.js';
 import {
@@ -95,6 +101,7 @@ export const customersFlowKind: FlowKind<DebtorRecord, AccountPayload> = {
       sourceId: (record) => String(record.id),
       naturalKey: (record) => String(record.id),
       describe: describeDebtor,
+      searchKeys: debtorSearchKeys,
       async resolve(payload, record, note) {
         const about = describeDebtor(record);
         const out: AccountPayload = { ...payload, about };

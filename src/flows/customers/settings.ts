@@ -37,57 +37,82 @@ const valueMap = <T extends z.ZodType>(value: T) =>
  */
 export const customersSettingsSchema = z
   .object({
-    /**
-     * What an Exact account is matched on before Koppel creates one: the debtor's e-mail address
-     * (default), its customer number as the account's Code, or its name. A matched account is
-     * linked (and updated when `update` says so), never duplicated.
-     */
-    matchBy: z.enum(accountMatchKeys).default('email'),
-    /** `createOnly`: accounts are written once; `createAndUpdate`: later changes are sent too (fields with `overwrite: false` in the mapping stay create-only). */
-    update: z.enum(updateModes).default('createAndUpdate'),
-    /** The country of the administration; a debtor without a country is taken to live here. */
-    homeCountry: countryCode.default('NL'),
-    /**
-     * Debtor kinds (Asperion `debtorKindId`) whose debtors are companies even without an
-     * attention-to person, a Chamber of Commerce number or a VAT number (demo: `ZAK` Zakelijk).
-     */
-    companyDebtorKinds: z.array(z.string().min(1)).default(['ZAK']),
-    /** The Exact sales VAT code (`SalesVATCode`) a new account gets by its country. */
+    matchBy: z
+      .enum(accountMatchKeys)
+      .default('email')
+      .describe(
+        "What an Exact account is matched on before Koppel creates one: the debtor's e-mail address (default), its customer number as the account's Code, or its name. A matched account is linked (and updated when `update` says so), never duplicated.",
+      ),
+    update: z
+      .enum(updateModes)
+      .default('createAndUpdate')
+      .describe(
+        '`createOnly`: accounts are written once; `createAndUpdate`: later changes are sent too (fields with `overwrite: false` in the mapping stay create-only).',
+      ),
+    homeCountry: countryCode
+      .default('NL')
+      .describe('The country of the administration; a debtor without a country is taken to live here.'),
+    companyDebtorKinds: z
+      .array(z.string().min(1))
+      .default(['ZAK'])
+      .describe(
+        'Debtor kinds (Asperion `debtorKindId`) whose debtors are companies even without an attention-to person, a Chamber of Commerce number or a VAT number (demo: `ZAK` Zakelijk).',
+      ),
     salesVatCode: z
       .object({
-        /** Per country; wins over the rules below. */
-        byCountry: z.record(countryCode, z.string().min(1)).default({}),
-        home: z.string().min(1).default('VH'),
-        /** An EU customer with a VAT number: intra-community supply. */
-        euBusiness: z.string().min(1).default('ICL'),
-        /** An EU customer without a VAT number (below the OSS threshold Dutch VAT applies). */
-        euConsumer: z.string().min(1).default('VH'),
-        /** Outside the EU. */
-        export: z.string().min(1).default('EX'),
+        byCountry: z
+          .record(countryCode, z.string().min(1))
+          .default({})
+          .describe('Per country; wins over the rules below.'),
+        home: z.string().min(1).default('VH').describe('A customer in the home country.'),
+        euBusiness: z
+          .string()
+          .min(1)
+          .default('ICL')
+          .describe('An EU customer with a VAT number: intra-community supply.'),
+        euConsumer: z
+          .string()
+          .min(1)
+          .default('VH')
+          .describe('An EU customer without a VAT number (below the OSS threshold Dutch VAT applies).'),
+        export: z.string().min(1).default('EX').describe('Outside the EU.'),
       })
       .strict()
-      .prefault({}),
-    /**
-     * Revenue GL account code per country, written as the account's `GLAccountSales` (the sales GL
-     * account Exact proposes on this customer's invoice lines); fallback null: none, Exact uses the
-     * item's or VAT code's account.
-     */
-    revenueAccountByCountry: valueMap(z.string().regex(/^\S+$/, 'a GL account code')).prefault({}),
-    /** Exact account classification by Asperion debtor kind, in one of the account's classification fields. */
+      .prefault({})
+      .describe('The Exact sales VAT code (`SalesVATCode`) a new account gets by its country.'),
+    revenueAccountByCountry: valueMap(z.string().regex(/^\S+$/, 'a GL account code'))
+      .prefault({})
+      .describe(
+        "Revenue GL account code per country, written as the account's `GLAccountSales` (the sales GL account Exact proposes on this customer's invoice lines); fallback null: none, Exact uses the item's or VAT code's account.",
+      ),
     classification: z
       .object({
-        field: z.enum(classificationFields).default('Classification1'),
-        byDebtorKind: valueMap(guid).prefault({}),
+        field: z
+          .enum(classificationFields)
+          .default('Classification1')
+          .describe('The account field that holds the classification.'),
+        byDebtorKind: valueMap(guid)
+          .prefault({})
+          .describe('The Exact classification (its ID) per Asperion debtor kind.'),
       })
       .strict()
-      .prefault({}),
-    /**
-     * The VAT code, revenue account and classification are defaults for new accounts: an update
-     * leaves what someone chose in Exact. true: they are kept in line on every update too.
-     */
-    defaultsOnUpdate: z.boolean().default(false),
-    /** Debtors per Asperion page read (its maximum is 100). */
-    pageSize: z.number().int().min(1).max(100).default(100),
+      .prefault({})
+      .describe(
+        "Exact account classification by Asperion debtor kind, in one of the account's classification fields.",
+      ),
+    defaultsOnUpdate: z
+      .boolean()
+      .default(false)
+      .describe(
+        'The VAT code, revenue account and classification are defaults for new accounts: an update leaves what someone chose in Exact. true: they are kept in line on every update too.',
+      ),
+    pageSize: z
+      .number()
+      .int()
+      .min(1)
+      .max(100)
+      .default(100)
+      .describe('Debtors per Asperion page read (its maximum is 100).'),
   })
   .strict();
 

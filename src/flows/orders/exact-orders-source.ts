@@ -55,6 +55,27 @@ export interface OrderCustomer extends OrderAddress {
 
 type Row = ExactRow & SyncRow;
 
+/**
+ * What people look an order up by besides its label: its invoice and order numbers, the customer's
+ * reference (YourRef), and the customer's e-mail, name, code and contact person.
+ */
+export function orderSearchKeys(record: OrderRecord): Array<string | null | undefined> {
+  const c = record.Customer;
+  return [
+    textOf(record.InvoiceNumber),
+    textOf(record.OrderNumber),
+    textOf(record.YourRef),
+    c?.Email,
+    c?.Name,
+    c?.Code,
+    c?.ContactName,
+  ];
+}
+
+function textOf(value: unknown): string | null {
+  return typeof value === 'string' || typeof value === 'number' ? String(value) : null;
+}
+
 /** `Exact sales invoice 26700012 (InvoiceID 0c00…)`: how messages name an order. */
 export function describeOrder(record: OrderRecord): string {
   const invoice = record.Source === 'salesInvoices';

@@ -9,7 +9,13 @@ import { checkOrderMappings } from './check-mappings.js';
 import { DebtorResolver } from './debtor-resolver.js';
 import { ordersDefaultMapping } from './default-mapping.js';
 import { defaultStatuses } from './exact-order-fields.js';
-import { describeOrder, readOrders, rereadOrders, type OrderRecord } from './exact-orders-source.js';
+import {
+  describeOrder,
+  orderSearchKeys,
+  readOrders,
+  rereadOrders,
+  type OrderRecord,
+} from './exact-orders-source.js';
 import type { OrderFields } from './order-payload.js';
 import { ordersSettingsSchema, type OrdersSettings } from './settings.js';
 
@@ -52,6 +58,7 @@ export const ordersFlowKind: FlowKind<OrderRecord, OrderPayload> = {
       reread: (records) => rereadOrders(exact, settings.source, records, settings.lookupChunkSize),
       sourceId: (record) => record.ID,
       describe: describeOrder,
+      searchKeys: orderSearchKeys,
       naturalKey: (record) => record.ID,
       filter: (record) => {
         if (record.Status === null || !statuses.has(record.Status))

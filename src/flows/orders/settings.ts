@@ -26,80 +26,146 @@ const countryCode = z.string().regex(/^[A-Z]{2}$/, 'an ISO 3166 two-letter count
  */
 export const ordersSettingsSchema = z
   .object({
-    /** What is read from Exact: sales invoices or sales orders. */
-    source: z.enum(orderSources).default('salesInvoices'),
-    orderType: z.enum(orderTypes).default('salesInvoice'),
-    /**
-     * Exact statuses that are sent; others are skipped with the reason. Invoices: 10 draft, 20 open,
-     * 50 processed (default 20, 50); orders: 12 open, 20 partial, 21 complete, 45 cancelled (default
-     * 12, 20, 21).
-     */
-    statuses: z.array(z.number().int()).min(1).optional(),
-    /** Ids per lookup call for lines, accounts and contacts of one page (each id adds ~50 URL characters). */
-    lookupChunkSize: z.number().int().min(1).max(100).default(40),
-    homeCountry: countryCode.default('NL'),
+    source: z
+      .enum(orderSources)
+      .default('salesInvoices')
+      .describe('What is read from Exact: sales invoices or sales orders.'),
+    orderType: z
+      .enum(orderTypes)
+      .default('salesInvoice')
+      .describe(
+        'What an order becomes in Asperion: a draft sales invoice, an inTrade sales order, or a journal entry.',
+      ),
+    statuses: z
+      .array(z.number().int())
+      .min(1)
+      .optional()
+      .describe(
+        'Exact statuses that are sent; others are skipped with the reason. Invoices: 10 draft, 20 open, 50 processed (default 20, 50); orders: 12 open, 20 partial, 21 complete, 45 cancelled (default 12, 20, 21).',
+      ),
+    lookupChunkSize: z
+      .number()
+      .int()
+      .min(1)
+      .max(100)
+      .default(40)
+      .describe(
+        'Ids per lookup call for lines, accounts and contacts of one page (each id adds ~50 URL characters).',
+      ),
+    homeCountry: countryCode
+      .default('NL')
+      .describe('The country of the administration; VAT rules abroad apply to other destinations.'),
     debtor: z
       .object({
-        matchBy: z.enum(debtorMatchKeys).default('email'),
-        /** Post every order on this one debtor (e.g. consumer sales) instead of finding one per customer. */
-        defaultCustomerNumber: z.string().min(1).nullable().default(null),
-        /** Whether a found debtor's name, address and contact details are brought up to date. */
-        update: z.boolean().default(true),
+        matchBy: z
+          .enum(debtorMatchKeys)
+          .default('email')
+          .describe("What an existing Asperion debtor is found by: the customer's e-mail, number or name."),
+        defaultCustomerNumber: z
+          .string()
+          .min(1)
+          .nullable()
+          .default(null)
+          .describe(
+            'Post every order on this one debtor (e.g. consumer sales) instead of finding one per customer.',
+          ),
+        update: z
+          .boolean()
+          .default(true)
+          .describe("Whether a found debtor's name, address and contact details are brought up to date."),
       })
       .strict()
-      .prefault({}),
+      .prefault({})
+      .describe('How the debtor of an order is found or made.'),
     articles: z
       .object({
-        /** Create an article missing in Asperion by its SKU; off: the order fails and says which SKU. */
-        create: z.boolean().default(true),
-        salesTypeId: z.number().int().positive().default(1),
+        create: z
+          .boolean()
+          .default(true)
+          .describe(
+            'Create an article missing in Asperion by its SKU; off: the order fails and says which SKU.',
+          ),
+        salesTypeId: z
+          .number()
+          .int()
+          .positive()
+          .default(1)
+          .describe('The Asperion sales type (VAT rate) of an article created for an order.'),
       })
       .strict()
-      .prefault({}),
-    /** VAT for deliveries abroad (domestic VAT comes from the mapping's `vatCodes` value map). */
+      .prefault({})
+      .describe('What happens to an article an order names that Asperion does not have.'),
     vatByCountry: z
       .object({
-        /** EU business customer with a VAT number: reverse charge / intra-community supply. */
-        euB2b: z.string().min(1).default('ICP'),
-        /** EU consumer: the code per destination country; fallback null keeps the domestic code. */
-        euB2c: valueMap(z.string().min(1)).prefault({}),
-        /** Outside the EU. */
-        export: z.string().min(1).default('EX'),
-        /**
-         * When these rules replace the VAT code Exact put on a line. `sameRate` (default): only when
-         * both codes have the same percentage in Asperion, so the VAT booked is the VAT Exact
-         * invoiced (Exact's 0% `V0` becomes `ICP` for an EU business, `EX` for export); a line
-         * where Exact charged another rate keeps Exact's code, and the order's activity says so.
-         * `always`: the destination decides even when the VAT then differs from Exact's invoice.
-         * `never`: only lines without a code get one from these rules.
-         */
-        override: z.enum(vatOverrides).default('sameRate'),
+        euB2b: z
+          .string()
+          .min(1)
+          .default('ICP')
+          .describe('EU business customer with a VAT number: reverse charge / intra-community supply.'),
+        euB2c: valueMap(z.string().min(1))
+          .prefault({})
+          .describe('EU consumer: the code per destination country; fallback null keeps the domestic code.'),
+        export: z.string().min(1).default('EX').describe('Outside the EU.'),
+        override: z
+          .enum(vatOverrides)
+          .default('sameRate')
+          .describe(
+            "When these rules replace the VAT code Exact put on a line. `sameRate` (default): only when both codes have the same percentage in Asperion, so the VAT booked is the VAT Exact invoiced (Exact's 0% `V0` becomes `ICP` for an EU business, `EX` for export); a line where Exact charged another rate keeps Exact's code, and the order's activity says so. `always`: the destination decides even when the VAT then differs from Exact's invoice. `never`: only lines without a code get one from these rules.",
+          ),
       })
       .strict()
-      .prefault({}),
-    /** Revenue ledger account per Asperion VAT code (the demo chart: 8000 high, 8010 low, …). */
-    revenueAccountByVatCode: valueMap(z.number().int().positive()).prefault({
-      entries: { H21: 8000, L9: 8010, N0: 8020, VL: 8020, ICP: 8030, EX: 8040 },
-      fallback: 8000,
-    }),
-    /** Revenue ledger account per destination country; fallback null uses the per-VAT-code account. */
-    revenueAccountByCountry: valueMap(z.number().int().positive()).prefault({}),
+      .prefault({})
+      .describe("VAT for deliveries abroad (domestic VAT comes from the mapping's `vatCodes` value map)."),
+    revenueAccountByVatCode: valueMap(z.number().int().positive())
+      .prefault({
+        entries: { H21: 8000, L9: 8010, N0: 8020, VL: 8020, ICP: 8030, EX: 8040 },
+        fallback: 8000,
+      })
+      .describe('Revenue ledger account per Asperion VAT code (the demo chart: 8000 high, 8010 low, …).'),
+    revenueAccountByCountry: valueMap(z.number().int().positive())
+      .prefault({})
+      .describe(
+        'Revenue ledger account per destination country; fallback null uses the per-VAT-code account.',
+      ),
     shipping: z
       .object({
-        /** Exact item codes that are shipping costs: their lines go on the shipping account or article. */
-        itemCodes: z.array(z.string().min(1)).default([]),
-        ledgerAccountId: z.number().int().positive().nullable().default(null),
-        articleCode: z.string().min(1).nullable().default(null),
+        itemCodes: z
+          .array(z.string().min(1))
+          .default([])
+          .describe(
+            'Exact item codes that are shipping costs: their lines go on the shipping account or article.',
+          ),
+        ledgerAccountId: z
+          .number()
+          .int()
+          .positive()
+          .nullable()
+          .default(null)
+          .describe('The ledger account shipping lines are booked on; null: the article below.'),
+        articleCode: z
+          .string()
+          .min(1)
+          .nullable()
+          .default(null)
+          .describe('The Asperion article shipping lines become; null: the shipping item itself.'),
       })
       .strict()
-      .prefault({}),
-    /** Journal-entry order type: the receivables account that carries the debtor. */
-    receivablesAccountId: z.number().int().positive().default(1300),
-    /** Journal-entry order type: the account each VAT code's amount is booked on (Asperion does not publish it). */
-    vatAccountByVatCode: valueMap(z.number().int().positive()).prefault({
-      entries: { H21: 1510, L9: 1520 },
-      fallback: null,
-    }),
+      .prefault({})
+      .describe('Shipping costs, as their own line.'),
+    receivablesAccountId: z
+      .number()
+      .int()
+      .positive()
+      .default(1300)
+      .describe('Journal-entry order type: the receivables account that carries the debtor.'),
+    vatAccountByVatCode: valueMap(z.number().int().positive())
+      .prefault({
+        entries: { H21: 1510, L9: 1520 },
+        fallback: null,
+      })
+      .describe(
+        "Journal-entry order type: the account each VAT code's amount is booked on (Asperion does not publish it).",
+      ),
   })
   .strict();
 

@@ -83,6 +83,13 @@ export function describeItem(record: Pick<ProductRecord, 'ID' | 'Code'>): string
   return `Exact item${record.Code ? ` ${record.Code}` : ''} (ID ${record.ID})`;
 }
 
+/** What people look an item up by besides its label: its code (the SKU), its EAN, its description. */
+export function itemSearchKeys(
+  record: Pick<ProductRecord, 'Code' | 'Barcode' | 'Description'>,
+): Array<string | null | undefined> {
+  return [record.Code, record.Barcode, record.Description];
+}
+
 /**
  * The cursor of a products flow: the sync Timestamp of items and, when the flow follows price
  * changes, of sales item prices (JSON text).

@@ -8,6 +8,7 @@ import { checkProductMappings } from './check-mappings.js';
 import { productsDefaultMapping } from './default-mapping.js';
 import {
   describeItem,
+  itemSearchKeys,
   ItemLookups,
   readItems,
   rereadItems,
@@ -51,6 +52,7 @@ export const productsFlowKind: FlowKind<ProductRecord, ArticleFields> = {
       reread: async (records) => decide(await rereadItems(exact, settings, lookups, records)),
       sourceId: (record) => record.ID,
       describe: describeItem,
+      searchKeys: itemSearchKeys,
       naturalKey: (record) => record.Code ?? '',
       filter: (record) => filterItem(record, settings) ?? decided.get(record) ?? { send: true },
       resolve: (fields, record, note) =>

@@ -34,27 +34,41 @@ const propertyName = z
  */
 export const productsSettingsSchema = z
   .object({
-    /** What `salesPrice` holds; an incl. VAT price is computed from the excl. price and the sales type's VAT rate. */
-    price: z.enum(priceBases).default('exclVat'),
-    /** The sales price list currency read from Exact (general prices, reference 7.8). */
+    price: z
+      .enum(priceBases)
+      .default('exclVat')
+      .describe(
+        "What `salesPrice` holds; an incl. VAT price is computed from the excl. price and the sales type's VAT rate.",
+      ),
     currency: z
       .string()
       .regex(/^[A-Z]{3}$/, 'an ISO 4217 currency code')
-      .default('EUR'),
-    /** Also follow `sync/Logistics/SalesItemPrices`, so a price change alone reaches Asperion. */
-    followPriceChanges: z.boolean().default(true),
-    /** Which items are sent; an item left out is skipped with the reason. */
+      .default('EUR')
+      .describe('The sales price list currency read from Exact (general prices, reference 7.8).'),
+    followPriceChanges: z
+      .boolean()
+      .default(true)
+      .describe('Also follow `sync/Logistics/SalesItemPrices`, so a price change alone reaches Asperion.'),
     filters: z
       .object({
-        /** Exact item group codes to send; null: every group. */
-        itemGroups: z.array(z.string().min(1)).min(1).nullable().default(null),
-        /** Only items marked for the webshop (IsWebshopItem). */
-        webshopOnly: z.boolean().default(false),
-        /** Only sales items (IsSalesItem); on by default, as Asperion articles are what is sold. */
-        salesOnly: z.boolean().default(true),
-        /** Stock items only, non-stock (virtual) items only, or both. */
-        stock: z.enum(['all', 'stockOnly', 'nonStockOnly']).default('all'),
-        /** A JSONata expression over the item record: a truthy answer sends the item. */
+        itemGroups: z
+          .array(z.string().min(1))
+          .min(1)
+          .nullable()
+          .default(null)
+          .describe('Exact item group codes to send; null: every group.'),
+        webshopOnly: z
+          .boolean()
+          .default(false)
+          .describe('Only items marked for the webshop (IsWebshopItem).'),
+        salesOnly: z
+          .boolean()
+          .default(true)
+          .describe('Only sales items (IsSalesItem); on by default, as Asperion articles are what is sold.'),
+        stock: z
+          .enum(['all', 'stockOnly', 'nonStockOnly'])
+          .default('all')
+          .describe('Stock items only, non-stock (virtual) items only, or both.'),
         expression: z
           .string()
           .min(1)
@@ -63,14 +77,12 @@ export const productsSettingsSchema = z
           .superRefine((text, ctx) => {
             const problem = text === null ? undefined : expressionProblem(text);
             if (problem) ctx.addIssue({ code: 'custom', message: `does not compile: ${problem}` });
-          }),
+          })
+          .describe('A JSONata expression over the item record: a truthy answer sends the item.'),
       })
       .strict()
-      .prefault({}),
-    /**
-     * Koppel's unconfirmed article fields → the Asperion property that receives each; null: not
-     * sent (the record's activity says so). Turn one on once Asperion's Swagger names the property.
-     */
+      .prefault({})
+      .describe('Which items are sent; an item left out is skipped with the reason.'),
     articleProperties: z
       .object(
         Object.fromEntries(unconfirmedArticleFields.map((f) => [f, propertyName])) as {
@@ -78,13 +90,10 @@ export const productsSettingsSchema = z
         },
       )
       .strict()
-      .prefault({}),
-    /**
-     * Variants: Exact item assortments (item classes `Class_0n`, assortment code n) that are
-     * attributes of a variant, each with the label Asperion shows (mapped by hand, e.g. `{"1": "Doelgroep"}`).
-     * Asperion has no variants: every item is its own article, its attributes go into its features
-     * and, with `inDescription`, after its name (`Name — Doelgroep: Heren`).
-     */
+      .prefault({})
+      .describe(
+        "Koppel's unconfirmed article fields → the Asperion property that receives each; null: not sent (the record's activity says so). Turn one on once Asperion's Swagger names the property.",
+      ),
     variants: z
       .object({
         attributes: z
@@ -93,9 +102,17 @@ export const productsSettingsSchema = z
         inDescription: z.boolean().default(false),
       })
       .strict()
-      .prefault({}),
-    /** Ids per bulk read of prices and items (each id adds ~50 URL characters). */
-    lookupChunkSize: z.number().int().min(1).max(100).default(40),
+      .prefault({})
+      .describe(
+        'Variants: Exact item assortments (item classes `Class_0n`, assortment code n) that are attributes of a variant, each with the label Asperion shows (mapped by hand, e.g. `{"1": "Doelgroep"}`). Asperion has no variants: every item is its own article, its attributes go into its features and, with `inDescription`, after its name (`Name — Doelgroep: Heren`).',
+      ),
+    lookupChunkSize: z
+      .number()
+      .int()
+      .min(1)
+      .max(100)
+      .default(40)
+      .describe('Ids per bulk read of prices and items (each id adds ~50 URL characters).'),
   })
   .strict();
 

@@ -35,6 +35,11 @@ export function describeStock(record: StockRecord): string {
   return `Exact stock of item ${record.Code ?? '(no code)'} (ItemID ${record.ID})`;
 }
 
+/** What people look a stock record up by besides its label: the item code and description. */
+export function stockSearchKeys(record: StockRecord): Array<string | null | undefined> {
+  return [record.Code, record.Description];
+}
+
 /** Fields of `inventory/ItemWarehouses` (reference 7.16) a record is summed from. */
 const itemWarehouseFields = [
   'Item',

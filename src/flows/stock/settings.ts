@@ -31,20 +31,30 @@ export const stockSettingsSchema = z
       .enum(stockQuantities)
       .default('CurrentStock')
       .describe('CurrentStock (on hand) or FreeStock (on hand less reserved)'),
-    /**
-     * Hours between full comparisons: Exact's sync only names items whose stock changed there, so
-     * a difference that persists (or one Asperion's side made) is found again by reading all stock
-     * positions once per this many hours. 0: every run reads everything.
-     */
     recheckHours: z
       .number()
       .min(0)
       .max(24 * 31)
-      .default(24),
-    /** Item ids per look-up call for the items' warehouse rows (each id adds ~50 URL characters). */
-    lookupChunkSize: z.number().int().min(1).max(100).default(40),
-    /** Up to this many article codes of a page are looked up one by one; more: Asperion's whole article list is read once a run. */
-    articleLookupsPerCode: z.number().int().min(0).max(1000).default(20),
+      .default(24)
+      .describe(
+        "Hours between full comparisons: Exact's sync only names items whose stock changed there, so a difference that persists (or one Asperion's side made) is found again by reading all stock positions once per this many hours. 0: every run reads everything.",
+      ),
+    lookupChunkSize: z
+      .number()
+      .int()
+      .min(1)
+      .max(100)
+      .default(40)
+      .describe("Item ids per look-up call for the items' warehouse rows (each id adds ~50 URL characters)."),
+    articleLookupsPerCode: z
+      .number()
+      .int()
+      .min(0)
+      .max(1000)
+      .default(20)
+      .describe(
+        "Up to this many article codes of a page are looked up one by one; more: Asperion's whole article list is read once a run.",
+      ),
   })
   .strict();
 

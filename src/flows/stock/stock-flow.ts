@@ -4,7 +4,13 @@ import { asperionClientOf, exactClientOf } from '../orders/exact-clients.js';
 import { AsperionArticles } from './asperion-articles.js';
 import { asperionStockWriter, type StockPayload } from './asperion-stock-writer.js';
 import { stockDefaultMapping } from './default-mapping.js';
-import { describeStock, readStock, rereadStock, type StockRecord } from './exact-stock-source.js';
+import {
+  describeStock,
+  readStock,
+  rereadStock,
+  stockSearchKeys,
+  type StockRecord,
+} from './exact-stock-source.js';
 import { stockSettingsSchema, type StockMode, type StockSettings } from './settings.js';
 import { formatDifference, formatQuantity, toQuantity } from './stock-quantity.js';
 
@@ -44,6 +50,7 @@ export const stockFlowKind: FlowKind<StockRecord, StockPayload> = {
       reread: (records) => rereadStock(exact, articles, settings, records),
       sourceId: (record) => record.ID,
       describe: describeStock,
+      searchKeys: stockSearchKeys,
       naturalKey: (record) => record.Code ?? record.ID,
       filter: (record) => {
         const decision = judge(record, settings.mode);

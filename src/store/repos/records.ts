@@ -1,4 +1,4 @@
-import type { Kysely, Selectable } from 'kysely';
+import { sql, type Kysely, type Selectable, type SqlBool } from 'kysely';
 import type { Database, RecordTable } from '../schema.js';
 import type { Capabilities } from '../database.js';
 import { bulkInsert } from './bulk-insert.js';
@@ -29,22 +29,43 @@ export async function getRecord(db: Kysely<Database>, id: string): Promise<Recor
 
 export interface RecordFilter {
   flowId?: string | undefined;
+  pairId?: string | undefined;
+  /** Only records of these pairs (a caller's pair scope). */
+  pairIds?: readonly string[] | undefined;
   runId?: string | undefined;
   sourceId?: string | undefined;
   states?: readonly string[] | undefined;
+  errorCode?: string | undefined;
+  /** ISO timestamps: from inclusive, to exclusive. */
+  from?: string | undefined;
+  to?: string | undefined;
+  /**
+   * Text people know a record by (an invoice number, a customer's e-mail, an article code, a
+   * source or target id): a case-insensitive part of its search text, or its source or target id.
+   */
+  search?: string | undefined;
+  /** Only records older than this record id (ids are time-ordered): the next page of a list. */
+  before?: string | undefined;
   limit?: number | undefined;
 }
 
-/** Newest first; metadata columns only (no payloads) unless a single record is opened. */
+/** `%` and `_` in what people type are letters, not wildcards. */
+function containsPattern(text: string): string {
+  return `%${text.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}
+
+/** Newest first (record ids are time-ordered); metadata columns only, no payloads. */
 export async function listRecords(db: Kysely<Database>, filter: RecordFilter) {
   let q = db
     .selectFrom('records')
     .select([
       'id',
       'run_id',
+      'pair_id',
       'flow_id',
       'entity',
       'source_id',
+      'label',
       'state',
       'operation',
       'target_id',
@@ -56,12 +77,29 @@ export async function listRecords(db: Kysely<Database>, filter: RecordFilter) {
       'timeline',
       'created_at',
     ])
-    .orderBy('created_at', 'desc')
     .orderBy('id', 'desc')
     .limit(filter.limit ?? 50);
   if (filter.flowId) q = q.where('flow_id', '=', filter.flowId);
+  if (filter.pairId) q = q.where('pair_id', '=', filter.pairId);
+  if (filter.pairIds) q = q.where('pair_id', 'in', filter.pairIds.length ? [...filter.pairIds] : ['']);
   if (filter.runId) q = q.where('run_id', '=', filter.runId);
   if (filter.sourceId) q = q.where('source_id', '=', filter.sourceId);
   if (filter.states && filter.states.length > 0) q = q.where('state', 'in', [...filter.states]);
+  if (filter.errorCode) q = q.where('error_code', '=', filter.errorCode);
+  if (filter.from) q = q.where('created_at', '>=', filter.from);
+  if (filter.to) q = q.where('created_at', '<', filter.to);
+  if (filter.before) q = q.where('id', '<', filter.before);
+  const search = filter.search?.trim();
+  if (search) {
+    const pattern = containsPattern(search);
+    // Lower case on both sides: Postgres' LIKE minds case; search_text is stored in lower case.
+    q = q.where((eb) =>
+      eb.or([
+        sql<SqlBool>`${sql.ref('search_text')} like ${pattern} escape '\\'`,
+        eb('source_id', '=', search),
+        eb('target_id', '=', search),
+      ]),
+    );
+  }
   return q.execute();
 }

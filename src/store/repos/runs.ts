@@ -29,20 +29,25 @@ export interface RunFilter {
   /** Only runs of these pairs (a caller's pair scope). */
   pairIds?: readonly string[] | undefined;
   state?: string | undefined;
+  trigger?: string | undefined;
+  /** Only runs older than this run id (ids are time-ordered): the next page of a list. */
+  before?: string | undefined;
   limit?: number | undefined;
 }
 
+/** Newest first (run ids are time-ordered). */
 export async function listRuns(db: Kysely<Database>, filter: RunFilter = {}): Promise<RunRow[]> {
   let q = db
     .selectFrom('runs')
     .selectAll()
-    .orderBy('created_at', 'desc')
     .orderBy('id', 'desc')
     .limit(filter.limit ?? 20);
   if (filter.flowId) q = q.where('flow_id', '=', filter.flowId);
   if (filter.pairId) q = q.where('pair_id', '=', filter.pairId);
   if (filter.pairIds) q = q.where('pair_id', 'in', filter.pairIds.length ? [...filter.pairIds] : ['']);
   if (filter.state) q = q.where('state', '=', filter.state);
+  if (filter.trigger) q = q.where('trigger', '=', filter.trigger);
+  if (filter.before) q = q.where('id', '<', filter.before);
   return q.execute();
 }
 
