@@ -72,7 +72,7 @@ export const dryRunFlowRoute: ApiRoute = (server, ctx) => {
                 `Stop reading after the page that reaches this many records (default ${defaultMaxRecords})`,
               ),
           })
-          .default({ maxRecords: defaultMaxRecords }),
+          .nullish(),
         response: responses({ 200: dryRunAnswer }),
       },
     },
@@ -80,7 +80,7 @@ export const dryRunFlowRoute: ApiRoute = (server, ctx) => {
       const flow = await scopedFlow(ctx, req, req.params.id);
       const result = await dryRunFlow(ctx.app.engine, {
         flowId: flow.id,
-        maxRecords: req.body.maxRecords,
+        maxRecords: req.body?.maxRecords ?? defaultMaxRecords,
         signal: clientSignal(reply),
       });
       return scrubbed(ctx.app.secrets, dryRunReport(result));

@@ -103,7 +103,7 @@ export const replayDeadLettersRoute: ApiRoute = (server, ctx) => {
           'As the replay by filter, for this one; 409 when it is not open (resolved, or replaying now).',
         tags: ['dead-letters'],
         params: idParams,
-        body: z.object({ mode, dryRun }).default({ mode: 'current' }),
+        body: z.object({ mode, dryRun }).nullish(),
         response: responses({ 200: replayPreview, 202: replayQueued }),
       },
     },
@@ -119,7 +119,15 @@ export const replayDeadLettersRoute: ApiRoute = (server, ctx) => {
           },
         );
       const selection = { ids: [letter.id], pairIds: pairScopeOf(req) };
-      return answerReplay(ctx, req, reply, selection, req.body.mode, req.body.dryRun === true, letter.id);
+      return answerReplay(
+        ctx,
+        req,
+        reply,
+        selection,
+        req.body?.mode ?? 'current',
+        req.body?.dryRun === true,
+        letter.id,
+      );
     },
   );
 };
