@@ -59,6 +59,16 @@ describe.each(testDialects)('activity commands on %s', (dialect) => {
 
     const dry = await koppel('replay', '--flow', h.flowId, '--dry-run');
     expect(dry.out).toContain('1 dead letter(s) would be replayed');
+    expect(dry.out).toContain('loopback item I00003');
+    const dryJson = await koppel('replay', '--flow', h.flowId, '--dry-run', '--json');
+    expect(JSON.parse(dryJson.out)).toEqual([
+      expect.objectContaining({
+        id: dl.id,
+        label: 'loopback item I00003',
+        error: expect.objectContaining({ code: 'mapping.required_missing' }),
+      }),
+    ]);
+    expect(dryJson.out).not.toContain('snapshot');
     expect(h.loopback.target.size).toBe(3);
 
     const noFilter = await koppel('replay');

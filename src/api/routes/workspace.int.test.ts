@@ -49,6 +49,9 @@ describe.each(testDialects)('the workspace file over the API (%s)', (dialect) =>
     const refused = await owner.post('/api/workspace', { workspace: broken });
     expect(refused.status).toBe(400);
     expect(refused.body.error.code).toBe('workspace.invalid');
+    expect(refused.body.error.message).toMatch(
+      /^The workspace file has 3 errors: pairs\[0\]\.flows\[0\]\.schedule: .*; pairs\[0\]\.flows\[0\]\.source: /,
+    );
     expect(refused.body.error.details.errors).toEqual([
       { path: 'pairs[0].flows[0].schedule', reason: expect.stringContaining('not a valid cron expression') },
       { path: 'pairs[0].flows[0].source', reason: 'no connection "nowhere" in pair "acme"' },

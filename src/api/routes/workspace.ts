@@ -4,7 +4,8 @@ import { applyWorkspace } from '../../workspace/apply-workspace.js';
 import { auditWorkspaceApply } from '../../workspace/audit-workspace-apply.js';
 import { exportWorkspace, exportWorkspaceDocument } from '../../workspace/export-workspace.js';
 import { parseWorkspaceText } from '../../workspace/read-workspace.js';
-import { invalidWorkspaceError } from '../../workspace/workspace-errors.js';
+import { invalidWorkspaceError, type WorkspaceError } from '../../workspace/workspace-errors.js';
+import { isKoppelError, KoppelError } from '../../core/errors.js';
 import { errorResponses, principalOf, responses, type ApiRoute } from '../route-kit.js';
 import { assertUnscoped } from '../scoped-flow.js';
 
@@ -104,15 +105,27 @@ export const workspaceRoute: ApiRoute = (server, ctx) => {
       let document: unknown = req.body.workspace;
       if (req.body.yaml !== undefined) {
         const parsed = parseWorkspaceText(req.body.yaml);
-        if (!parsed.ok) throw invalidWorkspaceError(parsed.errors);
+        if (!parsed.ok) throw oneSentence(invalidWorkspaceError(parsed.errors));
         document = parsed.document;
       }
       const summary = await applyWorkspace({ ...app, env: app.config.env }, document, {
         prune: req.body.prune === true,
         dryRun: req.body.dryRun === true,
+      }).catch((e: unknown) => {
+        throw isKoppelError(e) && e.code === 'workspace.invalid' ? oneSentence(e) : e;
       });
       await auditWorkspaceApply(app.store.db, app.clock, principalOf(req), summary, req.ip);
       return { ...summary, changed: hasChanges(summary) };
     },
   );
 };
+
+/** The CLI prints a file's problems one per line; an API message is one sentence (the list is in details). */
+function oneSentence(e: KoppelError): KoppelError {
+  const errors = (e.details?.errors ?? []) as WorkspaceError[];
+  const count = errors.length === 1 ? '1 error' : `${errors.length} errors`;
+  return new KoppelError(
+    `The workspace file has ${count}: ${errors.map((x) => `${x.path}: ${x.reason}`).join('; ')}`,
+    { code: e.code, kind: e.kind, details: e.details },
+  );
+}
