@@ -75,26 +75,17 @@ export async function previewFlowMapping(
   const definition = request.mapping ?? active.definition;
   const mappable = samples.filter((s) => !s.purged);
   const idPath = request.recent === undefined ? { idPath: request.idPath } : {};
-  const preview = await previewMapping(
-    definition,
-    mappable.map((s) => s.record),
-    idPath,
-  );
+  const records = mappable.map((s) => s.record);
+  const preview = await previewMapping(definition, records, idPath);
   const base = { flowId: flow.id, activeVersion: active.version, proposed: request.mapping !== undefined };
   if (preview.compileErrors)
     return { ...base, results: [], errorCount: 0, compileErrors: preview.compileErrors };
-  const before = request.mapping
-    ? await previewMapping(
-        active.definition,
-        mappable.map((s) => s.record),
-      )
-    : undefined;
+  const before = request.mapping ? await previewMapping(active.definition, records) : undefined;
   const results: FlowPreviewResult[] = [];
   let next = 0;
   for (const [index, sample] of samples.entries()) {
-    const named = {
-      ...(sample.recordId === undefined ? {} : { recordId: sample.recordId, label: sample.label ?? null }),
-    };
+    const named =
+      sample.recordId === undefined ? {} : { recordId: sample.recordId, label: sample.label ?? null };
     if (sample.purged) {
       results.push({
         index,
