@@ -29,11 +29,11 @@ describe.each(testDialects)('activity commands on %s', (dialect) => {
     await runFlow(h.deps, { flowId: h.flowId, trigger: 'manual' });
     const found = await koppel('records', h.flowId, '--search', 'BUYER2@example.NL');
     expect(found.code).toBe(0);
-    expect(found.out).toMatch(/I00002\s+Loopback item I00002 \(Item 2\)\s+created/);
+    expect(found.out).toMatch(/I00002\s+loopback item I00002 "Item 2"\s+created/);
     expect(found.out).not.toContain('I00001');
     const json = JSON.parse((await koppel('records', h.flowId, '--search', 'item 3', '--json')).out);
     expect(json).toEqual([
-      expect.objectContaining({ sourceId: 'I00003', label: 'Loopback item I00003 (Item 3)' }),
+      expect.objectContaining({ sourceId: 'I00003', label: 'loopback item I00003 "Item 3"' }),
     ]);
     const none = await koppel('records', h.flowId, '--search', 'nobody@example.nl');
     expect(none.out).toBe(`No records matching "nobody@example.nl" in ${h.flowId}.\n`);
@@ -75,6 +75,16 @@ describe.each(testDialects)('activity commands on %s', (dialect) => {
 
     const dry = await koppel('replay', '--flow', h.flowId, '--dry-run');
     expect(dry.out).toContain('1 dead letter(s) would be replayed');
+    expect(dry.out).toContain('loopback item I00003');
+    const dryJson = await koppel('replay', '--flow', h.flowId, '--dry-run', '--json');
+    expect(JSON.parse(dryJson.out)).toEqual([
+      expect.objectContaining({
+        id: dl.id,
+        label: 'loopback item I00003',
+        error: expect.objectContaining({ code: 'mapping.required_missing' }),
+      }),
+    ]);
+    expect(dryJson.out).not.toContain('snapshot');
     expect(h.loopback.target.size).toBe(3);
 
     const noFilter = await koppel('replay');

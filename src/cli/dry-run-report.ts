@@ -1,4 +1,4 @@
-import type { DryRunResult } from '../engine/dry-run-flow.js';
+import { dryRunReport, type DryRunResult } from '../engine/dry-run-flow.js';
 import { formatTable } from './table.js';
 
 /** The dry run as a terminal report: one row per record, the changes of updates, a summary. */
@@ -46,9 +46,5 @@ export function formatDryRun(result: DryRunResult, scrub: (text: string) => stri
 
 /** The same report for scripts. */
 export function dryRunJson(result: DryRunResult, scrub: (text: string) => string): string {
-  const { stoppedBy, ...rest } = result;
-  const stopped = stoppedBy
-    ? { code: stoppedBy.code, kind: stoppedBy.kind, message: stoppedBy.message }
-    : null;
-  return scrub(JSON.stringify({ dryRun: true, ...rest, stoppedBy: stopped }, null, 2)) + '\n';
+  return scrub(JSON.stringify(dryRunReport(result), null, 2)) + '\n';
 }

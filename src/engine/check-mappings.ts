@@ -54,3 +54,33 @@ function sorted(missing: MissingMapping[]): MissingMapping[] {
       a.domain.localeCompare(b.domain) || a.value.localeCompare(b.value) || a.where.localeCompare(b.where),
   );
 }
+
+/** A check as data for programs (`koppel check --json`, the API). */
+export interface CheckReport {
+  pairId: string;
+  /** Every flow could be checked and no source value lacks a mapping (informational ones aside). */
+  ok: boolean;
+  flows: Array<
+    | Exclude<FlowMappingCheck, { status: 'error' }>
+    | {
+        flowId: string;
+        kind: string;
+        status: 'error';
+        error: { code: string; kind: string; message: string };
+      }
+  >;
+}
+
+export function checkReport(pairId: string, results: FlowMappingCheck[]): CheckReport {
+  const missing = results.some((r) => r.status === 'checked' && r.missing.some((m) => !m.informational));
+  const errors = results.some((r) => r.status === 'error');
+  return {
+    pairId,
+    ok: !missing && !errors,
+    flows: results.map((r) =>
+      r.status === 'error'
+        ? { ...r, error: { code: r.error.code, kind: r.error.kind, message: r.error.message } }
+        : r,
+    ),
+  };
+}

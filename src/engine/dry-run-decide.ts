@@ -15,6 +15,8 @@ export type DryRunDecision = (typeof dryRunDecisions)[number];
 
 export interface DryRunRecord {
   sourceId: string;
+  /** How people know the record (`Exact sales invoice 26700012`), where the flow says. */
+  label?: string | undefined;
   decision: DryRunDecision;
   reason: string;
   targetId?: string | undefined;
@@ -57,7 +59,12 @@ export async function decideDryRun(
     });
 
   const decide = async (item: WorkItem): Promise<DryRunRecord | undefined> => {
-    const base = { sourceId: item.sourceId, changes: [] as FieldChange[] };
+    const label = setup.runtime.describe?.(item.record);
+    const base = {
+      sourceId: item.sourceId,
+      ...(label === undefined ? {} : { label }),
+      changes: [] as FieldChange[],
+    };
     if (item.state === 'failed') return failed(deps, item.sourceId, item.error);
     if (item.state === 'skipped') return { ...base, decision: 'skip', reason: lastDetail(item) };
     if (item.state !== 'mapped' && item.state !== 'unchanged') return undefined;

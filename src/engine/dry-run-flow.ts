@@ -90,3 +90,12 @@ export async function dryRunFlow(deps: EngineDeps, request: DryRunRequest): Prom
     stoppedBy,
   };
 }
+
+/** The dry run as data for programs (`koppel sync --dry-run --json`, the API): the error as plain fields. */
+export function dryRunReport(result: DryRunResult) {
+  const { stoppedBy, ...rest } = result;
+  const stopped = stoppedBy
+    ? { code: stoppedBy.code, kind: stoppedBy.kind, message: stoppedBy.message }
+    : null;
+  return { dryRun: true as const, ...rest, stoppedBy: stopped };
+}

@@ -47,3 +47,31 @@ export async function readInstallationSettings(
     },
   };
 }
+
+/** Installation settings by the key they are stored under, as a workspace file writes them. */
+export interface SettingValues {
+  retention: { payloadDays: number; metadataDays: number };
+  redaction: string[];
+  apiBudgetReserve: BudgetReserve;
+}
+
+/** What each setting is in effect, in the shape of its key (defaults filled in). */
+export function settingValues(settings: InstallationSettings): SettingValues {
+  return {
+    retention: { payloadDays: settings.payloadRetentionDays, metadataDays: settings.metadataRetentionDays },
+    redaction: settings.redaction,
+    apiBudgetReserve: settings.apiBudgetReserve,
+  };
+}
+
+/** What each setting is when nothing is stored: the configuration's retention, no redaction. */
+export function defaultSettingValues(defaults: {
+  payloadRetentionDays: number;
+  metadataRetentionDays: number;
+}): SettingValues {
+  return {
+    retention: { payloadDays: defaults.payloadRetentionDays, metadataDays: defaults.metadataRetentionDays },
+    redaction: [],
+    apiBudgetReserve: { ...defaultBudgetReserve },
+  };
+}

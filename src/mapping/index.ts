@@ -36,6 +36,13 @@ export {
   type PreviewResult,
 } from './preview-mapping.js';
 export { describeFieldError, mappingFailure } from './mapping-error.js';
+export {
+  diffMappings,
+  type FieldMappingChange,
+  type MappingDiff,
+  type ValueMapChange,
+  type ValueMapEntryChanges,
+} from './diff-mapping.js';
 export { parseSourcePath, readSourcePath, type PathStep } from './read-source-path.js';
 export { splitStreet, type StreetParts } from './transforms/split-street.js';
 export { joinStreet } from './transforms/join-street.js';

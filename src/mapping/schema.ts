@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { MappingDefinition } from './types.js';
 
-const fieldMappingSchema = z
+export const fieldMappingSchema = z
   .object({
     source: z.string().min(1).optional(),
     expr: z.string().min(1).optional(),
@@ -15,7 +15,7 @@ const fieldMappingSchema = z
     message: 'needs a source path, an expression or a default',
   });
 
-const valueMapSchema = z
+export const valueMapSchema = z
   .object({
     entries: z.record(z.string(), z.unknown()),
     fallback: z.unknown().optional(),

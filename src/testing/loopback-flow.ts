@@ -14,12 +14,8 @@ const settingsSchema = z
     skipInactive: z.boolean().default(false),
     /** Offer `findByNaturalKeys` (one call for many keys); off, recovery looks keys up one by one. */
     batchLookup: z.boolean().default(true),
-    labels: z
-      .boolean()
-      .default(false)
-      .describe(
-        'Name records `Loopback item <id> (<name>)` (describe); off, messages name them by source id',
-      ),
+    /** Offer `reread`: a replay with the current mapping reads the items as the source has them now. */
+    reread: z.boolean().default(false),
   })
   .passthrough();
 
@@ -107,10 +103,18 @@ export const loopbackItemsKind: FlowKind<SourceItem, Record<string, unknown>> = 
         }
       },
       sourceId: (item) => item.id,
-      ...(settings.labels
-        ? { describe: (item: SourceItem) => `Loopback item ${item.id} (${String(item.name)})` }
-        : {}),
       searchKeys: (item) => [item.email as string | undefined, item.name as string | undefined],
+      describe: (item) =>
+        `loopback item ${item.id}${typeof item.name === 'string' && item.name ? ` "${item.name}"` : ''}`,
+      ...(settings.reread
+        ? {
+            async reread(items: SourceItem[]) {
+              const ids = items.map((i) => encodeURIComponent(i.id)).join(',');
+              return ((await call(ctx.source, 'GET', `/source/items?ids=${ids}`)) as { items: SourceItem[] })
+                .items;
+            },
+          }
+        : {}),
       naturalKey: (item) => `koppel:${ctx.flowId}:${item.id}`,
       filter: (item) =>
         settings.skipInactive && item.active === false ? { send: false, reason: 'inactive' } : { send: true },

@@ -5,7 +5,8 @@ import type { AddressInfo } from 'node:net';
  * Test-only: a small source and target served over loopback HTTP, with fault injection, so the
  * engine is proven over real HTTP before the Exact Online and Asperion connectors exist.
  *
- * Source: GET /source/items?after=<seq>&limit=<n> → { items, last } in change order.
+ * Source: GET /source/items?after=<seq>&limit=<n> → { items, last } in change order;
+ *         GET /source/items?ids=<id>,<id>… → { items } (the items as they are now).
  * Target: POST /target/items, PUT /target/items/:id, GET /target/items/:id,
  *         GET /target/items?reference=<key> → { items },
  *         GET /target/items?references=<key>,<key>… → { items } (many keys in one call).
@@ -131,6 +132,11 @@ export class LoopbackServer {
   private readSource(url: URL, res: ServerResponse): void {
     this.calls.sourceReads++;
     if (this.faults.sourceDown) return send(res, 503, { error: 'source unavailable' });
+    const ids = url.searchParams.get('ids');
+    if (ids !== null) {
+      const wanted = new Set(ids.split(','));
+      return send(res, 200, { items: this.source.filter((s) => wanted.has(s.id)) });
+    }
     const after = Number(url.searchParams.get('after') ?? '0');
     const limit = Number(url.searchParams.get('limit') ?? '100');
     const items = this.source.filter((s) => s.seq > after).slice(0, limit);

@@ -1,10 +1,8 @@
 import type { ZodType } from 'zod';
-import { isKoppelError } from '../core/errors.js';
 import { isPlainObject } from '../core/json.js';
-import { compileMapping } from '../mapping/index.js';
-import type { FieldError } from '../mapping/types.js';
 import type { FlowRegistry } from '../engine/types.js';
-import { formatPath, sortErrors, type WorkspaceError } from './workspace-errors.js';
+import { mappingCompileErrors } from './validate-mapping.js';
+import { formatPath, requiredMessage, sortErrors, type WorkspaceError } from './workspace-errors.js';
 import { envVariableOf, workspaceSchema, type Workspace } from './workspace-schema.js';
 
 export interface ValidationContext {
@@ -36,45 +34,11 @@ export function validateWorkspace(input: unknown, ctx: ValidationContext): Valid
 
 /** Every expression of every mapping compiles (and every value map it names exists). */
 function checkMappingsCompile(workspace: Workspace): WorkspaceError[] {
-  const errors: WorkspaceError[] = [];
-  workspace.pairs.forEach((pair, p) =>
-    pair.flows.forEach((flow, f) => {
-      if (!flow.mapping) return;
-      try {
-        compileMapping(flow.mapping);
-      } catch (e) {
-        const problems =
-          (isKoppelError(e) ? (e.details?.errors as FieldError[] | undefined) : undefined) ?? [];
-        if (problems.length === 0)
-          problems.push({
-            field: '',
-            expression: '',
-            message: String((e as Error).message),
-            code: 'mapping.invalid',
-          });
-        for (const problem of problems) {
-          errors.push({
-            path: formatPath([
-              'pairs',
-              p,
-              'flows',
-              f,
-              'mapping',
-              'fields',
-              ...(problem.field ? [problem.field] : []),
-            ]),
-            reason: problem.expression ? `${problem.message} (in ${problem.expression})` : problem.message,
-          });
-        }
-      }
-    }),
+  return workspace.pairs.flatMap((pair, p) =>
+    pair.flows.flatMap((flow, f) =>
+      flow.mapping ? mappingCompileErrors(flow.mapping, ['pairs', p, 'flows', f, 'mapping']) : [],
+    ),
   );
-  return errors;
-}
-
-/** "is required" rather than zod's "expected string, received undefined"; other messages stay. */
-function requiredMessage(issue: { code?: string; input?: unknown }): string | undefined {
-  return issue.code === 'invalid_type' && issue.input === undefined ? 'is required' : undefined;
 }
 
 function issueAt(prefix: Path, issue: { path: PropertyKey[]; message: string }): WorkspaceError {
@@ -143,7 +107,14 @@ function checkConnection(connection: unknown, path: Path, ctx: ValidationContext
     for (const [field, value] of Object.entries(credentials)) {
       const variable = envVariableOf(value);
       const env = variable === null ? undefined : ctx.env[variable];
-      if (variable !== null && (env === undefined || env === '')) {
+      if (variable !== null && isKoppelConfiguration(variable)) {
+        // A file applied over the API must not lift the master key or the database password into a
+        // connection whose settings (its base URL) the same file chooses.
+        errors.push({
+          path: formatPath([...path, 'credentials', field]),
+          reason: `${variable} is Koppel's own configuration, never a connection's credential`,
+        });
+      } else if (variable !== null && (env === undefined || env === '')) {
         errors.push({
           path: formatPath([...path, 'credentials', field]),
           reason: `environment variable ${variable} is not set`,
@@ -254,6 +225,11 @@ function checkSettings(settings: unknown, schema: ZodType, path: Path): Workspac
   if (settings !== undefined && !isPlainObject(settings)) return []; // the shape check reports it
   const result = schema.safeParse(settings ?? {}, { error: requiredMessage });
   return result.success ? [] : result.error.issues.map((issue) => issueAt(path, issue));
+}
+
+/** Variables Koppel itself is configured with (its secret key, its database). */
+function isKoppelConfiguration(variable: string): boolean {
+  return variable.startsWith('KOPPEL_') || variable === 'DATABASE_URL';
 }
 
 function known(what: string, names: ReadonlyMap<string, unknown>): string {

@@ -108,7 +108,7 @@ const apiBudgetReserveSchema = z
   .strict();
 
 /** Installation settings, stored under these keys in the settings table. */
-const installationSettingsSchema = z
+export const installationSettingsSchema = z
   .object({
     retention: retentionSchema.optional(),
     redaction: redactionSchema.optional(),

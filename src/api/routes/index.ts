@@ -10,15 +10,23 @@ import { jobsRoute } from './jobs.js';
 import { pagesRoute } from './pages.js';
 import { pairsRoute } from './pairs.js';
 import { recordsRoute } from './records.js';
+import { checkPairRoute } from './check-pair.js';
+import { deadLettersRoute } from './dead-letters.js';
+import { dryRunFlowRoute } from './dry-run-flow.js';
+import { mappingPreviewRoute } from './mapping-preview.js';
+import { mappingsRoute } from './mappings.js';
+import { replayDeadLettersRoute } from './replay-dead-letters.js';
 import { runFlowRoute } from './run-flow.js';
 import { runsRoute } from './runs.js';
 import { sessionRoute } from './session.js';
+import { settingsRoute } from './settings.js';
 import { setupRoute } from './setup.js';
 import { statusPageRoute } from './status-page.js';
 import { statusRoute } from './status.js';
 import { tokensRoute } from './tokens.js';
 import { usersRoute } from './users.js';
 import { webhooksRoute } from './webhooks.js';
+import { workspaceRoute } from './workspace.js';
 
 /** Every route of the main listener. */
 export const apiRoutes: ApiRoute[] = [
@@ -40,6 +48,14 @@ export const apiRoutes: ApiRoute[] = [
   recordsRoute,
   eventsRoute,
   budgetRoute,
+  deadLettersRoute,
+  replayDeadLettersRoute,
+  mappingsRoute,
+  mappingPreviewRoute,
+  checkPairRoute,
+  dryRunFlowRoute,
+  settingsRoute,
+  workspaceRoute,
   statusPageRoute,
   webhooksRoute,
 ];

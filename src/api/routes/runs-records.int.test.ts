@@ -50,7 +50,7 @@ describe.each(testDialects)('runs, jobs, records, events and budget over the API
       failures: [
         {
           sourceId: 'I00003',
-          label: 'Loopback item I00003 ()',
+          label: 'loopback item I00003',
           state: 'dead_lettered',
           errorCode: 'mapping.required_missing',
           deadLetterId: expect.stringMatching(/^dl_/),
@@ -88,7 +88,7 @@ describe.each(testDialects)('runs, jobs, records, events and budget over the API
     expect(byEmail.body.items).toEqual([
       expect.objectContaining({
         sourceId: 'I00002',
-        label: 'Loopback item I00002 (Item 2)',
+        label: 'loopback item I00002 "Item 2"',
         state: 'created',
         flowId: 'items',
         runId: first.id,
@@ -149,7 +149,7 @@ describe.each(testDialects)('runs, jobs, records, events and budget over the API
     const shown = await viewer.get(`/api/records/${failed.id}`);
     expect(shown.body).toMatchObject({
       id: failed.id,
-      label: 'Loopback item I00003 ()',
+      label: 'loopback item I00003',
       snapshot: { id: 'I00003', name: '' },
       payloadsPurged: false,
       deadLetter: { state: 'open', errorCode: 'mapping.required_missing', replayCount: 0 },

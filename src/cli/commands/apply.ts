@@ -1,3 +1,6 @@
+import { userInfo } from 'node:os';
+import { cliPrincipal } from '../../access/principal.js';
+import { auditWorkspaceApply } from '../../workspace/audit-workspace-apply.js';
 import {
   changeKinds,
   hasChanges,
@@ -25,10 +28,20 @@ export const applyCommand: CliCommand = {
           dryRun: options.dryRun === true,
           source: options.file,
         });
+        await auditWorkspaceApply(app.store.db, app.clock, cliPrincipal(shellUser()), summary);
         ctx.out.write(formatApplySummary(summary));
       });
   },
 };
+
+/** Who runs the command, for the audit log (a container may have no passwd entry for its uid). */
+function shellUser(): string {
+  try {
+    return userInfo().username;
+  } catch {
+    return `uid ${process.getuid?.() ?? '?'}`;
+  }
+}
 
 const signs = { created: '+', updated: '~', deleted: '-' } as const;
 

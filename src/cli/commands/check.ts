@@ -1,4 +1,4 @@
-import { checkPairMappings, type FlowMappingCheck } from '../../engine/check-mappings.js';
+import { checkPairMappings, checkReport, type FlowMappingCheck } from '../../engine/check-mappings.js';
 import type { CliCommand } from '../main.js';
 import { formatTable } from '../table.js';
 
@@ -20,8 +20,9 @@ export const checkCommand: CliCommand = {
           0,
         );
         const errors = results.filter((r) => r.status === 'error').length;
-        if (missing > 0 || errors > 0) ctx.exitCode = 1;
-        if (o.json) return void ctx.out.write(scrub(JSON.stringify(toJson(pairId, results), null, 2)) + '\n');
+        const report = checkReport(pairId, results);
+        if (!report.ok) ctx.exitCode = 1;
+        if (o.json) return void ctx.out.write(scrub(JSON.stringify(report, null, 2)) + '\n');
         for (const r of results) ctx.out.write(scrub(formatFlow(r)));
         const checked = results.filter((r) => r.status === 'checked').length;
         if (checked === 0 && errors === 0)
@@ -60,15 +61,4 @@ function formatFlow(r: FlowMappingCheck): string {
         ? `all mapped; ${review} listed for review`
         : `${needed} without a mapping, ${review} listed for review`;
   return `${head}: ${counts}\n${formatTable(columns, rows)}\n`;
-}
-
-function toJson(pairId: string, results: FlowMappingCheck[]) {
-  return {
-    pairId,
-    flows: results.map((r) =>
-      r.status === 'error'
-        ? { ...r, error: { code: r.error.code, kind: r.error.kind, message: r.error.message } }
-        : r,
-    ),
-  };
 }

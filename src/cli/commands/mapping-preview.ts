@@ -11,8 +11,7 @@ import {
   type MappingDefinition,
   type MappingPreview,
 } from '../../mapping/index.js';
-import { loadMapping } from '../../engine/flow-setup.js';
-import { getFlow } from '../../store/repos/flows.js';
+import { flowMapping, requireFlow } from '../../engine/flow-mapping.js';
 import type { CliCommand, CliContext } from '../main.js';
 
 interface PreviewFlags {
@@ -48,7 +47,7 @@ export const mappingPreviewCommand: CliCommand = {
         }
         const def = flags.mapping
           ? parseMappingDefinition(parseMappingText(await readText(flags.mapping), flags.mapping))
-          : await flowMapping(ctx, flags.flow as string, flags.version);
+          : await flowMappingDefinition(ctx, flags.flow as string, flags.version);
         const samples = parseSamples(await readText(flags.samples), flags.samples);
         const preview = await previewMapping(
           def,
@@ -62,28 +61,21 @@ export const mappingPreviewCommand: CliCommand = {
 };
 
 /** The mapping a flow runs with now, or one of its stored versions. */
-async function flowMapping(
+async function flowMappingDefinition(
   ctx: CliContext,
   flowId: string,
   version: string | undefined,
 ): Promise<MappingDefinition> {
   const app = await ctx.app();
-  const flow = await getFlow(app.store.db, flowId);
-  if (!flow) throw new KoppelError(`No flow "${flowId}"`, { code: 'flow.not_found', kind: 'not_found' });
-  const kind = app.registry.kinds.get(flow.kind);
-  if (!kind)
-    throw new KoppelError(`Flow ${flowId} has kind "${flow.kind}", which this installation does not know`, {
-      code: 'flow.unknown_kind',
-      kind: 'invalid',
-    });
-  const wanted = version === undefined ? flow.mappingVersion : Number(version);
-  if (wanted !== null && !Number.isInteger(wanted)) {
+  const flow = await requireFlow(app.engine, flowId);
+  const wanted = version === undefined ? undefined : Number(version);
+  if (wanted !== undefined && !(Number.isInteger(wanted) && wanted >= 0)) {
     throw new KoppelError(`--version must be a whole number, not "${version}"`, {
       code: 'cli.bad_option',
       kind: 'invalid',
     });
   }
-  return (await loadMapping(app.engine, flowId, kind, wanted)).definition;
+  return (await flowMapping(app.engine, flow, wanted)).definition;
 }
 
 /** `koppel mapping`, shared by every mapping subcommand. */

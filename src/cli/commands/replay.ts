@@ -1,8 +1,12 @@
 import { KoppelError } from '../../core/errors.js';
-import { replayJobSpec } from '../../engine/enqueue-run.js';
 import { engineJobHandlers } from '../../engine/job-handlers.js';
 import { replayModes, type ReplayMode, type ReplayOutcome } from '../../engine/replay.js';
-import { findDeadLetters } from '../../store/repos/dead-letters.js';
+import {
+  namesReplayTarget,
+  planReplay,
+  selectForReplay,
+  type ReplaySelection,
+} from '../../engine/replay-selection.js';
 import type { CliCommand } from '../main.js';
 import { runLocalJob } from '../local-job.js';
 import { createProgress } from '../progress.js';
@@ -43,54 +47,39 @@ export const replayCommand: CliCommand = {
             kind: 'invalid',
           });
         }
-        if (ids.length === 0 && !o.flow && !o.code && !o.from && !o.to && !o.all) {
-          throw new KoppelError('Name dead letter ids, a filter (--flow, --code, --from, --to) or --all', {
-            code: 'cli.missing_filter',
-            kind: 'invalid',
-          });
-        }
-        const filter = {
+        const selection: ReplaySelection = {
           ids: ids.length ? ids : undefined,
           flowId: o.flow,
           errorCode: o.code,
           from: o.from ? isoOption('--from', o.from) : undefined,
           to: o.to ? isoOption('--to', o.to) : undefined,
+          all: o.all === true,
         };
+        if (!namesReplayTarget(selection)) {
+          throw new KoppelError('Name dead letter ids, a filter (--flow, --code, --from, --to) or --all', {
+            code: 'cli.missing_filter',
+            kind: 'invalid',
+          });
+        }
         const app = await ctx.app();
+        const letters = await selectForReplay(app.engine, selection);
         if (o.dryRun) {
-          const rows = await findDeadLetters(app.store.db, { ...filter, states: ['open'] });
-          if (o.json)
-            return void ctx.out.write(
-              JSON.stringify(
-                rows.map(({ snapshot: _s, ...r }) => r),
-                null,
-                2,
-              ) + '\n',
-            );
-          ctx.out.write(`${rows.length} dead letter(s) would be replayed (${o.mode}).\n`);
-          if (rows.length) {
+          if (o.json) return void ctx.out.write(JSON.stringify(letters, null, 2) + '\n');
+          ctx.out.write(`${letters.length} dead letter(s) would be replayed (${o.mode}).\n`);
+          if (letters.length) {
             ctx.out.write(
               formatTable(
-                ['dead letter', 'flow', 'source id', 'error', 'mapping', 'parked'],
-                rows.map((d) => [
-                  d.id,
-                  d.flow_id,
-                  d.source_id,
-                  d.error_code,
-                  d.mapping_version,
-                  d.created_at,
-                ]),
+                ['dead letter', 'flow', 'document', 'error', 'mapping', 'parked'],
+                letters.map((d) => [d.id, d.flowId, d.label, d.error.code, d.mappingVersion, d.createdAt]),
               ),
             );
           }
           return;
         }
         // One job per flow, each under that flow's lock, so a replay never races a run of the flow.
-        const letters = await findDeadLetters(app.store.db, { ...filter, states: ['open'] });
-        const flows = [...new Set(letters.map((d) => d.flow_id))];
         const progress = createProgress({ label: 'replay', total: letters.length, stream: ctx.err });
         const outcome: ReplayOutcome = { matched: 0, runs: [] };
-        for (const flowId of flows) {
+        for (const { flowId, spec } of planReplay(letters, selection, o.mode as ReplayMode)) {
           let done = 0;
           const handlers = engineJobHandlers(app.engine, {
             onReplayProgress: (n) => {
@@ -102,11 +91,8 @@ export const replayCommand: CliCommand = {
               outcome.runs.push(...o.runs);
             },
           });
-          const job = await runLocalJob(
-            app,
-            replayJobSpec({ ...filter, flowId, mode: o.mode as ReplayMode }),
-            handlers,
-            () => ctx.err.write(`Waiting for flow ${flowId} to be free (a run is going)…\n`),
+          const job = await runLocalJob(app, spec, handlers, () =>
+            ctx.err.write(`Waiting for flow ${flowId} to be free (a run is going)…\n`),
           );
           if (job.state === 'failed')
             throw new KoppelError(`Replay of ${flowId} failed: ${job.lastError ?? ''}`, {

@@ -1,0 +1,55 @@
+import { z } from 'zod';
+import { deadLetterStates } from '../../engine/transitions.js';
+
+export const deadLetter = z
+  .object({
+    id: z.string(),
+    pairId: z.string(),
+    flowId: z.string(),
+    entity: z.string().describe('What kind of source record it is, e.g. SalesInvoice'),
+    sourceId: z.string(),
+    label: z
+      .string()
+      .describe(
+        'How people know the document (Exact sales invoice 26700012); `<entity> <source id>` without one',
+      ),
+    runId: z.string().describe('The run that parked it'),
+    recordId: z.string().describe('The record (activity log) it was parked from'),
+    mappingVersion: z
+      .number()
+      .int()
+      .nullable()
+      .describe('The mapping version it failed with (0: the default)'),
+    error: z.object({ code: z.string(), kind: z.string(), message: z.string() }),
+    state: z.enum(deadLetterStates).describe('open (waiting), replaying, or resolved'),
+    replayCount: z.number().int(),
+    lastReplayRunId: z.string().nullable(),
+    createdAt: z.string().describe('When it was parked'),
+    updatedAt: z.string(),
+  })
+  .meta({ id: 'DeadLetter', description: 'A record that could not be handled; never its snapshot' });
+
+const step = z.object({ at: z.string(), step: z.string(), detail: z.string().optional() });
+
+export const deadLetterDetail = deadLetter
+  .extend({
+    record: z
+      .object({ id: z.string(), state: z.string(), timeline: z.array(step) })
+      .nullable()
+      .describe('The record it was parked from, with its timeline; null once retention removed it'),
+    lastReplay: z
+      .object({ runId: z.string(), recordId: z.string(), state: z.string(), error: z.string().nullable() })
+      .nullable()
+      .describe('What the last replay made of it'),
+    snapshot: z
+      .unknown()
+      .describe(
+        'The source record as it was parked, with the redaction list applied as to stored payloads; ' +
+          'null when withheld (past the payload retention)',
+      ),
+    snapshotWithheld: z
+      .enum(['retention'])
+      .nullable()
+      .describe('Why the snapshot is not shown: older than the payload retention (a replay still has it)'),
+  })
+  .meta({ id: 'DeadLetterDetail' });

@@ -1,0 +1,76 @@
+import { z } from 'zod';
+import { deadLetterDetail as readDeadLetter, listDeadLetterViews } from '../../engine/dead-letter-view.js';
+import { deadLetterStates } from '../../engine/transitions.js';
+import { pairScopeOf, responses, type ApiRoute } from '../route-kit.js';
+import { idParams, isoTime, limitQuery } from '../schemas.js';
+import { deadLetter, deadLetterDetail } from './dead-letter-schemas.js';
+
+const listQuery = z.object({
+  flow: z.string().optional().describe('Only this flow'),
+  pair: z.string().optional().describe('Only this pair'),
+  code: z.string().optional().describe('Only this error code, e.g. mapping.required_missing'),
+  state: z.enum(deadLetterStates).optional().describe('Only dead letters in this state'),
+  from: isoTime.optional().describe('Parked at or after this time'),
+  to: isoTime.optional().describe('Parked before this time'),
+  limit: limitQuery(50),
+  before: z.string().optional().describe('The `next` of the page before: dead letters older than this id'),
+});
+
+const iso = (text: string | undefined) => (text === undefined ? undefined : new Date(text).toISOString());
+
+/** Dead letters: the list with filters, and one with its record's timeline and its snapshot. */
+export const deadLettersRoute: ApiRoute = (server, ctx) => {
+  server.get(
+    '/api/dead-letters',
+    {
+      config: { access: 'viewer' },
+      schema: {
+        summary: 'Dead letters, newest first',
+        description:
+          'Records that could not be handled, each named as people know the document, with its error. ' +
+          'Never the snapshot (see GET /api/dead-letters/{id}). Pages with `limit` and `before`.',
+        tags: ['dead-letters'],
+        querystring: listQuery,
+        response: responses({
+          200: z.object({
+            items: z.array(deadLetter),
+            next: z.string().nullable().describe('Pass as `before` for the next page; null at the end'),
+          }),
+        }),
+      },
+    },
+    async (req) => {
+      const q = req.query;
+      const items = await listDeadLetterViews(ctx.app.engine, {
+        pairIds: pairScopeOf(req),
+        pairId: q.pair,
+        flowId: q.flow,
+        errorCode: q.code,
+        states: q.state ? [q.state] : undefined,
+        from: iso(q.from),
+        to: iso(q.to),
+        before: q.before,
+        limit: q.limit,
+      });
+      return { items, next: items.length === q.limit ? (items[items.length - 1]?.id ?? null) : null };
+    },
+  );
+
+  server.get(
+    '/api/dead-letters/:id',
+    {
+      config: { access: 'viewer' },
+      schema: {
+        summary: 'One dead letter, its record’s timeline and its snapshot',
+        description:
+          'The snapshot is kept whole and encrypted for replays; it is shown as the activity log shows payloads: ' +
+          'with the installation’s redaction list applied, and only within the payload retention ' +
+          '(`snapshotWithheld: "retention"` after it).',
+        tags: ['dead-letters'],
+        params: idParams,
+        response: responses({ 200: deadLetterDetail }),
+      },
+    },
+    (req) => readDeadLetter(ctx.app.engine, req.params.id, pairScopeOf(req)),
+  );
+};
