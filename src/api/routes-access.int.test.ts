@@ -51,7 +51,7 @@ const sampleBodies: Record<string, unknown> = {
   'PATCH /api/pairs/:id': { name: 'Renamed' },
   'PATCH /api/connections/:id': { name: 'Renamed' },
   'PATCH /api/flows/:id': { enabled: false },
-  'POST /api/flows/:id/mapping': { fields: { name: { source: 'name' } } },
+  'POST /api/flows/:id/mapping': { mapping: { fields: { name: { source: 'name' } } } },
   'POST /api/flows/:id/mapping/preview': { samples: [{ id: 'x', name: 'y' }] },
   'POST /api/flows/:id/dry-run': {},
   'POST /api/dead-letters/:id/replay': { mode: 'current' },
@@ -175,7 +175,7 @@ describe.each(testDialects)('every route, one by one (%s)', (dialect) => {
   const pathOf = (r: DeclaredRoute, pair: 'a' | 'b' = 'a') =>
     r.url.replace(/:(\w+)/g, (_m, name: string) => {
       if (name === 'id') return encodeURIComponent(ids[resourceOf(r.url)]?.[pair] ?? 'unknown');
-      if (name === 'version') return '1';
+      if (name === 'version') return '0';
       if (name === 'key') return 'retention';
       if (name === 'segment') return 'exact';
       if (name === 'connectionId') return ids['connections']![pair];
@@ -226,6 +226,7 @@ describe.each(testDialects)('every route, one by one (%s)', (dialect) => {
       const scoped = clients.get(`${r.access}@b`)!;
       const other = await send(scoped, r, 'a');
       if (other.status !== 404) wrong.push(`${r.method} ${r.url} for pair a as pair-b user: ${other.status}`);
+      if (r.method === 'DELETE') continue;
       const own = await send(scoped, r, 'b');
       if (own.status === 404 || own.status === 403)
         wrong.push(`${r.method} ${r.url} for own pair: ${own.status}`);

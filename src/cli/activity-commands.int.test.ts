@@ -19,8 +19,8 @@ describe.each(testDialects)('activity commands on %s', (dialect) => {
     h.loopback.put(sampleItem(2, { active: false }));
     await runFlow(h.deps, { flowId: h.flowId, trigger: 'manual' });
     const listed = await koppel('records', h.flowId);
-    expect(listed.out).toMatch(/I00002\s+skipped\s+inactive/);
-    expect(listed.out).toMatch(/I00001\s+created\s+\S+\s+\d/);
+    expect(listed.out).toMatch(/I00002\s+loopback item I00002 "Item 2"\s+skipped\s+inactive/);
+    expect(listed.out).toMatch(/I00001\s+loopback item I00001 "Item 1"\s+created\s+T1\s+\d/);
   });
 
   it('finds records by what people know them by, as the API does', async () => {

@@ -14,8 +14,12 @@ const settingsSchema = z
     skipInactive: z.boolean().default(false),
     /** Offer `findByNaturalKeys` (one call for many keys); off, recovery looks keys up one by one. */
     batchLookup: z.boolean().default(true),
-    /** Offer `reread`: a replay with the current mapping reads the items as the source has them now. */
-    reread: z.boolean().default(false),
+    reread: z
+      .boolean()
+      .default(false)
+      .describe(
+        'Offer `reread`: a replay with the current mapping reads the items as the source has them now',
+      ),
   })
   .passthrough();
 

@@ -98,7 +98,7 @@ describe.each(testDialects)('pairs, flow kinds and flows over the API (%s)', (di
     ]);
     const schema = kinds.body.items[0].settingsSchema;
     expect(schema.properties.pageSize).toMatchObject({ type: 'integer', default: 50 });
-    expect(schema.properties.labels.description).toContain('describe');
+    expect(schema.properties.reread.description).toContain('reread');
     const apps = await viewer.get('/api/apps');
     expect(apps.body.items.find((a: { name: string }) => a.name === 'loopback-target')).toMatchObject({
       title: 'Loopback target',
@@ -121,7 +121,7 @@ describe.each(testDialects)('pairs, flow kinds and flows over the API (%s)', (di
       targetConnectionId: 'tgt',
       enabled: true,
       schedule: null,
-      settings: { pageSize: 50, skipInactive: false, batchLookup: true, labels: true },
+      settings: { pageSize: 50, skipInactive: false, batchLookup: true, reread: false, labels: true },
       settingsProblem: null,
       mappingVersion: null,
       cursor: null,
