@@ -64,6 +64,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     defaults: {
       payloadRetentionDays: config.payloadRetentionDays,
       metadataRetentionDays: config.metadataRetentionDays,
+      webhookMaxAgeHours: config.webhookMaxAgeHours,
     },
   };
   return { config, store, box, secrets, logger, clock, registry, engine, close: () => store.close() };
