@@ -41,7 +41,7 @@ export async function buildApiServer(ctx: ApiContext, options: ApiServerOptions 
     getUserInfo: (req) => req.principal?.sessionId ?? '',
     csrfOpts: { hmacKey: app.box.deriveKey('csrf') },
   });
-  installAccessControl(server, ctx);
+  installAccessControl(server, ctx, { unrouted: options.listener === 'webhooks' ? 'public' : 'viewer' });
   server.addHook('onSend', async (_req, reply) => {
     // The one-time links carry their token in the URL: no page may pass it on as a Referer.
     void reply.header('referrer-policy', 'same-origin');
