@@ -110,7 +110,7 @@ async function measure(dialect: 'sqlite' | 'postgres'): Promise<{ perSecond: num
       registry,
       retry: defaultRetryOptions,
       writeConcurrency: 8,
-      defaults: { payloadRetentionDays: 14, metadataRetentionDays: 90 },
+      defaults: { payloadRetentionDays: 14, metadataRetentionDays: 90, webhookMaxAgeHours: 48 },
     };
     const started = performance.now();
     const result = await runFlow(deps, { flowId: 'bench', trigger: 'manual' });

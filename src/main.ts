@@ -1,6 +1,7 @@
 import type { Config } from './core/config.js';
 import { systemClock, type Clock } from './core/clock.js';
 import { createLogger, type Logger } from './core/logging.js';
+import { ensurePrivateDataDir } from './core/private-files.js';
 import { SecretBox } from './core/secret-box.js';
 import { SecretRegistry } from './core/secret-registry.js';
 import { migrateToLatest, openStore, type Store } from './store/database.js';
@@ -42,6 +43,11 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     secrets,
     ...(options.logDestination ? { destination: options.logDestination } : {}),
   });
+  // The data folder is only used for SQLite and a generated key; with neither it is not touched.
+  if ((!config.databaseUrl || !config.secretKey) && ensurePrivateDataDir(config.dataDir) === 'shared')
+    logger.warn(
+      'the data folder holds files that are not Koppel’s, so its permissions are left as they are; Koppel’s own files in it are readable by this user only (0600)',
+    );
   const box = SecretBox.load(config.dataDir, config.secretKey);
   const store = openStore({ dataDir: config.dataDir, databaseUrl: config.databaseUrl });
   try {
@@ -64,6 +70,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     defaults: {
       payloadRetentionDays: config.payloadRetentionDays,
       metadataRetentionDays: config.metadataRetentionDays,
+      webhookMaxAgeHours: config.webhookMaxAgeHours,
     },
   };
   return { config, store, box, secrets, logger, clock, registry, engine, close: () => store.close() };

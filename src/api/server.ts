@@ -48,7 +48,9 @@ export async function buildApiServer(ctx: ApiContext, options: ApiServerOptions 
     getUserInfo: (req) => req.principal?.sessionId ?? '',
     csrfOpts: { hmacKey: app.box.deriveKey('csrf') },
   });
-  const declared = installAccessControl(server, ctx);
+  const declared = installAccessControl(server, ctx, {
+    unrouted: options.listener === 'webhooks' ? 'public' : 'viewer',
+  });
   declaredRoutes.set(server, declared);
   server.addHook('onSend', async (_req, reply) => {
     // The one-time links carry their token in the URL: no page may pass it on as a Referer.

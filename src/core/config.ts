@@ -77,7 +77,10 @@ export interface Config {
   webhookPort: number | undefined;
   sessionIdleMinutes: number;
   sessionMaxHours: number;
-  /** Webhook deliveries whose event is older than this are refused as replays. */
+  /**
+   * Webhook deliveries whose event is older than this are refused as replays; within it, a repeat
+   * of the same delivery is acknowledged and starts nothing.
+   */
   webhookMaxAgeHours: number;
   /** The environment, for `${env:NAME}` references in a workspace file. */
   env: Readonly<Record<string, string | undefined>>;
@@ -142,7 +145,7 @@ export const configDocs: ReadonlyArray<{ name: keyof RawConfig; default: string;
     name: 'KOPPEL_WEBHOOK_PORT',
     default: '(unset: no second listener)',
     meaning:
-      'Port of a second listener serving only /webhooks/…, /oauth/callback and /healthz: the only one to expose to the internet.',
+      'Port of a second listener serving only /webhooks/…, /oauth/callback and /healthz: the only one to expose to the internet (point KOPPEL_PUBLIC_URL at it through your reverse proxy).',
   },
   {
     name: 'KOPPEL_SESSION_IDLE_MINUTES',
@@ -157,7 +160,8 @@ export const configDocs: ReadonlyArray<{ name: keyof RawConfig; default: string;
   {
     name: 'KOPPEL_WEBHOOK_MAX_AGE_HOURS',
     default: '48',
-    meaning: 'Webhook deliveries of events older than this are refused as replays.',
+    meaning:
+      'Webhook deliveries of events older than this are refused as replays; the same delivery again within it is acknowledged and starts nothing.',
   },
 ];
 

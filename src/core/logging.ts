@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import { pino, type Logger, type DestinationStream } from 'pino';
 import { isKoppelError } from './errors.js';
 import { redact } from './redaction.js';
@@ -12,9 +13,28 @@ export interface LoggerOptions {
   destination?: DestinationStream;
 }
 
+/** Where Koppel is installed (two folders up from core/, in src/ and in the build alike). */
+const installRoot = fileURLToPath(new URL('../../', import.meta.url));
+
+/** A stack trace with the installation's folder cut off its file names: the log names no server paths. */
+function relativeStack(stack: string | undefined): string | undefined {
+  return stack?.split(`file://${installRoot}`).join('').split(installRoot).join('');
+}
+
+/**
+ * An error as a log field: its code (as `errorCode`: a key named `code` is masked as an OAuth code)
+ * and kind, or its name, message and (relative) stack.
+ */
+function errorFields(e: unknown): Record<string, unknown> {
+  if (isKoppelError(e)) return { errorCode: e.code, kind: e.kind, message: e.message, details: e.details };
+  if (e instanceof Error) return { name: e.name, message: e.message, stack: relativeStack(e.stack) };
+  return { message: String(e) };
+}
+
 /**
  * JSON lines. Secret-looking keys are masked at any depth and every registered secret value is
- * scrubbed from the final line, whatever field it hides in.
+ * scrubbed from the final line, whatever field it hides in. Errors are turned into fields before
+ * the masking, which would otherwise see an Error as an empty object.
  */
 export function createLogger(options: LoggerOptions): Logger {
   return pino(
@@ -24,16 +44,15 @@ export function createLogger(options: LoggerOptions): Logger {
       timestamp: pino.stdTimeFunctions.isoTime,
       formatters: {
         level: (label) => ({ level: label }),
-        log: (obj) => redact(obj) as Record<string, unknown>,
+        log: (obj) =>
+          redact(
+            Object.fromEntries(
+              Object.entries(obj).map(([k, v]) => [k, v instanceof Error ? errorFields(v) : v]),
+            ),
+          ) as Record<string, unknown>,
       },
-      serializers: {
-        err: (e: unknown) =>
-          isKoppelError(e)
-            ? { code: e.code, kind: e.kind, message: e.message, details: e.details }
-            : e instanceof Error
-              ? { name: e.name, message: e.message, stack: e.stack }
-              : { message: String(e) },
-      },
+      // The fields above reach pino's serializers as plain objects; they are kept as they are.
+      serializers: { err: (e: unknown) => (e instanceof Error ? errorFields(e) : e) },
       hooks: {
         streamWrite: (line) => options.secrets.scrub(line),
       },

@@ -1,7 +1,8 @@
 import { createCipheriv, createDecipheriv, createHash, hkdfSync, randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync, chmodSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { KoppelError } from './errors.js';
+import { ensurePrivateDataDir, ensurePrivateFile } from './private-files.js';
 
 const VERSION = 'v1';
 
@@ -32,11 +33,10 @@ export class SecretBox {
   static load(dataDir: string, keyText: string | undefined): SecretBox {
     if (keyText) return SecretBox.fromText(keyText);
     const file = path.join(dataDir, 'secret.key');
-    if (!existsSync(file)) {
-      mkdirSync(dataDir, { recursive: true });
+    ensurePrivateDataDir(dataDir);
+    if (!existsSync(file))
       writeFileSync(file, randomBytes(32).toString('hex') + '\n', { mode: 0o600, flag: 'wx' });
-    }
-    chmodSync(file, 0o600);
+    ensurePrivateFile(file);
     return SecretBox.fromText(readFileSync(file, 'utf8').trim());
   }
 

@@ -17,5 +17,9 @@ export interface EngineDeps {
   retry: RetryOptions;
   /** Records written to the target at once within a page. */
   writeConcurrency: number;
-  defaults: { payloadRetentionDays: number; metadataRetentionDays: number };
+  /**
+   * Configured defaults: retention (installation settings may override it), and how old a webhook
+   * delivery's event may be before it is refused as a replay (KOPPEL_WEBHOOK_MAX_AGE_HOURS).
+   */
+  defaults: { payloadRetentionDays: number; metadataRetentionDays: number; webhookMaxAgeHours: number };
 }

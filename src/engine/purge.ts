@@ -1,6 +1,8 @@
 import { sql } from 'kysely';
 import type { EngineDeps } from './deps.js';
+import { purgeWebhookReceipts } from '../store/repos/webhook-receipts.js';
 import { readInstallationSettings } from './installation-settings.js';
+import { webhookReceiptKeepMs } from './webhook-event-age.js';
 
 export interface PurgeResult {
   payloadsPurged: number;
@@ -10,6 +12,7 @@ export interface PurgeResult {
   deadLettersDeleted: number;
   writeAheadDeleted: number;
   jobsDeleted: number;
+  webhookReceiptsDeleted: number;
 }
 
 const dayMs = 86_400_000;
@@ -18,7 +21,8 @@ const dayMs = 86_400_000;
  * Retention: payloads (snapshots, requests, responses, diffs) are emptied after the payload
  * retention; metadata (runs, records, events, settled dead letters and write-ahead rows, finished
  * jobs) is deleted after the metadata retention. Open dead letters are kept until the metadata
- * retention too: they are the only copy of a record that still has to reach the target.
+ * retention too: they are the only copy of a record that still has to reach the target. Webhook
+ * receipts (the seen-set of deliveries) go once a repeat would be refused by its event time anyway.
  */
 export async function purgeActivity(deps: EngineDeps): Promise<PurgeResult> {
   const db = deps.store.db;
@@ -57,6 +61,8 @@ export async function purgeActivity(deps: EngineDeps): Promise<PurgeResult> {
     .where('updated_at', '<', metaCutoff)
     .where(sql<boolean>`state in ('completed', 'failed', 'cancelled')`)
     .executeTakeFirst();
+  const receiptCutoff = new Date(now - webhookReceiptKeepMs(deps.defaults.webhookMaxAgeHours)).toISOString();
+  const webhookReceipts = await purgeWebhookReceipts(db, receiptCutoff);
   return {
     payloadsPurged: count(payloads),
     recordsDeleted: count(records),
@@ -65,5 +71,6 @@ export async function purgeActivity(deps: EngineDeps): Promise<PurgeResult> {
     deadLettersDeleted: count(deadLetters),
     writeAheadDeleted: count(writeAhead),
     jobsDeleted: count(jobs),
+    webhookReceiptsDeleted: webhookReceipts,
   };
 }

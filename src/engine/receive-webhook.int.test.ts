@@ -1,13 +1,22 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { StoreQueue } from '../queue/index.js';
+import { defaultExactWebhookSecret } from '../sandboxes/exact-online/credentials.js';
 import { testDialects } from '../testing/databases.js';
-import { sampleDelivery } from '../testing/exact-webhook-sample.js';
+import { sampleDelivery, signedExactDelivery } from '../testing/exact-webhook-sample.js';
 import { startPair, type Pair } from '../testing/flow-test-pair.js';
+import type { EngineDeps } from './deps.js';
+import { purgeActivity } from './purge.js';
 import { receiveWebhook } from './receive-webhook.js';
+
+const minute = 60_000;
+const hour = 60 * minute;
 
 describe.each(testDialects)('receiving an Exact webhook delivery (%s)', (dialect) => {
   let pair: Pair | undefined;
+  let second: EngineDeps | undefined;
   afterEach(async () => {
+    await second?.store.close();
+    second = undefined;
     await pair?.asperion.close();
     await pair?.fx.close();
     pair = undefined;
@@ -20,34 +29,118 @@ describe.each(testDialects)('receiving an Exact webhook delivery (%s)', (dialect
       .where('id', '=', 'exact')
       .execute();
 
-  it('queues one run of the flow for a burst: the deliveries after the first join the waiting run', async () => {
+  async function setUp() {
     pair = await startPair(dialect);
     await setDivision(pair, sampleDelivery.division);
     const { deps, store } = pair.fx.h;
     const queue = new StoreQueue(store, deps.clock);
-    const receive = () =>
-      receiveWebhook(deps, queue, { segment: 'exact', connectionId: 'exact', rawBody: sampleDelivery.body });
-    const first = await receive();
+    const receive = (rawBody: string, on: EngineDeps = deps) =>
+      receiveWebhook(on, queue, { segment: 'exact', connectionId: 'exact', rawBody });
+    /** A new delivery of an event `ago` ms before Koppel's now. */
+    const delivery = (ago = minute, options: { format?: 'iso' | 'msdate' } = {}) =>
+      signedExactDelivery({ at: new Date(deps.clock.now().getTime() - ago), ...options });
+    const jobs = () => store.db.selectFrom('jobs').select(['name', 'payload']).execute();
+    const receipts = () => store.db.selectFrom('webhook_receipts').selectAll().execute();
+    return { p: pair, deps, store, receive, delivery, jobs, receipts };
+  }
+
+  it('queues one run for a burst of deliveries: the ones after the first join the waiting run', async () => {
+    const { p, store, receive, delivery, jobs } = await setUp();
+    const first = await receive(delivery(3 * minute));
     expect(first).toMatchObject({
       kind: 'enqueued',
       topic: 'SalesInvoices',
       flows: [{ flowId: 'orders', deduped: false }],
     });
-    const again = await receive();
-    expect(again).toMatchObject({ flows: [{ flowId: 'orders', deduped: true }] });
-    const jobs = await store.db.selectFrom('jobs').select(['name', 'payload']).execute();
-    expect(jobs).toEqual([
+    expect(await receive(delivery(2 * minute))).toMatchObject({
+      flows: [{ flowId: 'orders', deduped: true }],
+    });
+    expect(await jobs()).toEqual([
       { name: 'flow.run', payload: JSON.stringify({ flowId: 'orders', trigger: 'webhook' }) },
     ]);
 
     // A flow that reads sales orders does not start on SalesInvoices; a disabled flow starts on nothing.
     await store.db.deleteFrom('jobs').execute();
-    await pair.setSettings({ source: 'salesOrders' });
-    expect(await receive()).toMatchObject({ kind: 'enqueued', flows: [] });
-    await pair.setSettings({});
+    await p.setSettings({ source: 'salesOrders' });
+    expect(await receive(delivery(90_000))).toMatchObject({ kind: 'enqueued', flows: [] });
+    await p.setSettings({});
     await store.db.updateTable('flows').set({ enabled: 0 }).execute();
-    expect(await receive()).toMatchObject({ kind: 'enqueued', flows: [] });
-    expect(await store.db.selectFrom('jobs').select('id').execute()).toEqual([]);
+    expect(await receive(delivery(80_000))).toMatchObject({ kind: 'enqueued', flows: [] });
+    expect(await jobs()).toEqual([]);
+  });
+
+  it('acknowledges the same delivery again as a repeat that starts nothing, whenever it comes', async () => {
+    const { store, receive, delivery, jobs, receipts } = await setUp();
+    const body = delivery();
+    expect(await receive(body)).toMatchObject({ kind: 'enqueued', flows: [{ deduped: false }] });
+    // The run has been taken (it is no longer waiting): a repeat must still not start another.
+    await store.db.deleteFrom('jobs').execute();
+    expect(await receive(body)).toEqual({ kind: 'duplicate', duplicate: true });
+    expect(await jobs()).toEqual([]);
+    expect(await receipts()).toHaveLength(1);
+    expect(pair!.fx.h.logLines.some((l) => l.includes('repeated webhook delivery on connection exact'))).toBe(
+      true,
+    );
+  });
+
+  it('lets exactly one of two processes handle a delivery both receive at once', async () => {
+    const { p, receive, delivery, jobs } = await setUp();
+    second = { ...p.fx.h.deps, store: p.fx.h.tdb.open() };
+    const body = delivery();
+    const outcomes = await Promise.all([receive(body), receive(body, second), receive(body)]);
+    expect(outcomes.map((o) => o.kind).sort()).toEqual(['duplicate', 'duplicate', 'enqueued']);
+    expect(await jobs()).toHaveLength(1);
+  });
+
+  it('refuses a correctly signed delivery of an event older than the window, or too far ahead, and logs it without body or secret', async () => {
+    const { receive, delivery, jobs, receipts } = await setUp();
+    // The captured delivery of reference 6.3 (2020), signed with the connection's secret.
+    const old = signedExactDelivery({ at: new Date('2020-01-06T15:26:08.587Z') });
+    await expect(receive(old)).rejects.toMatchObject({ code: 'webhook.stale', kind: 'invalid' });
+    await expect(receive(old)).rejects.toMatchObject({ code: 'webhook.stale' });
+    await expect(receive(delivery(48 * hour + minute))).rejects.toMatchObject({ code: 'webhook.stale' });
+    await expect(receive(delivery(-2 * hour))).rejects.toMatchObject({ code: 'webhook.from_future' });
+    expect(await jobs()).toEqual([]);
+    expect(await receipts()).toEqual([]);
+    const logged = pair!.fx.h.logLines.filter((l) =>
+      l.includes('refused a webhook delivery on connection exact'),
+    );
+    expect(logged).toHaveLength(4);
+    expect(logged[0]).toContain('webhook.stale');
+    expect(logged[0]).toContain('2020-01-06T15:26:08.587Z');
+    for (const line of logged) {
+      expect(line).not.toContain(defaultExactWebhookSecret);
+      expect(line).not.toContain(JSON.parse(old).HashCode);
+      expect(line).not.toContain('"Content"');
+    }
+    // Within the window, and a little ahead of our clock (Exact's may run ahead), is fine.
+    expect(await receive(delivery(47 * hour))).toMatchObject({ kind: 'enqueued' });
+    expect(await receive(delivery(-30 * minute))).toMatchObject({ kind: 'enqueued' });
+  });
+
+  it('reads EventCreatedOn as /Date(ms)/ too, as Amsterdam wall-clock time', async () => {
+    const { deps, receive, delivery } = await setUp();
+    const at = new Date(deps.clock.now().getTime() - minute).toISOString();
+    expect(await receive(delivery(minute, { format: 'msdate' }))).toMatchObject({ kind: 'enqueued' });
+    // The instant the event happened, not the wall-clock digits read as UTC.
+    expect(pair!.fx.h.logLines.some((l) => l.includes(`"eventAt":"${at}"`))).toBe(true);
+    await expect(receive(delivery(49 * hour, { format: 'msdate' }))).rejects.toMatchObject({
+      code: 'webhook.stale',
+    });
+  });
+
+  it('forgets receipts in the retention purge once a repeat would be refused by its age', async () => {
+    const { p, receive, delivery, receipts } = await setUp();
+    const body = delivery();
+    await receive(body);
+    p.fx.clock.advance(48 * hour);
+    await receive(delivery());
+    expect(await receipts()).toHaveLength(2);
+    // Past 48 hours and the hour an event may seem ahead, the first receipt goes; the second stays.
+    p.fx.clock.advance(hour + minute);
+    expect((await purgeActivity(p.fx.h.deps)).webhookReceiptsDeleted).toBe(1);
+    expect(await receipts()).toHaveLength(1);
+    await expect(receive(body)).rejects.toMatchObject({ code: 'webhook.stale' });
   });
 
   it('ignores a verified delivery for another division than the connection works in', async () => {

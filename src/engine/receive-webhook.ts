@@ -1,21 +1,30 @@
+import { createHash } from 'node:crypto';
+import type { WebhookNotice } from '../connectors/kit/app-descriptor.js';
 import { KoppelError, toKoppelError } from '../core/errors.js';
+import type { Logger } from '../core/logging.js';
 import type { JobQueue } from '../queue/index.js';
 import { getConnection } from '../store/repos/connections.js';
+import { forgetWebhookReceipt, recordWebhookReceipt } from '../store/repos/webhook-receipts.js';
 import type { EngineDeps } from './deps.js';
 import { enqueueFlowRun } from './enqueue-run.js';
+import { assertRecentWebhookEvent } from './webhook-event-age.js';
 import { flowsTriggeredBy } from './webhook-flows.js';
 
 export type WebhookOutcome =
   | { kind: 'probe' }
+  | { kind: 'duplicate'; duplicate: true }
   | { kind: 'ignored'; reason: string }
   | { kind: 'enqueued'; topic: string; flows: Array<{ flowId: string; jobId: string; deduped: boolean }> };
 
 /**
  * One request on a connection's webhook callback: an empty body is the provider's probe of a new
- * subscription; anything else must verify with the connection's credentials, and then starts a run
- * (trigger `webhook`) of every flow the topic concerns. A run already waiting absorbs the request
- * (the run job's dedupe key), so a burst of deliveries costs one run; nothing waits for the run.
- * Refusals are logged with the connection and error code, never the body or a secret.
+ * subscription; anything else must verify with the connection's credentials and be of a recent
+ * event (`webhook.stale` / `webhook.from_future` otherwise: a signed delivery replayed later must
+ * not start work), and then starts a run (trigger `webhook`) of every flow the topic concerns.
+ * The same body again on the connection within the window is a repeat (the provider retrying, or
+ * a replay): acknowledged, so the provider stops, but it starts nothing. A run already waiting
+ * absorbs new deliveries (the run job's dedupe key), so a burst costs one run; nothing waits for
+ * the run. Refusals are logged with the connection and error code, never the body or a secret.
  */
 export async function receiveWebhook(
   deps: EngineDeps,
@@ -39,9 +48,10 @@ export async function receiveWebhook(
     ? deps.box.decryptJson(connection.encryptedCredentials)
     : {};
   for (const value of Object.values(credentials)) deps.secrets.add(value);
-  let notice;
+  let notice: WebhookNotice;
   try {
     notice = webhooks.readDelivery(request.rawBody, { settings: connection.settings, credentials });
+    assertRecentWebhookEvent(notice.eventAt, deps.clock.now(), deps.defaults.webhookMaxAgeHours);
   } catch (e) {
     const error = toKoppelError(e);
     log.warn(
@@ -50,7 +60,34 @@ export async function receiveWebhook(
     );
     throw error;
   }
-  const about = { topic: notice.topic, action: notice.action, key: notice.key };
+  const about = { topic: notice.topic, action: notice.action, key: notice.key, eventAt: notice.eventAt };
+  const receipt = { connectionId, digest: createHash('sha256').update(request.rawBody).digest('hex') };
+  const receivedAt = deps.clock.now().toISOString();
+  if (!(await recordWebhookReceipt(deps.store.db, { ...receipt, receivedAt }))) {
+    log.info(
+      about,
+      `repeated webhook delivery on connection ${connectionId} acknowledged; it starts nothing`,
+    );
+    return { kind: 'duplicate', duplicate: true };
+  }
+  try {
+    return await startRuns(deps, queue, log, connectionId, notice, about);
+  } catch (e) {
+    // Not handled after all: the provider's retry of it must not be taken for a repeat.
+    await forgetWebhookReceipt(deps.store.db, receipt).catch(() => undefined);
+    throw e;
+  }
+}
+
+/** Queue a run of every enabled flow the verified delivery's topic concerns. */
+async function startRuns(
+  deps: EngineDeps,
+  queue: JobQueue,
+  log: Logger,
+  connectionId: string,
+  notice: WebhookNotice,
+  about: Record<string, unknown>,
+): Promise<WebhookOutcome> {
   if (notice.mismatch !== undefined) {
     log.warn(about, `ignored a webhook delivery on connection ${connectionId}: ${notice.mismatch}`);
     return { kind: 'ignored', reason: notice.mismatch };

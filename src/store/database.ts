@@ -1,9 +1,9 @@
-import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
 import { Kysely, Migrator, PostgresDialect, SqliteDialect, type MigrationResultSet } from 'kysely';
 import pg from 'pg';
 import { KoppelError } from '../core/errors.js';
+import { ensurePrivateDataDir, ensurePrivateFile } from '../core/private-files.js';
 import { migrations } from './migrations/index.js';
 import type { Database } from './schema.js';
 
@@ -59,10 +59,14 @@ export function openStore(options: StoreOptions): Store {
       close: () => db.destroy(),
     };
   }
-  mkdirSync(options.dataDir, { recursive: true });
+  ensurePrivateDataDir(options.dataDir);
   const file = path.join(options.dataDir, 'koppel.db');
+  // Created 0600 before SQLite opens it; SQLite gives its -wal and -shm files the database file's
+  // mode, and the ones an older version left are tightened here.
+  ensurePrivateFile(file, { create: true });
   const sqlite = new SqliteDatabase(file);
   sqlite.pragma('journal_mode = WAL');
+  for (const companion of ['-wal', '-shm', '-journal']) ensurePrivateFile(`${file}${companion}`);
   sqlite.pragma(`synchronous = ${options.sqliteSynchronous ?? 'FULL'}`);
   sqlite.pragma('busy_timeout = 10000');
   sqlite.pragma('foreign_keys = ON');

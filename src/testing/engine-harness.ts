@@ -66,7 +66,7 @@ export async function createEngineHarness(
     registry: loopbackRegistry,
     retry: defaultRetryOptions,
     writeConcurrency: 4,
-    defaults: { payloadRetentionDays: 14, metadataRetentionDays: 90 },
+    defaults: { payloadRetentionDays: 14, metadataRetentionDays: 90, webhookMaxAgeHours: 48 },
   };
   const flowId = 'items';
   await seedLoopbackFlow(store, box, loopback, flowId, options.flowSettings ?? {});

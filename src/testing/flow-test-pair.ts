@@ -83,9 +83,21 @@ export async function startPair(
   h.deps.registry = productRegistry;
   const asperion = await startTestSandbox({ now: '2026-03-10T09:00:00.000Z' });
   const at = fx.clock.now().toISOString();
+  const exactRow = await h.store.db
+    .selectFrom('connections')
+    .select('credentials')
+    .where('id', '=', 'exact')
+    .executeTakeFirstOrThrow();
   await h.store.db
     .updateTable('connections')
-    .set({ settings: JSON.stringify({ baseUrl: fx.url, clientId: fx.app.clientId, division: fx.division }) })
+    .set({
+      settings: JSON.stringify({ baseUrl: fx.url, clientId: fx.app.clientId, division: fx.division }),
+      // The app's secret, so a run can refresh Exact's tokens as a real connection does.
+      credentials: h.deps.box.encryptJson({
+        ...h.deps.box.decryptJson(exactRow.credentials!),
+        clientSecret: fx.app.clientSecret,
+      }),
+    })
     .where('id', '=', 'exact')
     .execute();
   const minted = (await asperion.call('POST', '/__sandbox/tokens', { body: {}, auth: false })).body;

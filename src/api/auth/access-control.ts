@@ -14,13 +14,19 @@ const safeMethods = new Set(['GET', 'HEAD', 'OPTIONS']);
  * 2. the caller is the user of a session cookie or the holder of an API token, if any;
  * 3. a route's declared role (`config.access`) is required; routes declare one or cannot be
  *    registered, and anything without a route (a 404) needs a sign-in too, so a stranger learns
- *    nothing from probing;
+ *    nothing from probing (on the webhook listener, where nothing else exists, it is a plain 404
+ *    for everyone: `unrouted: 'public'`);
  * 4. a state-changing request riding on a session cookie must carry the session's CSRF token
  *    (`X-CSRF-Token`, from `GET /api/session`) and, if it names an Origin, one of ours. A
  *    cross-site page can make a browser send the cookie, but not read or send that token. Bearer
  *    tokens are never sent by browsers on their own, so they need neither.
  */
-export function installAccessControl(server: ApiServer, ctx: ApiContext): DeclaredRoute[] {
+export function installAccessControl(
+  server: ApiServer,
+  ctx: ApiContext,
+  options: { unrouted?: RouteAccess } = {},
+): DeclaredRoute[] {
+  const unrouted = options.unrouted ?? 'viewer';
   const allowedHosts = new Set(ctx.app.config.allowedHosts);
   const declared: DeclaredRoute[] = [];
   server.decorateRequest('principal', null);
@@ -43,7 +49,7 @@ export function installAccessControl(server: ApiServer, ctx: ApiContext): Declar
     checkHost(req, allowedHosts);
     // Browsers name the page a request comes from; servers calling webhooks name none.
     if (!safeMethods.has(req.method)) checkOrigin(req, allowedHosts);
-    const access: RouteAccess = req.routeOptions.config?.access ?? 'viewer';
+    const access: RouteAccess = req.routeOptions.config?.access ?? unrouted;
     req.principal = await principalOf(req, ctx, access);
     if (access === 'public') return;
     if (!req.principal) {

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoFlowId, demoIds } from '../../cli/demo/demo-setup.js';
 import { defaultExactWebhookSecret } from '../../sandboxes/exact-online/credentials.js';
+import { signedExactDelivery } from '../../testing/exact-webhook-sample.js';
 import { testDialects } from '../../testing/databases.js';
 import { startServiceUnderTest, type ServiceUnderTest } from '../../testing/service-under-test.js';
 
@@ -108,6 +109,9 @@ describe.each(testDialects)('Exact webhooks start orders runs in the running ser
       Array.from({ length: 10 }, () => post(callback(), delivery.body as string)),
     );
     expect(answers.map((a) => a.status)).toEqual(answers.map(() => 200));
+    // The same signed body again is a repeat: at most one of the eleven (the sandbox's own included) counts.
+    const bodies = (await Promise.all(answers.map((a) => a.json()))) as any[];
+    expect(bodies.filter((b) => b.duplicate !== true).length).toBeLessThanOrEqual(1);
     await eventually('the invoice in Asperion and no run left', async () =>
       (await sentCopies(invoiceId)).length > 0 && (await s.pendingRuns()) === 0 ? true : undefined,
     );
@@ -198,6 +202,21 @@ describe.each(testDialects)('Exact webhooks start orders runs in the running ser
     expect(log).not.toContain(JSON.parse(body).HashCode);
 
     expect((await post(callback(), '{"Content":')).status).toBe(400);
+
+    // Correctly signed, but of an event in 2020 (reference 6.3's capture): a replay, refused.
+    const stale = await post(callback(), signedExactDelivery({ at: new Date('2020-01-06T15:26:08.587Z') }));
+    expect(stale.status).toBe(400);
+    const staleText = await stale.text();
+    expect(JSON.parse(staleText).error.code).toBe('webhook.stale');
+    expect(staleText).not.toContain('HashCode');
+    expect(s.logLines.some((l) => l.includes('webhook.stale'))).toBe(true);
+    // Once the sandbox's own delivery of that invoice has reached Koppel, this copy is a repeat.
+    await eventually('the sandbox delivery accepted', async () =>
+      (await deliveriesOf(invoiceId)).some((d) => d.state === 'delivered') ? true : undefined,
+    );
+    const repeat = await post(callback(), body);
+    expect(repeat.status).toBe(200);
+    expect(await repeat.json()).toEqual({ kind: 'duplicate', duplicate: true });
     expect((await post(`${s.service.publicUrl}/webhooks/exact/nobody`, body)).status).toBe(404);
     // The Asperion connection has no Exact webhooks.
     expect((await post(`${s.service.publicUrl}/webhooks/exact/${demoIds.asperion}`, body)).status).toBe(404);

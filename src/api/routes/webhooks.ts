@@ -5,8 +5,9 @@ import type { ApiRoute } from '../route-kit.js';
  * `POST /webhooks/<app segment>/<connection id>`, e.g. `/webhooks/exact/acme-exact`: the callback
  * a provider delivers webhooks to. The body is kept as the exact text that arrived, since the
  * signature covers its bytes (Exact reference 6.4). 200 for the probe and for every accepted
- * delivery, at once (the run is queued, not awaited); 401 bad signature, 400 unreadable, 404 no
- * such connection.
+ * delivery, at once (the run is queued, not awaited), and for a repeat of one (`duplicate: true`,
+ * so the provider stops retrying; it starts nothing); 401 bad signature, 400 unreadable or of an
+ * event outside the accepted window (`webhook.stale`, `webhook.from_future`), 404 no such connection.
  */
 export const webhooksRoute: ApiRoute = (server, ctx) => {
   void server.register((scope, _options, done) => {

@@ -13,7 +13,8 @@ export const purgeCommand: CliCommand = {
         if (o.json) return void ctx.out.write(JSON.stringify(r) + '\n');
         ctx.out.write(
           `Purged payloads of ${r.payloadsPurged} records; deleted ${r.recordsDeleted} records, ${r.runsDeleted} runs, ` +
-            `${r.eventsDeleted} events, ${r.deadLettersDeleted} dead letters, ${r.writeAheadDeleted} write-ahead rows, ${r.jobsDeleted} jobs.\n`,
+            `${r.eventsDeleted} events, ${r.deadLettersDeleted} dead letters, ${r.writeAheadDeleted} write-ahead rows, ${r.jobsDeleted} jobs, ` +
+            `${r.webhookReceiptsDeleted} webhook receipts.\n`,
         );
       });
   },

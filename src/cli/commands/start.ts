@@ -41,6 +41,9 @@ export const startCommand: CliCommand = {
             `  data         ${app.store.location}`,
             `  flows        ${flows.length} configured, ${enabled.length} enabled${enabled.length ? ': ' + enabled.map((f) => `${f.id} (${f.schedule ?? 'on demand'})`).join(', ') : ''}`,
             `  webhooks     ${service.publicUrl ? `callbacks under ${service.publicUrl}/webhooks/` : 'off (set KOPPEL_PUBLIC_URL for runs within seconds of a change in Exact)'}`,
+            service.webhookUrl
+              ? `  webhook port ${service.webhookUrl}  (only /webhooks/…, /oauth/callback and /healthz: the one port to expose)`
+              : '',
             flows.length === 0 ? '  Configure pairs and flows with `koppel apply -f workspace.yaml`.' : '',
             `Press Ctrl-C to stop.`,
             '',

@@ -1,5 +1,6 @@
 import { KoppelError } from '../../core/errors.js';
 import type { ConnectorContext } from '../kit/connector-context.js';
+import { sendAuthorized } from '../kit/send-authorized.js';
 import { TokenLease } from '../kit/token-lease.js';
 import { asperionError } from './asperion-error.js';
 import { changedSince, pollChanges, type ChangeCheckpoint, type ChangeOptions } from './changed-since.js';
@@ -202,12 +203,8 @@ export class AsperionClient implements AsperionTransport {
   }
 
   /** Sends under the governor with the lease's token; a 401 refreshes once and sends again. */
-  private async sendAuthorized(method: string, url: URL, body: unknown): Promise<Response> {
-    const token = await this.lease.accessToken();
-    const res = await this.send(method, url, body, token);
-    if (res.status !== 401) return res;
-    await res.body?.cancel();
-    return this.send(method, url, body, await this.lease.afterUnauthorized(token));
+  private sendAuthorized(method: string, url: URL, body: unknown): Promise<Response> {
+    return sendAuthorized(this.lease, (token) => this.send(method, url, body, token));
   }
 
   private async send(method: string, url: URL, body: unknown, token: string): Promise<Response> {

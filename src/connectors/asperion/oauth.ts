@@ -11,12 +11,14 @@ export interface AsperionApp {
 
 /**
  * Asperion publishes no minimum token age; refresh a minute before expiry, and keep an idle grant
- * alive weekly since refresh-token lifetimes are unknown (reference 5).
+ * alive weekly since refresh-token lifetimes are unknown (reference 5). Its identity server has no
+ * "too early" answer; the bound only matters should one appear.
  */
 export const asperionTokenPolicy: TokenLeasePolicy = {
   earliestRefreshAgeMs: 0,
   refreshMarginMs: 60_000,
   keepAliveAfterMs: 7 * 86_400_000,
+  tooEarlyMaxWaitMs: 60_000,
 };
 
 /** Asperion's identity server (reference 1.3): a used, unknown or expired grant is `invalid_grant`. */

@@ -14,7 +14,13 @@ describe('Exact Online connections receive webhooks', () => {
     expect(webhooks.callbackSegment).toBe('exact');
     expect(
       webhooks.readDelivery(body, connection(3215711, { webhookSecret: 'sandbox-webhook-secret' })),
-    ).toEqual({ topic: 'SalesInvoices', action: 'Create', key: '0c000000-0000-4000-8000-0000000000aa' });
+    ).toEqual({
+      topic: 'SalesInvoices',
+      action: 'Create',
+      key: '0c000000-0000-4000-8000-0000000000aa',
+      // 2026-03-10T10:26:08.587 in Amsterdam (CET, UTC+1), reference 6.3.
+      eventAt: '2026-03-10T09:26:08.587Z',
+    });
   });
 
   it('says when a delivery is for another division than the connection works in', () => {

@@ -67,6 +67,7 @@ const exactWebhooks: AppWebhooks = {
       topic: delivery.topic,
       action: delivery.action,
       key: delivery.key,
+      eventAt: delivery.eventCreatedOn,
       ...(delivery.division === division
         ? {}
         : {

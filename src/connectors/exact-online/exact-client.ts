@@ -2,7 +2,7 @@ import { KoppelError } from '../../core/errors.js';
 import type { ConnectorContext } from '../kit/connector-context.js';
 import { TokenLease } from '../kit/token-lease.js';
 import { exactError } from './exact-error.js';
-import { exactFetch } from './exact-fetch.js';
+import { exactAuthorizedFetch } from './exact-fetch.js';
 import { exactPages } from './exact-pages.js';
 import { TypedExact } from './exact-typed.js';
 import type { Account, Item, SalesInvoice, SalesOrder } from './entities.generated.js';
@@ -28,9 +28,9 @@ const itemFields = ['ID', 'Code', 'Description'] as const;
 const salesOrderFields = ['OrderID', 'OrderNumber', 'YourRef'] as const;
 
 /**
- * Exact Online for one connection and division: every call goes through the connection's token
- * lease and the division's rate governor; a 401 on a token we thought valid refreshes once and
- * retries once (reference 2.2); error answers become typed errors.
+ * Exact Online for one connection and division: every call (single, paged, sync, bulk, write) goes
+ * through the connection's token lease and the division's rate governor; a 401 on a token we
+ * thought valid refreshes once and retries once (reference 2.2); error answers become typed errors.
  */
 export class ExactClient {
   readonly lease: TokenLease;
@@ -55,20 +55,13 @@ export class ExactClient {
   ): Promise<Response> {
     const url = `${this.base()}/${path}${options.query ?? ''}`;
     const endpoint = `/api/v1/{division}/${path.replace(/\(guid'[^']*'\)/g, '({id})')}`;
-    const send = (accessToken: string) =>
-      exactFetch(this.ctx, this.governor, {
-        method,
-        url,
-        endpoint,
-        accessToken,
-        ...(options.body === undefined ? {} : { body: options.body }),
-        ...(options.headers ? { headers: options.headers } : {}),
-      });
-    const token = await this.lease.accessToken();
-    const res = await send(token);
-    if (res.status !== 401) return res;
-    await res.body?.cancel();
-    return send(await this.lease.afterUnauthorized(token));
+    return exactAuthorizedFetch(this.ctx, this.governor, this.lease, {
+      method,
+      url,
+      endpoint,
+      ...(options.body === undefined ? {} : { body: options.body }),
+      ...(options.headers ? { headers: options.headers } : {}),
+    });
   }
 
   /** Every row of a collection, one page at a time. */
@@ -76,7 +69,7 @@ export class ExactClient {
     return exactPages<T>(this.ctx, this.governor, {
       url: `${this.base()}/${path}${odataQuery(options)}`,
       endpoint: `/api/v1/{division}/${path}`,
-      accessToken: () => this.lease.accessToken(),
+      tokens: this.lease,
     });
   }
 
@@ -219,7 +212,7 @@ export class ExactClient {
     return exactSyncPages<T>(this.ctx, this.governor, {
       url: `${this.base()}/${endpoint}${odataQuery({ filter, select })}`,
       endpoint: `/api/v1/{division}/${endpoint}`,
-      accessToken: () => this.lease.accessToken(),
+      tokens: this.lease,
       since,
     });
   }

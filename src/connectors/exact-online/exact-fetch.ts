@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { KoppelError } from '../../core/errors.js';
 import type { ConnectorContext } from '../kit/connector-context.js';
+import { sendAuthorized } from '../kit/send-authorized.js';
+import type { AccessTokens } from '../kit/token-lease.js';
 import { afterAttempts, exactError } from './exact-error.js';
 import type { ExactRateGovernor } from './rate-governor.js';
 
@@ -105,6 +107,19 @@ export async function exactFetch(
     // Tried more than once: the error says so (the caller would raise the same error without that).
     throw await exactError(res, req.method, req.endpoint, failed);
   }
+}
+
+/**
+ * `exactFetch` with the connection's tokens: a 401 refreshes through the lease once and sends once
+ * more (reference 2.2), for single calls and for every page of a paged read alike.
+ */
+export function exactAuthorizedFetch(
+  ctx: ConnectorContext,
+  governor: ExactRateGovernor,
+  tokens: AccessTokens,
+  req: Omit<ExactRequest, 'accessToken'>,
+): Promise<Response> {
+  return sendAuthorized(tokens, (accessToken) => exactFetch(ctx, governor, { ...req, accessToken }));
 }
 
 /** Waits before the next try of a failed read and says whether there is one. */

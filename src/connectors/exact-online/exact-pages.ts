@@ -1,13 +1,15 @@
 import type { ConnectorContext } from '../kit/connector-context.js';
+import type { AccessTokens } from '../kit/token-lease.js';
 import { exactError } from './exact-error.js';
-import { exactFetch } from './exact-fetch.js';
+import { exactAuthorizedFetch } from './exact-fetch.js';
 import type { ExactRateGovernor } from './rate-governor.js';
 
 export interface PageRequest {
   /** Absolute URL of the first page, query included. */
   url: string;
   endpoint: string;
-  accessToken: () => Promise<string>;
+  /** The connection's token lease: a page refused with a 401 is fetched again after one refresh. */
+  tokens: AccessTokens;
   /** How to read a body; plain JSON by default (the sync endpoints keep Int64 digits). */
   parse?: (text: string) => unknown;
 }
@@ -27,11 +29,10 @@ export async function* exactPages<T = Record<string, unknown>>(
 ): AsyncGenerator<T[]> {
   let url: string | undefined = req.url;
   while (url) {
-    const res = await exactFetch(ctx, governor, {
+    const res = await exactAuthorizedFetch(ctx, governor, req.tokens, {
       method: 'GET',
       url,
       endpoint: req.endpoint,
-      accessToken: await req.accessToken(),
     });
     if (!res.ok) throw await exactError(res, 'GET', req.endpoint);
     const body = (req.parse ? req.parse(await res.text()) : await res.json()) as Envelope<T>;

@@ -4,6 +4,8 @@ import { startExactFixture, type ExactFixture } from '../../testing/exact-fixtur
 import { exactError } from './exact-error.js';
 import { exactFetch } from './exact-fetch.js';
 import { exactPages } from './exact-pages.js';
+import { TokenLease } from '../kit/token-lease.js';
+import { exactTokenPolicy, exactTokenRefresher } from './oauth.js';
 import { cmp, lit, odataQuery } from './odata-query.js';
 import { ExactRateGovernor } from './rate-governor.js';
 
@@ -24,7 +26,7 @@ describe.each(testDialects)('reading and writing Exact Online through the sandbo
       exactPages(ctx, governor, {
         url: `${accounts}${query}`,
         endpoint,
-        accessToken: () => Promise.resolve(token),
+        tokens: new TokenLease(ctx, exactTokenRefresher(ctx, x.app), exactTokenPolicy),
       });
     return { post, pages, ctx, governor, accounts, endpoint, token };
   }

@@ -1,6 +1,7 @@
 import { KoppelError } from '../../core/errors.js';
 import { exactPages } from './exact-pages.js';
 import type { ConnectorContext } from '../kit/connector-context.js';
+import type { AccessTokens } from '../kit/token-lease.js';
 import type { ExactRateGovernor } from './rate-governor.js';
 
 /**
@@ -87,7 +88,8 @@ export interface SyncRequest {
   /** Absolute URL of the first page, query included. */
   url: string;
   endpoint: string;
-  accessToken: () => Promise<string>;
+  /** The connection's token lease: a page refused with a 401 is fetched again after one refresh. */
+  tokens: AccessTokens;
   /** The checkpoint the read starts above. */
   since: string;
 }

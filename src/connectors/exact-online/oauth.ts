@@ -13,12 +13,15 @@ export interface ExactApp {
 /**
  * Exact's rules (reference 2.2): access tokens live 600 s; a pair may be refreshed 570 s after it
  * was issued (so refresh in the last 30 s); an unused refresh token dies after 30 days, so an idle
- * connection refreshes after 25.
+ * connection refreshes after 25. A token refused with a 401 right after it was issued (revoked, or
+ * Exact's clock ahead of ours) can only be replaced once the 570 s have passed: a caller waits up
+ * to a whole token lifetime and a minute for that.
  */
 export const exactTokenPolicy: TokenLeasePolicy = {
   earliestRefreshAgeMs: 570_000,
   refreshMarginMs: 30_000,
   keepAliveAfterMs: 25 * 86_400_000,
+  tooEarlyMaxWaitMs: 660_000,
 };
 
 /**

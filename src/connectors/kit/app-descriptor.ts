@@ -29,6 +29,11 @@ export interface WebhookNotice {
   topic: string;
   action: string;
   key: string;
+  /**
+   * When the event happened by the provider's word, ISO UTC; absent when the app does not say.
+   * Deliveries of events older than the configured window are refused as replays.
+   */
+  eventAt?: string;
   /** Why the delivery is not for the connection whose callback it reached; absent when it is. */
   mismatch?: string;
 }

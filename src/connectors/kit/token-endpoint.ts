@@ -46,13 +46,20 @@ export async function postTokenForm(
   }
   const text = await res.text();
   let body: TokenBody = {};
+  let json = false;
   try {
     body = text ? (JSON.parse(text) as TokenBody) : {};
+    json = text !== '';
   } catch {
     body = {};
   }
+  // Only the provider's error fields or a plain-text refusal are quoted: a JSON answer (say, a 200
+  // with an access token but no refresh token) may carry a token nobody has registered as secret.
   const said =
-    [body.error, body.error_description].filter(Boolean).join(': ') || text.slice(0, 120) || res.statusText;
+    [body.error, body.error_description].filter(Boolean).join(': ') ||
+    (res.ok || json ? '' : text.slice(0, 120)) ||
+    res.statusText ||
+    `status ${res.status}`;
   let tokens: TokenSet | null = null;
   if (res.ok && body.access_token && body.refresh_token) {
     // expires_in is a string at Exact (reference 2.1) and a number elsewhere.

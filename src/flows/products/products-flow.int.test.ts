@@ -3,17 +3,12 @@ import { testDialects } from '../../testing/databases.js';
 import { startPair, type Pair } from '../../testing/flow-test-pair.js';
 import { receiveWebhook } from '../../engine/receive-webhook.js';
 import { StoreQueue } from '../../queue/index.js';
+import { signedExactDelivery } from '../../testing/exact-webhook-sample.js';
 import { productsDefaultMapping } from './default-mapping.js';
 import { productsFlowKind } from './products-flow.js';
 import { unconfirmedArticleFields } from './settings.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- tests read the sandboxes' JSON as it comes */
-
-/**
- * One Exact webhook delivery on topic Items in division 3215711, signed outside this code base with
- * the sandbox's webhook secret: printf '%s' "$CONTENT" | openssl dgst -sha256 -hmac 'sandbox-webhook-secret'
- */
-const itemsDelivery = `{"Content":{"Topic":"Items","ClientId":"9f1c2b7e-3d4a-4e5f-8a6b-0c1d2e3f4a5b","Division":3215711,"Action":"Update","Key":"0a000000-0000-4000-8000-0000000000ff","ExactOnlineEndpoint":"https://start.exactonline.nl/api/v1/3215711/logistics/Items(guid'0a000000-0000-4000-8000-0000000000ff')","EventCreatedOn":"2026-03-10T10:26:08.587"},"HashCode":"529CB547E4ED45893CAEE61F88D1CDED9CA4AD069391DBB2F425A72CF2D10FFA"}`;
 
 /** Exact's item with this code, with the fields the tests compare. */
 async function exactItem(pair: Pair, code: string): Promise<any> {
@@ -121,10 +116,18 @@ describe.each(testDialects)('products flow, default settings (%s)', (dialect) =>
     const queue = new StoreQueue(store, deps.clock);
     for (const n of [1, 2, 3]) {
       await pair.writeExact('PUT', `logistics/Items(guid'${bike.ID}')`, { Description: `Stadsfiets ${n}` });
+      // Each change is its own delivery (its own EventCreatedOn); a repeat of one would start nothing.
+      const rawBody = signedExactDelivery({
+        topic: 'Items',
+        entityPath: 'logistics/Items',
+        key: bike.ID,
+        at: deps.clock.now(),
+      });
+      pair.fx.clock.advance(1_000);
       const delivered = await receiveWebhook(deps, queue, {
         segment: 'exact',
         connectionId: 'exact',
-        rawBody: itemsDelivery,
+        rawBody,
       });
       expect(delivered).toMatchObject({
         kind: 'enqueued',

@@ -90,7 +90,14 @@ describe.each(testDialects)('stock flow, write mode, webhooks and bad data (%s)'
     for (const rawBody of catcher.bodies)
       outcomes.push(await receiveWebhook(deps, queue, { segment: 'exact', connectionId: 'exact', rawBody }));
     expect(outcomes[0]).toMatchObject({ kind: 'enqueued', flows: [{ flowId: 'stock', deduped: false }] });
-    expect(outcomes.slice(1).every((o: any) => o.flows[0]?.deduped === true)).toBe(true);
+    // Later deliveries join the waiting run; one whose body repeats an earlier one (the sandbox's
+    // clock stands still, so two changes of one item can give the same delivery) starts nothing.
+    for (const [i, o] of outcomes.entries())
+      if (i > 0)
+        expect(
+          (o as any).flows?.[0]?.deduped === true ||
+            ((o as any).kind === 'duplicate' && catcher.bodies.indexOf(catcher.bodies[i]!) < i),
+        ).toBe(true);
     const jobs = await store.db.selectFrom('jobs').select(['name', 'payload']).execute();
     expect(jobs).toEqual([
       { name: 'flow.run', payload: JSON.stringify({ flowId: 'stock', trigger: 'webhook' }) },

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../../core/clock.js';
 import { sandboxes } from '../../index.js';
+import { defaultClientId, defaultClientSecret } from '../credentials.js';
 import type { TestSandbox } from '../testing/test-sandbox.js';
 import { startTestSandbox } from '../testing/test-sandbox.js';
 
@@ -32,6 +33,39 @@ describe('Asperion sandbox control API (§6.5)', () => {
     });
     await sb.call('DELETE', '/__sandbox/requests');
     expect((await sb.call('GET', '/__sandbox/requests')).body.requests).toEqual([]);
+  });
+
+  it('revokes access tokens server-side: the API answers 401, the refresh token still works', async () => {
+    const minted = (await sb.call('POST', '/__sandbox/tokens', { body: {} })).body as {
+      access_token: string;
+      refresh_token: string;
+    };
+    const bearer = (token: string) => ({ headers: { authorization: `Bearer ${token}` } });
+    const revoked = await sb.call('POST', '/__sandbox/tokens/revoke', {
+      body: { accessToken: minted.access_token },
+    });
+    expect(revoked.body).toEqual({ revoked: 1 });
+    const refused = await sb.call('GET', '/v1/debtors', bearer(minted.access_token));
+    expect(refused.status).toBe(401);
+    expect(refused.headers.get('www-authenticate')).toMatch(/invalid_token/);
+    expect((await sb.call('GET', '/v1/debtors')).status).toBe(200);
+
+    const renewed = await fetch(`${sb.url}/connect/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({
+        grant_type: 'refresh_token',
+        refresh_token: minted.refresh_token,
+        client_id: defaultClientId,
+        client_secret: defaultClientSecret,
+      }),
+    });
+    expect(renewed.status).toBe(200);
+    const { access_token } = (await renewed.json()) as { access_token: string };
+    expect((await sb.call('GET', '/v1/debtors', bearer(access_token))).status).toBe(200);
+
+    expect((await sb.call('POST', '/__sandbox/tokens/revoke', { body: {} })).body).toEqual({ revoked: 2 });
+    expect((await sb.call('GET', '/v1/debtors')).status).toBe(401);
   });
 
   it('resets data and settings to the seed', async () => {

@@ -26,6 +26,7 @@ const tokenBody = z
     expiresInSeconds: z.number().int().min(1).optional(),
   })
   .strict();
+const revokeBody = z.object({ accessToken: z.string().min(1).optional() }).strict();
 const periodBody = z
   .object({ bookyear: z.number().int(), bookperiod: z.number().int().min(1).max(12) })
   .strict();
@@ -91,6 +92,20 @@ export function registerControlRoutes(app: FastifyInstance, state: SandboxState)
         refreshSeconds: state.settings.refreshTokenTtlSeconds,
       },
     );
+  });
+
+  // Withdraw access tokens server-side (one, or all): the API answers them 401 like unknown ones;
+  // refresh tokens stay usable.
+  app.post('/__sandbox/tokens/revoke', async (request) => {
+    const { accessToken } = parse(revokeBody, request.body ?? {});
+    const now = state.clock.now().getTime();
+    const targets = accessToken === undefined ? [...state.tokens.accessTokens.keys()] : [accessToken];
+    let revoked = 0;
+    for (const token of targets) {
+      if ((state.tokens.accessTokens.get(token)?.expiresAt ?? 0) > now) revoked += 1;
+      state.tokens.accessTokens.delete(token);
+    }
+    return { revoked };
   });
 
   app.put('/__sandbox/administrations/:adm/packages', async (request) => {

@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { defaultExactClientId, defaultExactClientSecret } from '../credentials.js';
 import type { TestSandbox } from '../test-sandbox.js';
 import { startTestSandbox } from '../test-sandbox.js';
 
@@ -73,6 +74,44 @@ describe('control API', () => {
     expect(body.expires_in).toBe('600');
     expect((await sandbox.call('GET', '/api/v1/3215711/vat/VATCodes', body.access_token)).status).toBe(403);
     expect((await sandbox.call('GET', '/api/v1/3215713/vat/VATCodes', body.access_token)).status).toBe(200);
+  });
+
+  it('revokes access tokens server-side, leaving refresh tokens usable under the 570-second rule', async () => {
+    const minted = (await (await control('POST', 'tokens', {})).json()) as {
+      access_token: string;
+      refresh_token: string;
+    };
+    const other = await sandbox.token();
+    const one = await control('POST', 'tokens/revoke', { accessToken: minted.access_token });
+    expect(await one.json()).toEqual({ revoked: 1 });
+    expect((await sandbox.call('GET', '/api/v1/current/Me', minted.access_token)).status).toBe(401);
+    expect((await sandbox.call('GET', '/api/v1/current/Me', other)).status).toBe(200);
+    expect((await control('POST', 'tokens/revoke', { token: 'x' })).status).toBe(400);
+
+    const refresh = () =>
+      fetch(`${sandbox.url}/api/oauth2/token`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({
+          grant_type: 'refresh_token',
+          refresh_token: minted.refresh_token,
+          client_id: defaultExactClientId,
+          client_secret: defaultExactClientSecret,
+        }),
+      });
+    // Revoking does not reset the clock of the rule (reference 2.2, 2.3): too early until 570 s.
+    const early = await refresh();
+    expect(early.status).toBe(400);
+    expect(early.headers.get('reason')).toMatch(/^TooEarlyToRefreshTokens/);
+    sandbox.clock.advance(570_000);
+    const renewed = await refresh();
+    expect(renewed.status).toBe(200);
+    const { access_token } = (await renewed.json()) as { access_token: string };
+    expect((await sandbox.call('GET', '/api/v1/current/Me', access_token)).status).toBe(200);
+
+    expect(await (await control('POST', 'tokens/revoke', {})).json()).toEqual({ revoked: 2 });
+    expect((await sandbox.call('GET', '/api/v1/current/Me', access_token)).status).toBe(401);
+    expect((await sandbox.call('GET', '/api/v1/current/Me', other)).status).toBe(401);
   });
 
   it('logs API requests with status, query, rate-limit headers and duration, but not control calls', async () => {

@@ -19,6 +19,10 @@ const mintSchema = z.strictObject({
   /** Another app's client id, e.g. to see that webhook subscriptions are per app. */
   clientId: z.string().min(1).optional(),
 });
+const revokeSchema = z.strictObject({
+  /** One access token; every access token when absent. */
+  accessToken: z.string().min(1).optional(),
+});
 
 function jsonBody(body: unknown): unknown {
   if (typeof body !== 'string' || body.trim() === '') return {};
@@ -115,6 +119,13 @@ export function registerControlRoutes(app: FastifyInstance, state: SandboxState)
       refresh_token: pair.refreshToken,
       divisions,
     };
+  });
+
+  // Withdraw access tokens server-side (refresh tokens stay usable): the API answers them 401.
+  app.post('/__sandbox/tokens/revoke', async (request, reply) => {
+    const input = parse(revokeSchema, request.body);
+    if (!input.success) return reply.status(400).send({ error: input.error.issues });
+    return { revoked: state.tokens.revokeAccessTokens(state.nowMs(), input.data.accessToken) };
   });
 
   app.get('/__sandbox/faults', async () => state.faults.list());

@@ -76,6 +76,21 @@ export class TokenStore {
     return found && found.expiresMs > nowMs ? found : undefined;
   }
 
+  /**
+   * Revoke `token`, or every access token when none is named, as Exact does when a user's access
+   * is withdrawn: the API answers them 401 like an unknown token. Refresh tokens stay usable, and
+   * the 570-second rule still counts from the revoked token's issue. Answers how many were live.
+   */
+  revokeAccessTokens(nowMs: number, token?: string): number {
+    const targets = token === undefined ? [...this.accessTokens.keys()] : [token];
+    let revoked = 0;
+    for (const t of targets) {
+      if (this.findAccessToken(t, nowMs)) revoked += 1;
+      this.accessTokens.delete(t);
+    }
+    return revoked;
+  }
+
   /** Count one token call for (client, user, UTC day); returns the count including this one. */
   countTokenCall(clientId: string, userId: string, nowMs: number): number {
     const key = `${clientId}|${userId}|${new Date(nowMs).toISOString().slice(0, 10)}`;

@@ -1,0 +1,31 @@
+import { Writable } from 'node:stream';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { KoppelError } from './errors.js';
+import { createLogger } from './logging.js';
+import { SecretRegistry } from './secret-registry.js';
+
+describe('the logger', () => {
+  it('logs an error’s message and stack without the folder the server is installed in, and a KoppelError’s code', () => {
+    const lines: string[] = [];
+    const destination = new Writable({
+      write(chunk: Buffer, _enc, done) {
+        lines.push(chunk.toString('utf8'));
+        done();
+      },
+    });
+    const logger = createLogger({ level: 'info', secrets: new SecretRegistry(), destination });
+    logger.error({ err: new Error('boom') }, 'API error');
+    logger.warn({ err: new KoppelError('refused', { code: 'webhook.stale', kind: 'invalid' }) }, 'refused');
+    const installRoot = fileURLToPath(new URL('../../', import.meta.url));
+    expect(lines).toHaveLength(2);
+    expect(JSON.parse(lines[1]!).err).toMatchObject({
+      errorCode: 'webhook.stale',
+      kind: 'invalid',
+      message: 'refused',
+    });
+    expect(lines[0]).toContain('boom');
+    expect(lines[0]).toContain('src/core/logging.test.ts');
+    expect(lines[0]).not.toContain(installRoot);
+  });
+});
