@@ -52,8 +52,11 @@ export const defaultAsperionRetry: AsperionRetryOptions = {
 export interface AsperionClientOptions {
   app: AsperionApp;
   apiBaseUrl: string;
-  /** The administration (tenant) every call is for (reference 1.4). */
-  administrationId: number;
+  /**
+   * The administration (tenant) every call is for (reference 1.4). Absent only to list the
+   * administrations a grant reaches, before one is chosen: then no tenant header is sent.
+   */
+  administrationId?: number;
   /** Language of ProblemDetails messages (reference 1.5): nl or en. */
   language?: string;
   /** The self-imposed rate, shared by every client of this app and administration in the process. */
@@ -112,7 +115,7 @@ export class AsperionClient implements AsperionTransport {
     this.lease = new TokenLease(ctx, asperionTokenRefresher(ctx, options.app), asperionTokenPolicy);
     this.governor = asperionGovernorFor(
       options.app.clientId,
-      options.administrationId,
+      options.administrationId ?? 0,
       ctx.clock,
       options.rate,
     );
@@ -219,7 +222,9 @@ export class AsperionClient implements AsperionTransport {
           authorization: `Bearer ${token}`,
           accept: 'application/json',
           'accept-language': this.options.language ?? 'nl',
-          'x-tenant-id': String(this.options.administrationId),
+          ...(this.options.administrationId === undefined
+            ? {}
+            : { 'x-tenant-id': String(this.options.administrationId) }),
           ...(body === undefined ? {} : { 'content-type': 'application/json' }),
         },
         ...(body === undefined ? {} : { body: JSON.stringify(body) }),
