@@ -1,5 +1,10 @@
 import type { ApiRoute } from '../route-kit.js';
+import { connectionAuthorizationRoute } from './connection-authorization.js';
+import { connectionChangeRoute } from './connection-change.js';
+import { connectionTenantsRoute } from './connection-tenants.js';
+import { connectionsRoute } from './connections.js';
 import { healthRoute } from './health.js';
+import { oauthCallbackRoute } from './oauth-callback.js';
 import { pagesRoute } from './pages.js';
 import { runFlowRoute } from './run-flow.js';
 import { sessionRoute } from './session.js';
@@ -18,7 +23,12 @@ export const apiRoutes: ApiRoute[] = [
   runFlowRoute,
   statusPageRoute,
   webhooksRoute,
+  connectionsRoute,
+  connectionChangeRoute,
+  connectionAuthorizationRoute,
+  connectionTenantsRoute,
+  oauthCallbackRoute,
 ];
 
 /** What the webhook listener serves: only routes that outsiders call and that check them themselves. */
-export const webhookListenerRoutes: ApiRoute[] = [healthRoute, webhooksRoute];
+export const webhookListenerRoutes: ApiRoute[] = [healthRoute, webhooksRoute, oauthCallbackRoute];

@@ -1,5 +1,5 @@
 import type { Connection } from '../../store/repos/connections.js';
-import { tenantOf, whyNotReady } from '../connection-readiness.js';
+import { tenantOf, whyNotReady, type ConnectionStatus } from '../connection-readiness.js';
 import type { EngineDeps } from '../deps.js';
 import { redirectUriOf } from './start-authorization.js';
 
@@ -14,7 +14,7 @@ export interface ConnectionView {
   appTitle: string;
   name: string;
   settings: Record<string, unknown>;
-  status: string;
+  status: ConnectionStatus;
   /** Why it is not active and what to do, in one sentence; null when active. */
   why: string | null;
   pausedAt: string | null;
@@ -57,7 +57,8 @@ export function connectionView(deps: EngineDeps, c: Connection, where: ReachedAt
     appTitle: app?.title ?? c.app,
     name: c.name,
     settings: c.settings,
-    status: c.status,
+    // Only the engine writes it, from connectionStatuses.
+    status: c.status as ConnectionStatus,
     why: whyNotReady(c, app),
     pausedAt: c.pausedAt,
     credentialsSet: Object.keys(credentials)
