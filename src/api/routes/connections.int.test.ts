@@ -174,12 +174,11 @@ describe.each(testDialects)(
         .orderBy('at')
         .orderBy('id')
         .execute();
-      expect(audit.map((a) => a.action)).toEqual([
-        'connection.create',
-        'connection.authorize_start',
-        'connection.authorize_start',
-        'connection.authorize',
-        'connection.update',
+      expect(audit.map((a) => [a.action, a.actor_kind])).toEqual([
+        ['connection.create', 'token'],
+        ['connection.authorize_start', 'token'],
+        ['connection.authorize', 'token'],
+        ['connection.update', 'token'],
       ]);
     });
 
