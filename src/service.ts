@@ -103,7 +103,7 @@ export async function startService(app: App, options: ServiceOptions = {}): Prom
 }
 
 /** This service's URL as a process on the same machine reaches it (a wildcard host is not an address). */
-function ownUrl(host: string, port: number): string {
+export function ownUrl(host: string, port: number): string {
   const reachable = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
   return `http://${reachable.includes(':') ? `[${reachable}]` : reachable}:${port}`;
 }
