@@ -175,6 +175,9 @@ export class AsperionClient implements AsperionTransport {
       try {
         res = await this.sendAuthorized(method, url, init.body);
       } catch (cause) {
+        // A refusal of the token lease (a grant that is gone) is no network failure: retrying it
+        // would only turn a lost authorization into failed records instead of a paused connection.
+        if (cause instanceof KoppelError && cause.kind !== 'transient') throw cause;
         const error = new KoppelError(`${method} ${endpoint} failed: ${(cause as Error).message}`, {
           code: 'asperion.network',
           kind: 'transient',
