@@ -211,11 +211,6 @@ describe.each(testDialects)(
         ['acme-asperion', 'needs_authorization'],
         ['acme-exact', 'needs_authorization'],
       ]);
-      const list = koppel(['connections']);
-      expect(await list.exited).toBe(0);
-      expect(list.output()).toMatch(
-        /acme-exact\s+acme\s+exact-online\s+needs_authorization\s+Not authorized yet; authorize it with `koppel connect acme-exact`/,
-      );
 
       /** `koppel connect`: the consent page submitted as a browser would, the redirect followed. */
       const connect = async (id: string, args: string[], answers: Parameters<typeof submitConsent>[1]) => {
