@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApiToken } from '../../access/api-tokens.js';
+import { systemPrincipal } from '../../access/principal.js';
 import { OffsetClock, systemClock } from '../../core/clock.js';
 import { KoppelError } from '../../core/errors.js';
 import { pauseConnection } from '../../engine/pause-connection.js';
@@ -45,6 +47,7 @@ describe.each(testDialects)(
       asperion = await startAsperion({ seed: 'empty' });
       h = await startApiHarness(dialect, {
         clock,
+        env: { KOPPEL_WEBHOOK_PORT: '0' },
         configure: (app) =>
           upsertPair(app.store.db, { id: 'p1', name: 'Pair one' }, clock.now().toISOString()),
       });
@@ -236,6 +239,21 @@ describe.each(testDialects)(
       expect(unknown.status).toBe(400);
       expect(unknown.body).toContain('Koppel does not know this authorization');
       expect((await h.anonymous().get('/oauth/callback?code=abc')).status).toBe(400);
+    });
+
+    it('serves the callback on the webhook listener too, and nothing of the API there', async () => {
+      const listener = h.service.webhookUrl!;
+      const page = await fetch(`${listener}/oauth/callback?code=abc&state=not-a-state-of-ours`);
+      expect(page.status).toBe(400);
+      expect(await page.text()).toContain('Koppel does not know this authorization');
+      const { token } = await createApiToken(h.app.store.db, clock, systemPrincipal, {
+        name: 'probe',
+        role: 'owner',
+      });
+      const api = await fetch(`${listener}/api/connections`, {
+        headers: { authorization: `Bearer ${token}` },
+      });
+      expect(api.status).toBe(404);
     });
 
     it('says consent was refused when the person denies it at the provider, and stays unauthorized', async () => {
