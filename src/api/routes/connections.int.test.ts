@@ -241,6 +241,74 @@ describe.each(testDialects)(
       expect((await h.anonymous().get('/oauth/callback?code=abc')).status).toBe(400);
     });
 
+    it('creates, changes and deletes connections, taking secrets write-only and never a token', async () => {
+      const id = await newExact();
+      expect((await owner.get(`/api/connections/${id}/tenants`)).body.error).toMatchObject({
+        code: 'connection.not_authorized',
+        kind: 'conflict',
+      });
+      const again = await owner.post('/api/connections', {
+        pairId: 'p1',
+        id,
+        app: 'exact-online',
+        name: 'again',
+        settings: { clientId: 'x' },
+      });
+      expect(again.body.error.code).toBe('connection.exists');
+      const withToken = await owner.post('/api/connections', {
+        pairId: 'p1',
+        id: 'with-token',
+        app: 'exact-online',
+        name: 'x',
+        settings: { clientId: 'x' },
+        credentials: { refreshToken: 'a-refresh-token-from-elsewhere' },
+      });
+      expect(withToken.status).toBe(400);
+      expect(withToken.body.error).toMatchObject({
+        code: 'connection.bad_credentials',
+        message: expect.stringContaining('tokens come from authorizing the connection'),
+      });
+      expect(
+        (await owner.post('/api/connections', { pairId: 'nope', id: 'x1', app: 'asperion', name: 'x' }))
+          .status,
+      ).toBe(404);
+
+      const secret = 'a-new-webhook-secret-4711';
+      const changed = await owner.patch(`/api/connections/${id}`, {
+        name: 'Exact Online (renamed)',
+        settings: { readRetry: { attempts: 2 } },
+        credentials: { webhookSecret: secret, clientSecret: null },
+      });
+      expect(changed.status).toBe(200);
+      expect(changed.body).toMatchObject({
+        name: 'Exact Online (renamed)',
+        settings: { readRetry: { attempts: 2 } },
+        credentialsSet: ['webhookSecret'],
+      });
+      expect(JSON.stringify(changed.body)).not.toContain(secret);
+      expect(
+        (await owner.patch(`/api/connections/${id}`, { settings: { baseUrl: 'not a url' } })).body.error,
+      ).toMatchObject({
+        code: 'connection.invalid_settings',
+        details: { issues: [{ field: 'settings.baseUrl' }] },
+      });
+      expect(
+        (await owner.patch(`/api/connections/${id}`, { credentials: { accessToken: 'x' } })).status,
+      ).toBe(400);
+
+      // Viewers read; a scope that leaves the pair out sees no connection at all.
+      const viewer = await h.withToken('viewer');
+      expect((await viewer.get(`/api/connections/${id}`)).status).toBe(200);
+      expect((await viewer.patch(`/api/connections/${id}`, { name: 'x' })).status).toBe(403);
+      const elsewhere = await h.withToken('owner', { pairScope: ['p2'] });
+      expect((await elsewhere.get('/api/connections')).body.items).toEqual([]);
+      expect((await elsewhere.get(`/api/connections/${id}`)).status).toBe(404);
+      expect((await elsewhere.post(`/api/connections/${id}/authorize`)).status).toBe(404);
+
+      expect((await owner.delete(`/api/connections/${id}`)).status).toBe(204);
+      expect((await owner.get(`/api/connections/${id}`)).status).toBe(404);
+    });
+
     it('serves the callback on the webhook listener too, and nothing of the API there', async () => {
       const listener = h.service.webhookUrl!;
       const page = await fetch(`${listener}/oauth/callback?code=abc&state=not-a-state-of-ours`);
@@ -376,6 +444,10 @@ describe.each(testDialects)(
         if (!run) await new Promise((r) => setTimeout(r, 100));
       }
       expect(run).toMatchObject({ error_code: 'connection.not_ready' });
+      expect((await owner.delete(`/api/connections/${target}`)).body.error).toMatchObject({
+        code: 'store.connection_in_use',
+        kind: 'conflict',
+      });
       expect(run.error_message).toBe(
         `Flow orders-${source} cannot run: connection ${target} is not authorized yet; authorize it with \`koppel connect ${target}\` or POST /api/connections/${target}/authorize`,
       );
