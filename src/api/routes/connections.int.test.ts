@@ -469,6 +469,35 @@ describe.each(testDialects)(
       for (const text of answers) for (const value of values) expect(text).not.toContain(value);
     });
 
+    // Near the end: it moves the Asperion sandbox's clock a month on for good.
+    it('pauses a connection whose grant turns out to be gone when its tenants are asked for', async () => {
+      const id = await newAsperion();
+      await callback(
+        await submitConsent(await authorizeUrl(id), {
+          button: 'allow',
+          fields: { username: defaultUsername, password: defaultPassword },
+        }),
+      );
+      await asperion.call('POST', '/__sandbox/clock/advance', {
+        body: { seconds: 31 * 86_400 },
+        auth: false,
+      });
+      const tenants = await owner.get(`/api/connections/${id}/tenants`);
+      expect(tenants.status).toBe(409);
+      const why = `Asperion refused the refresh token (invalid_grant: Unknown, used or expired refresh token); authorize again with \`koppel connect ${id}\` or POST /api/connections/${id}/authorize`;
+      expect(tenants.body.error).toMatchObject({ code: 'connection.authorization_lost', message: why });
+      expect(await connection(id)).toMatchObject({ status: 'paused', why });
+      const [event] = await h.app.store.db
+        .selectFrom('events')
+        .selectAll()
+        .where('connection_id', '=', id)
+        .execute();
+      expect(event).toMatchObject({
+        type: 'connection.paused',
+        message: `Connection ${id} lost its authorization and is paused: ${why}.`,
+      });
+    });
+
     // Last: it moves Koppel's clock past the state's ten minutes for good.
     it('refuses a state older than ten minutes', async () => {
       const id = await newExact();

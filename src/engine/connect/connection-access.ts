@@ -70,9 +70,9 @@ export function contextFor(deps: EngineDeps, row: ConnectionRow): ConnectorConte
 }
 
 /**
- * What the connection's stored grant reaches. A grant the provider refuses pauses the connection
- * (as a run would) and is answered as a conflict that says to authorize again: the caller's own
- * credentials are fine, the connection's are not.
+ * What the connection's stored grant reaches. A grant that is gone pauses the connection (as a run
+ * would); any refusal of the provider is answered as a conflict, not as the caller's own `auth`
+ * failure: the caller's credentials are fine, the connection's are not.
  */
 export async function grantReach(deps: EngineDeps, row: ConnectionRow): Promise<GrantReach> {
   const oauth = oauthOf(deps, row);
@@ -81,9 +81,10 @@ export async function grantReach(deps: EngineDeps, row: ConnectionRow): Promise<
   } catch (e) {
     const error = toKoppelError(e);
     if (error.kind !== 'auth') throw error;
-    await pauseConnection(deps, row.id, error, { pairId: row.pair_id, flowId: null, runId: null });
-    throw new KoppelError(deps.secrets.scrub(pauseReason(row.id, error)), {
-      code: 'connection.authorization_lost',
+    const gone = error.code === 'oauth.reauthorization_required';
+    if (gone) await pauseConnection(deps, row.id, error, { pairId: row.pair_id, flowId: null, runId: null });
+    throw new KoppelError(deps.secrets.scrub(gone ? pauseReason(row.id, error) : error.message), {
+      code: gone ? 'connection.authorization_lost' : 'connection.provider_refused',
       kind: 'conflict',
       details: { connectionId: row.id },
     });
