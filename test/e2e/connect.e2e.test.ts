@@ -198,6 +198,10 @@ describe.each(testDialects)(
       };
 
       let service = await startService();
+      // A new installation says at once what it waits for.
+      expect(service.output()).toMatch(
+        /waiting {6}acme-asperion: Not authorized yet; authorize it with `koppel connect acme-asperion` or POST \/api\/connections\/acme-asperion\/authorize\n {15}acme-exact: Not authorized yet/,
+      );
       const url = `http://127.0.0.1:${port}`;
       const store = tdb.open();
       const { token } = await createApiToken(store.db, systemClock, systemPrincipal, {

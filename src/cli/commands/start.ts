@@ -1,3 +1,5 @@
+import { whyNotReady } from '../../engine/connection-readiness.js';
+import { listConnections } from '../../store/repos/connections.js';
 import { listFlows } from '../../store/repos/flows.js';
 import { startService } from '../../service.js';
 import { applyWorkspace } from '../../workspace/apply-workspace.js';
@@ -25,6 +27,10 @@ export const startCommand: CliCommand = {
         const service = await startService(app);
         const flows = await listFlows(app.store.db);
         const enabled = flows.filter((f) => f.enabled);
+        // What a new installation waits for (`koppel connect`, a tenant), said at once.
+        const waiting = (await listConnections(app.store.db))
+          .filter((c) => c.status !== 'active')
+          .map((c) => `${c.id}: ${whyNotReady(c, app.registry.apps.get(c.app)) ?? c.status}`);
         ctx.out.write(
           [
             `Koppel is running.`,
@@ -33,6 +39,7 @@ export const startCommand: CliCommand = {
             `  data         ${app.store.location}`,
             `  flows        ${flows.length} configured, ${enabled.length} enabled${enabled.length ? ': ' + enabled.map((f) => `${f.id} (${f.schedule ?? 'on demand'})`).join(', ') : ''}`,
             `  webhooks     ${service.publicUrl ? `callbacks under ${service.publicUrl}/webhooks/` : 'off (set KOPPEL_PUBLIC_URL for runs within seconds of a change in Exact)'}`,
+            ...waiting.map((w, i) => `  ${i === 0 ? 'waiting     ' : '            '} ${w}`),
             flows.length === 0 ? '  Configure pairs and flows with `koppel apply -f workspace.yaml`.' : '',
             `Press Ctrl-C to stop.`,
             '',
