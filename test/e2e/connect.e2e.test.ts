@@ -250,6 +250,9 @@ describe.each(testDialects)(
       expect(asperionConnect.html).toContain('Authorized: choose the administration');
       expect(await connection('acme-exact')).toMatchObject({ status: 'needs_tenant' });
 
+      // The flow runs every minute, but not before both its connections are active.
+      expect((await api.get('/api/status')).body.runs).toEqual([]);
+
       // The division and the administration, chosen through the API.
       const divisions = (await api.get('/api/connections/acme-exact/tenants')).body.items;
       expect(divisions.map((d: any) => d.id)).toEqual([3215711, 3215712, 3215713]);
