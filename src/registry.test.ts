@@ -42,13 +42,26 @@ describe('the product registry', () => {
   });
 
   it('names every missing or unknown setting of a connection', () => {
-    const result = validateWorkspace(workspace({ clientId: 'abc', divison: 1 }), {
+    const result = validateWorkspace(workspace({ divison: 1 }), {
       registry: productRegistry,
       env: { EXACT_SECRET: 'x'.repeat(20) },
     });
     expect(result.ok).toBe(false);
-    const paths = result.ok ? [] : result.errors.map((e) => e.path);
-    expect(paths).toEqual(expect.arrayContaining(['pairs[0].connections[0].settings.division']));
-    expect(paths.some((p) => p.startsWith('pairs[0].connections[0].settings'))).toBe(true);
+    const errors = result.ok ? [] : result.errors;
+    expect(errors.map((e) => e.path)).toEqual(
+      expect.arrayContaining([
+        'pairs[0].connections[0].settings.clientId',
+        'pairs[0].connections[0].settings',
+      ]),
+    );
+    expect(errors.find((e) => e.path === 'pairs[0].connections[0].settings')?.reason).toContain('divison');
+  });
+
+  it('accepts connections without a tenant: it is chosen after the authorization', () => {
+    const result = validateWorkspace(workspace({ clientId: 'abc' }), {
+      registry: productRegistry,
+      env: { EXACT_SECRET: 'x'.repeat(20) },
+    });
+    expect(result.ok).toBe(true);
   });
 });

@@ -3,6 +3,7 @@ import { KoppelError } from '../core/errors.js';
 import { compileMapping, type CompiledMapping } from '../mapping/index.js';
 import type { MappingDefinition } from '../mapping/types.js';
 import type { ConnectionTable, FlowTable } from '../store/schema.js';
+import { connectionNotReady } from './connection-readiness.js';
 import { CallCounter, connectorContext } from './connector-context.js';
 import type { EngineDeps } from './deps.js';
 import { readInstallationSettings, type InstallationSettings } from './installation-settings.js';
@@ -90,15 +91,9 @@ export async function loadFlowSetup(
       code: 'flow.connection_missing',
       kind: 'invalid',
     });
-  for (const c of [source, target]) {
-    if (c.status === 'paused') {
-      throw new KoppelError(`Connection ${c.id} is paused: ${c.paused_reason ?? 'authorization lost'}`, {
-        code: 'connection.paused',
-        kind: 'auth',
-        details: { connectionId: c.id },
-      });
-    }
-  }
+  // Paused, not authorized or without a tenant: nothing to do until a person acts.
+  for (const c of [source, target])
+    if (c.status !== 'active') throw connectionNotReady(flowId, c, deps.registry.apps.get(c.app));
   const { definition, version } = await loadMapping(
     deps,
     flowId,

@@ -67,6 +67,18 @@ describe.each(testDialects)('engine jobs on %s', (dialect) => {
     expect((await engineSchedules(h.deps, '17 3 * * *')).map((s) => s.key)).toEqual(['activity:purge']);
   });
 
+  it('schedules no flow whose connection waits for an authorization or a tenant, and does once it is active', async () => {
+    h = await createEngineHarness(dialect);
+    await scheduleFlow('*/5 * * * *');
+    const keys = async () => (await engineSchedules(h.deps, '17 3 * * *')).map((s) => s.key);
+    for (const status of ['needs_authorization', 'needs_tenant']) {
+      await h.store.db.updateTable('connections').set({ status }).where('id', '=', 'tgt').execute();
+      expect(await keys()).toEqual(['activity:purge']);
+    }
+    await h.store.db.updateTable('connections').set({ status: 'active' }).where('id', '=', 'tgt').execute();
+    expect(await keys()).toEqual(['flow:items', 'activity:purge']);
+  });
+
   it('runs a flow as a job, and hands a run that hit a long rate limit back to the queue for later', async () => {
     h = await createEngineHarness(dialect);
     for (let n = 1; n <= 3; n++) h.loopback.put(sampleItem(n));

@@ -153,10 +153,19 @@ describe.each(testDialects)('the connection keep-alive job against the Exact san
     for (const id of ['exact', 'spent']) {
       const { row } = await stored(id);
       expect(row).toMatchObject({ status: 'paused' });
-      expect(row.pausedReason).toMatch(/must be authorized again/);
+      // One sentence: what was refused, and how to authorize again.
+      expect(row.pausedReason).toMatch(
+        new RegExp(
+          `^Exact Online refused the refresh token \\(.+\\); authorize again with \`koppel connect ${id}\` or POST /api/connections/${id}/authorize$`,
+        ),
+      );
     }
-    expect((await stored('exact')).row.pausedReason).toMatch(/refresh token expired/i);
-    expect((await stored('spent')).row.pausedReason).toMatch(/Old refresh token used/);
+    expect((await stored('exact')).row.pausedReason).toMatch(
+      /\(invalid_request: The refresh token expired at /,
+    );
+    expect((await stored('spent')).row.pausedReason).toMatch(
+      /\(unauthorized_client: Old refresh token used\);/,
+    );
     expect((await events('connection.paused')).map((e) => e.connection_id).sort()).toEqual([
       'exact',
       'spent',

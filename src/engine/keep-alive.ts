@@ -25,7 +25,11 @@ export async function keepConnectionsAlive(
   signal: AbortSignal = new AbortController().signal,
 ): Promise<KeepAliveResult> {
   const result: KeepAliveResult = { checked: 0, refreshed: [], paused: [], failed: [] };
-  const rows = await activeConnectionsOfApps(deps, (a) => a.keepAlive !== undefined);
+  // A connection waiting for its tenant holds a grant that dies unused all the same.
+  const rows = await activeConnectionsOfApps(deps, (a) => a.keepAlive !== undefined, [
+    'active',
+    'needs_tenant',
+  ]);
   for (const row of rows) {
     if (signal.aborted) break;
     const keepAlive = deps.registry.apps.get(row.app)?.keepAlive;

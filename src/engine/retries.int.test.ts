@@ -125,11 +125,26 @@ describe.each(testDialects)('retries by error kind on %s', (dialect) => {
       flow_id: 'items',
     });
     expect(await h.store.db.selectFrom('dead_letters').selectAll().execute()).toHaveLength(0);
-    // No further calls while paused: the next run is refused before it starts.
-    await expect(runFlow(h.deps, { flowId: h.flowId, trigger: 'schedule' })).rejects.toMatchObject({
-      code: 'connection.paused',
-      kind: 'auth',
+    expect(tgt.paused_reason).toBe(
+      'POST /target/items answered 401: invalid_token; authorize again with `koppel connect tgt` or POST /api/connections/tgt/authorize',
+    );
+    // No further calls while paused: a run started anyway ends at once and says why.
+    const calls = h.loopback.requests.length;
+    const refused = await runFlow(h.deps, { flowId: h.flowId, trigger: 'schedule' });
+    expect(refused).toMatchObject({
+      state: 'failed',
+      error: { code: 'connection.not_ready', kind: 'conflict' },
     });
+    expect(refused.error?.message).toBe(
+      `Flow items cannot run: connection tgt is paused: ${tgt.paused_reason}`,
+    );
+    expect(h.loopback.requests.length).toBe(calls);
+    const run = await h.store.db
+      .selectFrom('runs')
+      .selectAll()
+      .where('id', '=', refused.runId)
+      .executeTakeFirstOrThrow();
+    expect(run).toMatchObject({ state: 'failed', error_code: 'connection.not_ready' });
   });
 
   it('stops the run when the target keeps failing, instead of parking every record', async () => {

@@ -5,6 +5,7 @@ import { insertEvent } from '../store/repos/events.js';
 import { readCursor } from '../store/repos/cursors.js';
 import { failAbandonedRuns, insertRun, updateRun } from '../store/repos/runs.js';
 import type { EngineDeps } from './deps.js';
+import { flowNotReady } from './connection-readiness.js';
 import { loadFlowSetup, type FlowSetup } from './flow-setup.js';
 import { pauseConnection } from './pause-connection.js';
 import { processBatch, type BatchInput } from './process-batch.js';
@@ -40,6 +41,8 @@ export interface RunResult {
  * result says how the run ended (and carries the error that ended it, for the job's retry).
  */
 export async function runFlow(deps: EngineDeps, request: RunRequest): Promise<RunResult> {
+  const refusal = await flowNotReady(deps.store.db, deps.registry.apps, request.flowId);
+  if (refusal) return refuseRun(deps, request, refusal);
   const signal = request.signal ?? new AbortController().signal;
   const run = {
     trigger: request.trigger,
@@ -142,6 +145,54 @@ export async function withRun(
     'run finished',
   );
   return { runId, state, counts: counts.toJSON(), apiCalls: setup.calls.toJSON(), error };
+}
+
+/**
+ * A run started while a connection of its flow cannot be used (queued before a pause, started by
+ * a person anyway): it ends at once, failed, with the sentence that says which connection and what
+ * to do, and makes no call. Not retried: it waits for a person, not for time.
+ */
+async function refuseRun(deps: EngineDeps, request: RunRequest, error: KoppelError): Promise<RunResult> {
+  const db = deps.store.db;
+  const flow = await db
+    .selectFrom('flows')
+    .select(['id', 'pair_id'])
+    .where('id', '=', request.flowId)
+    .executeTakeFirstOrThrow();
+  const runId = newId('run', deps.clock.now());
+  const counts = new RunCounts();
+  const at = deps.clock.now().toISOString();
+  await insertRun(db, {
+    id: runId,
+    pair_id: flow.pair_id,
+    flow_id: flow.id,
+    trigger: request.trigger,
+    state: 'queued',
+    job_id: request.jobId ?? null,
+    counts: JSON.stringify(counts),
+    api_calls: '{}',
+    error_code: null,
+    error_message: null,
+    created_at: at,
+    started_at: null,
+    finished_at: null,
+  });
+  assertTransition('run', runTransitions, 'queued', 'running');
+  await updateRun(db, runId, { state: 'running', started_at: at }, 'queued');
+  assertTransition('run', runTransitions, 'running', 'failed');
+  await updateRun(
+    db,
+    runId,
+    {
+      state: 'failed',
+      error_code: error.code,
+      error_message: deps.secrets.scrub(error.message),
+      finished_at: deps.clock.now().toISOString(),
+    },
+    'running',
+  );
+  deps.logger.warn({ run: runId, flow: flow.id, code: error.code }, deps.secrets.scrub(error.message));
+  return { runId, state: 'failed', counts: counts.toJSON(), apiCalls: {}, error };
 }
 
 async function onRunError(

@@ -3,7 +3,9 @@
  * - pair: an Exact Online division paired with an Asperion administration; the unit of
  *   configuration, API budget and logs. An installation has any number of pairs.
  * - connection: one authorized account on one app (its settings and encrypted credentials),
- *   belonging to a pair. A connection is paused when its authorization is lost.
+ *   belonging to a pair. Its status: active; paused (its authorization was lost);
+ *   needs_authorization (an OAuth app's connection before its first consent); needs_tenant
+ *   (authorized, its division or administration not chosen yet). Flows run only on active ones.
  * - flow: one directional sync inside a pair (e.g. orders from Exact to Asperion): a flow kind,
  *   a source and a target connection, a schedule, settings and a mapping.
  * - run: one execution of a flow, from its cursor to the end of what the source has.

@@ -53,6 +53,10 @@ export interface ConnectionTable {
   authorized_at: string | null;
   /** JSON object: credential field → SHA-256 of the value a workspace file last supplied. */
   applied_credential_hashes: string;
+  /** Who authorized the current token pair, as the provider names them (e.g. Exact's FullName). */
+  authorized_account: string | null;
+  /** The name of the tenant (division, administration) in the settings, when known. */
+  tenant_name: string | null;
   created_at: string;
   updated_at: string;
 }

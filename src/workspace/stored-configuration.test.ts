@@ -18,6 +18,10 @@ const connection = (id: string, pairId: string, app: string): Connection => ({
   status: 'active',
   pausedReason: null,
   pausedAt: null,
+  authorizedAt: null,
+  authorizedAccount: null,
+  tenantName: null,
+  appliedCredentialHashes: {},
   createdAt: at,
   updatedAt: at,
 });

@@ -17,24 +17,36 @@ header{display:flex;justify-content:space-between;align-items:center}`;
  * A server-rendered page. Its script (if any) runs under a nonce of its own in a strict Content
  * Security Policy: nothing but this page's own code runs, and it talks only to this origin.
  */
-export function sendPage(
-  reply: FastifyReply,
-  page: { title: string; body: string; script?: string; refreshSeconds?: number },
-): FastifyReply {
+export function sendPage(reply: FastifyReply, page: Page): FastifyReply {
+  const { html, headers } = renderPage(page);
+  for (const [name, value] of Object.entries(headers)) void reply.header(name, value);
+  return reply.type('text/html; charset=utf-8').send(html);
+}
+
+export interface Page {
+  title: string;
+  body: string;
+  script?: string;
+  refreshSeconds?: number;
+}
+
+/** A page's HTML and the headers it must go with; for servers that are not Fastify (`koppel connect --port`). */
+export function renderPage(page: Page): { html: string; headers: Record<string, string> } {
   const nonce = randomBytes(16).toString('base64');
-  void reply.header(
-    'content-security-policy',
-    `default-src 'none'; script-src 'nonce-${nonce}'; style-src 'unsafe-inline'; connect-src 'self'; ` +
-      `form-action 'self'; base-uri 'none'; frame-ancestors 'none'`,
-  );
-  void reply.header('cache-control', 'no-store');
   const refresh = page.refreshSeconds ? `<meta http-equiv="refresh" content="${page.refreshSeconds}">` : '';
-  return reply.type('text/html; charset=utf-8')
-    .send(`<!doctype html><html lang="en"><head><meta charset="utf-8">${refresh}
+  return {
+    headers: {
+      'content-security-policy':
+        `default-src 'none'; script-src 'nonce-${nonce}'; style-src 'unsafe-inline'; connect-src 'self'; ` +
+        `form-action 'self'; base-uri 'none'; frame-ancestors 'none'`,
+      'cache-control': 'no-store',
+    },
+    html: `<!doctype html><html lang="en"><head><meta charset="utf-8">${refresh}
 <title>${esc(page.title)}</title><style>${style}</style></head><body>
 ${page.body}
 ${page.script ? `<script nonce="${nonce}">${page.script}</script>` : ''}
-</body></html>`);
+</body></html>`,
+  };
 }
 
 /**

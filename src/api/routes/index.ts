@@ -7,6 +7,11 @@ import { flowKindsRoute } from './flow-kinds.js';
 import { flowsRoute } from './flows.js';
 import { healthRoute } from './health.js';
 import { jobsRoute } from './jobs.js';
+import { connectionAuthorizationRoute } from './connection-authorization.js';
+import { connectionChangeRoute } from './connection-change.js';
+import { connectionTenantsRoute } from './connection-tenants.js';
+import { connectionsRoute } from './connections.js';
+import { oauthCallbackRoute } from './oauth-callback.js';
 import { pagesRoute } from './pages.js';
 import { pairsRoute } from './pairs.js';
 import { recordsRoute } from './records.js';
@@ -58,7 +63,12 @@ export const apiRoutes: ApiRoute[] = [
   workspaceRoute,
   statusPageRoute,
   webhooksRoute,
+  connectionsRoute,
+  connectionChangeRoute,
+  connectionAuthorizationRoute,
+  connectionTenantsRoute,
+  oauthCallbackRoute,
 ];
 
 /** What the webhook listener serves: only routes that outsiders call and that check them themselves. */
-export const webhookListenerRoutes: ApiRoute[] = [healthRoute, webhooksRoute];
+export const webhookListenerRoutes: ApiRoute[] = [healthRoute, webhooksRoute, oauthCallbackRoute];

@@ -2,6 +2,9 @@ import type { CliCommand } from '../main.js';
 import { applyCommand } from './apply.js';
 import { demoCommand } from './demo.js';
 import { checkCommand } from './check.js';
+import { connectCommand } from './connect.js';
+import { connectionsCommand } from './connections.js';
+import { disconnectCommand } from './disconnect.js';
 import { budgetCommand } from './budget.js';
 import { exportCommand } from './export.js';
 import { flowsCommand } from './flows.js';
@@ -11,12 +14,14 @@ import { pairsCommand } from './pairs.js';
 import { purgeCommand } from './purge.js';
 import { recordsCommand } from './records.js';
 import { replayCommand } from './replay.js';
+import { resumeCommand } from './resume.js';
 import { runsCommand } from './runs.js';
 import { sandboxCommand } from './sandbox.js';
 import { startCommand } from './start.js';
 import { syncCommand } from './sync.js';
 import { tokensCommand } from './tokens.js';
 import { usersCommand } from './users.js';
+import { tenantsCommand } from './tenants.js';
 
 /** Every command, in the order `koppel --help` lists them. */
 export const commands: CliCommand[] = [
@@ -27,6 +32,11 @@ export const commands: CliCommand[] = [
   applyCommand,
   exportCommand,
   pairsCommand,
+  connectionsCommand,
+  connectCommand,
+  tenantsCommand,
+  resumeCommand,
+  disconnectCommand,
   flowsCommand,
   runsCommand,
   budgetCommand,

@@ -1,3 +1,5 @@
+import { whyNotReady } from '../../engine/connection-readiness.js';
+import { listConnections } from '../../store/repos/connections.js';
 import { listFlows } from '../../store/repos/flows.js';
 import { firstSetupLink } from '../../access/first-setup.js';
 import { startService } from '../../service.js';
@@ -27,6 +29,10 @@ export const startCommand: CliCommand = {
         const setup = await firstSetupLink(app.store.db, app.clock, service.baseUrl);
         const flows = await listFlows(app.store.db);
         const enabled = flows.filter((f) => f.enabled);
+        // What a new installation waits for (`koppel connect`, a tenant), said at once.
+        const waiting = (await listConnections(app.store.db))
+          .filter((c) => c.status !== 'active')
+          .map((c) => `${c.id}: ${whyNotReady(c, app.registry.apps.get(c.app)) ?? c.status}`);
         ctx.out.write(
           [
             `Koppel is running.`,
@@ -44,6 +50,7 @@ export const startCommand: CliCommand = {
             service.webhookUrl
               ? `  webhook port ${service.webhookUrl}  (only /webhooks/…, /oauth/callback and /healthz: the one port to expose)`
               : '',
+            ...waiting.map((w, i) => `  ${i === 0 ? 'waiting     ' : '            '} ${w}`),
             flows.length === 0 ? '  Configure pairs and flows with `koppel apply -f workspace.yaml`.' : '',
             `Press Ctrl-C to stop.`,
             '',

@@ -1,4 +1,5 @@
 import { KoppelError } from '../../core/errors.js';
+import { assertFlowConnectionsReady } from '../../engine/connection-readiness.js';
 import { dryRunFlow } from '../../engine/dry-run-flow.js';
 import { getFlow } from '../../store/repos/flows.js';
 import { dryRunJson, formatDryRun } from '../dry-run-report.js';
@@ -36,6 +37,8 @@ export const syncCommand: CliCommand = {
         const flow = await getFlow(app.store.db, flowId);
         if (!flow)
           throw new KoppelError(`No flow "${flowId}"`, { code: 'flow.not_found', kind: 'not_found' });
+        // Both connections must be active: say which is not and what to do, rather than start a run.
+        await assertFlowConnectionsReady(app.store.db, app.registry.apps, flowId);
         if (o.dryRun) {
           // Not through the job queue: a queued job is a row, and a dry run leaves the store as it was.
           const dry = await dryRunFlow(app.engine, { flowId, maxRecords });

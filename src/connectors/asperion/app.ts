@@ -1,10 +1,32 @@
 import { z } from 'zod';
 import type { AppDescriptor } from '../kit/app-descriptor.js';
+import type { ConnectorContext } from '../kit/connector-context.js';
+import { asperionOAuthCapability } from './asperion-grant.js';
+import type { AsperionApp } from './oauth.js';
+
+const defaultApiBaseUrl = 'https://api.asperion.nl';
+const defaultIdentityBaseUrl = 'https://identity.asperion.nl';
+
+type Config = Pick<ConnectorContext, 'settings' | 'credentials'>;
+
+/** The app registration a connection talks to: identity host and client id from settings, secret from credentials. */
+export function asperionAppOf(config: Config): AsperionApp {
+  const { identityBaseUrl, clientId } = config.settings as { identityBaseUrl?: string; clientId?: string };
+  return {
+    identityBaseUrl: identityBaseUrl ?? defaultIdentityBaseUrl,
+    clientId: clientId ?? '',
+    clientSecret: config.credentials['clientSecret'] ?? '',
+  };
+}
+
+const apiBaseUrlOf = (config: Config) =>
+  (config.settings as { apiBaseUrl?: string }).apiBaseUrl ?? defaultApiBaseUrl;
 
 /**
  * An Asperion connection: the API and identity hosts (reference 1.2; both may point at the
- * sandbox), the app's client id, the administration (tenant) and the message language. The client
- * secret and the token pair are credentials, encrypted at rest.
+ * sandbox), the app's client id, the administration (tenant; absent until one is chosen from those
+ * the authorization reaches) and the message language. The client secret and the token pair are
+ * credentials, encrypted at rest; the token pair comes from the OAuth consent (`koppel connect`).
  */
 export const asperionApp: AppDescriptor = {
   app: 'asperion',
@@ -12,10 +34,10 @@ export const asperionApp: AppDescriptor = {
   credentialFields: ['clientSecret', 'accessToken', 'refreshToken', 'accessTokenExpiresAt', 'tokensIssuedAt'],
   settingsSchema: z
     .object({
-      apiBaseUrl: z.url().default('https://api.asperion.nl'),
-      identityBaseUrl: z.url().default('https://identity.asperion.nl'),
+      apiBaseUrl: z.url().default(defaultApiBaseUrl),
+      identityBaseUrl: z.url().default(defaultIdentityBaseUrl),
       clientId: z.string().min(1),
-      administrationId: z.number().int().positive(),
+      administrationId: z.number().int().positive().optional(),
       language: z.enum(['nl', 'en']).default('nl'),
       /**
        * The self-imposed call rate for this app and administration (Asperion publishes none,
@@ -27,4 +49,5 @@ export const asperionApp: AppDescriptor = {
         .optional(),
     })
     .strict(),
+  oauth: asperionOAuthCapability(asperionAppOf, apiBaseUrlOf),
 };

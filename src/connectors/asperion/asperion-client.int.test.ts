@@ -95,6 +95,22 @@ describe.each(testDialects)('the Asperion client against the sandbox on %s', (di
     });
   });
 
+  it('raises a refresh token the identity server refuses as a lost authorization, without retrying it', async () => {
+    await setUp();
+    const c = await client(h.deps);
+    // A month on: the access token and the refresh token have both expired at the sandbox.
+    await sandbox.call('POST', '/__sandbox/clock/advance', { body: { seconds: 31 * 86_400 }, auth: false });
+    await expect(c.request('GET', 'debtors', { query: { pageSize: '1' } })).rejects.toMatchObject({
+      code: 'oauth.reauthorization_required',
+      kind: 'auth',
+      details: {
+        why: 'Asperion refused the refresh token (invalid_grant: Unknown, used or expired refresh token)',
+      },
+    });
+    const tokenCalls = (await log()).filter((r) => r.url.startsWith('/connect/token'));
+    expect(tokenCalls).toHaveLength(1);
+  });
+
   it('rotates the refresh token once when ten callers in two processes find the access token expired', async () => {
     await setUp();
     second = { ...h.deps, store: h.tdb.open() };

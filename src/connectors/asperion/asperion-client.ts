@@ -53,8 +53,11 @@ export const defaultAsperionRetry: AsperionRetryOptions = {
 export interface AsperionClientOptions {
   app: AsperionApp;
   apiBaseUrl: string;
-  /** The administration (tenant) every call is for (reference 1.4). */
-  administrationId: number;
+  /**
+   * The administration (tenant) every call is for (reference 1.4). Absent only to list the
+   * administrations a grant reaches, before one is chosen: then no tenant header is sent.
+   */
+  administrationId?: number;
   /** Language of ProblemDetails messages (reference 1.5): nl or en. */
   language?: string;
   /** The self-imposed rate, shared by every client of this app and administration in the process. */
@@ -113,7 +116,7 @@ export class AsperionClient implements AsperionTransport {
     this.lease = new TokenLease(ctx, asperionTokenRefresher(ctx, options.app), asperionTokenPolicy);
     this.governor = asperionGovernorFor(
       options.app.clientId,
-      options.administrationId,
+      options.administrationId ?? 0,
       ctx.clock,
       options.rate,
     );
@@ -173,6 +176,9 @@ export class AsperionClient implements AsperionTransport {
       try {
         res = await this.sendAuthorized(method, url, init.body);
       } catch (cause) {
+        // A refusal of the token lease (a grant that is gone) is no network failure: retrying it
+        // would only turn a lost authorization into failed records instead of a paused connection.
+        if (cause instanceof KoppelError && cause.kind !== 'transient') throw cause;
         const error = new KoppelError(`${method} ${endpoint} failed: ${(cause as Error).message}`, {
           code: 'asperion.network',
           kind: 'transient',
@@ -216,7 +222,9 @@ export class AsperionClient implements AsperionTransport {
           authorization: `Bearer ${token}`,
           accept: 'application/json',
           'accept-language': this.options.language ?? 'nl',
-          'x-tenant-id': String(this.options.administrationId),
+          ...(this.options.administrationId === undefined
+            ? {}
+            : { 'x-tenant-id': String(this.options.administrationId) }),
           ...(body === undefined ? {} : { 'content-type': 'application/json' }),
         },
         ...(body === undefined ? {} : { body: JSON.stringify(body) }),

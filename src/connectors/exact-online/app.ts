@@ -5,13 +5,14 @@ import type { ConnectorContext } from '../kit/connector-context.js';
 import { TokenLease } from '../kit/token-lease.js';
 import { ExactClient } from './exact-client.js';
 import { readRetrySchema } from './exact-fetch.js';
+import { exactOAuthCapability } from './exact-grant.js';
 import { ExactWebhookSubscriptions, readWebhookDelivery } from './exact-webhooks.js';
 import { exactTokenPolicy, exactTokenRefresher, type ExactApp } from './oauth.js';
 
 const defaultBaseUrl = 'https://start.exactonline.nl';
 
 /** The app registration a connection talks to: host and client id from settings, secret from credentials. */
-export function exactAppOf(ctx: ConnectorContext): ExactApp {
+export function exactAppOf(ctx: Pick<ConnectorContext, 'settings' | 'credentials'>): ExactApp {
   const { baseUrl, clientId } = ctx.settings as { baseUrl?: string; clientId?: string };
   return {
     baseUrl: baseUrl ?? defaultBaseUrl,
@@ -24,7 +25,7 @@ export function exactAppOf(ctx: ConnectorContext): ExactApp {
 export function exactClientOf(ctx: ConnectorContext): ExactClient {
   const division = Number(ctx.settings['division']);
   if (!Number.isInteger(division) || division <= 0)
-    throw new KoppelError(`Connection ${ctx.connectionId} has no Exact division`, {
+    throw new KoppelError(`Connection ${ctx.connectionId} has no Exact division chosen`, {
       code: 'exact.no_division',
       kind: 'invalid',
     });
@@ -79,8 +80,9 @@ const exactWebhooks: AppWebhooks = {
 
 /**
  * An Exact Online connection: the country host (reference 1.1) or a sandbox URL, the app's client
- * id, and the division it works in. The client secret, the webhook secret and the token pair are
- * credentials, encrypted at rest.
+ * id, and the division it works in (absent until one is chosen from those the authorization
+ * reaches). The client secret, the webhook secret and the token pair are credentials, encrypted at
+ * rest; the token pair comes from the OAuth consent (`koppel connect`).
  */
 export const exactOnlineApp: AppDescriptor = {
   app: 'exact-online',
@@ -97,7 +99,7 @@ export const exactOnlineApp: AppDescriptor = {
     .object({
       baseUrl: z.url().default(defaultBaseUrl),
       clientId: z.string().min(1),
-      division: z.number().int().positive(),
+      division: z.number().int().positive().optional(),
       /** How reads that fail on the gateway or the network are tried again within a run. */
       readRetry: readRetrySchema.optional(),
     })
@@ -108,4 +110,5 @@ export const exactOnlineApp: AppDescriptor = {
       new TokenLease(ctx, exactTokenRefresher(ctx, exactAppOf(ctx)), exactTokenPolicy).keepAlive(idleMs),
   },
   webhooks: exactWebhooks,
+  oauth: exactOAuthCapability(exactAppOf),
 };

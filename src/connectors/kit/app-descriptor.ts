@@ -1,5 +1,6 @@
 import type { ZodType } from 'zod';
 import type { ConnectorContext } from './connector-context.js';
+import type { TokenSet } from './token-lease.js';
 
 /** An app connections can be made to: its settings and the credential fields it stores encrypted. */
 export interface AppDescriptor {
@@ -12,6 +13,53 @@ export interface AppDescriptor {
   keepAlive?: CredentialKeepAlive;
   /** For apps that push changes to a callback; the engine subscribes and the API receives. */
   webhooks?: AppWebhooks;
+  /**
+   * For apps authorized through OAuth2's authorization-code flow: a connection of such an app has
+   * no usable tokens until someone consents (`koppel connect`, the API), and works in one tenant
+   * chosen from those the grant reaches. Apps without it are usable as configured.
+   */
+  oauth?: AppOAuth;
+}
+
+/** One tenant (an Exact division, an Asperion administration) a grant reaches. */
+export interface Tenant {
+  id: number;
+  name: string;
+  /** The one the provider considers the user's current one (Exact's `CurrentDivision`), if it says. */
+  current?: boolean;
+}
+
+/** What a grant reaches: its tenants, and who granted it when the provider says so cheaply. */
+export interface GrantReach {
+  tenants: Tenant[];
+  /** e.g. "Sandra Sandbox (sandbox@koppel.test)"; null when the provider does not say. */
+  account: string | null;
+}
+
+/** The connection as far as an authorize URL needs it; no context, since it makes no call. */
+export interface OAuthAppConfig {
+  settings: Record<string, unknown>;
+  credentials: Record<string, string>;
+}
+
+/**
+ * OAuth2 authorization of an app (authorization-code flow with `state`). Every call that talks to
+ * the provider gets the connection's context, so the connector reads no configuration itself.
+ */
+export interface AppOAuth {
+  /** The setting that holds the tenant, e.g. `division`, `administrationId`. */
+  tenantSetting: string;
+  /** What a tenant is called in messages: `division`, `administration`. */
+  tenantNoun: string;
+  /**
+   * The consent page to send a person to. Throws `oauth.not_configured` (kind invalid) when the
+   * connection lacks what the provider needs (a client id).
+   */
+  authorizeUrl(config: OAuthAppConfig, redirectUri: string, state: string): string;
+  /** Trade the code from the consent redirect for the first token pair (same redirect URI). */
+  exchangeCode(ctx: ConnectorContext, code: string, redirectUri: string): Promise<TokenSet>;
+  /** The tenants the stored grant reaches, with names, and who granted it where that is cheap. */
+  reach(ctx: ConnectorContext): Promise<GrantReach>;
 }
 
 /** E.g. Exact's refresh tokens, which expire after 30 idle days (Exact reference 2.2). */

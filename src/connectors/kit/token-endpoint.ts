@@ -130,11 +130,21 @@ export async function exchangeCode(
   return outcome.tokens;
 }
 
-/** Refresh calls for the token lease. */
+/**
+ * Refresh calls for the token lease. A grant that is gone is said in a sentence people can act on
+ * ("Exact Online refused the refresh token (Old refresh token used)"): it becomes the paused
+ * connection's reason.
+ */
 export function tokenRefresher(ctx: ConnectorContext, p: OAuthProvider): TokenRefresher {
   return {
-    refresh: (refreshToken) =>
-      tokenCall(ctx, p, { grant_type: 'refresh_token', refresh_token: refreshToken }),
+    refresh: async (refreshToken) => {
+      const outcome = await tokenCall(ctx, p, { grant_type: 'refresh_token', refresh_token: refreshToken });
+      if (outcome.kind !== 'grant_gone') return outcome;
+      return {
+        ...outcome,
+        message: `${p.title} refused the refresh token (${outcome.message.replace(/\.$/, '')})`,
+      };
+    },
   };
 }
 

@@ -247,6 +247,7 @@ function reauthorization(ctx: ConnectorContext, why: string): KoppelError {
   return new KoppelError(`Connection ${ctx.connectionId} must be authorized again: ${why}`, {
     code: 'oauth.reauthorization_required',
     kind: 'auth',
-    details: { connectionId: ctx.connectionId },
+    // Why, without the connection: the sentence a paused connection shows.
+    details: { connectionId: ctx.connectionId, why },
   });
 }

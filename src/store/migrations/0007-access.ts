@@ -122,6 +122,10 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .alterTable('connections')
     .addColumn('applied_credential_hashes', 'text', (c) => c.notNull().defaultTo('{}'))
     .execute();
+  // Who authorized it and the tenant's name, as the provider said at the last authorization or
+  // tenant choice: shown with the connection without an API call.
+  await db.schema.alterTable('connections').addColumn('authorized_account', 'text').execute();
+  await db.schema.alterTable('connections').addColumn('tenant_name', 'text').execute();
 
   // How people know a record (invoice 26700012, an e-mail, an article code), and what they search by.
   await db.schema.alterTable('records').addColumn('label', 'text').execute();
@@ -134,6 +138,8 @@ export async function down(db: Kysely<unknown>): Promise<void> {
   await db.schema.alterTable('jobs').dropColumn('cancel_requested_at').execute();
   await db.schema.alterTable('records').dropColumn('search_text').execute();
   await db.schema.alterTable('records').dropColumn('label').execute();
+  await db.schema.alterTable('connections').dropColumn('tenant_name').execute();
+  await db.schema.alterTable('connections').dropColumn('authorized_account').execute();
   await db.schema.alterTable('connections').dropColumn('applied_credential_hashes').execute();
   await db.schema.alterTable('connections').dropColumn('authorized_at').execute();
   for (const table of [
