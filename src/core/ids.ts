@@ -4,10 +4,25 @@ import { randomUUID } from 'node:crypto';
 export const idPrefixes = ['run', 'rec', 'dl', 'job', 'wal', 'evt', 'map', 'usr', 'tok', 'aud'] as const;
 export type IdPrefix = (typeof idPrefixes)[number];
 
-/** Time-ordered ids: a sortable millisecond prefix, then randomness. */
+let lastMs = -1;
+let sequence = 0;
+
+/**
+ * Time-ordered ids: a sortable millisecond prefix, a counter within the millisecond, then
+ * randomness. The counter keeps ids made by one process in the order they were made even when
+ * many share a millisecond (an audit log or a list paged by id reads them in that order); ids of
+ * different processes in the same millisecond are ordered by chance, which nothing relies on.
+ */
 export function newId(prefix: IdPrefix, at: Date = new Date()): string {
-  const time = at.getTime().toString(36).padStart(9, '0');
-  return `${prefix}_${time}${randomUUID().replaceAll('-', '').slice(0, 14)}`;
+  const ms = at.getTime();
+  if (ms === lastMs) sequence++;
+  else {
+    lastMs = ms;
+    sequence = 0;
+  }
+  const time = ms.toString(36).padStart(9, '0');
+  const counter = (sequence % 36 ** 3).toString(36).padStart(3, '0');
+  return `${prefix}_${time}${counter}${randomUUID().replaceAll('-', '').slice(0, 11)}`;
 }
 
 /** Slugs name user-declared objects (pairs, connections, flows) in files, URLs and commands. */
