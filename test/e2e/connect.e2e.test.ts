@@ -6,6 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createApiToken } from '../../src/access/api-tokens.js';
 import { systemPrincipal } from '../../src/access/principal.js';
 import { systemClock } from '../../src/core/clock.js';
+import { SecretBox } from '../../src/core/secret-box.js';
 import { asperionSandbox } from '../../src/sandboxes/asperion/asperion-sandbox.js';
 import {
   defaultClientId as asperionClientId,
@@ -95,7 +96,7 @@ describe.each(testDialects)(
       if (dir) rmSync(dir, { recursive: true, force: true });
     });
 
-    it('connects a fresh installation through both consent pages, runs orders, survives a restart, and is resumed by a new koppel connect after its refresh token died', async () => {
+    it('connects a fresh installation through both consent pages, runs orders, survives a restart, pauses only the connection whose refresh token died or was spent elsewhere, and is resumed by a new koppel connect', async () => {
       tdb = await createTestDatabase(dialect);
       const sandbox = { host: '127.0.0.1', port: 0, clock: systemClock };
       exact = await exactOnlineSandbox.start({ ...sandbox, seed: 'reference' });
@@ -120,7 +121,7 @@ describe.each(testDialects)(
             })
           ).json()) as { access_token: string }
         ).access_token;
-      const exactToken = await mint(exactUrl, { divisions: [division] });
+      let exactToken = await mint(exactUrl, { divisions: [division] });
       const exactApi = async (method: string, apiPath: string, body?: unknown) => {
         const res = await fetch(`${exactUrl}/api/v1/${division}/${apiPath}`, {
           method,
@@ -322,7 +323,57 @@ describe.each(testDialects)(
       expect(again.output).toContain('it was paused and is active again');
       expect(await connection('acme-asperion')).toMatchObject({ status: 'active', why: null });
       await runOrders(3);
+
+      // Exact's single-use refresh token spent elsewhere (a copy of the installation, a script that
+      // refreshed with it): ten minutes on, Exact refuses Koppel's access token, and the refresh
+      // that follows is refused as an old refresh token. Only the Exact connection pauses.
+      const stored = tdb.open();
+      const row = await stored.db
+        .selectFrom('connections')
+        .select('credentials')
+        .where('id', '=', 'acme-exact')
+        .executeTakeFirstOrThrow();
+      await stored.close();
+      const spent = SecretBox.fromText(env.KOPPEL_SECRET_KEY).decryptJson(row.credentials!)['refreshToken']!;
+      await fetch(`${exactUrl}/__sandbox/clock/advance`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ ms: 11 * 60_000 }),
+      });
+      exactToken = await mint(exactUrl, { divisions: [division] });
+      const elsewhere = await fetch(`${exactUrl}/api/oauth2/token`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({
+          grant_type: 'refresh_token',
+          refresh_token: spent,
+          client_id: defaultExactClientId,
+          client_secret: defaultExactClientSecret,
+        }),
+      });
+      expect(elsewhere.status).toBe(200);
+      await addInvoice(4);
+      expect((await api.post('/api/flows/acme-orders/runs')).status).toBe(202);
+      const exactPaused = await until('the Exact connection to pause', async () => {
+        const c = await connection('acme-exact');
+        return c.status === 'paused' ? c : undefined;
+      });
+      expect(exactPaused.why).toContain('Exact Online refused the refresh token');
+      expect(exactPaused.why).toContain('Old refresh token used');
+      expect(exactPaused.why).toContain('koppel connect acme-exact');
+      expect((await connection('acme-asperion')).status).toBe('active');
+      expect((await asperionInvoices()).length).toBe(seeded + 3);
+
+      // A new consent through the running service resumes it in the division it had; the order moves.
+      const exactAgain = await connect('acme-exact', [], { button: 'approve' });
+      expect(exactAgain.output).toContain('it was paused and is active again');
+      expect(await connection('acme-exact')).toMatchObject({
+        status: 'active',
+        why: null,
+        tenant: { id: division },
+      });
+      await runOrders(4);
       await stopService(service);
-    }, 240_000);
+    }, 300_000);
   },
 );
