@@ -44,6 +44,7 @@ const unbound = [
   'tokens',
   'settings',
   'workspace',
+  'purge',
 ];
 
 /** A body good enough to get past validation to the scope check, for routes that need one. */

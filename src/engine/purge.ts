@@ -13,6 +13,9 @@ export interface PurgeResult {
   writeAheadDeleted: number;
   jobsDeleted: number;
   webhookReceiptsDeleted: number;
+  /** Ended sessions, spent or expired one-time links and OAuth states, stale sign-in throttles. */
+  accessRowsDeleted: number;
+  auditDeleted: number;
 }
 
 const dayMs = 86_400_000;
@@ -23,6 +26,10 @@ const dayMs = 86_400_000;
  * jobs) is deleted after the metadata retention. Open dead letters are kept until the metadata
  * retention too: they are the only copy of a record that still has to reach the target. Webhook
  * receipts (the seen-set of deliveries) go once a repeat would be refused by its event time anyway.
+ * What only served sign-in and consent goes once it can no longer be used: ended sessions, used or
+ * expired one-time links, OAuth states a day after they expired (`koppel connect` reads their
+ * outcome meanwhile), throttles whose window and block have passed. The audit log holds e-mail
+ * and client addresses, so it follows the metadata retention like the rest of the activity log.
  */
 export async function purgeActivity(deps: EngineDeps): Promise<PurgeResult> {
   const db = deps.store.db;
@@ -63,6 +70,24 @@ export async function purgeActivity(deps: EngineDeps): Promise<PurgeResult> {
     .executeTakeFirst();
   const receiptCutoff = new Date(now - webhookReceiptKeepMs(deps.defaults.webhookMaxAgeHours)).toISOString();
   const webhookReceipts = await purgeWebhookReceipts(db, receiptCutoff);
+  const nowIso = new Date(now).toISOString();
+  const ended = [
+    await db.deleteFrom('sessions').where('expires_at', '<=', nowIso).executeTakeFirst(),
+    await db
+      .deleteFrom('one_time_links')
+      .where((eb) => eb.or([eb('expires_at', '<=', nowIso), eb('used_at', 'is not', null)]))
+      .executeTakeFirst(),
+    await db
+      .deleteFrom('oauth_states')
+      .where('expires_at', '<', new Date(now - dayMs).toISOString())
+      .executeTakeFirst(),
+    await db
+      .deleteFrom('login_throttle')
+      .where('updated_at', '<', new Date(now - dayMs).toISOString())
+      .where((eb) => eb.or([eb('blocked_until', 'is', null), eb('blocked_until', '<=', nowIso)]))
+      .executeTakeFirst(),
+  ];
+  const audit = await db.deleteFrom('audit_log').where('at', '<', metaCutoff).executeTakeFirst();
   return {
     payloadsPurged: count(payloads),
     recordsDeleted: count(records),
@@ -72,5 +97,7 @@ export async function purgeActivity(deps: EngineDeps): Promise<PurgeResult> {
     writeAheadDeleted: count(writeAhead),
     jobsDeleted: count(jobs),
     webhookReceiptsDeleted: webhookReceipts,
+    accessRowsDeleted: ended.reduce((n, r) => n + count(r), 0),
+    auditDeleted: count(audit),
   };
 }

@@ -14,6 +14,7 @@ import { connectionsRoute } from './connections.js';
 import { oauthCallbackRoute } from './oauth-callback.js';
 import { pagesRoute } from './pages.js';
 import { pairsRoute } from './pairs.js';
+import { purgeRoute } from './purge.js';
 import { recordsRoute } from './records.js';
 import { checkPairRoute } from './check-pair.js';
 import { deadLettersRoute } from './dead-letters.js';
@@ -61,6 +62,7 @@ export const apiRoutes: ApiRoute[] = [
   dryRunFlowRoute,
   settingsRoute,
   workspaceRoute,
+  purgeRoute,
   statusPageRoute,
   webhooksRoute,
   connectionsRoute,

@@ -14,7 +14,8 @@ export const purgeCommand: CliCommand = {
         ctx.out.write(
           `Purged payloads of ${r.payloadsPurged} records; deleted ${r.recordsDeleted} records, ${r.runsDeleted} runs, ` +
             `${r.eventsDeleted} events, ${r.deadLettersDeleted} dead letters, ${r.writeAheadDeleted} write-ahead rows, ${r.jobsDeleted} jobs, ` +
-            `${r.webhookReceiptsDeleted} webhook receipts.\n`,
+            `${r.webhookReceiptsDeleted} webhook receipts, ${r.accessRowsDeleted} ended sessions, links and sign-in rows, ` +
+            `${r.auditDeleted} audit lines.\n`,
         );
       });
   },
