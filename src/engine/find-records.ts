@@ -47,27 +47,52 @@ export async function findRecords(
   const letterOf = new Map(letters.map((d) => [d.record_id, { id: d.id, state: d.state }]));
   return {
     items: rows.map((r) => ({
-      id: r.id,
-      runId: r.run_id,
-      pairId: r.pair_id,
-      flowId: r.flow_id,
-      entity: r.entity,
-      sourceId: r.source_id,
-      targetId: r.target_id,
-      label: r.label,
-      state: r.state,
-      operation: r.operation,
-      attempts: Number(r.attempts),
-      mappingVersion: r.mapping_version === null ? null : Number(r.mapping_version),
-      error:
-        r.error_code === null
-          ? null
-          : { code: r.error_code, kind: r.error_kind, message: r.error_message ?? '' },
+      ...recordSummary(r),
       skipReason: skipReason(r),
       deadLetter: letterOf.get(r.id) ?? null,
       createdAt: r.created_at,
     })),
     next: rows.length === filter.limit ? (rows[rows.length - 1]?.id ?? null) : null,
+  };
+}
+
+type RecordSummary = Omit<RecordListItem, 'skipReason' | 'deadLetter' | 'createdAt'>;
+
+/** What the list and the detail of a record both say of it, from its row. */
+export function recordSummary(r: {
+  id: string;
+  run_id: string;
+  pair_id: string;
+  flow_id: string;
+  entity: string;
+  source_id: string;
+  target_id: string | null;
+  label: string | null;
+  state: string;
+  operation: string | null;
+  attempts: number | string;
+  mapping_version: number | string | null;
+  error_code: string | null;
+  error_kind: string | null;
+  error_message: string | null;
+}): RecordSummary {
+  return {
+    id: r.id,
+    runId: r.run_id,
+    pairId: r.pair_id,
+    flowId: r.flow_id,
+    entity: r.entity,
+    sourceId: r.source_id,
+    targetId: r.target_id,
+    label: r.label,
+    state: r.state,
+    operation: r.operation,
+    attempts: Number(r.attempts),
+    mappingVersion: r.mapping_version === null ? null : Number(r.mapping_version),
+    error:
+      r.error_code === null
+        ? null
+        : { code: r.error_code, kind: r.error_kind, message: r.error_message ?? '' },
   };
 }
 

@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import { getRecord } from '../store/repos/records.js';
 import type { Database } from '../store/schema.js';
-import type { RecordListItem } from './find-records.js';
+import { recordSummary, type RecordListItem } from './find-records.js';
 
 export interface TimelineStep {
   at: string;
@@ -50,22 +50,7 @@ export async function recordDetail(db: Kysely<Database>, id: string): Promise<Re
       .executeTakeFirst(),
   ]);
   return {
-    id: r.id,
-    runId: r.run_id,
-    pairId: r.pair_id,
-    flowId: r.flow_id,
-    entity: r.entity,
-    sourceId: r.source_id,
-    targetId: r.target_id,
-    label: r.label,
-    state: r.state,
-    operation: r.operation,
-    attempts: Number(r.attempts),
-    mappingVersion: r.mapping_version === null ? null : Number(r.mapping_version),
-    error:
-      r.error_code === null
-        ? null
-        : { code: r.error_code, kind: r.error_kind, message: r.error_message ?? '' },
+    ...recordSummary(r),
     createdAt: r.created_at,
     naturalKey: r.natural_key,
     timeline: JSON.parse(r.timeline) as TimelineStep[],

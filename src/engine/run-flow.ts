@@ -77,28 +77,9 @@ export async function withRun(
   body: (runId: string, counts: RunCounts) => Promise<void>,
 ): Promise<RunResult> {
   const db = deps.store.db;
-  const runId = newId('run', deps.clock.now());
-  const counts = new RunCounts();
-  const created = deps.clock.now().toISOString();
   // Runs of one flow never overlap (the job queue's lock key), so a run still open is from a dead process.
-  await failAbandonedRuns(db, setup.flow.id, created);
-  await insertRun(db, {
-    id: runId,
-    pair_id: setup.flow.pair_id,
-    flow_id: setup.flow.id,
-    trigger: request.trigger,
-    state: 'queued',
-    job_id: request.jobId ?? null,
-    counts: JSON.stringify(counts),
-    api_calls: '{}',
-    error_code: null,
-    error_message: null,
-    created_at: created,
-    started_at: null,
-    finished_at: null,
-  });
-  assertTransition('run', runTransitions, 'queued', 'running');
-  await updateRun(db, runId, { state: 'running', started_at: deps.clock.now().toISOString() }, 'queued');
+  await failAbandonedRuns(db, setup.flow.id, deps.clock.now().toISOString());
+  const { runId, counts } = await openRun(deps, setup.flow, request);
 
   let error: KoppelError | undefined;
   try {
@@ -159,26 +140,7 @@ async function refuseRun(deps: EngineDeps, request: RunRequest, error: KoppelErr
     .select(['id', 'pair_id'])
     .where('id', '=', request.flowId)
     .executeTakeFirstOrThrow();
-  const runId = newId('run', deps.clock.now());
-  const counts = new RunCounts();
-  const at = deps.clock.now().toISOString();
-  await insertRun(db, {
-    id: runId,
-    pair_id: flow.pair_id,
-    flow_id: flow.id,
-    trigger: request.trigger,
-    state: 'queued',
-    job_id: request.jobId ?? null,
-    counts: JSON.stringify(counts),
-    api_calls: '{}',
-    error_code: null,
-    error_message: null,
-    created_at: at,
-    started_at: null,
-    finished_at: null,
-  });
-  assertTransition('run', runTransitions, 'queued', 'running');
-  await updateRun(db, runId, { state: 'running', started_at: at }, 'queued');
+  const { runId, counts } = await openRun(deps, flow, request);
   assertTransition('run', runTransitions, 'running', 'failed');
   await updateRun(
     db,
@@ -193,6 +155,39 @@ async function refuseRun(deps: EngineDeps, request: RunRequest, error: KoppelErr
   );
   deps.logger.warn({ run: runId, flow: flow.id, code: error.code }, deps.secrets.scrub(error.message));
   return { runId, state: 'failed', counts: counts.toJSON(), apiCalls: {}, error };
+}
+
+/** A new run row of the flow, queued and at once running (the job that runs it has started). */
+async function openRun(
+  deps: EngineDeps,
+  flow: { id: string; pair_id: string },
+  request: RunRequest,
+): Promise<{ runId: string; counts: RunCounts }> {
+  const runId = newId('run', deps.clock.now());
+  const counts = new RunCounts();
+  await insertRun(deps.store.db, {
+    id: runId,
+    pair_id: flow.pair_id,
+    flow_id: flow.id,
+    trigger: request.trigger,
+    state: 'queued',
+    job_id: request.jobId ?? null,
+    counts: JSON.stringify(counts),
+    api_calls: '{}',
+    error_code: null,
+    error_message: null,
+    created_at: deps.clock.now().toISOString(),
+    started_at: null,
+    finished_at: null,
+  });
+  assertTransition('run', runTransitions, 'queued', 'running');
+  await updateRun(
+    deps.store.db,
+    runId,
+    { state: 'running', started_at: deps.clock.now().toISOString() },
+    'queued',
+  );
+  return { runId, counts };
 }
 
 async function onRunError(

@@ -168,6 +168,9 @@ describe.each(testDialects)('runs, jobs, records, events and budget over the API
     const purged = (await viewer.get(`/api/records/${created.id}`)).body;
     expect(purged).toMatchObject({ payloadsPurged: true, snapshot: null, payload: null, request: null });
     expect(purged.timeline.length).toBe(record.timeline.length);
+    // Fifteen days on, the purge also ended the sessions of the signed-in clients: sign in anew.
+    operator = await f.h.signedIn('operator');
+    scopedOperator = await f.h.signedIn('operator', { pairScope: ['p2'] });
   });
 
   it('lists events within scope, filtered, and lets an operator acknowledge them one by one or together', async () => {
