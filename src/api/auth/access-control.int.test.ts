@@ -1,4 +1,5 @@
 import http from 'node:http';
+import vm from 'node:vm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loginThrottle } from '../../access/login.js';
 import { hashSecretToken } from '../../access/secret-token.js';
@@ -44,6 +45,23 @@ describe.each(testDialects)('who may use the HTTP API (%s)', (dialect) => {
       code: 'http.not_found',
       kind: 'not_found',
     });
+  });
+
+  it('serves the sign-in page with a script that runs only under its own nonce', async () => {
+    const page = await h.anonymous().get('/login?next=/api/docs');
+    expect(page.status).toBe(200);
+    const csp = page.headers.get('content-security-policy')!;
+    const nonce = /'nonce-([^']+)'/.exec(csp)?.[1];
+    expect(csp).toContain("default-src 'none'");
+    const script = new RegExp(`<script nonce="${nonce}">([\\s\\S]*?)</script>`).exec(
+      page.body as string,
+    )?.[1];
+    expect(script).toBeDefined();
+    // It parses, and it goes only where the page was asked to go next, on this site.
+    expect(() => new vm.Script(script!)).not.toThrow();
+    expect(script).toContain('location.assign("/api/docs")');
+    const offsite = await h.anonymous().get('/login?next=//evil.example/');
+    expect(offsite.body).toContain('location.assign("/")');
   });
 
   it('answers /healthz to anyone, without details', async () => {
