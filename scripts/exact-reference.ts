@@ -7,7 +7,13 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { isScalarType } from '../src/sandboxes/exact-online/entities/field-types.js';
-import type { ServedFieldList } from '../src/sandboxes/exact-online/served-field-lists.js';
+import type { FieldListDeviations } from '../src/sandboxes/exact-online/field-reference/field-list-deviations.js';
+import {
+  fieldListDeviations,
+  pendingFieldLists,
+} from '../src/sandboxes/exact-online/field-reference/field-list-deviations.js';
+import type { ServedFieldList } from '../src/sandboxes/exact-online/field-reference/served-field-lists.js';
+import { servedFieldLists } from '../src/sandboxes/exact-online/field-reference/served-field-lists.js';
 
 export const referenceDir = fileURLToPath(new URL('./exact-field-lists/', import.meta.url));
 
@@ -72,25 +78,15 @@ export interface ReferenceList {
 /** Every reference list, by endpoint. */
 export function loadReferenceLists(dir = referenceDir): Map<string, ReferenceList> {
   const lists = new Map<string, ReferenceList>();
-  for (const file of readdirSync(dir).filter((f) => f.endsWith('.json')).sort()) {
+  for (const file of readdirSync(dir)
+    .filter((f) => f.endsWith('.json'))
+    .sort()) {
     const list = JSON.parse(readFileSync(`${dir}${file}`, 'utf8')) as ReferenceList;
     if (`${list.endpoint.replaceAll('/', '.')}.json` !== file)
       throw new Error(`${file} describes ${list.endpoint}; name it after its endpoint`);
     lists.set(list.endpoint, list);
   }
   return lists;
-}
-
-/** Known, reasoned differences of one sandbox endpoint from its reference list. */
-export interface Deviations {
-  /** Sandbox fields the reference does not list, each with why the sandbox has it. */
-  extra?: Record<string, string>;
-  /** Reference fields the sandbox does not serve, each with why. */
-  missing?: Record<string, string>;
-  /** Why the sandbox's methods differ from the documented ones. */
-  methods?: string;
-  /** Writability or mandatory flags that differ on purpose, by field. */
-  flags?: Record<string, string>;
 }
 
 function derivedView(shape: ServedFieldList): boolean {
@@ -108,7 +104,7 @@ function flagsOf(f: { post?: boolean; put?: boolean }): string {
 export function compareWithReference(
   shape: ServedFieldList,
   reference: ReferenceList,
-  known: Deviations = {},
+  known: FieldListDeviations = {},
 ): string[] {
   const problems: string[] = [];
   const byName = new Map(shape.fields.map((f) => [f.name, f]));
@@ -140,19 +136,24 @@ export function compareWithReference(
           : `${ref.name} is marked {new} though Exact's 2022 reference lists it`,
       );
     if (!writes || ref.writable === 'unknown' || known.flags?.[ref.name]) continue;
-    if (flagsOf(mine) !== flagsOf(ref)) problems.push(`${ref.name} is ${flagsOf(mine)}, Exact's is ${flagsOf(ref)}`);
+    if (flagsOf(mine) !== flagsOf(ref))
+      problems.push(`${ref.name} is ${flagsOf(mine)}, Exact's is ${flagsOf(ref)}`);
     if (reference.mandatoryKnown && mine.mandatory !== Boolean(ref.mandatory))
-      problems.push(`${ref.name} ${mine.mandatory ? 'is' : 'is not'} mandatory, Exact's ${ref.mandatory ? 'is' : 'is not'}`);
+      problems.push(
+        `${ref.name} ${mine.mandatory ? 'is' : 'is not'} mandatory, Exact's ${ref.mandatory ? 'is' : 'is not'}`,
+      );
   }
   for (const f of shape.fields)
-    if (!listed.has(f.name) && !known.extra?.[f.name]) problems.push(`${f.name}:${f.type} is not in Exact's list`);
+    if (!listed.has(f.name) && !known.extra?.[f.name])
+      problems.push(`${f.name}:${f.type} is not in Exact's list`);
   for (const c of shape.collections)
     if (!listed.has(c) && !known.extra?.[c]) problems.push(`collection ${c} is not in Exact's list`);
   for (const name of Object.keys(known.extra ?? {}))
     if (listed.has(name) || (!byName.has(name) && !shape.collections.includes(name)))
       problems.push(`deviation for extra field ${name} no longer applies`);
   for (const name of Object.keys(known.missing ?? {}))
-    if (!listed.has(name) || byName.has(name)) problems.push(`deviation for missing field ${name} no longer applies`);
+    if (!listed.has(name) || byName.has(name))
+      problems.push(`deviation for missing field ${name} no longer applies`);
   return problems;
 }
 
@@ -165,4 +166,52 @@ export function describeSources(list: ReferenceList): string {
         : `${id}: ${s.document}, ${s.section}`,
     )
     .join('; ');
+}
+
+/** The check of one endpoint: what differs, or why it is not compared yet. */
+export interface EndpointCheck {
+  endpoint: string;
+  /** Set when the endpoint is not compared yet (pendingFieldLists). */
+  pending?: string;
+  problems: string[];
+}
+
+/**
+ * Every reference list against what the sandbox serves, with the sandbox's known deviations; a
+ * pending endpoint that already matches is a problem too, so its entry gets removed.
+ */
+export function checkSandboxFieldLists(
+  references: ReadonlyMap<string, ReferenceList> = loadReferenceLists(),
+): EndpointCheck[] {
+  const served = new Map(servedFieldLists().map((s) => [s.path, s]));
+  const checks: EndpointCheck[] = [];
+  for (const [endpoint, reference] of references) {
+    const shape = served.get(endpoint);
+    const pending = pendingFieldLists[endpoint];
+    const problems = shape
+      ? compareWithReference(shape, reference, fieldListDeviations[endpoint])
+      : ['the sandbox serves no field list for it'];
+    if (pending === undefined) checks.push({ endpoint, problems });
+    else if (shape && problems.length === 0)
+      checks.push({ endpoint, problems: ['it matches Exact now: remove it from pendingFieldLists'] });
+    else checks.push({ endpoint, pending, problems });
+  }
+  for (const endpoint of served.keys())
+    if (!references.has(endpoint))
+      checks.push({
+        endpoint,
+        problems: ['the sandbox serves it but scripts/exact-field-lists has no list'],
+      });
+  return checks;
+}
+
+/** The failing checks as one message, one endpoint a paragraph. */
+export function describeProblems(checks: readonly EndpointCheck[]): string {
+  return checks
+    .filter((c) => !c.pending && c.problems.length > 0)
+    .map(
+      (c) =>
+        `${c.endpoint} differs from Exact's list (scripts/exact-field-lists):\n  ${c.problems.join('\n  ')}`,
+    )
+    .join('\n');
 }

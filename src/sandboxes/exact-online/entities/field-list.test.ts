@@ -23,7 +23,12 @@ describe('parseFieldList (appendix A notation)', () => {
   });
 
   it('takes {new} fields as writable, their writability being unknown', () => {
-    expect(parseFieldList('CustomField:String{new}').scalars[0]).toMatchObject({ post: true, put: true });
+    expect(parseFieldList('CustomField:String{new}').scalars[0]).toMatchObject({
+      post: true,
+      put: true,
+      new: true,
+    });
+    expect(parseFieldList('Name:String[PU]').scalars[0]).not.toHaveProperty('new');
   });
 
   it('refuses an entry it cannot read', () => {

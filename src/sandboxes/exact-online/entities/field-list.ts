@@ -11,6 +11,8 @@ export interface FieldSpec {
   put: boolean;
   /** Mandatory on POST (the `!` flag). */
   mandatory: boolean;
+  /** `{new}`: documented by Exact only after its 2022 reference (scripts/exact-field-lists). */
+  new?: true;
 }
 
 export interface FieldList {
@@ -46,6 +48,7 @@ export function parseFieldList(text: string): FieldList {
       post: flags.includes('P') || unknownWritability,
       put: flags.includes('U') || unknownWritability,
       mandatory: flags.includes('!'),
+      ...(unknownWritability ? { new: true as const } : {}),
     });
   }
   return { scalars, collections };

@@ -62,8 +62,8 @@ export const unitsEntity = defineEntity({
 });
 
 /**
- * general/Currencies, key `Code` (reference 7.18). Appendix A has no field list; besides Code these
- * are the fields of the [S1] model the reference cites. GET only (UNCONFIRMED: no write is documented).
+ * general/Currencies, key `Code` (reference 7.18): Exact's field list (scripts/exact-field-lists),
+ * which has no Division, Creator or Modifier. GET only, as documented.
  */
 export const currenciesEntity = defineEntity({
   path: 'general/Currencies',
@@ -72,9 +72,8 @@ export const currenciesEntity = defineEntity({
   pageSize: 60,
   skipAllowed: true,
   fieldList: `
-    Code:String[K], AmountPrecision:Double, Created:DateTime, Creator:Guid,
-    CreatorFullName:String, Description:String, Division:Int32, Modified:DateTime, Modifier:Guid,
-    ModifierFullName:String, PricePrecision:Double
+    Code:String[K], AmountPrecision:Double, Created:DateTime, Description:String, Modified:DateTime,
+    PricePrecision:Double
   `,
 });
 

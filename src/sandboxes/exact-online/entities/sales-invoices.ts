@@ -292,8 +292,9 @@ function bookPending(record: StoredRecord, ctx: WriteContext): void {
 
 /**
  * salesinvoice/PrintedSalesInvoices: POST processes (prints/sends) an invoice, which makes it
- * processed (50) and immutable (reference 7.10). Its fields are the ones 7.10 names; appendix A has
- * no list for it.
+ * processed (50) and immutable (reference 7.10). Its fields are Exact's list
+ * (scripts/exact-field-lists), which marks every field of this function endpoint writable, its
+ * result messages included; the sandbox fills none of those messages.
  */
 export const printedSalesInvoicesEntity = defineEntity({
   path: 'salesinvoice/PrintedSalesInvoices',
@@ -302,8 +303,15 @@ export const printedSalesInvoicesEntity = defineEntity({
   pageSize: 60,
   skipAllowed: false,
   fieldList: `
-    InvoiceID:Guid[KP!], DocumentLayout:Guid[P], ExtraText:String[P],
-    SendEmailToCustomer:Boolean[P], SenderEmailAddress:String[P]
+    InvoiceID:Guid[KPU!], Division:Int32[PU], Document:Guid[PU], DocumentCreationError:String[PU],
+    DocumentCreationSuccess:String[PU], DocumentLayout:Guid[PU], EmailCreationError:String[PU],
+    EmailCreationSuccess:String[PU], EmailLayout:Guid[PU], ExtraText:String[PU],
+    InvoiceDate:DateTime[PU], PostboxMessageCreationError:String[PU],
+    PostboxMessageCreationSuccess:String[PU], PostboxSender:Guid[PU], ReportingPeriod:Int32[PU],
+    ReportingYear:Int32[PU], SendEmailToCustomer:Boolean[PU], SenderEmailAddress:String[PU],
+    SendInvoiceToCustomerPostbox:Boolean[PU], SendOutputBasedOnAccount:Boolean[PU],
+    PeppolCreationError:String{new}, PeppolCreationSuccess:String{new},
+    SendInvoiceViaPeppol:Boolean{new}
   `,
   beforeCreate(row, _children, ctx) {
     const invoice = ctx.data.table(salesInvoicesPath).get(String(row['InvoiceID']));

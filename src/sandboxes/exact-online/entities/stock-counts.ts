@@ -63,11 +63,12 @@ export const stockCountsEntity = defineEntity({
   pageSize: 60,
   skipAllowed: false,
   fieldList: `
-    StockCountID:Guid[KP], Created:DateTime, Creator:Guid, CreatorFullName:String,
-    Description:String[PU], Division:Int32, Modified:DateTime, Modifier:Guid,
-    ModifierFullName:String, Source:Int16, Status:Int16, StockCountDate:DateTime[PU!],
-    StockCountLines:StockCountLines[P!], StockCountNumber:Int32, Warehouse:Guid[P!],
-    WarehouseCode:String, WarehouseDescription:String
+    StockCountID:Guid[KPU], CountedBy:Guid[PU], Created:DateTime, Creator:Guid,
+    CreatorFullName:String, Description:String[PU], Division:Int32, EntryNumber:Int32,
+    Modified:DateTime, Modifier:Guid, ModifierFullName:String, OffsetGLInventory:Guid[PU],
+    OffsetGLInventoryCode:String, OffsetGLInventoryDescription:String, Source:Int16,
+    Status:Int16[P], StockCountDate:DateTime[PU!], StockCountLines:StockCountLines[P!],
+    StockCountNumber:Int32, Warehouse:Guid[P!], WarehouseCode:String, WarehouseDescription:String
   `,
   children: {
     StockCountLines: {
@@ -75,11 +76,15 @@ export const stockCountsEntity = defineEntity({
       typeName: 'Exact.Web.Api.Models.Inventory.StockCountLine',
       parentKey: 'StockCountID',
       fieldList: `
-        ID:Guid[KP], CountedBy:Guid[PU], Created:DateTime, Creator:Guid, CreatorFullName:String,
-        Division:Int32, Item:Guid[P!], ItemCode:String, ItemDescription:String, LineNumber:Int32,
+        ID:Guid[KPU], CostPrice:Double, CountedBy:Guid[PU], Created:DateTime, Creator:Guid,
+        CreatorFullName:String, Division:Int32, Item:Guid[P!], ItemBarcode:String, ItemCode:String,
+        ItemCostPrice:Double, ItemDescription:String, ItemDivisable:Boolean, LineNumber:Int32,
         Modified:DateTime, Modifier:Guid, ModifierFullName:String, QuantityDifference:Double[PU],
-        QuantityInStock:Double, QuantityNew:Double[PU], StockCountID:Guid,
-        StockKeepingUnit:String
+        QuantityInStock:Double, QuantityNew:Double[PU], ReasonCode:String[PU],
+        ReasonCodeDescription:String, ReasonCodeID:Guid, Source:Int16[PU], Status:Int16[PU],
+        StockCountID:Guid[P], StockKeepingUnit:String, StorageLocation:Guid[P],
+        StorageLocationCode:String, StorageLocationDescription:String, Warehouse:Guid[PU],
+        StorageLocationSequenceNumber:Int32{new}
       `,
     },
   },
@@ -127,7 +132,8 @@ function processStockCount(count: StoredRow, ctx: WriteContext): void {
 
 /**
  * inventory/ProcessStockCount: POST `{"StockCountID":"<guid>"}` processes a draft count (reference
- * 7.16 names the endpoint; its body is not documented, so this shape is UNCONFIRMED).
+ * 7.16 names the endpoint; Exact's field list has StockCountID and result messages the sandbox does
+ * not fill; which body Exact needs is UNCONFIRMED).
  */
 export const processStockCountEntity = defineEntity({
   path: 'inventory/ProcessStockCount',
@@ -135,7 +141,8 @@ export const processStockCountEntity = defineEntity({
   methods: ['POST'],
   pageSize: 60,
   skipAllowed: false,
-  fieldList: `StockCountID:Guid[KP!]`,
+  // Exact documents every field of this function endpoint as writable, its messages included.
+  fieldList: `StockCountID:Guid[KPU!], Division:Int32[PU], ErrorMessage:String[PU], SuccessMessage:String[PU]`,
   beforeCreate(row, _children, ctx) {
     const count = referencedRowByKey(ctx, row['StockCountID']);
     processStockCount(count, ctx);

@@ -88,7 +88,7 @@ function int64Json(value: bigint, settings: ExactSettings): string | number {
 
 // ---------------------------------------------------------------- sync views
 
-interface SyncShape {
+export interface SyncShape {
   path: string;
   typeName: string;
   fields: FieldSpec[];
@@ -204,7 +204,7 @@ function syncPage(
 
 // ---------------------------------------------------------------- sync/Deleted
 
-const deletedShape: SyncShape = {
+export const deletedShape: SyncShape = {
   path: 'sync/Deleted',
   typeName: 'Exact.Web.Api.Models.Sync.Deleted',
   // Appendix A, sync/Deleted.

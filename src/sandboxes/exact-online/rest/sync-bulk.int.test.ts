@@ -132,18 +132,18 @@ describe('sync endpoints (reference 5.1)', () => {
     }
   });
 
-  it('needs $select, refuses *, and has no derived description fields', async () => {
+  it("needs $select, refuses *, and serves the fields of Exact's sync list, descriptions included", async () => {
     await setUp(1);
     const items = `${base}/sync/Logistics/Items?$filter=Timestamp gt 1`;
     expect(await errorOf(await get(items))).toEqual([400, exactMessages.selectOrTop]);
     expect(await errorOf(await get(`${items}&$select=*`))).toEqual([400, exactMessages.querySyntax]);
-    expect((await get(`${items}&$select=ID,ItemGroup,Timestamp`)).status).toBe(200);
-    expect(await errorOf(await get(`${items}&$select=ID,ItemGroupDescription`))).toEqual([
+    expect((await get(`${items}&$select=ID,ItemGroup,ItemGroupDescription,Timestamp`)).status).toBe(200);
+    // Exact's sync list for items has no StandardSalesPrice; the normal endpoint has.
+    expect(await errorOf(await get(`${items}&$select=ID,StandardSalesPrice`))).toEqual([
       400,
       exactMessages.querySyntax,
     ]);
-    // The normal endpoint has it.
-    const normal = await get(`${base}/logistics/Items?$filter=Code eq 'x'&$select=ID,ItemGroupDescription`);
+    const normal = await get(`${base}/logistics/Items?$filter=Code eq 'x'&$select=ID,StandardSalesPrice`);
     expect(normal.status).toBe(200);
   });
 

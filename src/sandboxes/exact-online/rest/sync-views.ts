@@ -2,7 +2,7 @@ import { findEntity } from '../entities/entity-catalog.js';
 import type { EntityDescriptor } from '../entities/entity-descriptor.js';
 import type { FieldSpec } from '../entities/field-list.js';
 import { parseFieldList } from '../entities/field-list.js';
-import type { ScalarType, StoredRow } from '../entities/field-types.js';
+import type { StoredRow } from '../entities/field-types.js';
 
 /** A `sync/...` endpoint as a view over an entity table (reference 5.1). */
 export interface SyncViewSpec {
@@ -13,6 +13,8 @@ export interface SyncViewSpec {
   fieldList?: string;
   /** The view's fields computed from a source row, for views with their own field list. */
   derive?: (row: StoredRow) => StoredRow;
+  /** Source fields Exact's list for the sync endpoint does not have (scripts/exact-field-lists). */
+  omit?: readonly string[];
 }
 
 /** A `bulk/...` endpoint: the source's rows, or the lines of one child collection (reference 5.3). */
@@ -34,14 +36,42 @@ export const syncViews: readonly SyncViewSpec[] = [
   { path: 'sync/CRM/Accounts', source: 'crm/Accounts' },
   { path: 'sync/CRM/Contacts', source: 'crm/Contacts' },
   { path: 'sync/CRM/Addresses', source: 'crm/Addresses' },
-  { path: 'sync/Logistics/Items', source: 'logistics/Items' },
+  {
+    path: 'sync/Logistics/Items',
+    source: 'logistics/Items',
+    omit: ['IsBatchNumberItem', 'IsSerialNumberItem', 'StandardSalesPrice'],
+  },
   { path: 'sync/Logistics/SalesItemPrices', source: 'logistics/SalesItemPrices' },
   { path: 'sync/SalesOrder/SalesOrders', source: 'salesorder/SalesOrders' },
   { path: 'sync/SalesOrder/SalesOrderHeaders', source: 'salesorder/SalesOrders' },
   { path: 'sync/SalesInvoice/SalesInvoices', source: 'salesinvoice/SalesInvoices' },
-  { path: 'sync/Financial/TransactionLines', source: 'financialtransaction/TransactionLines' },
+  {
+    path: 'sync/Financial/TransactionLines',
+    source: 'financialtransaction/TransactionLines',
+    omit: ['ShopOrder'],
+  },
   { path: 'sync/Financial/GLAccounts', source: 'financial/GLAccounts' },
-  { path: 'sync/Inventory/ItemWarehouses', source: 'inventory/ItemWarehouses' },
+  {
+    path: 'sync/Inventory/ItemWarehouses',
+    source: 'inventory/ItemWarehouses',
+    // Exact's sync list has the item and warehouse settings, not the stock figures (StockPositions has those).
+    omit: [
+      'CurrentStock',
+      'ItemBarcode',
+      'ItemEndDate',
+      'ItemIsFractionAllowedItem',
+      'ItemIsStockItem',
+      'ItemStartDate',
+      'ItemUnit',
+      'ItemUnitDescription',
+      'NextCountingCycle',
+      'PlannedStockIn',
+      'PlannedStockOut',
+      'PlanningDetailsUrl',
+      'ProjectedStock',
+      'StorageLocationUrl',
+    ],
+  },
   {
     path: 'sync/Inventory/StockPositions',
     source: 'inventory/ItemWarehouses',
@@ -103,28 +133,13 @@ const timestampField: FieldSpec = {
   mandatory: false,
 };
 
-const describingSuffixes = ['Description', 'FullName', 'Name'];
-const codeTypes: readonly ScalarType[] = ['Guid', 'String', 'Int16', 'Int32', 'Byte'];
-
-/**
- * Sync rows drop the descriptions the normal endpoint joins in (reference 5.1, last bullet):
- * `ItemGroupDescription`, `CreatorFullName`, `OrderedByName` go because `ItemGroup`, `Creator`,
- * `OrderedBy` are there. Which fields Exact drops per endpoint is not listed; this is the rule.
- */
-export function isDerivedDescription(field: FieldSpec, fields: readonly FieldSpec[]): boolean {
-  for (const suffix of describingSuffixes) {
-    if (!field.name.endsWith(suffix) || field.name === suffix) continue;
-    const base = field.name.slice(0, -suffix.length);
-    if (fields.some((f) => f.name === base && codeTypes.includes(f.type))) return true;
-  }
-  return false;
-}
-
 export function resolveSyncView(spec: SyncViewSpec): ResolvedSyncView | undefined {
   const entity = findEntity(spec.source);
   if (!entity) return undefined;
   if (spec.fieldList) return { spec, entity, fields: parseFieldList(spec.fieldList).scalars };
-  const scalars = entity.fields.scalars;
-  const kept = scalars.filter((f) => !isDerivedDescription(f, scalars)).map((f) => ({ ...f, key: false }));
+  // Exact's sync lists keep the normal endpoint's descriptions (CreatorFullName, ItemGroupDescription);
+  // they lack a few of its fields, which the view names in `omit`.
+  const omitted = new Set(spec.omit ?? []);
+  const kept = entity.fields.scalars.filter((f) => !omitted.has(f.name)).map((f) => ({ ...f, key: false }));
   return { spec, entity, fields: [timestampField, ...kept] };
 }

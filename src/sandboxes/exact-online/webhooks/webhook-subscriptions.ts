@@ -35,7 +35,7 @@ export const webhookSubscriptionsEntity = defineEntity({
   fieldList: `
     ID:Guid[KPU], CallbackURL:String[PU!], ClientID:Guid, Created:DateTime, Creator:Guid,
     CreatorFullName:String, Description:String, Division:Int32, Topic:String[PU!],
-    IsInstant:Boolean{new}, UserID:String
+    IsInstant:Boolean{new}, UserID:String{new}
   `,
 });
 
