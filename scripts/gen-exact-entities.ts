@@ -1,7 +1,9 @@
 /**
  * Writes src/connectors/exact-online/entities.generated.ts from the Exact sandbox's entity catalog,
- * so the field lists of reference appendix A live in one place. Product code may not import the
- * sandbox; it imports the generated file instead. Run: `npm run gen:exact`.
+ * so the field lists live in one place. Product code may not import the sandbox; it imports the
+ * generated file instead. The catalog is first checked against Exact's published field lists
+ * (scripts/exact-field-lists, scripts/exact-reference.ts): a catalog that differs is refused, and
+ * every generated type names the sources of its list. Run: `npm run gen:exact`.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -11,6 +13,8 @@ import { entityCatalog } from '../src/sandboxes/exact-online/entities/entity-cat
 import type { EntityDescriptor } from '../src/sandboxes/exact-online/entities/entity-descriptor.js';
 import type { FieldList, FieldSpec } from '../src/sandboxes/exact-online/entities/field-list.js';
 import type { ScalarType } from '../src/sandboxes/exact-online/entities/field-types.js';
+import type { ReferenceList } from './exact-reference.js';
+import { checkSandboxFieldLists, describeProblems, loadReferenceLists } from './exact-reference.js';
 
 export const generatedPath = fileURLToPath(
   new URL('../src/connectors/exact-online/entities.generated.ts', import.meta.url),
@@ -95,17 +99,68 @@ function property(name: string, type: string, optional: boolean): string {
   return `  ${name}${optional ? '?' : ''}: ${type};`;
 }
 
+const shortSource: Record<string, string> = {
+  'exact-2022': "Exact's REST reference of March 2022",
+  'picqer-2025': "picqer's models of Dec 2025",
+  'leapforce-2024': "leapforce's Go structs of 2024",
+};
+
+/** Where a shape's field list comes from, as a JSDoc paragraph. */
+function provenance(path: string, references: ReadonlyMap<string, ReferenceList>): string[] {
+  const list = references.get(path);
+  if (!list) return [" * Field list: the sandbox's own; scripts/exact-field-lists has none for it."];
+  const file = `scripts/exact-field-lists/${path.replaceAll('/', '.')}.json`;
+  const sources = Object.entries(list.sources)
+    .filter(([, s]) => s.repository)
+    .map(([id, s]) => `${shortSource[id] ?? id} (${s.repository} ${s.path} @ ${s.commit?.slice(0, 7)})`);
+  const text = [
+    `Field list checked against ${file}: ${sources.join('; ')}.`,
+    ...(list.fields.some((f) => f.new) ? ['Fields marked "Since 2022" are in the later source only.'] : []),
+  ].join(' ');
+  return wrap(text, 96).map((line) => ` * ${line}`);
+}
+
+function wrap(text: string, width: number): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(' ')) {
+    if (line && line.length + word.length + 1 > width) {
+      lines.push(line);
+      line = word;
+    } else line = line ? `${line} ${word}` : word;
+  }
+  return [...lines, line];
+}
+
+/** A property's doc comment from the reference: later fields and types read from PHP annotations. */
+function fieldNote(path: string, name: string, references: ReadonlyMap<string, ReferenceList>): string[] {
+  const field = references.get(path)?.fields.find((f) => f.name === name);
+  const notes = [
+    ...(field?.new ? ['Since 2022'] : []),
+    ...(field?.typeUnconfirmed
+      ? [`Edm type UNCONFIRMED (${/PHP \w+/.exec(field.typeFrom ?? '')?.[0] ?? 'PHP'} annotation only)`]
+      : []),
+  ];
+  return notes.length ? [`  /** ${notes.join('; ')}. */`] : [];
+}
+
 function collectionType(s: Shape, name: string, names: Map<string, string>, byType: Map<string, Shape>) {
   const childType = s.children[name];
   const child = childType ? byType.get(`${s.path}|${childType}`) : undefined;
   return child ? names.get(child.path)! : 'ExactUntypedRow';
 }
 
-function renderShape(s: Shape, names: Map<string, string>, byType: Map<string, Shape>): string {
+function renderShape(
+  s: Shape,
+  names: Map<string, string>,
+  byType: Map<string, Shape>,
+  references: ReadonlyMap<string, ReferenceList>,
+): string {
   const name = names.get(s.path)!;
-  const row = s.fields.scalars.map((f) =>
+  const row = s.fields.scalars.flatMap((f) => [
+    ...fieldNote(s.path, f.name, references),
     property(f.name, f.key ? tsType(f.type) : `${tsType(f.type)} | null`, false),
-  );
+  ]);
   const collections = [...s.fields.collections.keys()];
   for (const c of collections)
     row.push(property(c, `ExactCollection<${collectionType(s, c, names, byType)}>`, true));
@@ -129,7 +184,10 @@ function renderShape(s: Shape, names: Map<string, string>, byType: Map<string, S
       ? [`export interface ${typeName} {`, ...lines, '}']
       : [`export type ${typeName} = Record<string, never>;`];
   return [
-    `/** \`${s.path}\` (\`${s.typeName}\`), key \`${s.key}\`. */`,
+    '/**',
+    ` * \`${s.path}\` (\`${s.typeName}\`), key \`${s.key}\`.`,
+    ...provenance(s.path, references),
+    ' */',
     ...shape(name, row),
     '',
     `/** What a POST to \`${s.path}\` may carry; mandatory fields are required. */`,
@@ -152,6 +210,7 @@ function importLine(body: string): string {
 /** The generated module's text, prettier-formatted as the repository formats it. */
 export async function renderExactEntities(
   catalog: readonly EntityDescriptor[] = entityCatalog,
+  references: ReadonlyMap<string, ReferenceList> = loadReferenceLists(),
 ): Promise<string> {
   const shapes = shapesOf(catalog);
   const names = nameShapes(shapes);
@@ -167,7 +226,7 @@ export async function renderExactEntities(
     const name = names.get(s.path)!;
     if (seen.has(name)) continue;
     seen.add(name);
-    interfaces.push(renderShape(s, names, byType));
+    interfaces.push(renderShape(s, names, byType, references));
   }
   const sorted = [...catalog].sort((a, b) => a.path.localeCompare(b.path));
   const rowMap = sorted.map((e) => `  '${e.path}': ${names.get(e.path)};`);
@@ -186,8 +245,9 @@ export async function renderExactEntities(
     })},`;
   });
   const text = [
-    '// Generated by scripts/gen-exact-entities.ts from the Exact sandbox entity catalog',
-    '// (reference appendix A). Do not edit: change the catalog and run `npm run gen:exact`.',
+    '// Generated by scripts/gen-exact-entities.ts from the Exact sandbox entity catalog, checked',
+    "// against Exact's published field lists (scripts/exact-field-lists). Do not edit: change the",
+    '// catalog and run `npm run gen:exact`.',
     importLine(interfaces.join('\n')),
     '',
     '/** A row of a collection no descriptor describes yet. */',
@@ -225,6 +285,11 @@ export async function generatedIsCurrent(): Promise<boolean> {
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href) {
+  const problems = describeProblems(checkSandboxFieldLists());
+  if (problems) {
+    console.error(`The sandbox catalog differs from Exact's field lists; nothing generated.\n${problems}`);
+    process.exit(1);
+  }
   writeFileSync(generatedPath, await renderExactEntities());
   console.log(`wrote ${path.relative(process.cwd(), generatedPath)}`);
 }

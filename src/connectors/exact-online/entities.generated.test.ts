@@ -19,6 +19,18 @@ describe('the generated Exact entity types', () => {
     });
   });
 
+  it('state, per entity, where its field list comes from', () => {
+    // Doc comments as one line each, so a wrapped sentence reads whole.
+    const text = readFileSync(generatedPath, 'utf8').replaceAll('\n * ', ' ');
+    for (const e of entityCatalog) {
+      const file = `scripts/exact-field-lists/${e.path.replaceAll('/', '.')}.json`;
+      expect(text, e.path).toContain(
+        `\`${e.path}\` (\`${e.typeName}\`), key \`${e.key}\`. Field list checked against ${file}: Exact's`,
+      );
+    }
+    expect(text).toContain('/** Since 2022. */\n  EnableSalesPaymentLink: boolean | null;');
+  });
+
   it('type rows and writes from the field list (checked by the compiler)', () => {
     const row: Pick<Account, 'ID' | 'Code' | 'Blocked'> = { ID: 'x', Code: null, Blocked: false };
     // @ts-expect-error a Guid is text, not a number

@@ -42,7 +42,11 @@ export interface ProductRecord extends Record<string, unknown> {
 const numbered = (name: string, count: number) =>
   Array.from({ length: count }, (_, i) => `${name}${String(i + 1).padStart(2, '0')}`);
 
-/** What is read of an item (sync and bulk alike; sync rows add Timestamp). */
+/**
+ * What is read of an item from bulk/Logistics/Items. Exact's sync list for items has no
+ * StandardSalesPrice (scripts/exact-field-lists), so the sync read selects `syncItemFields` and the
+ * standard price of an item without a price-list price is read in bulk.
+ */
 export const itemFields = [
   'ID',
   'Code',
@@ -65,6 +69,8 @@ export const itemFields = [
   ...numbered('Class_', 10),
   ...numbered('FreeBoolField_', 5),
 ];
+
+export const syncItemFields = itemFields.filter((f) => f !== 'StandardSalesPrice');
 
 const priceFields = [
   'ID',
@@ -129,12 +135,13 @@ export class ItemLookups {
       this.features(rows),
       this.assortmentProperties(),
     ]);
+    const standards = await this.standardPrices(rows, prices);
     return rows.map(({ __metadata: _, ...row }) => {
       const id = String(row['ID']);
       const group =
         typeof row['ItemGroup'] === 'string' ? groups.get(row['ItemGroup'].toLowerCase()) : undefined;
       const endDate = dateOrNull(row['EndDate']);
-      const standard = row['StandardSalesPrice'];
+      const standard = standards.get(id.toLowerCase());
       const price =
         prices.get(id.toLowerCase()) ??
         (typeof standard === 'number'
@@ -183,6 +190,30 @@ export class ItemLookups {
         Value: properties.get(`${code}:${value}`) ?? value,
       });
     }
+    return out;
+  }
+
+  /**
+   * StandardSalesPrice of the items without a price-list price: on the row when it came from bulk,
+   * else read in bulk for those items only (sync rows do not carry it).
+   */
+  private async standardPrices(
+    rows: readonly ExactRow[],
+    prices: ReadonlyMap<string, unknown>,
+  ): Promise<Map<string, unknown>> {
+    const out = new Map<string, unknown>();
+    const unread: string[] = [];
+    for (const row of rows) {
+      const id = String(row['ID']);
+      if (prices.has(id.toLowerCase())) continue;
+      if ('StandardSalesPrice' in row) out.set(id.toLowerCase(), row['StandardSalesPrice']);
+      else unread.push(id);
+    }
+    if (unread.length === 0) return out;
+    const select = ['ID', 'StandardSalesPrice'];
+    const chunk = this.settings.lookupChunkSize;
+    for (const row of await this.client.bulkRowsByIds('bulk/Logistics/Items', select, 'ID', unread, chunk))
+      out.set(String(row['ID']).toLowerCase(), row['StandardSalesPrice']);
     return out;
   }
 
@@ -323,7 +354,7 @@ export async function* readItems(
   const seen = new Set<string>();
   const text = () => JSON.stringify({ items, prices });
   for await (const page of client.syncRows<Row>('sync/Logistics/Items', {
-    select: itemFields,
+    select: syncItemFields,
     checkpoint: items,
   })) {
     items = page.checkpoint;

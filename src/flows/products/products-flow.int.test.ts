@@ -162,6 +162,24 @@ describe.each(testDialects)('products flow, default settings (%s)', (dialect) =>
     expect((await articles(pair)).get(bike.Code).salesPrice).toBe(599.95);
   });
 
+  it('sells an item without a general price for its StandardSalesPrice, read in bulk since sync rows lack it', async () => {
+    // A minute of its own on the sandbox clock: its calls would otherwise crowd the next test's.
+    pair.fx.clock.advance(60_000);
+    const bike = items.find((i) => i.IsSalesItem && i.Code.startsWith('SF-CLA-'))!;
+    expect(bike.StandardSalesPrice).toBeGreaterThan(0);
+    const rows = await pair.exact('logistics/SalesItemPrices', {
+      $filter: `Item eq guid'${bike.ID}'`,
+      $select: 'ID,Account,Currency',
+    });
+    for (const row of rows.filter((r) => r.Account === null && r.Currency === 'EUR'))
+      await pair.writeExact('DELETE', `logistics/SalesItemPrices(guid'${row.ID}')`);
+    await pair.writeExact('PUT', `logistics/Items(guid'${bike.ID}')`, { Description: 'Zonder prijslijst' });
+    const run = await pair.run();
+    expect(run.counts).toMatchObject({ read: 1, updated: 1, deadLettered: 0 });
+    expect((await articles(pair)).get(bike.Code).salesPrice).toBe(bike.StandardSalesPrice);
+    pair.fx.clock.advance(60_000);
+  });
+
   it('never overwrites a field whose update switch is off, and does once it is on again', async () => {
     const code = items.find((i) => i.Code.startsWith('EB-URB-'))!.Code;
     const bike = await exactItem(pair, code);

@@ -41,7 +41,7 @@ export function stockSearchKeys(record: StockRecord): Array<string | null | unde
 }
 
 /** Fields of `inventory/ItemWarehouses` (reference 7.16) a record is summed from. */
-const itemWarehouseFields = [
+export const itemWarehouseFields = [
   'Item',
   'ItemCode',
   'ItemDescription',
