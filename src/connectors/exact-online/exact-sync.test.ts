@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { checkpointText, int64Text, parseKeepingInt64 } from './exact-sync.js';
+import { loadReferenceLists } from '../../../scripts/exact-reference.js';
+import { checkpointText, int64Text, parseKeepingInt64, syncDeletedFields } from './exact-sync.js';
 
 describe('Int64 Timestamps from sync answers', () => {
   it('keeps every digit of a Timestamp sent as a JSON number past 2^53', () => {
@@ -20,5 +21,12 @@ describe('Int64 Timestamps from sync answers', () => {
     expect(() => int64Text(null, 'e')).toThrow(expect.objectContaining({ code: 'exact.bad_timestamp' }));
     expect(checkpointText(null)).toBe('1');
     expect(() => checkpointText('1 or 1')).toThrow(expect.objectContaining({ code: 'exact.bad_checkpoint' }));
+  });
+});
+
+describe('sync/Deleted', () => {
+  it("selects exactly the fields of Exact's list for it", () => {
+    const list = loadReferenceLists().get('sync/Deleted')!;
+    expect([...syncDeletedFields].sort()).toEqual(list.fields.map((f) => f.name).sort());
   });
 });

@@ -6,6 +6,7 @@ import {
   type ReferenceList,
 } from '../../../../scripts/exact-reference.js';
 import { entityCatalog } from '../entities/entity-catalog.js';
+import type { FieldSpec } from '../entities/field-list.js';
 import { servedFieldLists, type ServedFieldList } from './served-field-lists.js';
 
 const references = loadReferenceLists();
@@ -101,6 +102,57 @@ describe("the sandbox's field lists match Exact's published ones (scripts/exact-
         if (own) expect(child.fields.scalars, child.path).toEqual(own.fields.scalars);
         expect(byPath.has(child.path), child.path).toBe(true);
       }
+  });
+});
+
+describe('the line-level sync feeds, once the sandbox serves them', () => {
+  /** A served list that is exactly Exact's, as the line-level work should give the sandbox. */
+  function asExactHasIt(endpoint: string): ServedFieldList {
+    const list = references.get(endpoint)!;
+    return {
+      path: endpoint,
+      key: list.key,
+      methods: list.methods,
+      collections: [],
+      definedIn: 'sync view field list',
+      fields: list.fields.map((f) => ({
+        name: f.name,
+        type: f.type as FieldSpec['type'],
+        key: Boolean(f.key),
+        post: false,
+        put: false,
+        mandatory: false,
+        ...(f.new ? { new: true as const } : {}),
+      })),
+    };
+  }
+  const others = servedFieldLists().filter((s) => !s.path.startsWith('sync/Sales'));
+  const lineLevel = [
+    'sync/SalesInvoice/SalesInvoices',
+    'sync/SalesOrder/SalesOrders',
+    'sync/SalesOrder/SalesOrderHeaders',
+    'sync/SalesOrder/SalesOrderLines',
+  ];
+
+  it('are compared, and pass, when they serve what Exact documents', () => {
+    const checks = checkSandboxFieldLists(references, [...others, ...lineLevel.map(asExactHasIt)]);
+    for (const endpoint of lineLevel)
+      expect(checks.find((c) => c.endpoint === endpoint)).toEqual({ endpoint, problems: [] });
+  });
+
+  it('are compared, and fail, when a line field is missing or mistyped', () => {
+    const invoices = asExactHasIt('sync/SalesInvoice/SalesInvoices');
+    const wrong: ServedFieldList = {
+      ...invoices,
+      fields: invoices.fields
+        .filter((f) => f.name !== 'UnitPrice')
+        .map((f) => (f.name === 'InvoiceID' ? { ...f, type: 'String' as const } : f)),
+    };
+    const checks = checkSandboxFieldLists(references, [...others, wrong]);
+    expect(checks.find((c) => c.endpoint === 'sync/SalesInvoice/SalesInvoices')?.problems).toEqual([
+      "InvoiceID is String, Exact's is Guid",
+      'UnitPrice:Double missing',
+    ]);
   });
 });
 
