@@ -157,17 +157,6 @@ export function compareWithReference(
   return problems;
 }
 
-/** The sources of one list, as a sentence for the generated file and the messages. */
-export function describeSources(list: ReferenceList): string {
-  return Object.entries(list.sources)
-    .map(([id, s]) =>
-      s.repository
-        ? `${id}: ${s.repository} ${s.path}${s.entries ? ` (${s.entries.join(', ')})` : ''} @ ${s.commit?.slice(0, 7)} (${s.date})`
-        : `${id}: ${s.document}, ${s.section}`,
-    )
-    .join('; ');
-}
-
 /** The check of one endpoint: what differs, or why it is not compared yet. */
 export interface EndpointCheck {
   endpoint: string;
