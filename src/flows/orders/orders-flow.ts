@@ -71,22 +71,16 @@ export const ordersFlowKind: FlowKind<OrderRecord, OrderPayload> = {
     const exact = exactClientOf(ctx.source);
     const asperion = asperionClientOf(ctx.target);
     // What earlier runs (and the customers and products flows) learnt, so a known customer with
-    // known articles costs one Asperion call: the order's create.
-    const debtors = new DebtorResolver(
-      asperion,
-      settings.debtor,
-      new RememberedNamespace(ctx.memory, 'orders.debtors'),
-      ctx.links,
-    );
-    const articles = new ArticleResolver(
-      asperion,
-      settings.articles,
-      new RememberedNamespace(ctx.memory, 'orders.articles'),
-      ctx.links,
-    );
+    // known articles costs one Asperion call: the order's create. Per Asperion administration: a
+    // connection pointed at another one must not post on the debtor numbers of the first.
+    const administration = String((ctx.target.settings as { administrationId?: unknown }).administrationId);
+    const remembered = <T>(what: string) =>
+      new RememberedNamespace<T>(ctx.memory, `orders.${what}:${administration}`);
+    const debtors = new DebtorResolver(asperion, settings.debtor, remembered('debtors'), ctx.links);
+    const articles = new ArticleResolver(asperion, settings.articles, remembered('articles'), ctx.links);
     const vatCodes = new AsperionVatCodes(
       asperion,
-      new RememberedNamespace(ctx.memory, 'orders.vat-codes'),
+      remembered('vat-codes'),
       ctx.clock,
       settings.vatCodesRefreshMinutes,
     );

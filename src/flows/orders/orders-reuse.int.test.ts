@@ -192,6 +192,23 @@ describe.each(testDialects)('orders flow, reusing what the pair knows (%s)', (di
     await p.addExact({ 'salesinvoice/SalesInvoices': [salesInvoice(invoiceId(22), accountId(20), lines)] });
     await runOrders(p);
     expect(await asperionCalls(p)).toEqual(['POST /v1/salesinvoiceswithlines']);
+
+    // Gone again, and the customer changed meanwhile: the update of the remembered debtor answers
+    // 404, so it is forgotten and created again with the new address.
+    await reseedAsperion(p);
+    await p.addExact({ 'crm/Accounts': [account(20, { AddressLine1: 'Lange Nieuwstraat 9' })] });
+    await clearAsperionLog(p);
+    await p.addExact({ 'salesinvoice/SalesInvoices': [salesInvoice(invoiceId(23), accountId(20), lines)] });
+    await runOrders(p);
+    const log2 = (await p.asperion.call('GET', '/__sandbox/requests', { auth: false })).body.requests;
+    expect(
+      log2.some((r: any) => r.method === 'PUT' && r.url.startsWith('/v1/debtors/') && r.status === 404),
+    ).toBe(true);
+    const again = await expectSameTotals(p, invoiceId(23));
+    const recreated = (await p.list('debtors')).filter((d) => d.emailAddress === 'vast20@reuse.example.nl');
+    expect(recreated).toHaveLength(1);
+    expect(recreated[0].address).toBe('Lange Nieuwstraat 9');
+    expect(again.debtorCustomerNumber).toBe(recreated[0].customerNumber);
   });
 
   it("reads Asperion's VAT codes once per refresh interval, not every run", async () => {
