@@ -27,6 +27,8 @@ export class ArticleResolver {
     private readonly settings: OrdersSettings['articles'],
     private readonly memory: RememberedNamespace<ResolvedArticle>,
     private readonly links: PairLinks,
+    /** A dry run: look up, never create; an article to be made gets id 0 (none yet). */
+    private readonly dryRun = false,
   ) {}
 
   /** `fresh`: Asperion refused what was remembered (deleted, made inactive): look it up again. */
@@ -54,6 +56,7 @@ export class ArticleResolver {
       }
       const found = await this.client.find.articleByCode(code);
       let resolved: ResolvedArticle | null = found ? { id: found.id, active: found.active } : null;
+      if (!resolved && this.settings.create && this.dryRun) return { id: 0, active: true };
       if (!resolved && this.settings.create) {
         const created = await this.client.articles.create({
           code,

@@ -47,6 +47,8 @@ export class DebtorResolver {
     private readonly settings: OrdersSettings['debtor'],
     private readonly memory: RememberedNamespace<RememberedDebtor>,
     private readonly links: PairLinks,
+    /** A dry run: look up, never create or update; a debtor to be made gets a placeholder number. */
+    private readonly dryRun = false,
   ) {}
 
   /**
@@ -92,7 +94,7 @@ export class DebtorResolver {
   ): Promise<ResolvedDebtor | undefined> {
     const remembered = (await this.memory.get(memoryKey))?.value;
     if (remembered) {
-      if (!this.settings.update || remembered.hash === hash)
+      if (!this.settings.update || remembered.hash === hash || this.dryRun)
         return { customerNumber: remembered.customerNumber, id: remembered.id };
       try {
         // What Asperion has now is unknown without a read; sending every field costs one call either way.
@@ -117,7 +119,7 @@ export class DebtorResolver {
       throw e;
     }
     checkNotBlocked(debtor, `linked to Exact account ${accountId} by the customers flow`);
-    if (this.settings.update) {
+    if (this.settings.update && !this.dryRun) {
       const changes = changedFields(debtor, input);
       if (Object.keys(changes).length > 0) await this.client.debtors.update(debtor.id, changes);
     }
@@ -129,12 +131,13 @@ export class DebtorResolver {
   /** Today's look-up by the match key: found (and brought up to date) or created. */
   private async lookUp(key: string, input: DebtorInput): Promise<ResolvedDebtor> {
     const found = await this.find(key);
+    if (!found && this.dryRun) return { customerNumber: `(would create debtor ${key})`, id: 0 };
     if (!found) {
       const created = await this.client.debtors.create(input);
       return { customerNumber: created.customerNumber, id: created.id };
     }
     checkNotBlocked(found, `found by ${this.settings.matchBy} "${key}"`);
-    if (this.settings.update) {
+    if (this.settings.update && !this.dryRun) {
       const changes = changedFields(found, input);
       if (Object.keys(changes).length > 0) await this.client.debtors.update(found.id, changes);
     }

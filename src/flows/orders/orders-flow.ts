@@ -58,8 +58,20 @@ export const ordersFlowKind: FlowKind<OrderRecord, OrderPayload> = {
     const administration = String((ctx.target.settings as { administrationId?: unknown }).administrationId);
     const remembered = <T>(what: string) =>
       new RememberedNamespace<T>(ctx.memory, `orders.${what}:${administration}`);
-    const debtors = new DebtorResolver(asperion, settings.debtor, remembered('debtors'), ctx.links);
-    const articles = new ArticleResolver(asperion, settings.articles, remembered('articles'), ctx.links);
+    const debtors = new DebtorResolver(
+      asperion,
+      settings.debtor,
+      remembered('debtors'),
+      ctx.links,
+      ctx.dryRun ?? false,
+    );
+    const articles = new ArticleResolver(
+      asperion,
+      settings.articles,
+      remembered('articles'),
+      ctx.links,
+      ctx.dryRun ?? false,
+    );
     const vatCodes = new AsperionVatCodes(
       asperion,
       remembered('vat-codes'),

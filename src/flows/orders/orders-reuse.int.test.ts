@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { tokensToCredentials } from '../../connectors/kit/token-lease.js';
+import { dryRunFlow } from '../../engine/dry-run-flow.js';
 import { runFlow } from '../../engine/run-flow.js';
 import { defaultClientSecret } from '../../sandboxes/asperion/credentials.js';
 import { upsertFlow } from '../../store/repos/flows.js';
@@ -209,6 +210,32 @@ describe.each(testDialects)('orders flow, reusing what the pair knows (%s)', (di
     expect(recreated).toHaveLength(1);
     expect(recreated[0].address).toBe('Lange Nieuwstraat 9');
     expect(again.debtorCustomerNumber).toBe(recreated[0].customerNumber);
+  });
+
+  it('a dry run creates, updates and remembers nothing: a new debtor and article get placeholders', async () => {
+    const p = (pair = await startPair(dialect));
+    await runOrders(p);
+    await p.addExact({
+      'crm/Accounts': [account(40)],
+      'logistics/Items': [
+        { ID: '0f200000-0000-4000-8000-000000000001', Code: 'DRY-1', Description: 'Droog' },
+      ],
+      'salesinvoice/SalesInvoices': [
+        salesInvoice(invoiceId(40), accountId(40), [
+          { Item: '0f200000-0000-4000-8000-000000000001', Quantity: 1, UnitPrice: 10, VATCode: 'VH' },
+        ]),
+      ],
+    });
+    const remembered = async () =>
+      (await p.fx.h.store.db.selectFrom('pair_memory').select('key').execute()).length;
+    const before = await remembered();
+    await clearAsperionLog(p);
+    const dry = await dryRunFlow(p.fx.h.deps, { flowId: 'orders' });
+    expect(dry.records.map((r) => [r.decision, r.error?.message])).toEqual([['create', undefined]]);
+    const sent = JSON.stringify(dry.records[0]!.changes);
+    expect(sent).toContain('(would create debtor vast40@reuse.example.nl)');
+    expect((await asperionCalls(p)).filter((c) => !c.startsWith('GET '))).toEqual([]);
+    expect(await remembered()).toBe(before);
   });
 
   it("reads Asperion's VAT codes once per refresh interval, not every run", async () => {
