@@ -85,7 +85,7 @@ export class DebtorResolver {
     });
   }
 
-  /** The remembered debtor, else the one the customers flow linked to the Exact account; null: neither (any more). */
+  /** The remembered debtor, else the one the customers flow linked to the Exact account; undefined: neither (any more). */
   private async known(
     memoryKey: string,
     accountId: string | undefined,
