@@ -35,7 +35,8 @@ export async function upsertPair(db: Kysely<Database>, input: PairInput, at: str
 }
 
 /**
- * Delete a pair; its connections, flows and mapping versions go with it (foreign keys cascade).
+ * Delete a pair; its connections, flows, mapping versions and pair memory go with it (foreign keys
+ * cascade).
  * Run history (runs, records, dead letters) is not configuration and is left to retention.
  */
 export async function deletePair(db: Kysely<Database>, id: string): Promise<boolean> {
