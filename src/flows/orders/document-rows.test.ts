@@ -90,7 +90,7 @@ describe('grouping line-level sync rows into documents', () => {
   it('keeps the newest version of a row read twice', () => {
     version = 100;
     const old = line('A', 1, 5);
-    const newer = { ...line('A', 1, 7), ID: old['ID'] };
+    const newer: FeedRow = { ...line('A', 1, 7), ID: old['ID'] };
     const doc = documentOf('A', [old, line('A', 2), newer]);
     expect(doc.lines.map((l) => l['AmountFC'])).toEqual([7, 10]);
     expect(doc.whole).toBe(true);

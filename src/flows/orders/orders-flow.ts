@@ -15,6 +15,7 @@ import {
   readOrders,
   rereadOrders,
   type OrderRecord,
+  type OrdersReadOptions,
 } from './exact-orders-source.js';
 import type { OrderFields } from './order-payload.js';
 import { ordersSettingsSchema, type OrdersSettings } from './settings.js';
@@ -53,9 +54,18 @@ export const ordersFlowKind: FlowKind<OrderRecord, OrderPayload> = {
     const vatCodes = new AsperionVatCodes(asperion);
     const statusList = settings.statuses ?? defaultStatuses[settings.source];
     const statuses = new Set(statusList);
+    const readOptions: OrdersReadOptions = {
+      memory: ctx.memory,
+      scope: `${ctx.source.connectionId}/${String(ctx.source.settings['division'])}`,
+      chunkSize: settings.lookupChunkSize,
+      syncRows: settings.exactSyncRows,
+      shippingItemCodes: settings.shipping.itemCodes,
+      shippingMethodsRefreshMinutes: settings.shippingMethodsRefreshMinutes,
+      now: () => ctx.clock.now(),
+    };
     return {
-      read: (cursor) => readOrders(exact, settings.source, cursor, settings.lookupChunkSize),
-      reread: (records) => rereadOrders(exact, settings.source, records, settings.lookupChunkSize),
+      read: (cursor) => readOrders(exact, settings.source, cursor, readOptions),
+      reread: (records) => rereadOrders(exact, settings.source, records, readOptions),
       sourceId: (record) => record.ID,
       describe: describeOrder,
       searchKeys: orderSearchKeys,
