@@ -49,7 +49,22 @@ export const salesOrdersEntity = defineEntity({
       typeName: 'Exact.Web.Api.Models.SalesOrderLine',
       parentKey: 'OrderID',
       fieldList: salesOrderLineFieldList,
+      // The lines endpoint and the line-level sync feeds read these same rows, each with its own version.
+      indexed: true,
     },
+  },
+  deletions: (record) => {
+    const lines = (record.children['SalesOrderLines'] ?? []).map((line) => String(line['ID']));
+    const order = String(record.row['OrderID']);
+    // 12 for the rows of the legacy sync/SalesOrder/SalesOrders (each line, and the order: the
+    // header row's ID), 32 for SalesOrderHeaders (ID = OrderID), 33 for SalesOrderLines. Which
+    // keys Exact writes is UNCONFIRMED (reference 5.2, appendix B).
+    return [
+      ...lines.map((id) => ({ entityType: 12, entityKey: id })),
+      { entityType: 12, entityKey: order },
+      { entityType: 32, entityKey: order },
+      ...lines.map((id) => ({ entityType: 33, entityKey: id })),
+    ];
   },
   beforeCreate(row, children, ctx) {
     const account = ctx.findBy('crm/Accounts', 'ID', row['OrderedBy']);

@@ -15,7 +15,8 @@ import { ODataError, exactMessages, querySyntaxError } from '../odata-error.js';
 import type { SandboxState } from '../sandbox-state.js';
 import type { ExactSettings } from '../settings.js';
 import type { ApiRequest, ApiResponse } from './api-exchange.js';
-import type { BulkViewSpec } from './sync-views.js';
+import type { SyncRow } from './sync-line-feeds.js';
+import type { BulkViewSpec, ResolvedSyncView } from './sync-views.js';
 import { bulkViews, findView, resolveSyncView, syncViews } from './sync-views.js';
 
 /** Sync and bulk endpoints answer at most 1,000 rows per page (reference 4.3). */
@@ -57,10 +58,9 @@ export function dispatchSyncOrBulk(
     const view = resolveSyncView(sync);
     if (!view) throw notFound();
     if (req.method !== 'GET') throw methodNotAllowed();
-    const records = [...data.table(view.entity.path).values()];
     return syncPage(
-      { path: sync.path, typeName: view.entity.typeName, fields: view.fields },
-      records.map((r) => ({ row: sync.derive ? sync.derive(r.row) : r.row, timestamp: r.timestamp })),
+      { path: sync.path, typeName: sync.typeName ?? view.entity.typeName, fields: view.fields },
+      syncViewRows(view, data, state.settings),
       req,
       state.settings,
     );
@@ -71,6 +71,21 @@ export function dispatchSyncOrBulk(
   // There is no bulk write (reference 5.3).
   if (req.method !== 'GET') throw methodNotAllowed();
   return bulkPage(resolved, bulkRecords(bulk, data), req, state.settings);
+}
+
+/** The rows of a sync view with their row versions: its own rows, or one per source record. */
+function syncViewRows(view: ResolvedSyncView, data: DivisionData, settings: ExactSettings): SyncRow[] {
+  const { spec } = view;
+  if (spec.rows)
+    return spec.rows(
+      view.fields.map((f) => f.name),
+      data,
+      settings,
+    );
+  return [...data.table(view.entity.path).values()].map((r) => ({
+    row: spec.derive ? spec.derive(r.row) : r.row,
+    timestamp: r.timestamp,
+  }));
 }
 
 // ---------------------------------------------------------------- row versions
@@ -92,11 +107,6 @@ export interface SyncShape {
   path: string;
   typeName: string;
   fields: FieldSpec[];
-}
-
-interface SyncRow {
-  row: StoredRow;
-  timestamp: number;
 }
 
 const syncOptions = ['$select', '$filter', '$skiptoken', '$top', '$format'];
@@ -303,10 +313,10 @@ function syncTimestamp(data: DivisionData, req: ApiRequest, state: SandboxState)
   if (!listed && views.length === 0) throw querySyntaxError();
   const since = wallClockMs(modified);
   let first: number | undefined;
-  for (const view of views) {
-    const entity = findEntity(view.source);
-    if (!entity) continue;
-    for (const record of data.table(entity.path).values()) {
+  for (const spec of views) {
+    const view = resolveSyncView(spec);
+    if (!view) continue;
+    for (const record of syncViewRows(view, data, state.settings)) {
       const changed = record.row['Modified'];
       if (typeof changed !== 'string' || wallClockMs(changed) < since) continue;
       if (first === undefined || record.timestamp < first) first = record.timestamp;
