@@ -1,7 +1,8 @@
 import { mandatoryError, unknownReferenceError } from './business-errors.js';
 import type { WriteContext } from './entity-descriptor.js';
 import { defineEntity } from './entity-descriptor.js';
-import type { StoredRecord } from './entity-store.js';
+import type { ExactSettings } from '../settings.js';
+import type { DivisionData, StoredRecord } from './entity-store.js';
 import { updateRecord } from './entity-store.js';
 import { multiplyDecimal, sumDecimal } from './exact-decimal.js';
 import type { StoredRow } from './field-types.js';
@@ -175,3 +176,75 @@ export const salesOrderLinesEntity = defineEntity({
     refreshOrder(order, ctx, []);
   },
 });
+
+/** What Exact's goods deliveries and invoicing did to one order line (quantities so far). */
+export interface LineProgress {
+  id: string;
+  quantityDelivered?: number | undefined;
+  quantityInvoiced?: number | undefined;
+}
+
+const statusCode = { open: 12, partial: 20, complete: 21, cancelled: 45 } as const;
+
+function lineStatus(done: number, total: number): number {
+  if (done === 0) return statusCode.open;
+  return Math.abs(done) >= Math.abs(total) ? statusCode.complete : statusCode.partial;
+}
+
+function aggregate(statuses: number[]): number {
+  if (statuses.every((s) => s === statusCode.cancelled)) return statusCode.cancelled;
+  if (statuses.every((s) => s === statusCode.complete)) return statusCode.complete;
+  if (statuses.every((s) => s === statusCode.open)) return statusCode.open;
+  return statusCode.partial;
+}
+
+/**
+ * Record deliveries and invoicing of an order's lines, or cancel it, as Exact's own processes
+ * would (statuses are read-only through the API, reference 7.9): the lines' quantities and
+ * statuses, then the order's statuses from its lines. Written as a header change, so every row of
+ * the order gets a new version whatever `syncLineVersions` says. Answers false for an unknown
+ * order or line.
+ */
+export function progressOrder(
+  data: DivisionData,
+  orderId: string,
+  progress: { lines?: readonly LineProgress[] | undefined; cancel?: boolean | undefined },
+  now: string,
+  settings: ExactSettings,
+): boolean {
+  const order = data.table(ordersPath).get(orderId.toLowerCase());
+  if (!order) return false;
+  const lines = order.children['SalesOrderLines'] ?? [];
+  const byId = new Map(lines.map((line) => [String(line['ID']).toLowerCase(), line]));
+  if ((progress.lines ?? []).some((p) => !byId.has(p.id.toLowerCase()))) return false;
+  for (const p of progress.lines ?? []) {
+    const line = byId.get(p.id.toLowerCase()) ?? {};
+    const quantity = Number(line['Quantity'] ?? 0);
+    if (p.quantityDelivered !== undefined) line['QuantityDelivered'] = p.quantityDelivered;
+    if (p.quantityInvoiced !== undefined) line['QuantityInvoiced'] = p.quantityInvoiced;
+    const delivery = lineStatus(Number(line['QuantityDelivered'] ?? 0), quantity);
+    const invoicing = lineStatus(Number(line['QuantityInvoiced'] ?? 0), quantity);
+    Object.assign(line, {
+      DeliveryStatus: delivery,
+      InvoiceStatus: invoicing,
+      OrderStatus: aggregate([delivery, invoicing]),
+    });
+  }
+  if (progress.cancel) {
+    for (const line of lines)
+      Object.assign(line, {
+        DeliveryStatus: statusCode.cancelled,
+        InvoiceStatus: statusCode.cancelled,
+        OrderStatus: statusCode.cancelled,
+      });
+  }
+  const delivery = aggregate(lines.map((l) => Number(l['DeliveryStatus'])));
+  const invoicing = aggregate(lines.map((l) => Number(l['InvoiceStatus'])));
+  const patch = {
+    DeliveryStatus: delivery,
+    InvoiceStatus: invoicing,
+    Status: aggregate([delivery, invoicing]),
+  };
+  updateRecord(salesOrdersEntity, data, order, patch, now, settings);
+  return true;
+}

@@ -264,6 +264,51 @@ describe('row versions of document lines (syncLineVersions, UNCONFIRMED)', () =>
   });
 });
 
+describe('a status change of an order (control API: deliveries, invoicing, cancelling)', () => {
+  const progress = (body: unknown) =>
+    fetch(`${sandbox.url}/__sandbox/sales-orders/progress`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+
+  it('reaches every row of every order feed, also with syncLineVersions line', async () => {
+    sandbox.state.settings.syncLineVersions = 'line';
+    const doc = await order();
+    const [first] = linesOf(doc, 'SalesOrderLines');
+    const mark = highest((await sync('sync/SalesOrder/SalesOrders', 'Timestamp')).rows);
+    const res = await progress({
+      division,
+      orderId: doc['OrderID'],
+      lines: [{ id: first?.['ID'], quantityDelivered: 1 }],
+    });
+    expect(res.status).toBe(200);
+    const legacy = await sync('sync/SalesOrder/SalesOrders', 'ID,Status,DeliveryStatus', mark);
+    expect(legacy.rows.map((r) => [r['Status'], r['DeliveryStatus']])).toEqual([
+      [20, 20],
+      [20, 20],
+      [20, 20],
+    ]);
+    const lines = await sync(
+      'sync/SalesOrder/SalesOrderLines',
+      'ID,Status,DeliveryStatus,QuantityDelivered',
+      mark,
+    );
+    expect(lines.rows.map((r) => [r['Status'], r['DeliveryStatus'], r['QuantityDelivered']])).toEqual([
+      [20, 21, 1],
+      [12, 12, null],
+      [12, 12, null],
+    ]);
+    const headers = await sync('sync/SalesOrder/SalesOrderHeaders', 'ID,Status', mark);
+    expect(headers.rows).toEqual([expect.objectContaining({ ID: doc['OrderID'], Status: 20 })]);
+    const mark2 = highest((await sync('sync/SalesOrder/SalesOrders', 'Timestamp')).rows);
+    expect((await progress({ division, orderId: doc['OrderID'], cancel: true })).status).toBe(200);
+    const cancelled = await sync('sync/SalesOrder/SalesOrders', 'Timestamp,Status', mark2);
+    expect(cancelled.rows.map((r) => r['Status'])).toEqual([45, 45, 45]);
+    expect((await progress({ division, orderId: items[0], cancel: true })).status).toBe(404);
+  });
+});
+
 describe('sync/SalesOrder/SalesOrders and its successors', () => {
   it('serves the legacy feed one row per order line with the order repeated', async () => {
     const doc = await order();
