@@ -82,8 +82,9 @@ function syncViewRows(view: ResolvedSyncView, data: DivisionData, settings: Exac
       data,
       settings,
     );
+  const derive = spec.derive;
   return [...data.table(view.entity.path).values()].map((r) => ({
-    row: spec.derive ? spec.derive(r.row) : r.row,
+    row: derive ? () => derive(r.row) : () => r.row,
     timestamp: r.timestamp,
   }));
 }
@@ -195,14 +196,15 @@ function syncPage(
     .filter((r) => floor === undefined || r.ts > floor)
     .filter((r) =>
       [...query.filter.equals].every(([field, value]) => {
-        const v = r.row[field];
+        const v = r.row()[field];
         return typeof v === 'number' && BigInt(v) === value;
       }),
     )
     .sort((a, b) => (a.ts < b.ts ? -1 : a.ts > b.ts ? 1 : 0));
   const limit = Math.min(syncPageSize, query.top ?? syncPageSize);
   const page = candidates.slice(0, limit);
-  const results = page.map((r) => syncRowJson(shape, r.row, r.ts, query.select, req, settings));
+  // Rows are built only for the page sent: a document feed's rows are assembled from header and line.
+  const results = page.map((r) => syncRowJson(shape, r.row(), r.ts, query.select, req, settings));
   const d: Record<string, unknown> = { results };
   const last = page.at(-1);
   // $top limits a page, not the whole read: Exact users saw __next keep going (reference 4.3, S10 #587).
@@ -247,17 +249,17 @@ function pruneDeleted(data: DivisionData, state: SandboxState): void {
 
 function deletedPage(data: DivisionData, req: ApiRequest, state: SandboxState): ApiResponse {
   pruneDeleted(data, state);
-  const rows = data.deleted.map((d) => ({
-    row: {
+  const rows = data.deleted.map((d) => {
+    const row = {
       DeletedBy: sandboxUser.userId,
       DeletedDate: d.deletedDate,
       Division: data.division,
       EntityKey: d.entityKey,
       EntityType: d.entityType,
       ID: d.id,
-    },
-    timestamp: d.timestamp,
-  }));
+    };
+    return { row: () => row, timestamp: d.timestamp };
+  });
   // Exact's own demo filters on EntityType as well (reference 5.1).
   return syncPage(deletedShape, rows, req, state.settings, ['EntityType']);
 }
@@ -317,7 +319,7 @@ function syncTimestamp(data: DivisionData, req: ApiRequest, state: SandboxState)
     const view = resolveSyncView(spec);
     if (!view) continue;
     for (const record of syncViewRows(view, data, state.settings)) {
-      const changed = record.row['Modified'];
+      const changed = record.row()['Modified'];
       if (typeof changed !== 'string' || wallClockMs(changed) < since) continue;
       if (first === undefined || record.timestamp < first) first = record.timestamp;
     }

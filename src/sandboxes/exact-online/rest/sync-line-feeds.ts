@@ -4,9 +4,12 @@ import { sumDecimal } from '../entities/exact-decimal.js';
 import type { StoredRow } from '../entities/field-types.js';
 import type { ExactSettings } from '../settings.js';
 
-/** One row of a sync view and its row version (the division counter behind `Timestamp`). */
+/**
+ * One row of a sync view and its row version (the division counter behind `Timestamp`). The row
+ * is built on demand: a read sends at most a page of them, and a document feed assembles each.
+ */
 export interface SyncRow {
-  row: StoredRow;
+  row: () => StoredRow;
   timestamp: number;
 }
 
@@ -178,28 +181,44 @@ export function documentFeedRows(
   const linesTable = data.table(child.path);
   const headerOnly = new Set(feed.headerOnly);
   const headerFields = new Set(feed.document.fields.scalars.map((f) => f.name));
+  // Every row starts as a spread of one blank with the feed's fields; filling 100-odd keys one by
+  // one on a fresh object would make each row a slow dictionary-mode object.
+  const blank = JSON.parse(JSON.stringify(Object.fromEntries(fields.map((n) => [n, null])))) as StoredRow;
+  const fromHeader = fields.filter((n) => !feed.lineFields.has(n) && !headerOnly.has(n));
+  const fromLine = fields.filter((n) => feed.lineFields.has(n));
   const rows: SyncRow[] = [];
   for (const record of data.table(feed.document.path).values()) {
     const header = record.row;
-    if (feed.headerRow && settings.syncHeaderRow) {
-      const row: StoredRow = {};
-      for (const name of fields) {
-        row[name] = feed.lineFields.has(name) && !headerFields.has(name) ? null : (header[name] ?? null);
+    let base: StoredRow | undefined;
+    /** The header's part of every line row of this document, built once. */
+    const lineBase = (): StoredRow => {
+      if (!base) {
+        base = { ...blank };
+        for (const name of fromHeader) base[name] = header[name] ?? null;
       }
-      row['ID'] = header[feed.document.key] ?? null;
-      row['LineNumber'] = 0;
-      rows.push({ row, timestamp: record.timestamp });
+      return base;
+    };
+    if (feed.headerRow && settings.syncHeaderRow) {
+      const headerRow = (): StoredRow => {
+        const row: StoredRow = { ...blank };
+        for (const name of fields)
+          if (!feed.lineFields.has(name) || headerFields.has(name)) row[name] = header[name] ?? null;
+        row['ID'] = header[feed.document.key] ?? null;
+        row['LineNumber'] = 0;
+        return row;
+      };
+      rows.push({ row: headerRow, timestamp: record.timestamp });
     }
     for (const line of record.children[feed.child] ?? []) {
-      const row: StoredRow = {};
-      for (const name of fields) {
-        if (headerOnly.has(name)) row[name] = null;
-        else row[name] = (feed.lineFields.has(name) ? line[name] : header[name]) ?? null;
-      }
-      row['ID'] = line[child.key] ?? null;
-      feed.deriveLine?.(row, line, header);
+      const lineRow = (): StoredRow => {
+        const row: StoredRow = { ...lineBase() };
+        for (const name of fromLine) row[name] = line[name] ?? null;
+        row['ID'] = line[child.key] ?? null;
+        feed.deriveLine?.(row, line, header);
+        return row;
+      };
       const indexed = linesTable.get(String(line[child.key]).toLowerCase());
-      rows.push({ row, timestamp: indexed?.timestamp ?? record.timestamp });
+      rows.push({ row: lineRow, timestamp: indexed?.timestamp ?? record.timestamp });
     }
   }
   return rows;

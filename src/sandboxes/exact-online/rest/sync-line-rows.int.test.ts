@@ -44,6 +44,12 @@ async function rows(path: string): Promise<Row[]> {
   return ((await res.json()) as Collection).d.results;
 }
 
+async function one(path: string): Promise<Row> {
+  const res = await call('GET', path);
+  expect(res.status, path).toBe(200);
+  return ((await res.json()) as { d: Row }).d;
+}
+
 async function created(path: string, body: Row): Promise<Row> {
   const res = await call('POST', path, body);
   expect(res.status, `${path}: ${await res.clone().text()}`).toBe(201);
@@ -258,6 +264,51 @@ describe('row versions of document lines (syncLineVersions, UNCONFIRMED)', () =>
   });
 });
 
+describe('a status change of an order (control API: deliveries, invoicing, cancelling)', () => {
+  const progress = (body: unknown) =>
+    fetch(`${sandbox.url}/__sandbox/sales-orders/progress`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+
+  it('reaches every row of every order feed, also with syncLineVersions line', async () => {
+    sandbox.state.settings.syncLineVersions = 'line';
+    const doc = await order();
+    const [first] = linesOf(doc, 'SalesOrderLines');
+    const mark = highest((await sync('sync/SalesOrder/SalesOrders', 'Timestamp')).rows);
+    const res = await progress({
+      division,
+      orderId: doc['OrderID'],
+      lines: [{ id: first?.['ID'], quantityDelivered: 1 }],
+    });
+    expect(res.status).toBe(200);
+    const legacy = await sync('sync/SalesOrder/SalesOrders', 'ID,Status,DeliveryStatus', mark);
+    expect(legacy.rows.map((r) => [r['Status'], r['DeliveryStatus']])).toEqual([
+      [20, 20],
+      [20, 20],
+      [20, 20],
+    ]);
+    const lines = await sync(
+      'sync/SalesOrder/SalesOrderLines',
+      'ID,Status,DeliveryStatus,QuantityDelivered',
+      mark,
+    );
+    expect(lines.rows.map((r) => [r['Status'], r['DeliveryStatus'], r['QuantityDelivered']])).toEqual([
+      [20, 21, 1],
+      [12, 12, null],
+      [12, 12, null],
+    ]);
+    const headers = await sync('sync/SalesOrder/SalesOrderHeaders', 'ID,Status', mark);
+    expect(headers.rows).toEqual([expect.objectContaining({ ID: doc['OrderID'], Status: 20 })]);
+    const mark2 = highest((await sync('sync/SalesOrder/SalesOrders', 'Timestamp')).rows);
+    expect((await progress({ division, orderId: doc['OrderID'], cancel: true })).status).toBe(200);
+    const cancelled = await sync('sync/SalesOrder/SalesOrders', 'Timestamp,Status', mark2);
+    expect(cancelled.rows.map((r) => r['Status'])).toEqual([45, 45, 45]);
+    expect((await progress({ division, orderId: items[0], cancel: true })).status).toBe(404);
+  });
+});
+
 describe('sync/SalesOrder/SalesOrders and its successors', () => {
   it('serves the legacy feed one row per order line with the order repeated', async () => {
     const doc = await order();
@@ -314,6 +365,44 @@ describe('sync/SalesOrder/SalesOrders and its successors', () => {
   });
 });
 
+describe('salesorder/SalesOrderLines on their own (appendix A: GET POST PUT DELETE)', () => {
+  it('reads, adds and changes an order line, and the order and its feeds follow', async () => {
+    const doc = await order();
+    const orderId = String(doc['OrderID']);
+    const listed = await rows(
+      `salesorder/SalesOrderLines?$filter=OrderID eq guid'${orderId}'&$orderby=LineNumber&$select=ID,LineNumber`,
+    );
+    expect(listed.map((r) => r['LineNumber'])).toEqual([1, 2, 3]);
+    const mark = highest((await sync('sync/SalesOrder/SalesOrderLines', 'Timestamp')).rows);
+    const added = await created('salesorder/SalesOrderLines', {
+      OrderID: orderId,
+      Item: items[0],
+      Quantity: 2,
+      UnitPrice: 5,
+    });
+    expect(added).toMatchObject({
+      LineNumber: 4,
+      AmountFC: 10,
+      OrderNumber: doc['OrderNumber'],
+      DeliveryStatus: 12,
+    });
+    await status('PUT', `salesorder/SalesOrderLines(guid'${String(added['ID'])}')`, { Quantity: 3 });
+    const line = await one(
+      `salesorder/SalesOrderLines(guid'${String(added['ID'])}')?$select=Quantity,AmountFC`,
+    );
+    expect(line).toMatchObject({ Quantity: 3, AmountFC: 15 });
+    const after = await rows(
+      `salesorder/SalesOrders?$filter=OrderID eq guid'${orderId}'&$select=AmountFCExclVat`,
+    );
+    expect(after[0]?.['AmountFCExclVat']).toBe(155);
+    const feed = await sync('sync/SalesOrder/SalesOrderLines', 'ID,Quantity', mark);
+    expect(feed.rows).toHaveLength(4);
+    expect(feed.rows.at(-1)).toMatchObject({ ID: added['ID'], Quantity: 3 });
+    const noOrder = await call('POST', 'salesorder/SalesOrderLines', { Item: items[0] });
+    expect(noOrder.status).toBe(500);
+  });
+});
+
 describe('sync/Deleted for documents and their lines (reference 5.2, appendix B)', () => {
   const deleted = async (since: string) =>
     (await sync('sync/Deleted', 'Timestamp,EntityType,EntityKey', since)).rows.map((r) => [
@@ -331,6 +420,23 @@ describe('sync/Deleted for documents and their lines (reference 5.2, appendix B)
     await status('DELETE', `salesinvoice/SalesInvoices(guid'${String(doc['InvoiceID'])}')`);
     expect(await deleted(mark2)).toEqual([...rest.map((id) => [13, id]), [13, doc['InvoiceID']]]);
     expect((await sync('sync/SalesInvoice/SalesInvoices', 'ID')).rows).toEqual([]);
+  });
+
+  it('records a deleted order line as 12 and 33 and renews the rest of the order (document)', async () => {
+    const doc = await order();
+    const [first, ...rest] = linesOf(doc, 'SalesOrderLines').map((l) => String(l['ID']));
+    const mark = highest((await sync('sync/SalesOrder/SalesOrders', 'Timestamp')).rows);
+    await status('DELETE', `salesorder/SalesOrderLines(guid'${String(first)}')`);
+    expect(await deleted(mark)).toEqual([
+      [12, first],
+      [33, first],
+    ]);
+    const legacy = await sync('sync/SalesOrder/SalesOrders', 'ID,LineNumber,AmountFC', mark);
+    expect(legacy.rows.map((r) => [r['ID'], r['LineNumber']])).toEqual(rest.map((id, i) => [id, i + 1]));
+    const lines = await sync('sync/SalesOrder/SalesOrderLines', 'ID', mark);
+    expect(lines.rows.map((r) => r['ID'])).toEqual(rest);
+    const headers = await sync('sync/SalesOrder/SalesOrderHeaders', 'ID,AmountFCExclVat', mark);
+    expect(headers.rows).toEqual([expect.objectContaining({ ID: doc['OrderID'], AmountFCExclVat: 130 })]);
   });
 
   it('records a deleted order as 12 (legacy feed), 32 (header) and 33 (each line)', async () => {
