@@ -34,6 +34,7 @@ export const invoiceBulkHeaderFields = [...invoiceHeaderFields, 'ShippingMethod'
 /** What a sales invoice line and a sales order line share (their VAT amount fields differ in name). */
 const lineFields = [
   'LineNumber',
+  'Item',
   'ItemCode',
   'ItemDescription',
   'Description',

@@ -107,6 +107,14 @@ export const ordersSettingsSchema = z
       .strict()
       .prefault({})
       .describe('What happens to an article an order names that Asperion does not have.'),
+    vatCodesRefreshMinutes: z
+      .number()
+      .int()
+      .min(0)
+      .default(60)
+      .describe(
+        "How long Asperion's VAT codes, once read, are used before they are read again (minutes; 0: every run). UNCONFIRMED: Asperion publishes no change feed for them, so a code added in Asperion is seen within this time.",
+      ),
     vatByCountry: z
       .object({
         euB2b: z
