@@ -107,19 +107,21 @@ describe.each(testDialects)("orders flow over Exact's line-level sync rows (%s)"
   );
 
   it.each([
-    { versions: 'document', headerRow: false, line: 3 },
-    { versions: 'line', headerRow: false, line: 3 },
-    { versions: 'line', headerRow: true, line: 1 },
+    { versions: 'document', headerRow: false, line: 3, exactSyncRows: 'whole' },
+    { versions: 'line', headerRow: false, line: 3, exactSyncRows: 'whole' },
+    { versions: 'line', headerRow: true, line: 1, exactSyncRows: 'whole' },
+    // Line 1 alone looks whole without a header row: `exactSyncRows: changed` reads the lines anyway.
+    { versions: 'line', headerRow: false, line: 1, exactSyncRows: 'changed' },
   ] as const)(
-    'sends a document changed after a first run whole on the next (row versions per $versions, header row $headerRow)',
-    async ({ versions, headerRow, line }) => {
-      pair = await startPair(dialect);
+    'sends a document changed after a first run whole on the next (row versions per $versions, header row $headerRow, exactSyncRows $exactSyncRows)',
+    async ({ versions, headerRow, line, ...flowSettings }) => {
+      pair = await startPair(dialect, { settings: flowSettings });
       await exactSettings(pair, { syncLineVersions: versions, syncHeaderRow: headerRow });
       const { account, item } = await customerAndItem(pair);
       const id = invoiceId(10);
       // An open invoice, skipped by a first run that sends processed ones only.
       await pair.addExact({ 'salesinvoice/SalesInvoices': [salesInvoice(id, account.ID, linesOf(item, 3))] });
-      await pair.setSettings({ statuses: [50] });
+      await pair.setSettings({ ...flowSettings, statuses: [50] });
       expect((await pair.run()).counts).toMatchObject({ read: 1, skipped: 1 });
       // One of its lines changes in Exact, and open invoices are sent from now on. With per-line
       // versions only that line (and the header row) comes again: a gap in the line numbers, or
@@ -130,7 +132,7 @@ describe.each(testDialects)("orders flow over Exact's line-level sync rows (%s)"
       });
       const changed = existing.find((l) => l.LineNumber === line);
       await pair.writeExact('PUT', `salesinvoice/SalesInvoiceLines(guid'${changed.ID}')`, { Quantity: 5 });
-      await pair.setSettings({});
+      await pair.setSettings(flowSettings);
       await fetch(`${pair.fx.url}/__sandbox/requests`, { method: 'DELETE' });
       const run = await pair.run();
       expect(run.state, (await pair.deadLetters()).join('\n')).toBe('succeeded');
