@@ -69,7 +69,8 @@ export class ExactMirror {
       const stored = await memory.get<MirroredAccount>(memoryNamespaces.accounts, unknown.map(this.key));
       for (const id of unknown) {
         const entry = stored.get(this.key(id));
-        if (entry) this.accounts.set(id, entry.value);
+        // An entry stored before the flow selected more fields is read again rather than used.
+        if (entry && accountFields.every((f) => f in entry.value.row)) this.accounts.set(id, entry.value);
       }
     }
     const changed = new Set<string>();
