@@ -49,9 +49,9 @@ export interface BulkViewSpec {
 
 const num = (v: unknown): number => (typeof v === 'number' ? v : 0);
 
-/** A line-level feed: every row a line (reference 5.1), header fields repeated, header-only ones null. */
 type ViewRows = NonNullable<SyncViewSpec['rows']>;
 
+/** A document feed: every row a line (reference 5.1), header fields repeated, header-only ones null. */
 function lineLevel(feed: Omit<DocumentFeed, 'headerOnly'>, headerOnly = headerOnlyFields): ViewRows {
   return (fields, data, settings) => documentFeedRows({ ...feed, headerOnly }, fields, data, settings);
 }
