@@ -47,7 +47,7 @@ export class ArticleResolver {
         const remembered = (await this.memory.get(key))?.value;
         if (remembered) return remembered;
         const linked = await this.linked(line.item, code);
-        if (linked) {
+        if (linked?.active) {
           await this.memory.set(key, linked);
           return linked;
         }
@@ -63,7 +63,8 @@ export class ArticleResolver {
         });
         resolved = { id: created.id, active: created.active };
       }
-      if (resolved) await this.memory.set(key, resolved);
+      // An inactive article is not remembered: it is looked up again, so one activated since is used.
+      if (resolved?.active) await this.memory.set(key, resolved);
       return resolved;
     });
     if (article) return article;

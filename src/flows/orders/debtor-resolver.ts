@@ -65,9 +65,8 @@ export class DebtorResolver {
     const input = debtorInput(customer, label, this.settings.matchBy === 'customerNumber');
     const written = writtenFields(input);
     const hash = contentHash(written);
-    const memoryKey = customer.id
-      ? `account:${customer.id}`
-      : `${this.settings.matchBy}:${key.toLowerCase()}`;
+    // With the match key in it: changing `debtor.matchBy` is a reason to match every customer anew.
+    const memoryKey = `${this.settings.matchBy}:${customer.id ? `account ${customer.id}` : key.toLowerCase()}`;
     if (options.fresh) {
       this.flight.forget(memoryKey);
       this.lookups.forget(`${this.settings.matchBy}:${key.toLowerCase()}`);

@@ -1,5 +1,4 @@
 import { withKoppelReference } from '../../connectors/asperion/koppel-reference.js';
-import { KoppelError } from '../../core/errors.js';
 import type { FlowKind, FlowRuntimeContext } from '../../engine/types.js';
 import { asperionClientOf, exactClientOf } from './exact-clients.js';
 import { ArticleResolver } from './article-resolver.js';
@@ -20,27 +19,10 @@ import {
 } from './exact-orders-source.js';
 import type { OrderFields } from './order-payload.js';
 import { RememberedNamespace } from './remembered.js';
+import { ordersSettingsSchema, type OrdersSettings } from './settings.js';
+import { staleReferences, type Fresh } from './stale-references.js';
 
 type Note = (step: string, detail: string) => void;
-/** Which references to look up afresh rather than take from what the pair remembers. */
-interface Fresh {
-  debtor: boolean;
-  articles: boolean;
-}
-
-/**
- * Whether Asperion refused a create for its debtor or an article (a validation error on
- * `debtorCustomerNumber`, a journal line's `debtorId`, or a line's `articleId`): what the pair
- * remembered may be gone from Asperion. Other refusals are the order's own.
- */
-function staleReferences(e: unknown): Fresh | undefined {
-  if (!(e instanceof KoppelError) || e.code !== 'asperion.validation') return undefined;
-  const fields = Object.keys((e.details?.['fields'] ?? {}) as Record<string, unknown>);
-  const debtor = fields.some((f) => /debtorcustomernumber$|debtorid$/i.test(f));
-  const articles = fields.some((f) => /articleid$/i.test(f));
-  return debtor || articles ? { debtor, articles } : undefined;
-}
-import { ordersSettingsSchema, type OrdersSettings } from './settings.js';
 
 /**
  * Orders, Exact Online → Asperion (issue 5): Exact sales invoices or sales orders read
