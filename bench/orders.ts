@@ -1,36 +1,35 @@
 import { benchReady, exactControl } from './bench-pair.js';
-import { runFlow } from '../src/engine/run-flow.js';
+import { naiveOrders } from './naive-orders.js';
+import { runFlow, type RunResult } from '../src/engine/run-flow.js';
 import type { DialectName } from '../src/store/database.js';
 import { startPair, type Pair } from '../src/testing/flow-test-pair.js';
 
+/* eslint-disable @typescript-eslint/no-explicit-any -- the bench reads the sandboxes' JSON as it comes */
+
 /**
- * The orders flow (Exact sales invoices → Asperion draft invoices) at steady state: both sandboxes
- * in-process with their limits off, debtors and articles already in Asperion (a warm-up batch sent
- * them), then one run over `BENCH_ORDERS` new invoices. Prints the API calls per order on each
- * side next to what the naive process costs, orders per second end to end, and peak RSS (the whole
- * process: both sandboxes, their data and the engine); ends with one JSON line.
+ * The orders flow (Exact sales invoices → Asperion draft invoices) as webhooks run it: after a
+ * warm-up run over the pair (its customers and articles are then known), one new run per size, 1,
+ * 10 and 1,000 new invoices (and `BENCH_ORDERS`, a big batch, when set), so each run pays its own
+ * per-run reads again as a real webhook run does. Calls are counted from the sandboxes' request
+ * logs (what crossed HTTP), not from Koppel's own counters. Next to Koppel, a naive client
+ * (`naive-orders.ts`) handles the same orders over HTTP, counted the same way.
  *
- * The Exact sandbox keeps its demo seed (it carries the VAT codes, journals and ledger accounts an
- * invoice needs) and a first run sends the demo's own invoices; the bench's customers, items and
- * invoices come through the fixture API. SQLite by default; `BENCH_DIALECTS=sqlite,postgres` adds
- * Postgres (the local server, as the tests use it).
- *
- * The naive process (issue 5) checks the order, checks the customer, creates or updates the
- * customer, checks each product and creates the order; the issue counts that as at least
- * 3 + lines calls an order, and that lower bound is what is printed, from the batch's own lines.
+ * The bench fails (exit code 1) when a run dead-letters or fails a record, or when an invoice's
+ * totals in Asperion differ from Exact's by a cent. Both sandboxes run in-process with their limits
+ * off; SQLite by default, `BENCH_DIALECTS=sqlite,postgres` adds Postgres (the local server).
+ * Orders per second include the polling of Asperion's request log (it keeps 1,000 entries).
  */
-const total = Number(process.env.BENCH_ORDERS ?? 10_000);
+const sizes = [1, 10, 1_000];
+const big = process.env.BENCH_ORDERS === undefined ? undefined : Number(process.env.BENCH_ORDERS);
 const warmUp = Number(process.env.BENCH_ORDERS_WARMUP ?? 200);
 const customers = 50;
 const items = 100;
 const fixtureChunk = 1_000;
 
-/** RSS samples: the process's peak, and the peak during the measured run (reset just before it). */
-const rss = { peak: 0, run: 0 };
+/** RSS samples: the process's peak. */
+const rss = { peak: 0 };
 const sampleRss = () => {
-  const now = process.memoryUsage().rss;
-  rss.peak = Math.max(rss.peak, now);
-  rss.run = Math.max(rss.run, now);
+  rss.peak = Math.max(rss.peak, process.memoryUsage().rss);
 };
 
 const hex = (n: number, width: number) => n.toString(16).padStart(width, '0');
@@ -38,7 +37,7 @@ const accountId = (n: number) => `0d000000-0000-4000-8000-${hex(n, 12)}`;
 const itemId = (n: number) => `0f000000-0000-4000-8000-${hex(n, 12)}`;
 const invoiceId = (n: number) => `0e000000-0000-4000-8000-${hex(n, 12)}`;
 
-/** A small deterministic PRNG (mulberry32), so every run sends the same batch. */
+/** A small deterministic PRNG (mulberry32), so every run sends the same orders. */
 function prng(seed: number): () => number {
   let a = seed;
   return () => {
@@ -72,23 +71,6 @@ function invoice(n: number, random: () => number): { row: Record<string, unknown
   };
 }
 
-interface Figures {
-  orders: number;
-  lines: number;
-  loadMs: number;
-  /** RSS just before the measured run, and its peak during it (MB). */
-  rssBeforeMb: number;
-  rssRunMb: number;
-  seconds: number;
-  exactCalls: number;
-  exactLogged: number;
-  asperionCalls: number;
-  counts: Record<string, number>;
-  state: string;
-  /** The measured run's dead letters by error code (the expression time limit trips under load). */
-  deadLetters: Record<string, number>;
-}
-
 /** Adds invoices [from, to) to Exact through the fixture API, in chunks; returns their line count. */
 async function addInvoices(pair: Pair, from: number, to: number, random: () => number): Promise<number> {
   let lines = 0;
@@ -104,14 +86,105 @@ async function addInvoices(pair: Pair, from: number, to: number, random: () => n
   return lines;
 }
 
-async function measure(dialect: DialectName): Promise<Figures> {
+/**
+ * Every request Asperion's API saw while `work` ran. Its log keeps the last 1,000 requests, so it
+ * is read every 200 ms and joined by sequence number; a gap (requests lost between two reads)
+ * fails the count rather than under-report it.
+ */
+async function countAsperion(pair: Pair, work: () => Promise<void>): Promise<number> {
+  await pair.asperion.call('DELETE', '/__sandbox/requests', { auth: false });
+  const seen = new Set<number>();
+  let lost = false;
+  const read = async () => {
+    const log = (await pair.asperion.call('GET', '/__sandbox/requests', { auth: false })).body
+      .requests as Array<{
+      seq: number;
+    }>;
+    // A full log whose oldest entry is new to us may have dropped some before it.
+    if (log.length >= 1_000 && seen.size > 0 && !seen.has(log[0]!.seq)) lost = true;
+    for (const r of log) seen.add(r.seq);
+  };
+  let polling = Promise.resolve();
+  const timer = setInterval(() => {
+    polling = polling.then(read);
+  }, 200);
+  try {
+    await work();
+  } finally {
+    clearInterval(timer);
+    await polling;
+    await read();
+  }
+  if (lost) throw new Error("Asperion's request log overflowed between two reads: the count would be short");
+  return seen.size;
+}
+
+/** Every request Exact's API saw while `work` ran (its log is made large enough by benchReady). */
+async function countExact(pair: Pair, work: () => Promise<void>): Promise<number> {
+  await exactControl(pair, 'DELETE', 'requests');
+  await work();
+  const logged = (await exactControl(pair, 'GET', 'requests')) as Array<{ path: string }>;
+  return logged.filter((r) => r.path.startsWith('/api/')).length;
+}
+
+interface Measured {
+  orders: number;
+  lines: number;
+  seconds: number;
+  exactCalls: number;
+  asperionCalls: number;
+  naive?: { exactCalls: number; asperionCalls: number; seconds: number };
+}
+
+/** Why the bench must fail: dead letters or failed records of a run, a total that differs. */
+const failures: string[] = [];
+
+async function checkRun(pair: Pair, run: RunResult, what: string, expected: number): Promise<void> {
+  const failed = (run.counts['deadLettered'] ?? 0) + (run.counts['failed'] ?? 0);
+  if (run.state !== 'succeeded' || failed > 0 || run.counts['created'] !== expected)
+    failures.push(
+      `${what}: run ${run.state}, ${JSON.stringify(run.counts)} (expected ${expected} created)\n` +
+        (await pair.deadLetters()).slice(0, 5).join('\n'),
+    );
+}
+
+/** Asperion's totals of Koppel's invoices against Exact's, to the cent, for invoices [from, to). */
+async function checkTotals(pair: Pair, from: number, to: number): Promise<number> {
+  const wanted = new Set(Array.from({ length: to - from }, (_, i) => invoiceId(from + i)));
+  const exact = new Map<string, any>();
+  for (const row of await pair.exact('bulk/SalesInvoice/SalesInvoices', {
+    $select: 'InvoiceID,AmountFC,AmountFCExclVat,VATAmountFC',
+  }))
+    if (wanted.has(row.InvoiceID)) exact.set(row.InvoiceID, row);
+  const cents = (v: unknown) => Math.round(Number(v) * 100);
+  let checked = 0;
+  for (const sent of await pair.invoices()) {
+    const id = /\[koppel:([^\]]+)\]/.exec(String(sent.description))?.[1];
+    if (id === undefined || !wanted.has(id)) continue;
+    const source = exact.get(id);
+    const pairs = [
+      ['excl. VAT', sent.amountExclVat, source?.AmountFCExclVat],
+      ['VAT', sent.vatAmount, source?.VATAmountFC],
+      ['incl. VAT', sent.amountInclVat, source?.AmountFC],
+    ] as const;
+    for (const [what, asperion, exactValue] of pairs)
+      if (cents(asperion) !== cents(exactValue))
+        failures.push(`invoice ${id}: ${what} ${asperion} in Asperion, ${exactValue} in Exact`);
+    checked++;
+  }
+  if (checked !== wanted.size)
+    failures.push(`totals: ${checked} of ${wanted.size} benched invoices found in Asperion`);
+  return checked;
+}
+
+async function measure(dialect: DialectName): Promise<{ runs: Map<number, Measured>; checked: number }> {
   const pair = await startPair(dialect);
   try {
     const { h } = pair.fx;
     await benchReady(pair);
 
     // The demo seed's own invoices first (the seed carries the VAT codes, journals and ledger
-    // accounts the invoices need), so the measured run reads only the bench's invoices.
+    // accounts the invoices need), so the measured runs read only the bench's invoices.
     await runFlow(h.deps, { flowId: 'orders', trigger: 'manual' });
 
     const random = prng(5);
@@ -134,43 +207,48 @@ async function measure(dialect: DialectName): Promise<Figures> {
     });
     await addInvoices(pair, 0, warmUp, random);
     const warm = await runFlow(h.deps, { flowId: 'orders', trigger: 'manual' });
-    if (warm.counts.created !== warmUp)
-      throw new Error(`warm-up: ${JSON.stringify(warm.counts)}\n${(await pair.deadLetters()).join('\n')}`);
+    await checkRun(pair, warm, 'warm-up', warmUp);
 
-    const loadStart = performance.now();
-    const lines = await addInvoices(pair, warmUp, warmUp + total, random);
-    const loadMs = performance.now() - loadStart;
-    await exactControl(pair, 'DELETE', 'requests');
-    await pair.asperion.call('DELETE', '/__sandbox/requests', { auth: false });
-
-    const rssBefore = process.memoryUsage().rss;
-    rss.run = rssBefore;
-    const started = performance.now();
-    const run = await runFlow(h.deps, { flowId: 'orders', trigger: 'manual' });
-    const seconds = (performance.now() - started) / 1000;
-    sampleRss();
-    const logged = (await exactControl(pair, 'GET', 'requests')) as Array<{ path: string }>;
-    const deadLetters: Record<string, number> = {};
-    for (const d of await h.store.db
-      .selectFrom('dead_letters')
-      .select('error_code')
-      .where('run_id', '=', run.runId)
-      .execute())
-      deadLetters[d.error_code] = (deadLetters[d.error_code] ?? 0) + 1;
-    return {
-      orders: total,
-      lines,
-      loadMs,
-      rssBeforeMb: Math.round(rssBefore / 1024 / 1024),
-      rssRunMb: Math.round(rss.run / 1024 / 1024),
-      seconds,
-      exactCalls: run.apiCalls['exact'] ?? 0,
-      exactLogged: logged.filter((r) => r.path.startsWith('/api/')).length,
-      asperionCalls: run.apiCalls['asperion'] ?? 0,
-      counts: run.counts,
-      state: run.state,
-      deadLetters,
-    };
+    const runs = new Map<number, Measured>();
+    let next = warmUp;
+    for (const size of [...sizes, ...(big === undefined ? [] : [big])]) {
+      const from = next;
+      next += size;
+      const lines = await addInvoices(pair, from, next, random);
+      let run: RunResult | undefined;
+      let seconds = 0;
+      const exactCalls = await countExact(pair, async () => {
+        const asperionCalls = await countAsperion(pair, async () => {
+          const started = performance.now();
+          run = await runFlow(h.deps, { flowId: 'orders', trigger: 'webhook' });
+          seconds = (performance.now() - started) / 1000;
+          sampleRss();
+        });
+        runs.set(size, { orders: size, lines, seconds, exactCalls: 0, asperionCalls });
+      });
+      runs.get(size)!.exactCalls = exactCalls;
+      await checkRun(pair, run!, `run of ${size}`, size);
+      // The naive client over the same orders (not the big batch: it takes one call at a time).
+      if (big === undefined || size !== big) {
+        let naiveSeconds = 0;
+        let naiveAsperion = 0;
+        const ids = Array.from({ length: size }, (_, i) => invoiceId(from + i));
+        const naiveExact = await countExact(pair, async () => {
+          naiveAsperion = await countAsperion(pair, async () => {
+            const started = performance.now();
+            await naiveOrders(pair, ids);
+            naiveSeconds = (performance.now() - started) / 1000;
+          });
+        });
+        runs.get(size)!.naive = {
+          exactCalls: naiveExact,
+          asperionCalls: naiveAsperion,
+          seconds: naiveSeconds,
+        };
+      }
+    }
+    const checked = await checkTotals(pair, warmUp, next);
+    return { runs, checked };
   } finally {
     await pair.asperion.close();
     await pair.fx.close();
@@ -185,49 +263,59 @@ export async function ordersBench(): Promise<void> {
   try {
     const dialects = (process.env.BENCH_DIALECTS?.split(',') ?? ['sqlite']) as DialectName[];
     process.stdout.write(
-      `orders: ${total.toLocaleString('en')} Exact sales invoices (1–5 lines, VAT VH) after a warm-up ` +
-        `of ${warmUp}; ${customers} customers, ${items} items, limits off\n`,
+      `orders: new runs of ${[...sizes, ...(big === undefined ? [] : [big])].map((s) => s.toLocaleString('en')).join(', ')} ` +
+        `Exact sales invoices (1–5 lines, VAT VH) after a warm-up run of ${warmUp}; ${customers} customers, ` +
+        `${items} items, limits off; calls from the sandboxes' request logs\n`,
     );
-    const json: Record<string, unknown> = { bench: 'orders', orders: total };
+    const json: Record<string, unknown> = { bench: 'orders' };
     for (const dialect of dialects) {
-      const f = await measure(dialect);
-      const exact = f.exactCalls / f.orders;
-      const asperion = f.asperionCalls / f.orders;
-      const naive = 3 + f.lines / f.orders;
-      const ratio = naive / (exact + asperion);
-      const perSecond = f.orders / f.seconds;
-      process.stdout.write(
-        [
-          `  ${dialect}: run ${f.state}, ${JSON.stringify(f.counts)}` +
-            (Object.keys(f.deadLetters).length ? `, dead letters ${JSON.stringify(f.deadLetters)}` : ''),
-          `    fixture load:        ${Math.round(f.loadMs)} ms for ${f.orders} invoices, ${f.lines} lines`,
-          `    Exact calls/order:    ${exact.toFixed(4)} (${f.exactCalls} calls; sandbox log ${f.exactLogged})`,
-          `    Asperion calls/order: ${asperion.toFixed(4)} (${f.asperionCalls} calls)`,
-          `    naive calls/order:    ${naive.toFixed(2)} (3 + lines, the issue's lower bound; ` +
-            `${(f.lines / f.orders).toFixed(2)} lines an order)`,
-          `    naive/Koppel:         ${ratio.toFixed(1)}x (both sides' calls)`,
-          `    end to end:           ${Math.round(perSecond)} orders/s (${f.seconds.toFixed(1)} s)`,
-          `    RSS:                  ${f.rssBeforeMb} MB before the run (sandboxes loaded), ` +
-            `peak ${f.rssRunMb} MB during it`,
-        ].join('\n') + '\n',
-      );
+      const { runs, checked } = await measure(dialect);
       const prefix = dialects.length > 1 ? `${dialect}_` : '';
-      Object.assign(json, {
-        [`${prefix}exact_calls_per_order`]: round(exact, 4),
-        [`${prefix}asperion_calls_per_order`]: round(asperion, 4),
-        [`${prefix}naive_calls_per_order`]: round(naive, 2),
-        [`${prefix}naive_ratio`]: round(ratio, 1),
-        [`${prefix}orders_per_s`]: Math.round(perSecond),
-        [`${prefix}created`]: f.counts['created'] ?? 0,
-        [`${prefix}dead_lettered`]: f.counts['deadLettered'] ?? 0,
-        [`${prefix}fixture_load_ms`]: Math.round(f.loadMs),
-        [`${prefix}run_peak_rss_mb`]: f.rssRunMb,
-      });
+      process.stdout.write(
+        `  ${dialect}: totals of ${checked} invoices checked against Exact's to the cent\n`,
+      );
+      process.stdout.write(
+        `    ${'run'.padEnd(8)} ${'Exact/order'.padStart(12)} ${'Asperion/order'.padStart(15)} ` +
+          `${'orders/s'.padStart(9)} | ${'naive Exact'.padStart(12)} ${'naive Asperion'.padStart(15)} ${'naive orders/s'.padStart(15)}\n`,
+      );
+      for (const [size, m] of runs) {
+        const exact = m.exactCalls / m.orders;
+        const asperion = m.asperionCalls / m.orders;
+        const perSecond = m.orders / m.seconds;
+        const naive = m.naive;
+        process.stdout.write(
+          `    ${size.toLocaleString('en').padEnd(8)} ${exact.toFixed(3).padStart(12)} ${asperion.toFixed(3).padStart(15)} ` +
+            `${Math.round(perSecond).toString().padStart(9)} | ` +
+            (naive
+              ? `${(naive.exactCalls / m.orders).toFixed(3).padStart(12)} ${(naive.asperionCalls / m.orders).toFixed(3).padStart(15)} ` +
+                `${Math.round(m.orders / naive.seconds)
+                  .toString()
+                  .padStart(15)}`
+              : `${'(not run)'.padStart(12)}`) +
+            ` (${(m.lines / m.orders).toFixed(2)} lines an order)\n`,
+        );
+        Object.assign(json, {
+          [`${prefix}exact_calls_per_order_run${size}`]: round(exact, 4),
+          [`${prefix}asperion_calls_per_order_run${size}`]: round(asperion, 4),
+          [`${prefix}orders_per_s_run${size}`]: Math.round(perSecond),
+          ...(naive
+            ? {
+                [`${prefix}naive_exact_calls_per_order_run${size}`]: round(naive.exactCalls / m.orders, 4),
+                [`${prefix}naive_asperion_calls_per_order_run${size}`]: round(
+                  naive.asperionCalls / m.orders,
+                  4,
+                ),
+              }
+            : {}),
+        });
+      }
     }
     sampleRss();
     const peakMb = Math.round(Math.max(rss.peak, process.resourceUsage().maxRSS * 1024) / 1024 / 1024);
     process.stdout.write(`  peak RSS: ${peakMb} MB (whole process, sandboxes included)\n`);
-    process.stdout.write(`${JSON.stringify({ ...json, peak_rss_mb: peakMb })}\n`);
+    for (const failure of failures) process.stderr.write(`orders bench: ${failure}\n`);
+    process.stdout.write(`${JSON.stringify({ ...json, peak_rss_mb: peakMb, failures: failures.length })}\n`);
+    if (failures.length > 0) process.exitCode = 1;
   } finally {
     clearInterval(sampler);
   }

@@ -12,6 +12,7 @@ import { redactionSet } from '../core/redaction.js';
 import { mappingVersion } from '../store/repos/mappings.js';
 import type { ApiPriority } from '../connectors/kit/api-budget.js';
 import { runPriority } from './run-priority.js';
+import { readOnlyMemory, storePairLinks, storePairMemory } from './pair-memory.js';
 
 /** Everything a run or a replay of one flow needs, loaded once. */
 export interface FlowSetup {
@@ -120,6 +121,7 @@ export async function loadFlowSetup(
       .filter(([, f]) => f.overwrite === false)
       .map(([k]) => k),
   );
+  const memory = storePairMemory(deps.store, flow.pair_id, deps.clock);
   const context: FlowRuntimeContext = {
     flowId,
     pairId: flow.pair_id,
@@ -128,6 +130,9 @@ export async function loadFlowSetup(
     target: targetCtx,
     clock: deps.clock,
     logger: deps.logger.child({ flow: flowId }),
+    // A dry run writes nothing, not even what it learnt.
+    memory: options.dryRun ? readOnlyMemory(memory) : memory,
+    links: storePairLinks(deps.store, flow.pair_id),
     createOnlyFields,
     ...(options.dryRun ? { dryRun: true } : {}),
   };

@@ -121,6 +121,25 @@ export interface FlowRuntime<S extends SourceRecord = SourceRecord, T extends Ta
   target: TargetWriter<T>;
 }
 
+/**
+ * What a pair's flows remember across runs and flows, kept in the store per pair and namespace
+ * (e.g. the Asperion debtor an Exact account became). Entries go with their pair.
+ */
+export interface PairMemory {
+  /** Entries of `namespace` by key, with when each was written (ISO UTC). */
+  get<T>(namespace: string, keys: readonly string[]): Promise<Map<string, { value: T; updatedAt: string }>>;
+  set(namespace: string, entries: ReadonlyArray<readonly [key: string, value: unknown]>): Promise<void>;
+  delete(namespace: string, keys: readonly string[]): Promise<void>;
+}
+
+/** Read-only: the links other flows of the pair made, by their flow kind (`customers`, `products`). */
+export interface PairLinks {
+  /** Source id → target id, for the source ids that have a link. */
+  targetsOf(kind: string, sourceIds: readonly string[]): Promise<Map<string, string>>;
+  /** Target id → source id, for the target ids that have a link. */
+  sourcesOf(kind: string, targetIds: readonly string[]): Promise<Map<string, string>>;
+}
+
 export interface FlowRuntimeContext {
   flowId: string;
   pairId: string;
@@ -129,6 +148,10 @@ export interface FlowRuntimeContext {
   target: ConnectorContext;
   clock: Clock;
   logger: Logger;
+  /** What the pair's flows remember across runs (a dry run may read it; it writes nothing there). */
+  memory: PairMemory;
+  /** The links the pair's flows made, to reuse what another flow already matched. */
+  links: PairLinks;
   /**
    * A dry run (`koppel sync --dry-run`): `resolve` and the target writer may read the target to
    * look things up, but must write nothing. A flow that creates references while resolving (a

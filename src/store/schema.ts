@@ -26,6 +26,7 @@ export interface Database {
   audit_log: AuditLogTable;
   oauth_states: OAuthStateTable;
   webhook_receipts: WebhookReceiptTable;
+  pair_memory: PairMemoryTable;
 }
 
 export interface PairTable {
@@ -348,4 +349,14 @@ export interface WebhookReceiptTable {
   /** SHA-256 of the delivery's body: the same delivery again is a repeat. */
   digest: string;
   received_at: string;
+}
+
+/** What a pair's flows remember across runs (src/engine/pair-memory.ts). */
+export interface PairMemoryTable {
+  pair_id: string;
+  namespace: string;
+  key: string;
+  /** JSON. */
+  value: string;
+  updated_at: string;
 }

@@ -1,6 +1,7 @@
 import { tokensToCredentials } from '../connectors/kit/token-lease.js';
 import { CallCounter, connectorContext } from '../engine/connector-context.js';
 import { runFlow, type RunResult } from '../engine/run-flow.js';
+import { storePairLinks, storePairMemory } from '../engine/pair-memory.js';
 import type { FlowRuntimeContext } from '../engine/types.js';
 import { productRegistry } from '../registry.js';
 import { defaultClientId, defaultClientSecret } from '../sandboxes/asperion/credentials.js';
@@ -219,6 +220,8 @@ export async function startPair(
         target: ctxOf(flowRow(flowId, {}).targetConnectionId),
         clock: h.deps.clock,
         logger: h.deps.logger,
+        memory: storePairMemory(h.store, 'p1', h.deps.clock),
+        links: storePairLinks(h.store, 'p1'),
       };
     },
     async deadLetters() {

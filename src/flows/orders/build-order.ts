@@ -36,6 +36,8 @@ export interface LineResolvers {
   vatCodes: AsperionVatCodes;
   /** Adds a step to the order's activity (e.g. why Exact's VAT code was kept). */
   note: (step: string, detail: string) => void;
+  /** Look every article up afresh: Asperion refused one the pair remembered. */
+  freshArticles?: boolean;
 }
 
 /**
@@ -46,7 +48,7 @@ export interface LineResolvers {
 export async function resolveLines(
   order: OrderFields,
   settings: OrdersSettings,
-  { articles, vatCodes, note }: LineResolvers,
+  { articles, vatCodes, note, freshArticles = false }: LineResolvers,
   label: string,
 ): Promise<ResolvedLine[]> {
   if (!Array.isArray(order.lines) || order.lines.length === 0)
@@ -85,7 +87,8 @@ export async function resolveLines(
     const articleCode = shipping
       ? (order.shippingArticleCode ?? settings.shipping.articleCode)
       : (line.sku ?? null);
-    const article = articleCode === null ? null : await articles.byCode(articleCode, line, where);
+    const article =
+      articleCode === null ? null : await articles.byCode(articleCode, line, where, { fresh: freshArticles });
     const ledgerAccountId =
       (shipping ? settings.shipping.ledgerAccountId : null) ??
       fromValueMap(settings.revenueAccountByCountry, shipTo) ??

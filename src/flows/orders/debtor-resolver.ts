@@ -6,50 +6,139 @@ import type { OrderCustomerFields } from './order-payload.js';
 import type { OrdersSettings } from './settings.js';
 import { describeCustomer } from './build-order.js';
 import { SingleFlight } from './single-flight.js';
+import type { RememberedNamespace } from './remembered.js';
+import { contentHash } from '../../core/json.js';
+import type { PairLinks } from '../../engine/types.js';
 import { isEuCountry } from './tax-rules.js';
 
+/** What the pair remembers of the debtor an Exact account (or a match key) became. */
+export interface RememberedDebtor {
+  id: number;
+  customerNumber: string;
+  /**
+   * Hash of the debtor fields last written or found equal; null when they were not brought up to
+   * date (settings.debtor.update off), so turning updates on later updates it once.
+   */
+  hash: string | null;
+}
+
+export interface ResolvedDebtor {
+  customerNumber: string;
+  id: number;
+}
+
 /**
- * Finds the debtor of an order by the configured match key and creates or updates it; with a default
- * debtor, every order goes on that one. Look-ups for the same key run one at a time, so two orders
- * of a new customer in one batch create one debtor.
+ * Finds the debtor of an order and creates or updates it; with a default debtor, every order goes on
+ * that one. What it knows is reused across runs (the pair memory, by Exact account): a known
+ * customer costs no call while its data is unchanged, and one update when it changed. A customer
+ * the customers flow linked to an Exact account is read by its id, not searched for. Only then is
+ * the debtor looked up by the configured match key, as the first time. Look-ups for the same key
+ * run one at a time, so two orders of a new customer in one batch create one debtor.
  */
 export class DebtorResolver {
+  /** Per memory key (the Exact account): one resolution per run. */
   private readonly flight = new SingleFlight<string>();
-  private defaultChecked: Promise<string> | undefined;
+  /** Per match key: two accounts with the same e-mail create one debtor, as before. */
+  private readonly lookups = new SingleFlight<string>();
+  private defaultChecked: Promise<ResolvedDebtor> | undefined;
 
   constructor(
     private readonly client: AsperionClient,
     private readonly settings: OrdersSettings['debtor'],
+    private readonly memory: RememberedNamespace<RememberedDebtor>,
+    private readonly links: PairLinks,
   ) {}
 
-  /** The customer number to post the order on. */
+  /**
+   * The debtor to post the order on. `fresh`: what was remembered or linked turned out stale
+   * (Asperion refused it on the order): forget it and look the debtor up as the first time.
+   */
   async resolve(
     customer: OrderCustomerFields | undefined,
     label: string,
-  ): Promise<{ customerNumber: string; id: number }> {
+    options: { fresh?: boolean } = {},
+  ): Promise<ResolvedDebtor> {
     if (this.settings.defaultCustomerNumber !== null)
-      return this.defaultDebtor(this.settings.defaultCustomerNumber);
+      return this.defaultDebtor(this.settings.defaultCustomerNumber, options.fresh ?? false);
     if (!customer) throw missing('customer', label);
     const key = this.matchValue(customer, label);
-    return this.flight.run(`${this.settings.matchBy}:${key.toLowerCase()}`, async () => {
-      const input = debtorInput(customer, label, this.settings.matchBy === 'customerNumber');
-      const found = await this.find(key);
-      if (!found) {
-        const created = await this.client.debtors.create(input);
-        return { customerNumber: created.customerNumber, id: created.id };
-      }
-      // Asperion refuses invoices on a blocked debtor; say which debtor and why it was chosen.
-      if (found.blocked)
-        throw new KoppelError(
-          `Debtor ${found.customerNumber} (${found.name}), found by ${this.settings.matchBy} "${key}", is blocked in Asperion`,
-          { code: 'orders.debtor_blocked', kind: 'invalid' },
-        );
-      if (this.settings.update) {
-        const changes = changedFields(found, input);
-        if (Object.keys(changes).length > 0) await this.client.debtors.update(found.id, changes);
-      }
-      return { customerNumber: found.customerNumber, id: found.id };
+    const input = debtorInput(customer, label, this.settings.matchBy === 'customerNumber');
+    const written = writtenFields(input);
+    const hash = contentHash(written);
+    // With the match key in it: changing `debtor.matchBy` is a reason to match every customer anew.
+    const memoryKey = `${this.settings.matchBy}:${customer.id ? `account ${customer.id}` : key.toLowerCase()}`;
+    if (options.fresh) {
+      this.flight.forget(memoryKey);
+      this.lookups.forget(`${this.settings.matchBy}:${key.toLowerCase()}`);
+      await this.memory.delete(memoryKey);
+    }
+    return this.flight.run(memoryKey, async () => {
+      const known = options.fresh ? undefined : await this.known(memoryKey, customer.id, input, hash);
+      if (known) return known;
+      const found = await this.lookups.run(`${this.settings.matchBy}:${key.toLowerCase()}`, () =>
+        this.lookUp(key, input),
+      );
+      await this.memory.set(memoryKey, { ...found, hash: this.settings.update ? hash : null });
+      return found;
     });
+  }
+
+  /** The remembered debtor, else the one the customers flow linked to the Exact account; null: neither (any more). */
+  private async known(
+    memoryKey: string,
+    accountId: string | undefined,
+    input: DebtorInput,
+    hash: string,
+  ): Promise<ResolvedDebtor | undefined> {
+    const remembered = (await this.memory.get(memoryKey))?.value;
+    if (remembered) {
+      if (!this.settings.update || remembered.hash === hash)
+        return { customerNumber: remembered.customerNumber, id: remembered.id };
+      try {
+        // What Asperion has now is unknown without a read; sending every field costs one call either way.
+        await this.client.debtors.update(remembered.id, writtenFields(input));
+      } catch (e) {
+        if (!isNotFound(e)) throw e;
+        // Deleted in Asperion since: forget it and find or create it again.
+        await this.memory.delete(memoryKey);
+        return undefined;
+      }
+      await this.memory.set(memoryKey, { ...remembered, hash });
+      return { customerNumber: remembered.customerNumber, id: remembered.id };
+    }
+    if (!accountId) return undefined;
+    const linked = (await this.links.sourcesOf('customers', [accountId])).get(accountId);
+    if (linked === undefined) return undefined;
+    let debtor: Debtor;
+    try {
+      debtor = await this.client.debtors.get(linked);
+    } catch (e) {
+      if (isNotFound(e)) return undefined;
+      throw e;
+    }
+    checkNotBlocked(debtor, `linked to Exact account ${accountId} by the customers flow`);
+    if (this.settings.update) {
+      const changes = changedFields(debtor, input);
+      if (Object.keys(changes).length > 0) await this.client.debtors.update(debtor.id, changes);
+    }
+    const found = { customerNumber: debtor.customerNumber, id: debtor.id };
+    await this.memory.set(memoryKey, { ...found, hash: this.settings.update ? hash : null });
+    return found;
+  }
+
+  /** Today's look-up by the match key: found (and brought up to date) or created. */
+  private async lookUp(key: string, input: DebtorInput): Promise<ResolvedDebtor> {
+    const found = await this.find(key);
+    if (!found) {
+      const created = await this.client.debtors.create(input);
+      return { customerNumber: created.customerNumber, id: created.id };
+    }
+    checkNotBlocked(found, `found by ${this.settings.matchBy} "${key}"`);
+    if (this.settings.update) {
+      const changes = changedFields(found, input);
+      if (Object.keys(changes).length > 0) await this.client.debtors.update(found.id, changes);
+    }
+    return { customerNumber: found.customerNumber, id: found.id };
   }
 
   private matchValue(customer: OrderCustomerFields, label: string): string {
@@ -90,17 +179,45 @@ export class DebtorResolver {
     return rows[0] ?? null;
   }
 
-  private defaultDebtor(customerNumber: string): Promise<{ customerNumber: string; id: number }> {
-    this.defaultChecked ??= this.client.find.debtorByCustomerNumber(customerNumber).then((d) => {
+  /** The default debtor is checked once, then remembered by its number until Asperion refuses it. */
+  private defaultDebtor(customerNumber: string, fresh: boolean): Promise<ResolvedDebtor> {
+    const memoryKey = `default:${customerNumber}`;
+    if (fresh) this.defaultChecked = undefined;
+    this.defaultChecked ??= (async () => {
+      if (fresh) await this.memory.delete(memoryKey);
+      else {
+        const remembered = (await this.memory.get(memoryKey))?.value;
+        if (remembered) return { customerNumber, id: remembered.id };
+      }
+      const d = await this.client.find.debtorByCustomerNumber(customerNumber);
       if (!d)
         throw new KoppelError(
           `The default debtor ${customerNumber} (settings.debtor.defaultCustomerNumber) does not exist in Asperion`,
           { code: 'orders.default_debtor_missing', kind: 'invalid' },
         );
-      return String(d.id);
-    });
-    return this.defaultChecked.then((id) => ({ customerNumber, id: Number(id) }));
+      await this.memory.set(memoryKey, { id: d.id, customerNumber, hash: null });
+      return { customerNumber, id: d.id };
+    })();
+    // A failed check is not kept: the next order tries again.
+    this.defaultChecked.catch(() => (this.defaultChecked = undefined));
+    return this.defaultChecked;
   }
+}
+
+// Asperion refuses invoices on a blocked debtor; say which debtor and why it was chosen.
+function checkNotBlocked(debtor: Debtor, why: string): void {
+  if (debtor.blocked)
+    throw new KoppelError(
+      `Debtor ${debtor.customerNumber} (${debtor.name}), ${why}, is blocked in Asperion`,
+      {
+        code: 'orders.debtor_blocked',
+        kind: 'invalid',
+      },
+    );
+}
+
+function isNotFound(e: unknown): boolean {
+  return e instanceof KoppelError && e.kind === 'not_found';
 }
 
 /** A company gets the company name with the person as attention-to; a person is the debtor's name. */
@@ -142,6 +259,16 @@ const comparable = [
   'phoneNumber',
   'vatNumber',
 ] as const;
+
+/** The fields an update writes (the comparable ones that have a value), whose hash says whether it changed. */
+function writtenFields(input: DebtorInput): Partial<DebtorInput> {
+  const out: Partial<DebtorInput> = {};
+  for (const field of comparable) {
+    const value = input[field] ?? null;
+    if (value !== null) Object.assign(out, { [field]: value });
+  }
+  return out;
+}
 
 /** Only what differs, so an unchanged debtor costs no write. */
 function changedFields(found: Debtor, input: DebtorInput): Partial<DebtorInput> {

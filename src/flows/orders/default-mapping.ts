@@ -26,6 +26,8 @@ export const ordersDefaultMapping: MappingDefinition = {
     },
     journalId: { source: 'Journal', valueMap: 'journals' },
     paymentConditionId: { source: 'PaymentCondition', valueMap: 'paymentConditions' },
+    // The Exact account: what the debtor it became is remembered by across runs.
+    'customer.id': { source: 'Customer.ID' },
     'customer.number': { source: 'Customer.Code' },
     'customer.company': { expr: 'Customer.ContactName ? Customer.Name' },
     'customer.name': { expr: 'Customer.ContactName ? Customer.ContactName : Customer.Name', required: true },
@@ -40,6 +42,7 @@ export const ordersDefaultMapping: MappingDefinition = {
     ...address('customer.shipping', 'DeliverTo'),
     lines: {
       expr: `[Lines.{
+        'item': Item,
         'sku': ItemCode,
         'description': Description ? Description : ItemDescription,
         'quantity': Quantity,

@@ -12,6 +12,8 @@ export interface OrderAddressFields {
 }
 
 export interface OrderCustomerFields {
+  /** The Exact account's ID: what the debtor it became is remembered by, and the customers flow's links name. */
+  id?: string;
   /** Account code in the source; the debtor's customer number when matching on it. */
   number?: string;
   /** Set for a business customer: the debtor is the company, with `name` as attention-to. */
@@ -29,6 +31,8 @@ export interface OrderCustomerFields {
 }
 
 export interface OrderLineFields {
+  /** The Exact item's ID, when the source has it: the products flow's links name articles by it. */
+  item?: string;
   sku?: string;
   description?: string;
   quantity?: number;

@@ -15,9 +15,14 @@ import {
   readOrders,
   rereadOrders,
   type OrderRecord,
+  type OrdersReadOptions,
 } from './exact-orders-source.js';
 import type { OrderFields } from './order-payload.js';
+import { RememberedNamespace } from './remembered.js';
 import { ordersSettingsSchema, type OrdersSettings } from './settings.js';
+import { staleReferences, type Fresh } from './stale-references.js';
+
+type Note = (step: string, detail: string) => void;
 
 /**
  * Orders, Exact Online → Asperion (issue 5): Exact sales invoices or sales orders read
@@ -48,14 +53,61 @@ export const ordersFlowKind: FlowKind<OrderRecord, OrderPayload> = {
     const settings: OrdersSettings = ordersSettingsSchema.parse(ctx.settings);
     const exact = exactClientOf(ctx.source);
     const asperion = asperionClientOf(ctx.target);
-    const debtors = new DebtorResolver(asperion, settings.debtor);
-    const articles = new ArticleResolver(asperion, settings.articles);
-    const vatCodes = new AsperionVatCodes(asperion);
+    // What earlier runs (and the customers and products flows) learnt, so a known customer with
+    // known articles costs one Asperion call: the order's create. Per Asperion administration: a
+    // connection pointed at another one must not post on the debtor numbers of the first.
+    const administration = String((ctx.target.settings as { administrationId?: unknown }).administrationId);
+    const remembered = <T>(what: string) =>
+      new RememberedNamespace<T>(ctx.memory, `orders.${what}:${administration}`);
+    const debtors = new DebtorResolver(asperion, settings.debtor, remembered('debtors'), ctx.links);
+    const articles = new ArticleResolver(asperion, settings.articles, remembered('articles'), ctx.links);
+    const vatCodes = new AsperionVatCodes(
+      asperion,
+      remembered('vat-codes'),
+      ctx.clock,
+      settings.vatCodesRefreshMinutes,
+    );
+    // Each order as it was resolved, by natural key, so a create Asperion refuses for a remembered
+    // debtor or article it no longer has can be resolved afresh and sent again (once).
+    const resolvedOrders = new Map<string, { order: OrderFields; label: string }>();
+    const resolveOrder = (order: OrderFields, label: string, note: Note, fresh: Fresh) =>
+      aboutOrder(label, async () => {
+        const lines = await resolveLines(
+          order,
+          settings,
+          { articles, vatCodes, note, freshArticles: fresh.articles },
+          label,
+        );
+        const debtor = await debtors.resolve(order.customer, label, { fresh: fresh.debtor });
+        return {
+          date: order.date,
+          description: order.description ?? '',
+          journalId: order.journalId ?? null,
+          paymentConditionId: order.paymentConditionId ?? null,
+          debtorCustomerNumber: debtor.customerNumber,
+          debtorId: debtor.id,
+          lines,
+        };
+      });
+    const withNaturalKey = (payload: OrderPayload, key: string): OrderPayload => ({
+      ...payload,
+      description: withKoppelReference(payload.description, key),
+    });
+    const writer = asperionOrderWriter(asperion, settings, vatCodes);
     const statusList = settings.statuses ?? defaultStatuses[settings.source];
     const statuses = new Set(statusList);
+    const readOptions: OrdersReadOptions = {
+      memory: ctx.memory,
+      scope: `${ctx.source.connectionId}/${String(ctx.source.settings['division'])}`,
+      chunkSize: settings.lookupChunkSize,
+      syncRows: settings.exactSyncRows,
+      shippingItemCodes: settings.shipping.itemCodes,
+      shippingMethodsRefreshMinutes: settings.shippingMethodsRefreshMinutes,
+      now: () => ctx.clock.now(),
+    };
     return {
-      read: (cursor) => readOrders(exact, settings.source, cursor, settings.lookupChunkSize),
-      reread: (records) => rereadOrders(exact, settings.source, records, settings.lookupChunkSize),
+      read: (cursor) => readOrders(exact, settings.source, cursor, readOptions),
+      reread: (records) => rereadOrders(exact, settings.source, records, readOptions),
       sourceId: (record) => record.ID,
       describe: describeOrder,
       searchKeys: orderSearchKeys,
@@ -70,28 +122,36 @@ export const ordersFlowKind: FlowKind<OrderRecord, OrderPayload> = {
           return { send: false, reason: 'a credit note cannot become an inTrade sales order' };
         return { send: true };
       },
-      resolve(payload, record, note) {
+      async resolve(payload, record, note) {
         const order = payload as unknown as OrderFields;
         const label = describeOrder(record);
-        return aboutOrder(label, async () => {
-          const lines = await resolveLines(order, settings, { articles, vatCodes, note }, label);
-          const debtor = await debtors.resolve(order.customer, label);
-          return {
-            date: order.date,
-            description: order.description ?? '',
-            journalId: order.journalId ?? null,
-            paymentConditionId: order.paymentConditionId ?? null,
-            debtorCustomerNumber: debtor.customerNumber,
-            debtorId: debtor.id,
-            lines,
-          };
-        });
+        const resolved = await resolveOrder(order, label, note, { debtor: false, articles: false });
+        resolvedOrders.set(record.ID, { order, label });
+        return resolved as OrderPayload;
       },
-      withNaturalKey: (payload, key) => ({
-        ...payload,
-        description: withKoppelReference(payload.description, key),
-      }),
-      target: asperionOrderWriter(asperion, settings, vatCodes),
+      withNaturalKey,
+      target: {
+        ...writer,
+        async create(payload, naturalKey) {
+          const resolved = resolvedOrders.get(naturalKey);
+          resolvedOrders.delete(naturalKey);
+          try {
+            return await writer.create(payload, naturalKey);
+          } catch (e) {
+            // Tried again once, with the references looked up afresh; a second refusal is the order's.
+            const stale = staleReferences(e);
+            if (!stale || !resolved) throw e;
+            // Asperion refused the debtor or an article the pair remembered (deleted or blocked
+            // there since): forget it, look it up as the first time, and send the order once more.
+            ctx.logger.warn(
+              { naturalKey, debtor: stale.debtor, articles: stale.articles },
+              'Asperion refused a remembered debtor or article; resolving the order again',
+            );
+            const again = await resolveOrder(resolved.order, resolved.label, () => {}, stale);
+            return writer.create(withNaturalKey(again as OrderPayload, naturalKey), naturalKey);
+          }
+        },
+      },
     };
   },
   checkMappings: (ctx, mapping) => checkOrderMappings(ctx, mapping),

@@ -49,8 +49,20 @@ export const ordersSettingsSchema = z
       .min(1)
       .max(100)
       .default(40)
+      .describe('Ids per lookup call for lines, accounts and contacts (each id adds ~50 URL characters).'),
+    exactSyncRows: z
+      .enum(['whole', 'changed'])
+      .default('whole')
       .describe(
-        'Ids per lookup call for lines, accounts and contacts of one page (each id adds ~50 URL characters).',
+        "UNCONFIRMED: whether a run's rows of Exact's line-level sync feed are a whole document. `whole` (default): Exact is believed to give every row of a document a new version when any part changes, so lines are read by id only for a document whose rows visibly are not all of it (a gap in the line numbers, lines not adding up to the header). `changed`: every document's lines are read by id (a few calls more a page).",
+      ),
+    shippingMethodsRefreshMinutes: z
+      .number()
+      .int()
+      .min(0)
+      .default(1440)
+      .describe(
+        "How long the pair keeps Exact's shipping methods list before reading it again (it is read again at once when a document names a method the list lacks).",
       ),
     homeCountry: countryCode
       .default('NL')
@@ -95,6 +107,14 @@ export const ordersSettingsSchema = z
       .strict()
       .prefault({})
       .describe('What happens to an article an order names that Asperion does not have.'),
+    vatCodesRefreshMinutes: z
+      .number()
+      .int()
+      .min(0)
+      .default(60)
+      .describe(
+        "How long Asperion's VAT codes, once read, are used before they are read again (minutes; 0: every run). UNCONFIRMED: Asperion publishes no change feed for them, so a code added in Asperion is seen within this time.",
+      ),
     vatByCountry: z
       .object({
         euB2b: z

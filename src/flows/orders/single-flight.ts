@@ -13,4 +13,9 @@ export class SingleFlight<K> {
     running.catch(() => this.done.delete(key));
     return running;
   }
+
+  /** Drop what was remembered for `key` (it turned out stale), so the next run of it works again. */
+  forget(key: K): void {
+    this.done.delete(key);
+  }
 }

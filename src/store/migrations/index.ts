@@ -6,6 +6,8 @@ import * as workspace from './0004-workspace.js';
 import * as leases from './0005-leases.js';
 import * as apiBudgets from './0006-api-budgets.js';
 import * as access from './0007-access.js';
+import * as pairMemory from './0008-pair-memory.js';
+import * as linksByTarget from './0009-links-by-target.js';
 
 /** Numbered migrations, in order. One list serves SQLite and Postgres. */
 export const migrations: Record<string, Migration> = {
@@ -16,4 +18,6 @@ export const migrations: Record<string, Migration> = {
   '0005-leases': leases,
   '0006-api-budgets': apiBudgets,
   '0007-access': access,
+  '0008-pair-memory': pairMemory,
+  '0009-links-by-target': linksByTarget,
 };

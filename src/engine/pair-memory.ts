@@ -1,0 +1,73 @@
+import type { Clock } from '../core/clock.js';
+import type { Store } from '../store/database.js';
+import { deleteMemory, readMemory, writeMemory } from '../store/repos/pair-memory.js';
+import { chunkRows } from '../store/repos/chunk.js';
+import type { PairLinks, PairMemory } from './types.js';
+
+/**
+ * The store-backed memory of one pair: every read or write is a few statements whatever the number
+ * of keys, values are JSON, and `updatedAt` is the injected clock's time, so a flow can tell how old
+ * what it remembers is (e.g. VAT codes read more than an hour ago are read again).
+ */
+export function storePairMemory(store: Store, pairId: string, clock: Clock): PairMemory {
+  return {
+    async get<T>(namespace: string, keys: readonly string[]) {
+      const rows = await readMemory(store.db, pairId, namespace, keys);
+      const out = new Map<string, { value: T; updatedAt: string }>();
+      for (const [key, row] of rows)
+        out.set(key, { value: JSON.parse(row.value) as T, updatedAt: row.updatedAt });
+      return out;
+    },
+    async set(namespace, entries) {
+      if (entries.length === 0) return;
+      const rows = entries.map(([key, value]) => {
+        const json = JSON.stringify(value);
+        // JSON.stringify(undefined) is undefined: a value that cannot be read back is refused here.
+        if (json === undefined) throw new TypeError(`Pair memory ${namespace}/${key}: the value is not JSON`);
+        return [key, json] as const;
+      });
+      await writeMemory(store.db, store.caps, pairId, namespace, rows, clock.now().toISOString());
+    },
+    async delete(namespace, keys) {
+      if (keys.length === 0) return;
+      await deleteMemory(store.db, pairId, namespace, keys);
+    },
+  };
+}
+
+/** For a dry run, which writes nothing: reads go to the store, writes are dropped. */
+export function readOnlyMemory(memory: PairMemory): PairMemory {
+  return {
+    get: (namespace, keys) => memory.get(namespace, keys),
+    set: async () => {},
+    delete: async () => {},
+  };
+}
+
+/** Read-only: the links the pair's flows made, by the flows' kind. */
+export function storePairLinks(store: Store, pairId: string): PairLinks {
+  async function lookup(kind: string, by: 'source_id' | 'target_id', ids: readonly string[]) {
+    const out = new Map<string, string>();
+    for (const chunk of chunkRows([...new Set(ids)], 1, 5_000)) {
+      const rows = await store.db
+        .selectFrom('links')
+        .innerJoin('flows', 'flows.id', 'links.flow_id')
+        .select(['links.source_id', 'links.target_id'])
+        .where('links.pair_id', '=', pairId)
+        .where('flows.kind', '=', kind)
+        .where(`links.${by}`, 'in', chunk)
+        .orderBy('links.updated_at', 'desc')
+        .execute();
+      // The newest link wins when two flows of the kind linked the same record.
+      for (const r of rows) {
+        const [from, to] = by === 'source_id' ? [r.source_id, r.target_id] : [r.target_id, r.source_id];
+        if (!out.has(from)) out.set(from, to);
+      }
+    }
+    return out;
+  }
+  return {
+    targetsOf: (kind, sourceIds) => lookup(kind, 'source_id', sourceIds),
+    sourcesOf: (kind, targetIds) => lookup(kind, 'target_id', targetIds),
+  };
+}
