@@ -83,7 +83,9 @@ export class DocumentRowGrouper<R extends FeedRow = FeedRow> {
     const byKey = new Map<string, R[]>();
     for (const row of rows) {
       const key = this.keyOf(row);
-      byKey.set(key, [...(byKey.get(key) ?? []), row]);
+      const group = byKey.get(key);
+      if (group) group.push(row);
+      else byKey.set(key, [row]);
     }
     return [...byKey].map(([key, group]) => documentOf(key, group));
   }
