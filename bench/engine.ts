@@ -97,9 +97,10 @@ interface Figures {
 const mb = (bytes: number) => Math.round(bytes / 1024 / 1024);
 
 /**
- * Peak RSS and heap used, sampled every 50 ms and after each stored page. A run on SQLite with
- * this no-op source and target never waits on I/O, so the timer alone would not fire during it;
- * the page samples and the kernel's high-water mark (maxRSS) cover that.
+ * Peak RSS and heap used, sampled every 50 ms and after each stored page. With SQLite and this
+ * no-op source and target nothing waits on I/O, so the event loop turns (and the timer fires) only
+ * between pages; the page samples and the kernel's high-water mark (maxRSS) cover the rest. Before
+ * the engine yielded between pages, the timer did not fire at all during a SQLite run.
  */
 class MemoryPeaks {
   rss = 0;
@@ -266,7 +267,7 @@ export async function engineBench(): Promise<void> {
     );
     const named = process.env.BENCH_DIALECTS?.split(',')
       .map((d) => d.trim())
-      .filter(Boolean);
+      .filter((d, i, all) => d && all.indexOf(d) === i);
     const json: Record<string, unknown> = { bench: 'engine', records: total };
     const skipped: Record<string, string> = {};
     const wanted: readonly string[] = named ?? dialects;
