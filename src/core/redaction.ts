@@ -1,4 +1,4 @@
-import { isPlainObject } from './json.js';
+import { isPlainObject, toJsonText } from './json.js';
 
 /** Keys whose values are credentials wherever they appear. */
 const secretKeyPattern =
@@ -30,6 +30,57 @@ export function redact(value: unknown, fields: ReadonlySet<string> = new Set(), 
     return out;
   }
   return value;
+}
+
+/**
+ * The JSON text of `redact(value, fields)`, without copying what needs no masking: a run stores
+ * four payloads a record, and whole copies of them were a large share of what a run allocated.
+ * Only the objects and arrays on the way to a masked key are copied; the rest is written from
+ * `value` itself.
+ */
+export function redactedJsonText(value: unknown, fields: ReadonlySet<string> = new Set()): string {
+  return toJsonText(redactShared(value, fields, 0));
+}
+
+/** `redact`, but a part that would serialise the same as its copy is returned as it is. */
+function redactShared(value: unknown, fields: ReadonlySet<string>, depth: number): unknown {
+  if (!mayNeedRedaction(value, fields, depth)) return value;
+  if (depth > 32) return REDACTED;
+  if (Array.isArray(value)) return value.map((v) => redactShared(v, fields, depth + 1));
+  if (isPlainObject(value)) {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) {
+      out[k] =
+        isSecretKey(k) || fields.has(k.toLowerCase())
+          ? v == null
+            ? v
+            : REDACTED
+          : redactShared(v, fields, depth + 1);
+    }
+    return out;
+  }
+  return value;
+}
+
+/**
+ * Whether `redact` could give something that serialises differently from `value`: a key it masks,
+ * a value deeper than it goes, or an object with a `toJSON` of its own (its copy would lose it).
+ * Allocates nothing on the way, which is the point.
+ */
+function mayNeedRedaction(value: unknown, fields: ReadonlySet<string>, depth: number): boolean {
+  if (depth > 32) return true;
+  if (value === null || typeof value !== 'object' || value instanceof Date) return false;
+  if (Array.isArray(value)) {
+    for (const v of value as unknown[]) if (mayNeedRedaction(v, fields, depth + 1)) return true;
+    return false;
+  }
+  if (typeof (value as { toJSON?: unknown }).toJSON === 'function') return true;
+  // for…in also walks inherited keys, which `redact` ignores: looking at more never gives a wrong text.
+  for (const key in value) {
+    if (isSecretKey(key) || (fields.size > 0 && fields.has(key.toLowerCase()))) return true;
+    if (mayNeedRedaction((value as Record<string, unknown>)[key], fields, depth + 1)) return true;
+  }
+  return false;
 }
 
 export function redactionSet(fields: Iterable<string>): Set<string> {
