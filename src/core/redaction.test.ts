@@ -31,8 +31,12 @@ describe('redactedJsonText', () => {
     ['a value deeper than redaction goes', nested(40, 'deep')],
     ['a value just within that depth', nested(32, 'deep')],
     ['a cycle', cyclic],
-    ['a masked key beside a nested object', { code: 'SKU-1', address: { city: 'Breda' }, lines: [{ n: 1 }] }],
-    ['a masked key deep inside an array', [[{ Code: 'A' }, { b: 2 }], { c: [1, 2] }]],
+    [
+      'a masked key beside a nested object',
+      { token: 'tok-1', address: { city: 'Breda' }, lines: [{ n: 1 }] },
+    ],
+    ['a masked key deep inside an array', [[{ Password: 'A' }, { b: 2 }], { c: [1, 2] }]],
+    ['an OAuth answer deep inside an array', [{ q: { code: 'auth-code-1', state: 's' } }, { code: 'SKU-1' }]],
     // eslint-disable-next-line no-sparse-arrays -- a hole is what this case is about
     ['a sparse array', [1, , 3]],
     ['a bare string', 'text'],
@@ -45,5 +49,20 @@ describe('redactedJsonText', () => {
   it('masks the secret keys and the redaction fields', () => {
     const text = redactedJsonText({ Phone: '+31 6 1234 5678', client_secret: 's3cret-value', ok: 1 }, fields);
     expect(JSON.parse(text)).toEqual({ Phone: '[redacted]', client_secret: '[redacted]', ok: 1 });
+  });
+
+  it('keeps article, account and error codes, and masks the code of an OAuth answer', () => {
+    const value = {
+      article: { code: 'SKU-1', Code: 'ACC-7' },
+      error: { code: 'webhook.stale', kind: 'invalid' },
+      callback: { code: 'one-time-authorization-code', state: 'xyz' },
+      authorization_code: 'another',
+    };
+    expect(JSON.parse(redactedJsonText(value, fields))).toEqual({
+      article: { code: 'SKU-1', Code: 'ACC-7' },
+      error: { code: 'webhook.stale', kind: 'invalid' },
+      callback: { code: '[redacted]', state: 'xyz' },
+      authorization_code: '[redacted]',
+    });
   });
 });

@@ -1,11 +1,24 @@
 import { isPlainObject, toJsonText } from './json.js';
 
-/** Keys whose values are credentials wherever they appear. */
+/**
+ * Keys whose values are credentials wherever they appear. A bare `code` is not one of them: Exact
+ * account and item codes, Asperion article codes and Koppel's own error codes are all `code`, and
+ * masking them emptied the activity log and the logs of what people search by. An OAuth
+ * authorization code is masked by its shape instead (`isSecretKeyIn`).
+ */
 const secretKeyPattern =
-  /^(password|passwd|secret|client_?secret|access_?token|refresh_?token|id_?token|token|authorization|api_?key|webhook_?secret|private_?key|code)$/i;
+  /^(password|passwd|secret|client_?secret|access_?token|refresh_?token|id_?token|token|authorization|authorization_?code|auth_?code|api_?key|webhook_?secret|private_?key)$/i;
 
 export function isSecretKey(key: string): boolean {
   return secretKeyPattern.test(key);
+}
+
+/**
+ * Whether `key` of `holder` holds a credential: a secret-looking key, or the `code` of an OAuth
+ * authorization answer (a `code` beside a `state`, as a redirect back from a consent page carries).
+ */
+function isSecretKeyIn(key: string, holder: object): boolean {
+  return isSecretKey(key) || (key.toLowerCase() === 'code' && 'state' in holder);
 }
 
 export const REDACTED = '[redacted]';
@@ -21,7 +34,7 @@ export function redact(value: unknown, fields: ReadonlySet<string> = new Set(), 
     const out: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(value)) {
       out[k] =
-        isSecretKey(k) || fields.has(k.toLowerCase())
+        isSecretKeyIn(k, value) || fields.has(k.toLowerCase())
           ? v == null
             ? v
             : REDACTED
@@ -51,7 +64,7 @@ function redactShared(value: unknown, fields: ReadonlySet<string>, depth: number
     const out: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(value)) {
       out[k] =
-        isSecretKey(k) || fields.has(k.toLowerCase())
+        isSecretKeyIn(k, value) || fields.has(k.toLowerCase())
           ? v == null
             ? v
             : REDACTED
@@ -77,7 +90,7 @@ function mayNeedRedaction(value: unknown, fields: ReadonlySet<string>, depth: nu
   if (typeof (value as { toJSON?: unknown }).toJSON === 'function') return true;
   // for…in also walks inherited keys, which `redact` ignores: looking at more never gives a wrong text.
   for (const key in value) {
-    if (isSecretKey(key) || (fields.size > 0 && fields.has(key.toLowerCase()))) return true;
+    if (isSecretKeyIn(key, value) || (fields.size > 0 && fields.has(key.toLowerCase()))) return true;
     if (mayNeedRedaction((value as Record<string, unknown>)[key], fields, depth + 1)) return true;
   }
   return false;
