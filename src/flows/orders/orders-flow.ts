@@ -25,7 +25,7 @@ import { staleReferences, type Fresh } from './stale-references.js';
 type Note = (step: string, detail: string) => void;
 
 /**
- * Orders, Exact Online → Asperion (issue 5): Exact sales invoices or sales orders read
+ * Orders, Exact Online → Asperion: Exact sales invoices or sales orders read
  * incrementally by their sync Timestamp, filtered by status, mapped, then per order: debtor found (or created/updated), articles
  * made sure of, VAT and revenue account set for the destination, and written as the flow's order
  * type with `[koppel:<InvoiceID or OrderID>]` in its description.
@@ -45,7 +45,7 @@ export const ordersFlowKind: FlowKind<OrderRecord, OrderPayload> = {
   sourceApp: 'exact-online',
   targetApp: 'asperion',
   entity: 'Order',
-  // Orders are what users wait for: they go before other flows of the division (issue 5's budget).
+  // Orders are what users wait for: they go before other flows of the division (their API budget share).
   apiPriority: 'live',
   settingsSchema: ordersSettingsSchema,
   defaultMapping: ordersDefaultMapping,

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { orderSources } from './exact-orders-source.js';
 
-/** The Asperion record an order becomes (issue 5): a draft sales invoice, an inTrade sales order or a journal entry. */
+/** The Asperion record an order becomes: a draft sales invoice, an inTrade sales order or a journal entry. */
 export const orderTypes = ['salesInvoice', 'salesOrder', 'journalEntry'] as const;
 export type OrderType = (typeof orderTypes)[number];
 
@@ -20,7 +20,7 @@ const valueMap = <T extends z.ZodType>(value: T) =>
 const countryCode = z.string().regex(/^[A-Z]{2}$/, 'an ISO 3166 two-letter country code');
 
 /**
- * Settings of an orders flow. Every mapping the issue names is a value map with a fallback: VAT
+ * Settings of an orders flow. Every mapping a bookkeeper sets is a value map with a fallback: VAT
  * codes and revenue accounts live in the flow's mapping (`valueMaps`), the country rules, shipping,
  * debtor and article choices here.
  */
