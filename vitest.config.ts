@@ -9,7 +9,14 @@ export default defineConfig({
     maxWorkers: 2,
     projects: [
       {
-        test: { name: 'unit', include: ['src/**/*.test.ts'], exclude: ['src/**/*.int.test.ts'] },
+        test: {
+          name: 'unit',
+          include: ['src/**/*.test.ts'],
+          exclude: ['src/**/*.int.test.ts'],
+          // Building a demo seed is pure computation that a busy 2-core machine can stretch past
+          // vitest's 5 s default; a timeout is a hang detector, not a speed check.
+          testTimeout: 20_000,
+        },
       },
       {
         test: {

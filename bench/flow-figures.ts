@@ -1,5 +1,5 @@
 /**
- * What `npm run bench -- flows` reports for one flow kind (issue 6): API calls per record on a first
+ * What `npm run bench -- flows` reports for one flow kind: API calls per record on a first
  * full load of the demo data and at steady state (a few changed records), records per second with
  * the sandboxes' limits off, and peak memory. Each flow's bench module measures its own kind.
  */

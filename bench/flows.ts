@@ -1,5 +1,5 @@
 /**
- * `npm run bench -- flows` (issue 6): for each flow besides orders (which has its own bench), API
+ * `npm run bench -- flows`: for each flow besides orders (which has its own bench), API
  * calls per record on a first full load of the demo data and at steady state, records per second
  * with the sandboxes' limits off, and peak memory. Prints a line per flow and one JSON line at the end.
  */

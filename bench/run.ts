@@ -1,28 +1,28 @@
 /**
  * `npm run bench -- <name…>` runs the named benchmarks (all when none is named). Each prints its
  * figures and ends with one JSON line. Benchmarks measure; they assert nothing about time.
+ *
+ * A bench's module is imported only when that bench runs: the others load sandboxes, Fastify and
+ * fixtures at import, and that memory would count in the peak RSS of whichever bench runs first.
  */
-import { asperionBench } from './asperion.js';
-import { engineBench } from './engine.js';
-import { exactBench } from './exact.js';
-import { flowsBench } from './flows.js';
-import { ordersBench } from './orders.js';
-
-const benches: Record<string, () => Promise<void>> = {
-  engine: engineBench,
-  exact: exactBench,
-  asperion: asperionBench,
-  orders: ordersBench,
-  flows: flowsBench,
+const benches: Record<string, () => Promise<() => Promise<void>>> = {
+  engine: async () => (await import('./engine.js')).engineBench,
+  exact: async () => (await import('./exact.js')).exactBench,
+  asperion: async () => (await import('./asperion.js')).asperionBench,
+  orders: async () => (await import('./orders.js')).ordersBench,
+  flows: async () => (await import('./flows.js')).flowsBench,
 };
 
 const names = process.argv.slice(2).filter((a) => !a.startsWith('-'));
 const selected = names.length ? names : Object.keys(benches);
+const unknown = selected.filter((name) => !benches[name]);
+if (unknown.length > 0) {
+  process.stderr.write(
+    `Unknown benchmark "${unknown.join('", "')}". Known: ${Object.keys(benches).join(', ')}\n`,
+  );
+  process.exit(2);
+}
 for (const name of selected) {
-  const bench = benches[name];
-  if (!bench) {
-    process.stderr.write(`Unknown benchmark "${name}". Known: ${Object.keys(benches).join(', ')}\n`);
-    process.exit(2);
-  }
+  const bench = await benches[name]!();
   await bench();
 }

@@ -1,7 +1,7 @@
 import { searchText } from '../store/repos/records.js';
 import { newId } from '../core/ids.js';
 import { toJsonText } from '../core/json.js';
-import { redact, REDACTED } from '../core/redaction.js';
+import { redactedJsonText, REDACTED } from '../core/redaction.js';
 import { saveCursor } from '../store/repos/cursors.js';
 import { insertDeadLetters, resolveSuperseded, type DeadLetterRow } from '../store/repos/dead-letters.js';
 import { upsertLinks, type LinkRow } from '../store/repos/links.js';
@@ -157,7 +157,7 @@ function deadLetterOf(
 
 function recordRow(deps: EngineDeps, setup: FlowSetup, item: WorkItem, runId: string, at: string): RecordRow {
   const r = setup.redaction;
-  const stored = (v: unknown) => (v === undefined ? null : deps.secrets.scrub(toJsonText(redact(v, r))));
+  const stored = (v: unknown) => (v === undefined ? null : deps.secrets.scrub(redactedJsonText(v, r)));
   return {
     id: item.id,
     run_id: runId,

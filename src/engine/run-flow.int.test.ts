@@ -1,8 +1,43 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import { createEngineHarness, sampleItem, type EngineHarness } from '../testing/engine-harness.js';
 import { testDialects } from '../testing/databases.js';
 import { readCursor } from '../store/repos/cursors.js';
 import { runFlow } from './run-flow.js';
+import type { FlowKind, FlowRegistry, SourcePage } from './types.js';
+
+/**
+ * A flow kind whose source serves its pages from memory and whose target answers at once: on
+ * SQLite nothing in its run waits on I/O, which is when a run could hold the event loop throughout.
+ */
+const inMemoryKind: FlowKind = {
+  kind: 'in-memory',
+  title: 'In memory',
+  sourceApp: 'loopback',
+  targetApp: 'loopback',
+  entity: 'Record',
+  settingsSchema: z.record(z.string(), z.unknown()),
+  defaultMapping: { fields: { name: { source: 'name', required: true } } },
+  open: () => ({
+    async *read(): AsyncIterable<SourcePage> {
+      for (let page = 0; page < 5; page++) {
+        const records = Array.from({ length: 10 }, (_, i) => ({
+          id: `M${page * 10 + i}`,
+          name: `Record ${i}`,
+        }));
+        yield { records, cursor: String((page + 1) * 10) };
+      }
+    },
+    sourceId: (r) => String(r.id),
+    naturalKey: (r) => `koppel:memory:${String(r.id)}`,
+    withNaturalKey: (p, key) => ({ ...p, reference: key }),
+    target: {
+      create: (_p, key) => Promise.resolve({ targetId: `T-${key}` }),
+      update: (id) => Promise.resolve({ targetId: id }),
+      findByNaturalKey: () => Promise.resolve(null),
+    },
+  }),
+};
 
 describe.each(testDialects)('a flow run on %s', (dialect) => {
   let h: EngineHarness;
@@ -110,6 +145,39 @@ describe.each(testDialects)('a flow run on %s', (dialect) => {
       .executeTakeFirstOrThrow();
     expect(skipped.source_id).toBe('I00002');
     expect(skipped.timeline).toContain('inactive');
+  });
+
+  it('turns the event loop between pages even when no page waits on I/O', async () => {
+    h = await createEngineHarness(dialect);
+    const registry: FlowRegistry = {
+      kinds: new Map([...h.deps.registry.kinds, [inMemoryKind.kind, inMemoryKind]]),
+      apps: h.deps.registry.apps,
+    };
+    await h.store.db
+      .updateTable('flows')
+      .set({ kind: inMemoryKind.kind })
+      .where('id', '=', h.flowId)
+      .execute();
+    // Counts turns of the event loop; a run held as one task would let it count none until it ended.
+    let turns = 0;
+    let counting = true;
+    const count = () => {
+      turns++;
+      if (counting) setImmediate(count);
+    };
+    setImmediate(count);
+    const seen: number[] = [];
+    try {
+      const result = await runFlow(
+        { ...h.deps, registry },
+        { flowId: h.flowId, trigger: 'manual', onProgress: () => seen.push(turns) },
+      );
+      expect(result.counts).toMatchObject({ read: 50, created: 50 });
+    } finally {
+      counting = false;
+    }
+    expect(seen).toHaveLength(5);
+    for (let i = 1; i < seen.length; i++) expect(seen[i]).toBeGreaterThan(seen[i - 1]!);
   });
 
   it('handles a record that appears twice in one page once, with its latest content', async () => {

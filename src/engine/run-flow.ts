@@ -59,8 +59,20 @@ export async function runFlow(deps: EngineDeps, request: RunRequest): Promise<Ru
       const abort = await processBatch(deps, setup, inputs, { runId, counts, cursor: page.cursor });
       request.onProgress?.(counts.toJSON());
       if (abort) throw tagPhase(abort, 'target');
+      await nextTurn();
     }
   });
+}
+
+/**
+ * One turn of the event loop between pages. A page that needs no I/O (SQLite resolves its queries
+ * at once; a source that serves pages from memory) would otherwise run the whole run as one task:
+ * no timer fires until it ends (the job's heartbeat, which keeps its lease and hears a cancel, a
+ * memory sampler), no request is answered, and V8 cannot run its collector's tasks, so garbage
+ * piles up until allocation itself forces a collection (the engine bench peaked some 20 MB higher).
+ */
+function nextTurn(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
 }
 
 /**

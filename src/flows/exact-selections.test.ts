@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { loadReferenceLists } from '../../scripts/exact-reference.js';
 import { accountSelect, contactSelect } from './customers/account-index.js';
+import { accountFields, contactFields, sourceSpecs } from './orders/exact-order-fields.js';
 import { itemFields, syncItemFields } from './products/exact-items-source.js';
 import { itemWarehouseFields } from './stock/exact-stock-source.js';
 
@@ -34,5 +35,18 @@ describe("the fields the flows select from Exact are in Exact's published lists"
       expect(unknownFields(endpoint, accountSelect), endpoint).toEqual([]);
     for (const endpoint of ['bulk/CRM/Contacts', 'crm/Contacts'])
       expect(unknownFields(endpoint, contactSelect), endpoint).toEqual([]);
+  });
+
+  it('orders: line-level sync feeds, bulk headers and lines, accounts by sync and bulk, contacts', () => {
+    for (const spec of Object.values(sourceSpecs)) {
+      expect(unknownFields(spec.sync, spec.syncFields), spec.sync).toEqual([]);
+      expect(unknownFields(spec.bulk, spec.bulkHeader), spec.bulk).toEqual([]);
+      expect(unknownFields(spec.lines, spec.lineFields), spec.lines).toEqual([]);
+    }
+    // Exact's sync list for invoices lacks it: the bulk headers give it, for invoices with a shipping line.
+    expect(unknownFields('sync/SalesInvoice/SalesInvoices', ['ShippingMethod'])).toEqual(['ShippingMethod']);
+    for (const endpoint of ['sync/CRM/Accounts', 'bulk/CRM/Accounts'])
+      expect(unknownFields(endpoint, accountFields), endpoint).toEqual([]);
+    expect(unknownFields('bulk/CRM/Contacts', contactFields)).toEqual([]);
   });
 });

@@ -2954,6 +2954,7 @@ export interface ExactEndpoints {
   'salesinvoice/PrintedSalesInvoices': PrintedSalesInvoice;
   'salesinvoice/SalesInvoiceLines': SalesInvoiceLine;
   'salesinvoice/SalesInvoices': SalesInvoice;
+  'salesorder/SalesOrderLines': SalesOrderLine;
   'salesorder/SalesOrders': SalesOrder;
   'vat/VATCodes': VATCode;
 }
@@ -2983,6 +2984,7 @@ export interface ExactCreates {
   'salesinvoice/PrintedSalesInvoices': PrintedSalesInvoiceCreate;
   'salesinvoice/SalesInvoiceLines': SalesInvoiceLineCreate;
   'salesinvoice/SalesInvoices': SalesInvoiceCreate;
+  'salesorder/SalesOrderLines': SalesOrderLineCreate;
   'salesorder/SalesOrders': SalesOrderCreate;
   'vat/VATCodes': VATCodeCreate;
 }
@@ -3012,6 +3014,7 @@ export interface ExactUpdates {
   'salesinvoice/PrintedSalesInvoices': PrintedSalesInvoiceUpdate;
   'salesinvoice/SalesInvoiceLines': SalesInvoiceLineUpdate;
   'salesinvoice/SalesInvoices': SalesInvoiceUpdate;
+  'salesorder/SalesOrderLines': SalesOrderLineUpdate;
   'salesorder/SalesOrders': SalesOrderUpdate;
   'vat/VATCodes': VATCodeUpdate;
 }
@@ -3187,6 +3190,13 @@ export const exactEndpoints = {
     methods: ['GET', 'POST', 'PUT', 'DELETE'],
     collections: ['SalesInvoiceLines', 'SalesInvoiceOrderChargeLines'],
     children: { SalesInvoiceLines: { path: 'salesinvoice/SalesInvoiceLines', key: 'ID' } },
+  },
+  'salesorder/SalesOrderLines': {
+    typeName: 'Exact.Web.Api.Models.SalesOrderLine',
+    key: 'ID',
+    methods: ['GET', 'POST', 'PUT', 'DELETE'],
+    collections: [],
+    children: {},
   },
   'salesorder/SalesOrders': {
     typeName: 'Exact.Web.Api.Models.SalesOrder',

@@ -65,7 +65,7 @@ function glAccounts(exact: ExactClient) {
 }
 
 /**
- * Customers, Asperion → Exact Online (issue 6): debtors polled by their last change, mapped to
+ * Customers, Asperion → Exact Online: debtors polled by their last change, mapped to
  * Exact accounts with status customer; a company gets its attention-to person as main contact, a
  * person an account in their own name. An existing account is matched (e-mail by default) and
  * linked instead of duplicated; a new one carries `[koppel:<debtor id>]` in `CodeAtSupplier`.

@@ -1,6 +1,10 @@
 import type { OrderSource } from './exact-orders-source.js';
 
-/** What the orders flow selects from Exact, per source (reference 5.1, 5.3, appendix A). */
+/**
+ * What the orders flow reads of a document's header, per source (reference 5.1, 5.3, appendix A).
+ * Exact's sync feeds repeat these on every line row; `documentOnlyFields` says which of them a line
+ * row fills with its own value or not at all.
+ */
 export const invoiceHeaderFields = [
   'InvoiceID',
   'InvoiceNumber',
@@ -19,12 +23,18 @@ export const invoiceHeaderFields = [
   'AmountFCExclVat',
   'VATAmountFC',
   'OrderNumber',
-  'ShippingMethod',
 ] as const;
+
+/**
+ * Exact's sync list for sales invoices has no `ShippingMethod`; its bulk headers do. It only
+ * matters for shipping lines, so it is read by id for the invoices that have one (and on a reread).
+ */
+export const invoiceBulkHeaderFields = [...invoiceHeaderFields, 'ShippingMethod'] as const;
 
 /** What a sales invoice line and a sales order line share (their VAT amount fields differ in name). */
 const lineFields = [
   'LineNumber',
+  'Item',
   'ItemCode',
   'ItemDescription',
   'Description',
@@ -57,21 +67,44 @@ export const orderHeaderFields = [
 
 export const orderLineFields = ['ID', 'OrderID', ...lineFields, 'VATAmount'] as const;
 
+/**
+ * Header fields a line row of a sync feed does not carry for the document: `Description`, the
+ * amounts and VAT are the line's own there ("can be different for header and lines"), and
+ * `AmountFCExclVat` is only filled on a header row (Exact's list marks it headerOnly). Without a
+ * header row they are left empty on the record rather than taken from a line.
+ */
+export const documentOnlyFields: ReadonlySet<string> = new Set([
+  'Description',
+  'AmountFC',
+  'AmountFCExclVat',
+  'VATAmountFC',
+  'VATAmount',
+]);
+
 export interface SourceSpec {
+  /** The line-level sync feed: one row per line, the header's fields repeated (reference 5.1). */
   sync: string;
-  /** The same headers by id (a replay reads its documents again). */
+  /** Its `$select`: the header's fields and the line's. */
+  syncFields: readonly string[];
+  /** The headers by id (a replay reads its documents again). */
   bulk: string;
+  bulkHeader: readonly string[];
+  /** The lines by document id, when a feed's rows are not the whole document. */
   lines: string;
   key: string;
   header: readonly string[];
   lineFields: readonly string[];
 }
 
-/** Where each source's headers and lines are read (reference 5.1, 5.3; lines have no sync endpoint here). */
+const union = (...lists: Array<readonly string[]>) => [...new Set(lists.flat())];
+
+/** Where each source's documents are read (reference 5.1, 5.3). */
 export const sourceSpecs: Record<OrderSource, SourceSpec> = {
   salesInvoices: {
     sync: 'sync/SalesInvoice/SalesInvoices',
+    syncFields: union(invoiceHeaderFields, invoiceLineFields),
     bulk: 'bulk/SalesInvoice/SalesInvoices',
+    bulkHeader: invoiceBulkHeaderFields,
     lines: 'bulk/SalesInvoice/SalesInvoiceLines',
     key: 'InvoiceID',
     header: invoiceHeaderFields,
@@ -79,7 +112,9 @@ export const sourceSpecs: Record<OrderSource, SourceSpec> = {
   },
   salesOrders: {
     sync: 'sync/SalesOrder/SalesOrders',
+    syncFields: union(orderHeaderFields, orderLineFields),
     bulk: 'bulk/SalesOrder/SalesOrders',
+    bulkHeader: orderHeaderFields,
     lines: 'bulk/SalesOrder/SalesOrderLines',
     key: 'OrderID',
     header: orderHeaderFields,
@@ -93,6 +128,7 @@ export const defaultStatuses: Record<OrderSource, number[]> = {
   salesOrders: [12, 20, 21],
 };
 
+/** What the flow keeps of an Exact account (read by sync, by id in bulk; the same names in both). */
 export const accountFields = [
   'ID',
   'Code',
@@ -107,3 +143,6 @@ export const accountFields = [
   'MainContact',
   'SalesVATCode',
 ] as const;
+
+/** Of the account's main contact, the flow needs the name (a company's attention-to). */
+export const contactFields = ['ID', 'FullName'] as const;

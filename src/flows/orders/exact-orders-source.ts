@@ -1,7 +1,9 @@
 import type { ExactClient, ExactRow } from '../../connectors/exact-online/exact-client.js';
 import type { SyncRow } from '../../connectors/exact-online/exact-sync.js';
 import type { SourcePage } from '../../engine/types.js';
-import { accountFields, sourceSpecs } from './exact-order-fields.js';
+import { DocumentRowGrouper, type DocumentRows } from './document-rows.js';
+import { documentOnlyFields, sourceSpecs } from './exact-order-fields.js';
+import { ExactMirror, type MirroredAccount, type MirrorOptions } from './exact-mirror.js';
 
 /** The Exact documents an orders flow can read. */
 export const orderSources = ['salesInvoices', 'salesOrders'] as const;
@@ -85,133 +87,178 @@ export function describeOrder(record: OrderRecord): string {
   return `Exact sales ${invoice ? 'invoice' : 'order'}${shown} (${invoice ? 'InvoiceID' : 'OrderID'} ${record.ID})`;
 }
 
+/** How the source reads (from the flow's settings and context). */
+export interface OrdersReadOptions extends MirrorOptions {
+  /**
+   * `whole` (default): a run's sync rows of a document are taken to be all of it, as Exact is
+   * believed to version every row of a document when any part changes (UNCONFIRMED); rows that are
+   * visibly not the whole document (a gap in the line numbers, lines that do not add up to the
+   * header) have their lines read by id all the same. `changed`: the lines are always read by id.
+   */
+  syncRows: 'whole' | 'changed';
+  /** Item codes of shipping lines: only invoices with one need their shipping method read. */
+  shippingItemCodes: readonly string[];
+}
+
 /**
- * Documents changed since `cursor`, a sync page (up to 1,000) at a time, each page completed with a
- * few bulk reads: its lines, and the accounts and contacts it names, by id in chunks. At 1,000
- * documents and 40 ids a chunk that is 0.025 calls an order for lines, plus accounts and contacts
- * not yet seen in this run. 40 ids keep a URL near 3,000 characters.
+ * Documents changed since `cursor`, from Exact's line-level sync feed, a page (1,000 rows) at a
+ * time, grouped into whole documents (`document-rows.ts`: a document straddling pages is held
+ * until complete, and the cursor stays below its rows). Customers come from the pair's mirror of
+ * Exact accounts (`exact-mirror.ts`); lines are read by id only for documents whose rows are not
+ * the whole of them. A run with one order for a known customer costs two calls: the documents and
+ * the accounts changed since the last run.
  */
 export async function* readOrders(
   client: ExactClient,
   source: OrderSource,
   cursor: string | null,
-  chunkSize: number,
+  options: OrdersReadOptions,
 ): AsyncIterable<SourcePage<OrderRecord>> {
-  const cache: LookupCache = {
-    accounts: new Map(),
-    contacts: new Map(),
-    shippingMethods: new ShippingMethods(client),
-  };
-  for await (const page of client.syncRows<Row>(sourceSpecs[source].sync, {
-    select: sourceSpecs[source].header,
-    checkpoint: cursor,
-  })) {
-    if (page.rows.length === 0) continue;
-    yield { records: await complete(client, source, page.rows, cache, chunkSize), cursor: page.checkpoint };
+  const spec = sourceSpecs[source];
+  const mirror = new ExactMirror(client, options);
+  const grouper = new DocumentRowGrouper<Row>(spec.key, cursor);
+  let checkpoint: string | null = null;
+  for await (const page of client.syncRows<Row>(spec.sync, { select: spec.syncFields, checkpoint: cursor })) {
+    checkpoint = page.checkpoint;
+    const grouped = grouper.push(page.rows);
+    if (grouped.documents.length > 0)
+      yield {
+        records: await complete(client, source, grouped.documents, mirror, options),
+        cursor: grouped.cursor,
+      };
   }
+  if (checkpoint === null) return;
+  const last = grouper.end(checkpoint);
+  if (last.documents.length > 0)
+    yield { records: await complete(client, source, last.documents, mirror, options), cursor: last.cursor };
 }
 
 /**
- * The documents of `records` as Exact has them now (header, lines, customer), for a replay after a
- * fix in Exact; one the division no longer has is left out. A few bulk reads per chunk of ids.
+ * The documents of `records` as Exact has them now (header and lines by id in bulk, customer from
+ * the mirror brought up to date), for a replay after a fix in Exact; one the division no longer
+ * has is left out.
  */
 export async function rereadOrders(
   client: ExactClient,
   source: OrderSource,
   records: readonly OrderRecord[],
-  chunkSize: number,
+  options: OrdersReadOptions,
 ): Promise<OrderRecord[]> {
   const spec = sourceSpecs[source];
   const ids = [...new Set(records.map((r) => r.ID))];
   const timestamps = new Map(records.map((r) => [r.ID, r.Timestamp]));
-  const rows = (await client.bulkRowsByIds(spec.bulk, spec.header, spec.key, ids, chunkSize)).map((row) => ({
-    ...row,
+  const headers = await client.bulkRowsByIds(spec.bulk, spec.bulkHeader, spec.key, ids, options.chunkSize);
+  const lines = await linesById(
+    client,
+    source,
+    headers.map((h) => String(h[spec.key])),
+    options.chunkSize,
+  );
+  const documents = headers.map((header) => {
+    const key = String(header[spec.key]);
     // Bulk rows carry no sync Timestamp; the snapshot's is kept (it only moves a run's cursor).
-    Timestamp: timestamps.get(String(row[spec.key])) ?? '',
-  }));
-  const cache = { accounts: new Map(), contacts: new Map(), shippingMethods: new ShippingMethods(client) };
-  return complete(client, source, rows, cache, chunkSize);
+    const row = { ...header, LineNumber: 0, Timestamp: timestamps.get(key) ?? '' } as Row;
+    return {
+      key,
+      header: row,
+      lines: [],
+      timestamp: row.Timestamp,
+      whole: false,
+    } satisfies DocumentRows<Row>;
+  });
+  return complete(client, source, documents, new ExactMirror(client, options), options, lines, true);
 }
 
-/** Accounts and contacts read so far in a run (accounts recur across orders: each is read once). */
-interface LookupCache {
-  accounts: Map<string, ExactRow>;
-  contacts: Map<string, ExactRow>;
-  shippingMethods: ShippingMethods;
-}
-
-/** Header rows made self-contained records: their lines, customer and delivery address joined in. */
+/** Grouped documents made self-contained records: lines, customer and delivery address joined in. */
 async function complete(
   client: ExactClient,
   source: OrderSource,
-  rows: readonly Row[],
-  { accounts, contacts, shippingMethods }: LookupCache,
-  chunkSize: number,
+  documents: ReadonlyArray<DocumentRows<Row>>,
+  mirror: ExactMirror,
+  options: OrdersReadOptions,
+  linesRead?: Map<string, ExactRow[]>,
+  withShippingMethod = false,
 ): Promise<OrderRecord[]> {
   const spec = sourceSpecs[source];
-  const keys = [...new Set(rows.map((r) => String(r[spec.key])))];
-  const lines = await client.bulkRowsByIds(spec.lines, spec.lineFields, spec.key, keys, chunkSize);
-  const accountIds = rows.flatMap((r) => [r['InvoiceTo'], r['OrderedBy'], r['DeliverTo']]);
-  await fill(client, accounts, 'bulk/CRM/Accounts', accountFields, accountIds, chunkSize);
-  const contactIds = [...accounts.values()].map((a) => a['MainContact']);
-  await fill(client, contacts, 'bulk/CRM/Contacts', ['ID', 'FullName', 'Email'], contactIds, chunkSize);
-  const linesOf = groupBy(lines, spec.key);
-  const methods = await shippingMethods.forRows(rows);
-  return rows.map(({ __metadata: _, ...row }) => {
-    const account = accounts.get(String(row['InvoiceTo'] ?? row['OrderedBy']));
-    const deliverTo = accounts.get(String(row['DeliverTo']));
-    const lineRows = (linesOf.get(String(row[spec.key])) ?? []).sort(
-      (a, b) => Number(a['LineNumber']) - Number(b['LineNumber']),
-    );
+  const toRead = documents.filter((d) => options.syncRows === 'changed' || !d.whole).map((d) => d.key);
+  const bulkLines: Map<string, ExactRow[]> =
+    linesRead ?? (toRead.length > 0 ? await linesById(client, source, toRead, options.chunkSize) : new Map());
+  const docs = documents.map((doc) => {
+    const headerRow = doc.header ?? doc.lines[0]!;
+    const header: ExactRow = {};
+    for (const field of spec.header)
+      header[field] =
+        doc.header === null && documentOnlyFields.has(field) ? null : (headerRow[field] ?? null);
+    if (withShippingMethod) header['ShippingMethod'] = headerRow['ShippingMethod'] ?? null;
+    const lines = bulkLines.get(doc.key) ?? doc.lines.map((row) => lineOf(row, spec.lineFields));
+    return { doc, header, lines };
+  });
+  // Exact's sync list for invoices has no ShippingMethod: the bulk headers of those with a
+  // shipping line are read for it (a shipping method only names a shipping line's article and text).
+  if (source === 'salesInvoices' && !withShippingMethod) {
+    const codes = new Set(options.shippingItemCodes);
+    const shipping = docs.filter((d) => d.lines.some((l) => codes.has(String(l['ItemCode']))));
+    if (shipping.length > 0) {
+      const methods = new Map(
+        (
+          await client.bulkRowsByIds(
+            spec.bulk,
+            [spec.key, 'ShippingMethod'],
+            spec.key,
+            shipping.map((d) => d.doc.key),
+            options.chunkSize,
+          )
+        ).map((r) => [String(r[spec.key]), r['ShippingMethod']]),
+      );
+      for (const d of shipping) d.header['ShippingMethod'] = methods.get(d.doc.key) ?? null;
+    }
+  }
+  const accounts = await mirror.accountsOf(
+    docs.flatMap(({ header }) => [header['InvoiceTo'] ?? header['OrderedBy'], header['DeliverTo']]),
+  );
+  const methods = await mirror.shippingMethodsOf(docs.map(({ header }) => header['ShippingMethod']));
+  return docs.map(({ doc, header, lines }) => {
+    const account = accounts.get(String(header['InvoiceTo'] ?? header['OrderedBy']));
+    const deliverTo = accounts.get(String(header['DeliverTo']));
     return {
-      ...row,
-      ID: String(row[spec.key]),
+      ...header,
+      ID: doc.key,
       Source: source,
-      Timestamp: row.Timestamp,
-      Status: numberOrNull(row['Status']),
-      Type: numberOrNull(row['Type']),
-      Customer: account ? customerOf(account, contacts) : null,
+      Timestamp: doc.timestamp,
+      Status: numberOrNull(header['Status']),
+      Type: numberOrNull(header['Type']),
+      Customer: account ? customerOf(account) : null,
       /** The delivery account's address (the sync row's DeliverTo is that account's id). */
-      DeliverTo: deliverTo ? addressOf(deliverTo) : null,
-      ShippingMethod: methods.get(String(row['ShippingMethod'])) ?? null,
-      Lines: lineRows.map(({ __metadata: _, ...line }) => line),
+      DeliverTo: deliverTo ? addressOf(deliverTo.row) : null,
+      ShippingMethod: methods.get(String(header['ShippingMethod'])) ?? null,
+      Lines: lines,
     } satisfies OrderRecord;
   });
 }
 
-/**
- * Exact's shipping methods (`sales/ShippingMethods`, a short list), read once a run and only when a
- * document names one. A Guid Exact no longer lists stays a method without code or description.
- */
-class ShippingMethods {
-  private known: Map<string, OrderShippingMethod> | undefined;
-
-  constructor(private readonly client: ExactClient) {}
-
-  async forRows(rows: readonly ExactRow[]): Promise<Map<string, OrderShippingMethod>> {
-    const ids = rows
-      .map((r) => r['ShippingMethod'])
-      .filter((id): id is string => typeof id === 'string' && id !== '');
-    if (ids.length === 0) return new Map();
-    if (!this.known) {
-      this.known = new Map();
-      const select = ['ID', 'Code', 'Description'];
-      for await (const page of this.client.pages('sales/ShippingMethods', { select }))
-        for (const m of page)
-          this.known.set(String(m['ID']), {
-            ID: String(m['ID']),
-            Code: textOrNull(m['Code']),
-            Description: textOrNull(m['Description']),
-          });
-    }
-    const known = this.known;
-    return new Map(ids.map((id) => [id, known.get(id) ?? { ID: id, Code: null, Description: null }]));
-  }
+/** The lines of `keys` by document id in bulk, in line order. */
+async function linesById(
+  client: ExactClient,
+  source: OrderSource,
+  keys: readonly string[],
+  chunkSize: number,
+): Promise<Map<string, ExactRow[]>> {
+  const spec = sourceSpecs[source];
+  const byKey = new Map<string, ExactRow[]>(keys.map((k) => [k, []]));
+  for (const row of await client.bulkRowsByIds(spec.lines, spec.lineFields, spec.key, keys, chunkSize))
+    byKey.get(String(row[spec.key]))?.push(lineOf(row, spec.lineFields));
+  for (const lines of byKey.values()) lines.sort((a, b) => Number(a['LineNumber']) - Number(b['LineNumber']));
+  return byKey;
 }
 
-function customerOf(account: ExactRow, contacts: Map<string, ExactRow>): OrderCustomer {
-  const contact =
-    typeof account['MainContact'] === 'string' ? contacts.get(account['MainContact']) : undefined;
+/** A line as the mapping reads it: the line fields only, whether from a sync row or a bulk line. */
+function lineOf(row: ExactRow, fields: readonly string[]): ExactRow {
+  const line: ExactRow = {};
+  for (const field of fields) line[field] = row[field] ?? null;
+  return line;
+}
+
+function customerOf({ row: account, contactName }: MirroredAccount): OrderCustomer {
   return {
     ID: String(account['ID']),
     Code: textOrNull(account['Code'])?.trim() ?? null,
@@ -219,7 +266,7 @@ function customerOf(account: ExactRow, contacts: Map<string, ExactRow>): OrderCu
     Email: textOrNull(account['Email']),
     Phone: textOrNull(account['Phone']),
     VATNumber: textOrNull(account['VATNumber']),
-    ContactName: textOrNull(contact?.['FullName']),
+    ContactName: contactName ?? null,
     SalesVATCode: textOrNull(account['SalesVATCode']),
     ...addressOf(account),
   };
@@ -232,30 +279,6 @@ function addressOf(account: ExactRow): OrderAddress {
     City: textOrNull(account['City']),
     Country: textOrNull(account['Country']),
   };
-}
-
-/** Adds the rows of `ids` not yet in `cache` (accounts recur across orders: each is read once a run). */
-async function fill(
-  client: ExactClient,
-  cache: Map<string, ExactRow>,
-  endpoint: string,
-  select: readonly string[],
-  ids: readonly unknown[],
-  chunkSize: number,
-): Promise<void> {
-  const missing = [...new Set(ids.filter((id): id is string => typeof id === 'string' && !cache.has(id)))];
-  if (missing.length === 0) return;
-  for (const row of await client.bulkRowsByIds(endpoint, select, 'ID', missing, chunkSize))
-    cache.set(String(row['ID']), row);
-}
-
-function groupBy(rows: ExactRow[], field: string): Map<string, ExactRow[]> {
-  const groups = new Map<string, ExactRow[]>();
-  for (const row of rows) {
-    const key = String(row[field]);
-    groups.set(key, [...(groups.get(key) ?? []), row]);
-  }
-  return groups;
 }
 
 const textOrNull = (v: unknown): string | null => (typeof v === 'string' && v !== '' ? v : null);

@@ -15,6 +15,7 @@ import {
   readOrders,
   rereadOrders,
   type OrderRecord,
+  type OrdersReadOptions,
 } from './exact-orders-source.js';
 import type { OrderFields } from './order-payload.js';
 import { RememberedNamespace } from './remembered.js';
@@ -24,7 +25,7 @@ import { staleReferences, type Fresh } from './stale-references.js';
 type Note = (step: string, detail: string) => void;
 
 /**
- * Orders, Exact Online → Asperion (issue 5): Exact sales invoices or sales orders read
+ * Orders, Exact Online → Asperion: Exact sales invoices or sales orders read
  * incrementally by their sync Timestamp, filtered by status, mapped, then per order: debtor found (or created/updated), articles
  * made sure of, VAT and revenue account set for the destination, and written as the flow's order
  * type with `[koppel:<InvoiceID or OrderID>]` in its description.
@@ -44,7 +45,7 @@ export const ordersFlowKind: FlowKind<OrderRecord, OrderPayload> = {
   sourceApp: 'exact-online',
   targetApp: 'asperion',
   entity: 'Order',
-  // Orders are what users wait for: they go before other flows of the division (issue 5's budget).
+  // Orders are what users wait for: they go before other flows of the division (their API budget share).
   apiPriority: 'live',
   settingsSchema: ordersSettingsSchema,
   defaultMapping: ordersDefaultMapping,
@@ -107,9 +108,18 @@ export const ordersFlowKind: FlowKind<OrderRecord, OrderPayload> = {
     const writer = asperionOrderWriter(asperion, settings, vatCodes);
     const statusList = settings.statuses ?? defaultStatuses[settings.source];
     const statuses = new Set(statusList);
+    const readOptions: OrdersReadOptions = {
+      memory: ctx.memory,
+      scope: `${ctx.source.connectionId}/${String(ctx.source.settings['division'])}`,
+      chunkSize: settings.lookupChunkSize,
+      syncRows: settings.exactSyncRows,
+      shippingItemCodes: settings.shipping.itemCodes,
+      shippingMethodsRefreshMinutes: settings.shippingMethodsRefreshMinutes,
+      now: () => ctx.clock.now(),
+    };
     return {
-      read: (cursor) => readOrders(exact, settings.source, cursor, settings.lookupChunkSize),
-      reread: (records) => rereadOrders(exact, settings.source, records, settings.lookupChunkSize),
+      read: (cursor) => readOrders(exact, settings.source, cursor, readOptions),
+      reread: (records) => rereadOrders(exact, settings.source, records, readOptions),
       sourceId: (record) => record.ID,
       describe: describeOrder,
       searchKeys: orderSearchKeys,

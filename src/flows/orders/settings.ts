@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { orderSources } from './exact-orders-source.js';
 
-/** The Asperion record an order becomes (issue 5): a draft sales invoice, an inTrade sales order or a journal entry. */
+/** The Asperion record an order becomes: a draft sales invoice, an inTrade sales order or a journal entry. */
 export const orderTypes = ['salesInvoice', 'salesOrder', 'journalEntry'] as const;
 export type OrderType = (typeof orderTypes)[number];
 
@@ -20,7 +20,7 @@ const valueMap = <T extends z.ZodType>(value: T) =>
 const countryCode = z.string().regex(/^[A-Z]{2}$/, 'an ISO 3166 two-letter country code');
 
 /**
- * Settings of an orders flow. Every mapping the issue names is a value map with a fallback: VAT
+ * Settings of an orders flow. Every mapping a bookkeeper sets is a value map with a fallback: VAT
  * codes and revenue accounts live in the flow's mapping (`valueMaps`), the country rules, shipping,
  * debtor and article choices here.
  */
@@ -49,8 +49,20 @@ export const ordersSettingsSchema = z
       .min(1)
       .max(100)
       .default(40)
+      .describe('Ids per lookup call for lines, accounts and contacts (each id adds ~50 URL characters).'),
+    exactSyncRows: z
+      .enum(['whole', 'changed'])
+      .default('whole')
       .describe(
-        'Ids per lookup call for lines, accounts and contacts of one page (each id adds ~50 URL characters).',
+        "UNCONFIRMED: whether a run's rows of Exact's line-level sync feed are a whole document. `whole` (default): Exact is believed to give every row of a document a new version when any part changes, so lines are read by id only for a document whose rows visibly are not all of it (a gap in the line numbers, lines not adding up to the header). `changed`: every document's lines are read by id (a few calls more a page).",
+      ),
+    shippingMethodsRefreshMinutes: z
+      .number()
+      .int()
+      .min(0)
+      .default(1440)
+      .describe(
+        "How long the pair keeps Exact's shipping methods list before reading it again (it is read again at once when a document names a method the list lacks).",
       ),
     homeCountry: countryCode
       .default('NL')

@@ -17,7 +17,7 @@ import {
 import { productsSettingsSchema, type ProductsSettings } from './settings.js';
 
 /**
- * Products, Exact Online → Asperion (issue 6): Exact items read incrementally by their sync
+ * Products, Exact Online → Asperion: Exact items read incrementally by their sync
  * Timestamp (and the items whose sales price changed), filtered by the flow's rules, mapped, and
  * created or updated as Asperion articles by SKU (the article code is the Exact item code).
  */

@@ -15,7 +15,7 @@ import { stockSettingsSchema, type StockMode, type StockSettings } from './setti
 import { formatDifference, formatQuantity, toQuantity } from './stock-quantity.js';
 
 /**
- * Stock, Exact Online → Asperion (issue 6): Exact's stock positions read incrementally by their sync
+ * Stock, Exact Online → Asperion: Exact's stock positions read incrementally by their sync
  * Timestamp, summed per item over the chosen warehouses, and compared per item with the Asperion
  * article of the same code. Asperion's article stock is read-only per its public documentation, so
  * by default (`mode: report`) every article's outcome is a skipped record saying why: in step, a

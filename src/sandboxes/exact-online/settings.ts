@@ -103,6 +103,20 @@ export const exactSettingsSchema = z.strictObject({
   deletedRetentionMonths: z.number().int().positive(),
   /** Edm.Int64 values (Timestamp) as JSON strings, as OData v2 writes them (reference 4.5, UNCONFIRMED). */
   int64AsString: z.boolean(),
+  /**
+   * Which rows of a sales order or invoice get a new row version (`Timestamp`) on the line-level
+   * sync feeds when the document changes. `document`: every row of the document, whatever changed
+   * (Exact's views join header and lines, so a header change must reach every line row). `line`:
+   * only the line rows that changed (a line added or edited), and the header (row) whose totals
+   * follow; a change to the header's own fields still renews every row. UNCONFIRMED (reference 5.1).
+   */
+  syncLineVersions: z.enum(['document', 'line']),
+  /**
+   * The line-level sync feeds (`sync/SalesInvoice/SalesInvoices`, `sync/SalesOrder/SalesOrders`)
+   * also carry one header row per document: `LineNumber` 0, `ID` the document's key, line fields
+   * null, header-only fields filled. Whether Exact sends one is UNCONFIRMED (reference 5.1).
+   */
+  syncHeaderRow: z.boolean(),
 });
 
 export type ExactSettings = z.infer<typeof exactSettingsSchema>;
@@ -147,6 +161,8 @@ export const defaultExactSettings: ExactSettings = {
   rowVersionStart: '1000',
   deletedRetentionMonths: 2,
   int64AsString: true,
+  syncLineVersions: 'document',
+  syncHeaderRow: false,
 };
 
 /** A partial update, validated; unknown keys are refused so a typo never silently does nothing. */

@@ -2,6 +2,8 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import { z } from 'zod';
 import { sandboxUser } from '../credentials.js';
 import { defaultExactClientId } from '../credentials.js';
+import { toAmsterdamWallClock } from '../amsterdam-time.js';
+import { progressOrder } from '../entities/sales-orders.js';
 import type { SandboxState } from '../sandbox-state.js';
 import { exactSettingsPatchSchema, patchExactSettings } from '../settings.js';
 import { faultSchema } from './fault-injection.js';
@@ -18,6 +20,20 @@ const mintSchema = z.strictObject({
   divisions: z.array(z.number().int()).min(1).optional(),
   /** Another app's client id, e.g. to see that webhook subscriptions are per app. */
   clientId: z.string().min(1).optional(),
+});
+const progressSchema = z.strictObject({
+  division: z.number().int(),
+  orderId: z.string().min(1),
+  lines: z
+    .array(
+      z.strictObject({
+        id: z.string().min(1),
+        quantityDelivered: z.number().optional(),
+        quantityInvoiced: z.number().optional(),
+      }),
+    )
+    .optional(),
+  cancel: z.boolean().optional(),
 });
 const revokeSchema = z.strictObject({
   /** One access token; every access token when absent. */
@@ -126,6 +142,19 @@ export function registerControlRoutes(app: FastifyInstance, state: SandboxState)
     const input = parse(revokeSchema, request.body);
     if (!input.success) return reply.status(400).send({ error: input.error.issues });
     return { revoked: state.tokens.revokeAccessTokens(state.nowMs(), input.data.accessToken) };
+  });
+
+  // Deliveries, invoicing or cancelling of a sales order as Exact's own processes would record them:
+  // order and line statuses are read-only through the API (reference 7.9).
+  app.post('/__sandbox/sales-orders/progress', async (request, reply) => {
+    const input = parse(progressSchema, request.body);
+    if (!input.success) return reply.status(400).send({ error: input.error.issues });
+    const { division, orderId, ...progress } = input.data;
+    const data = state.division(division);
+    const now = toAmsterdamWallClock(state.clock.now());
+    const done = data !== undefined && progressOrder(data, orderId, progress, now, state.settings);
+    if (!done) return reply.status(404).send({ error: 'no such division, order or order line' });
+    return { ok: true };
   });
 
   app.get('/__sandbox/faults', async () => state.faults.list());

@@ -15,7 +15,7 @@ import {
   unitsEntity,
 } from './reference-lists.js';
 import { salesItemPricesEntity } from './sales-item-prices.js';
-import { salesOrdersEntity } from './sales-orders.js';
+import { salesOrderLinesEntity, salesOrdersEntity } from './sales-orders.js';
 import { processStockCountEntity, stockCountsEntity } from './stock-counts.js';
 import { glAccountsEntity } from './gl-accounts.js';
 import { journalEntriesEntity, journalEntryLinesEntity } from './journal-entries.js';
@@ -34,6 +34,7 @@ export const entityCatalog: readonly EntityDescriptor[] = [
   accountsEntity,
   itemsEntity,
   salesOrdersEntity,
+  salesOrderLinesEntity,
   vatCodesEntity,
   // CRM, logistics, stock and reference lists (reference 7.2–7.8, 7.14–7.16, 7.18).
   contactsEntity,

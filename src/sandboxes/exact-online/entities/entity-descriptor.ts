@@ -37,6 +37,18 @@ export interface ChildDescriptor {
   parentKey: string;
   fields: FieldList;
   fieldTypes: ReadonlyMap<string, ScalarType>;
+  /**
+   * The lines also live in the table of `path` (the same row objects), each with its own row
+   * version, so the lines endpoint and the line-level sync feeds read them (reference 5.1).
+   */
+  indexed?: boolean;
+}
+
+/** One `sync/Deleted` row a deletion leaves (reference 5.2, appendix B). */
+export interface DeletionEntry {
+  entityType: number;
+  /** The key of the deleted row as the feed of that entity type has it. */
+  entityKey: string;
 }
 
 /**
@@ -63,8 +75,13 @@ export interface EntityDescriptor {
   /** Fields unique per division; a duplicate is a 500 business-rule error (reference 4.6). */
   uniqueFields?: readonly string[];
   children?: Readonly<Record<string, ChildDescriptor>>;
-  /** `sync/Deleted` EntityType code (reference appendix B). */
+  /** `sync/Deleted` EntityType code (reference appendix B); the row's key is the EntityKey. */
   deletedEntityType?: number;
+  /**
+   * The `sync/Deleted` rows of a deletion, when one row keyed by the record's key is not enough
+   * (documents whose lines are rows of line-level feeds); replaces `deletedEntityType`.
+   */
+  deletions?(record: StoredRecord, settings: ExactSettings): DeletionEntry[];
   /**
    * A POST that matches an existing row answers that row instead of creating one (crm/Addresses,
    * reference 7.3); returns the existing key.

@@ -80,19 +80,29 @@ export class DivisionData {
 
   /**
    * An independent copy: every record, row version, deletion and entry-number counter (rows hold
-   * only primitives).
+   * only primitives). `listenersOf` gives it that division's write listeners (webhooks). A row that
+   * is both a document's line and a record of its lines table (`ChildDescriptor.indexed`) stays one
+   * object in the copy, so a change through the lines endpoint still reaches the document.
    */
-  /** A deep copy of the rows; `listenersOf` gives it that division's write listeners (webhooks). */
   clone(listenersOf?: DivisionData): DivisionData {
     const copy = new DivisionData(this.division);
     if (listenersOf) copy.writeListeners.push(...listenersOf.writeListeners);
     copy.counter = this.counter;
+    const copied = new Map<StoredRow, StoredRow>();
+    const copyRow = (row: StoredRow): StoredRow => {
+      let out = copied.get(row);
+      if (!out) {
+        out = { ...row };
+        copied.set(row, out);
+      }
+      return out;
+    };
     for (const [path, table] of this.tables) {
       const records = new Map<string, StoredRecord>();
       for (const [key, r] of table) {
         const children: Record<string, StoredRow[]> = {};
-        for (const [name, lines] of Object.entries(r.children)) children[name] = lines.map((l) => ({ ...l }));
-        records.set(key, { row: { ...r.row }, children, timestamp: r.timestamp });
+        for (const [name, lines] of Object.entries(r.children)) children[name] = lines.map(copyRow);
+        records.set(key, { row: copyRow(r.row), children, timestamp: r.timestamp });
       }
       copy.tables.set(path, records);
     }
@@ -209,6 +219,7 @@ export function createRecord(
   Object.assign(row, { CreatorFullName: sandboxUser.fullName, ModifierFullName: sandboxUser.fullName });
   const record: StoredRecord = { row, children, timestamp: data.nextTimestamp() };
   data.table(entity.path).set(keyText(row[entity.key]), record);
+  indexLines(entity, data, record, 'all', settings);
   data.emitWrite({ path: entity.path, key: keyText(row[entity.key]), action: 'Create' });
   entity.afterCreate?.(record, context(data, now, settings));
   return record;
@@ -222,7 +233,40 @@ export function findRecord(
   return data.table(entity.path).get(keyText(key));
 }
 
-/** Partial update: only the given fields change (reference 7). */
+/**
+ * Give a document's indexed lines (`ChildDescriptor.indexed`) their place in their lines table and
+ * new row versions, after the document's own. Which lines get one is the `syncLineVersions` model
+ * (UNCONFIRMED, reference 5.1): with `document` all of them; with `line` the `changed` ones, or all
+ * when the change is the header's own (`'all'`). A line not yet in the table always gets one.
+ */
+function indexLines(
+  entity: EntityDescriptor,
+  data: DivisionData,
+  record: StoredRecord,
+  changed: 'all' | readonly StoredRow[],
+  settings: ExactSettings,
+): void {
+  for (const [name, child] of Object.entries(entity.children ?? {})) {
+    if (!child.indexed) continue;
+    const table = data.table(child.path);
+    for (const line of record.children[name] ?? []) {
+      const key = keyText(line[child.key]);
+      const indexed = table.get(key);
+      if (!indexed || indexed.row !== line) {
+        table.set(key, { row: line, children: {}, timestamp: data.nextTimestamp() });
+        continue;
+      }
+      if (changed === 'all' || settings.syncLineVersions === 'document' || changed.includes(line))
+        indexed.timestamp = data.nextTimestamp();
+    }
+  }
+}
+
+/**
+ * Partial update: only the given fields change (reference 7). `changedLines` names the lines whose
+ * change this header update follows (a line written through its own endpoint); without it the
+ * change is the header's own. It decides which line rows get new versions (see `indexLines`).
+ */
 export function updateRecord(
   entity: EntityDescriptor,
   data: DivisionData,
@@ -230,6 +274,7 @@ export function updateRecord(
   patch: StoredRow,
   now: string,
   settings: ExactSettings,
+  changedLines?: readonly StoredRow[],
 ): void {
   entity.beforeUpdate?.(record.row, patch, context(data, now, settings));
   for (const field of entity.fields.scalars) {
@@ -244,6 +289,7 @@ export function updateRecord(
     ModifierFullName: sandboxUser.fullName,
   });
   record.timestamp = data.nextTimestamp();
+  indexLines(entity, data, record, changedLines ?? 'all', settings);
   data.emitWrite({ path: entity.path, key: keyText(record.row[entity.key]), action: 'Update' });
   entity.afterUpdate?.(record, context(data, now, settings));
 }
@@ -260,12 +306,21 @@ export function deleteRecord(
   entity.beforeDelete?.(record, ctx);
   const key = keyText(record.row[entity.key]);
   data.table(entity.path).delete(key);
+  for (const [name, child] of Object.entries(entity.children ?? {})) {
+    if (!child.indexed) continue;
+    for (const line of record.children[name] ?? []) data.table(child.path).delete(keyText(line[child.key]));
+  }
   entity.afterDelete?.(record, ctx);
-  if (entity.deletedEntityType !== undefined) {
+  const entries =
+    entity.deletions?.(record, settings) ??
+    (entity.deletedEntityType === undefined
+      ? []
+      : [{ entityType: entity.deletedEntityType, entityKey: key }]);
+  for (const entry of entries) {
     data.deleted.push({
       timestamp: data.nextTimestamp(),
-      entityKey: key,
-      entityType: entity.deletedEntityType,
+      entityKey: keyText(entry.entityKey),
+      entityType: entry.entityType,
       deletedDate: now,
       id: randomUUID(),
     });

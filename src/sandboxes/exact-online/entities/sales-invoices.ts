@@ -1,7 +1,7 @@
 import { mandatoryError, unknownReferenceError } from './business-errors.js';
 import type { WriteContext } from './entity-descriptor.js';
 import { defineEntity } from './entity-descriptor.js';
-import type { DivisionData, StoredRecord } from './entity-store.js';
+import type { StoredRecord } from './entity-store.js';
 import { updateRecord } from './entity-store.js';
 import { multiplyDecimal, sumDecimal } from './exact-decimal.js';
 import type { StoredRow } from './field-types.js';
@@ -174,16 +174,6 @@ function entryIdOf(invoice: StoredRow): string {
 
 const linesPath = 'salesinvoice/SalesInvoiceLines';
 
-/**
- * The lines endpoint reads the same line rows the header holds: its table indexes them (same
- * objects, the header's row version), so `$expand` and `SalesInvoiceLines` never disagree.
- */
-function indexLines(record: StoredRecord, data: DivisionData): void {
-  const table = data.table(linesPath);
-  for (const line of record.children['SalesInvoiceLines'] ?? [])
-    table.set(String(line['ID']), { row: line, children: {}, timestamp: record.timestamp });
-}
-
 function numberInvoice(invoice: StoredRow, ctx: WriteContext): void {
   if (invoice['InvoiceNumber'] !== null && invoice['InvoiceNumber'] !== undefined) return;
   const { year } = financialPeriod(String(invoice['InvoiceDate']));
@@ -213,8 +203,19 @@ export const salesInvoicesEntity = defineEntity({
       typeName: 'Exact.Web.Api.Models.SalesInvoiceLine',
       parentKey: 'InvoiceID',
       fieldList: salesInvoiceLineFieldList,
+      // The lines endpoint and the line-level sync feed read these same rows, each with its own version.
+      indexed: true,
     },
   },
+  deletions: (record) => [
+    // One row per line (the rows of sync/SalesInvoice/SalesInvoices) and one for the invoice itself
+    // (the header row's ID; what a client keyed on invoices needs). UNCONFIRMED (reference 5.2).
+    ...(record.children['SalesInvoiceLines'] ?? []).map((line) => ({
+      entityType: 13,
+      entityKey: String(line['ID']),
+    })),
+    { entityType: 13, entityKey: String(record.row['InvoiceID']) },
+  ],
   beforeCreate(row, children, ctx) {
     const journal = byCode(ctx, 'financial/Journals', row['Journal']);
     if (!journal) throw unknownReferenceError(ctx.settings, 'Journal');
@@ -257,7 +258,6 @@ export const salesInvoicesEntity = defineEntity({
     if (book) pendingBookings.set(row, invoiceEntry(row, lines, ctx));
   },
   afterCreate(record, ctx) {
-    indexLines(record, ctx.data);
     bookPending(record, ctx);
   },
   beforeUpdate(row, _patch, ctx) {
@@ -278,8 +278,6 @@ export const salesInvoicesEntity = defineEntity({
   afterDelete(record, ctx) {
     // An invoice booked at entry takes its entry with it.
     unbookEntry(ctx.data, entryIdOf(record.row), ctx.now);
-    for (const line of record.children['SalesInvoiceLines'] ?? [])
-      ctx.data.table(linesPath).delete(String(line['ID']));
   },
 });
 
@@ -344,11 +342,15 @@ function openInvoiceOf(line: StoredRow, ctx: WriteContext): StoredRecord {
   return invoice;
 }
 
-/** Renumber the lines and write the header's new totals (which books it again if it was booked). */
-function refreshInvoice(invoice: StoredRecord, ctx: WriteContext): void {
+/**
+ * Renumber the lines and write the header's new totals (which books it again if it was booked);
+ * `changed` are the lines the change was made to, for their row versions (`syncLineVersions`).
+ */
+function refreshInvoice(invoice: StoredRecord, ctx: WriteContext, changed: readonly StoredRow[]): void {
   const lines = invoice.children['SalesInvoiceLines'] ?? [];
   lines.forEach((line, index) => (line['LineNumber'] = index + 1));
-  updateRecord(salesInvoicesEntity, ctx.data, invoice, invoiceTotals(lines), ctx.now, ctx.settings);
+  const totals = invoiceTotals(lines);
+  updateRecord(salesInvoicesEntity, ctx.data, invoice, totals, ctx.now, ctx.settings, changed);
 }
 
 /** Fields a line's PUT may change that the amounts depend on. */
@@ -365,6 +367,8 @@ export const salesInvoiceLinesEntity = defineEntity({
   methods: ['GET', 'POST', 'PUT', 'DELETE'],
   pageSize: 60,
   skipAllowed: true,
+  // The invoice stays; its line row leaves sync/SalesInvoice/SalesInvoices (EntityKey the line's ID).
+  deletedEntityType: 13,
   fieldList: salesInvoiceLineFieldList,
   beforeCreate(row, _children, ctx) {
     const invoice = openInvoiceOf(row, ctx);
@@ -374,7 +378,7 @@ export const salesInvoiceLinesEntity = defineEntity({
   afterCreate(record, ctx) {
     const invoice = openInvoiceOf(record.row, ctx);
     (invoice.children['SalesInvoiceLines'] ??= []).push(record.row);
-    refreshInvoice(invoice, ctx);
+    refreshInvoice(invoice, ctx, [record.row]);
   },
   beforeUpdate(row, patch, ctx) {
     const invoice = openInvoiceOf(row, ctx);
@@ -390,7 +394,7 @@ export const salesInvoiceLinesEntity = defineEntity({
     Object.assign(patch, next);
   },
   afterUpdate(record, ctx) {
-    refreshInvoice(openInvoiceOf(record.row, ctx), ctx);
+    refreshInvoice(openInvoiceOf(record.row, ctx), ctx, [record.row]);
   },
   beforeDelete(record, ctx) {
     openInvoiceOf(record.row, ctx);
@@ -399,6 +403,6 @@ export const salesInvoiceLinesEntity = defineEntity({
     const invoice = openInvoiceOf(record.row, ctx);
     const lines = invoice.children['SalesInvoiceLines'] ?? [];
     invoice.children['SalesInvoiceLines'] = lines.filter((line) => line !== record.row);
-    refreshInvoice(invoice, ctx);
+    refreshInvoice(invoice, ctx, []);
   },
 });

@@ -6,6 +6,7 @@ import {
   type ReferenceList,
 } from '../../../../scripts/exact-reference.js';
 import { entityCatalog } from '../entities/entity-catalog.js';
+import { headerOnlyFields } from '../rest/sync-line-feeds.js';
 import type { FieldSpec } from '../entities/field-list.js';
 import { servedFieldLists, type ServedFieldList } from './served-field-lists.js';
 
@@ -92,6 +93,17 @@ describe("the sandbox's field lists match Exact's published ones (scripts/exact-
     expect(orders.rows).toEqual({ level: 'line', rowKey: 'ID', documentKey: 'OrderID' });
     expect(references.get('sync/SalesOrder/SalesOrderLines')?.rows?.level).toBe('line');
     expect(references.get('sync/SalesOrder/SalesOrderHeaders')?.rows?.level).toBe('document');
+  });
+
+  it('leaves null on line rows exactly the fields Exact marks header-only', () => {
+    for (const endpoint of ['sync/SalesInvoice/SalesInvoices', 'sync/SalesOrder/SalesOrders'])
+      expect(
+        references
+          .get(endpoint)
+          ?.fields.filter((f) => f.headerOnly)
+          .map((f) => f.name),
+        endpoint,
+      ).toEqual(headerOnlyFields);
   });
 
   it('serves a child collection with the same field list as the endpoint of its lines', () => {

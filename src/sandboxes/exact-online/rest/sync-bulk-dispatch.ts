@@ -15,7 +15,8 @@ import { ODataError, exactMessages, querySyntaxError } from '../odata-error.js';
 import type { SandboxState } from '../sandbox-state.js';
 import type { ExactSettings } from '../settings.js';
 import type { ApiRequest, ApiResponse } from './api-exchange.js';
-import type { BulkViewSpec } from './sync-views.js';
+import type { SyncRow } from './sync-line-feeds.js';
+import type { BulkViewSpec, ResolvedSyncView } from './sync-views.js';
 import { bulkViews, findView, resolveSyncView, syncViews } from './sync-views.js';
 
 /** Sync and bulk endpoints answer at most 1,000 rows per page (reference 4.3). */
@@ -57,10 +58,9 @@ export function dispatchSyncOrBulk(
     const view = resolveSyncView(sync);
     if (!view) throw notFound();
     if (req.method !== 'GET') throw methodNotAllowed();
-    const records = [...data.table(view.entity.path).values()];
     return syncPage(
-      { path: sync.path, typeName: view.entity.typeName, fields: view.fields },
-      records.map((r) => ({ row: sync.derive ? sync.derive(r.row) : r.row, timestamp: r.timestamp })),
+      { path: sync.path, typeName: sync.typeName ?? view.entity.typeName, fields: view.fields },
+      syncViewRows(view, data, state.settings),
       req,
       state.settings,
     );
@@ -71,6 +71,22 @@ export function dispatchSyncOrBulk(
   // There is no bulk write (reference 5.3).
   if (req.method !== 'GET') throw methodNotAllowed();
   return bulkPage(resolved, bulkRecords(bulk, data), req, state.settings);
+}
+
+/** The rows of a sync view with their row versions: its own rows, or one per source record. */
+function syncViewRows(view: ResolvedSyncView, data: DivisionData, settings: ExactSettings): SyncRow[] {
+  const { spec } = view;
+  if (spec.rows)
+    return spec.rows(
+      view.fields.map((f) => f.name),
+      data,
+      settings,
+    );
+  const derive = spec.derive;
+  return [...data.table(view.entity.path).values()].map((r) => ({
+    row: derive ? () => derive(r.row) : () => r.row,
+    timestamp: r.timestamp,
+  }));
 }
 
 // ---------------------------------------------------------------- row versions
@@ -92,11 +108,6 @@ export interface SyncShape {
   path: string;
   typeName: string;
   fields: FieldSpec[];
-}
-
-interface SyncRow {
-  row: StoredRow;
-  timestamp: number;
 }
 
 const syncOptions = ['$select', '$filter', '$skiptoken', '$top', '$format'];
@@ -185,14 +196,15 @@ function syncPage(
     .filter((r) => floor === undefined || r.ts > floor)
     .filter((r) =>
       [...query.filter.equals].every(([field, value]) => {
-        const v = r.row[field];
+        const v = r.row()[field];
         return typeof v === 'number' && BigInt(v) === value;
       }),
     )
     .sort((a, b) => (a.ts < b.ts ? -1 : a.ts > b.ts ? 1 : 0));
   const limit = Math.min(syncPageSize, query.top ?? syncPageSize);
   const page = candidates.slice(0, limit);
-  const results = page.map((r) => syncRowJson(shape, r.row, r.ts, query.select, req, settings));
+  // Rows are built only for the page sent: a document feed's rows are assembled from header and line.
+  const results = page.map((r) => syncRowJson(shape, r.row(), r.ts, query.select, req, settings));
   const d: Record<string, unknown> = { results };
   const last = page.at(-1);
   // $top limits a page, not the whole read: Exact users saw __next keep going (reference 4.3, S10 #587).
@@ -237,17 +249,17 @@ function pruneDeleted(data: DivisionData, state: SandboxState): void {
 
 function deletedPage(data: DivisionData, req: ApiRequest, state: SandboxState): ApiResponse {
   pruneDeleted(data, state);
-  const rows = data.deleted.map((d) => ({
-    row: {
+  const rows = data.deleted.map((d) => {
+    const row = {
       DeletedBy: sandboxUser.userId,
       DeletedDate: d.deletedDate,
       Division: data.division,
       EntityKey: d.entityKey,
       EntityType: d.entityType,
       ID: d.id,
-    },
-    timestamp: d.timestamp,
-  }));
+    };
+    return { row: () => row, timestamp: d.timestamp };
+  });
   // Exact's own demo filters on EntityType as well (reference 5.1).
   return syncPage(deletedShape, rows, req, state.settings, ['EntityType']);
 }
@@ -303,11 +315,11 @@ function syncTimestamp(data: DivisionData, req: ApiRequest, state: SandboxState)
   if (!listed && views.length === 0) throw querySyntaxError();
   const since = wallClockMs(modified);
   let first: number | undefined;
-  for (const view of views) {
-    const entity = findEntity(view.source);
-    if (!entity) continue;
-    for (const record of data.table(entity.path).values()) {
-      const changed = record.row['Modified'];
+  for (const spec of views) {
+    const view = resolveSyncView(spec);
+    if (!view) continue;
+    for (const record of syncViewRows(view, data, state.settings)) {
+      const changed = record.row()['Modified'];
       if (typeof changed !== 'string' || wallClockMs(changed) < since) continue;
       if (first === undefined || record.timestamp < first) first = record.timestamp;
     }

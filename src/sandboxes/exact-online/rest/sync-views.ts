@@ -2,7 +2,22 @@ import { findEntity } from '../entities/entity-catalog.js';
 import type { EntityDescriptor } from '../entities/entity-descriptor.js';
 import type { FieldSpec } from '../entities/field-list.js';
 import { parseFieldList } from '../entities/field-list.js';
+import type { DivisionData } from '../entities/entity-store.js';
 import type { StoredRow } from '../entities/field-types.js';
+import { salesInvoicesEntity } from '../entities/sales-invoices.js';
+import { salesOrdersEntity } from '../entities/sales-orders.js';
+import type { ExactSettings } from '../settings.js';
+import type { DocumentFeed, SyncRow } from './sync-line-feeds.js';
+import {
+  documentFeedRows,
+  headerOnlyFields,
+  lineFieldsOf,
+  orderHeaderVat,
+  syncSalesInvoicesFieldList,
+  syncSalesOrderHeadersFieldList,
+  syncSalesOrderLinesFieldList,
+  syncSalesOrdersFieldList,
+} from './sync-line-feeds.js';
 
 /** A `sync/...` endpoint as a view over an entity table (reference 5.1). */
 export interface SyncViewSpec {
@@ -11,10 +26,17 @@ export interface SyncViewSpec {
   source: string;
   /** The view's own field list (appendix A) when its shape differs from the source's. */
   fieldList?: string;
+  /** `__metadata.type` when it is not the source entity's. */
+  typeName?: string;
   /** The view's fields computed from a source row, for views with their own field list. */
   derive?: (row: StoredRow) => StoredRow;
   /** Source fields Exact's list for the sync endpoint does not have (scripts/exact-field-lists). */
   omit?: readonly string[];
+  /**
+   * Rows that are not one per source record (the document feeds: one per line), with their own
+   * row versions; `fields` are the view's field names. Needs `fieldList`.
+   */
+  rows?: (fields: readonly string[], data: DivisionData, settings: ExactSettings) => SyncRow[];
 }
 
 /** A `bulk/...` endpoint: the source's rows, or the lines of one child collection (reference 5.3). */
@@ -27,10 +49,17 @@ export interface BulkViewSpec {
 
 const num = (v: unknown): number => (typeof v === 'number' ? v : 0);
 
+type ViewRows = NonNullable<SyncViewSpec['rows']>;
+
+/** A document feed: every row a line (reference 5.1), header fields repeated, header-only ones null. */
+function lineLevel(feed: Omit<DocumentFeed, 'headerOnly'>, headerOnly = headerOnlyFields): ViewRows {
+  return (fields, data, settings) => documentFeedRows({ ...feed, headerOnly }, fields, data, settings);
+}
+
 /**
- * The sync endpoints the sandbox serves, from the reference's list (5.1) for entities it has.
- * `sync/SalesOrder/SalesOrderLines` is left out: lines share their order's row version here, and a
- * Timestamp skiptoken needs one row per version.
+ * The sync endpoints the sandbox serves, from the reference's list (5.1) for entities it has. The
+ * document feeds have Exact's own field lists; their lines each carry a row version of their own
+ * (`syncLineVersions`), so a Timestamp skiptoken still sees one row per version.
  */
 export const syncViews: readonly SyncViewSpec[] = [
   { path: 'sync/CRM/Accounts', source: 'crm/Accounts' },
@@ -42,9 +71,62 @@ export const syncViews: readonly SyncViewSpec[] = [
     omit: ['IsBatchNumberItem', 'IsSerialNumberItem', 'StandardSalesPrice'],
   },
   { path: 'sync/Logistics/SalesItemPrices', source: 'logistics/SalesItemPrices' },
-  { path: 'sync/SalesOrder/SalesOrders', source: 'salesorder/SalesOrders' },
-  { path: 'sync/SalesOrder/SalesOrderHeaders', source: 'salesorder/SalesOrders' },
-  { path: 'sync/SalesInvoice/SalesInvoices', source: 'salesinvoice/SalesInvoices' },
+  {
+    path: 'sync/SalesOrder/SalesOrders',
+    source: 'salesorder/SalesOrders',
+    fieldList: syncSalesOrdersFieldList,
+    // The order's statuses, not the line's, on every row: the descriptions beside them are the header's.
+    rows: lineLevel({
+      document: salesOrdersEntity,
+      child: 'SalesOrderLines',
+      lineFields: lineFieldsOf(salesOrdersEntity, 'SalesOrderLines', [
+        'Division',
+        'OrderID',
+        'OrderNumber',
+        'DeliveryStatus',
+        'InvoiceStatus',
+      ]),
+      headerRow: true,
+    }),
+  },
+  {
+    path: 'sync/SalesOrder/SalesOrderHeaders',
+    source: 'salesorder/SalesOrders',
+    fieldList: syncSalesOrderHeadersFieldList,
+    // One row per order; its ID is the OrderID (UNCONFIRMED), its VAT the lines' sum.
+    derive: (r) => ({ ...r, ID: r['OrderID'] ?? null, VATAmount: orderHeaderVat(r) }),
+  },
+  {
+    path: 'sync/SalesOrder/SalesOrderLines',
+    source: 'salesorder/SalesOrders',
+    typeName: 'Exact.Web.Api.Models.SalesOrderLine',
+    fieldList: syncSalesOrderLinesFieldList,
+    // A line's own statuses; Created and Modified are its order's (lines keep no audit fields here).
+    rows: lineLevel(
+      {
+        document: salesOrdersEntity,
+        child: 'SalesOrderLines',
+        lineFields: lineFieldsOf(salesOrdersEntity, 'SalesOrderLines', ['Division']),
+        headerRow: false,
+        deriveLine: (row, line) => {
+          row['Status'] = line['OrderStatus'] ?? null;
+          row['StatusDescription'] = null;
+        },
+      },
+      [],
+    ),
+  },
+  {
+    path: 'sync/SalesInvoice/SalesInvoices',
+    source: 'salesinvoice/SalesInvoices',
+    fieldList: syncSalesInvoicesFieldList,
+    rows: lineLevel({
+      document: salesInvoicesEntity,
+      child: 'SalesInvoiceLines',
+      lineFields: lineFieldsOf(salesInvoicesEntity, 'SalesInvoiceLines', ['Division', 'InvoiceID']),
+      headerRow: true,
+    }),
+  },
   {
     path: 'sync/Financial/TransactionLines',
     source: 'financialtransaction/TransactionLines',

