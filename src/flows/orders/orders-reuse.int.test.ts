@@ -6,7 +6,7 @@ import { defaultClientSecret } from '../../sandboxes/asperion/credentials.js';
 import { upsertFlow } from '../../store/repos/flows.js';
 import { testDialects } from '../../testing/databases.js';
 import { salesInvoice } from '../../testing/orders-test-fixture.js';
-import { byRef, flowRow, startPair, type Pair } from '../../testing/flow-test-pair.js';
+import { byRef, flowRow, lines, startPair, type Pair } from '../../testing/flow-test-pair.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- tests read the sandboxes' JSON as it comes */
 
@@ -157,6 +157,62 @@ describe.each(testDialects)('orders flow, reusing what the pair knows (%s)', (di
     expect(calls.filter((c) => c === 'GET /v1/debtors' || c === 'POST /v1/debtors')).toEqual([]);
     const sent = await expectSameTotals(p, invoiceId(10));
     expect(sent.debtorCustomerNumber).toBe(created.body.customerNumber);
+  });
+
+  it("uses the article the products flow made for the line's Exact item, without searching for it", async () => {
+    const p = (pair = await startPair(dialect));
+    await fetch(`${p.fx.url}/__sandbox/settings`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ minutelyLimit: 10_000 }),
+    });
+    await runOrders(p);
+    const itemId = '0f300000-0000-4000-8000-000000000001';
+    await p.addExact({
+      'crm/Accounts': [account(50)],
+      'logistics/Items': [
+        {
+          ID: itemId,
+          Code: 'LINKED-1',
+          Description: 'Gekoppeld artikel',
+          IsSalesItem: true,
+          SalesVatCode: 'VH',
+        },
+      ],
+    });
+    const h = p.fx.h;
+    await upsertFlow(h.store.db, flowRow('products', {}), h.deps.clock.now().toISOString());
+    const products = await runFlow(h.deps, { flowId: 'products', trigger: 'manual' });
+    expect(products.state).toBe('succeeded');
+    const article = (await p.list('articles?ActiveState=All')).find((a) => a.code === 'LINKED-1');
+    expect(article).toBeDefined();
+
+    await clearAsperionLog(p);
+    await p.addExact({
+      'salesinvoice/SalesInvoices': [
+        salesInvoice(invoiceId(50), accountId(50), [
+          { Item: itemId, Quantity: 2, UnitPrice: 4.5, VATCode: 'VH' },
+        ]),
+      ],
+    });
+    await runOrders(p);
+    const calls = await asperionCalls(p);
+    expect(calls).toContain(`GET /v1/articles/${article.id}`);
+    expect(calls.filter((c) => c === 'GET /v1/articles' || c === 'POST /v1/articles')).toEqual([]);
+    const sent = await expectSameTotals(p, invoiceId(50));
+    expect(lines(sent).map((l: any) => l.articleId)).toEqual([article.id]);
+
+    // Remembered from then on: the next order of the known customer is one call.
+    await clearAsperionLog(p);
+    await p.addExact({
+      'salesinvoice/SalesInvoices': [
+        salesInvoice(invoiceId(51), accountId(50), [
+          { Item: itemId, Quantity: 1, UnitPrice: 4.5, VATCode: 'VH' },
+        ]),
+      ],
+    });
+    await runOrders(p);
+    expect(await asperionCalls(p)).toEqual(['POST /v1/salesinvoiceswithlines']);
   });
 
   it('finds or creates a remembered debtor again when Asperion no longer has it, and books the order right', async () => {
