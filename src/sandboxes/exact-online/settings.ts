@@ -89,6 +89,12 @@ export const exactSettingsSchema = z.strictObject({
    * the header totals are their sum. Off: the header field is stored and nothing else.
    */
   headerDiscountOnLines: z.boolean(),
+  /**
+   * How a computed amount (a line's quantity × unit price × (1 − discount), its VAT) is rounded to
+   * the cent, once, at the end: half away from zero, or half to even. The reference says nothing of
+   * Exact's rounding (UNCONFIRMED).
+   */
+  amountRounding: z.enum(['half-away-from-zero', 'half-even']),
   /** Retries after a failed delivery (reference 6.4: 10, UNCONFIRMED). */
   webhookRetryAttempts: z.number().int().nonnegative(),
   /** Delay before the first retry; it doubles for each next one (reference 6.4: 2^n minutes, UNCONFIRMED). */
@@ -142,6 +148,7 @@ export const defaultExactSettings: ExactSettings = {
   webhookCreateAction: 'Create',
   webhookEventCreatedOn: 'iso',
   headerDiscountOnLines: true,
+  amountRounding: 'half-away-from-zero',
   webhookRetryAttempts: 10,
   webhookRetryBaseMinutes: 2,
   rowVersionStart: '1000',
