@@ -47,8 +47,18 @@ export const exactSettingsSchema = z.strictObject({
   errorBlockStatus: z.number().int().min(400).max(599),
   /** Exact reportedly does not check the division in the `system/Divisions` URL (reference 1.3, UNCONFIRMED). */
   checkSystemDivisionsScope: z.boolean(),
-  /** Answer `$top` queries with a bare-array `d` (reference 4.2, UNCONFIRMED trigger). */
+  /**
+   * Answer `$top` queries with a bare-array `d`, as seen for `$top`-limited queries (reference 4.2;
+   * the exact trigger is UNCONFIRMED). Only when the answer fits one page without `$inlinecount`.
+   */
   bareArrayForTop: z.boolean(),
+  /**
+   * `$filter` string comparisons (`eq`, `ne`, `startswith`, `endswith`, `substringof`, ordering)
+   * ignore case, as the database's default collation does on Exact (UNCONFIRMED per field).
+   */
+  caseInsensitiveStrings: z.boolean(),
+  /** Fields compared letter for letter even with `caseInsensitiveStrings` on (UNCONFIRMED which). */
+  caseSensitiveFields: z.array(z.string()),
   /** `__count` of `$inlinecount=allpages` as a JSON string, as OData v2 does (reference 4.2, UNCONFIRMED). */
   inlineCountAsString: z.boolean(),
   /**
@@ -125,7 +135,9 @@ export const defaultExactSettings: ExactSettings = {
   errorBlockMinutes: 60,
   errorBlockStatus: 429,
   checkSystemDivisionsScope: false,
-  bareArrayForTop: false,
+  bareArrayForTop: true,
+  caseInsensitiveStrings: true,
+  caseSensitiveFields: [],
   inlineCountAsString: true,
   isoOffsetInput: 'convert',
   language: 'nl',

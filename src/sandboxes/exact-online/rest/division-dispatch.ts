@@ -17,11 +17,15 @@ import {
   putRecord,
   readKey,
 } from './entity-handlers.js';
+import { getNavigation } from './navigation-handler.js';
 import { answerReadFunction } from './read-function-handler.js';
 import { dispatchSyncOrBulk, isSyncOrBulkPath } from './sync-bulk-dispatch.js';
 
-/** `service/Entity` or `read/service/Function`, an optional `(key)` and an optional `/$count`. */
-const endpointPattern = /^((?:read\/)?[A-Za-z]+\/[A-Za-z]+)(?:\(([^)]*)\))?(\/\$count)?$/i;
+/**
+ * `service/Entity` or `read/service/Function`, an optional `(key)`, an optional navigation to a
+ * child collection (`/SalesOrderLines`, the `__deferred` links) and an optional `/$count`.
+ */
+const endpointPattern = /^((?:read\/)?[A-Za-z]+\/[A-Za-z]+)(?:\(([^)]*)\))?(?:\/([A-Za-z]+))?(\/\$count)?$/i;
 
 /** The `service/Entity` part of a division path, used as the endpoint in the error limit. */
 export function endpointOf(rest: string): string {
@@ -44,9 +48,11 @@ export function dispatchDivisionRequest(
   if (isSyncOrBulkPath(rest)) return dispatchSyncOrBulk(division, rest, req, state);
   const m = endpointPattern.exec(rest);
   if (!m) throw notFound();
-  const [, path = '', keyText, count] = m;
+  const [, path = '', keyText, navigation, count] = m;
+  if (navigation !== undefined && (keyText === undefined || count !== undefined)) throw notFound();
   const method = req.method as EntityMethod;
   if (path.toLowerCase() === 'system/divisions') {
+    if (navigation !== undefined) throw notFound();
     if (method !== 'GET') throw methodNotAllowed();
     const created = toAmsterdamWallClock(new Date(Date.UTC(2020, 0, 1)));
     const current = token.grant.divisions[0] ?? 0;
@@ -67,7 +73,7 @@ export function dispatchDivisionRequest(
     const data = state.division(division);
     if (!data || keyText !== undefined || count !== undefined) throw notFound();
     if (method !== 'GET') throw methodNotAllowed();
-    return answerReadFunction(readFunction, data, req);
+    return answerReadFunction(readFunction, data, req, state.settings);
   }
   const entity = findEntity(path);
   const data = state.division(division);
@@ -88,6 +94,10 @@ export function dispatchDivisionRequest(
   }
   if (count !== undefined) throw notFound();
   const key = readKey(entity, keyText);
+  if (navigation !== undefined) {
+    if (method !== 'GET') throw methodNotAllowed();
+    return getNavigation(entity, findRecord(entity, data, key), navigation, req, state.settings);
+  }
   if (method === 'GET') return getOne(entity, findRecord(entity, data, key), req);
   if (method === 'PUT') return putRecord(entity, data, key, req, state.settings, now);
   if (method === 'DELETE') return deleteOne(entity, data, key, now, state.settings);
