@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { defaultRedirectUris, redirectUriProblem } from '../redirect-uris.js';
 
 /** Random trouble on the wire (see `../traffic-faults.ts`); all off by default. */
 export const randomFaultsSchema = z.strictObject({
@@ -19,6 +20,17 @@ export const randomFaultsSchema = z.strictObject({
  * reference's default. Tests and the control API (`PUT /__sandbox/settings`) change them at run time.
  */
 export const exactSettingsSchema = z.strictObject({
+  /**
+   * The redirect URIs registered for the sandbox's app (reference 2.1: public HTTPS on Exact; the
+   * sandbox also takes loopback http, any port). `/api/oauth2/auth` refuses any other. Also
+   * changed one at a time through `/__sandbox/redirect-uris`.
+   */
+  redirectUris: z.array(
+    z.string().superRefine((uri, ctx) => {
+      const problem = redirectUriProblem(uri);
+      if (problem) ctx.addIssue({ code: 'custom', message: `redirect URI ${problem}` });
+    }),
+  ),
   /** Access token lifetime; fixed from issue, use does not extend it (reference 2.2). */
   accessTokenLifetimeSeconds: z.number().int().positive(),
   /**
@@ -124,6 +136,7 @@ export const exactSettingsSchema = z.strictObject({
 export type ExactSettings = z.infer<typeof exactSettingsSchema>;
 
 export const defaultExactSettings: ExactSettings = {
+  redirectUris: [...defaultRedirectUris],
   accessTokenLifetimeSeconds: 600,
   earliestRefreshAgeSeconds: 570,
   refreshTokenIdleDays: 30,
