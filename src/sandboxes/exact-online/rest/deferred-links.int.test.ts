@@ -96,6 +96,19 @@ describe('__deferred links', () => {
     );
   });
 
+  it('answers the deferred links of bulk rows with the source entity’s child rows', async () => {
+    const [order] = await api.rows('bulk/SalesOrder/SalesOrders?$top=1&$select=OrderID,SalesOrderLines');
+    const link = (order?.['SalesOrderLines'] as Deferred).__deferred.uri;
+    expect(link).toMatch(/\/bulk\/SalesOrder\/SalesOrders\(guid'[0-9a-f-]{36}'\)\/SalesOrderLines$/);
+    const lines = await follow(link, '?$select=OrderID');
+    expect(lines.status).toBe(200);
+    expect(lines.body.d.results.length).toBeGreaterThan(0);
+    expect(lines.body.d.results.every((l: Row) => l['OrderID'] === order?.['OrderID'])).toBe(true);
+    const [account] = await api.rows('bulk/CRM/Accounts?$top=1&$select=ID,BankAccounts');
+    const bank = await follow((account?.['BankAccounts'] as Deferred).__deferred.uri);
+    expect(bank).toEqual({ status: 200, body: { d: { results: [] } } });
+  });
+
   it('answers 404 for an unknown record or collection, and 405 for anything but GET', async () => {
     const [order] = await api.rows('salesorder/SalesOrders?$top=1&$select=OrderID');
     const base = `${api.base}/salesorder/SalesOrders`;

@@ -20,6 +20,7 @@ import {
 import { getNavigation } from './navigation-handler.js';
 import { answerReadFunction } from './read-function-handler.js';
 import { dispatchSyncOrBulk, isSyncOrBulkPath } from './sync-bulk-dispatch.js';
+import { bulkViews, findView } from './sync-views.js';
 
 /**
  * `service/Entity` or `read/service/Function`, an optional `(key)`, an optional navigation to a
@@ -31,6 +32,9 @@ const endpointPattern = /^((?:read\/)?[A-Za-z]+\/[A-Za-z]+)(?:\(([^)]*)\))?(?:\/
 export function endpointOf(rest: string): string {
   return (endpointPattern.exec(rest)?.[1] ?? rest).toLowerCase();
 }
+
+/** `bulk/Service/Entity(key)/Collection`: the `__deferred` link of a bulk row. */
+const bulkNavigationPattern = /^(bulk\/[A-Za-z]+\/[A-Za-z]+)\(([^)]*)\)\/([A-Za-z]+)$/i;
 
 function methodNotAllowed(): ODataError {
   // Not documented; 405 is what an OData service answers for a verb an entity set lacks.
@@ -45,6 +49,17 @@ export function dispatchDivisionRequest(
   token: AccessToken,
   state: SandboxState,
 ): ApiResponse {
+  // A bulk row's `__deferred` link names its bulk endpoint; the collection is its source entity's.
+  const bulk = bulkNavigationPattern.exec(rest);
+  if (bulk) {
+    const source = findView(bulkViews, bulk[1] ?? '');
+    const entity = source && !source.child ? findEntity(source.source) : undefined;
+    const data = state.division(division);
+    if (!entity || !data) throw notFound();
+    if (req.method !== 'GET') throw methodNotAllowed();
+    const key = readKey(entity, bulk[2] ?? '');
+    return getNavigation(entity, findRecord(entity, data, key), bulk[3] ?? '', req, state.settings);
+  }
   if (isSyncOrBulkPath(rest)) return dispatchSyncOrBulk(division, rest, req, state);
   const m = endpointPattern.exec(rest);
   if (!m) throw notFound();
