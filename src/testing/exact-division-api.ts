@@ -65,7 +65,9 @@ export function useDivisionApi(options: { division?: number; relaxLimits?: boole
     async rows(path) {
       const res = await get(path);
       expect(res.status, path).toBe(200);
-      return ((await res.json()) as { d: { results: Row[] } }).d.results;
+      // A `$top` answer may be a bare-array `d` (reference 4.2).
+      const { d } = (await res.json()) as { d: Row[] | { results: Row[] } };
+      return Array.isArray(d) ? d : d.results;
     },
     async allRows(path) {
       const all: Row[] = [];
@@ -73,9 +75,10 @@ export function useDivisionApi(options: { division?: number; relaxLimits?: boole
       while (next) {
         const res = await now().sandbox.call('GET', next, now().token);
         expect(res.status, next).toBe(200);
-        const body = (await res.json()) as { d: { results: Row[]; __next?: string } };
-        all.push(...body.d.results);
-        next = body.d.__next?.slice(now().sandbox.url.length);
+        const { d } = (await res.json()) as { d: Row[] | { results: Row[]; __next?: string } };
+        if (Array.isArray(d)) return [...all, ...d];
+        all.push(...d.results);
+        next = d.__next?.slice(now().sandbox.url.length);
       }
       return all;
     },

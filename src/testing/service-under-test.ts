@@ -81,7 +81,10 @@ export async function startServiceUnderTest(dialect: DialectName): Promise<Servi
     });
     const text = await res.text();
     if (!res.ok) throw new Error(`${method} ${url}: ${res.status} ${text}`);
-    return text === '' ? undefined : (JSON.parse(text) as { d: any }).d;
+    if (text === '') return undefined;
+    const { d } = JSON.parse(text) as { d: any };
+    // A `$top` answer may be a bare-array `d` (reference 4.2): callers read `.results` either way.
+    return Array.isArray(d) ? { results: d } : d;
   };
   const exact = (method: string, path: string, body?: unknown) =>
     exactFetch(method, `${exactSandbox.url}/api/v1/${demoIds.division}/${path}`, body);

@@ -133,7 +133,9 @@ describe.each(testDialects)(
           ...(body === undefined ? {} : { body: JSON.stringify(body) }),
         });
         if (!res.ok) throw new Error(`${method} ${apiPath}: ${res.status} ${await res.text()}`);
-        return ((await res.json()) as { d: any }).d;
+        const { d } = (await res.json()) as { d: any };
+        // A `$top` answer may be a bare-array `d` (reference 4.2).
+        return Array.isArray(d) ? { results: d } : d;
       };
       const [customer] = (
         await exactApi('GET', "crm/Accounts?$select=ID&$filter=Country eq 'NL' and Status eq 'C'&$top=1")

@@ -70,20 +70,28 @@ describe('npm start (koppel demo)', () => {
           })
         ).json()) as { access_token: string }
       ).access_token;
-      const exact = async (method: string, path: string, body?: unknown) =>
-        (
-          (await (
-            await fetch(`${exactUrl}/api/v1/3215711/${path}`, {
-              method,
-              headers: {
-                authorization: `Bearer ${exactToken}`,
-                accept: 'application/json',
-                'content-type': 'application/json',
-              },
-              ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-            })
-          ).json()) as { d: { results: Array<Record<string, string>> } & Record<string, string> }
-        ).d;
+      const exact = async (method: string, path: string, body?: unknown) => {
+        const { d } = (await (
+          await fetch(`${exactUrl}/api/v1/3215711/${path}`, {
+            method,
+            headers: {
+              authorization: `Bearer ${exactToken}`,
+              accept: 'application/json',
+              'content-type': 'application/json',
+            },
+            ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+          })
+        ).json()) as {
+          d:
+            | Array<Record<string, string>>
+            | ({ results: Array<Record<string, string>> } & Record<string, string>);
+        };
+        // A `$top` answer may be a bare-array `d` (reference 4.2).
+        return (Array.isArray(d) ? { results: d } : d) as { results: Array<Record<string, string>> } & Record<
+          string,
+          string
+        >;
+      };
       const [customer] = (
         await exact('GET', "crm/Accounts?$select=ID&$filter=Country eq 'NL' and Status eq 'C'&$top=1")
       ).results;

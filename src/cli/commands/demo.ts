@@ -4,9 +4,11 @@ import { systemClock } from '../../core/clock.js';
 import { loadConfig } from '../../core/config.js';
 import { createApp } from '../../main.js';
 import { demoSignInLink } from '../../access/first-setup.js';
+import { redirectUriOf } from '../../engine/connect/start-authorization.js';
 import { startService } from '../../service.js';
 import {
   configureDemoPair,
+  registerDemoRedirectUri,
   demoFlows,
   demoIds,
   demoOwnerEmail,
@@ -60,6 +62,8 @@ export const demoCommand: CliCommand = {
           ctx.exitCode = 0;
           // The sandboxes run on this machine, so Koppel's own URL is a callback they can reach.
           const service = await startService(app, { publicUrl: 'own' });
+          // Connecting again from the dashboard goes through the sandboxes' consent pages.
+          await registerDemoRedirectUri(sandboxes, redirectUriOf(service.baseUrl));
           const signIn = await demoSignInLink(app.store.db, app.clock, service.baseUrl, demoOwnerEmail);
           const relative = path.relative(process.cwd(), dataDir);
           const env = `KOPPEL_DATA_DIR=${relative.startsWith('..') || relative === '' ? dataDir : relative}`;

@@ -84,6 +84,22 @@ export async function startDemoSandboxes(clock: Clock): Promise<DemoSandboxes> {
   };
 }
 
+/**
+ * Registers Koppel's redirect URI with both sandboxes' apps, as an operator registers it in Exact's
+ * App Center and with Asperion: the sandboxes send the browser back only to a registered URI.
+ */
+export async function registerDemoRedirectUri(sandboxes: DemoSandboxes, redirectUri: string): Promise<void> {
+  for (const sandbox of [sandboxes.exact, sandboxes.asperion]) {
+    const res = await fetch(`${sandbox.url}/__sandbox/redirect-uris`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ uri: redirectUri }),
+    });
+    if (!res.ok)
+      throw new Error(`The sandbox at ${sandbox.url} refused the redirect URI ${redirectUri}: ${res.status}`);
+  }
+}
+
 export interface MintedTokens {
   access_token: string;
   refresh_token: string;

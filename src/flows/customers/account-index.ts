@@ -23,7 +23,9 @@ export type IndexedContact = Record<(typeof contactSelect)[number], string | nul
  * Every account of the division by its match key, read once through `bulk/CRM/Accounts` (1,000 a
  * call, reference 5.3) for a run that creates many accounts (a first load), instead of one GET per
  * debtor. Kept current with what the run itself writes. Values are compared as Exact's `eq` filter
- * compares them: trimmed text, codes without their padding.
+ * compares them: trimmed text, codes without their padding, and without regard to case (Exact's
+ * database collation ignores it, so `verkoop@…` and `Verkoop@…` are one customer's e-mail and a
+ * lookup by filter finds either).
  */
 export class AccountIndex {
   private readonly byKey = new Map<string, IndexedAccount[]>();
@@ -70,7 +72,7 @@ export class AccountIndex {
 
   keyOf(row: Partial<IndexedAccount>): string | null {
     const value = this.matchBy === 'email' ? row.Email : this.matchBy === 'code' ? row.Code : row.Name;
-    const text = typeof value === 'string' ? value.trim() : '';
+    const text = typeof value === 'string' ? value.trim().toLowerCase() : '';
     return text === '' ? null : text;
   }
 
@@ -94,7 +96,7 @@ export class AccountIndex {
 
   /** The one account with this key, null when none; two are a conflict, as a filtered GET would say. */
   match(key: string, what: string, division: number): IndexedAccount | null {
-    const rows = this.byKey.get(key.trim()) ?? [];
+    const rows = this.byKey.get(key.trim().toLowerCase()) ?? [];
     if (rows.length > 1)
       throw new KoppelError(`More than one ${what} in Exact division ${division}`, {
         code: 'exact.ambiguous_match',

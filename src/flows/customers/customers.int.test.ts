@@ -59,6 +59,12 @@ describe.each(testDialects)('customers flow, Asperion → Exact (%s)', (dialect)
       ChamberOfCommerce: '12345678',
     });
     [existing] = await pair.exact('crm/Accounts', { $filter: "Email eq 'bestaand@customers.example.nl'" });
+    // The same customer's e-mail written with capitals in Exact, in lower case in Asperion.
+    await pair.writeExact('POST', 'crm/Accounts', {
+      Name: 'Verkoop Hoofdletters',
+      Email: 'Verkoop@Customers.Example.nl',
+      Status: 'C',
+    });
     company = await addDebtor(
       pair,
       debtor(1, {
@@ -78,6 +84,7 @@ describe.each(testDialects)('customers flow, Asperion → Exact (%s)', (dialect)
       pair,
       debtor(3, { name: 'Bestaande Klant BV', emailAddress: 'bestaand@customers.example.nl' }),
     );
+    await addDebtor(pair, debtor(4, { name: 'Verkoop BV', emailAddress: 'verkoop@customers.example.nl' }));
   }, 30_000);
   afterAll(() => pair?.close());
 
@@ -85,9 +92,9 @@ describe.each(testDialects)('customers flow, Asperion → Exact (%s)', (dialect)
     const debtors = await pair.list('debtors');
     const result = await pair.run();
     expect(await pair.deadLetters()).toEqual([]);
-    // 12 demo debtors (one blocked, still sent) and the three above; one of them linked.
-    expect(debtors).toHaveLength(15);
-    expect(result.counts.created).toBe(15);
+    // 12 demo debtors (one blocked, still sent) and the four above; two of them linked.
+    expect(debtors).toHaveLength(16);
+    expect(result.counts.created).toBe(16);
     expect(await koppelAccounts(pair)).toHaveLength(14);
 
     const c = await accountOf(pair, company.id);
@@ -133,6 +140,18 @@ describe.each(testDialects)('customers flow, Asperion → Exact (%s)', (dialect)
       ChamberOfCommerce: '12345678',
     });
     expect(rows[0].CodeAtSupplier).toBeNull();
+  });
+
+  it('links the account whose e-mail differs only in case (Verkoop@ and verkoop@): no second account', async () => {
+    const accounts = await pair.exact('crm/Accounts', {
+      $filter: 'Blocked eq false',
+      $select: 'ID,Name,Email,CodeAtSupplier',
+    });
+    const verkoop = accounts.filter(
+      (a: any) => String(a.Email).toLowerCase() === 'verkoop@customers.example.nl',
+    );
+    expect(verkoop).toHaveLength(1);
+    expect(verkoop[0]).toMatchObject({ Name: 'Verkoop BV', CodeAtSupplier: null });
   });
 
   it('creates nothing new on a re-run', async () => {
@@ -307,7 +326,8 @@ describe.each(testDialects)('customers flow, a first load of many debtors (%s)',
     const many = 60;
     for (let n = 100; n < 100 + many; n++) await addDebtor(pair, debtor(n));
     // Read after the 50th create: one matches the account above, two share an e-mail.
-    const late = await addDebtor(pair, debtor(200, { emailAddress: 'laat@customers.example.nl' }));
+    // Its e-mail in other capitals than the account's: still the same customer.
+    const late = await addDebtor(pair, debtor(200, { emailAddress: 'Laat@Customers.Example.NL' }));
     const twin = await addDebtor(pair, debtor(201, { emailAddress: 'klant100@customers.example.nl' }));
     const result = await pair.run();
     const log = (await (await fetch(`${pair.fx.url}/__sandbox/requests`)).json()) as any[];

@@ -88,6 +88,8 @@ describe.each(testDialects)('orders flow, own orders as sales invoices (%s)', (d
     const euCharged = '0d000000-0000-4000-8000-000000000007';
     // A discount on the whole order (Exact's header Discount), beside a line with its own.
     const orderDiscount = '0d000000-0000-4000-8000-000000000008';
+    // Discounted lines whose net price has more than two decimals: Exact rounds each line once.
+    const awkward = '0d000000-0000-4000-8000-000000000009';
     await pair.addExact({
       'salesinvoice/SalesInvoices': [
         salesInvoice(euCharged, ids.belgian, [{ Item: item.ID, Quantity: 1, UnitPrice: 50, VATCode: 'VH' }]),
@@ -100,6 +102,10 @@ describe.each(testDialects)('orders flow, own orders as sales invoices (%s)', (d
           ],
           { Discount: 0.075 },
         ),
+        salesInvoice(awkward, ids.person, [
+          { Item: item.ID, Quantity: 7, UnitPrice: 12.345, VATCode: 'VH', Discount: 0.15 },
+          { Item: item.ID, Quantity: 11, UnitPrice: 0.995, VATCode: 'VH', Discount: 0.1 },
+        ]),
       ],
     });
     await pair.setSettings({
@@ -109,8 +115,8 @@ describe.each(testDialects)('orders flow, own orders as sales invoices (%s)', (d
     const run = await pair.run();
     expect(run.state).toBe('partial');
     expect(run.counts, (await pair.deadLetters()).join('\n')).toMatchObject({
-      read: 8,
-      created: 7,
+      read: 9,
+      created: 8,
       deadLettered: 1,
     });
 
@@ -185,6 +191,15 @@ describe.each(testDialects)('orders flow, own orders as sales invoices (%s)', (d
       amountInclVat: totals(orderDiscount).AmountFC,
     });
     expect(totals(orderDiscount).AmountFCExclVat).toBe(64.84);
+    // 7 × 12.345 at 15 % is 73.45 and 11 × 0.995 at 10 % is 9.85 (rounding the net price first
+    // would give 73.43 and 9.90): Asperion's totals are Exact's to the cent.
+    expect(totals(awkward)).toMatchObject({ AmountFCExclVat: 83.3, VATAmountFC: 17.49, AmountFC: 100.79 });
+    expect(byRef(invoices, awkward)).toMatchObject({
+      amountExclVat: totals(awkward).AmountFCExclVat,
+      vatAmount: totals(awkward).VATAmountFC,
+      amountInclVat: totals(awkward).AmountFC,
+    });
+    expect(lines(byRef(invoices, awkward)).map((l: any) => l.amount)).toEqual([73.45, 9.85]);
     const kept = (await pair.records('created')).find((r) => r.source_id === euCharged)!;
     expect(kept.timeline).toContain("kept Exact's VAT code (H21) rather than ICP for an EU business");
     // A Swiss company's CHE-…MWST number is no EU VAT number: its debtor has none, its order goes through.

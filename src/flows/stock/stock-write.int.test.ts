@@ -173,7 +173,12 @@ describe.each(testDialects)('stock flow, write mode, webhooks and bad data (%s)'
           { Code: variant, Description: variant, IsStockItem: true, ...(group ? { ItemGroup: group } : {}) },
         ],
       });
-      const [row] = await pair.exact('logistics/Items', { $select: 'ID', $filter: `Code eq '${variant}'` });
+      // Exact's filter ignores case, so both items answer; the one with this very code is wanted.
+      const rows = await pair.exact('logistics/Items', {
+        $select: 'ID,Code',
+        $filter: `Code eq '${variant}'`,
+      });
+      const row = rows.find((r) => String(r.Code).trim() === variant);
       created.push(row.ID);
       await stockCount(pair, main.ID, row.ID, 5);
     }

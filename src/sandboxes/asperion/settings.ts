@@ -1,4 +1,11 @@
 import { z } from 'zod';
+import { defaultRedirectUris, redirectUriProblem } from '../redirect-uris.js';
+
+/** A URI the default app can register: public HTTPS, or loopback http for local use (`../redirect-uris.ts`). */
+export const redirectUriSchema = z.string().superRefine((uri, ctx) => {
+  const problem = redirectUriProblem(uri);
+  if (problem) ctx.addIssue({ code: 'custom', message: `redirect URI ${problem}` });
+});
 
 /**
  * Every behaviour the reference marks UNCONFIRMED, and every limit, is a named setting here with the
@@ -7,6 +14,12 @@ import { z } from 'zod';
  */
 export const settingsSchema = z
   .object({
+    /**
+     * The redirect URIs registered for the default app (§6.1: the authorize endpoint validates the
+     * registered redirect_uri). Loopback ones match any port. Also changed one at a time through
+     * /__sandbox/redirect-uris.
+     */
+    redirectUris: z.array(redirectUriSchema).default([...defaultRedirectUris]),
     tenantHeaderNames: z.array(z.string().min(1)).min(1).default(['X-Tenant-Id', 'X-TenantId']),
     missingTenantHeader: z.enum(['use-default', 'reject']).default('use-default'),
     unknownTenantStatus: z.union([z.literal(403), z.literal(404)]).default(403),

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { defaultRedirectUris, redirectUriProblem } from '../redirect-uris.js';
 
 /** Random trouble on the wire (see `../traffic-faults.ts`); all off by default. */
 export const randomFaultsSchema = z.strictObject({
@@ -19,6 +20,17 @@ export const randomFaultsSchema = z.strictObject({
  * reference's default. Tests and the control API (`PUT /__sandbox/settings`) change them at run time.
  */
 export const exactSettingsSchema = z.strictObject({
+  /**
+   * The redirect URIs registered for the sandbox's app (reference 2.1: public HTTPS on Exact; the
+   * sandbox also takes loopback http, any port). `/api/oauth2/auth` refuses any other. Also
+   * changed one at a time through `/__sandbox/redirect-uris`.
+   */
+  redirectUris: z.array(
+    z.string().superRefine((uri, ctx) => {
+      const problem = redirectUriProblem(uri);
+      if (problem) ctx.addIssue({ code: 'custom', message: `redirect URI ${problem}` });
+    }),
+  ),
   /** Access token lifetime; fixed from issue, use does not extend it (reference 2.2). */
   accessTokenLifetimeSeconds: z.number().int().positive(),
   /**
@@ -47,8 +59,18 @@ export const exactSettingsSchema = z.strictObject({
   errorBlockStatus: z.number().int().min(400).max(599),
   /** Exact reportedly does not check the division in the `system/Divisions` URL (reference 1.3, UNCONFIRMED). */
   checkSystemDivisionsScope: z.boolean(),
-  /** Answer `$top` queries with a bare-array `d` (reference 4.2, UNCONFIRMED trigger). */
+  /**
+   * Answer `$top` queries with a bare-array `d`, as seen for `$top`-limited queries (reference 4.2;
+   * the exact trigger is UNCONFIRMED). Only when the answer fits one page without `$inlinecount`.
+   */
   bareArrayForTop: z.boolean(),
+  /**
+   * `$filter` string comparisons (`eq`, `ne`, `startswith`, `endswith`, `substringof`, ordering)
+   * ignore case, as the database's default collation does on Exact (UNCONFIRMED per field).
+   */
+  caseInsensitiveStrings: z.boolean(),
+  /** Fields compared letter for letter even with `caseInsensitiveStrings` on (UNCONFIRMED which). */
+  caseSensitiveFields: z.array(z.string()),
   /** `__count` of `$inlinecount=allpages` as a JSON string, as OData v2 does (reference 4.2, UNCONFIRMED). */
   inlineCountAsString: z.boolean(),
   /**
@@ -89,6 +111,12 @@ export const exactSettingsSchema = z.strictObject({
    * the header totals are their sum. Off: the header field is stored and nothing else.
    */
   headerDiscountOnLines: z.boolean(),
+  /**
+   * How a computed amount (a line's quantity × unit price × (1 − discount), its VAT) is rounded to
+   * the cent, once, at the end: half away from zero, or half to even. The reference says nothing of
+   * Exact's rounding (UNCONFIRMED).
+   */
+  amountRounding: z.enum(['half-away-from-zero', 'half-even']),
   /** Retries after a failed delivery (reference 6.4: 10, UNCONFIRMED). */
   webhookRetryAttempts: z.number().int().nonnegative(),
   /** Delay before the first retry; it doubles for each next one (reference 6.4: 2^n minutes, UNCONFIRMED). */
@@ -122,6 +150,7 @@ export const exactSettingsSchema = z.strictObject({
 export type ExactSettings = z.infer<typeof exactSettingsSchema>;
 
 export const defaultExactSettings: ExactSettings = {
+  redirectUris: [...defaultRedirectUris],
   accessTokenLifetimeSeconds: 600,
   earliestRefreshAgeSeconds: 570,
   refreshTokenIdleDays: 30,
@@ -133,7 +162,9 @@ export const defaultExactSettings: ExactSettings = {
   errorBlockMinutes: 60,
   errorBlockStatus: 429,
   checkSystemDivisionsScope: false,
-  bareArrayForTop: false,
+  bareArrayForTop: true,
+  caseInsensitiveStrings: true,
+  caseSensitiveFields: [],
   inlineCountAsString: true,
   isoOffsetInput: 'convert',
   language: 'nl',
@@ -156,6 +187,7 @@ export const defaultExactSettings: ExactSettings = {
   webhookCreateAction: 'Create',
   webhookEventCreatedOn: 'iso',
   headerDiscountOnLines: true,
+  amountRounding: 'half-away-from-zero',
   webhookRetryAttempts: 10,
   webhookRetryBaseMinutes: 2,
   rowVersionStart: '1000',

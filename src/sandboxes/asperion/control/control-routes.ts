@@ -6,7 +6,7 @@ import { issueTokenPair } from '../oauth/token-store.js';
 import { defaultClientId, defaultUsername } from '../credentials.js';
 import { loadSeed, seedNames } from '../seed/load-seed.js';
 import { loadFixture, fixtureSchema } from '../seed/load-fixture.js';
-import { defaultSettings, mergeSettings } from '../settings.js';
+import { defaultSettings, mergeSettings, redirectUriSchema } from '../settings.js';
 import type { AdministrationData } from '../state/administration-data.js';
 import type { SandboxState } from '../state/sandbox-state.js';
 import { applySettings } from '../state/sandbox-state.js';
@@ -65,6 +65,24 @@ export function registerControlRoutes(app: FastifyInstance, state: SandboxState)
       throw e;
     }
     return state.settings;
+  });
+
+  // The default app's registered redirect URIs, one at a time (the whole list is the setting redirectUris).
+  app.get('/__sandbox/redirect-uris', async () => ({ redirectUris: state.settings.redirectUris }));
+  app.post('/__sandbox/redirect-uris', async (request, reply) => {
+    const { uri } = parse(z.strictObject({ uri: redirectUriSchema }), request.body);
+    if (!state.settings.redirectUris.includes(uri))
+      applySettings(state, { ...state.settings, redirectUris: [...state.settings.redirectUris, uri] });
+    return reply.code(201).send({ redirectUris: state.settings.redirectUris });
+  });
+  app.delete('/__sandbox/redirect-uris', async (request) => {
+    const { uri } = parse(z.strictObject({ uri: z.string() }), request.query);
+    if (!state.settings.redirectUris.includes(uri)) throw notFound(uri);
+    applySettings(state, {
+      ...state.settings,
+      redirectUris: state.settings.redirectUris.filter((r) => r !== uri),
+    });
+    return { redirectUris: state.settings.redirectUris };
   });
 
   const clockView = () => ({ now: state.clock.now().toISOString(), speed: state.clock.speed });

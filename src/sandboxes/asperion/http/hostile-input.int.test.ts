@@ -72,7 +72,7 @@ describe('Asperion sandbox under hostile input', () => {
     const big = await sb.call('POST', '/v1/debtors', {
       body: JSON.stringify({ name: 'x'.repeat(2_000_000) }),
     });
-    expect(big.body).toMatchObject({ status: 413, title: 'De body is te groot.' });
+    expect(big.body).toMatchObject({ status: 413, title: 'Payload Too Large' });
   });
 
   it('does not let a __proto__ key change other objects', () => {

@@ -121,6 +121,6 @@ describe('Asperion sandbox list conventions (§1.6, §6.3)', () => {
     expect(one.body._data).toBeUndefined();
     const missing = await sb.call('GET', '/v1/debtors/9999');
     expect(missing.status).toBe(404);
-    expect(missing.body).toMatchObject({ status: 404, title: 'Niet gevonden' });
+    expect(missing.body).toMatchObject({ status: 404, title: 'Not Found' });
   });
 });

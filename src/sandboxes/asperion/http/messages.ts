@@ -6,20 +6,25 @@ export const languages = ['nl', 'en'] as const;
 export type Language = (typeof languages)[number];
 
 const catalogue = {
-  validationTitle: [
-    'Er zijn een of meer validatiefouten opgetreden.',
-    'One or more validation errors occurred.',
-  ],
-  notFoundTitle: ['Niet gevonden', 'Not Found'],
-  unauthorizedTitle: ['Niet geautoriseerd', 'Unauthorized'],
-  forbiddenTitle: ['Geen toegang', 'Forbidden'],
+  // ProblemDetails titles are ASP.NET Core's own English texts, whatever Accept-Language says (only
+  // `detail` and the field messages follow it): the same text in both columns.
+  validationTitle: ['One or more validation errors occurred.', 'One or more validation errors occurred.'],
+  notFoundTitle: ['Not Found', 'Not Found'],
+  unauthorizedTitle: ['Unauthorized', 'Unauthorized'],
+  forbiddenTitle: ['Forbidden', 'Forbidden'],
   conflictTitle: ['Conflict', 'Conflict'],
-  tooManyTitle: ['Te veel verzoeken', 'Too Many Requests'],
-  serverErrorTitle: ['Er is een fout opgetreden op de server.', 'An error occurred on the server.'],
-  payloadTooLargeTitle: ['De body is te groot.', 'Payload Too Large'],
-  unsupportedMediaTypeTitle: ['Mediatype niet ondersteund', 'Unsupported Media Type'],
+  tooManyTitle: ['Too Many Requests', 'Too Many Requests'],
+  serverErrorTitle: [
+    'An error occurred while processing your request.',
+    'An error occurred while processing your request.',
+  ],
+  badGatewayTitle: ['Bad Gateway', 'Bad Gateway'],
+  unavailableTitle: ['Service Unavailable', 'Service Unavailable'],
+  gatewayTimeoutTitle: ['Gateway Timeout', 'Gateway Timeout'],
+  payloadTooLargeTitle: ['Payload Too Large', 'Payload Too Large'],
+  unsupportedMediaTypeTitle: ['Unsupported Media Type', 'Unsupported Media Type'],
+  methodNotAllowedTitle: ['Method Not Allowed', 'Method Not Allowed'],
   badUrl: ['Het adres van het verzoek is ongeldig.', 'The request URL is not valid.'],
-  methodNotAllowedTitle: ['Methode niet toegestaan', 'Method Not Allowed'],
   missingToken: ['Er is geen geldig toegangstoken meegestuurd.', 'No valid access token was sent.'],
   expiredToken: ['Het toegangstoken is verlopen.', 'The access token has expired.'],
   unknownTenant: [

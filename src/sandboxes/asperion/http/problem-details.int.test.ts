@@ -30,9 +30,9 @@ describe('Asperion sandbox errors and dry runs (§1.7, §6.3)', () => {
     expect(Object.keys(body.errors).sort()).toEqual(['Address', 'City', 'CountryCode', 'PostCode']);
   });
 
-  it('speaks Dutch by default and English when Accept-Language asks for it', async () => {
+  it('speaks Dutch by default and English when Accept-Language asks for it (the title stays ASP.NET’s)', async () => {
     const nl = await sb.call('POST', '/v1/debtors', { body: {} });
-    expect(nl.body.title).toBe('Er zijn een of meer validatiefouten opgetreden.');
+    expect(nl.body.title).toBe('One or more validation errors occurred.');
     expect(nl.body.errors.Name).toEqual(['Het veld Name is verplicht.']);
     const en = await sb.call('POST', '/v1/debtors', {
       body: {},
@@ -72,6 +72,64 @@ describe('Asperion sandbox errors and dry runs (§1.7, §6.3)', () => {
     expect((await sb.call('DELETE', '/v1/debtors/1')).body.status).toBe(404);
     expect((await sb.call('POST', '/v1/vatcodes', { body: {} })).status).toBe(404);
   });
+
+  it.each(['nl-NL', 'en-US'])(
+    'writes titles and type URIs as ASP.NET Core does, untranslated (Accept-Language %s)',
+    async (language) => {
+      const headers = { 'Accept-Language': language };
+      const problem = async (method: string, path: string, o: Record<string, unknown> = {}) => {
+        const { status, body } = await sb.call(method, path, { headers, ...o });
+        return { status, type: body.type, title: body.title };
+      };
+      const rfc = 'https://tools.ietf.org/html/rfc9110#section-';
+      expect(await problem('POST', '/v1/debtors', { body: {} })).toEqual({
+        status: 400,
+        type: `${rfc}15.5.1`,
+        title: 'One or more validation errors occurred.',
+      });
+      expect(await problem('GET', '/v1/debtors', { auth: false })).toEqual({
+        status: 401,
+        type: `${rfc}15.5.2`,
+        title: 'Unauthorized',
+      });
+      expect(await problem('GET', '/v1/debtors/9999')).toEqual({
+        status: 404,
+        type: `${rfc}15.5.5`,
+        title: 'Not Found',
+      });
+      expect(
+        await problem('POST', '/v1/debtors', {
+          body: 'name=x',
+          headers: { ...headers, 'content-type': 'text/plain' },
+        }),
+      ).toEqual({ status: 415, type: `${rfc}15.5.16`, title: 'Unsupported Media Type' });
+      await sb.call('PUT', '/__sandbox/settings', { body: { duplicateStatus: 409 } });
+      const first = await sb.call('POST', '/v1/debtors', {
+        body: { ...debtor, customerNumber: `D-${language}` },
+      });
+      expect(first.status).toBe(201);
+      const again = await problem('POST', '/v1/debtors', {
+        body: { ...debtor, customerNumber: `D-${language}` },
+      });
+      await sb.call('PUT', '/__sandbox/settings', { body: { duplicateStatus: 400 } });
+      expect(again).toMatchObject({ status: 409, type: `${rfc}15.5.10` });
+      await sb.call('PUT', '/__sandbox/settings', {
+        body: { rateLimit: { enabled: true, requests: 1, windowSeconds: 60 } },
+      });
+      await sb.call('GET', '/v1/journals');
+      const limited = await problem('GET', '/v1/journals');
+      await sb.call('PUT', '/__sandbox/settings', { body: { rateLimit: { enabled: false } } });
+      expect(limited).toEqual({
+        status: 429,
+        type: 'https://tools.ietf.org/html/rfc6585#section-4',
+        title: 'Too Many Requests',
+      });
+      await sb.call('PUT', '/__sandbox/settings', { body: { faults: { errorRate: 1, errorStatus: 503 } } });
+      const unavailable = await problem('GET', '/v1/journals');
+      await sb.call('PUT', '/__sandbox/settings', { body: { faults: { errorRate: 0 } } });
+      expect(unavailable).toEqual({ status: 503, type: `${rfc}15.6.4`, title: 'Service Unavailable' });
+    },
+  );
 
   it('uses application/problem+json and 422 when the settings say so', async () => {
     await sb.call('PUT', '/__sandbox/settings', {

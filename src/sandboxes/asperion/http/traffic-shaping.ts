@@ -1,7 +1,7 @@
 import type { FastifyRequest } from 'fastify';
 import { shapeTraffic } from '../../traffic-faults.js';
 import type { SandboxState } from '../state/sandbox-state.js';
-import { msg } from './messages.js';
+import { msg, type MessageKey } from './messages.js';
 import { ProblemError } from './problem-error.js';
 
 /**
@@ -36,6 +36,13 @@ export interface RateWindow {
   count: number;
 }
 
+/** ASP.NET's title for each injected status. */
+const faultTitles: Record<number, MessageKey> = {
+  502: 'badGatewayTitle',
+  503: 'unavailableTitle',
+  504: 'gatewayTimeoutTitle',
+};
+
 /**
  * Fault injection (§6.3): for requests under faults.pathPrefix, delay by latencyMs, then with
  * timeoutRate hang for timeoutMs and answer 504, with errorRate answer errorStatus. Draws come from a
@@ -47,7 +54,7 @@ export async function injectFaults(request: FastifyRequest, state: SandboxState)
   if (!outcome) return;
   throw new ProblemError({
     status: outcome.status,
-    title: msg('serverErrorTitle'),
+    title: msg(faultTitles[outcome.status] ?? 'serverErrorTitle'),
     detail: msg('injectedFault'),
   });
 }

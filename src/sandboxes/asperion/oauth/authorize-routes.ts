@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { SandboxState } from '../state/sandbox-state.js';
-import { defaultClientId, defaultUsername, isAllowedRedirectUri } from '../credentials.js';
+import { isRegisteredRedirectUri } from '../../redirect-uris.js';
+import { defaultClientId, defaultUsername } from '../credentials.js';
 import { escapeHtml, renderConsentPage } from './consent-page.js';
 import { newTokenValue } from './token-store.js';
 
@@ -11,7 +12,7 @@ import { newTokenValue } from './token-store.js';
 export function registerAuthorizeRoutes(app: FastifyInstance, state: SandboxState): void {
   app.get('/connect/authorize', async (request, reply) => {
     const q = request.query as Record<string, string | undefined>;
-    const refused = refuseClient(q['client_id'], q['redirect_uri']);
+    const refused = refuseClient(q['client_id'], q['redirect_uri'], state.settings.redirectUris);
     if (refused) return errorPage(reply, refused);
     const redirectUri = q['redirect_uri'] ?? '';
     if (q['response_type'] !== 'code') {
@@ -31,7 +32,7 @@ export function registerAuthorizeRoutes(app: FastifyInstance, state: SandboxStat
 
   app.post('/connect/authorize', async (request, reply) => {
     const form = asForm(request.body);
-    const refused = refuseClient(form['client_id'], form['redirect_uri']);
+    const refused = refuseClient(form['client_id'], form['redirect_uri'], state.settings.redirectUris);
     if (refused) return errorPage(reply, refused);
     const clientId = form['client_id'] ?? '';
     const redirectUri = form['redirect_uri'] ?? '';
@@ -66,9 +67,13 @@ export function registerAuthorizeRoutes(app: FastifyInstance, state: SandboxStat
   });
 }
 
-function refuseClient(clientId: string | undefined, redirectUri: string | undefined): string | undefined {
+function refuseClient(
+  clientId: string | undefined,
+  redirectUri: string | undefined,
+  registered: readonly string[],
+): string | undefined {
   if (clientId !== defaultClientId) return `Unknown client_id "${clientId ?? ''}".`;
-  if (!redirectUri || !isAllowedRedirectUri(redirectUri)) {
+  if (!redirectUri || !isRegisteredRedirectUri(redirectUri, registered)) {
     return `redirect_uri "${redirectUri ?? ''}" is not registered for this client.`;
   }
   return undefined;

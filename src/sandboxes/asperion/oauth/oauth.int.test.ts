@@ -9,7 +9,22 @@ describe('Asperion sandbox OAuth2 authorization code flow (§1.3, §6.1)', () =>
   let sb: TestSandbox;
   beforeEach(async () => {
     sb = await startTestSandbox();
+    // The test's client registers its redirect URI with the app, as on Asperion's identity server.
+    const registered = await sb.call('POST', '/__sandbox/redirect-uris', {
+      body: { uri: redirectUri },
+      auth: false,
+    });
+    expect(registered.status).toBe(201);
   });
+
+  async function consentStatus(uri: string): Promise<number> {
+    const query = new URLSearchParams({
+      client_id: defaultClientId,
+      redirect_uri: uri,
+      response_type: 'code',
+    });
+    return (await fetch(`${sb.url}/connect/authorize?${query}`, { redirect: 'manual' })).status;
+  }
   afterEach(() => sb.close());
 
   async function authorize(overrides: Record<string, string> = {}): Promise<Response> {
@@ -69,10 +84,46 @@ describe('Asperion sandbox OAuth2 authorization code flow (§1.3, §6.1)', () =>
     expect(response.headers.get('location')).toBeNull();
   });
 
-  it('accepts any port on localhost and 127.0.0.1 as redirect URI', async () => {
-    const response = await authorize({ redirect_uri: 'http://localhost:9999/x' });
+  it('accepts a registered loopback redirect URI on any port of localhost and 127.0.0.1', async () => {
+    const response = await authorize({ redirect_uri: 'http://127.0.0.1:9999/callback' });
     expect(response.status).toBe(302);
-    expect(response.headers.get('location')).toMatch(/^http:\/\/localhost:9999\/x\?code=/);
+    expect(response.headers.get('location')).toMatch(/^http:\/\/127\.0\.0\.1:9999\/callback\?code=/);
+    // Koppel's own callback is registered from the start on both hosts; an unregistered path is not.
+    expect(await consentStatus('http://127.0.0.1:8123/oauth/callback')).toBe(200);
+    expect(await consentStatus('http://localhost:8123/oauth/callback')).toBe(200);
+    expect(await consentStatus('http://localhost:9999/callback')).toBe(400);
+    expect((await authorize({ redirect_uri: 'http://localhost:9999/x' })).status).toBe(400);
+  });
+
+  it('takes an HTTPS redirect URI once registered, exactly, and drops it when removed', async () => {
+    const https = 'https://koppel.example.nl/oauth/callback';
+    expect(await consentStatus(https)).toBe(400);
+    expect(
+      (await sb.call('POST', '/__sandbox/redirect-uris', { body: { uri: https }, auth: false })).status,
+    ).toBe(201);
+    expect(await consentStatus(https)).toBe(200);
+    const back = await authorize({ redirect_uri: https });
+    expect(back.headers.get('location')).toMatch(/^https:\/\/koppel\.example\.nl\/oauth\/callback\?code=/);
+    expect(await consentStatus('https://koppel.example.nl:8443/oauth/callback')).toBe(400);
+    expect(await consentStatus('https://other.example.nl/oauth/callback')).toBe(400);
+    const list = await sb.call('GET', '/__sandbox/redirect-uris', { auth: false });
+    expect(list.body.redirectUris).toContain(https);
+    const query = `uri=${encodeURIComponent(https)}`;
+    expect((await sb.call('DELETE', `/__sandbox/redirect-uris?${query}`, { auth: false })).status).toBe(200);
+    expect(await consentStatus(https)).toBe(400);
+    expect((await sb.call('DELETE', `/__sandbox/redirect-uris?${query}`, { auth: false })).status).toBe(404);
+  });
+
+  it('refuses to register a URI that is neither HTTPS nor loopback http', async () => {
+    for (const uri of ['http://koppel.example.nl/cb', 'ftp://127.0.0.1/cb', 'https://x.nl/cb#frag', 'nope']) {
+      const res = await sb.call('POST', '/__sandbox/redirect-uris', { body: { uri }, auth: false });
+      expect(res.status, uri).toBe(400);
+    }
+    const settings = await sb.call('PUT', '/__sandbox/settings', {
+      body: { redirectUris: ['http://koppel.example.nl/cb'] },
+      auth: false,
+    });
+    expect(settings.status).toBe(400);
   });
 
   it('redirects back with code and state after consent, and with access_denied after refusal', async () => {

@@ -5,7 +5,7 @@ import { defaultExactClientId } from '../credentials.js';
 import { toAmsterdamWallClock } from '../amsterdam-time.js';
 import { progressOrder } from '../entities/sales-orders.js';
 import type { SandboxState } from '../sandbox-state.js';
-import { exactSettingsPatchSchema, patchExactSettings } from '../settings.js';
+import { exactSettingsPatchSchema, exactSettingsSchema, patchExactSettings } from '../settings.js';
 import { faultSchema } from './fault-injection.js';
 import { exactSeeds, loadSeed } from '../seed/load-seed.js';
 import { FixtureError, exactFixtureSchema, loadFixture, type ExactFixture } from '../seed/load-fixture.js';
@@ -15,6 +15,7 @@ const resetSchema = z.strictObject({
   fixture: exactFixtureSchema.optional(),
 });
 const advanceSchema = z.strictObject({ ms: z.number().int().nonnegative() });
+const redirectUriBody = z.strictObject({ uri: exactSettingsSchema.shape.redirectUris.element });
 const speedSchema = z.strictObject({ speed: z.number().positive().max(1_000_000) });
 const mintSchema = z.strictObject({
   divisions: z.array(z.number().int()).min(1).optional(),
@@ -95,6 +96,28 @@ export function registerControlRoutes(app: FastifyInstance, state: SandboxState)
     if (!input.success) return reply.status(400).send({ error: input.error.issues });
     state.applySettings(patchExactSettings(state.settings, input.data));
     return state.settings;
+  });
+
+  // The app's registered redirect URIs, one at a time (the whole list is the setting redirectUris).
+  app.get('/__sandbox/redirect-uris', async () => ({ redirectUris: state.settings.redirectUris }));
+
+  app.post('/__sandbox/redirect-uris', async (request, reply) => {
+    const input = parse(redirectUriBody, request.body);
+    if (!input.success) return reply.status(400).send({ error: input.error.issues });
+    const { uri } = input.data;
+    if (!state.settings.redirectUris.includes(uri))
+      state.applySettings({ ...state.settings, redirectUris: [...state.settings.redirectUris, uri] });
+    return reply.status(201).send({ redirectUris: state.settings.redirectUris });
+  });
+
+  app.delete('/__sandbox/redirect-uris', async (request, reply) => {
+    const uri = (request.query as Record<string, string | undefined>)['uri'];
+    if (uri === undefined) return reply.status(400).send({ error: 'name the URI: ?uri=…' });
+    if (!state.settings.redirectUris.includes(uri))
+      return reply.status(404).send({ error: 'not registered' });
+    const redirectUris = state.settings.redirectUris.filter((r) => r !== uri);
+    state.applySettings({ ...state.settings, redirectUris });
+    return { redirectUris };
   });
 
   const clockView = () => ({

@@ -106,7 +106,7 @@ describe('POST', () => {
   it('creates a sales order with embedded lines and computes amounts exactly', async () => {
     const accounts = (await (
       await sandbox.call('GET', `${base}/crm/Accounts?$filter=Status eq 'C'&$top=1&$select=ID`, token)
-    ).json()) as { d: { results: Array<{ ID: string }> } };
+    ).json()) as { d: Array<{ ID: string }> };
     const item = await sandbox.call(
       'POST',
       `${base}/logistics/Items`,
@@ -116,7 +116,7 @@ describe('POST', () => {
     );
     const itemId = ((await item.json()) as { d: { ID: string } }).d.ID;
     const order = {
-      OrderedBy: accounts.d.results[0]?.ID,
+      OrderedBy: accounts.d[0]?.ID,
       OrderDate: '2026-03-01',
       SalesOrderLines: [
         { Item: itemId, Quantity: 3, UnitPrice: 0.1 },
@@ -142,9 +142,9 @@ describe('POST', () => {
   it('refuses a sales order without lines with 500', async () => {
     const accounts = (await (
       await sandbox.call('GET', `${base}/crm/Accounts?$filter=Status eq 'C'&$top=1&$select=ID`, token)
-    ).json()) as { d: { results: Array<{ ID: string }> } };
+    ).json()) as { d: Array<{ ID: string }> };
     const res = await sandbox.call('POST', `${base}/salesorder/SalesOrders`, token, {
-      OrderedBy: accounts.d.results[0]?.ID,
+      OrderedBy: accounts.d[0]?.ID,
     });
     expect(await errorOf(res)).toEqual([500, 'Verplicht: SalesOrderLines']);
   });
@@ -230,7 +230,7 @@ describe('GET by key, PUT and DELETE', () => {
 describe('$expand', () => {
   it('shows lines as __deferred unless expanded', async () => {
     const res = await sandbox.call('GET', `${base}/salesorder/SalesOrders?$top=1`, token);
-    const row = ((await res.json()) as { d: { results: Array<Record<string, unknown>> } }).d.results[0] ?? {};
+    const row = ((await res.json()) as { d: Array<Record<string, unknown>> }).d[0] ?? {};
     expect(row['SalesOrderLines']).toEqual({
       __deferred: {
         uri: `${sandbox.url}${base}/salesorder/SalesOrders(guid'${String(row['OrderID'])}')/SalesOrderLines`,

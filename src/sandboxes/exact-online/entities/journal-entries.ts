@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { mandatoryError, unknownReferenceError } from './business-errors.js';
 import type { WriteContext } from './entity-descriptor.js';
 import { defineEntity } from './entity-descriptor.js';
-import { multiplyDecimal, sumDecimal } from './exact-decimal.js';
+import { multiplyDecimal, roundingOf, sumDecimal } from './exact-decimal.js';
 import type { StoredRow } from './field-types.js';
 import { unbalancedEntryError, vatNotAllowedError, wrongJournalError } from './finance-errors.js';
 import { journalEntryFieldList, journalEntryLineFieldList } from './finance-fields.js';
@@ -54,7 +54,8 @@ function completeLine(
   line['AccountName'] = account?.['Name'] ?? null;
   line['Date'] = `${String(line['Date'] ?? ctx.now).slice(0, 10)}T00:00:00.000`;
   // Euro only: AmountDC equals AmountFC; either may be posted (reference 7.12 field report).
-  const amount = sumDecimal([Number(line['AmountFC'] ?? line['AmountDC'] ?? 0)]);
+  const mode = roundingOf(ctx.settings.amountRounding);
+  const amount = sumDecimal([Number(line['AmountFC'] ?? line['AmountDC'] ?? 0)], 2, mode);
   line['AmountFC'] = amount;
   line['AmountDC'] = amount;
   if (line['VATCode'] !== null) {
@@ -63,8 +64,8 @@ function completeLine(
     if (!vat) throw unknownReferenceError(ctx.settings, 'VATCode');
     line['VATPercentage'] = Number(vat['Percentage'] ?? 0);
     line['VATCodeDescription'] = vat['Description'] ?? null;
-    line['AmountVATFC'] ??= multiplyDecimal(amount, Number(line['VATPercentage']));
-    line['AmountVATFC'] = sumDecimal([Number(line['AmountVATFC'])]);
+    line['AmountVATFC'] ??= multiplyDecimal(amount, Number(line['VATPercentage']), 2, mode);
+    line['AmountVATFC'] = sumDecimal([Number(line['AmountVATFC'])], 2, mode);
     line['VATBaseAmountFC'] = amount;
     line['VATBaseAmountDC'] = amount;
   } else if (line['AmountVATFC'] !== null) {

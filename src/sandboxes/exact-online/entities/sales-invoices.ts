@@ -3,7 +3,7 @@ import type { WriteContext } from './entity-descriptor.js';
 import { defineEntity } from './entity-descriptor.js';
 import type { StoredRecord } from './entity-store.js';
 import { updateRecord } from './entity-store.js';
-import { multiplyDecimal, sumDecimal } from './exact-decimal.js';
+import { multiplyDecimal, roundingOf, sumDecimal } from './exact-decimal.js';
 import type { StoredRow } from './field-types.js';
 import { processedInvoiceError, wrongJournalError } from './finance-errors.js';
 import { salesInvoiceFieldList, salesInvoiceLineFieldList } from './finance-fields.js';
@@ -11,7 +11,7 @@ import { byCode, byId, firstGlOfType } from './finance-lookups.js';
 import { glAccountType } from './gl-accounts.js';
 import { journalType } from './journals.js';
 import type { EntryHeader } from './ledger.js';
-import { completeItemLine } from './item-line.js';
+import { completeItemLine, itemLineAmount } from './item-line.js';
 import { bookEntry, derivedGuid, financialPeriod, isBooked, nextEntryNumber, unbookEntry } from './ledger.js';
 import { entryStatus, transactionType } from './transaction-lines.js';
 
@@ -78,9 +78,14 @@ function completeLine(
   line['GLAccountDescription'] =
     byId(ctx, 'financial/GLAccounts', line['GLAccount'])?.['Description'] ?? null;
   line['VATPercentage'] = percentage;
-  line['AmountFC'] = multiplyDecimal(Number(line['Quantity']), Number(line['NetPrice']));
+  line['AmountFC'] = itemLineAmount(line, ctx);
   line['AmountDC'] = line['AmountFC'];
-  line['VATAmountFC'] = multiplyDecimal(Number(line['AmountFC']), percentage);
+  line['VATAmountFC'] = multiplyDecimal(
+    Number(line['AmountFC']),
+    percentage,
+    2,
+    roundingOf(ctx.settings.amountRounding),
+  );
   line['VATAmountDC'] = line['VATAmountFC'];
   line['Division'] = ctx.division;
 }

@@ -4,9 +4,9 @@ import { defineEntity } from './entity-descriptor.js';
 import type { ExactSettings } from '../settings.js';
 import type { DivisionData, StoredRecord } from './entity-store.js';
 import { updateRecord } from './entity-store.js';
-import { multiplyDecimal, sumDecimal } from './exact-decimal.js';
+import { multiplyDecimal, roundingOf, sumDecimal } from './exact-decimal.js';
 import type { StoredRow } from './field-types.js';
-import { completeItemLine } from './item-line.js';
+import { completeItemLine, itemLineAmount } from './item-line.js';
 import { salesOrderFieldList, salesOrderLineFieldList } from './sales-order-fields.js';
 
 /** Status codes 12 open (appendix B). */
@@ -36,9 +36,11 @@ function priceLine(line: StoredRow, order: StoredRow, index: number, ctx: WriteC
   line['VATCode'] ??= item['SalesVatCode'] ?? null;
   const vat = ctx.findBy('vat/VATCodes', 'Code', line['VATCode']);
   line['VATPercentage'] ??= vat?.['Percentage'] ?? 0;
-  line['AmountFC'] = multiplyDecimal(Number(line['Quantity']), Number(line['NetPrice']));
+  line['AmountFC'] = itemLineAmount(line, ctx);
   line['AmountDC'] = line['AmountFC'];
-  line['VATAmount'] = multiplyDecimal(Number(line['AmountFC']), Number(line['VATPercentage']));
+  // VAT per line on the line's (cent) amount, rounded once.
+  const mode = roundingOf(ctx.settings.amountRounding);
+  line['VATAmount'] = multiplyDecimal(Number(line['AmountFC']), Number(line['VATPercentage']), 2, mode);
   line['Division'] = ctx.division;
 }
 

@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import { defaultExactClientId, isAllowedRedirectUri } from '../credentials.js';
+import { isRegisteredRedirectUri } from '../../redirect-uris.js';
+import { defaultExactClientId } from '../credentials.js';
 import type { SandboxState } from '../sandbox-state.js';
 import { consentPage, errorPage } from './consent-page.js';
 import { answerTokenRequest } from './token-endpoint.js';
@@ -27,7 +28,8 @@ export function registerOAuthRoutes(app: FastifyInstance, state: SandboxState): 
     const clientId = query.get('client_id') ?? '';
     const redirectUri = query.get('redirect_uri') ?? '';
     if (clientId !== defaultExactClientId) return sendHtml(reply, 400, errorPage('Unknown client_id.'));
-    if (!isAllowedRedirectUri(redirectUri))
+    // Never redirected to: a URI not registered for the app gets an error page (reference 2.1).
+    if (!isRegisteredRedirectUri(redirectUri, state.settings.redirectUris))
       return sendHtml(reply, 400, errorPage('redirect_uri is not registered for this app.'));
     // Only the code flow is simulated; the implicit flow (response_type=token) is not.
     if (query.get('response_type') !== 'code')
@@ -43,7 +45,10 @@ export function registerOAuthRoutes(app: FastifyInstance, state: SandboxState): 
     const form = formOf(request.body);
     const clientId = form.get('client_id') ?? '';
     const redirectUri = form.get('redirect_uri') ?? '';
-    if (clientId !== defaultExactClientId || !isAllowedRedirectUri(redirectUri)) {
+    if (
+      clientId !== defaultExactClientId ||
+      !isRegisteredRedirectUri(redirectUri, state.settings.redirectUris)
+    ) {
       return sendHtml(reply, 400, errorPage('Invalid consent request.'));
     }
     const stateParam = form.get('state') ?? undefined;

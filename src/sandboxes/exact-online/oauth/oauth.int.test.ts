@@ -8,7 +8,32 @@ let sandbox: TestSandbox;
 
 beforeEach(async () => {
   sandbox = await startTestSandbox('empty');
+  // The test's client registers its redirect URI, as an app does in Exact's App Center.
+  const registered = await fetch(`${sandbox.url}/__sandbox/redirect-uris`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ uri: redirectUri }),
+  });
+  expect(registered.status).toBe(201);
 });
+
+/** The consent page's status for a redirect URI. */
+async function consentStatus(uri: string): Promise<number> {
+  const query = new URLSearchParams({
+    client_id: defaultExactClientId,
+    redirect_uri: uri,
+    response_type: 'code',
+  });
+  return (await fetch(`${sandbox.url}/api/oauth2/auth?${query}`)).status;
+}
+
+function control(method: string, path: string, body?: unknown): Promise<Response> {
+  return fetch(`${sandbox.url}/__sandbox/${path}`, {
+    method,
+    headers: { 'content-type': 'application/json' },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+}
 afterEach(async () => {
   await sandbox.close();
 });
@@ -103,6 +128,38 @@ describe('OAuth2 consent and code exchange', () => {
       response_type: 'code',
     });
     expect((await fetch(`${sandbox.url}/api/oauth2/auth?${unknown}`)).status).toBe(400);
+  });
+
+  it('takes registered redirect URIs only: public HTTPS exactly, loopback http on any port (reference 2.1)', async () => {
+    // Koppel's own loopback callback is registered from the start; another path is not.
+    expect(await consentStatus('http://127.0.0.1:8123/oauth/callback')).toBe(200);
+    expect(await consentStatus('http://localhost:40000/oauth/callback')).toBe(200);
+    expect(await consentStatus('http://127.0.0.1:5556/callback')).toBe(200);
+    expect(await consentStatus('http://127.0.0.1:5555/other')).toBe(400);
+    const https = 'https://koppel.example.nl/oauth/callback';
+    expect(await consentStatus(https)).toBe(400);
+    expect((await control('POST', 'redirect-uris', { uri: https })).status).toBe(201);
+    expect(await consentStatus(https)).toBe(200);
+    // An HTTPS registration is exact: another port, host or path is refused.
+    expect(await consentStatus('https://koppel.example.nl:8443/oauth/callback')).toBe(400);
+    expect(await consentStatus('https://evil.example.nl/oauth/callback')).toBe(400);
+    expect(await consentStatus('https://koppel.example.nl/oauth/callback/more')).toBe(400);
+    const list = (await (await control('GET', 'redirect-uris')).json()) as { redirectUris: string[] };
+    expect(list.redirectUris).toContain(https);
+    expect((await control('DELETE', `redirect-uris?uri=${encodeURIComponent(https)}`)).status).toBe(200);
+    expect(await consentStatus(https)).toBe(400);
+    expect((await control('DELETE', `redirect-uris?uri=${encodeURIComponent(https)}`)).status).toBe(404);
+  });
+
+  it('refuses to register a URI that is neither HTTPS nor loopback http', async () => {
+    for (const uri of ['http://koppel.example.nl/cb', 'ftp://127.0.0.1/cb', 'https://x.nl/cb#frag', 'nope'])
+      expect((await control('POST', 'redirect-uris', { uri })).status, uri).toBe(400);
+    expect((await control('PUT', 'settings', { redirectUris: ['http://koppel.example.nl/cb'] })).status).toBe(
+      400,
+    );
+    expect((await control('PUT', 'settings', { redirectUris: ['https://a.example/cb'] })).status).toBe(200);
+    expect(await consentStatus('https://a.example/cb')).toBe(200);
+    expect(await consentStatus(redirectUri)).toBe(400);
   });
 
   it('exchanges a code for a 600-second token pair with expires_in as a string', async () => {

@@ -76,6 +76,11 @@ export class TokenStore {
     return found && found.expiresMs > nowMs ? found : undefined;
   }
 
+  /** The client id an access token was issued to, live or expired (unknown and revoked ones: none). */
+  clientIdOf(token: string): string | undefined {
+    return this.accessTokens.get(token)?.grant.clientId;
+  }
+
   /**
    * Revoke `token`, or every access token when none is named, as Exact does when a user's access
    * is withdrawn: the API answers them 401 like an unknown token. Refresh tokens stay usable, and

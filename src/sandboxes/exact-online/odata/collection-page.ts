@@ -4,7 +4,18 @@ import type { StoredRecord } from '../entities/entity-store.js';
 import type { StoredValue } from '../entities/field-types.js';
 import { ODataError, exactMessages } from '../odata-error.js';
 import type { ExactSettings } from '../settings.js';
-import { matchesFilter } from './filter-evaluator.js';
+import { matchesFilter, type StringComparison } from './filter-evaluator.js';
+
+/** Exact's default: strings compare without regard to case (settings `caseInsensitiveStrings`). */
+const exactStringComparison: StringComparison = { caseInsensitive: true, caseSensitiveFields: [] };
+
+/** The string comparison the sandbox's settings ask for. */
+export function stringComparisonOf(settings: ExactSettings): StringComparison {
+  return {
+    caseInsensitive: settings.caseInsensitiveStrings,
+    caseSensitiveFields: settings.caseSensitiveFields,
+  };
+}
 import type { OrderBy, QueryOptions } from './query-options.js';
 import type { JsonRow } from './row-json.js';
 import { recordJson } from './row-json.js';
@@ -50,9 +61,12 @@ export function selectRecords(
   entity: EntityDescriptor,
   records: StoredRecord[],
   options: QueryOptions,
+  strings: StringComparison = exactStringComparison,
 ): StoredRecord[] {
   const filter = options.filter;
-  const matching = filter ? records.filter((r) => matchesFilter(filter, r.row, entity.fieldTypes)) : records;
+  const matching = filter
+    ? records.filter((r) => matchesFilter(filter, r.row, entity.fieldTypes, strings))
+    : records;
   return sortRecords(entity, matching, options.orderBy);
 }
 
@@ -95,7 +109,15 @@ export function collectionEnvelope(all: StoredRecord[], page: PageContext): { d:
     expand: options.expand,
   };
   const results: JsonRow[] = pageRows.map((r) => recordJson(entity, r, shape));
-  if (options.top !== undefined && page.settings.bareArrayForTop) return { d: results };
+  // The bare array has no room for `__next` or `__count`: a `$top` answer that needs either (more
+  // than a page asked for, or $inlinecount) keeps the verbose envelope, so no row is lost, and so do
+  // the later pages of such a read (they carry a $skiptoken).
+  const whole =
+    options.top !== undefined &&
+    options.top <= entity.pageSize &&
+    !options.inlineCount &&
+    options.skipToken === undefined;
+  if (whole && page.settings.bareArrayForTop) return { d: results };
   const d: Record<string, unknown> = { results };
   if (options.inlineCount) d['__count'] = page.settings.inlineCountAsString ? String(all.length) : all.length;
   // With $top above the page size the next link asks for what is left, so the total honours $top

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ScalarType, StoredRow } from '../entities/field-types.js';
 import { ODataError } from '../odata-error.js';
-import { checkFilter, matchesFilter } from './filter-evaluator.js';
+import { checkFilter, letterForLetter, matchesFilter, type StringComparison } from './filter-evaluator.js';
 import { parseFilter } from './filter-parser.js';
 
 const fields = new Map<string, ScalarType>([
@@ -109,5 +109,35 @@ describe('filter evaluation', () => {
   ])('refuses %j with the query-syntax error', (text) => {
     expect(() => checkFilter(parseFilter(text), fields)).toThrow(ODataError);
     expect(() => checkFilter(parseFilter(text), fields)).toThrow('Bad Request - Error in query syntax.');
+  });
+});
+
+describe('string comparisons and case (Exact: the database collation ignores case)', () => {
+  const mail: StoredRow = { ...row, Email: 'Verkoop@Fietsen.nl' };
+  const ignoring: StringComparison = { caseInsensitive: true, caseSensitiveFields: [] };
+  const exceptEmail: StringComparison = { caseInsensitive: true, caseSensitiveFields: ['Email'] };
+  function matchesWith(text: string, strings: StringComparison): boolean {
+    const node = parseFilter(text);
+    checkFilter(node, fields);
+    return matchesFilter(node, mail, fields, strings);
+  }
+
+  it.each([
+    ["Email eq 'verkoop@fietsen.nl'", true, false, false],
+    ["Email ne 'verkoop@fietsen.nl'", false, true, true],
+    ["Email eq 'Verkoop@Fietsen.nl'", true, true, true],
+    ["startswith(Email, 'verkoop@')", true, false, false],
+    ["endswith(Email, 'FIETSEN.NL')", true, false, false],
+    ["substringof('fietsen', Email)", true, false, false],
+    ["Email lt 'VERKOOP@Z'", true, false, false],
+    ["Email eq 'x' or Email eq 'verkoop@fietsen.nl'", true, false, false],
+    // tolower/toupper answer the value itself; the comparison around them still ignores case.
+    ["toupper(Email) eq 'VERKOOP@FIETSEN.NL'", true, true, true],
+    ["tolower(Email) eq 'VERKOOP@FIETSEN.NL'", true, false, false],
+    ["Name eq 'o''brien fietsen gmbh'", true, false, true],
+  ])('%s: ignoring case %s, letter for letter %s, Email an exception %s', (text, ci, exact, except) => {
+    expect(matchesWith(text, ignoring)).toBe(ci);
+    expect(matchesWith(text, letterForLetter)).toBe(exact);
+    expect(matchesWith(text, exceptEmail)).toBe(except);
   });
 });

@@ -68,38 +68,95 @@ function classOf(node: FilterNode, fields: ReadonlyMap<string, ScalarType>, used
   }
 }
 
+/**
+ * How string comparisons (`eq`, `ne`, `gt`…, `startswith`, `endswith`, `substringof`) treat case.
+ * Exact's database compares with its default collation, which ignores case (`Email eq
+ * 'verkoop@…'` finds `Verkoop@…`); which fields, if any, are case-sensitive is UNCONFIRMED, hence
+ * the exceptions list (sandbox settings `caseInsensitiveStrings`, `caseSensitiveFields`).
+ */
+export interface StringComparison {
+  caseInsensitive: boolean;
+  /** Field names compared letter for letter even when `caseInsensitive` is on. */
+  caseSensitiveFields: readonly string[];
+}
+
+export const letterForLetter: StringComparison = { caseInsensitive: false, caseSensitiveFields: [] };
+
+interface Evaluation {
+  row: StoredRow;
+  fields: ReadonlyMap<string, ScalarType>;
+  strings: StringComparison;
+}
+
 /** Whether a row matches a checked filter. */
 export function matchesFilter(
   node: FilterNode,
   row: StoredRow,
   fields: ReadonlyMap<string, ScalarType>,
+  strings: StringComparison = letterForLetter,
 ): boolean {
-  return evaluate(node, row, fields) === true;
+  return evaluate(node, { row, fields, strings }) === true;
 }
 
-function evaluate(node: FilterNode, row: StoredRow, fields: ReadonlyMap<string, ScalarType>): Value {
+/** Whether a comparison or call ignores case: on, and none of its fields is an exception. */
+function ignoresCase(node: FilterNode, strings: StringComparison): boolean {
+  if (!strings.caseInsensitive) return false;
+  if (strings.caseSensitiveFields.length === 0) return true;
+  const mentions = (n: FilterNode): boolean => {
+    switch (n.kind) {
+      case 'field':
+        return strings.caseSensitiveFields.includes(n.name);
+      case 'compare':
+      case 'and':
+      case 'or':
+        return mentions(n.left) || mentions(n.right);
+      case 'not':
+        return mentions(n.operand);
+      case 'call':
+        return n.args.some(mentions);
+      default:
+        return false;
+    }
+  };
+  return !mentions(node);
+}
+
+function folded(value: Value, fold: boolean): Value {
+  return fold && typeof value === 'string' ? value.toLowerCase() : value;
+}
+
+function evaluate(node: FilterNode, at: Evaluation): Value {
   switch (node.kind) {
     case 'and':
-      return evaluate(node.left, row, fields) === true && evaluate(node.right, row, fields) === true;
+      return evaluate(node.left, at) === true && evaluate(node.right, at) === true;
     case 'or': {
-      const list = equalityList(node, fields);
-      if (list) return list.values.has(evaluate({ kind: 'field', name: list.field }, row, fields));
-      return evaluate(node.left, row, fields) === true || evaluate(node.right, row, fields) === true;
+      const list = equalityList(node, at.fields);
+      if (list) {
+        const fold = ignoresCase(node, at.strings);
+        const value = folded(evaluate({ kind: 'field', name: list.field }, at), fold);
+        return (fold ? list.folded : list.values).has(value);
+      }
+      return evaluate(node.left, at) === true || evaluate(node.right, at) === true;
     }
     case 'not':
-      return evaluate(node.operand, row, fields) !== true;
-    case 'compare':
-      return compare(node.op, evaluate(node.left, row, fields), evaluate(node.right, row, fields));
-    case 'call':
+      return evaluate(node.operand, at) !== true;
+    case 'compare': {
+      const fold = ignoresCase(node, at.strings);
+      return compare(node.op, folded(evaluate(node.left, at), fold), folded(evaluate(node.right, at), fold));
+    }
+    case 'call': {
+      // Only the predicates fold: tolower/toupper/trim/length answer the value as it is.
+      const fold = isPredicate(node.name) && ignoresCase(node, at.strings);
       return callFunction(
         node.name,
-        node.args.map((a) => evaluate(a, row, fields)),
+        node.args.map((a) => folded(evaluate(a, at), fold)),
       );
+    }
     case 'field': {
-      const value = row[node.name] ?? null;
+      const value = at.row[node.name] ?? null;
       if (value === null) return null;
-      if (fields.get(node.name) === 'DateTime') return wallClockMs(String(value));
-      if (fields.get(node.name) === 'Guid') return String(value).toLowerCase();
+      if (at.fields.get(node.name) === 'DateTime') return wallClockMs(String(value));
+      if (at.fields.get(node.name) === 'Guid') return String(value).toLowerCase();
       return value;
     }
     case 'literal':
@@ -112,12 +169,16 @@ function evaluate(node: FilterNode, row: StoredRow, fields: ReadonlyMap<string, 
  * invoice ids a call), as a set, worked out once per parsed filter: a chain of n ids is then one
  * lookup a row instead of n comparisons. Same answers as the comparisons (no Boolean coercion here).
  */
-const equalityLists = new WeakMap<FilterNode, { field: string; values: Set<Value> } | null>();
+interface EqualityList {
+  field: string;
+  values: Set<Value>;
+  /** The same values in lower case, for a case-insensitive lookup. */
+  folded: Set<Value>;
+}
 
-function equalityList(
-  node: FilterNode,
-  fields: ReadonlyMap<string, ScalarType>,
-): { field: string; values: Set<Value> } | null {
+const equalityLists = new WeakMap<FilterNode, EqualityList | null>();
+
+function equalityList(node: FilterNode, fields: ReadonlyMap<string, ScalarType>): EqualityList | null {
   let list = equalityLists.get(node);
   if (list === undefined) {
     const values = new Set<Value>();
@@ -139,7 +200,11 @@ function equalityList(
       values.add(value);
       return true;
     };
-    list = walk(node) && field !== undefined ? { field, values } : null;
+    const isList = walk(node);
+    list =
+      isList && field !== undefined
+        ? { field, values, folded: new Set([...values].map((v) => folded(v, true))) }
+        : null;
     equalityLists.set(node, list);
   }
   return list;
@@ -169,6 +234,10 @@ function compare(op: string, left: Value, right: Value): boolean {
   if (op === 'ge') return order >= 0;
   if (op === 'lt') return order < 0;
   return order <= 0;
+}
+
+function isPredicate(name: string): boolean {
+  return name === 'substringof' || name === 'startswith' || name === 'endswith';
 }
 
 function callFunction(name: string, args: Value[]): Value {

@@ -77,16 +77,18 @@ describe('collections and paging', () => {
     expect(ids).toEqual([...ids].sort());
     const byName = (await (
       await get(`${accounts}?$filter=City eq 'Gent'&$select=Name&$orderby=Name desc&$top=2`)
-    ).json()) as Collection;
-    expect(byName.d.results.map((r) => r['Name'])).toEqual(['Klant 129', 'Klant 127']);
+    ).json()) as { d: Array<Record<string, unknown>> };
+    expect(byName.d.map((r) => r['Name'])).toEqual(['Klant 129', 'Klant 127']);
   });
 
   it('honours $top below the page size without __next, and $skip on old endpoints', async () => {
+    sandbox.state.settings.bareArrayForTop = false;
     const top = (await (
       await get(`${accounts}?$filter=City eq 'Utrecht'&$orderby=Name&$top=3&$skip=2&$select=Name`)
     ).json()) as Collection;
     expect(top.d.results.map((r) => r['Name'])).toEqual(['Klant 006', 'Klant 008', 'Klant 010']);
     expect(top.d.__next).toBeUndefined();
+    sandbox.state.settings.bareArrayForTop = true;
   });
 
   it('keeps paging a $top above the page size until exactly $top rows are delivered', async () => {
@@ -120,13 +122,46 @@ describe('collections and paging', () => {
     expect(await res.text()).toBe('13');
   });
 
-  it('answers $top queries with a bare-array d when configured to', async () => {
-    sandbox.state.settings.bareArrayForTop = true;
-    const res = (await (await get(`${accounts}?$filter=City eq 'Gent'&$top=1&$select=Name`)).json()) as {
-      d: unknown;
-    };
+  it('answers $top queries with a bare-array d by default (reference 4.2), the verbose d when switched off', async () => {
+    const query = `${accounts}?$filter=City eq 'Gent'&$top=1&$select=Name`;
+    const bare = (await (await get(query)).json()) as { d: unknown };
+    expect(bare.d).toEqual([expect.objectContaining({ Name: expect.any(String) })]);
     sandbox.state.settings.bareArrayForTop = false;
-    expect(Array.isArray(res.d)).toBe(true);
+    const verbose = (await (await get(query)).json()) as Collection;
+    expect(verbose.d.results).toHaveLength(1);
+    sandbox.state.settings.bareArrayForTop = true;
+  });
+
+  it('compares strings in $filter without regard to case (caseInsensitiveStrings, per-field exceptions)', async () => {
+    const names = async (filter: string): Promise<number> =>
+      ((await (await get(`${accounts}?$filter=${filter}&$select=Name`)).json()) as Collection).d.results
+        .length;
+    const exact = await names("City eq 'Gent'");
+    expect(exact).toBeGreaterThan(0);
+    expect(await names("City eq 'GENT'")).toBe(exact);
+    expect(await names("startswith(City, 'gen')")).toBe(exact);
+    expect(await names("endswith(City, 'ENT') and City ne 'gENT'")).toBe(0);
+    expect(await names("substringof('EN', City) and City eq 'gent'")).toBe(exact);
+    sandbox.state.settings.caseSensitiveFields = ['City'];
+    expect(await names("City eq 'GENT'")).toBe(0);
+    sandbox.state.settings.caseSensitiveFields = [];
+    sandbox.state.settings.caseInsensitiveStrings = false;
+    expect(await names("City eq 'GENT'")).toBe(0);
+    expect(await names("City eq 'Gent'")).toBe(exact);
+    sandbox.state.settings.caseInsensitiveStrings = true;
+  });
+
+  it('keeps the verbose d for a $top answer that needs __next or __count', async () => {
+    const above = (await (
+      await get(`${accounts}?$filter=Blocked eq false&$top=61&$select=ID`)
+    ).json()) as Collection;
+    expect(above.d.results).toHaveLength(60);
+    expect(above.d.__next).toMatch(/\$top=1&/);
+    const counted = (await (
+      await get(`${accounts}?$filter=City eq 'Utrecht'&$top=2&$inlinecount=allpages&$select=ID`)
+    ).json()) as Collection;
+    expect(counted.d.__count).toBe('65');
+    expect(counted.d.results).toHaveLength(2);
   });
 
   it('returns only the selected fields after __metadata', async () => {

@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ODataError, exactMessages } from '../odata-error.js';
 import type { SandboxState } from '../sandbox-state.js';
 import type { ApiRequest, ApiResponse } from './api-exchange.js';
-import { authenticate } from './bearer-auth.js';
+import { authenticate, clientIdOfRequest } from './bearer-auth.js';
 import { dispatchDivisionRequest, endpointOf } from './division-dispatch.js';
 import { answerMe } from './me-handler.js';
 import { atomAnswer } from '../odata/atom-xml.js';
@@ -57,6 +57,12 @@ export function registerApiRoutes(app: FastifyInstance, state: SandboxState): vo
       const path = decodeURIComponent(rawPath).slice('/api/v1/'.length);
       const params = new URLSearchParams(rawQuery);
       const baseUrl = `${request.protocol}://${request.host}`;
+      const scoped = /^(\d+)\/(.+)$/.exec(path);
+      const errorKeyOf = (clientId: string) =>
+        `${clientId}|${Number(scoped?.[1])}|${endpointOf(scoped?.[2] ?? '')}`;
+      // Set before authenticating: a 401 counts toward the error limit too (reference 3.1, 4.6).
+      if (scoped)
+        state.errorKeys.set(request, errorKeyOf(clientIdOfRequest(header(request, 'authorization'), state)));
       const token = authenticate(header(request, 'authorization'), state);
       if (/^current\/me$/i.test(path)) {
         if (request.method !== 'GET') throw new ODataError(405, 'Method not allowed');
@@ -68,11 +74,10 @@ export function registerApiRoutes(app: FastifyInstance, state: SandboxState): vo
           atom ? { requestUrl: `${baseUrl}${rawPath}`, now: state.clock.now() } : undefined,
         );
       }
-      const m = /^(\d+)\/(.+)$/.exec(path);
-      if (!m) throw new ODataError(404, 'Not found');
-      const division = Number(m[1]);
-      const rest = m[2] ?? '';
-      const errorKey = `${token.grant.clientId}|${division}|${endpointOf(rest)}`;
+      if (!scoped) throw new ODataError(404, 'Not found');
+      const division = Number(scoped[1]);
+      const rest = scoped[2] ?? '';
+      const errorKey = errorKeyOf(token.grant.clientId);
       // Set before the scope check: a 403 counts toward the error limit too (reference 3.1).
       state.errorKeys.set(request, errorKey);
       const unchecked = /^system\/divisions/i.test(rest) && !state.settings.checkSystemDivisionsScope;

@@ -64,7 +64,7 @@ describe('bad requests get an error envelope, never a crash', () => {
       `${base}/crm/Accounts?$filter=Status eq 'C'&$top=1&$select=ID`,
       token,
     );
-    const account = ((await accounts.json()) as { d: { results: Array<{ ID: string }> } }).d.results[0]?.ID;
+    const account = ((await accounts.json()) as { d: Array<{ ID: string }> }).d[0]?.ID;
     const res = await sandbox.call('POST', `${base}/salesorder/SalesOrders`, token, {
       OrderedBy: account,
       SalesOrderLines: [{ Item: '5b3d0c4e-1111-4222-8333-444455556666' }],

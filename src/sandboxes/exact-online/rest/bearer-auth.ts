@@ -1,3 +1,4 @@
+import { defaultExactClientId } from '../credentials.js';
 import type { AccessToken } from '../oauth/token-store.js';
 import { ODataError } from '../odata-error.js';
 import type { SandboxState } from '../sandbox-state.js';
@@ -11,4 +12,14 @@ export function authenticate(header: string | undefined, state: SandboxState): A
   const token = m?.[1] === undefined ? undefined : state.tokens.findAccessToken(m[1], state.nowMs());
   if (!token) throw new ODataError(401, 'Unauthorized', { 'WWW-Authenticate': 'Bearer' });
   return token;
+}
+
+/**
+ * The app a request's Bearer token belongs to, even when the token has expired, for the error
+ * limit's key: a 401 counts toward the block like a 400/403/404 (reference 3.1, 4.6). A token the
+ * sandbox never issued (or revoked) is counted against the sandbox's one registered app.
+ */
+export function clientIdOfRequest(header: string | undefined, state: SandboxState): string {
+  const m = /^Bearer\s+(\S+)$/i.exec(header ?? '');
+  return (m?.[1] === undefined ? undefined : state.tokens.clientIdOf(m[1])) ?? defaultExactClientId;
 }

@@ -17,16 +17,24 @@ import {
   putRecord,
   readKey,
 } from './entity-handlers.js';
+import { getNavigation } from './navigation-handler.js';
 import { answerReadFunction } from './read-function-handler.js';
 import { dispatchSyncOrBulk, isSyncOrBulkPath } from './sync-bulk-dispatch.js';
+import { bulkViews, findView } from './sync-views.js';
 
-/** `service/Entity` or `read/service/Function`, an optional `(key)` and an optional `/$count`. */
-const endpointPattern = /^((?:read\/)?[A-Za-z]+\/[A-Za-z]+)(?:\(([^)]*)\))?(\/\$count)?$/i;
+/**
+ * `service/Entity` or `read/service/Function`, an optional `(key)`, an optional navigation to a
+ * child collection (`/SalesOrderLines`, the `__deferred` links) and an optional `/$count`.
+ */
+const endpointPattern = /^((?:read\/)?[A-Za-z]+\/[A-Za-z]+)(?:\(([^)]*)\))?(?:\/([A-Za-z]+))?(\/\$count)?$/i;
 
 /** The `service/Entity` part of a division path, used as the endpoint in the error limit. */
 export function endpointOf(rest: string): string {
   return (endpointPattern.exec(rest)?.[1] ?? rest).toLowerCase();
 }
+
+/** `bulk/Service/Entity(key)/Collection`: the `__deferred` link of a bulk row. */
+const bulkNavigationPattern = /^(bulk\/[A-Za-z]+\/[A-Za-z]+)\(([^)]*)\)\/([A-Za-z]+)$/i;
 
 function methodNotAllowed(): ODataError {
   // Not documented; 405 is what an OData service answers for a verb an entity set lacks.
@@ -41,12 +49,25 @@ export function dispatchDivisionRequest(
   token: AccessToken,
   state: SandboxState,
 ): ApiResponse {
+  // A bulk row's `__deferred` link names its bulk endpoint; the collection is its source entity's.
+  const bulk = bulkNavigationPattern.exec(rest);
+  if (bulk) {
+    const source = findView(bulkViews, bulk[1] ?? '');
+    const entity = source && !source.child ? findEntity(source.source) : undefined;
+    const data = state.division(division);
+    if (!entity || !data) throw notFound();
+    if (req.method !== 'GET') throw methodNotAllowed();
+    const key = readKey(entity, bulk[2] ?? '');
+    return getNavigation(entity, findRecord(entity, data, key), bulk[3] ?? '', req, state.settings);
+  }
   if (isSyncOrBulkPath(rest)) return dispatchSyncOrBulk(division, rest, req, state);
   const m = endpointPattern.exec(rest);
   if (!m) throw notFound();
-  const [, path = '', keyText, count] = m;
+  const [, path = '', keyText, navigation, count] = m;
+  if (navigation !== undefined && (keyText === undefined || count !== undefined)) throw notFound();
   const method = req.method as EntityMethod;
   if (path.toLowerCase() === 'system/divisions') {
+    if (navigation !== undefined) throw notFound();
     if (method !== 'GET') throw methodNotAllowed();
     const created = toAmsterdamWallClock(new Date(Date.UTC(2020, 0, 1)));
     const current = token.grant.divisions[0] ?? 0;
@@ -67,7 +88,7 @@ export function dispatchDivisionRequest(
     const data = state.division(division);
     if (!data || keyText !== undefined || count !== undefined) throw notFound();
     if (method !== 'GET') throw methodNotAllowed();
-    return answerReadFunction(readFunction, data, req);
+    return answerReadFunction(readFunction, data, req, state.settings);
   }
   const entity = findEntity(path);
   const data = state.division(division);
@@ -88,6 +109,10 @@ export function dispatchDivisionRequest(
   }
   if (count !== undefined) throw notFound();
   const key = readKey(entity, keyText);
+  if (navigation !== undefined) {
+    if (method !== 'GET') throw methodNotAllowed();
+    return getNavigation(entity, findRecord(entity, data, key), navigation, req, state.settings);
+  }
   if (method === 'GET') return getOne(entity, findRecord(entity, data, key), req);
   if (method === 'PUT') return putRecord(entity, data, key, req, state.settings, now);
   if (method === 'DELETE') return deleteOne(entity, data, key, now, state.settings);

@@ -3,7 +3,12 @@ import { childFieldLists } from '../entities/entity-descriptor.js';
 import type { DivisionData, StoredRecord } from '../entities/entity-store.js';
 import { createRecord, deleteRecord, findRecord, updateRecord } from '../entities/entity-store.js';
 import { readWriteBody } from '../entities/input-values.js';
-import { checkEndpointRules, collectionEnvelope, selectRecords } from '../odata/collection-page.js';
+import {
+  checkEndpointRules,
+  collectionEnvelope,
+  selectRecords,
+  stringComparisonOf,
+} from '../odata/collection-page.js';
 import { readQueryOptions } from '../odata/query-options.js';
 import { recordJson } from '../odata/row-json.js';
 import { ODataError, exactMessages, querySyntaxError } from '../odata-error.js';
@@ -40,7 +45,7 @@ export function getCollection(
 ): ApiResponse {
   const options = readQueryOptions(req.params, entity);
   checkEndpointRules(entity, options);
-  const selected = selectRecords(entity, records, options);
+  const selected = selectRecords(entity, records, options, stringComparisonOf(settings));
   if (count) return { status: 200, text: String(selected.length) };
   const page = {
     entity,

@@ -103,6 +103,24 @@ describe('error limit', () => {
     ).toBe(200);
   });
 
+  it('counts 401s (expired or unknown tokens) toward the block, as 400/403/404 (reference 3.1, 4.6)', async () => {
+    const accounts = "/api/v1/3215711/crm/Accounts?$filter=Name eq 'x'";
+    // Five with the app's token after it expired, five with a token the sandbox never issued.
+    sandbox.clock.advance(601_000);
+    for (let i = 0; i < 5; i++) expect((await sandbox.call('GET', accounts, token)).status).toBe(401);
+    for (let i = 0; i < 5; i++) expect((await sandbox.call('GET', accounts, 'not-a-token')).status).toBe(401);
+    token = await sandbox.token();
+    expect((await sandbox.call('GET', accounts, token)).status).toBe(429);
+    // The block is per endpoint: another one still answers.
+    expect((await sandbox.call('GET', path, token)).status).toBe(200);
+  });
+
+  it('does not block after nine 401s', async () => {
+    const accounts = "/api/v1/3215711/crm/Accounts?$filter=Name eq 'x'";
+    for (let i = 0; i < 9; i++) expect((await sandbox.call('GET', accounts, 'expired')).status).toBe(401);
+    expect((await sandbox.call('GET', accounts, token)).status).toBe(200);
+  });
+
   it('can be switched off', async () => {
     sandbox.state.settings.errorsPerHour = 0;
     for (let i = 0; i < 12; i++)

@@ -2,7 +2,8 @@ import { toExactDate } from '../amsterdam-time.js';
 import type { DivisionData } from '../entities/entity-store.js';
 import type { ReadFunction } from '../entities/read-functions.js';
 import type { StoredRecord } from '../entities/entity-store.js';
-import { selectRecords } from '../odata/collection-page.js';
+import { selectRecords, stringComparisonOf } from '../odata/collection-page.js';
+import type { ExactSettings } from '../settings.js';
 import { readQueryOptions } from '../odata/query-options.js';
 import { querySyntaxError } from '../odata-error.js';
 import type { ApiRequest, ApiResponse } from './api-exchange.js';
@@ -30,12 +31,17 @@ function readParameters(fn: ReadFunction, params: URLSearchParams): Map<string, 
 }
 
 /** GET `read/<service>/<Function>`: `{"d":[…]}`, all rows, no `__next` (reference 4.2, 4.3). */
-export function answerReadFunction(fn: ReadFunction, data: DivisionData, req: ApiRequest): ApiResponse {
+export function answerReadFunction(
+  fn: ReadFunction,
+  data: DivisionData,
+  req: ApiRequest,
+  settings: ExactSettings,
+): ApiResponse {
   if (!fn.filterAllowed && req.params.has('$filter')) throw querySyntaxError();
   const options = readQueryOptions(req.params, fn.rowType);
   const values = readParameters(fn, req.params);
   const records: StoredRecord[] = fn.rows(data, values).map((row) => ({ row, children: {}, timestamp: 0 }));
-  const selected = selectRecords(fn.rowType, records, options);
+  const selected = selectRecords(fn.rowType, records, options, stringComparisonOf(settings));
   const limited = options.top === undefined ? selected : selected.slice(0, options.top);
   const d = limited.map(({ row }) => {
     const out: Record<string, unknown> = { __metadata: { type: fn.rowType.typeName } };
