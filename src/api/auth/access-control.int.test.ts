@@ -53,7 +53,9 @@ describe.each(testDialects)('who may use the HTTP API (%s)', (dialect) => {
     const csp = page.headers.get('content-security-policy')!;
     const nonce = /'nonce-([^']+)'/.exec(csp)?.[1];
     expect(csp).toContain("default-src 'none'");
-    const script = new RegExp(`<script nonce="${nonce}">([\\s\\S]*?)</script>`).exec(
+    // A base64 nonce may hold `+` and `/`, which a regular expression would read as syntax.
+    const quoted = nonce?.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+    const script = new RegExp(`<script nonce="${quoted}">([\\s\\S]*?)</script>`).exec(
       page.body as string,
     )?.[1];
     expect(script).toBeDefined();
