@@ -1,6 +1,6 @@
 import path from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
-import { Kysely, Migrator, PostgresDialect, SqliteDialect, type MigrationResultSet } from 'kysely';
+import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql, type MigrationResultSet } from 'kysely';
 import pg from 'pg';
 import { KoppelError } from '../core/errors.js';
 import { ensurePrivateDataDir, ensurePrivateFile } from '../core/private-files.js';
@@ -83,15 +83,35 @@ function describeUrl(url: string): string {
   }
 }
 
-/** Apply every pending migration. Safe to call on every start. */
+/**
+ * Apply every pending migration. Safe to call on every start, and all-or-nothing: a run that fails
+ * or is killed part-way leaves the database as it was, so the next run starts cleanly.
+ *
+ * Postgres: Kysely's Migrator runs every pending migration and its bookkeeping row in one
+ * transaction, under a session advisory lock that the server drops with the connection when the
+ * process dies. SQLite: Kysely treats DDL as non-transactional there (and takes no lock), so a kill
+ * between two statements of a migration left its tables without its bookkeeping row, and every
+ * later run failed on "table already exists". SQLite DDL is transactional, so the whole run,
+ * bookkeeping tables included, goes inside one `BEGIN IMMEDIATE` of our own: a kill rolls it back
+ * (the journal is undone on next open) and a second migrator waits on the write lock
+ * (busy_timeout) instead of racing. Nothing is left locked by a dead process: the SQLite write lock
+ * and the Postgres advisory lock both die with it, and Kysely's lock table is never used on SQLite.
+ */
 export async function migrateToLatest(store: Store): Promise<MigrationResultSet> {
-  const migrator = new Migrator({
-    db: store.db,
-    provider: { getMigrations: () => Promise.resolve(migrations) },
-    migrationTableName: 'koppel_migrations',
-    migrationLockTableName: 'koppel_migrations_lock',
-  });
-  const result = await migrator.migrateToLatest();
+  const result =
+    store.caps.dialect === 'sqlite'
+      ? await store.db.connection().execute(async (conn) => {
+          await sql`begin immediate`.execute(conn);
+          let outcome: MigrationResultSet;
+          try {
+            outcome = await migrator(conn, { disableTransactions: true }).migrateToLatest();
+          } catch (e) {
+            outcome = { error: e };
+          }
+          await sql.raw(outcome.error === undefined ? 'commit' : 'rollback').execute(conn);
+          return outcome;
+        })
+      : await migrator(store.db, {}).migrateToLatest();
   if (result.error) {
     const failed = result.results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
     throw new KoppelError(
@@ -104,4 +124,14 @@ export async function migrateToLatest(store: Store): Promise<MigrationResultSet>
     );
   }
   return result;
+}
+
+function migrator(db: Kysely<Database>, options: { disableTransactions?: boolean }): Migrator {
+  return new Migrator({
+    db,
+    provider: { getMigrations: () => Promise.resolve(migrations) },
+    migrationTableName: 'koppel_migrations',
+    migrationLockTableName: 'koppel_migrations_lock',
+    ...options,
+  });
 }
