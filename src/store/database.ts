@@ -65,10 +65,12 @@ export function openStore(options: StoreOptions): Store {
   // mode, and the ones an older version left are tightened here.
   ensurePrivateFile(file, { create: true });
   const sqlite = new SqliteDatabase(file);
+  // First, so that switching a fresh file to WAL waits for a second process opening it at the same
+  // moment (two migrates, or start and migrate) instead of failing at once on a busy lock.
+  sqlite.pragma('busy_timeout = 10000');
   sqlite.pragma('journal_mode = WAL');
   for (const companion of ['-wal', '-shm', '-journal']) ensurePrivateFile(`${file}${companion}`);
   sqlite.pragma(`synchronous = ${options.sqliteSynchronous ?? 'FULL'}`);
-  sqlite.pragma('busy_timeout = 10000');
   sqlite.pragma('foreign_keys = ON');
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
   return { db, caps: capabilitiesOf.sqlite, location: file, close: () => db.destroy() };
