@@ -39,6 +39,28 @@ describe.each(testDialects)('store on %s', (dialect) => {
     }
   });
 
+  it('rolls a failed migration run back whole, and the next run succeeds', async () => {
+    tdb = await createTestDatabase(dialect, { migrate: false });
+    const store = tdb.open();
+    try {
+      // A table in the way of the second migration: the first has run when the second fails.
+      await store.db.schema.createTable('runs').addColumn('id', 'text').execute();
+      await expect(migrateToLatest(store)).rejects.toThrow(/0002-engine/);
+      const names = (await store.db.introspection.getTables()).map((t) => t.name);
+      expect(names).not.toContain('pairs');
+      if (names.includes('koppel_migrations')) {
+        const applied = await sql`select name from koppel_migrations`.execute(store.db);
+        expect(applied.rows).toEqual([]);
+      }
+      await store.db.schema.dropTable('runs').execute();
+      await migrateToLatest(store);
+      const runs = await store.db.selectFrom('runs').selectAll().execute();
+      expect(runs).toEqual([]);
+    } finally {
+      await store.close();
+    }
+  });
+
   it('keeps a dedupe key unique among live jobs only', async () => {
     tdb = await createTestDatabase(dialect);
     const store = tdb.open();

@@ -110,7 +110,10 @@ export async function migrateToLatest(store: Store): Promise<MigrationResultSet>
           } catch (e) {
             outcome = { error: e };
           }
-          await sql.raw(outcome.error === undefined ? 'commit' : 'rollback').execute(conn);
+          if (outcome.error === undefined) await sql`commit`.execute(conn);
+          // SQLite rolls some failures back by itself (a full disk, say); then this rollback has
+          // no transaction to end, and the migration's own error is the one worth reporting.
+          else await sql`rollback`.execute(conn).catch(() => undefined);
           return outcome;
         })
       : await migrator(store.db, {}).migrateToLatest();
