@@ -1,3 +1,6 @@
+import path from 'node:path';
+import SqliteDatabase from 'better-sqlite3';
+import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
 import { createTestDatabase, testDialects, type TestDatabase } from '../testing/databases.js';
@@ -61,6 +64,19 @@ describe.each(testDialects)('store on %s', (dialect) => {
     }
   });
 
+  it('migrates an up-to-date database without waiting for another process writing', async () => {
+    tdb = await createTestDatabase(dialect);
+    const writer = await openWriter(tdb);
+    const store = tdb.open();
+    try {
+      await writer.run(`insert into settings (key, value, updated_at) values ('k', 'v', 'x')`);
+      expect((await migrateToLatest(store)).results).toEqual([]);
+    } finally {
+      await store.close();
+      await writer.close();
+    }
+  });
+
   it('keeps a dedupe key unique among live jobs only', async () => {
     tdb = await createTestDatabase(dialect);
     const store = tdb.open();
@@ -97,3 +113,27 @@ describe.each(testDialects)('store on %s', (dialect) => {
     }
   });
 });
+
+/**
+ * Another process's connection inside a write transaction it keeps open until closed (rolled
+ * back): SQLite's write lock taken at once (`begin immediate`), on Postgres an open transaction.
+ */
+async function openWriter(
+  tdb: TestDatabase,
+): Promise<{ run(text: string): Promise<void>; close(): Promise<void> }> {
+  if (tdb.dialect === 'sqlite') {
+    const conn = new SqliteDatabase(path.join(tdb.dataDir, 'koppel.db'));
+    conn.exec('begin immediate');
+    return {
+      run: (text) => Promise.resolve(void conn.exec(text)),
+      close: () => Promise.resolve(void conn.close()),
+    };
+  }
+  const client = new pg.Client({ connectionString: tdb.env.DATABASE_URL });
+  await client.connect();
+  await client.query('begin');
+  return {
+    run: async (text) => void (await client.query(text)),
+    close: () => client.end(),
+  };
+}

@@ -100,6 +100,9 @@ function describeUrl(url: string): string {
  * and the Postgres advisory lock both die with it, and Kysely's lock table is never used on SQLite.
  */
 export async function migrateToLatest(store: Store): Promise<MigrationResultSet> {
+  // Every CLI command migrates on opening; with nothing to do it must not wait for the write lock
+  // behind a running Koppel's long write (a purge, a bulk insert) and fail on busy_timeout.
+  if (store.caps.dialect === 'sqlite' && (await isUpToDate(store.db))) return { results: [] };
   const result =
     store.caps.dialect === 'sqlite'
       ? await store.db.connection().execute(async (conn) => {
@@ -129,6 +132,17 @@ export async function migrateToLatest(store: Store): Promise<MigrationResultSet>
     );
   }
   return result;
+}
+
+/** Whether every migration has its bookkeeping row, read without taking a write lock. */
+async function isUpToDate(db: Kysely<Database>): Promise<boolean> {
+  const tables = await db.introspection.getTables();
+  if (!tables.some((t) => t.name === 'koppel_migrations')) return false;
+  const applied = await sql<{ name: string }>`select name from koppel_migrations`.execute(db);
+  const names = new Set(applied.rows.map((r) => r.name));
+  // Rows of migrations this version does not know (a newer Koppel ran here) go to the Migrator,
+  // which refuses to run on them.
+  return names.size === Object.keys(migrations).length && Object.keys(migrations).every((n) => names.has(n));
 }
 
 function migrator(db: Kysely<Database>, options: { disableTransactions?: boolean }): Migrator {
