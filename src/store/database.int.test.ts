@@ -1,3 +1,6 @@
+import path from 'node:path';
+import SqliteDatabase from 'better-sqlite3';
+import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
 import { createTestDatabase, testDialects, type TestDatabase } from '../testing/databases.js';
@@ -39,6 +42,41 @@ describe.each(testDialects)('store on %s', (dialect) => {
     }
   });
 
+  it('rolls a failed migration run back whole, and the next run succeeds', async () => {
+    tdb = await createTestDatabase(dialect, { migrate: false });
+    const store = tdb.open();
+    try {
+      // A table in the way of the second migration: the first has run when the second fails.
+      await store.db.schema.createTable('runs').addColumn('id', 'text').execute();
+      await expect(migrateToLatest(store)).rejects.toThrow(/0002-engine/);
+      const names = (await store.db.introspection.getTables()).map((t) => t.name);
+      expect(names).not.toContain('pairs');
+      if (names.includes('koppel_migrations')) {
+        const applied = await sql`select name from koppel_migrations`.execute(store.db);
+        expect(applied.rows).toEqual([]);
+      }
+      await store.db.schema.dropTable('runs').execute();
+      await migrateToLatest(store);
+      const runs = await store.db.selectFrom('runs').selectAll().execute();
+      expect(runs).toEqual([]);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('migrates an up-to-date database without waiting for another process writing', async () => {
+    tdb = await createTestDatabase(dialect);
+    const writer = await openWriter(tdb);
+    const store = tdb.open();
+    try {
+      await writer.run(`insert into settings (key, value, updated_at) values ('k', 'v', 'x')`);
+      expect((await migrateToLatest(store)).results).toEqual([]);
+    } finally {
+      await store.close();
+      await writer.close();
+    }
+  });
+
   it('keeps a dedupe key unique among live jobs only', async () => {
     tdb = await createTestDatabase(dialect);
     const store = tdb.open();
@@ -75,3 +113,27 @@ describe.each(testDialects)('store on %s', (dialect) => {
     }
   });
 });
+
+/**
+ * Another process's connection inside a write transaction it keeps open until closed (rolled
+ * back): SQLite's write lock taken at once (`begin immediate`), on Postgres an open transaction.
+ */
+async function openWriter(
+  tdb: TestDatabase,
+): Promise<{ run(text: string): Promise<void>; close(): Promise<void> }> {
+  if (tdb.dialect === 'sqlite') {
+    const conn = new SqliteDatabase(path.join(tdb.dataDir, 'koppel.db'));
+    conn.exec('begin immediate');
+    return {
+      run: (text) => Promise.resolve(void conn.exec(text)),
+      close: () => Promise.resolve(void conn.close()),
+    };
+  }
+  const client = new pg.Client({ connectionString: tdb.env.DATABASE_URL });
+  await client.connect();
+  await client.query('begin');
+  return {
+    run: async (text) => void (await client.query(text)),
+    close: () => client.end(),
+  };
+}

@@ -25,7 +25,11 @@ export interface TestDatabase {
   drop(): Promise<void>;
 }
 
-export async function createTestDatabase(dialect: DialectName): Promise<TestDatabase> {
+/** A fresh database, migrated unless `migrate` is false (for tests of migrating itself). */
+export async function createTestDatabase(
+  dialect: DialectName,
+  options: { migrate?: boolean } = {},
+): Promise<TestDatabase> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'koppel-test-'));
   if (dialect === 'sqlite') {
     const db: TestDatabase = {
@@ -35,7 +39,7 @@ export async function createTestDatabase(dialect: DialectName): Promise<TestData
       open: () => openStore({ dataDir, sqliteSynchronous: 'NORMAL' }),
       drop: () => Promise.resolve(rmSync(dataDir, { recursive: true, force: true })),
     };
-    await migrateOnce(db);
+    if (options.migrate !== false) await migrateOnce(db);
     return db;
   }
   const name = `koppel_test_${randomBytes(6).toString('hex')}`;
@@ -53,7 +57,7 @@ export async function createTestDatabase(dialect: DialectName): Promise<TestData
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
-  await migrateOnce(db);
+  if (options.migrate !== false) await migrateOnce(db);
   return db;
 }
 
