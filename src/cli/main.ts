@@ -68,7 +68,9 @@ export async function runCli(argv: string[], options: RunCliOptions = {}): Promi
     await program.parseAsync(argv);
     return ctx.exitCode;
   } catch (e) {
-    if (e instanceof CommanderError) return e.exitCode;
+    // Commander has said what was wrong (an unknown option, a missing argument, a bad value) and
+    // exits 1 for it; README's table gives usage errors 2, as every other invalid input.
+    if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : exitCodeOf.invalid;
     const ke = toKoppelError(e);
     // The code goes on the first line, so a message that lists problems line by line stays a list.
     const [first, ...rest] = ke.message.split('\n');

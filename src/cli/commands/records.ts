@@ -2,6 +2,7 @@ import { KoppelError } from '../../core/errors.js';
 import { findRecords } from '../../engine/find-records.js';
 import { recordDetail } from '../../engine/record-detail.js';
 import type { CliCommand } from '../main.js';
+import { wholeOption } from '../options.js';
 import { formatTable } from '../table.js';
 
 export const recordsCommand: CliCommand = {
@@ -28,7 +29,7 @@ export const recordsCommand: CliCommand = {
             sourceId: o.sourceId,
             search: o.search,
             states: o.failed ? ['failed', 'dead_lettered'] : undefined,
-            limit: Number(o.limit),
+            limit: wholeOption('--limit', o.limit),
           });
           if (o.json) return void ctx.out.write(JSON.stringify(items, null, 2) + '\n');
           if (items.length === 0) {

@@ -4,6 +4,7 @@ import { StoreQueue } from '../../queue/index.js';
 import { listRecords } from '../../store/repos/records.js';
 import { getRun, listRuns } from '../../store/repos/runs.js';
 import type { CliCommand } from '../main.js';
+import { wholeOption } from '../options.js';
 import { durationText, formatTable } from '../table.js';
 
 export const runsCommand: CliCommand = {
@@ -23,7 +24,7 @@ export const runsCommand: CliCommand = {
             flowId: o.flow,
             state: o.state,
             trigger: o.trigger,
-            limit: Number(o.limit),
+            limit: wholeOption('--limit', o.limit),
           });
           if (o.json) return void ctx.out.write(JSON.stringify(rows.map(runJson), null, 2) + '\n');
           if (rows.length === 0) return void ctx.out.write('No runs yet.\n');
