@@ -1,4 +1,8 @@
+import type { Kysely } from 'kysely';
 import { KoppelError } from '../core/errors.js';
+import type { Database } from '../store/schema.js';
+import { getFlow } from '../store/repos/flows.js';
+import { getPair } from '../store/repos/pairs.js';
 
 /**
  * A whole-number option, checked before it reaches the store: a database given "abc" answers with
@@ -12,4 +16,25 @@ export function wholeOption(option: string, text: string, min = 1, max = Number.
       { code: 'cli.bad_option', kind: 'invalid' },
     );
   return n;
+}
+
+/**
+ * A flow named on the command line that is not there is an error (not_found, exit 3), not an empty
+ * list: a typo would otherwise look like a flow with nothing in it.
+ */
+export async function requireFlowId(db: Kysely<Database>, flowId: string, option = ''): Promise<void> {
+  if (!(await getFlow(db, flowId)))
+    throw new KoppelError(`${option ? `${option}: ` : ''}no flow "${flowId}" (see \`koppel flows\`)`, {
+      code: 'flow.not_found',
+      kind: 'not_found',
+    });
+}
+
+/** As requireFlowId, for a pair. */
+export async function requirePairId(db: Kysely<Database>, pairId: string, option = ''): Promise<void> {
+  if (!(await getPair(db, pairId)))
+    throw new KoppelError(`${option ? `${option}: ` : ''}no pair "${pairId}" (see \`koppel pairs\`)`, {
+      code: 'pair.not_found',
+      kind: 'not_found',
+    });
 }
