@@ -43,6 +43,9 @@ export async function runCli(argv: string[], options: RunCliOptions = {}): Promi
   const env = options.env ?? {};
   const out = options.out ?? process.stdout;
   const err = options.err ?? process.stderr;
+  // A reader that stops early (`koppel … | head`) closes the pipe: there is no one left to tell,
+  // so the command finishes quietly instead of dying on an unhandled EPIPE.
+  for (const stream of [out, err]) quietOnClosedPipe(stream);
   let opened: App | undefined;
   const ctx: CliContext = {
     exitCode: 0,
@@ -80,4 +83,18 @@ export async function runCli(argv: string[], options: RunCliOptions = {}): Promi
   } finally {
     await opened?.close();
   }
+}
+
+const guarded = new WeakSet<NodeJS.WritableStream>();
+
+/**
+ * Once per stream and for good: the pipe's error arrives after the last write, possibly after the
+ * command has returned.
+ */
+function quietOnClosedPipe(stream: NodeJS.WritableStream): void {
+  if (guarded.has(stream)) return;
+  guarded.add(stream);
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+  });
 }
