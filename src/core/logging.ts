@@ -71,7 +71,9 @@ export function createLogger(options: LoggerOptions): Logger {
  */
 function stderrDestination(): DestinationStream {
   if (!process.stderr.isTTY) return pino.destination({ dest: 2, sync: true });
-  return { write: (line: string) => void process.stderr.write(prettyLine(line)) };
+  // A live progress bar may be drawn on the current line: the log line replaces it (the bar
+  // redraws below at its next tick) rather than running into it.
+  return { write: (line: string) => void process.stderr.write(`\r\x1b[2K${prettyLine(line)}`) };
 }
 
 const levelWords: Record<string, string> = {
