@@ -224,6 +224,21 @@ describe.each(testDialects)('README’s exit codes, held against the CLI on %s',
     expect(result.stderr).not.toMatch(/destroyed|Unhandled|at .*\.ts:\d+/);
   }, 60_000);
 
+  it('names the port in use and KOPPEL_PORT, which chooses another', async () => {
+    const taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+    const address = taken.address();
+    const port = typeof address === 'object' && address ? address.port : 0;
+    try {
+      const result = await koppel(['start'], { KOPPEL_PORT: String(port) });
+      expect(result.code, result.stderr).toBe(readmeExitCodes().get('conflict'));
+      expect(result.stderr).toContain(`Port ${port} on 127.0.0.1 is in use`);
+      expect(result.stderr).toContain('set KOPPEL_PORT to choose another port');
+    } finally {
+      await new Promise((resolve) => taken.close(resolve));
+    }
+  }, 60_000);
+
   it('ends quietly when the reader closes stdout early', async () => {
     const child = spawn(process.execPath, ['--import', 'tsx', entry, 'flows'], {
       cwd: root,
