@@ -1,3 +1,4 @@
+import { KoppelError } from './core/errors.js';
 import type { FastifyInstance } from 'fastify';
 import { buildApiServer, type ApiServer } from './api/server.js';
 import { ownUrl } from './core/config.js';
@@ -58,7 +59,7 @@ export async function startService(app: App, options: ServiceOptions = {}): Prom
   let baseUrl = '';
   const ctx = { app, queue, baseUrl: () => baseUrl };
   const server = await buildApiServer(ctx);
-  const port = await listen(server, app.config.host, app.config.port);
+  const port = await listen(server, app.config.host, app.config.port, 'KOPPEL_PORT');
   const url = `http://${app.config.host}:${port}`;
   const publicUrl = options.publicUrl === 'own' ? ownUrl(app.config.host, port) : app.config.publicUrl;
   baseUrl = publicUrl ?? ownUrl(app.config.host, port);
@@ -66,12 +67,15 @@ export async function startService(app: App, options: ServiceOptions = {}): Prom
   let webhookUrl: string | undefined;
   if (app.config.webhookPort !== undefined) {
     webhookServer = await buildApiServer(ctx, { listener: 'webhooks' });
-    const webhookPort = await listen(webhookServer, app.config.host, app.config.webhookPort).catch(
-      async (e: unknown) => {
-        await server.close();
-        throw e;
-      },
-    );
+    const webhookPort = await listen(
+      webhookServer,
+      app.config.host,
+      app.config.webhookPort,
+      'KOPPEL_WEBHOOK_PORT',
+    ).catch(async (e: unknown) => {
+      await server.close();
+      throw e;
+    });
     webhookUrl = `http://${app.config.host}:${webhookPort}`;
   }
   const scheduler = new Scheduler({
@@ -110,8 +114,17 @@ export async function startService(app: App, options: ServiceOptions = {}): Prom
   };
 }
 
-async function listen(server: FastifyInstance, host: string, port: number): Promise<number> {
-  await server.listen({ host, port });
+async function listen(server: FastifyInstance, host: string, port: number, setting: string): Promise<number> {
+  try {
+    await server.listen({ host, port });
+  } catch (e) {
+    // The bare EADDRINUSE names neither the port's setting nor the way out.
+    if ((e as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw e;
+    throw new KoppelError(
+      `Port ${port} on ${host} is in use (another Koppel or another program); set ${setting} to choose another port (0 picks a free one)`,
+      { code: 'service.port_in_use', kind: 'conflict', details: { host, port, setting } },
+    );
+  }
   const address = server.server.address();
   return typeof address === 'object' && address ? address.port : port;
 }

@@ -43,6 +43,9 @@ export async function runCli(argv: string[], options: RunCliOptions = {}): Promi
   const env = options.env ?? {};
   const out = options.out ?? process.stdout;
   const err = options.err ?? process.stderr;
+  // A reader that stops early (`koppel … | head`) closes the pipe: there is no one left to tell,
+  // so the command finishes quietly instead of dying on an unhandled EPIPE.
+  for (const stream of [out, err]) quietOnClosedPipe(stream);
   let opened: App | undefined;
   const ctx: CliContext = {
     exitCode: 0,
@@ -68,7 +71,9 @@ export async function runCli(argv: string[], options: RunCliOptions = {}): Promi
     await program.parseAsync(argv);
     return ctx.exitCode;
   } catch (e) {
-    if (e instanceof CommanderError) return e.exitCode;
+    // Commander has said what was wrong (an unknown option, a missing argument, a bad value) and
+    // exits 1 for it; README's table gives usage errors 2, as every other invalid input.
+    if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : exitCodeOf.invalid;
     const ke = toKoppelError(e);
     // The code goes on the first line, so a message that lists problems line by line stays a list.
     const [first, ...rest] = ke.message.split('\n');
@@ -78,4 +83,18 @@ export async function runCli(argv: string[], options: RunCliOptions = {}): Promi
   } finally {
     await opened?.close();
   }
+}
+
+const guarded = new WeakSet<NodeJS.WritableStream>();
+
+/**
+ * Once per stream and for good: the pipe's error arrives after the last write, possibly after the
+ * command has returned.
+ */
+function quietOnClosedPipe(stream: NodeJS.WritableStream): void {
+  if (guarded.has(stream)) return;
+  guarded.add(stream);
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+  });
 }

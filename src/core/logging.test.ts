@@ -2,7 +2,7 @@ import { Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { KoppelError } from './errors.js';
-import { createLogger } from './logging.js';
+import { createLogger, prettyLine } from './logging.js';
 import { SecretRegistry } from './secret-registry.js';
 
 describe('the logger', () => {
@@ -27,5 +27,18 @@ describe('the logger', () => {
     expect(lines[0]).toContain('boom');
     expect(lines[0]).toContain('src/core/logging.test.ts');
     expect(lines[0]).not.toContain(installRoot);
+  });
+});
+
+describe('a log line for a person', () => {
+  it('shows time, level and message, then the other fields', () => {
+    const line = JSON.stringify({
+      level: 'warn',
+      time: '2026-12-07T12:30:01.000Z',
+      msg: 'slow',
+      flow: 'f1',
+      n: 3,
+    });
+    expect(prettyLine(line + '\n')).toBe('12:30:01 WARN  slow  flow=f1 n=3\n');
   });
 });

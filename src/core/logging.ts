@@ -9,7 +9,11 @@ export type { Logger } from 'pino';
 export interface LoggerOptions {
   level: string;
   secrets: SecretRegistry;
-  /** Defaults to standard output. Tests pass a stream to read every line. */
+  /**
+   * Defaults to standard error (stdout carries only a command's own output, so `--json` stays
+   * parseable): readable lines when a person watches it, JSON lines otherwise. Tests pass a
+   * stream to read every line.
+   */
   destination?: DestinationStream;
 }
 
@@ -57,6 +61,43 @@ export function createLogger(options: LoggerOptions): Logger {
         streamWrite: (line) => options.secrets.scrub(line),
       },
     },
-    options.destination ?? pino.destination({ dest: 1, sync: false }),
+    options.destination ?? stderrDestination(),
   );
+}
+
+/**
+ * Standard error, written synchronously: a command that ends right after logging must not lose
+ * the line that says why.
+ */
+function stderrDestination(): DestinationStream {
+  if (!process.stderr.isTTY) return pino.destination({ dest: 2, sync: true });
+  // A live progress bar may be drawn on the current line: the log line replaces it (the bar
+  // redraws below at its next tick) rather than running into it.
+  return { write: (line: string) => void process.stderr.write(`\r\x1b[2K${prettyLine(line)}`) };
+}
+
+const levelWords: Record<string, string> = {
+  trace: 'TRACE',
+  debug: 'DEBUG',
+  info: 'INFO ',
+  warn: 'WARN ',
+  error: 'ERROR',
+  fatal: 'FATAL',
+};
+
+/** A JSON log line for a person: time, level, message, then the other fields as key=value. */
+export function prettyLine(line: string): string {
+  let entry: Record<string, unknown>;
+  try {
+    entry = JSON.parse(line) as Record<string, unknown>;
+  } catch {
+    return line;
+  }
+  const { time, level, msg, ...fields } = entry;
+  const clock = typeof time === 'string' ? time.slice(11, 19) : '';
+  const word = levelWords[String(level)] ?? String(level).toUpperCase();
+  const rest = Object.entries(fields)
+    .map(([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`)
+    .join(' ');
+  return `${clock} ${word} ${typeof msg === 'string' ? msg : ''}${rest ? `  ${rest}` : ''}\n`;
 }

@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -29,6 +29,19 @@ describe('npm start (koppel demo)', () => {
       const created = Number(/Run \S+: succeeded\. read \d+, created (\d+)/.exec(ordersRun)?.[1]);
       expect(created, out).toBeGreaterThan(100);
       expect(out).toContain(path.join(dataDir, 'demo'));
+
+      // Every command the demo hints at works as printed (KOPPEL_DATA_DIR=… npx koppel …).
+      const hints = [...out.matchAll(/KOPPEL_DATA_DIR=(\S+) npx koppel (.+)$/gm)];
+      expect(hints.length, out).toBeGreaterThanOrEqual(2);
+      for (const [, hintedDir, args] of hints) {
+        const hinted = spawnSync(process.execPath, [bin, ...args!.trim().split(/\s+/)], {
+          env: { ...process.env, KOPPEL_DATA_DIR: hintedDir!, KOPPEL_LOG_LEVEL: 'warn' },
+          cwd: process.cwd(),
+          encoding: 'utf8',
+        });
+        expect(hinted.status, `koppel ${args}: ${hinted.stderr}`).toBe(0);
+        expect(hinted.stdout.trim(), `koppel ${args}`).not.toBe('');
+      }
 
       // What the run says it created is in the Asperion sandbox, read through Asperion's API.
       const asperionUrl = /Asperion sandbox\s+(http:\/\/\S+)/.exec(out)?.[1];

@@ -2,6 +2,7 @@ import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { canSeePair } from '../../access/principal.js';
 import { flowStatus } from '../../engine/flow-status.js';
+import { resetFlowCursor } from '../../engine/reset-flow-cursor.js';
 import { getFlow, type Flow } from '../../store/repos/flows.js';
 import {
   changeFlow,
@@ -163,6 +164,35 @@ export const flowChangesRoute: ApiRoute = (server, ctx) => {
       },
       (req) => applyChange(ctx, req, req.params.id, { enabled }, `flow.${verb}`),
     );
+
+  server.delete(
+    '/api/flows/:id/cursor',
+    {
+      config: { access: 'operator' },
+      schema: {
+        summary: "Reset a flow's cursor",
+        description:
+          'Its next run reads the whole source from the start (creating nothing twice, but spending API calls). Refused (409) while a run of the flow is queued or running.',
+        tags: ['flows'],
+        params: idParams,
+        response: responses({ 200: flowBody }),
+      },
+    },
+    async (req) => {
+      const missing = () => notFound('flow', req.params.id, 'flow.not_found');
+      const flow = await getFlow(app.store.db, req.params.id);
+      if (!flow) throw missing();
+      assertPairInScope(req, flow.pairId, missing);
+      const result = await resetFlowCursor(app.store.db, flow.id);
+      await audit(ctx, req, {
+        action: 'flow.cursor_reset',
+        target: { kind: 'flow', id: flow.id },
+        pairId: flow.pairId,
+        details: { streams: result.cleared.map((c) => c.stream) },
+      });
+      return flowStatus(app.store.db, app.registry, app.clock.now(), flow);
+    },
+  );
 
   server.delete(
     '/api/flows/:id',

@@ -2,6 +2,7 @@ import { connectionView } from '../../engine/connect/connection-view.js';
 import { ownUrl } from '../../core/config.js';
 import { listConnections } from '../../store/repos/connections.js';
 import type { CliCommand } from '../main.js';
+import { requirePairId } from '../options.js';
 import { formatTable } from '../table.js';
 
 export const connectionsCommand: CliCommand = {
@@ -13,6 +14,7 @@ export const connectionsCommand: CliCommand = {
       .option('--json', 'print JSON')
       .action(async (o: { pair?: string; json?: boolean }) => {
         const app = await ctx.app();
+        if (o.pair !== undefined) await requirePairId(app.store.db, o.pair, '--pair');
         const where = {
           baseUrl: app.config.publicUrl ?? ownUrl(app.config.host, app.config.port),
           publicUrl: app.config.publicUrl,

@@ -77,7 +77,7 @@ export const demoCommand: CliCommand = {
               `  data         ${app.store.location} (fresh each demo start)`,
               `  flows        ${flows.map((f) => f.id).join(', ')}: each runs every minute`,
               `  webhooks     Exact sandbox → ${service.publicUrl}/webhooks/exact/${demoIds.exact}: a change in Exact starts its flow within seconds`,
-              `  look closer  ${env} npx koppel runs ${demoIds.flow}`,
+              `  look closer  ${env} npx koppel runs --flow ${demoIds.flow}`,
               `               ${env} npx koppel records ${demoIds.flow}`,
               'Your own setup: `npx koppel apply -f workspace.yaml` and `npx koppel start` (see README).',
               'Press Ctrl-C to stop.',

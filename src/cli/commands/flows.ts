@@ -1,5 +1,6 @@
 import { listFlows } from '../../store/repos/flows.js';
 import type { CliCommand } from '../main.js';
+import { requirePairId } from '../options.js';
 import { formatTable } from '../table.js';
 
 export const flowsCommand: CliCommand = {
@@ -10,6 +11,7 @@ export const flowsCommand: CliCommand = {
       .option('--pair <id>', 'only the flows of this pair')
       .action(async (options: { pair?: string }) => {
         const { store } = await ctx.app();
+        if (options.pair !== undefined) await requirePairId(store.db, options.pair, '--pair');
         const flows = await listFlows(store.db, options.pair === undefined ? {} : { pairId: options.pair });
         if (flows.length === 0) {
           ctx.out.write('No flows configured. Apply a workspace file with `koppel apply -f <file>`.\n');

@@ -4,6 +4,7 @@ import { demoCommand } from './demo.js';
 import { checkCommand } from './check.js';
 import { connectCommand } from './connect.js';
 import { connectionsCommand } from './connections.js';
+import { cursorCommand } from './cursor.js';
 import { disconnectCommand } from './disconnect.js';
 import { budgetCommand } from './budget.js';
 import { exportCommand } from './export.js';
@@ -39,6 +40,7 @@ export const commands: CliCommand[] = [
   disconnectCommand,
   flowsCommand,
   runsCommand,
+  cursorCommand,
   budgetCommand,
   recordsCommand,
   replayCommand,

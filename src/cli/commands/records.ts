@@ -2,6 +2,7 @@ import { KoppelError } from '../../core/errors.js';
 import { findRecords } from '../../engine/find-records.js';
 import { recordDetail } from '../../engine/record-detail.js';
 import type { CliCommand } from '../main.js';
+import { requireFlowId, wholeOption } from '../options.js';
 import { formatTable } from '../table.js';
 
 export const recordsCommand: CliCommand = {
@@ -22,13 +23,15 @@ export const recordsCommand: CliCommand = {
           flow: string,
           o: { failed?: boolean; sourceId?: string; search?: string; limit: string; json?: boolean },
         ) => {
+          const limit = wholeOption('--limit', o.limit);
           const app = await ctx.app();
+          await requireFlowId(app.store.db, flow);
           const { items } = await findRecords(app.store.db, {
             flowId: flow,
             sourceId: o.sourceId,
             search: o.search,
             states: o.failed ? ['failed', 'dead_lettered'] : undefined,
-            limit: Number(o.limit),
+            limit,
           });
           if (o.json) return void ctx.out.write(JSON.stringify(items, null, 2) + '\n');
           if (items.length === 0) {

@@ -10,6 +10,7 @@ import {
 import type { CliCommand } from '../main.js';
 import { runLocalJob } from '../local-job.js';
 import { createProgress } from '../progress.js';
+import { requireFlowId } from '../options.js';
 import { formatTable } from '../table.js';
 
 interface ReplayOptions {
@@ -62,6 +63,7 @@ export const replayCommand: CliCommand = {
           });
         }
         const app = await ctx.app();
+        if (o.flow !== undefined) await requireFlowId(app.store.db, o.flow, '--flow');
         const letters = await selectForReplay(app.engine, selection);
         if (o.dryRun) {
           if (o.json) return void ctx.out.write(JSON.stringify(letters, null, 2) + '\n');

@@ -4,6 +4,7 @@ import { StoreQueue } from '../../queue/index.js';
 import { listRecords } from '../../store/repos/records.js';
 import { getRun, listRuns } from '../../store/repos/runs.js';
 import type { CliCommand } from '../main.js';
+import { requireFlowId, wholeOption } from '../options.js';
 import { durationText, formatTable } from '../table.js';
 
 export const runsCommand: CliCommand = {
@@ -18,12 +19,14 @@ export const runsCommand: CliCommand = {
       .option('--json', 'print JSON')
       .action(
         async (o: { flow?: string; state?: string; trigger?: string; limit: string; json?: boolean }) => {
+          const limit = wholeOption('--limit', o.limit);
           const app = await ctx.app();
+          if (o.flow !== undefined) await requireFlowId(app.store.db, o.flow, '--flow');
           const rows = await listRuns(app.store.db, {
             flowId: o.flow,
             state: o.state,
             trigger: o.trigger,
-            limit: Number(o.limit),
+            limit,
           });
           if (o.json) return void ctx.out.write(JSON.stringify(rows.map(runJson), null, 2) + '\n');
           if (rows.length === 0) return void ctx.out.write('No runs yet.\n');

@@ -64,6 +64,11 @@ export const sandboxCommand: CliCommand = {
             ...(fixture === undefined ? {} : { fixture }),
           })
           .catch((error: unknown) => {
+            if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE')
+              throw new KoppelError(
+                `Port ${port} on ${o.host} is in use (another sandbox or another program); choose another with --port (0 picks a free one)`,
+                { code: 'sandbox.port_in_use', kind: 'conflict', details: { host: o.host, port } },
+              );
             if (!(error instanceof SandboxFixtureError)) throw error;
             throw new KoppelError(`--fixture ${o.fixture}: ${error.message}`, {
               code: 'sandbox.bad_fixture',

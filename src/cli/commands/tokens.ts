@@ -4,6 +4,7 @@ import { roles } from '../../access/principal.js';
 import { KoppelError } from '../../core/errors.js';
 import { getApiToken, listApiTokens, revokeApiToken } from '../../store/repos/api-tokens.js';
 import type { CliCommand } from '../main.js';
+import { requirePairId } from '../options.js';
 import { formatTable } from '../table.js';
 import { pairsOption, roleOption, shellPrincipal } from './users.js';
 
@@ -63,6 +64,8 @@ export const tokensCommand: CliCommand = {
             },
           );
         const app = await ctx.app();
+        // A token limited to a pair that does not exist would reach nothing, silently.
+        for (const pair of pairsOption(o.pairs) ?? []) await requirePairId(app.store.db, pair, '--pairs');
         const now = app.clock.now();
         const { token, row } = await createApiToken(app.store.db, app.clock, shellPrincipal(), {
           name: o.name,

@@ -9,6 +9,7 @@ import { deleteSessionsOfUser } from '../../store/repos/sessions.js';
 import { deleteUser, getUserByEmail, listUsers } from '../../store/repos/users.js';
 import type { App } from '../../main.js';
 import type { CliCommand } from '../main.js';
+import { requirePairId } from '../options.js';
 import { formatTable } from '../table.js';
 
 export function roleOption(text: string): Role {
@@ -83,6 +84,7 @@ export const usersCommand: CliCommand = {
       .action(async (email: string, o: { role: string; name?: string; pairs?: string }) => {
         const role = roleOption(o.role);
         const app = await ctx.app();
+        for (const pair of pairsOption(o.pairs) ?? []) await requirePairId(app.store.db, pair, '--pairs');
         const user = await addUser(app.store.db, app.clock, {
           email,
           name: o.name,

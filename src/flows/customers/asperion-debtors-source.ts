@@ -25,10 +25,13 @@ function parseCursor(cursor: string | null): ChangeCheckpoint | null {
   } catch {
     // fall through
   }
-  throw new KoppelError('The customers flow cursor is not a change checkpoint; reset the flow cursor', {
-    code: 'customers.bad_cursor',
-    kind: 'invalid',
-  });
+  throw new KoppelError(
+    'The customers flow cursor is not a change checkpoint; reset it with `koppel cursor reset <flow>` (or DELETE /api/flows/{id}/cursor)',
+    {
+      code: 'customers.bad_cursor',
+      kind: 'invalid',
+    },
+  );
 }
 
 /**
