@@ -100,10 +100,25 @@ export async function autoRetryDeadLetters(
     .execute();
   const stateOf = new Map(after.map((a) => [a.id, a]));
   const recordOf = new Map(records.map((r) => [r.source_id, r]));
+  const runError = result.runs.find((r) => r.error)?.error;
+  const at = deps.clock.now().toISOString();
   for (const dl of due) {
     const now = stateOf.get(dl.id);
-    // A replay that stopped before it reached this dead letter leaves it as it was.
-    if (!now || now.replay_count === dl.replay_count) continue;
+    if (!now) continue;
+    let failure = now.state === 'resolved' ? undefined : now.error_code;
+    if (now.replay_count === dl.replay_count) {
+      // The replay run failed before it reached this dead letter (during an outage, settling the
+      // creates in doubt fails first). That is an attempt too: counted, so the next one waits
+      // longer, instead of the target being asked again every five minutes. A cancelled job is not.
+      if (!runError || options.signal?.aborted) continue;
+      await db
+        .updateTable('dead_letters')
+        .set({ replay_count: dl.replay_count + 1, updated_at: at })
+        .where('id', '=', dl.id)
+        .where('state', '=', 'open')
+        .execute();
+      failure = runError.code;
+    }
     outcome.retried++;
     if (now.state === 'resolved') outcome.resolved++;
     const record = recordOf.get(dl.source_id);
@@ -115,7 +130,7 @@ export async function autoRetryDeadLetters(
         sourceId: dl.source_id,
         recordId: record?.id ?? null,
         attempt: attempt(dl),
-        outcome: now.state === 'resolved' ? (record?.state ?? 'resolved') : `failed: ${now.error_code}`,
+        outcome: failure === undefined ? (record?.state ?? 'resolved') : `failed: ${failure}`,
       },
       'dead letter retried automatically',
     );
