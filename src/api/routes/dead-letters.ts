@@ -64,8 +64,8 @@ export const deadLettersRoute: ApiRoute = (server, ctx) => {
         summary: 'One dead letter, its record’s timeline and its snapshot',
         description:
           'The snapshot is kept whole and encrypted for replays; it is shown as the activity log shows payloads: ' +
-          'with the installation’s redaction list applied, and only within the payload retention ' +
-          '(`snapshotWithheld: "retention"` after it).',
+          'with the installation’s redaction list applied; an open one however old (retention keeps it), ' +
+          'a resolved one only within the payload retention (`snapshotWithheld: "retention"` after it).',
         tags: ['dead-letters'],
         params: idParams,
         response: responses({ 200: deadLetterDetail }),
