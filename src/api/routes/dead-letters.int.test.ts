@@ -222,4 +222,24 @@ describe.each(testDialects)('dead letters over the API (%s)', (dialect) => {
       ['p1', letter.id],
     ]);
   });
+
+  it('dismisses an open dead letter for operators only, once, and audits it', async () => {
+    const letter = await letterOf('other', 'I00002');
+    expect(letter.state).toBe('open');
+    expect((await viewer.post(`/api/dead-letters/${letter.id}/dismiss`)).status).toBe(403);
+    const scoped = await h.signedIn('operator', { pairScope: ['p1'] });
+    expect((await scoped.post(`/api/dead-letters/${letter.id}/dismiss`)).status).toBe(404);
+    const dismissed = await operator.post(`/api/dead-letters/${letter.id}/dismiss`);
+    expect(dismissed.status).toBe(200);
+    expect(dismissed.body).toMatchObject({ id: letter.id, state: 'resolved' });
+    const again = await operator.post(`/api/dead-letters/${letter.id}/dismiss`);
+    expect(again.status).toBe(409);
+    expect(again.body.error.code).toBe('dead_letter.not_open');
+    const lines = await h.app.store.db
+      .selectFrom('audit_log')
+      .selectAll()
+      .where('action', '=', 'dead_letter.dismiss')
+      .execute();
+    expect(lines.map((l) => [l.target_id, l.pair_id])).toEqual([[letter.id, letter.pairId]]);
+  });
 });
