@@ -152,6 +152,8 @@ function deadLetterOf(
     last_replay_run_id: null,
     created_at: at,
     updated_at: at,
+    payload_warned_at: null,
+    retries_exhausted_at: null,
   };
 }
 

@@ -77,8 +77,8 @@ const dayMs = 86_400_000;
 /**
  * One dead letter with its record's timeline and its source snapshot. The snapshot is stored
  * whole (a replay needs it) but shown as the activity log shows payloads: redacted by the
- * redaction list, and only within the payload retention, after which a record's snapshot is
- * purged too. `pairIds` limits it to a caller's pairs; outside them it does not exist.
+ * redaction list, and (once it is resolved) only within the payload retention, after which a
+ * record's snapshot is purged too; an open one is shown however old, as retention keeps it. `pairIds` limits it to a caller's pairs; outside them it does not exist.
  */
 export async function deadLetterDetail(
   deps: Pick<EngineDeps, 'store' | 'box' | 'secrets' | 'clock' | 'defaults'>,
@@ -106,7 +106,11 @@ export async function deadLetterDetail(
         .executeTakeFirst()
     : undefined;
   const settings = await readInstallationSettings(db, deps.defaults);
+  // An open dead letter keeps its payload, and so does its record (retention skips both): someone
+  // still has to decide about it, so it is shown. Settled ones follow the payload retention.
   const withinRetention =
+    row.state === 'open' ||
+    row.state === 'replaying' ||
     deps.clock.now().getTime() - new Date(row.created_at).getTime() < settings.payloadRetentionDays * dayMs;
   let snapshot: unknown = null;
   if (withinRetention) {

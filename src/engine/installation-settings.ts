@@ -11,7 +11,45 @@ export interface InstallationSettings {
   redaction: string[];
   /** What backfill leaves for live work of every API budget (setting `apiBudgetReserve`). */
   apiBudgetReserve: BudgetReserve;
+  /** Open dead letters: the payload warning and automatic retries (setting `deadLetters`). */
+  deadLetters: DeadLetterSettings;
 }
+
+export interface DeadLetterSettings {
+  /** Days before the payload retention an open dead letter's owner is told it is still open. */
+  payloadWarningDays: number;
+  autoRetry: AutoRetrySettings;
+}
+
+/**
+ * Automatic retries of dead letters whose error is transient or a rate limit. The public record
+ * says nothing about how long Exact Online or Asperion outages last, so these are UNCONFIRMED
+ * defaults: a first retry after minutes, doubling up to a few hours, for three days.
+ */
+export interface AutoRetrySettings {
+  enabled: boolean;
+  firstDelayMinutes: number;
+  maxDelayMinutes: number;
+  giveUpAfterHours: number;
+}
+
+export const defaultDeadLetterSettings: DeadLetterSettings = {
+  payloadWarningDays: 3,
+  autoRetry: { enabled: true, firstDelayMinutes: 5, maxDelayMinutes: 240, giveUpAfterHours: 72 },
+};
+
+const deadLettersSchema = z.object({
+  payloadWarningDays: z.number().int().min(0).optional(),
+  autoRetry: z
+    .object({
+      enabled: z.boolean(),
+      firstDelayMinutes: z.number().int().positive(),
+      maxDelayMinutes: z.number().int().positive(),
+      giveUpAfterHours: z.number().int().positive(),
+    })
+    .partial()
+    .optional(),
+});
 
 const retentionSchema = z
   .object({ payloadDays: z.number().int().positive(), metadataDays: z.number().int().positive() })
@@ -28,12 +66,13 @@ export async function readInstallationSettings(
   const rows = await db
     .selectFrom('settings')
     .select(['key', 'value'])
-    .where('key', 'in', ['retention', 'redaction', 'apiBudgetReserve'])
+    .where('key', 'in', ['retention', 'redaction', 'apiBudgetReserve', 'deadLetters'])
     .execute();
   const byKey = new Map(rows.map((r) => [r.key, JSON.parse(r.value) as unknown]));
   const retention = retentionSchema.safeParse(byKey.get('retention') ?? {});
   const redaction = redactionSchema.safeParse(byKey.get('redaction') ?? []);
   const reserve = reserveSchema.safeParse(byKey.get('apiBudgetReserve') ?? {});
+  const dead = deadLettersSchema.safeParse(byKey.get('deadLetters') ?? {});
   return {
     payloadRetentionDays:
       (retention.success ? retention.data.payloadDays : undefined) ?? defaults.payloadRetentionDays,
@@ -45,6 +84,19 @@ export async function readInstallationSettings(
       minuteCalls:
         (reserve.success ? reserve.data.minuteCalls : undefined) ?? defaultBudgetReserve.minuteCalls,
     },
+    deadLetters: {
+      payloadWarningDays:
+        (dead.success ? dead.data.payloadWarningDays : undefined) ??
+        defaultDeadLetterSettings.payloadWarningDays,
+      autoRetry: {
+        ...defaultDeadLetterSettings.autoRetry,
+        ...Object.fromEntries(
+          Object.entries((dead.success ? dead.data.autoRetry : undefined) ?? {}).filter(
+            ([, v]) => v !== undefined,
+          ),
+        ),
+      },
+    },
   };
 }
 
@@ -53,6 +105,7 @@ export interface SettingValues {
   retention: { payloadDays: number; metadataDays: number };
   redaction: string[];
   apiBudgetReserve: BudgetReserve;
+  deadLetters: DeadLetterSettings;
 }
 
 /** What each setting is in effect, in the shape of its key (defaults filled in). */
@@ -61,6 +114,7 @@ export function settingValues(settings: InstallationSettings): SettingValues {
     retention: { payloadDays: settings.payloadRetentionDays, metadataDays: settings.metadataRetentionDays },
     redaction: settings.redaction,
     apiBudgetReserve: settings.apiBudgetReserve,
+    deadLetters: settings.deadLetters,
   };
 }
 
@@ -73,5 +127,9 @@ export function defaultSettingValues(defaults: {
     retention: { payloadDays: defaults.payloadRetentionDays, metadataDays: defaults.metadataRetentionDays },
     redaction: [],
     apiBudgetReserve: { ...defaultBudgetReserve },
+    deadLetters: {
+      ...defaultDeadLetterSettings,
+      autoRetry: { ...defaultDeadLetterSettings.autoRetry },
+    },
   };
 }

@@ -48,6 +48,15 @@ describe.each(testDialects)('engine jobs on %s', (dialect) => {
         priority: 10,
       },
       {
+        key: 'dead-letters:items',
+        cron: '*/5 * * * *',
+        name: 'dead-letters.auto-retry',
+        queue: 'engine',
+        payload: { flowId: 'items' },
+        lockKey: 'flow:items',
+        priority: 10,
+      },
+      {
         key: 'activity:purge',
         cron: '17 3 * * *',
         name: 'activity.purge',
@@ -76,7 +85,7 @@ describe.each(testDialects)('engine jobs on %s', (dialect) => {
       expect(await keys()).toEqual(['activity:purge']);
     }
     await h.store.db.updateTable('connections').set({ status: 'active' }).where('id', '=', 'tgt').execute();
-    expect(await keys()).toEqual(['flow:items', 'activity:purge']);
+    expect(await keys()).toEqual(['flow:items', 'dead-letters:items', 'activity:purge']);
   });
 
   it('runs a flow as a job, and hands a run that hit a long rate limit back to the queue for later', async () => {

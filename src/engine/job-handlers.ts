@@ -7,11 +7,18 @@ import { replayDeadLetters, type ReplayMode, type ReplayOutcome } from './replay
 import { runFlow, runTriggers, type RunRequest, type RunResult, type RunTrigger } from './run-flow.js';
 import type { EngineDeps } from './deps.js';
 import { flowConnectionsActive } from './flow-connections-active.js';
+import { autoRetryDeadLetters } from './auto-retry.js';
 
 /** Job names the engine handles. */
 export const flowRunJob = 'flow.run';
 export const purgeJob = 'activity.purge';
 export const replayJob = 'flow.replay';
+export const autoRetryJob = 'dead-letters.auto-retry';
+/**
+ * Every five minutes (the default first delay): a pass that finds nothing due is one query. The
+ * job holds the flow's lock, so a retry never runs beside a run of the same flow.
+ */
+export const autoRetryCron = '*/5 * * * *';
 export const engineQueue = 'engine';
 export const keepAliveJob = 'connections.keepalive';
 /** Daily, off the hour; renewing one connection is one token call. */
@@ -97,6 +104,17 @@ export function engineJobHandlers(deps: EngineDeps, hooks: EngineJobHooks = {}):
       });
       hooks.onReplay?.(outcome);
     },
+    [autoRetryJob]: async (job, { signal }) => {
+      const flowId = (job.payload as { flowId?: unknown } | null)?.flowId;
+      if (typeof flowId !== 'string')
+        throw new KoppelError('A dead-letters.auto-retry job needs { flowId }', {
+          code: 'engine.bad_job',
+          kind: 'invalid',
+        });
+      const result = await autoRetryDeadLetters(deps, flowId, { signal, jobId: job.id });
+      if (result.retried > 0 || result.exhausted > 0)
+        deps.logger.info({ flowId, ...result }, 'automatic retries of dead letters done');
+    },
     [purgeJob]: async () => {
       const result = await purgeActivity(deps);
       deps.logger.info({ ...result }, 'retention purge done');
@@ -125,6 +143,7 @@ export function engineJobHandlers(deps: EngineDeps, hooks: EngineJobHooks = {}):
 /**
  * What the scheduler starts: every enabled flow with a cron schedule whose connections are not
  * paused (a paused connection waits for a new authorization, not for its next fire time), the
+ * automatic retries of every such flow's transient dead letters (scheduled or not), the
  * retention purge, (when an app declares one) the daily credential keep-alive, and (with a public
  * URL) the daily check of webhook subscriptions.
  */
@@ -138,16 +157,26 @@ export async function engineSchedules(
     .selectFrom('flows')
     .select(['flows.id', 'flows.schedule', 'flows.priority'])
     .where('flows.enabled', '=', 1)
-    .where('flows.schedule', 'is not', null)
     .where(flowConnectionsActive)
     .execute();
   return [
+    ...flows
+      .filter((f) => f.schedule !== null)
+      .map((f) => ({
+        key: `flow:${f.id}`,
+        cron: f.schedule as string,
+        name: flowRunJob,
+        queue: engineQueue,
+        payload: { flowId: f.id, trigger: 'schedule' },
+        lockKey: flowLockKey(f.id),
+        priority: Number(f.priority),
+      })),
     ...flows.map((f) => ({
-      key: `flow:${f.id}`,
-      cron: f.schedule as string,
-      name: flowRunJob,
+      key: `dead-letters:${f.id}`,
+      cron: autoRetryCron,
+      name: autoRetryJob,
       queue: engineQueue,
-      payload: { flowId: f.id, trigger: 'schedule' },
+      payload: { flowId: f.id },
       lockKey: flowLockKey(f.id),
       priority: Number(f.priority),
     })),

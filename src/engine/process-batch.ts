@@ -13,6 +13,8 @@ export interface BatchInput {
   deadLetterId?: string;
   /** A replay read the record from the source again: it goes as it is now, or the source no longer has it. */
   reread?: 'current' | 'gone';
+  /** A step noted first on the record's timeline (why it is sent again, e.g. an automatic retry). */
+  note?: { step: string; detail: string };
 }
 
 /** One batch (a page, or a set of dead letters) from source records to stored outcomes. */
@@ -49,6 +51,7 @@ export function toItems(setup: FlowSetup, inputs: readonly BatchInput[], at: str
       attempts: 0,
       ...(input.deadLetterId ? { deadLetterId: input.deadLetterId } : {}),
     };
+    if (input.note) note(item, input.note.step, at, input.note.detail);
     if (!sourceId) fail(item, unknownSourceId(index), at);
     else if (input.reread === 'current') note(item, 'reread', at, 'as the source has it now');
     else if (input.reread === 'gone') moveTo(item, 'skipped', at, 'the source no longer has this record');

@@ -1,8 +1,10 @@
 import { sql } from 'kysely';
 import type { EngineDeps } from './deps.js';
 import { purgeWebhookReceipts } from '../store/repos/webhook-receipts.js';
-import { readInstallationSettings } from './installation-settings.js';
+import { readInstallationSettings, type InstallationSettings } from './installation-settings.js';
 import { webhookReceiptKeepMs } from './webhook-event-age.js';
+import { newId } from '../core/ids.js';
+import { insertEvent } from '../store/repos/events.js';
 
 export interface PurgeResult {
   payloadsPurged: number;
@@ -16,15 +18,23 @@ export interface PurgeResult {
   /** Ended sessions, spent or expired one-time links and OAuth states, stale sign-in throttles. */
   accessRowsDeleted: number;
   auditDeleted: number;
+  /** Open dead letters whose owner was told today that their payload is past the payload retention. */
+  payloadWarnings: number;
 }
+
+/** Dead letters a person still has to act on (or a replay is working on): never purged. */
+const unsettled = ['open', 'replaying'];
 
 const dayMs = 86_400_000;
 
 /**
  * Retention: payloads (snapshots, requests, responses, diffs) are emptied after the payload
  * retention; metadata (runs, records, events, settled dead letters and write-ahead rows, finished
- * jobs) is deleted after the metadata retention. Open dead letters are kept until the metadata
- * retention too: they are the only copy of a record that still has to reach the target. Webhook
+ * jobs) is deleted after the metadata retention. An open dead letter (and the record it was parked
+ * from, payload included) is kept however old it is: the cursor has moved past it, so it is the
+ * only copy of a record that still has to reach the target, until it is replayed or resolved.
+ * `deadLetters.payloadWarningDays` before its payload would have expired, an event says it is still
+ * open (once per dead letter). Webhook
  * receipts (the seen-set of deliveries) go once a repeat would be refused by its event time anyway.
  * What only served sign-in and consent goes once it can no longer be used: ended sessions, used or
  * expired one-time links, OAuth states a day after they expired (`koppel connect` reads their
@@ -40,13 +50,20 @@ export async function purgeActivity(deps: EngineDeps): Promise<PurgeResult> {
   const count = (r: { numUpdatedRows?: bigint; numDeletedRows?: bigint }) =>
     Number(r.numUpdatedRows ?? r.numDeletedRows ?? 0n);
 
+  const payloadWarnings = await warnOfExpiringPayloads(deps, settings, now);
+  const parkedRecords = db.selectFrom('dead_letters').select('record_id').where('state', 'in', unsettled);
   const payloads = await db
     .updateTable('records')
     .set({ snapshot: null, payload: null, request: null, response: null, diff: null, payload_purged: 1 })
     .where('created_at', '<', payloadCutoff)
     .where('payload_purged', '=', 0)
+    .where('id', 'not in', parkedRecords)
     .executeTakeFirst();
-  const records = await db.deleteFrom('records').where('created_at', '<', metaCutoff).executeTakeFirst();
+  const records = await db
+    .deleteFrom('records')
+    .where('created_at', '<', metaCutoff)
+    .where('id', 'not in', parkedRecords)
+    .executeTakeFirst();
   const runs = await db
     .deleteFrom('runs')
     .where('created_at', '<', metaCutoff)
@@ -56,7 +73,7 @@ export async function purgeActivity(deps: EngineDeps): Promise<PurgeResult> {
   const deadLetters = await db
     .deleteFrom('dead_letters')
     .where('updated_at', '<', metaCutoff)
-    .where('state', '!=', 'replaying')
+    .where('state', 'not in', unsettled)
     .executeTakeFirst();
   const writeAhead = await db
     .deleteFrom('write_ahead')
@@ -99,5 +116,63 @@ export async function purgeActivity(deps: EngineDeps): Promise<PurgeResult> {
     webhookReceiptsDeleted: webhookReceipts,
     accessRowsDeleted: ended.reduce((n, r) => n + count(r), 0),
     auditDeleted: count(audit),
+    payloadWarnings,
   };
+}
+
+/**
+ * One event per flow naming its open dead letters whose payload would expire within
+ * `payloadWarningDays` (were they not kept while open), each dead letter once.
+ */
+async function warnOfExpiringPayloads(
+  deps: EngineDeps,
+  settings: InstallationSettings,
+  now: number,
+): Promise<number> {
+  const db = deps.store.db;
+  const warnAfterDays = Math.max(0, settings.payloadRetentionDays - settings.deadLetters.payloadWarningDays);
+  const due = await db
+    .selectFrom('dead_letters')
+    .select(['id', 'pair_id', 'flow_id', 'created_at'])
+    .where('state', '=', 'open')
+    .where('payload_warned_at', 'is', null)
+    .where('created_at', '<=', new Date(now - warnAfterDays * dayMs).toISOString())
+    .orderBy('id')
+    .execute();
+  const byFlow = new Map<string, typeof due>();
+  for (const dl of due) byFlow.set(dl.flow_id, [...(byFlow.get(dl.flow_id) ?? []), dl]);
+  const at = new Date(now).toISOString();
+  for (const letters of byFlow.values()) {
+    const first = letters[0]!;
+    const expires = new Date(Date.parse(first.created_at) + settings.payloadRetentionDays * dayMs);
+    await db.transaction().execute(async (trx) => {
+      await insertEvent(trx, {
+        id: newId('evt'),
+        type: 'dead_letter.payload_expiring',
+        severity: 'warning',
+        pair_id: first.pair_id,
+        flow_id: first.flow_id,
+        connection_id: null,
+        run_id: null,
+        message:
+          `${letters.length} open dead letter(s) of flow ${first.flow_id} reach the payload retention ` +
+          `(the first on ${expires.toISOString().slice(0, 10)}). They are kept, with their payloads, ` +
+          'until someone replays or resolves them.',
+        details: JSON.stringify({ deadLetterIds: letters.map((l) => l.id) }),
+        created_at: at,
+        acknowledged_at: null,
+      });
+      await trx
+        .updateTable('dead_letters')
+        .set({ payload_warned_at: at })
+        .where(
+          'id',
+          'in',
+          letters.map((l) => l.id),
+        )
+        .where('payload_warned_at', 'is', null)
+        .execute();
+    });
+  }
+  return due.length;
 }

@@ -23,6 +23,8 @@ export interface ReplayRequest {
   jobId?: string | undefined;
   batchSize?: number;
   onProgress?: (done: number, total: number) => void;
+  /** A step noted on the timeline of each replayed record (an automatic retry says so). */
+  note?: (deadLetter: DeadLetterRow) => { step: string; detail: string };
 }
 
 export interface ReplayOutcome {
@@ -72,6 +74,8 @@ export async function replayDeadLetters(deps: EngineDeps, request: ReplayRequest
             const batch = claimed.slice(i, i + size);
             const snapshots = batch.map((dl) => JSON.parse(deps.box.decrypt(dl.snapshot)) as SourceRecord);
             const inputs = await replayInputs(setup, request.mode, batch, snapshots);
+            if (request.note)
+              inputs.forEach((input, n) => (input.note = request.note!(batch[n] as DeadLetterRow)));
             const abort = await processBatch(deps, setup, inputs, { runId, counts, cursor: null });
             done += batch.length;
             request.onProgress?.(done, letters.length);

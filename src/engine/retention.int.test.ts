@@ -52,33 +52,91 @@ describe.each(testDialects)('activity retention, redaction and secrets on %s', (
     await h.setInstallationSetting('retention', { payloadDays: 14, metadataDays: 90 });
     for (let n = 1; n <= 3; n++) h.loopback.put(sampleItem(n, n === 3 ? { name: '' } : {}));
     await runFlow(h.deps, { flowId: h.flowId, trigger: 'manual' });
+    const [parked] = await h.store.db.selectFrom('dead_letters').selectAll().execute();
 
     h.clock.advance(13 * day);
     expect(await purgeActivity(h.deps)).toMatchObject({ payloadsPurged: 0, recordsDeleted: 0 });
 
     h.clock.advance(2 * day);
     const at15 = await purgeActivity(h.deps);
-    expect(at15).toMatchObject({ payloadsPurged: 3, recordsDeleted: 0, runsDeleted: 0 });
+    // The record of the open dead letter keeps its payload: someone still has to act on it.
+    expect(at15).toMatchObject({ payloadsPurged: 2, recordsDeleted: 0, runsDeleted: 0 });
     const recs = await h.store.db.selectFrom('records').selectAll().execute();
     expect(recs).toHaveLength(3);
-    for (const r of recs) {
+    for (const r of recs.filter((r) => r.id !== parked!.record_id)) {
       expect([r.snapshot, r.payload, r.request, r.response, r.diff]).toEqual([null, null, null, null, null]);
       expect(r.payload_purged).toBe(1);
       expect(r.state).not.toBe('');
       expect(JSON.parse(r.timeline).length).toBeGreaterThan(0);
     }
+    expect(recs.find((r) => r.id === parked!.record_id)).toMatchObject({ payload_purged: 0 });
 
     h.clock.advance(76 * day);
     const at91 = await purgeActivity(h.deps);
     expect(at91).toMatchObject({
-      recordsDeleted: 3,
+      recordsDeleted: 2,
       runsDeleted: 1,
-      deadLettersDeleted: 1,
+      deadLettersDeleted: 0,
       writeAheadDeleted: 2,
     });
-    expect(await h.store.db.selectFrom('records').selectAll().execute()).toHaveLength(0);
+    expect(await h.store.db.selectFrom('records').select('id').execute()).toEqual([
+      { id: parked!.record_id },
+    ]);
     // Links are not activity: they are what keeps the next run from creating duplicates.
     expect(await h.store.db.selectFrom('links').selectAll().execute()).toHaveLength(2);
+  });
+
+  it('keeps open dead letters past every retention, warns before their payload would expire, purges resolved ones', async () => {
+    h = await createEngineHarness(dialect);
+    await h.setInstallationSetting('retention', { payloadDays: 14, metadataDays: 90 });
+    await h.setInstallationSetting('deadLetters', { payloadWarningDays: 4 });
+    for (let n = 1; n <= 3; n++) h.loopback.put(sampleItem(n, { name: '' }));
+    await runFlow(h.deps, { flowId: h.flowId, trigger: 'manual' });
+    const letters = await h.store.db.selectFrom('dead_letters').selectAll().orderBy('source_id').execute();
+    expect(letters.map((l) => l.state)).toEqual(['open', 'open', 'open']);
+    // A person resolved the third one (fixed by hand in the target).
+    await h.store.db
+      .updateTable('dead_letters')
+      .set({ state: 'resolved', updated_at: h.clock.now().toISOString() })
+      .where('id', '=', letters[2]!.id)
+      .execute();
+    const expiring = () =>
+      h.store.db
+        .selectFrom('events')
+        .selectAll()
+        .where('type', '=', 'dead_letter.payload_expiring')
+        .execute();
+
+    h.clock.advance(9 * day);
+    expect(await purgeActivity(h.deps)).toMatchObject({ payloadWarnings: 0 });
+    expect(await expiring()).toHaveLength(0);
+
+    h.clock.advance(1 * day);
+    expect(await purgeActivity(h.deps)).toMatchObject({ payloadWarnings: 2 });
+    const [event] = await expiring();
+    expect(event).toMatchObject({ flow_id: h.flowId, severity: 'warning' });
+    expect(JSON.parse(event!.details)).toEqual({ deadLetterIds: [letters[0]!.id, letters[1]!.id] });
+    // Each dead letter is announced once.
+    h.clock.advance(1 * day);
+    expect(await purgeActivity(h.deps)).toMatchObject({ payloadWarnings: 0 });
+    expect(await expiring()).toHaveLength(1);
+
+    h.clock.advance(200 * day);
+    const later = await purgeActivity(h.deps);
+    expect(later).toMatchObject({ deadLettersDeleted: 1, recordsDeleted: 1 });
+    const kept = await h.store.db.selectFrom('dead_letters').selectAll().orderBy('source_id').execute();
+    expect(kept.map((l) => [l.id, l.state])).toEqual([
+      [letters[0]!.id, 'open'],
+      [letters[1]!.id, 'open'],
+    ]);
+    // Their records keep their payloads too; the snapshots still decrypt for a replay.
+    const recs = await h.store.db
+      .selectFrom('records')
+      .selectAll()
+      .where('id', 'in', [letters[0]!.record_id, letters[1]!.record_id])
+      .execute();
+    expect(recs.map((r) => r.payload_purged)).toEqual([0, 0]);
+    expect(JSON.parse(h.deps.box.decrypt(kept[0]!.snapshot))).toMatchObject({ id: letters[0]!.source_id });
   });
 
   it('never stores or logs a secret in plain text', async () => {

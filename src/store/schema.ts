@@ -183,6 +183,10 @@ export interface DeadLetterTable {
   last_replay_run_id: string | null;
   created_at: string;
   updated_at: string;
+  /** When the event saying its payload would have expired was raised (once). */
+  payload_warned_at: string | null;
+  /** When its automatic retries gave up and said so (once). */
+  retries_exhausted_at: string | null;
 }
 
 export interface CursorTable {

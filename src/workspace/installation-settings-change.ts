@@ -24,6 +24,8 @@ export const settingDescriptions: Record<WorkspaceSettingKey, string> = {
   redaction: 'Field names (any depth, any case) kept out of stored payloads',
   apiBudgetReserve:
     "What backfills leave of every Exact division's API budget for live work: `dayShare` of the day, `minuteCalls` of every minute",
+  deadLetters:
+    'Open dead letters: days before the payload retention their owner is told (`payloadWarningDays`), and automatic retries of transient ones (`autoRetry`: `enabled`, `firstDelayMinutes`, doubling up to `maxDelayMinutes`, for `giveUpAfterHours`; UNCONFIRMED defaults)',
 };
 
 export interface SettingView {

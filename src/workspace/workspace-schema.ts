@@ -107,16 +107,33 @@ const apiBudgetReserveSchema = z
   .object({ dayShare: z.number().min(0).max(0.9).optional(), minuteCalls: z.int().min(0).optional() })
   .strict();
 
+/** Open dead letters: the payload warning and the automatic retries of transient failures. */
+const deadLettersSchema = z
+  .object({
+    payloadWarningDays: z.int().min(0).optional(),
+    autoRetry: z
+      .object({
+        enabled: z.boolean().optional(),
+        firstDelayMinutes: z.int().positive().optional(),
+        maxDelayMinutes: z.int().positive().optional(),
+        giveUpAfterHours: z.int().positive().optional(),
+      })
+      .strict()
+      .optional(),
+  })
+  .strict();
+
 /** Installation settings, stored under these keys in the settings table. */
 export const installationSettingsSchema = z
   .object({
     retention: retentionSchema.optional(),
     redaction: redactionSchema.optional(),
     apiBudgetReserve: apiBudgetReserveSchema.optional(),
+    deadLetters: deadLettersSchema.optional(),
   })
   .strict();
 
-export const workspaceSettingKeys = ['retention', 'redaction', 'apiBudgetReserve'] as const;
+export const workspaceSettingKeys = ['retention', 'redaction', 'apiBudgetReserve', 'deadLetters'] as const;
 export type WorkspaceSettingKey = (typeof workspaceSettingKeys)[number];
 
 export const workspaceSchema = z

@@ -45,11 +45,11 @@ export const deadLetterDetail = deadLetter
       .unknown()
       .describe(
         'The source record as it was parked, with the redaction list applied as to stored payloads; ' +
-          'null when withheld (past the payload retention)',
+          'null when withheld (resolved and past the payload retention)',
       ),
     snapshotWithheld: z
       .enum(['retention'])
       .nullable()
-      .describe('Why the snapshot is not shown: older than the payload retention (a replay still has it)'),
+      .describe('Why the snapshot is not shown: resolved and older than the payload retention'),
   })
   .meta({ id: 'DeadLetterDetail' });

@@ -115,7 +115,7 @@ describe.each(testDialects)('dead letters over the API (%s)', (dialect) => {
     }
   });
 
-  it('withholds the snapshot of a dead letter older than the payload retention', async () => {
+  it('withholds the snapshot of a resolved dead letter older than the payload retention, never of an open one', async () => {
     const letter = await letterOf('other', 'I00003');
     const longAgo = new Date(Date.now() - 30 * 86_400_000).toISOString();
     await h.app.store.db
@@ -123,8 +123,25 @@ describe.each(testDialects)('dead letters over the API (%s)', (dialect) => {
       .set({ created_at: longAgo })
       .where('id', '=', letter.id)
       .execute();
-    const shown = await viewer.get(`/api/dead-letters/${letter.id}`);
-    expect(shown.body).toMatchObject({ snapshot: null, snapshotWithheld: 'retention' });
+    // Open: retention keeps its payload until someone acts on it, so it is shown.
+    const open = await viewer.get(`/api/dead-letters/${letter.id}`);
+    expect(open.body).toMatchObject({ snapshotWithheld: null, snapshot: expect.any(Object) });
+    await h.app.store.db
+      .updateTable('dead_letters')
+      .set({ state: 'resolved' })
+      .where('id', '=', letter.id)
+      .execute();
+    try {
+      const shown = await viewer.get(`/api/dead-letters/${letter.id}`);
+      expect(shown.body).toMatchObject({ snapshot: null, snapshotWithheld: 'retention' });
+    } finally {
+      // The tests below replay it.
+      await h.app.store.db
+        .updateTable('dead_letters')
+        .set({ state: 'open' })
+        .where('id', '=', letter.id)
+        .execute();
+    }
   });
 
   it('replays only for operators, and only with ids, a filter or all', async () => {
@@ -204,5 +221,25 @@ describe.each(testDialects)('dead letters over the API (%s)', (dialect) => {
       ['p1', null],
       ['p1', letter.id],
     ]);
+  });
+
+  it('dismisses an open dead letter for operators only, once, and audits it', async () => {
+    const letter = await letterOf('other', 'I00002');
+    expect(letter.state).toBe('open');
+    expect((await viewer.post(`/api/dead-letters/${letter.id}/dismiss`)).status).toBe(403);
+    const scoped = await h.signedIn('operator', { pairScope: ['p1'] });
+    expect((await scoped.post(`/api/dead-letters/${letter.id}/dismiss`)).status).toBe(404);
+    const dismissed = await operator.post(`/api/dead-letters/${letter.id}/dismiss`);
+    expect(dismissed.status).toBe(200);
+    expect(dismissed.body).toMatchObject({ id: letter.id, state: 'resolved' });
+    const again = await operator.post(`/api/dead-letters/${letter.id}/dismiss`);
+    expect(again.status).toBe(409);
+    expect(again.body.error.code).toBe('dead_letter.not_open');
+    const lines = await h.app.store.db
+      .selectFrom('audit_log')
+      .selectAll()
+      .where('action', '=', 'dead_letter.dismiss')
+      .execute();
+    expect(lines.map((l) => [l.target_id, l.pair_id])).toEqual([[letter.id, letter.pairId]]);
   });
 });

@@ -1,7 +1,9 @@
 import { z } from 'zod';
 import { deadLetterDetail as readDeadLetter, listDeadLetterViews } from '../../engine/dead-letter-view.js';
 import { deadLetterStates } from '../../engine/transitions.js';
-import { pairScopeOf, responses, type ApiRoute } from '../route-kit.js';
+import { dismissDeadLetter } from '../../engine/dismiss-dead-letter.js';
+import { KoppelError } from '../../core/errors.js';
+import { audit, notFound, pairScopeOf, responses, type ApiRoute } from '../route-kit.js';
 import { idParams, isoTime, limitQuery } from '../schemas.js';
 import { deadLetter, deadLetterDetail } from './dead-letter-schemas.js';
 
@@ -18,7 +20,10 @@ const listQuery = z.object({
 
 const iso = (text: string | undefined) => (text === undefined ? undefined : new Date(text).toISOString());
 
-/** Dead letters: the list with filters, and one with its record's timeline and its snapshot. */
+/**
+ * Dead letters: the list with filters, one with its record's timeline and its snapshot, and
+ * dismissing one a person has dealt with.
+ */
 export const deadLettersRoute: ApiRoute = (server, ctx) => {
   server.get(
     '/api/dead-letters',
@@ -64,13 +69,55 @@ export const deadLettersRoute: ApiRoute = (server, ctx) => {
         summary: 'One dead letter, its record’s timeline and its snapshot',
         description:
           'The snapshot is kept whole and encrypted for replays; it is shown as the activity log shows payloads: ' +
-          'with the installation’s redaction list applied, and only within the payload retention ' +
-          '(`snapshotWithheld: "retention"` after it).',
+          'with the installation’s redaction list applied; an open one however old (retention keeps it), ' +
+          'a resolved one only within the payload retention (`snapshotWithheld: "retention"` after it).',
         tags: ['dead-letters'],
         params: idParams,
         response: responses({ 200: deadLetterDetail }),
       },
     },
     (req) => readDeadLetter(ctx.app.engine, req.params.id, pairScopeOf(req)),
+  );
+
+  server.post(
+    '/api/dead-letters/:id/dismiss',
+    {
+      config: { access: 'operator' },
+      schema: {
+        summary: 'Dismiss an open dead letter',
+        description:
+          'For one a person has dealt with (fixed by hand in the target, or not wanted there): it is resolved, ' +
+          'is no longer retried automatically and follows the retention of settled dead letters. ' +
+          '409 when it is not open.',
+        tags: ['dead-letters'],
+        params: idParams,
+        response: responses({ 200: deadLetter }),
+      },
+    },
+    async (req) => {
+      const [letter] = await listDeadLetterViews(ctx.app.engine, {
+        ids: [req.params.id],
+        pairIds: pairScopeOf(req),
+      });
+      if (!letter) throw notFound('dead letter', req.params.id, 'dead_letter.not_found');
+      if (letter.state !== 'open')
+        throw new KoppelError(
+          `Dead letter ${letter.id} is ${letter.state}, not open: there is nothing to dismiss`,
+          {
+            code: 'dead_letter.not_open',
+            kind: 'conflict',
+            details: { state: letter.state },
+          },
+        );
+      await dismissDeadLetter(ctx.app.engine, letter.id);
+      await audit(ctx, req, {
+        action: 'dead_letter.dismiss',
+        target: { kind: 'dead_letter', id: letter.id },
+        pairId: letter.pairId,
+        details: { flowId: letter.flowId, errorCode: letter.error.code },
+      });
+      const [after] = await listDeadLetterViews(ctx.app.engine, { ids: [letter.id] });
+      return after;
+    },
   );
 };

@@ -14,6 +14,7 @@ const purgeBody = z
     webhookReceiptsDeleted: z.number().int(),
     accessRowsDeleted: z.number().int(),
     auditDeleted: z.number().int(),
+    payloadWarnings: z.number().int(),
   })
   .meta({ id: 'PurgeResult' });
 

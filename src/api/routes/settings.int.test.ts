@@ -37,7 +37,12 @@ describe.each(testDialects)('installation settings over the API (%s)', (dialect)
     const viewer = await h.signedIn('viewer');
     const shown = await viewer.get('/api/settings');
     expect(shown.status).toBe(200);
-    expect(shown.body.items.map((s: any) => s.key)).toEqual(['retention', 'redaction', 'apiBudgetReserve']);
+    expect(shown.body.items.map((s: any) => s.key)).toEqual([
+      'retention',
+      'redaction',
+      'apiBudgetReserve',
+      'deadLetters',
+    ]);
     expect(setting(shown.body, 'retention')).toMatchObject({
       value: null,
       effective: { payloadDays: 10, metadataDays: 90 },
@@ -45,6 +50,10 @@ describe.each(testDialects)('installation settings over the API (%s)', (dialect)
       updatedAt: null,
     });
     expect(setting(shown.body, 'apiBudgetReserve').effective).toEqual({ dayShare: 0.2, minuteCalls: 10 });
+    expect(setting(shown.body, 'deadLetters').effective).toEqual({
+      payloadWarningDays: 3,
+      autoRetry: { enabled: true, firstDelayMinutes: 5, maxDelayMinutes: 240, giveUpAfterHours: 72 },
+    });
     const scoped = await h.signedIn('viewer', { pairScope: ['p1'] });
     const refused = await scoped.get('/api/settings');
     expect(refused.status).toBe(403);

@@ -191,7 +191,9 @@ export class AsperionClient implements AsperionTransport {
           },
         });
         if (!retryable || attempt >= attempts || this.ctx.signal.aborted) throw error;
-        await this.ctx.clock.sleep(Math.min(maxDelayMs, baseDelayMs * 2 ** (attempt - 1)));
+        const waitMs = Math.min(maxDelayMs, baseDelayMs * 2 ** (attempt - 1));
+        this.logRetry(method, endpoint, null, attempt, waitMs);
+        await this.ctx.clock.sleep(waitMs);
         continue;
       }
       if (!transientStatuses.has(res.status)) return res;
@@ -200,12 +202,21 @@ export class AsperionClient implements AsperionTransport {
       if (!retryable || attempt >= attempts || this.ctx.signal.aborted) return res;
       await res.body?.cancel();
       const backoff = Math.min(maxDelayMs, baseDelayMs * 2 ** (attempt - 1));
-      this.ctx.logger.debug(
-        { endpoint, status: res.status, attempt, waitMs: retryAfterMs ?? backoff },
-        'Asperion call retried',
-      );
+      this.logRetry(method, endpoint, res.status, attempt, retryAfterMs ?? backoff);
       await this.ctx.clock.sleep(retryAfterMs ?? backoff);
     }
+  }
+
+  /**
+   * One warning per retry, so an outage shows in the log while it happens and not only when a
+   * record finally fails. The endpoint is the URL template (ids replaced), never the URL with its
+   * query, and no body: both may hold customer data.
+   */
+  private logRetry(method: string, endpoint: string, status: number | null, attempt: number, waitMs: number) {
+    this.ctx.logger.warn(
+      { method, endpoint, status, attempt, waitMs },
+      status === null ? 'Asperion call failed on the network; retrying' : 'Asperion call retried',
+    );
   }
 
   /** Sends under the governor with the lease's token; a 401 refreshes once and sends again. */

@@ -70,6 +70,18 @@ describe.each(testDialects)('Asperion retries against the sandbox’s faults on 
     });
     expect(await statuses('GET', '/v1/debtors')).toEqual([502, 502, 502, 502]);
     expect(clock.sleeps).toEqual([1000, 1000, 2000, 4000]);
+    // Every retry leaves one warning with the method, the URL template, the status and the wait.
+    await new Promise((r) => setTimeout(r, 50));
+    const retries = t.h.logLines
+      .map((l) => JSON.parse(l) as Record<string, unknown>)
+      .filter((l) => l.msg === 'Asperion call retried');
+    expect(retries.map((l) => [l.method, l.endpoint, l.status, l.waitMs])).toEqual([
+      ['GET', '/v1/debtors', 503, 1000],
+      ['GET', '/v1/debtors/{id}', 502, 1000],
+      ['GET', '/v1/debtors/{id}', 502, 2000],
+      ['GET', '/v1/debtors/{id}', 502, 4000],
+    ]);
+    for (const line of t.h.logLines) expect(line).not.toMatch(/Bearer|access_token/i);
   });
 
   it('waits out a 429 for its Retry-After, then goes on', async () => {

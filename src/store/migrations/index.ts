@@ -8,6 +8,7 @@ import * as apiBudgets from './0006-api-budgets.js';
 import * as access from './0007-access.js';
 import * as pairMemory from './0008-pair-memory.js';
 import * as linksByTarget from './0009-links-by-target.js';
+import * as deadLetterNotices from './0010-dead-letter-notices.js';
 
 /** Numbered migrations, in order. One list serves SQLite and Postgres. */
 export const migrations: Record<string, Migration> = {
@@ -20,4 +21,5 @@ export const migrations: Record<string, Migration> = {
   '0007-access': access,
   '0008-pair-memory': pairMemory,
   '0009-links-by-target': linksByTarget,
+  '0010-dead-letter-notices': deadLetterNotices,
 };
