@@ -28,21 +28,7 @@ export const REDACTED = '[redacted]';
  * (case-insensitive, at any depth) masked as well: the per-field redaction list of stored payloads.
  */
 export function redact(value: unknown, fields: ReadonlySet<string> = new Set(), depth = 0): unknown {
-  if (depth > 32) return REDACTED;
-  if (Array.isArray(value)) return value.map((v) => redact(v, fields, depth + 1));
-  if (isPlainObject(value)) {
-    const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) {
-      out[k] =
-        isSecretKeyIn(k, value) || fields.has(k.toLowerCase())
-          ? v == null
-            ? v
-            : REDACTED
-          : redact(v, fields, depth + 1);
-    }
-    return out;
-  }
-  return value;
+  return copyMasked(value, fields, depth, redact);
 }
 
 /**
@@ -57,9 +43,18 @@ export function redactedJsonText(value: unknown, fields: ReadonlySet<string> = n
 
 /** `redact`, but a part that would serialise the same as its copy is returned as it is. */
 function redactShared(value: unknown, fields: ReadonlySet<string>, depth: number): unknown {
-  if (!mayNeedRedaction(value, fields, depth)) return value;
+  return mayNeedRedaction(value, fields, depth) ? copyMasked(value, fields, depth, redactShared) : value;
+}
+
+/** One level of masking: a copy of `value` with its masked keys replaced and `inner` applied below. */
+function copyMasked(
+  value: unknown,
+  fields: ReadonlySet<string>,
+  depth: number,
+  inner: (value: unknown, fields: ReadonlySet<string>, depth: number) => unknown,
+): unknown {
   if (depth > 32) return REDACTED;
-  if (Array.isArray(value)) return value.map((v) => redactShared(v, fields, depth + 1));
+  if (Array.isArray(value)) return value.map((v) => inner(v, fields, depth + 1));
   if (isPlainObject(value)) {
     const out: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(value)) {
@@ -68,7 +63,7 @@ function redactShared(value: unknown, fields: ReadonlySet<string>, depth: number
           ? v == null
             ? v
             : REDACTED
-          : redactShared(v, fields, depth + 1);
+          : inner(v, fields, depth + 1);
     }
     return out;
   }

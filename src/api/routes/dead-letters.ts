@@ -1,9 +1,9 @@
 import { z } from 'zod';
+import { openDeadLetter } from './open-dead-letter.js';
 import { deadLetterDetail as readDeadLetter, listDeadLetterViews } from '../../engine/dead-letter-view.js';
 import { deadLetterStates } from '../../engine/transitions.js';
 import { dismissDeadLetter } from '../../engine/dismiss-dead-letter.js';
-import { KoppelError } from '../../core/errors.js';
-import { audit, notFound, pairScopeOf, responses, type ApiRoute } from '../route-kit.js';
+import { audit, pairScopeOf, responses, type ApiRoute } from '../route-kit.js';
 import { idParams, isoTime, limitQuery } from '../schemas.js';
 import { deadLetter, deadLetterDetail } from './dead-letter-schemas.js';
 
@@ -95,20 +95,7 @@ export const deadLettersRoute: ApiRoute = (server, ctx) => {
       },
     },
     async (req) => {
-      const [letter] = await listDeadLetterViews(ctx.app.engine, {
-        ids: [req.params.id],
-        pairIds: pairScopeOf(req),
-      });
-      if (!letter) throw notFound('dead letter', req.params.id, 'dead_letter.not_found');
-      if (letter.state !== 'open')
-        throw new KoppelError(
-          `Dead letter ${letter.id} is ${letter.state}, not open: there is nothing to dismiss`,
-          {
-            code: 'dead_letter.not_open',
-            kind: 'conflict',
-            details: { state: letter.state },
-          },
-        );
+      const letter = await openDeadLetter(ctx, req, req.params.id, 'dismiss');
       await dismissDeadLetter(ctx.app.engine, letter.id);
       await audit(ctx, req, {
         action: 'dead_letter.dismiss',

@@ -1,7 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { KoppelError } from '../../core/errors.js';
-import { listDeadLetterViews } from '../../engine/dead-letter-view.js';
 import { replayModes, type ReplayMode } from '../../engine/replay.js';
 import {
   namesReplayTarget,
@@ -9,9 +8,10 @@ import {
   selectForReplay,
   type ReplaySelection,
 } from '../../engine/replay-selection.js';
-import { audit, notFound, pairScopeOf, responses, type ApiContext, type ApiRoute } from '../route-kit.js';
+import { audit, pairScopeOf, responses, type ApiContext, type ApiRoute } from '../route-kit.js';
 import { idParams, isoTime } from '../schemas.js';
 import { scopedFlow } from '../scoped-flow.js';
+import { openDeadLetter } from './open-dead-letter.js';
 import { deadLetter } from './dead-letter-schemas.js';
 
 const shownAtMost = 500;
@@ -108,20 +108,7 @@ export const replayDeadLettersRoute: ApiRoute = (server, ctx) => {
       },
     },
     async (req, reply) => {
-      const [letter] = await listDeadLetterViews(ctx.app.engine, {
-        ids: [req.params.id],
-        pairIds: pairScopeOf(req),
-      });
-      if (!letter) throw notFound('dead letter', req.params.id, 'dead_letter.not_found');
-      if (letter.state !== 'open')
-        throw new KoppelError(
-          `Dead letter ${letter.id} is ${letter.state}, not open: there is nothing to replay`,
-          {
-            code: 'dead_letter.not_open',
-            kind: 'conflict',
-            details: { state: letter.state },
-          },
-        );
+      const letter = await openDeadLetter(ctx, req, req.params.id, 'replay');
       const selection = { ids: [letter.id], pairIds: pairScopeOf(req) };
       return answerReplay(
         ctx,
