@@ -191,6 +191,9 @@ describe.each(testDialects)('runs, jobs, records, events and budget over the API
       acknowledged_at: null,
     });
     const [e1, e2, e3] = [event('p1', 'error'), event('p2', 'warning'), event(null, 'error')];
+    // The tests before this one leave events of their own (the purge warns of open dead letters
+    // whose payloads it keeps); this one lists and acknowledges only the three it makes.
+    await f.h.app.store.db.deleteFrom('events').execute();
     for (const e of [e1!, e2!, e3!]) await insertEvent(f.h.app.store.db, e);
     const all = await viewer.get('/api/events?acknowledged=false');
     expect(all.body.items.map((e: any) => e.id)).toEqual([e3!.id, e2!.id, e1!.id]);
