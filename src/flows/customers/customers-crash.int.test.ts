@@ -16,7 +16,7 @@ import { splitName } from './exact-account-writer.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- tests read the sandboxes' JSON as it comes */
 
-// Issue 6: the customers flow survives SIGKILL at random moments, a company's account cut off
+// The customers flow survives SIGKILL at random moments, a company's account cut off
 // before its contact included, and ends with every debtor in Exact exactly once.
 
 const debtorCount = 120;

@@ -26,7 +26,7 @@ import { VirtualClock } from '../../testing/virtual-clock.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- tests read the sandboxes' JSON as it comes */
 
-// Issue 5: the orders flow survives SIGKILL at random moments and faults in both APIs, and ends with
+// The orders flow survives SIGKILL at random moments and faults in both APIs, and ends with
 // every order in Asperion exactly once.
 
 const orderCount = 500;

@@ -11,7 +11,7 @@ import {
 } from '../../testing/crash-harness.js';
 import { testDialects } from '../../testing/databases.js';
 
-// Issue 6: the products flow survives SIGKILL at random moments and ends with one Asperion article
+// The products flow survives SIGKILL at random moments and ends with one Asperion article
 // per Exact sales item, with the item's description and general price.
 
 const itemCount = 300;

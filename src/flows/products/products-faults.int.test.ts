@@ -5,7 +5,7 @@ import { startPair, type Pair } from '../../testing/flow-test-pair.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- tests read the sandboxes' JSON as it comes */
 
-// Issue 6: the products flow rides out 5xx and 429s in both APIs and ends with every sales item in
+// The products flow rides out 5xx and 429s in both APIs and ends with every sales item in
 // Asperion once, at its price.
 
 async function exactControl(pair: Pair, method: string, route: string, body?: unknown): Promise<any> {

@@ -8,7 +8,7 @@ import { ordersSettingsSchema } from '../orders/settings.js';
 /* eslint-disable @typescript-eslint/no-explicit-any -- tests read the sandboxes' JSON as it comes */
 
 /**
- * Issue 6, VAT codes: both sides' sales VAT codes of the demo data are read live, and each one is
+ * VAT codes: both sides' sales VAT codes of the demo data are read live, and each one is
  * either matched (the orders mapping or settings send it) or listed by `koppel check` with a suggestion.
  */
 describe.each(testDialects)("VAT codes of both sandboxes' demo data (%s)", (dialect) => {
