@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Clock } from '../core/clock.js';
-import type { SyncCheckpointStore } from '../connectors/exact-online/exact-sync.js';
+import type { SyncCheckpointStore } from '../connectors/kit/sync-checkpoint.js';
 import type { Database } from '../store/schema.js';
 import { readCursor, saveCursor } from '../store/repos/cursors.js';
 

@@ -50,7 +50,7 @@ export async function flowMapping(deps: MappingDeps, flow: Flow, version?: numbe
       active: active === 0,
       createdAt: null,
     };
-  const stored = await mappingVersion(deps.store.db, flow.id, wanted);
+  const stored = await mappingVersion<MappingDefinition>(deps.store.db, flow.id, wanted);
   if (!stored)
     throw new KoppelError(`Flow ${flow.id} has no mapping version ${wanted}`, {
       code: 'mapping.version_missing',

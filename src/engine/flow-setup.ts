@@ -49,7 +49,7 @@ export async function loadMapping(
   version: number | null,
 ): Promise<{ definition: MappingDefinition; version: number }> {
   if (version === null || version === 0) return { definition: kind.defaultMapping, version: 0 };
-  const row = await mappingVersion(deps.store.db, flowId, version);
+  const row = await mappingVersion<MappingDefinition>(deps.store.db, flowId, version);
   if (!row) {
     throw new KoppelError(`Flow ${flowId} has no mapping version ${version}`, {
       code: 'mapping.version_missing',

@@ -65,7 +65,7 @@ async function mappingVersionFor(
   const changes = step.summary.changes.mappings;
   const current =
     existing?.mappingVersion != null
-      ? await mappingVersion(step.trx, flow.id, existing.mappingVersion)
+      ? await mappingVersion<MappingDefinition>(step.trx, flow.id, existing.mappingVersion)
       : null;
   if (current && stableStringify(current.definition) === stableStringify(mapping)) {
     changes.unchanged.push(`${flow.id} v${current.version}`);

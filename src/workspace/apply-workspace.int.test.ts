@@ -3,6 +3,7 @@ import { KoppelError } from '../core/errors.js';
 import { getConnection, setConnectionCredentials } from '../store/repos/connections.js';
 import { getFlow, listFlows } from '../store/repos/flows.js';
 import { currentMapping, listMappingVersions } from '../store/repos/mappings.js';
+import type { MappingDefinition } from '../mapping/types.js';
 import { getPair, listPairs } from '../store/repos/pairs.js';
 import { getSetting, listSettings } from '../store/repos/settings.js';
 import { databaseAsText, freshStorePerTest, testDialects } from '../testing/databases.js';
@@ -162,11 +163,11 @@ describe.each(testDialects)('applyWorkspace on %s', (dialect) => {
     expect(summary.changes.mappings.created).toEqual(['acme-copy v2']);
     expect(summary.changes.flows.updated).toEqual(['acme-copy']);
     expect((await getFlow(db.db, 'acme-copy'))?.mappingVersion).toBe(2);
-    expect((await currentMapping(db.db, 'acme-copy'))?.definition.fields.name).toEqual({
+    expect((await currentMapping<MappingDefinition>(db.db, 'acme-copy'))?.definition.fields.name).toEqual({
       source: 'fullName',
       required: true,
     });
-    const versions = await listMappingVersions(db.db, 'acme-copy');
+    const versions = await listMappingVersions<MappingDefinition>(db.db, 'acme-copy');
     expect(versions.map((v) => v.version)).toEqual([1, 2]);
     expect(versions[0]?.definition.fields.name).toEqual({ source: 'name', required: true });
 

@@ -33,7 +33,7 @@ type Deps = Pick<EngineDeps, 'store' | 'registry'>;
 
 /** Every stored version of a flow's mapping, newest first, with who published it. */
 export async function listFlowMappingVersions(deps: Deps, flow: Flow): Promise<MappingVersionSummary[]> {
-  const versions = await listMappingVersions(deps.store.db, flow.id);
+  const versions = await listMappingVersions<MappingDefinition>(deps.store.db, flow.id);
   const authors = await mappingAuthors(deps.store.db, flow.id);
   return versions.reverse().map((v) => ({
     version: v.version,

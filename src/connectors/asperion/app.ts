@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { AppDescriptor } from '../kit/app-descriptor.js';
 import type { ConnectorContext } from '../kit/connector-context.js';
+import { AsperionClient } from './asperion-client.js';
 import { asperionOAuthCapability } from './asperion-grant.js';
 import type { AsperionApp } from './oauth.js';
 
@@ -21,6 +22,22 @@ export function asperionAppOf(config: Config): AsperionApp {
 
 const apiBaseUrlOf = (config: Config) =>
   (config.settings as { apiBaseUrl?: string }).apiBaseUrl ?? defaultApiBaseUrl;
+
+/** A client for the connection's administration (its `administrationId` setting), at its call rate. */
+export function asperionClientOf(ctx: ConnectorContext): AsperionClient {
+  const s = ctx.settings as {
+    administrationId?: number;
+    language?: string;
+    rateLimit?: { requests: number; windowSeconds: number };
+  };
+  return new AsperionClient(ctx, {
+    app: asperionAppOf(ctx),
+    apiBaseUrl: apiBaseUrlOf(ctx),
+    administrationId: Number(s.administrationId),
+    language: s.language ?? 'nl',
+    ...(s.rateLimit ? { rate: s.rateLimit } : {}),
+  });
+}
 
 /**
  * An Asperion connection: the API and identity hosts (reference 1.2; both may point at the

@@ -1,17 +1,9 @@
 import { KoppelError } from '../../core/errors.js';
 import { exactPages } from './exact-pages.js';
 import type { ConnectorContext } from '../kit/connector-context.js';
+import type { SyncCheckpointStore } from '../kit/sync-checkpoint.js';
 import type { AccessTokens } from '../kit/token-lease.js';
 import type { ExactRateGovernor } from './rate-governor.js';
-
-/**
- * Where a sync keeps its checkpoint: the highest `Timestamp` it has fully processed, as a decimal
- * string (Int64 goes past what a JS number holds). `null` before the first run.
- */
-export interface SyncCheckpointStore {
-  load(): Promise<string | null>;
-  save(ts: string): Promise<void>;
-}
 
 /** Every sync row carries its row version; the client always hands it over as a decimal string. */
 export interface SyncRow {

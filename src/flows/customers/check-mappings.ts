@@ -1,7 +1,8 @@
 import { isIsoCountryCode } from '../../core/countries.js';
 import type { FlowRuntimeContext, MissingMapping } from '../../engine/types.js';
 import type { MappingDefinition } from '../../mapping/types.js';
-import { asperionClientOf, exactClientOf } from '../orders/exact-clients.js';
+import { asperionClientOf } from '../../connectors/asperion/app.js';
+import { exactClientOf } from '../../connectors/exact-online/app.js';
 import { salesVatCodeFor } from './customer-rules.js';
 import { customersDefaultMapping } from './default-mapping.js';
 import { customersSettingsSchema } from './settings.js';

@@ -3,7 +3,8 @@ import { cmp, lit } from '../../connectors/exact-online/odata-query.js';
 import { isIsoCountryCode } from '../../core/countries.js';
 import { KoppelError } from '../../core/errors.js';
 import type { FlowKind, FlowRuntimeContext } from '../../engine/types.js';
-import { asperionClientOf, exactClientOf } from '../orders/exact-clients.js';
+import { asperionClientOf } from '../../connectors/asperion/app.js';
+import { exactClientOf } from '../../connectors/exact-online/app.js';
 import { fromValueMap } from '../orders/tax-rules.js';
 import {
   debtorSearchKeys,

@@ -1,7 +1,8 @@
 import type { FlowRuntimeContext, MissingMapping } from '../../engine/types.js';
 import type { MappingDefinition } from '../../mapping/types.js';
 import { ordersDefaultMapping } from './default-mapping.js';
-import { asperionClientOf, exactClientOf } from './exact-clients.js';
+import { asperionClientOf } from '../../connectors/asperion/app.js';
+import { exactClientOf } from '../../connectors/exact-online/app.js';
 import { ordersSettingsSchema, type OrdersSettings } from './settings.js';
 import { isEuCountry } from './tax-rules.js';
 import { isIsoCountryCode } from '../../core/countries.js';

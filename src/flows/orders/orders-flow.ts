@@ -1,6 +1,7 @@
 import { withKoppelReference } from '../../connectors/asperion/koppel-reference.js';
 import type { FlowKind, FlowRuntimeContext } from '../../engine/types.js';
-import { asperionClientOf, exactClientOf } from './exact-clients.js';
+import { asperionClientOf } from '../../connectors/asperion/app.js';
+import { exactClientOf } from '../../connectors/exact-online/app.js';
 import { ArticleResolver } from './article-resolver.js';
 import { AsperionVatCodes } from './asperion-vat-codes.js';
 import { asperionOrderWriter, type OrderPayload } from './asperion-order-writer.js';

@@ -1,6 +1,7 @@
 import type { FlowRuntimeContext, MissingMapping } from '../../engine/types.js';
 import type { MappingDefinition } from '../../mapping/types.js';
-import { asperionClientOf, exactClientOf } from '../orders/exact-clients.js';
+import { asperionClientOf } from '../../connectors/asperion/app.js';
+import { exactClientOf } from '../../connectors/exact-online/app.js';
 import {
   exactVatCodeFields,
   isSalesVatCode,

@@ -1,7 +1,8 @@
 import { exactAppOf } from '../../connectors/exact-online/app.js';
 import type { FilterDecision, FlowKind, FlowRuntimeContext } from '../../engine/types.js';
 import { compileMapping, toLocalDate } from '../../mapping/index.js';
-import { asperionClientOf, exactClientOf } from '../orders/exact-clients.js';
+import { asperionClientOf } from '../../connectors/asperion/app.js';
+import { exactClientOf } from '../../connectors/exact-online/app.js';
 import { resolveArticle, SalesTypeRates, type ArticleFields } from './article-fields.js';
 import { asperionArticleWriter } from './article-writer.js';
 import { checkProductMappings } from './check-mappings.js';

@@ -1,6 +1,7 @@
 import { KoppelError } from '../../core/errors.js';
 import type { FilterDecision, FlowKind, FlowRuntimeContext } from '../../engine/types.js';
-import { asperionClientOf, exactClientOf } from '../orders/exact-clients.js';
+import { asperionClientOf } from '../../connectors/asperion/app.js';
+import { exactClientOf } from '../../connectors/exact-online/app.js';
 import { AsperionArticles } from './asperion-articles.js';
 import { asperionStockWriter, type StockPayload } from './asperion-stock-writer.js';
 import { stockDefaultMapping } from './default-mapping.js';

@@ -12,7 +12,7 @@ import {
   setAsperionStock,
   stockCount,
   stockItems,
-} from './stock-test-helpers.js';
+} from '../../testing/stock-helpers.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- tests read the sandboxes' JSON as it comes */
 

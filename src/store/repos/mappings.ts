@@ -1,43 +1,49 @@
 import type { Kysely, Selectable } from 'kysely';
-import type { MappingDefinition } from '../../mapping/types.js';
 import type { Database, MappingTable } from '../schema.js';
 
-/** One stored version of a flow's mapping. Versions are never changed once written. */
-export interface MappingVersion {
+/**
+ * One stored version of a flow's mapping. Versions are never changed once written. The store sits
+ * below the mapping layer and keeps the definition as the JSON it was given: the caller names its
+ * type (`MappingDefinition` of src/mapping) as it was written.
+ */
+export interface MappingVersion<D = unknown> {
   flowId: string;
   version: number;
-  definition: MappingDefinition;
+  definition: D;
   createdAt: string;
 }
 
-function toMappingVersion(row: Selectable<MappingTable>): MappingVersion {
+function toMappingVersion<D>(row: Selectable<MappingTable>): MappingVersion<D> {
   return {
     flowId: row.flow_id,
     version: Number(row.version),
-    definition: JSON.parse(row.definition) as MappingDefinition,
+    definition: JSON.parse(row.definition) as D,
     createdAt: row.created_at,
   };
 }
 
-export async function mappingVersion(
+export async function mappingVersion<D>(
   db: Kysely<Database>,
   flowId: string,
   version: number,
-): Promise<MappingVersion | null> {
+): Promise<MappingVersion<D> | null> {
   const row = await db
     .selectFrom('mappings')
     .selectAll()
     .where('flow_id', '=', flowId)
     .where('version', '=', version)
     .executeTakeFirst();
-  return row ? toMappingVersion(row) : null;
+  return row ? toMappingVersion<D>(row) : null;
 }
 
 /**
  * The version the flow points at (the one new runs use); null when the flow uses its kind's
  * default mapping, or does not exist.
  */
-export async function currentMapping(db: Kysely<Database>, flowId: string): Promise<MappingVersion | null> {
+export async function currentMapping<D>(
+  db: Kysely<Database>,
+  flowId: string,
+): Promise<MappingVersion<D> | null> {
   const row = await db
     .selectFrom('mappings')
     .innerJoin('flows', (join) =>
@@ -46,18 +52,21 @@ export async function currentMapping(db: Kysely<Database>, flowId: string): Prom
     .selectAll('mappings')
     .where('mappings.flow_id', '=', flowId)
     .executeTakeFirst();
-  return row ? toMappingVersion(row) : null;
+  return row ? toMappingVersion<D>(row) : null;
 }
 
 /** Every stored version of a flow's mapping, oldest first. */
-export async function listMappingVersions(db: Kysely<Database>, flowId: string): Promise<MappingVersion[]> {
+export async function listMappingVersions<D>(
+  db: Kysely<Database>,
+  flowId: string,
+): Promise<MappingVersion<D>[]> {
   const rows = await db
     .selectFrom('mappings')
     .selectAll()
     .where('flow_id', '=', flowId)
     .orderBy('version')
     .execute();
-  return rows.map(toMappingVersion);
+  return rows.map((row) => toMappingVersion<D>(row));
 }
 
 /**
@@ -65,12 +74,12 @@ export async function listMappingVersions(db: Kysely<Database>, flowId: string):
  * publishing is `setFlowMappingVersion`. Two concurrent saves for one flow collide on the primary
  * key rather than both getting the same number; callers save inside a transaction.
  */
-export async function saveMappingVersion(
+export async function saveMappingVersion<D>(
   db: Kysely<Database>,
   flowId: string,
-  definition: MappingDefinition,
+  definition: D,
   at: string,
-): Promise<MappingVersion> {
+): Promise<MappingVersion<D>> {
   const last = await db
     .selectFrom('mappings')
     .select((eb) => eb.fn.max('version').as('version'))

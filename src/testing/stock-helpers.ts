@@ -1,9 +1,9 @@
-import type { Pair } from '../../testing/flow-test-pair.js';
-import { formatQuantity, toQuantity } from './stock-quantity.js';
+import type { Pair } from './flow-test-pair.js';
+import { formatQuantity, toQuantity } from '../flows/stock/stock-quantity.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- tests read the sandboxes' JSON as it comes */
 
-// Test-only: what the stock flow's tests do to both sandboxes and read from the store.
+// What the stock flow's tests do to both sandboxes and read from the store.
 
 /** The first `n` Exact items with a stock position, as `{ ID, Code }`. */
 export async function stockItems(pair: Pair, n: number): Promise<Array<{ ID: string; Code: string }>> {
