@@ -9,6 +9,8 @@ import type { FlowRegistry } from './engine/types.js';
 import { productRegistry } from './registry.js';
 import type { EngineDeps } from './engine/deps.js';
 import { defaultRetryOptions } from './engine/retry-policy.js';
+import { KoppelError } from './core/errors.js';
+import { validateCron } from './queue/cron.js';
 import type { DestinationStream } from 'pino';
 
 /**
@@ -37,6 +39,14 @@ export interface AppOptions {
 }
 
 export async function createApp(config: Config, options: AppOptions = {}): Promise<App> {
+  // core/config.ts cannot read cron (it sits below the queue); a purge that never runs would keep
+  // every payload forever, in silence, so the service refuses to start instead.
+  const purgeCronProblem = validateCron(config.purgeCron, (options.clock ?? systemClock).now());
+  if (purgeCronProblem !== null)
+    throw new KoppelError(`KOPPEL_PURGE_CRON: ${purgeCronProblem}`, {
+      code: 'config.invalid_purge_cron',
+      kind: 'invalid',
+    });
   const secrets = new SecretRegistry();
   const logger = createLogger({
     level: config.logLevel,

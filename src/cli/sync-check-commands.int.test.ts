@@ -75,6 +75,16 @@ describe.each(testDialects)('sync and check commands on %s', (dialect) => {
     expect(await koppel('sync', 'nope', '--once')).toMatchObject({ code: 3 });
   });
 
+  it('refuses to start on a KOPPEL_PURGE_CRON that never fires, saying so', async () => {
+    h = await createEngineHarness(dialect);
+    const refused = await runKoppel(h, ['flows'], {
+      registry: checkedRegistry,
+      env: { KOPPEL_PURGE_CRON: '0 0 31 2 *' },
+    });
+    expect(refused.code).not.toBe(0);
+    expect(refused.err).toContain("KOPPEL_PURGE_CRON: Cron expression '0 0 31 2 *' never fires");
+  });
+
   it('check lists unmapped source values per flow and domain, and says when all is mapped', async () => {
     h = await createEngineHarness(dialect);
     for (let n = 1; n <= 4; n++) h.loopback.put(sampleItem(n));

@@ -5,7 +5,7 @@ describe('validateCron', () => {
   it('accepts five-, six- and seven-field expressions and nicknames', () => {
     expect(validateCron('*/15 * * * *')).toBeNull();
     expect(validateCron('30 0 3 * * *')).toBeNull();
-    expect(validateCron('0 0 0 1 1 * 2099')).toBeNull();
+    expect(validateCron('0 0 0 1 1 * 2028', new Date('2026-06-01T00:00:00Z'))).toBeNull();
     expect(validateCron('@hourly')).toBeNull();
   });
 
@@ -15,8 +15,19 @@ describe('validateCron', () => {
     expect(validateCron('')).not.toBeNull();
   });
 
-  it('rejects an expression that never fires', () => {
-    expect(validateCron('0 0 31 2 *')).toMatch(/never fires/);
+  it('rejects an expression that never fires, saying what to check', () => {
+    expect(validateCron('0 0 31 2 *')).toBe(
+      "Cron expression '0 0 31 2 *' never fires in the next 5 years (UTC): check that the day exists in the month (31 February does not) and that a year field is not past",
+    );
+    expect(validateCron('0 0 30 2 *')).toMatch(/never fires/);
+  });
+
+  it('accepts a fire time within five years of now and refuses one after, or one already past', () => {
+    const now = new Date('2026-06-01T00:00:00Z');
+    expect(validateCron('0 0 29 2 *', now)).toBeNull(); // leap days: February 2028
+    expect(validateCron('0 0 0 1 5 * 2031', now)).toBeNull();
+    expect(validateCron('0 0 0 1 7 * 2031', now)).toMatch(/never fires in the next 5 years/);
+    expect(validateCron('0 0 0 1 1 * 2020', now)).toMatch(/never fires/);
   });
 });
 

@@ -9,16 +9,31 @@ function parseCron(expr: string): Cron {
   return new Cron(expr, { timezone: 'UTC' });
 }
 
-/** For configuration validation: an error message, or null when the expression is usable. */
-export function validateCron(expr: string): string | null {
+/**
+ * A schedule must fire at least once this many years ahead to be accepted: `0 0 31 2 *` or a year
+ * already past parse, but would schedule nothing, in silence. Leap days (every four years) pass.
+ */
+export const cronHorizonYears = 5;
+
+/**
+ * The one check of a cron expression, for every place one comes in (workspace file, API, CLI,
+ * KOPPEL_PURGE_CRON): an error sentence, or null when the expression is usable from `now` on.
+ */
+export function validateCron(expr: string, now: Date = new Date()): string | null {
   let cron: Cron;
   try {
     cron = parseCron(expr);
   } catch (e) {
     return e instanceof Error ? e.message : String(e);
   }
-  // `0 0 31 2 *` parses but never fires; say so instead of scheduling nothing in silence.
-  if (cron.nextRun(new Date(0)) === null) return `Cron expression '${expr}' never fires`;
+  const horizon = new Date(now);
+  horizon.setUTCFullYear(horizon.getUTCFullYear() + cronHorizonYears);
+  const next = cron.nextRun(now);
+  if (next === null || next > horizon)
+    return (
+      `Cron expression '${expr}' never fires in the next ${cronHorizonYears} years` +
+      ' (UTC): check that the day exists in the month (31 February does not) and that a year field is not past'
+    );
   return null;
 }
 

@@ -106,6 +106,22 @@ describe.each(testDialects)('applyWorkspace on %s', (dialect) => {
     expect(await dumpConfiguration(db)).toEqual(before);
   });
 
+  it('refuses a schedule that never fires, saying why, and changes nothing', async () => {
+    const db = await open();
+    const before = await dumpConfiguration(db);
+    const never = sampleWorkspace();
+    never.pairs[0]!.flows[0]!.schedule = '0 0 31 2 *';
+    const error = (await applyWorkspace(workspaceDeps(db), never).catch((e: unknown) => e)) as KoppelError;
+    expect(error.code).toBe('workspace.invalid');
+    expect(error.details?.errors).toEqual([
+      {
+        path: 'pairs[0].flows[0].schedule',
+        reason: expect.stringContaining("Cron expression '0 0 31 2 *' never fires in the next 5 years"),
+      },
+    ]);
+    expect(await dumpConfiguration(db)).toEqual(before);
+  });
+
   it('rejects moving a connection to another pair or changing its app, and changes nothing', async () => {
     const db = await open();
     await applyWorkspace(workspaceDeps(db), sampleWorkspace());

@@ -178,6 +178,11 @@ describe.each(testDialects)('pairs, flow kinds and flows over the API (%s)', (di
     expect(empty.status).toBe(400);
     const badSettings = await owner.patch('/api/flows/more', { settings: { pageSize: 'ten' } });
     expect(badSettings.body.error.message).toContain('settings.pageSize');
+    const never = await owner.patch('/api/flows/more', { schedule: '0 0 31 2 *' });
+    expect(never.status).toBe(400);
+    expect(never.body.error.message).toContain(
+      "Cron expression '0 0 31 2 *' never fires in the next 5 years",
+    );
     expect((await viewer.patch('/api/flows/more', { enabled: true })).status).toBe(403);
     expect((await scopedOwner.patch('/api/flows/more', { enabled: true })).status).toBe(404);
 
