@@ -1,3 +1,4 @@
+import { backoffMs } from '../core/backoff.js';
 import { newId } from '../core/ids.js';
 import { insertEvent } from '../store/repos/events.js';
 import type { DeadLetterRow } from '../store/repos/dead-letters.js';
@@ -28,8 +29,10 @@ export interface AutoRetryOutcome {
  * delay, doubling per replay, capped at the maximum.
  */
 export function autoRetryDelayMs(settings: AutoRetrySettings, replays: number): number {
-  const minutes = Math.min(settings.maxDelayMinutes, settings.firstDelayMinutes * 2 ** Math.min(replays, 30));
-  return minutes * minuteMs;
+  return backoffMs(replays + 1, {
+    baseMs: settings.firstDelayMinutes * minuteMs,
+    capMs: settings.maxDelayMinutes * minuteMs,
+  });
 }
 
 /**

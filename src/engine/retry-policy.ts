@@ -1,3 +1,4 @@
+import { backoffMs as coreBackoffMs } from '../core/backoff.js';
 import type { Clock } from '../core/clock.js';
 import { isRetryableKind, toKoppelError, type KoppelError } from '../core/errors.js';
 
@@ -27,9 +28,13 @@ export function backoffMs(
   retryAfterMs?: number,
   random = Math.random,
 ): number {
-  const exp = Math.min(options.capMs, options.baseMs * 2 ** Math.max(0, attempt - 1));
-  const jittered = exp / 2 + random() * (exp / 2);
-  return Math.max(Math.round(jittered), retryAfterMs ?? 0);
+  const wait = coreBackoffMs(attempt, {
+    baseMs: options.baseMs,
+    capMs: options.capMs,
+    jitter: 'equal',
+    random,
+  });
+  return Math.max(wait, retryAfterMs ?? 0);
 }
 
 export interface RetryHooks<T> {

@@ -17,6 +17,6 @@ export { StoreQueue } from './store-queue.js';
 export { StoreScheduleMarks } from './store-schedule-marks.js';
 export { WorkerPool, type WorkerPoolOptions } from './worker-pool.js';
 export { cancelledErrorCode, type JobContext, type JobHandler } from './job-runner.js';
-export { backoffDelay, decideRetry, type BackoffPolicy, type RetryDecision } from './job-retry.js';
+export { decideRetry, type BackoffPolicy, type RetryDecision } from './job-retry.js';
 export { Scheduler, type Schedule, type SchedulerOptions } from './scheduler.js';
 export { latestFireTime, nextFireTime, validateCron } from './cron.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { KoppelError } from '../core/errors.js';
-import { backoffDelay, decideRetry, describeError } from './job-retry.js';
+import { decideRetry, describeError } from './job-retry.js';
 
 const backoff = { baseMs: 1_000, capMs: 30_000 };
 const koppel = (kind: KoppelError['kind'], retryAfterMs?: number) =>
@@ -8,10 +8,12 @@ const koppel = (kind: KoppelError['kind'], retryAfterMs?: number) =>
 
 describe('decideRetry', () => {
   it('doubles the delay per attempt up to the cap', () => {
-    expect([1, 2, 3, 4, 5, 6, 7].map((a) => backoffDelay(a, backoff))).toEqual([
-      1_000, 2_000, 4_000, 8_000, 16_000, 30_000, 30_000,
-    ]);
-    expect(backoffDelay(10_000, backoff)).toBe(30_000);
+    const delay = (attempt: number) => {
+      const decision = decideRetry(new Error('boom'), attempt, backoff);
+      return decision.retry ? decision.delayMs : null;
+    };
+    expect([1, 2, 3, 4, 5, 6, 7].map(delay)).toEqual([1_000, 2_000, 4_000, 8_000, 16_000, 30_000, 30_000]);
+    expect(delay(10_000)).toBe(30_000);
   });
 
   it('retries transient and rate-limited errors, and errors that are not ours', () => {

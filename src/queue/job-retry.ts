@@ -1,3 +1,4 @@
+import { backoffMs } from '../core/backoff.js';
 import { isKoppelError, isRetryableKind } from '../core/errors.js';
 
 export interface BackoffPolicy {
@@ -24,13 +25,7 @@ export function decideRetry(error: unknown, attempt: number, backoff: BackoffPol
     if (!isRetryableKind(error.kind) && error.kind !== 'internal') return { retry: false };
     if (error.retryAfterMs !== undefined) return { retry: true, delayMs: error.retryAfterMs };
   }
-  return { retry: true, delayMs: backoffDelay(attempt, backoff) };
-}
-
-export function backoffDelay(attempt: number, backoff: BackoffPolicy): number {
-  const exponent = Math.max(0, attempt - 1);
-  // Past 2^30 the cap has long been reached; stop before the float grows without bound.
-  return Math.min(backoff.capMs, backoff.baseMs * 2 ** Math.min(exponent, 30));
+  return { retry: true, delayMs: backoffMs(attempt, backoff) };
 }
 
 /** What a failed attempt leaves in last_error: the error's code and message, never its cause chain. */

@@ -1,3 +1,4 @@
+import { backoffMs } from '../../core/backoff.js';
 import { KoppelError } from '../../core/errors.js';
 import type { ConnectorContext } from '../kit/connector-context.js';
 import { sendAuthorized } from '../kit/send-authorized.js';
@@ -191,7 +192,7 @@ export class AsperionClient implements AsperionTransport {
           },
         });
         if (!retryable || attempt >= attempts || this.ctx.signal.aborted) throw error;
-        const waitMs = Math.min(maxDelayMs, baseDelayMs * 2 ** (attempt - 1));
+        const waitMs = backoffMs(attempt, { baseMs: baseDelayMs, capMs: maxDelayMs });
         this.logRetry(method, endpoint, null, attempt, waitMs);
         await this.ctx.clock.sleep(waitMs);
         continue;
@@ -201,7 +202,7 @@ export class AsperionClient implements AsperionTransport {
       if (res.status === 429 && retryAfterMs !== undefined) this.governor.pause(retryAfterMs);
       if (!retryable || attempt >= attempts || this.ctx.signal.aborted) return res;
       await res.body?.cancel();
-      const backoff = Math.min(maxDelayMs, baseDelayMs * 2 ** (attempt - 1));
+      const backoff = backoffMs(attempt, { baseMs: baseDelayMs, capMs: maxDelayMs });
       this.logRetry(method, endpoint, res.status, attempt, retryAfterMs ?? backoff);
       await this.ctx.clock.sleep(retryAfterMs ?? backoff);
     }

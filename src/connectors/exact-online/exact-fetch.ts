@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { backoffMs } from '../../core/backoff.js';
 import { KoppelError } from '../../core/errors.js';
 import type { ConnectorContext } from '../kit/connector-context.js';
 import { sendAuthorized } from '../kit/send-authorized.js';
@@ -132,7 +133,10 @@ async function mayRetry(
   retryAfter: string | null,
 ): Promise<boolean> {
   if (failed >= retry.attempts || ctx.signal.aborted) return false;
-  const waitMs = retryAfterMs(retryAfter, ctx.clock.now()) ?? retry.baseDelayMs * 2 ** (failed - 1);
+  // Uncapped: a wait past maxDelayMs ends the retries instead of being cut short.
+  const waitMs =
+    retryAfterMs(retryAfter, ctx.clock.now()) ??
+    backoffMs(failed, { baseMs: retry.baseDelayMs, capMs: Number.POSITIVE_INFINITY });
   if (waitMs > retry.maxDelayMs) return false;
   if (!(await governor.allowRetry(req.endpoint))) return false;
   ctx.logger.warn({ endpoint: req.endpoint, attempt: failed, waitMs }, 'Exact read failed; trying again');
