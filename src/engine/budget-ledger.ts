@@ -1,6 +1,6 @@
 import { KoppelError } from '../core/errors.js';
 import type { Clock } from '../core/clock.js';
-import { budgetKeyText, type BudgetLedger, type BudgetState } from '../connectors/kit/api-budget.js';
+import { budgetKeyText, type BudgetKey, type BudgetLedger } from '../connectors/kit/api-budget.js';
 import type { Store } from '../store/database.js';
 import { insertApiBudget, readApiBudget, replaceApiBudget } from '../store/repos/api-budgets.js';
 
@@ -16,11 +16,11 @@ const maxAttempts = 100;
  */
 export function databaseBudgetLedger(store: Store, clock: Clock): BudgetLedger {
   return {
-    async update(key, change) {
+    async update<T, S>(key: BudgetKey, change: (state: S | null) => { state: S; result: T }) {
       const id = budgetKeyText(key);
       for (let attempt = 0; attempt < maxAttempts; attempt++) {
         const row = await readApiBudget(store.db, id);
-        const { state, result } = change(row ? (JSON.parse(row.state) as BudgetState) : null);
+        const { state, result } = change(row ? (JSON.parse(row.state) as S) : null);
         const text = JSON.stringify(state);
         const at = clock.now().toISOString();
         const written = row

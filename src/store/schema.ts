@@ -245,7 +245,7 @@ export interface ApiBudgetTable {
   app: string;
   client_id: string;
   division: string;
-  /** BudgetState (src/connectors/kit/api-budget.ts) as JSON. */
+  /** The app's state as JSON: Exact's BudgetState (src/connectors/kit/api-budget.ts), Asperion's call window. */
   state: string;
   version: number;
   updated_at: string;

@@ -56,14 +56,13 @@ export const asperionApp: AppDescriptor = {
       clientId: z.string().min(1),
       administrationId: z.number().int().positive().optional(),
       language: z.enum(['nl', 'en']).default('nl'),
-      /**
-       * The self-imposed call rate for this app and administration (Asperion publishes none,
-       * reference 1.8); absent: defaultAsperionRate, 5 calls a second.
-       */
       rateLimit: z
         .object({ requests: z.number().int().positive(), windowSeconds: z.number().positive() })
         .strict()
-        .optional(),
+        .optional()
+        .describe(
+          'UNCONFIRMED (Asperion publishes no rate limit, reference 1.8): the self-imposed call rate for this app and administration, shared by every process on the database; absent: 5 calls a second',
+        ),
     })
     .strict(),
   oauth: asperionOAuthCapability(asperionAppOf, apiBaseUrlOf),

@@ -61,7 +61,10 @@ export interface AsperionClientOptions {
   administrationId?: number;
   /** Language of ProblemDetails messages (reference 1.5): nl or en. */
   language?: string;
-  /** The self-imposed rate, shared by every client of this app and administration in the process. */
+  /**
+   * The self-imposed rate, shared by every client of this app and administration: in the process, and
+   * with every process on the database when the context has the budget ledger.
+   */
   rate?: AsperionRate;
   retry?: Partial<AsperionRetryOptions>;
   /** The verb that changes debtors and articles (UNCONFIRMED, sandbox setting `updates`). */
@@ -120,6 +123,7 @@ export class AsperionClient implements AsperionTransport {
       options.administrationId ?? 0,
       ctx.clock,
       options.rate,
+      ctx.budget?.ledger,
     );
     this.updateMethod = options.updateMethod ?? 'PUT';
     this.retryOptions = { ...defaultAsperionRetry, ...options.retry };
@@ -199,7 +203,7 @@ export class AsperionClient implements AsperionTransport {
       }
       if (!transientStatuses.has(res.status)) return res;
       const retryAfterMs = readRetryAfter(res.headers.get('retry-after'), this.ctx.clock.now().getTime());
-      if (res.status === 429 && retryAfterMs !== undefined) this.governor.pause(retryAfterMs);
+      if (res.status === 429 && retryAfterMs !== undefined) await this.governor.pause(retryAfterMs);
       if (!retryable || attempt >= attempts || this.ctx.signal.aborted) return res;
       await res.body?.cancel();
       const backoff = backoffMs(attempt, { baseMs: baseDelayMs, capMs: maxDelayMs });
@@ -242,7 +246,7 @@ export class AsperionClient implements AsperionTransport {
         ...(body === undefined ? {} : { body: JSON.stringify(body) }),
       });
     } finally {
-      release();
+      await release();
     }
   }
 

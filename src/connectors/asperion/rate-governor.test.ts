@@ -17,7 +17,7 @@ describe('the Asperion rate governor', () => {
     await tick();
     // Both slots are still in flight: time alone frees nothing.
     expect(order).toEqual([]);
-    first();
+    await first();
     await tick();
     clock.advance(999);
     await tick();
@@ -25,7 +25,7 @@ describe('the Asperion rate governor', () => {
     clock.advance(2);
     await tick();
     expect(order).toEqual(['third']);
-    second();
+    await second();
     clock.advance(1_001);
     await tick();
     expect(order).toEqual(['third', 'fourth']);
@@ -39,7 +39,7 @@ describe('the Asperion rate governor', () => {
     expect(asperionGovernorFor('app', 1, clock)).toBe(g);
     expect(g.current).toEqual({ requests: 10, windowSeconds: 1 });
     expect(asperionGovernorFor('app', 2, clock)).not.toBe(g);
-    g.pause(30_000);
+    await g.pause(30_000);
     let through = false;
     const waiting = g.acquire().then((release) => ((through = true), release));
     clock.advance(29_000);

@@ -46,22 +46,23 @@ export interface BudgetKey {
 /**
  * Where budgets are kept. `update` applies `change` atomically with respect to every other caller of
  * the same ledger (the database one: every process sharing the database); `change` may be called
- * more than once and must not have side effects.
+ * more than once and must not have side effects. A key holds one kind of state: Exact's
+ * `BudgetState`, or another app's own (Asperion's call window), named by the caller.
  */
 export interface BudgetLedger {
-  update<T>(
+  update<T, S = BudgetState>(
     key: BudgetKey,
-    change: (state: BudgetState | null) => { state: BudgetState; result: T },
+    change: (state: S | null) => { state: S; result: T },
   ): Promise<T>;
 }
 
 /** A ledger for one process (tests, and connectors used without the engine). */
 export function memoryBudgetLedger(): BudgetLedger {
-  const states = new Map<string, BudgetState>();
+  const states = new Map<string, unknown>();
   return {
-    update(key, change) {
+    update<T, S>(key: BudgetKey, change: (state: S | null) => { state: S; result: T }) {
       const id = budgetKeyText(key);
-      const { state, result } = change(structuredClone(states.get(id) ?? null));
+      const { state, result } = change(structuredClone((states.get(id) as S | undefined) ?? null));
       states.set(id, state);
       return Promise.resolve(result);
     },
