@@ -2,7 +2,7 @@ import { Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { KoppelError } from './errors.js';
-import { createLogger, prettyLine } from './logging.js';
+import { createLogger, prettyLine, stderrDestination } from './logging.js';
 import { SecretRegistry } from './secret-registry.js';
 
 describe('the logger', () => {
@@ -40,5 +40,23 @@ describe('a log line for a person', () => {
       n: 3,
     });
     expect(prettyLine(line + '\n')).toBe('12:30:01 WARN  slow  flow=f1 n=3\n');
+  });
+});
+
+describe('standard error as the log destination', () => {
+  it('gets readable lines when it is a terminal, replacing a progress bar drawn on the line', () => {
+    const written: string[] = [];
+    const terminal = { isTTY: true, write: (text: string) => (written.push(text), true) };
+    const logger = createLogger({
+      level: 'info',
+      secrets: new SecretRegistry(),
+      destination: stderrDestination(terminal as Parameters<typeof stderrDestination>[0]),
+    });
+    logger.info({ flow: 'f1' }, 'Run started');
+    expect(written).toHaveLength(1);
+    expect(written[0]!.startsWith('\r\x1b[2K')).toBe(true);
+    expect(written[0]!.slice('\r\x1b[2K'.length)).toMatch(
+      /^\d\d:\d\d:\d\d INFO {2}Run started {2}flow=f1\n$/,
+    );
   });
 });

@@ -66,14 +66,16 @@ export function createLogger(options: LoggerOptions): Logger {
 }
 
 /**
- * Standard error, written synchronously: a command that ends right after logging must not lose
- * the line that says why.
+ * Standard error: readable lines when it is a terminal (a person watches), else JSON lines written
+ * synchronously, so a command that ends right after logging does not lose the line that says why.
  */
-function stderrDestination(): DestinationStream {
-  if (!process.stderr.isTTY) return pino.destination({ dest: 2, sync: true });
+export function stderrDestination(
+  stderr: Pick<NodeJS.WriteStream, 'isTTY' | 'write'> = process.stderr,
+): DestinationStream {
+  if (!stderr.isTTY) return pino.destination({ dest: 2, sync: true });
   // A live progress bar may be drawn on the current line: the log line replaces it (the bar
   // redraws below at its next tick) rather than running into it.
-  return { write: (line: string) => void process.stderr.write(`\r\x1b[2K${prettyLine(line)}`) };
+  return { write: (line: string) => void stderr.write(`\r\x1b[2K${prettyLine(line)}`) };
 }
 
 const levelWords: Record<string, string> = {
