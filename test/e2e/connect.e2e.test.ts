@@ -281,7 +281,39 @@ describe.each(testDialects)(
       await runOrders(1);
       const authorizedAt = (await connection('acme-exact')).authorizedAt;
 
-      // Restarted with the workspace file still set: it is applied again and changes nothing it does not own.
+      // Exact gives a new refresh token with every refresh and refuses the one before (reference
+      // 2.2). Eleven minutes on at Exact its access token has died, so the next run refreshes.
+      const exactRefreshToken = async () => {
+        const s = tdb!.open();
+        try {
+          const r = await s.db
+            .selectFrom('connections')
+            .select('credentials')
+            .where('id', '=', 'acme-exact')
+            .executeTakeFirstOrThrow();
+          return SecretBox.fromText(env.KOPPEL_SECRET_KEY).decryptJson(r.credentials!)['refreshToken'];
+        } finally {
+          await s.close();
+        }
+      };
+      const advanceExact = async () => {
+        await fetch(`${exactUrl}/__sandbox/clock/advance`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ ms: 11 * 60_000 }),
+        });
+        exactToken = await mint(exactUrl, { divisions: [division] });
+      };
+      const consented = await exactRefreshToken();
+      await advanceExact();
+      await addInvoice(2);
+      await runOrders(2);
+      const rotated = await exactRefreshToken();
+      expect(rotated).toBeDefined();
+      expect(rotated).not.toBe(consented);
+
+      // Restarted with the workspace file still set: it is applied again and changes nothing it does
+      // not own; the rotated refresh token stays, and is the one the next refresh uses.
       await stopService(service);
       service = await startService();
       expect(await connection('acme-exact')).toMatchObject({
@@ -290,8 +322,12 @@ describe.each(testDialects)(
         tenant: { id: division },
       });
       expect(await connection('acme-asperion')).toMatchObject({ status: 'active', tenant: { id: 1 } });
-      await addInvoice(2);
-      await runOrders(2);
+      expect(await exactRefreshToken()).toBe(rotated);
+      await advanceExact();
+      await addInvoice(3);
+      await runOrders(3);
+      expect(await connection('acme-exact')).toMatchObject({ status: 'active', why: null });
+      expect(await exactRefreshToken()).not.toBe(rotated);
 
       // A month on at Asperion: the access token and the refresh token have both died.
       await fetch(`${asperionUrl}/__sandbox/clock/advance`, {
@@ -299,7 +335,7 @@ describe.each(testDialects)(
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify({ seconds: 31 * 86_400 }),
       });
-      await addInvoice(3);
+      await addInvoice(4);
       expect((await api.post('/api/flows/acme-orders/runs')).status).toBe(202);
       const paused = await until('the Asperion connection to pause', async () => {
         const c = await connection('acme-asperion');
@@ -314,7 +350,7 @@ describe.each(testDialects)(
       expect(sync.output()).toContain(
         'Flow acme-orders cannot run: connection acme-asperion is paused: Asperion refused the refresh token',
       );
-      expect((await asperionInvoices()).length).toBe(seeded + 2);
+      expect((await asperionInvoices()).length).toBe(seeded + 3);
 
       // A new authorization resumes it, and the waiting invoice moves.
       const again = await connect('acme-asperion', ['--port', '0'], {
@@ -324,7 +360,7 @@ describe.each(testDialects)(
       expect(again.output).toContain('Connected acme-asperion to Asperion, administration 1');
       expect(again.output).toContain('it was paused and is active again');
       expect(await connection('acme-asperion')).toMatchObject({ status: 'active', why: null });
-      await runOrders(3);
+      await runOrders(4);
 
       // Exact's single-use refresh token spent elsewhere (a copy of the installation, a script that
       // refreshed with it): ten minutes on, Exact refuses Koppel's access token, and the refresh
@@ -354,7 +390,7 @@ describe.each(testDialects)(
         }),
       });
       expect(elsewhere.status).toBe(200);
-      await addInvoice(4);
+      await addInvoice(5);
       expect((await api.post('/api/flows/acme-orders/runs')).status).toBe(202);
       const exactPaused = await until('the Exact connection to pause', async () => {
         const c = await connection('acme-exact');
@@ -364,7 +400,7 @@ describe.each(testDialects)(
       expect(exactPaused.why).toContain('Old refresh token used');
       expect(exactPaused.why).toContain('koppel connect acme-exact');
       expect((await connection('acme-asperion')).status).toBe('active');
-      expect((await asperionInvoices()).length).toBe(seeded + 3);
+      expect((await asperionInvoices()).length).toBe(seeded + 4);
 
       // A new consent through the running service resumes it in the division it had; the order moves.
       const exactAgain = await connect('acme-exact', [], { button: 'approve' });
@@ -374,7 +410,7 @@ describe.each(testDialects)(
         why: null,
         tenant: { id: division },
       });
-      await runOrders(4);
+      await runOrders(5);
       await stopService(service);
     }, 300_000);
   },
