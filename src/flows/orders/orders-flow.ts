@@ -4,7 +4,7 @@ import { asperionClientOf, exactClientOf } from './exact-clients.js';
 import { ArticleResolver } from './article-resolver.js';
 import { AsperionVatCodes } from './asperion-vat-codes.js';
 import { asperionOrderWriter, type OrderPayload } from './asperion-order-writer.js';
-import { aboutOrder, resolveLines } from './build-order.js';
+import { aboutOrder, orderDescription, resolveLines } from './build-order.js';
 import { checkOrderMappings } from './check-mappings.js';
 import { DebtorResolver } from './debtor-resolver.js';
 import { ordersDefaultMapping } from './default-mapping.js';
@@ -84,6 +84,8 @@ export const ordersFlowKind: FlowKind<OrderRecord, OrderPayload> = {
     const resolvedOrders = new Map<string, { order: OrderFields; label: string }>();
     const resolveOrder = (order: OrderFields, label: string, note: Note, fresh: Fresh) =>
       aboutOrder(label, async () => {
+        // First: a document this flow refuses (another currency) creates no debtor or article.
+        const description = orderDescription(order, settings, label);
         const lines = await resolveLines(
           order,
           settings,
@@ -93,7 +95,7 @@ export const ordersFlowKind: FlowKind<OrderRecord, OrderPayload> = {
         const debtor = await debtors.resolve(order.customer, label, { fresh: fresh.debtor });
         return {
           date: order.date,
-          description: order.description ?? '',
+          description,
           journalId: order.journalId ?? null,
           paymentConditionId: order.paymentConditionId ?? null,
           debtorCustomerNumber: debtor.customerNumber,
