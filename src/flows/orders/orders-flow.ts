@@ -10,6 +10,7 @@ import { DebtorResolver } from './debtor-resolver.js';
 import { ordersDefaultMapping } from './default-mapping.js';
 import { defaultStatuses } from './exact-order-fields.js';
 import {
+  ExactItemPrices,
   describeOrder,
   orderSearchKeys,
   readOrders,
@@ -66,11 +67,13 @@ export const ordersFlowKind: FlowKind<OrderRecord, OrderPayload> = {
       ctx.links,
       ctx.dryRun ?? false,
     );
+    const itemPrices = new ExactItemPrices(exact, settings.lookupChunkSize);
     const articles = new ArticleResolver(
       asperion,
       settings.articles,
       remembered('articles'),
       ctx.links,
+      (item) => itemPrices.listPrice(item),
       ctx.dryRun ?? false,
     );
     const vatCodes = new AsperionVatCodes(

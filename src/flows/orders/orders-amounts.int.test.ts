@@ -17,6 +17,7 @@ const invoices = {
   frenchLater: '0e100000-0000-4000-8000-000000000004',
   dollarsRefused: '0e100000-0000-4000-8000-000000000005',
   euros: '0e100000-0000-4000-8000-000000000006',
+  discounted: '0e100000-0000-4000-8000-000000000007',
 };
 
 const consumer = (id: string, name: string, country: string, city: string) => ({
@@ -65,7 +66,7 @@ async function recordError(pair: Pair, sourceId: string) {
     .executeTakeFirstOrThrow();
 }
 
-describe.each(testDialects)('orders flow, OSS VAT and foreign currency (%s)', (dialect) => {
+describe.each(testDialects)('orders flow, amounts as Exact billed them (%s)', (dialect) => {
   let pair: Pair | undefined;
   afterEach(async () => {
     await pair?.close();
@@ -232,5 +233,29 @@ describe.each(testDialects)('orders flow, OSS VAT and foreign currency (%s)', (d
         expect.objectContaining({ amount: -9.99, ledgerAccountId: 1530, vatCode: 'N0' }),
       ]),
     );
+  });
+
+  it("creates a missing article at its Exact item's list price, not the line's discounted price", async () => {
+    pair = await startPair(dialect);
+    expect((await pair.run()).state, (await pair.deadLetters()).join('\n')).toBe('succeeded');
+    await addCustomers(pair);
+    const items = await pair.exact('bulk/Logistics/Items', { $select: 'ID,Code,StandardSalesPrice' });
+    const item = items.find((i) => i.StandardSalesPrice > 10);
+    await pair.addExact({
+      'salesinvoice/SalesInvoices': [
+        salesInvoice(invoices.discounted, accounts.dutch, [
+          { Item: item.ID, Quantity: 2, Discount: 0.25, VATCode: 'VH' },
+        ]),
+      ],
+    });
+    const [line] = await pair.exact('bulk/SalesInvoice/SalesInvoiceLines', {
+      $select: 'UnitPrice,NetPrice',
+      $filter: `InvoiceID eq guid'${invoices.discounted}'`,
+    });
+    expect(line.UnitPrice).toBe(item.StandardSalesPrice);
+    expect(line.NetPrice).toBeLessThan(item.StandardSalesPrice);
+    expect((await pair.run()).counts).toMatchObject({ created: 1, deadLettered: 0 });
+    const articles = await pair.list('articles?ActiveState=All');
+    expect(articles.find((a) => a.code === item.Code)?.salesPrice).toBe(item.StandardSalesPrice);
   });
 });
