@@ -18,6 +18,7 @@ const invoices = {
   dollarsRefused: '0e100000-0000-4000-8000-000000000005',
   euros: '0e100000-0000-4000-8000-000000000006',
   discounted: '0e100000-0000-4000-8000-000000000007',
+  halfEven: '0e100000-0000-4000-8000-000000000008',
 };
 
 const consumer = (id: string, name: string, country: string, city: string) => ({
@@ -257,5 +258,31 @@ describe.each(testDialects)('orders flow, amounts as Exact billed them (%s)', (d
     expect((await pair.run()).counts).toMatchObject({ created: 1, deadLettered: 0 });
     const articles = await pair.list('articles?ActiveState=All');
     expect(articles.find((a) => a.code === item.Code)?.salesPrice).toBe(item.StandardSalesPrice);
+  });
+
+  it("sends Exact's line VAT, so an Asperion that keeps a client's VAT books Exact's rounding", async () => {
+    pair = await startPair(dialect);
+    expect((await pair.run()).state, (await pair.deadLetters()).join('\n')).toBe('succeeded');
+    const { item } = await addCustomers(pair);
+    // Exact rounding half to even: 21% of 0.50 is 0.105, which Exact makes 0.10 and half-up 0.11.
+    const res = await fetch(`${pair.fx.url}/__sandbox/settings`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ amountRounding: 'half-even' }),
+    });
+    expect(res.ok).toBe(true);
+    await pair.asperion.call('PUT', '/__sandbox/settings', {
+      auth: false,
+      body: { serverComputesVat: false },
+    });
+    await pair.addExact({
+      'salesinvoice/SalesInvoices': [
+        salesInvoice(invoices.halfEven, accounts.dutch, [{ Item: item.ID, UnitPrice: 0.5, VATCode: 'VH' }]),
+      ],
+    });
+    expect((await pair.run()).counts).toMatchObject({ created: 1, deadLettered: 0 });
+    const exact = (await exactTotals(pair))(invoices.halfEven);
+    expect(exact.VATAmountDC).toBe(0.1);
+    expectBilledAsInExact(byRef(await pair.invoices(), invoices.halfEven), exact);
   });
 });
