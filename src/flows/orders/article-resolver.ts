@@ -27,6 +27,8 @@ export class ArticleResolver {
     private readonly settings: OrdersSettings['articles'],
     private readonly memory: RememberedNamespace<ResolvedArticle>,
     private readonly links: PairLinks,
+    /** The Exact item's list price, for an article made for its line; null when unknown. */
+    private readonly listPrice: (item: string) => Promise<number | null>,
     /** A dry run: look up, never create; an article to be made gets id 0 (none yet). */
     private readonly dryRun = false,
   ) {}
@@ -58,11 +60,14 @@ export class ArticleResolver {
       let resolved: ResolvedArticle | null = found ? { id: found.id, active: found.active } : null;
       if (!resolved && this.settings.create && this.dryRun) return { id: 0, active: true };
       if (!resolved && this.settings.create) {
+        // The item's list price: the line's net price carries this customer's discount, which is
+        // no price for the article. Unknown: no price rather than the discounted one.
+        const price = line.item ? await this.listPrice(line.item) : null;
         const created = await this.client.articles.create({
           code,
           description: line.description ?? code,
           salesTypeId: this.settings.salesTypeId,
-          ...(line.price === undefined ? {} : { salesPrice: toCents(line.price) }),
+          ...(price === null ? {} : { salesPrice: toCents(price) }),
         });
         resolved = { id: created.id, active: created.active };
       }

@@ -45,6 +45,8 @@ export function asperionOrderWriter(
           amount: toCents(l.amount),
           ledgerAccountId: l.ledgerAccountId,
           vatCode: l.vatCode,
+          // Exact's VAT, so Asperion's rounding cannot differ from what the customer was billed.
+          ...(l.vatAmount === null ? {} : { vatAmount: toCents(l.vatAmount) }),
           ...(l.articleId === null ? {} : { articleId: l.articleId }),
         })),
       });
@@ -146,7 +148,7 @@ function orderLinePrice(line: ResolvedLine, index: number): Cents {
 export function journalLines(
   order: ResolvedOrder,
   vatCodes: Map<string, VatCode>,
-  settings: Pick<OrdersSettings, 'receivablesAccountId' | 'vatAccountByVatCode'>,
+  settings: Pick<OrdersSettings, 'receivablesAccountId' | 'vatAccountByVatCode' | 'oss' | 'homeCountry'>,
 ): JournalEntryLineInput[] {
   const lines: JournalEntryLineInput[] = [];
   const vatTotals = new Map<string, Cents>();
@@ -156,7 +158,10 @@ export function journalLines(
     const code = vatCodes.get(line.vatCode);
     if (!code)
       throw invalid(`VAT code ${line.vatCode} does not exist in Asperion`, 'orders.unknown_vat_code');
-    const vat = mulDiv(amount, BigInt(Math.round(code.percentage * 100)), 10_000n);
+    const vat =
+      line.vatAmount !== null
+        ? toCents(line.vatAmount)
+        : mulDiv(amount, BigInt(Math.round(code.percentage * 100)), 10_000n);
     lines.push({
       amount: -amount,
       ledgerAccountId: line.ledgerAccountId,
@@ -169,10 +174,15 @@ export function journalLines(
   }
   for (const [code, vat] of vatTotals) {
     if (vat === 0n) continue;
-    const account = fromValueMap(settings.vatAccountByVatCode, code);
+    // A destination country's code (OSS) books on the OSS VAT account unless given its own.
+    const abroad =
+      (vatCodes.get(code)?.countryCode ?? settings.homeCountry).toUpperCase() !== settings.homeCountry;
+    const account =
+      fromValueMap(settings.vatAccountByVatCode, code) ??
+      (abroad ? (settings.oss.vatPayableAccountId ?? undefined) : undefined);
     if (account === undefined)
       throw invalid(
-        `VAT code ${code} has no account to book its VAT on (settings.vatAccountByVatCode)`,
+        `VAT code ${code} has no account to book its VAT on (settings.vatAccountByVatCode${abroad ? ' or settings.oss.vatPayableAccountId' : ''})`,
         'orders.vat_account_missing',
       );
     lines.push({ amount: -vat, ledgerAccountId: account, description: `Btw ${code}` });

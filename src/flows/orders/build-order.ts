@@ -1,7 +1,8 @@
 import { isSendableAmount } from '../../connectors/asperion/wire.js';
 import { isIsoCountryCode } from '../../core/countries.js';
 import { KoppelError, labelled } from '../../core/errors.js';
-import { formatCents, toCents } from '../../core/money.js';
+import { formatCents, mulDiv, toCents, type Cents } from '../../core/money.js';
+import type { VatCode } from '../../connectors/asperion/resource-types.js';
 import type { ArticleResolver } from './article-resolver.js';
 import type { OrderCustomerFields, OrderFields, OrderLineFields } from './order-payload.js';
 import type { OrdersSettings } from './settings.js';
@@ -12,9 +13,14 @@ import { chooseVatCode, destinationLabels, destinationOf, fromValueMap, vatCodeF
 export interface ResolvedLine {
   description: string;
   quantity: number;
-  /** Net unit price and net amount, decimal strings. */
+  /** Net unit price and net amount, decimal strings, in euro. */
   price: string | null;
   amount: string;
+  /**
+   * The VAT Exact charged on the line, when the line's VAT code has Exact's rate in Asperion: sent
+   * with the line so Asperion books Exact's VAT to the cent. null: Asperion computes it.
+   */
+  vatAmount: string | null;
   articleId: number | null;
   ledgerAccountId: number;
   vatCode: string;
@@ -60,19 +66,49 @@ export async function resolveLines(
   const shipTo = customerCountry(order.customer, label);
   const destination = destinationOf(shipTo, order.customer?.vatNumber, settings.homeCountry);
   const resolved: ResolvedLine[] = [];
+  // OSS VAT booked on settings.oss.vatPayableAccountId, per rate (hundredths of a percent).
+  const ossVat = new Map<number, Cents>();
+  const foreign = isForeignCurrency(order.currency);
   for (const [index, line] of order.lines.entries()) {
     const where = `${label} line ${index + 1}`;
     const rule = vatCodeFor(line.vatCode, destination, shipTo, settings.vatByCountry);
+    const charged = chargedRate(line);
     const rates =
-      line.vatCode !== undefined && rule !== undefined && rule !== line.vatCode
+      charged !== undefined || (line.vatCode !== undefined && rule !== undefined && rule !== line.vatCode)
         ? await vatCodes.all()
         : undefined;
-    const { code: vatCode, setAside } = chooseVatCode(
+    const rateOf = (code: string | undefined) => {
+      const percentage = code === undefined ? undefined : rates?.get(code)?.percentage;
+      return percentage === undefined ? undefined : Math.round(percentage * 100);
+    };
+    let { code: vatCode, setAside } = chooseVatCode(
       line.vatCode,
       rule,
       settings.vatByCountry.override,
       (code) => rates?.get(code)?.percentage,
     );
+    let ossVatOfLine: Cents | undefined;
+    // An EU consumer billed the destination's VAT (One-Stop-Shop) on a code of another rate
+    // (the default mapping's N0): that VAT goes on the destination's code, else on the OSS
+    // account, never nowhere.
+    if (
+      destination === 'euB2c' &&
+      charged !== undefined &&
+      rates !== undefined &&
+      vatCode !== undefined &&
+      rateOf(vatCode) !== charged &&
+      settings.vatByCountry.override !== 'always'
+    ) {
+      const oss = ossVatCode(shipTo, charged, order.date, rates, settings);
+      if (oss !== undefined) [vatCode, setAside] = [oss, undefined];
+      else if (settings.oss.vatPayableAccountId !== null) ossVatOfLine = exactVat(line, charged);
+      else
+        throw invalid(
+          `${where}: Exact charged ${percent(charged)} VAT to an EU consumer in ${shipTo} (One-Stop-Shop) and Asperion has no sales VAT code for ${shipTo} at ${percent(charged)} valid on ${order.date}: add one in Asperion, or set settings.oss.vatPayableAccountId to book this VAT on an OSS VAT-payable account`,
+          'orders.oss_vat_code_missing',
+        );
+    }
+    if (ossVatOfLine !== undefined) ossVat.set(charged!, (ossVat.get(charged!) ?? 0n) + ossVatOfLine);
     if (setAside !== undefined)
       note(
         'vat-code-kept',
@@ -104,15 +140,117 @@ export async function resolveLines(
           ? `${lineDescription(line)} (${order.shippingMethod})`
           : lineDescription(line),
       quantity: line.quantity ?? 1,
-      price: line.price ?? null,
+      // A foreign document's unit price is in its currency: the euro price is the euro amount's.
+      price: foreign ? euroUnitPrice(line) : (line.price ?? null),
       amount: line.amount,
+      vatAmount:
+        charged !== undefined && rateOf(vatCode) === charged ? formatCents(exactVat(line, charged)) : null,
       articleId: article?.active ? article.id : null,
       ledgerAccountId,
       vatCode,
       shipping,
     });
   }
+  for (const [rate, vat] of ossVat)
+    resolved.push({
+      description: `OSS VAT ${shipTo} ${percent(rate)}`,
+      quantity: 1,
+      price: null,
+      amount: formatCents(vat),
+      vatAmount: formatCents(0n),
+      articleId: null,
+      ledgerAccountId: settings.oss.vatPayableAccountId!,
+      vatCode: settings.oss.vatLineVatCode,
+      shipping: false,
+    });
   return resolved;
+}
+
+/** Exact's VAT rate of a line in hundredths of a percent (2100 for 21 %), when the source gives it. */
+function chargedRate(line: OrderLineFields): number | undefined {
+  const rate = line.vatPercentage;
+  return typeof rate === 'number' && Number.isFinite(rate) ? Math.round(rate * 10_000) : undefined;
+}
+
+/** `21%`, `5.5%`: a rate in hundredths of a percent, for messages. */
+function percent(rate: number): string {
+  return `${rate / 100}%`;
+}
+
+/**
+ * The VAT Exact charged on a line, in cents: its own VAT amount when the source has it, else the
+ * amount at the rate rounded half-up once per line, as Exact and Asperion both compute it.
+ */
+function exactVat(line: OrderLineFields, rate: number): Cents {
+  if (line.vatAmount !== undefined) return toCents(line.vatAmount);
+  return mulDiv(toCents(line.amount), BigInt(rate), 10_000n);
+}
+
+/**
+ * The Asperion code for an EU consumer's VAT at the destination's rate: the `vatByCountry.euB2c`
+ * entry of the country when it has that rate, else a sales code of that country and rate valid on
+ * the order date (the default code first, then by id); undefined when there is none.
+ */
+export function ossVatCode(
+  country: string,
+  rate: number,
+  date: string,
+  codes: ReadonlyMap<string, VatCode>,
+  settings: OrdersSettings,
+): string | undefined {
+  const hasRate = (code: VatCode | undefined) =>
+    code !== undefined && Math.round(code.percentage * 100) === rate;
+  const entry = settings.vatByCountry.euB2c.entries[country];
+  if (entry !== undefined && hasRate(codes.get(entry))) return entry;
+  const day = date.slice(0, 10);
+  const fitting = [...codes.values()].filter(
+    (c) =>
+      c.salesCode &&
+      hasRate(c) &&
+      c.countryCode?.toUpperCase() === country &&
+      (c.validFrom === null || c.validFrom.slice(0, 10) <= day) &&
+      (c.validUntil === null || c.validUntil.slice(0, 10) >= day),
+  );
+  fitting.sort((a, b) => Number(b.isDefault) - Number(a.isDefault) || a.id.localeCompare(b.id));
+  return fitting[0]?.id;
+}
+
+/** Asperion books in euro: a document in any other currency is foreign. */
+export function isForeignCurrency(currency: string | undefined): boolean {
+  return currency !== undefined && currency.trim() !== '' && currency.trim().toUpperCase() !== 'EUR';
+}
+
+/** A foreign line's unit price in euro: its euro amount over its quantity, to the cent (half-up). */
+function euroUnitPrice(line: OrderLineFields): string | null {
+  const millionths = toCents(line.quantity ?? 1, 'half-up', 6);
+  if (millionths === 0n) return null;
+  return formatCents(mulDiv(toCents(line.amount), 1_000_000n, millionths));
+}
+
+/**
+ * The order's description in Asperion. A document in another currency than the euro is booked in
+ * euro (Exact's DC amounts) with what the customer was billed named after it
+ * (`… (USD 130.00 = EUR 120.37 incl. VAT)`), or, with `foreignCurrency: refuse`, fails.
+ */
+export function orderDescription(order: OrderFields, settings: OrdersSettings, label: string): string {
+  const description = order.description ?? '';
+  if (!isForeignCurrency(order.currency)) return description;
+  const currency = order.currency!.trim().toUpperCase();
+  if (settings.foreignCurrency === 'refuse')
+    throw invalid(
+      `${label} is in ${currency}, and this flow books only euro documents (settings.foreignCurrency is refuse): book it by hand in Asperion, or set foreignCurrency to convert to send Exact's euro amounts`,
+      'orders.foreign_currency',
+    );
+  const lines = Array.isArray(order.lines) ? order.lines : [];
+  const sum = (amounts: Array<string | undefined>) =>
+    amounts.reduce((total, a) => total + (a === undefined ? 0n : toCents(a)), 0n);
+  const billed = sum(lines.flatMap((l) => [l.amountInCurrency, l.vatInCurrency]));
+  const inEuro = lines.reduce((total, l) => {
+    const rate = chargedRate(l);
+    return total + toCents(l.amount) + (rate === undefined ? 0n : exactVat(l, rate));
+  }, 0n);
+  const shown = `(${currency} ${formatCents(billed)} = EUR ${formatCents(inEuro)} incl. VAT)`;
+  return description === '' ? shown : `${description} ${shown}`;
 }
 
 /**

@@ -5,6 +5,8 @@ import { asperionClientOf } from '../../connectors/asperion/app.js';
 import { exactClientOf } from '../../connectors/exact-online/app.js';
 import { ordersSettingsSchema, type OrdersSettings } from './settings.js';
 import { isEuCountry } from './tax-rules.js';
+import { ossVatCode } from './build-order.js';
+import type { VatCode } from '../../connectors/asperion/resource-types.js';
 import { isIsoCountryCode } from '../../core/countries.js';
 import {
   exactVatCodeFields,
@@ -68,6 +70,9 @@ export async function checkOrderMappings(
       settings.vatByCountry.euB2c.fallback,
     ].flatMap((v) => (v === null || v === undefined ? [] : [String(v)])),
   );
+  // Codes of another country are the flow's own choice for EU consumers billed that country's VAT.
+  for (const code of await asperionVatCodes)
+    if (code.countryCode && code.countryCode.toUpperCase() !== settings.homeCountry) sent.add(code.id);
   for (const { code, suggestion } of unmatchedAsperionVatCodes(await asperionVatCodes, exactVatCodes, sent, {
     today,
     homeCountry: settings.homeCountry,
@@ -128,6 +133,12 @@ export async function checkOrderMappings(
     ],
     [
       'ledgerAccount',
+      'settings.oss.vatPayableAccountId',
+      [settings.oss.vatPayableAccountId],
+      ledgers.filter((l) => !l.disabled).map((l) => l.id),
+    ],
+    [
+      'ledgerAccount',
       'settings.revenueAccountByCountry',
       Object.values(settings.revenueAccountByCountry.entries),
       ledgers.filter((l) => !l.disabled).map((l) => l.id),
@@ -170,6 +181,7 @@ export async function checkOrderMappings(
       if (!(await asperion.find.articleByCode(code)))
         out.push({ domain: 'article', value: code, where: `${where}: not in Asperion` });
   }
+  out.push(...ossGaps(exactVatCodes, vatCodes, settings, today));
   out.push(
     ...(await checkCountries(
       await readAll('bulk/CRM/Accounts', ['Code', 'Name', 'Country', 'VATNumber'], "Status eq 'C'"),
@@ -177,6 +189,37 @@ export async function checkOrderMappings(
     )),
   );
   return out;
+}
+
+/**
+ * Each One-Stop-Shop destination and rate of Exact's sales VAT codes the flow could not book: no
+ * Asperion sales code of that country and rate valid today (nor a `vatByCountry.euB2c` entry of that
+ * rate), and no `oss.vatPayableAccountId`. An order with such a line would fail rather than drop
+ * the VAT, so these are listed before go-live.
+ */
+function ossGaps(
+  exactVatCodes: readonly ExactVatCode[],
+  asperionVatCodes: readonly VatCode[],
+  settings: OrdersSettings,
+  today: string,
+): MissingMapping[] {
+  if (settings.oss.vatPayableAccountId !== null) return [];
+  const codes = new Map(asperionVatCodes.map((c) => [c.id, c]));
+  const gaps = new Map<string, string[]>();
+  for (const row of exactVatCodes) {
+    const country = row.OssCountry?.trim().toUpperCase();
+    if (!isSalesVatCode(row) || !country || country === settings.homeCountry) continue;
+    if (row.Percentage === null || row.Percentage === undefined) continue;
+    const rate = Math.round(row.Percentage * 10_000);
+    if (ossVatCode(country, rate, today, codes, settings) !== undefined) continue;
+    const key = `${country} ${rate / 100}%`;
+    gaps.set(key, [...(gaps.get(key) ?? []), String(row.Code).trim()]);
+  }
+  return [...gaps].map(([value, exact]) => ({
+    domain: 'ossVat',
+    value,
+    where: `Exact ${exact.join(', ')} (OSS): Asperion has no sales VAT code of this country and rate, and settings.oss.vatPayableAccountId is not set; add the code in Asperion or set the account, or such orders fail`,
+  }));
 }
 
 /**

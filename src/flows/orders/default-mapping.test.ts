@@ -22,8 +22,20 @@ const record = (extra: Record<string, unknown> = {}) => ({
   },
   DeliverTo: { AddressLine1: 'Kerkstraat 1', Postcode: '1000 AA', City: 'Amsterdam', Country: 'NL' },
   Lines: [
-    { ItemCode: 'ART-1', Description: 'Zadel', Quantity: 3, NetPrice: 17.99, AmountFC: 53.97, VATCode: 'VL' },
+    {
+      ItemCode: 'ART-1',
+      Description: 'Zadel',
+      Quantity: 3,
+      NetPrice: 17.99,
+      AmountFC: 53.97,
+      AmountDC: 53.97,
+      VATCode: 'VL',
+      VATPercentage: 0.09,
+      VATAmountFC: 4.86,
+      VATAmountDC: 4.86,
+    },
   ],
+  Currency: 'EUR',
   ...extra,
 });
 
@@ -62,10 +74,53 @@ describe('the default orders mapping', () => {
           country: 'NL',
         },
       },
+      currency: 'EUR',
       lines: [
-        { sku: 'ART-1', description: 'Zadel', quantity: 3, price: '17.99', amount: '53.97', vatCode: 'L9' },
+        {
+          sku: 'ART-1',
+          description: 'Zadel',
+          quantity: 3,
+          price: '17.99',
+          amount: '53.97',
+          vatCode: 'L9',
+          vatAmount: '4.86',
+          vatPercentage: 0.09,
+          amountInCurrency: '53.97',
+          vatInCurrency: '4.86',
+        },
       ],
     });
+  });
+
+  it('sends the euro (DC) amounts of a document in another currency, with its own beside them', async () => {
+    const { output, errors } = await mapping.apply(
+      record({
+        Currency: 'USD',
+        Lines: [
+          {
+            ItemCode: 'A',
+            Quantity: 1,
+            NetPrice: 120,
+            AmountFC: 120,
+            AmountDC: 111.11,
+            VATCode: 'VH',
+            VATPercentage: 0.21,
+            VATAmountFC: 25.2,
+            VATAmountDC: 23.33,
+          },
+        ],
+      }),
+    );
+    expect(errors).toEqual([]);
+    expect(output['currency']).toBe('USD');
+    expect(output['lines']).toEqual([
+      expect.objectContaining({
+        amount: '111.11',
+        vatAmount: '23.33',
+        amountInCurrency: '120.00',
+        vatInCurrency: '25.20',
+      }),
+    ]);
   });
 
   it('maps a person (no contact), an invoice without number or description, takes a missing VAT code from the customer, and refuses an unknown one', async () => {

@@ -38,6 +38,8 @@ export const ordersDefaultMapping: MappingDefinition = {
     'customer.paymentMethodId': { source: 'PaymentCondition', valueMap: 'paymentMethods' },
     shippingMethod: { source: 'ShippingMethod.Description' },
     shippingArticleCode: { source: 'ShippingMethod.Code', valueMap: 'shippingMethods' },
+    // Amounts go in euro (Exact's DC amounts); a foreign document's own currency is named beside them.
+    currency: { source: 'Currency' },
     ...address('customer.billing', 'Customer'),
     ...address('customer.shipping', 'DeliverTo'),
     lines: {
@@ -47,8 +49,12 @@ export const ordersDefaultMapping: MappingDefinition = {
         'description': Description ? Description : ItemDescription,
         'quantity': Quantity,
         'price': $money(NetPrice),
-        'amount': $money(AmountFC),
-        'vatCode': $lookup('vatCodes', VATCode ? VATCode : $$.Customer.SalesVATCode)
+        'amount': $money(AmountDC),
+        'vatCode': $lookup('vatCodes', VATCode ? VATCode : $$.Customer.SalesVATCode),
+        'vatAmount': $money(VATAmountDC),
+        'vatPercentage': VATPercentage,
+        'amountInCurrency': $money(AmountFC),
+        'vatInCurrency': $money(VATAmountFC ? VATAmountFC : VATAmount)
       }]`,
       required: true,
     },
@@ -58,10 +64,10 @@ export const ordersDefaultMapping: MappingDefinition = {
      * Exact VAT code → Asperion sales VAT code, one explicit entry per demo code and no fallback: an
      * unknown code fails the order rather than booking a wrong VAT code. The entries agree with the
      * flow's vatByCountry defaults (EU business `ICP`, export `EX`, EU consumer keeps this code).
-     * OSS codes (`O<country><H|L>`, EU consumers) carry the destination country's VAT, which is
-     * declared in the OSS return, not in the Dutch return Asperion keeps: Asperion has no OSS
-     * codes, so they book as `N0` (no Dutch VAT); `vatByCountry.euB2c` can name another code per
-     * country. `IVH` (reverse-charged purchases) is a purchase code and has no sales entry.
+     * OSS codes (`O<country><H|L>`, EU consumers) carry the destination country's VAT: they map to
+     * `N0` here, and the flow books the VAT Exact charged on an Asperion OSS code of that country
+     * and rate, or else on `settings.oss.vatPayableAccountId` (see the flow's README);
+     * `vatByCountry.euB2c` can name a code per country. `IVH` (reverse-charged purchases) is a purchase code and has no sales entry.
      */
     vatCodes: {
       entries: {

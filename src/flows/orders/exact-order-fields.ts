@@ -22,6 +22,8 @@ export const invoiceHeaderFields = [
   'AmountFC',
   'AmountFCExclVat',
   'VATAmountFC',
+  'AmountDC',
+  'VATAmountDC',
   'OrderNumber',
 ] as const;
 
@@ -43,10 +45,13 @@ const lineFields = [
   'NetPrice',
   'Discount',
   'AmountFC',
+  'AmountDC',
   'VATCode',
+  'VATPercentage',
 ] as const;
 
-export const invoiceLineFields = ['ID', 'InvoiceID', ...lineFields, 'VATAmountFC'] as const;
+/** Sales invoice lines carry their VAT in both currencies; sales order lines only `VATAmount`. */
+export const invoiceLineFields = ['ID', 'InvoiceID', ...lineFields, 'VATAmountFC', 'VATAmountDC'] as const;
 
 export const orderHeaderFields = [
   'OrderID',
@@ -63,6 +68,7 @@ export const orderHeaderFields = [
   'Currency',
   'AmountFC',
   'AmountFCExclVat',
+  'AmountDC',
 ] as const;
 
 export const orderLineFields = ['ID', 'OrderID', ...lineFields, 'VATAmount'] as const;
@@ -79,6 +85,8 @@ export const documentOnlyFields: ReadonlySet<string> = new Set([
   'AmountFCExclVat',
   'VATAmountFC',
   'VATAmount',
+  'AmountDC',
+  'VATAmountDC',
 ]);
 
 export interface SourceSpec {

@@ -283,3 +283,61 @@ function addressOf(account: ExactRow): OrderAddress {
 
 const textOrNull = (v: unknown): string | null => (typeof v === 'string' && v !== '' ? v : null);
 const numberOrNull = (v: unknown): number | null => (typeof v === 'number' ? v : null);
+
+/**
+ * Exact items' list prices (`StandardSalesPrice`, in the division's currency) by item ID, read by
+ * id in bulk only when asked: an article made for an order line takes its item's list price, not
+ * the line's discounted one. Asks made in the same turn of the event loop share one call (per
+ * `chunkSize` ids); each item is read once a run. An item Exact does not have, or one without a
+ * price, gives null.
+ */
+export class ExactItemPrices {
+  private readonly known = new Map<string, Promise<number | null>>();
+  private waiting = new Map<
+    string,
+    { resolve: (price: number | null) => void; reject: (e: unknown) => void }
+  >();
+
+  constructor(
+    private readonly client: ExactClient,
+    private readonly chunkSize: number,
+  ) {}
+
+  listPrice(item: string): Promise<number | null> {
+    const id = item.toLowerCase();
+    let price = this.known.get(id);
+    if (!price) {
+      price = new Promise((resolve, reject) => {
+        if (this.waiting.size === 0) setImmediate(() => void this.flush());
+        this.waiting.set(id, { resolve, reject });
+      });
+      this.known.set(id, price);
+    }
+    return price;
+  }
+
+  private async flush(): Promise<void> {
+    const batch = this.waiting;
+    this.waiting = new Map();
+    try {
+      const rows = await this.client.bulkRowsByIds(
+        'bulk/Logistics/Items',
+        ['ID', 'StandardSalesPrice'],
+        'ID',
+        [...batch.keys()],
+        this.chunkSize,
+      );
+      const prices = new Map(rows.map((r) => [String(r['ID']).toLowerCase(), r['StandardSalesPrice']]));
+      for (const [id, { resolve }] of batch) {
+        const price = prices.get(id);
+        resolve(typeof price === 'number' && Number.isFinite(price) ? price : null);
+      }
+    } catch (e) {
+      // A failed read is tried again by the next ask rather than remembered.
+      for (const [id, { reject }] of batch) {
+        this.known.delete(id);
+        reject(e);
+      }
+    }
+  }
+}

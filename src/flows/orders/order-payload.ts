@@ -38,10 +38,20 @@ export interface OrderLineFields {
   quantity?: number;
   /** Net unit price, after the line discount. */
   price?: string;
-  /** Net line amount excluding VAT (negative on a credit note). */
+  /** Net line amount excluding VAT (negative on a credit note), in the administration's currency (euro). */
   amount: string;
   /** The target's domestic VAT code (after the mapping's `vatCodes` value map). */
   vatCode?: string;
+  /**
+   * The VAT Exact charged on the line, in euro, when the source has it (a sales invoice line's
+   * `VATAmountDC`); otherwise it is `amount` × `vatPercentage`, rounded per line as Exact does.
+   */
+  vatAmount?: string;
+  /** The VAT rate Exact charged on the line, a fraction (0.21), as Exact gives it. */
+  vatPercentage?: number;
+  /** The line's amount and VAT in the document's own currency (`AmountFC`), for a foreign one's description. */
+  amountInCurrency?: string;
+  vatInCurrency?: string;
 }
 
 export interface OrderFields {
@@ -54,5 +64,7 @@ export interface OrderFields {
   shippingMethod?: string;
   /** The Asperion article shipping lines are booked on, by shipping method (`shippingMethods` value map). */
   shippingArticleCode?: string;
+  /** The document's currency (ISO 4217, `USD`); the amounts are in euro (`settings.foreignCurrency`). */
+  currency?: string;
   lines: OrderLineFields[];
 }

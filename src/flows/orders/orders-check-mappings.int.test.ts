@@ -12,13 +12,39 @@ describe.each(testDialects)('orders flow, mapping check (%s)', (dialect) => {
 
   it('lists the source values without a mapping and the mapped values Asperion lacks, read live', async () => {
     pair = await startPair(dialect);
-    // The default mapping covers the demo data: nothing to report before anything is changed (only
-    // Asperion's reverse-charge code VL, which no Exact code is, is listed for review).
+    // The default mapping covers the demo data. Only France's OSS rates are listed: Asperion has
+    // OSS codes for Germany and Belgium, none for France, and no OSS VAT account is set, so an
+    // order billing French VAT would fail (Asperion's reverse-charge code VL, which no Exact code
+    // is, is listed for review only).
+    const ossGap = (rate: string, codes: string) => ({
+      domain: 'ossVat',
+      value: `FR ${rate}`,
+      where: `Exact ${codes} (OSS): Asperion has no sales VAT code of this country and rate, and settings.oss.vatPayableAccountId is not set; add the code in Asperion or set the account, or such orders fail`,
+    });
     expect(
       (
         await ordersFlowKind.checkMappings!(await pair.runtimeContext({}), ordersFlowKind.defaultMapping)
       ).filter((m) => !m.informational),
+    ).toEqual([ossGap('20%', 'OFH'), ossGap('5.5%', 'OFL')]);
+    // With the OSS VAT account set, France's VAT has somewhere to go; an account Asperion lacks is listed.
+    expect(
+      (
+        await ordersFlowKind.checkMappings!(
+          await pair.runtimeContext({ oss: { vatPayableAccountId: 1530 } }),
+          ordersFlowKind.defaultMapping,
+        )
+      ).filter((m) => !m.informational),
     ).toEqual([]);
+    expect(
+      (
+        await ordersFlowKind.checkMappings!(
+          await pair.runtimeContext({ oss: { vatPayableAccountId: 1539 } }),
+          ordersFlowKind.defaultMapping,
+        )
+      ).filter((m) => !m.informational),
+    ).toEqual([
+      { domain: 'ledgerAccount', value: '1539', where: 'settings.oss.vatPayableAccountId: not in Asperion' },
+    ]);
     await pair.addExact({
       'vat/VATCodes': [{ Code: 'VX', Description: 'BTW export', Type: 'B' }],
       'crm/Accounts': [

@@ -5,12 +5,13 @@ import { exactClientOf } from '../../connectors/exact-online/app.js';
 import { ArticleResolver } from './article-resolver.js';
 import { AsperionVatCodes } from './asperion-vat-codes.js';
 import { asperionOrderWriter, type OrderPayload } from './asperion-order-writer.js';
-import { aboutOrder, resolveLines } from './build-order.js';
+import { aboutOrder, orderDescription, resolveLines } from './build-order.js';
 import { checkOrderMappings } from './check-mappings.js';
 import { DebtorResolver } from './debtor-resolver.js';
 import { ordersDefaultMapping } from './default-mapping.js';
 import { defaultStatuses } from './exact-order-fields.js';
 import {
+  ExactItemPrices,
   describeOrder,
   orderSearchKeys,
   readOrders,
@@ -67,11 +68,13 @@ export const ordersFlowKind: FlowKind<OrderRecord, OrderPayload> = {
       ctx.links,
       ctx.dryRun ?? false,
     );
+    const itemPrices = new ExactItemPrices(exact, settings.lookupChunkSize);
     const articles = new ArticleResolver(
       asperion,
       settings.articles,
       remembered('articles'),
       ctx.links,
+      (item) => itemPrices.listPrice(item),
       ctx.dryRun ?? false,
     );
     const vatCodes = new AsperionVatCodes(
@@ -85,6 +88,8 @@ export const ordersFlowKind: FlowKind<OrderRecord, OrderPayload> = {
     const resolvedOrders = new Map<string, { order: OrderFields; label: string }>();
     const resolveOrder = (order: OrderFields, label: string, note: Note, fresh: Fresh) =>
       aboutOrder(label, async () => {
+        // First: a document this flow refuses (another currency) creates no debtor or article.
+        const description = orderDescription(order, settings, label);
         const lines = await resolveLines(
           order,
           settings,
@@ -94,7 +99,7 @@ export const ordersFlowKind: FlowKind<OrderRecord, OrderPayload> = {
         const debtor = await debtors.resolve(order.customer, label, { fresh: fresh.debtor });
         return {
           date: order.date,
-          description: order.description ?? '',
+          description,
           journalId: order.journalId ?? null,
           paymentConditionId: order.paymentConditionId ?? null,
           debtorCustomerNumber: debtor.customerNumber,

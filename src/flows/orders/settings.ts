@@ -136,6 +136,36 @@ export const ordersSettingsSchema = z
       .strict()
       .prefault({})
       .describe("VAT for deliveries abroad (domestic VAT comes from the mapping's `vatCodes` value map)."),
+    oss: z
+      .object({
+        vatPayableAccountId: z
+          .number()
+          .int()
+          .positive()
+          .nullable()
+          .default(null)
+          .describe(
+            "The ledger account (OSS VAT payable) that takes the VAT Exact charged an EU consumer at the destination's rate when Asperion has no sales VAT code of that country and rate: the order gets a line of that VAT on this account (a journal entry, a line on it). null: such an order fails and names the country and rate.",
+          ),
+        vatLineVatCode: z
+          .string()
+          .min(1)
+          .default('N0')
+          .describe(
+            'The 0 % (out of scope for Dutch VAT) Asperion VAT code the OSS VAT line carries on a sales invoice.',
+          ),
+      })
+      .strict()
+      .prefault({})
+      .describe(
+        "One-Stop-Shop VAT: an EU consumer's line on which Exact charged the destination country's rate is booked on an Asperion sales VAT code of that country and rate (valid on the order date; a matching `vatByCountry.euB2c` entry first), else on this account, so the receivable is what Exact billed.",
+      ),
+    foreignCurrency: z
+      .enum(['convert', 'refuse'])
+      .default('convert')
+      .describe(
+        "A document in another currency than the euro: `convert` (default) books Exact's amounts in euro (its DC amounts, at Exact's rate) and names the currency and amount in the description; `refuse` fails the order (not retried) so it is booked by hand.",
+      ),
     revenueAccountByVatCode: valueMap(z.number().int().positive())
       .prefault({
         entries: { H21: 8000, L9: 8010, N0: 8020, VL: 8020, ICP: 8030, EX: 8040 },

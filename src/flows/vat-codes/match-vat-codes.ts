@@ -80,7 +80,12 @@ export function suggestVatCode(
         };
   }
   const purpose = exactPurpose(exact);
-  const fitting = valid.filter((v) => asperionPurpose(v) === purpose);
+  // Another country's code (OSS) is only for that country's consumers, never a home code's match.
+  const fitting = valid.filter(
+    (v) =>
+      asperionPurpose(v) === purpose &&
+      (v.countryCode === null || v.countryCode.toUpperCase() === homeCountry),
+  );
   if (fitting.length === 0)
     return {
       code: null,

@@ -47,6 +47,12 @@ export const settingsSchema = z
       .default(30 * 24 * 3600),
     authorizationCodeTtlSeconds: z.number().int().min(1).default(300),
     serverComputesVat: z.boolean().default(true),
+    /**
+     * With serverComputesVat off: how far (in euros) a client's line vatAmount may be from the
+     * server's computation and still be kept; further off is a 400 on the line's VatAmount, so a
+     * client cannot book any VAT it likes (§6.4's 0.01 tolerance option; UNCONFIRMED).
+     */
+    clientVatTolerance: z.number().min(0).default(0.01),
     salesLineAmountIncludesVat: z.boolean().default(false),
     autoCustomerNumber: z.boolean().default(true),
     requireDebtorKind: z.boolean().default(false),

@@ -117,6 +117,20 @@ export const exactSettingsSchema = z.strictObject({
    * Exact's rounding (UNCONFIRMED).
    */
   amountRounding: z.enum(['half-away-from-zero', 'half-even']),
+  /**
+   * The rate a document in a foreign `Currency` is booked at in the division's currency (euro):
+   * one division-currency unit per unit of the currency, e.g. `USD: 0.925926`. Exact keeps its
+   * rates in `financial/ExchangeRates`, which the sandbox does not serve; a document's line
+   * `AmountDC` is its `AmountFC` times this rate, rounded to the cent per line (`amountRounding`).
+   * A currency without a rate is booked at 1. Documents in the division's currency are always at 1.
+   */
+  exchangeRates: z.record(z.string().regex(/^[A-Z]{3}$/), z.number().positive()),
+  /**
+   * How a foreign-currency line's `VATAmountDC` is found: `convert` the line's VAT in its currency
+   * at the rate (rounded per line), or `recompute` it on the line's `AmountDC` at the VAT
+   * percentage (rounded per line). The two can differ by a cent; which Exact does is UNCONFIRMED.
+   */
+  foreignVatDC: z.enum(['convert', 'recompute']),
   /** Retries after a failed delivery (reference 6.4: 10, UNCONFIRMED). */
   webhookRetryAttempts: z.number().int().nonnegative(),
   /** Delay before the first retry; it doubles for each next one (reference 6.4: 2^n minutes, UNCONFIRMED). */
@@ -188,6 +202,9 @@ export const defaultExactSettings: ExactSettings = {
   webhookEventCreatedOn: 'iso',
   headerDiscountOnLines: true,
   amountRounding: 'half-away-from-zero',
+  // The demo's fixed rates (its USD and GBP customers).
+  exchangeRates: { USD: 0.925926, GBP: 1.162791 },
+  foreignVatDC: 'convert',
   webhookRetryAttempts: 10,
   webhookRetryBaseMinutes: 2,
   rowVersionStart: '1000',

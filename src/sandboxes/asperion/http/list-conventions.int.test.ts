@@ -42,7 +42,7 @@ describe('Asperion sandbox list conventions (§1.6, §6.3)', () => {
   it('returns only _meta counts for metaOnly=true', async () => {
     const { body } = await sb.call('GET', '/v1/vatcodes?metaOnly=true');
     expect(body._data).toEqual([]);
-    expect(body._meta.totalCount).toBe(11);
+    expect(body._meta.totalCount).toBe(15);
   });
 
   it('projects items to the requested fields plus id and _meta', async () => {
@@ -65,7 +65,7 @@ describe('Asperion sandbox list conventions (§1.6, §6.3)', () => {
   it('filters strings with Contains by default and with the _comparison the client names', async () => {
     const ids = async (query: string) =>
       (await sb.call('GET', `/v1/ledgeraccounts?${query}`)).body._data.map((a: { id: number }) => a.id);
-    expect(await ids('Description=btw')).toEqual([1500, 1510, 1520]);
+    expect(await ids('Description=btw')).toEqual([1500, 1510, 1520, 1530]);
     expect(await ids('Description=Bank&Description_comparison=Equals')).toEqual([1100]);
     expect(await ids('Description=omzet&Description_comparison=StartsWith')).toEqual([
       8000, 8010, 8020, 8030, 8040, 8090,

@@ -74,6 +74,10 @@ const catalogue = {
     'VAT code {value} is not valid on {date}.',
   ],
   notSalesVatCode: ['Btw-code {value} is geen verkoopcode.', 'VAT code {value} is not a sales code.'],
+  vatAmountOff: [
+    'Btw-bedrag {value} wijkt af van het berekende bedrag {expected}.',
+    'VAT amount {value} differs from the computed amount {expected}.',
+  ],
   wrongJournalType: [
     'Dagboek {value} is geen dagboek van het type {type}.',
     'Journal {value} is not a journal of type {type}.',

@@ -61,10 +61,16 @@ export function readSalesLines(
 
     const computed = lineVat(cents(line['amount']), percentage ?? 0, ctx.settings.salesLineAmountIncludesVat);
     const sent = line['vatAmount'];
-    const vat: LineVat =
-      !ctx.settings.serverComputesVat && typeof sent === 'number'
-        ? { exclVat: computed.exclVat, vat: cents(sent) }
-        : computed;
+    let vat: LineVat = computed;
+    if (!ctx.settings.serverComputesVat && typeof sent === 'number') {
+      const off = cents(sent) - computed.vat;
+      if ((off < 0n ? -off : off) > cents(ctx.settings.clientVatTolerance))
+        ctx.errors.add(
+          `${prefix}VatAmount`,
+          msg('vatAmountOff', { value: String(sent), expected: money(computed.vat).toFixed(2) }),
+        );
+      else vat = { exclVat: computed.exclVat, vat: cents(sent) };
+    }
     const record: SandboxRecord = {
       description: null,
       articleId: null,

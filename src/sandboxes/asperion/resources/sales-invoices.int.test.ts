@@ -111,13 +111,19 @@ describe('Asperion sandbox sales invoices (§2.4, §6.4)', () => {
     expect(body).toMatchObject({ amountExclVat: 100, vatAmount: 21, amountInclVat: 121 });
   });
 
-  it("keeps the client's line VAT when serverComputesVat is off, and overrides it when on", async () => {
-    const line = { amount: 10, ledgerAccountId: 8000, vatCode: 'H21', vatAmount: 2 };
+  it("keeps the client's line VAT within the tolerance when serverComputesVat is off, and overrides it when on", async () => {
+    const line = { amount: 10.05, ledgerAccountId: 8000, vatCode: 'H21', vatAmount: 2.12 };
     const server = await sb.call('POST', '/v1/salesinvoiceswithlines', { body: invoice([line]) });
-    expect(server.body.vatAmount).toBe(2.1);
+    expect(server.body.vatAmount).toBe(2.11);
     await sb.call('PUT', '/__sandbox/settings', { body: { serverComputesVat: false } });
     const client = await sb.call('POST', '/v1/salesinvoiceswithlines', { body: invoice([line]) });
-    expect(client.body.vatAmount).toBe(2);
+    expect(client.body.vatAmount).toBe(2.12);
+    // A client cannot book any VAT it likes: further than clientVatTolerance from the rate is refused.
+    const off = await sb.call('POST', '/v1/salesinvoiceswithlines', {
+      body: invoice([{ ...line, vatAmount: 2 }]),
+    });
+    expect(off.status).toBe(400);
+    expect(JSON.stringify(off.body)).toContain('VatAmount');
   });
 
   it('shows invoice headers without lines at /v1/salesinvoices', async () => {

@@ -12,6 +12,7 @@ const ledgerAccounts: Array<[number, number, string, string | null, string | nul
   [1500, balance, 'Te vorderen btw', null, null],
   [1510, balance, 'Af te dragen btw hoog', null, null],
   [1520, balance, 'Af te dragen btw laag', null, null],
+  [1530, balance, 'Af te dragen btw OSS', null, null],
   [1600, balance, 'Crediteuren', null, 'creditor'],
   [4000, profitAndLoss, 'Algemene kosten', 'IH21', null],
   [4100, profitAndLoss, 'Huisvestingskosten', 'IH21', null],
@@ -41,6 +42,18 @@ const vatCodes: Array<
   ['IL9', 'Voorbelasting laag 9%', false, 9, 'domestic', '2019-01-01', null, 1500],
   ['IVL', 'Inkoop verlegd', false, 0, 'reverse-charge', null, null, 1500],
   ['IICP', 'Inkoop intracommunautair', false, 0, 'intra-eu', null, null, 1500],
+];
+
+/**
+ * One-Stop-Shop sales codes for EU consumers abroad: the destination's rate and country, booked on
+ * the OSS VAT account. Germany and Belgium have theirs; France (and every other EU country) has
+ * none, so a client meets both an administration with OSS codes and one without.
+ */
+const ossVatCodes: Array<[string, string, number, string]> = [
+  ['OSS-DE-H', 'OSS Duitsland 19%', 19, 'DE'],
+  ['OSS-DE-L', 'OSS Duitsland 7%', 7, 'DE'],
+  ['OSS-BE-H', 'OSS België 21%', 21, 'BE'],
+  ['OSS-BE-L', 'OSS België 6%', 6, 'BE'],
 ];
 
 const journals: Array<[string, string, string, number | null]> = [
@@ -79,6 +92,21 @@ export function seedReferenceData(data: AdministrationData): void {
       countryCode: 'NL',
       kind,
       ledgerAccountId: account,
+    })),
+  );
+  put(
+    'vatcodes',
+    ossVatCodes.map(([id, description, percentage, countryCode]) => ({
+      id,
+      description,
+      salesCode: true,
+      percentage,
+      isDefault: false,
+      validFrom: '2021-07-01T00:00:00',
+      validUntil: null,
+      countryCode,
+      kind: 'oss',
+      ledgerAccountId: 1530,
     })),
   );
   put(

@@ -12,6 +12,7 @@ import { glAccountType } from './gl-accounts.js';
 import { journalType } from './journals.js';
 import type { EntryHeader } from './ledger.js';
 import { completeItemLine, itemLineAmount } from './item-line.js';
+import { divisionAmounts, exchangeRateOf } from './currency.js';
 import { bookEntry, derivedGuid, financialPeriod, isBooked, nextEntryNumber, unbookEntry } from './ledger.js';
 import { entryStatus, transactionType } from './transaction-lines.js';
 
@@ -79,14 +80,16 @@ function completeLine(
     byId(ctx, 'financial/GLAccounts', line['GLAccount'])?.['Description'] ?? null;
   line['VATPercentage'] = percentage;
   line['AmountFC'] = itemLineAmount(line, ctx);
-  line['AmountDC'] = line['AmountFC'];
   line['VATAmountFC'] = multiplyDecimal(
     Number(line['AmountFC']),
     percentage,
     2,
     roundingOf(ctx.settings.amountRounding),
   );
-  line['VATAmountDC'] = line['VATAmountFC'];
+  const rate = exchangeRateOf(invoice['Currency'], ctx.settings);
+  const dc = divisionAmounts(line, Number(line['VATAmountFC']), percentage, rate, ctx.settings);
+  line['AmountDC'] = dc.amountDC;
+  line['VATAmountDC'] = dc.vatDC;
   line['Division'] = ctx.division;
 }
 
@@ -102,10 +105,11 @@ function invoiceEntry(
   if (!debtors) throw mandatoryError(ctx.settings, 'GLAccount');
   const vatByCode = new Map<string, { vat: number[]; base: number[]; percentage: number }>();
   for (const line of lines) {
-    if (line['VATCode'] === null || Number(line['VATAmountFC']) === 0) continue;
+    if (line['VATCode'] === null || Number(line['VATAmountDC']) === 0) continue;
     const code = String(line['VATCode']);
     const entry = vatByCode.get(code) ?? { vat: [], base: [], percentage: Number(line['VATPercentage']) };
-    entry.vat.push(Number(line['VATAmountFC']));
+    // The entry is in the division's currency: a foreign-currency invoice books its DC amounts.
+    entry.vat.push(Number(line['VATAmountDC']));
     entry.base.push(Number(line['AmountFC']));
     vatByCode.set(code, entry);
   }
@@ -165,12 +169,20 @@ function invoiceEntry(
 /** Booking plans made in a before-hook (where errors may still refuse the write), written after. */
 const pendingBookings = new WeakMap<StoredRow, { header: EntryHeader; lines: StoredRow[] }>();
 
-/** Header amounts from the lines. As on sales orders, AmountFC/DC include VAT and AmountFCExclVat does not (appendix A; UNCONFIRMED). */
+/**
+ * Header amounts from the lines. As on sales orders, AmountFC/DC include VAT and AmountFCExclVat
+ * does not (appendix A; UNCONFIRMED); the DC totals are sums of the lines' DC amounts.
+ */
 function invoiceTotals(lines: StoredRow[]): StoredRow {
-  const net = sumDecimal(lines.map((l) => Number(l['AmountFC'])));
-  const vat = sumDecimal(lines.map((l) => Number(l['VATAmountFC'])));
-  const gross = sumDecimal([net, vat]);
-  return { AmountFCExclVat: net, VATAmountFC: vat, VATAmountDC: vat, AmountFC: gross, AmountDC: gross };
+  const sum = (field: string) => sumDecimal(lines.map((l) => Number(l[field])));
+  const [net, vat, netDC, vatDC] = [sum('AmountFC'), sum('VATAmountFC'), sum('AmountDC'), sum('VATAmountDC')];
+  return {
+    AmountFCExclVat: net,
+    VATAmountFC: vat,
+    VATAmountDC: vatDC,
+    AmountFC: sumDecimal([net, vat]),
+    AmountDC: sumDecimal([netDC, vatDC]),
+  };
 }
 
 function entryIdOf(invoice: StoredRow): string {

@@ -7,6 +7,7 @@ import { updateRecord } from './entity-store.js';
 import { multiplyDecimal, roundingOf, sumDecimal } from './exact-decimal.js';
 import type { StoredRow } from './field-types.js';
 import { completeItemLine, itemLineAmount } from './item-line.js';
+import { divisionAmounts, exchangeRateOf } from './currency.js';
 import { salesOrderFieldList, salesOrderLineFieldList } from './sales-order-fields.js';
 
 /** Status codes 12 open (appendix B). */
@@ -37,19 +38,24 @@ function priceLine(line: StoredRow, order: StoredRow, index: number, ctx: WriteC
   const vat = ctx.findBy('vat/VATCodes', 'Code', line['VATCode']);
   line['VATPercentage'] ??= vat?.['Percentage'] ?? 0;
   line['AmountFC'] = itemLineAmount(line, ctx);
-  line['AmountDC'] = line['AmountFC'];
   // VAT per line on the line's (cent) amount, rounded once.
   const mode = roundingOf(ctx.settings.amountRounding);
   line['VATAmount'] = multiplyDecimal(Number(line['AmountFC']), Number(line['VATPercentage']), 2, mode);
+  // A line has no VAT in the division's currency (appendix A): only its amount is converted.
+  const rate = exchangeRateOf(order['Currency'], ctx.settings);
+  line['AmountDC'] = divisionAmounts(line, 0, 0, rate, ctx.settings).amountDC;
   line['Division'] = ctx.division;
 }
 
 /** Header amounts from the lines: AmountFC/DC with VAT, AmountFCExclVat without (appendix A; UNCONFIRMED). */
-function orderTotals(lines: StoredRow[]): StoredRow {
+function orderTotals(lines: StoredRow[], rate: number, settings: ExactSettings): StoredRow {
   const net = sumDecimal(lines.map((l) => Number(l['AmountFC'])));
   const vat = sumDecimal(lines.map((l) => Number(l['VATAmount'])));
   const gross = sumDecimal([net, vat]);
-  return { AmountFCExclVat: net, AmountFC: gross, AmountDC: gross };
+  // The header's DC amount includes VAT like its FC amount; the VAT is converted as a whole (UNCONFIRMED).
+  const netDC = sumDecimal(lines.map((l) => Number(l['AmountDC'])));
+  const vatDC = rate === 1 ? vat : multiplyDecimal(vat, rate, 2, roundingOf(settings.amountRounding));
+  return { AmountFCExclVat: net, AmountFC: gross, AmountDC: sumDecimal([netDC, vatDC]) };
 }
 
 /** salesorder/SalesOrders with embedded SalesOrderLines (reference 7.9, field lists appendix A). */
@@ -101,7 +107,7 @@ export const salesOrdersEntity = defineEntity({
     row['InvoiceStatus'] = open;
     row['ApprovalStatus'] = 1;
     lines.forEach((line, index) => completeLine(line, row, index, ctx));
-    Object.assign(row, orderTotals(lines));
+    Object.assign(row, orderTotals(lines, exchangeRateOf(row['Currency'], ctx.settings), ctx.settings));
   },
 });
 
@@ -121,7 +127,8 @@ function orderOf(line: StoredRow, ctx: WriteContext): StoredRecord {
 function refreshOrder(order: StoredRecord, ctx: WriteContext, changed: readonly StoredRow[]): void {
   const lines = order.children['SalesOrderLines'] ?? [];
   lines.forEach((line, index) => (line['LineNumber'] = index + 1));
-  updateRecord(salesOrdersEntity, ctx.data, order, orderTotals(lines), ctx.now, ctx.settings, changed);
+  const totals = orderTotals(lines, exchangeRateOf(order.row['Currency'], ctx.settings), ctx.settings);
+  updateRecord(salesOrdersEntity, ctx.data, order, totals, ctx.now, ctx.settings, changed);
 }
 
 /** Fields a line's PUT may change that the amounts depend on. */

@@ -183,11 +183,15 @@ export function seedFinance(
       SalesOrderLine: line['ID'] ?? null,
       SalesOrderNumber: order.row['OrderNumber'] ?? null,
       SalesOrderLineNumber: line['LineNumber'] ?? null,
+      // The order's VAT code (OSS for an EU consumer, export, …), not the item's default.
+      VATCode: line['VATCode'] ?? null,
     }));
     const row = {
       InvoiceID: prng.guid(),
       OrderedBy: order.row['OrderedBy'] ?? null,
       OrderNumber: order.row['OrderNumber'] ?? null,
+      // Billed in the order's currency.
+      Currency: order.row['Currency'] ?? null,
       OrderDate: order.row['OrderDate'] ?? null,
       YourRef: order.row['YourRef'] ?? null,
       Description: `Factuur order ${String(order.row['OrderNumber'])}`,

@@ -1,7 +1,7 @@
 import { wallClockMs } from '../amsterdam-time.js';
 import { createRecord } from '../entities/entity-store.js';
 import type { StoredRecord } from '../entities/entity-store.js';
-import { multiplyDecimal, sumDecimal } from '../entities/exact-decimal.js';
+import { multiplyDecimal } from '../entities/exact-decimal.js';
 import type { StoredRow } from '../entities/field-types.js';
 import { salesOrdersEntity } from '../entities/sales-orders.js';
 import type { Prng } from '../prng.js';
@@ -40,10 +40,13 @@ const plans: Readonly<Record<number, OrderPlan>> = {
   3215713: { count: 160, firstNumber: 12001, webshop: false },
 };
 
-/** Foreign-currency prices per euro and back (fixed demo rates). */
-const rates: Readonly<Record<string, { perEuro: number; inEuro: number }>> = {
-  USD: { perEuro: 1.08, inEuro: 0.925926 },
-  GBP: { perEuro: 0.86, inEuro: 1.162791 },
+/**
+ * Foreign-currency prices per euro (fixed demo rates); the way back is the sandbox's
+ * `exchangeRates` setting, which books the orders' euro amounts.
+ */
+const rates: Readonly<Record<string, { perEuro: number }>> = {
+  USD: { perEuro: 1.08 },
+  GBP: { perEuro: 0.86 },
 };
 
 /** More bikes are sold in spring and summer: relative weight per calendar month (1–12). */
@@ -152,15 +155,6 @@ function progress(prng: Prng, record: StoredRecord, state: ReturnType<typeof sta
   });
 }
 
-/** Booked amounts in euro for an order in another currency (the API path books FC = DC). */
-function convertToEuro(record: StoredRecord, currency: string): void {
-  const rate = rates[currency];
-  if (!rate) return;
-  const lines = record.children['SalesOrderLines'] ?? [];
-  for (const line of lines) line['AmountDC'] = multiplyDecimal(Number(line['AmountFC']), rate.inEuro);
-  record.row['AmountDC'] = sumDecimal(lines.map((l) => Number(l['AmountDC'])));
-}
-
 function weighted<T>(entries: Array<[T, number]>): T[] {
   return entries.flatMap(([value, weight]) => Array.from({ length: weight }, () => value));
 }
@@ -252,7 +246,6 @@ export function seedSalesOrders(
       moment,
       ctx.settings,
     );
-    convertToEuro(record, account.currency);
     progress(prng, record, state);
     if (state !== 'open') {
       // The order was last touched when it was delivered or cancelled, never after now.
