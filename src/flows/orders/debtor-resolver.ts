@@ -187,13 +187,12 @@ export class DebtorResolver {
   /** The remembered debtor, else the one the customers flow linked to the Exact account; undefined: neither (any more). */
   private async known(step: Step): Promise<Decided | undefined> {
     const remembered = (await this.memory.debtors.get(step.memoryKey))?.value;
-    if (remembered) {
+    // A choice since forgotten no longer holds: the account's debtor is found as if never chosen.
+    if (remembered && remembered.via !== 'chosen') {
       const why =
         remembered.via === 'linked'
           ? 'linked to the Exact account by the customers flow (remembered)'
-          : remembered.via === 'chosen'
-            ? 'chosen by a person earlier (remembered)'
-            : 'remembered from an earlier order of this customer';
+          : 'remembered from an earlier order of this customer';
       return this.keepRemembered(step, remembered, why);
     }
     const accountId = step.customer.id;
