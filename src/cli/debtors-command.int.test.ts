@@ -6,8 +6,6 @@ import { byRef, startPair, type Pair } from '../testing/flow-test-pair.js';
 import { salesInvoice } from '../testing/orders-test-fixture.js';
 import { runKoppel } from '../testing/run-koppel.js';
 
-/* eslint-disable @typescript-eslint/no-explicit-any -- tests read the sandboxes' JSON as it comes */
-
 const accountId = (n: number) => `0e000000-0000-4000-8000-00000000000${n}`;
 const invoiceId = (n: number) => `0e100000-0000-4000-8000-00000000000${n}`;
 const account = (n: number, name: string) => ({
