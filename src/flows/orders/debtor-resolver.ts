@@ -217,7 +217,10 @@ export class DebtorResolver {
     why: string,
   ): Promise<Decided | undefined> {
     const debtor = { customerNumber: remembered.customerNumber, id: remembered.id };
-    if (!this.settings.update || remembered.hash === step.hash || this.dryRun) return { debtor, why };
+    if (this.dryRun) return { debtor, why };
+    // Also for what was remembered before debtors knew their users: a pair memory read, no call.
+    await this.addUser(remembered.id, step.identity);
+    if (!this.settings.update || remembered.hash === step.hash) return { debtor, why };
     const others = await this.otherUsers(remembered.id, step.identity);
     if (others.length > 0) {
       step.note('debtor-not-updated', notUpdated(remembered.customerNumber, others));
@@ -419,9 +422,7 @@ export class DebtorResolver {
     const list = (filter: Record<string, string>) => this.client.debtors.list(filter, 100);
     switch (this.matchBy) {
       case 'email':
-        return (await list({ EmailAddress: match.text, EmailAddress_comparison: 'Equals' })).filter(
-          (d) => (d.emailAddress ?? '').trim().toLowerCase() === match.key,
-        );
+        return this.client.find.debtorsByEmail(match.text);
       case 'accountCode': {
         const field = this.settings.accountCodeField;
         const param = field.charAt(0).toUpperCase() + field.slice(1);
