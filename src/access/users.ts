@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Clock } from '../core/clock.js';
+import { emailAddressProblem } from '../core/email-address.js';
 import { KoppelError } from '../core/errors.js';
 import { newId } from '../core/ids.js';
 import { deleteSessionsOfUser } from '../store/repos/sessions.js';
@@ -35,13 +36,11 @@ export function userView(row: UserRow): UserView {
   };
 }
 
-// Deliberately loose: the address is where a person reads their invitation, not a mailbox to verify.
-const emailPattern = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
-
 export function normalEmail(email: string): string {
   const e = email.trim().toLowerCase();
-  if (!emailPattern.test(e))
-    throw new KoppelError(`"${email}" is not an e-mail address`, {
+  const problem = emailAddressProblem(e);
+  if (problem !== null)
+    throw new KoppelError(`"${email}" is not an e-mail address: it ${problem}`, {
       code: 'users.bad_email',
       kind: 'invalid',
       details: { field: 'email' },

@@ -56,6 +56,7 @@ const sampleBodies: Record<string, unknown> = {
   'POST /api/flows/:id/mapping/preview': { samples: [{ id: 'x', name: 'y' }] },
   'POST /api/flows/:id/dry-run': {},
   'POST /api/dead-letters/:id/replay': { mode: 'current' },
+  'POST /api/flows/:id/debtor-choices': { account: '70019', debtor: '1003' },
 };
 
 const resourceOf = (url: string) => url.split('/')[2] ?? '';

@@ -2,7 +2,7 @@ import { isKoppelError } from '../core/errors.js';
 import type { CompiledField } from './compile-field.js';
 import { describeExpressionError } from './describe-expression-error.js';
 import { evaluateWithLimits, type EvaluationLimits } from './guard-expression.js';
-import { isEmptyValue } from './is-empty-value.js';
+import { isBlankValue, isEmptyValue } from './is-empty-value.js';
 import { lookupValue } from './lookup-value.js';
 import { readSourcePath } from './read-source-path.js';
 import { toPlainValue } from './to-plain-value.js';
@@ -11,8 +11,9 @@ import { writeTargetField } from './write-target-field.js';
 
 /**
  * Map one record field by field. Per field: the expression (or else the source path) gives a
- * value; an empty one (undefined, null or '') is replaced by the default; the value map turns it
- * into the target's value; then a required field must have a non-empty value. A field that fails
+ * value; an empty or blank one (undefined, null, '' or only whitespace) is replaced by the default;
+ * the value map turns it into the target's value; then a required field must have a value that is
+ * not blank. A field that fails
  * is left out of the output and reported; the other fields are still mapped.
  *
  * Fields are evaluated one after another, so an expression's time limit measures that expression
@@ -49,7 +50,7 @@ function settleField(
   errors: FieldError[],
 ): void {
   let value = found;
-  if (isEmptyValue(value) && field.hasDefault) value = copyOf(field.defaultValue);
+  if (isBlankValue(value) && field.hasDefault) value = copyOf(field.defaultValue);
   if (field.valueMap !== undefined && !isEmptyValue(value)) {
     try {
       value = copyOf(lookupValue(field.valueMap, value));
@@ -59,10 +60,12 @@ function settleField(
       return;
     }
   }
-  if (field.required && isEmptyValue(value)) {
-    errors.push(
-      fieldError(field, { code: 'mapping.required_missing', message: 'required value is missing' }),
-    );
+  if (field.required && isBlankValue(value)) {
+    // Whitespace alone is as good as nothing: say so, since the source does seem to have a value.
+    const message = isEmptyValue(value)
+      ? 'required value is missing'
+      : 'required value is blank (only spaces): fill it in at the source';
+    errors.push(fieldError(field, { code: 'mapping.required_missing', message }));
     return;
   }
   if (value !== undefined) writeTargetField(output, field.segments, value);

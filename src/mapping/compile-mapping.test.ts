@@ -121,6 +121,25 @@ describe('compileMapping: defaults and required fields', () => {
     ]);
   });
 
+  it('treats text of only whitespace as blank: a required field refuses it, a default replaces it', async () => {
+    const result = await map(
+      {
+        fields: {
+          name: { source: 'Name', required: true },
+          city: { source: 'City', required: true },
+          note: { source: 'Note', default: '-' },
+          code: { source: 'Code', required: true },
+        },
+      },
+      { Name: '   ', City: '\t\n', Note: '  ', Code: ' A1 ' },
+    );
+    expect(result.output).toEqual({ note: '-', code: ' A1 ' });
+    expect(result.errors.map((e) => [e.field, e.code, e.message])).toEqual([
+      ['name', 'mapping.required_missing', 'required value is blank (only spaces): fill it in at the source'],
+      ['city', 'mapping.required_missing', 'required value is blank (only spaces): fill it in at the source'],
+    ]);
+  });
+
   it('accepts a required field that gets its value from the default', async () => {
     const result = await map({
       fields: { phone: { source: 'Customer.Phone', required: true, default: '-' } },

@@ -103,3 +103,34 @@ export async function addOrders(pair: Pair): Promise<{ company: any; item: any; 
   });
   return { company, item, contact };
 }
+
+/**
+ * The Exact accounts that share their e-mail address (without case) with an account of another
+ * name: the demo seed has a few (its domains leave the legal form out, so "X B.V." and "X V.O.F."
+ * both write to info@x.nl). Matching on e-mail, only the first of them to order gets a debtor; the
+ * others' orders fail as ambiguous until a person chooses their debtor.
+ */
+export async function accountsSharingEmail(pair: Pair): Promise<Set<string>> {
+  const accounts = await pair.exact('bulk/CRM/Accounts', { $select: 'ID,Name,Email' });
+  const byEmail = new Map<string, any[]>();
+  for (const a of accounts) {
+    const email = String(a.Email ?? '')
+      .trim()
+      .toLowerCase();
+    if (email !== '') byEmail.set(email, [...(byEmail.get(email) ?? []), a]);
+  }
+  const out = new Set<string>();
+  for (const group of byEmail.values())
+    if (new Set(group.map((a) => a.Name)).size > 1) for (const a of group) out.add(a.ID);
+  return out;
+}
+
+/** The dead letters of a run as source id → error code. */
+export async function deadLetterCodes(pair: Pair): Promise<Map<string, string>> {
+  const rows = await pair.fx.h.store.db
+    .selectFrom('dead_letters')
+    .select(['source_id', 'error_code'])
+    .where('flow_id', '=', pair.flowId)
+    .execute();
+  return new Map(rows.map((r) => [r.source_id, r.error_code]));
+}

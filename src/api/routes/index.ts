@@ -18,6 +18,7 @@ import { purgeRoute } from './purge.js';
 import { recordsRoute } from './records.js';
 import { checkPairRoute } from './check-pair.js';
 import { deadLettersRoute } from './dead-letters.js';
+import { debtorChoicesRoute } from './debtor-choices.js';
 import { dryRunFlowRoute } from './dry-run-flow.js';
 import { mappingPreviewRoute } from './mapping-preview.js';
 import { mappingsRoute } from './mappings.js';
@@ -48,6 +49,7 @@ export const apiRoutes: ApiRoute[] = [
   flowKindsRoute,
   flowsRoute,
   flowChangesRoute,
+  debtorChoicesRoute,
   runFlowRoute,
   runsRoute,
   jobsRoute,

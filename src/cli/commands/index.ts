@@ -5,6 +5,7 @@ import { checkCommand } from './check.js';
 import { connectCommand } from './connect.js';
 import { connectionsCommand } from './connections.js';
 import { cursorCommand } from './cursor.js';
+import { debtorsCommand } from './debtors.js';
 import { disconnectCommand } from './disconnect.js';
 import { budgetCommand } from './budget.js';
 import { exportCommand } from './export.js';
@@ -41,6 +42,7 @@ export const commands: CliCommand[] = [
   flowsCommand,
   runsCommand,
   cursorCommand,
+  debtorsCommand,
   budgetCommand,
   recordsCommand,
   replayCommand,

@@ -18,6 +18,13 @@ interface Resources {
  * null; more than one where one is expected is a conflict that names them.
  */
 export function asperionFinders(client: Resources) {
+  /** E-mail addresses compare without case, as mail servers do for the domain and most do for the rest. */
+  const debtorsByEmail = async (email: string): Promise<Debtor[]> => {
+    const wanted = email.trim().toLowerCase();
+    return (
+      await client.debtors.list({ EmailAddress: email.trim(), EmailAddress_comparison: 'Equals' }, 100)
+    ).filter((d) => (d.emailAddress ?? '').trim().toLowerCase() === wanted);
+  };
   return {
     debtorByCustomerNumber: (customerNumber: string) =>
       single(
@@ -26,16 +33,9 @@ export function asperionFinders(client: Resources) {
         (d) => d.customerNumber === customerNumber,
         `debtor with customer number ${customerNumber}`,
       ),
-    /** E-mail addresses compare without case, as mail servers do for the domain and most do for the rest. */
-    debtorByEmail: (email: string) => {
-      const wanted = email.trim().toLowerCase();
-      return single(
-        client.debtors,
-        { EmailAddress: email.trim(), EmailAddress_comparison: 'Equals' },
-        (d) => (d.emailAddress ?? '').trim().toLowerCase() === wanted,
-        `debtor with e-mail ${email}`,
-      );
-    },
+    debtorsByEmail,
+    debtorByEmail: async (email: string) =>
+      oneOf(await debtorsByEmail(email), `debtor with e-mail ${email}`, client.debtors),
     /** Inactive articles count too: their code is still taken (codes are unique without case). */
     articleByCode: (code: string) =>
       single(
@@ -145,7 +145,15 @@ async function single<R extends { id: number | string }>(
   matches: (row: R) => boolean,
   what: string,
 ): Promise<R | null> {
-  const rows = (await resource.list(filter, 100)).filter(matches);
+  return oneOf((await resource.list(filter, 100)).filter(matches), what, resource);
+}
+
+/** None is null; more than one where one is expected is a conflict that names them. */
+function oneOf<R extends { id: number | string }>(
+  rows: R[],
+  what: string,
+  resource: { path: string },
+): R | null {
   if (rows.length === 0) return null;
   if (rows.length === 1) return rows[0]!;
   throw ambiguous(rows, what, resource);

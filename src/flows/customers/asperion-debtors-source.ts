@@ -8,7 +8,8 @@ export type DebtorRecord = Debtor & Record<string, unknown>;
 
 /** `Asperion debtor 10023 (Jansen BV, id 17)`. */
 export function describeDebtor(record: DebtorRecord): string {
-  const name = typeof record.name === 'string' && record.name !== '' ? `${record.name}, ` : '';
+  // A blank name says nothing: leave it out rather than print "(   , id 7)".
+  const name = typeof record.name === 'string' && record.name.trim() !== '' ? `${record.name}, ` : '';
   return `Asperion debtor ${record.customerNumber ?? '?'} (${name}id ${record.id})`;
 }
 

@@ -70,6 +70,10 @@ describe.each(testDialects)('customers flow with bad debtors (%s)', (dialect) =>
     d.refused = await addDebtor(pair, debtor(4, { countryCode: 'FR', city: 'Paris', name: 'Café Dupont' }));
     d.sameEmail = await addDebtor(pair, debtor(5, { emailAddress: 'fout1@customers.example.nl' }));
     d.unmapped = await addDebtor(pair, debtor(6, { paymentConditionId: 3 }));
+    // Asperion (as the sandbox) takes these addresses; Exact would too, and the account would be useless.
+    d.doubleDot = await addDebtor(pair, debtor(7, { emailAddress: 'fout7@customers..example.nl' }));
+    d.comma = await addDebtor(pair, debtor(8, { emailAddress: 'fout8,inkoop@customers.example.nl' }));
+    d.blankName = await addDebtor(pair, debtor(9, { name: '   ' }));
     await pair.setMapping({
       ...customersDefaultMapping,
       valueMaps: { paymentConditions: { entries: { '1': '14', '2': '30' } } },
@@ -83,7 +87,7 @@ describe.each(testDialects)('customers flow with bad debtors (%s)', (dialect) =>
     expect(await accountsWithKey(pair, d.good.id)).toHaveLength(1);
     const letters = await pair.deadLetters();
     const letterOf = (x: any) => letters.find((l) => l.startsWith(`${x.id}:`)) ?? '';
-    expect(letters).toHaveLength(5);
+    expect(letters).toHaveLength(8);
     const named = (x: any) => `Asperion debtor ${x.customerNumber} (${x.name}, id ${x.id})`;
     expect(letterOf(d.noEmail)).toContain(`${named(d.noEmail)} has no e-mail address (emailAddress)`);
     expect(letterOf(d.unknownCountry)).toContain(`${named(d.unknownCountry)} has an unknown country "XX"`);
@@ -93,8 +97,29 @@ describe.each(testDialects)('customers flow with bad debtors (%s)', (dialect) =>
     // Two debtors cannot share the account their e-mail matches.
     expect(letterOf(d.sameEmail)).toContain('was created by Koppel for Asperion debtor id');
     expect(letterOf(d.unmapped)).toMatch(/value "3" has no entry in value map "paymentConditions"/);
-    for (const x of [d.noEmail, d.unknownCountry, d.refused, d.sameEmail, d.unmapped])
-      expect(await accountsWithKey(pair, x.id)).toEqual([]);
+    // What is wrong and where to fix it, without repeating the address itself.
+    expect(letterOf(d.doubleDot)).toContain(
+      `${named(d.doubleDot)}: its e-mail address (emailAddress) has two dots in a row; correct it on the debtor in Asperion`,
+    );
+    expect(letterOf(d.doubleDot)).not.toContain(d.doubleDot.emailAddress);
+    expect(letterOf(d.comma)).toContain(
+      `${named(d.comma)}: its e-mail address (emailAddress) contains a character`,
+    );
+    // A name of spaces is no name: the mapping's `required` refuses it, for every flow.
+    expect(letterOf(d.blankName)).toContain(
+      `Asperion debtor ${d.blankName.customerNumber} (id ${d.blankName.id}): field "Name" (source name): required value is blank`,
+    );
+    const failed = [
+      d.noEmail,
+      d.unknownCountry,
+      d.refused,
+      d.sameEmail,
+      d.unmapped,
+      d.doubleDot,
+      d.comma,
+      d.blankName,
+    ];
+    for (const x of failed) expect(await accountsWithKey(pair, x.id)).toEqual([]);
   });
 
   it('sends a fixed debtor on replay, and a re-run creates nothing', async () => {
@@ -103,19 +128,27 @@ describe.each(testDialects)('customers flow with bad debtors (%s)', (dialect) =>
       headers: { 'x-tenant-id': '1' },
     });
     expect(put.status).toBeLessThan(300);
+    const fixed = await pair.asperion.call('PUT', `/v1/debtors/${d.doubleDot.id}`, {
+      body: { emailAddress: 'fout7@customers.example.nl' },
+      headers: { 'x-tenant-id': '1' },
+    });
+    expect(fixed.status).toBeLessThan(300);
     const replay = await replayDeadLetters(pair.fx.h.deps, {
       filter: { flowId: 'customers' },
       mode: 'current',
     });
-    expect(replay.matched).toBe(5);
+    expect(replay.matched).toBe(8);
     expect(await accountsWithKey(pair, d.noEmail.id)).toHaveLength(1);
+    expect(await accountsWithKey(pair, d.doubleDot.id)).toHaveLength(1);
     const open = await pair.fx.h.store.db
       .selectFrom('dead_letters')
       .select('source_id')
       .where('state', '=', 'open')
       .execute();
     expect(open.map((r) => r.source_id).sort()).toEqual(
-      [d.unknownCountry, d.refused, d.sameEmail, d.unmapped].map((x) => String(x.id)).sort(),
+      [d.unknownCountry, d.refused, d.sameEmail, d.unmapped, d.comma, d.blankName]
+        .map((x) => String(x.id))
+        .sort(),
     );
     expect((await pair.run()).counts.created ?? 0).toBe(0);
   });

@@ -1,6 +1,7 @@
 import type { ExactClient } from '../../connectors/exact-online/exact-client.js';
 import { cmp, lit } from '../../connectors/exact-online/odata-query.js';
 import { isIsoCountryCode } from '../../core/countries.js';
+import { emailAddressProblem } from '../../core/email-address.js';
 import { KoppelError } from '../../core/errors.js';
 import type { FlowKind, FlowRuntimeContext } from '../../engine/types.js';
 import { asperionClientOf } from '../../connectors/asperion/app.js';
@@ -111,6 +112,14 @@ export const customersFlowKind: FlowKind<DebtorRecord, AccountPayload> = {
           throw invalid(
             `${about} has no e-mail address (emailAddress), which this flow matches Exact accounts on (settings.matchBy email)`,
             'customers.no_email',
+          );
+        // Checked before Exact sees it: Exact takes any text as an e-mail address, and an account
+        // created with a mistyped one would also be what the next debtor with that typo matches.
+        const emailProblem = email === '' ? null : emailAddressProblem(email);
+        if (emailProblem !== null)
+          throw invalid(
+            `${about}: its e-mail address (emailAddress) ${emailProblem}; correct it on the debtor in Asperion, then replay`,
+            'customers.bad_email',
           );
         if (settings.matchBy === 'code') out['Code'] = record.customerNumber;
 

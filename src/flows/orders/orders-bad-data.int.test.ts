@@ -169,9 +169,10 @@ describe.each(testDialects)('orders flow, bad source data (%s)', (dialect) => {
       [bad.notIso]: { code: 'orders.unknown_country', says: ['"Piet Landnaam"', '"Nederland"'] },
       [bad.unknownIso]: { code: 'orders.unknown_country', says: ['"Xavier X"', '"XX"'] },
       [bad.noEmail]: { code: 'orders.no_debtor_match_key', says: ['"Zonder Mail"', 'no e-mail address'] },
+      // Refused before Asperion sees it, saying what is wrong without repeating the address.
       [bad.badEmail]: {
-        code: 'asperion.validation',
-        says: ['POST /v1/debtors', 'emailAddress', 'mail at example.nl is not a valid e-mail address'],
+        code: 'orders.bad_email',
+        says: ['"Mail Fout"', 'e-mail address', 'contains a space', 'correct it on the account in Exact'],
       },
       [bad.unmappedVat]: {
         code: 'mapping.value_unmapped',
@@ -187,6 +188,7 @@ describe.each(testDialects)('orders flow, bad source data (%s)', (dialect) => {
       expect(record!.error_message).toContain(sourceId);
       for (const text of says) expect(record!.error_message, sourceId).toContain(text);
     }
+    expect(failed.get(bad.badEmail)!.error_message).not.toContain('mail at example.nl');
     // Orders the flow itself refuses name the Exact invoice number too.
     for (const sourceId of [
       bad.noCountry,

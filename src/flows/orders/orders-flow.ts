@@ -7,6 +7,7 @@ import { AsperionVatCodes } from './asperion-vat-codes.js';
 import { asperionOrderWriter, type OrderPayload } from './asperion-order-writer.js';
 import { aboutOrder, orderDescription, resolveLines } from './build-order.js';
 import { checkOrderMappings } from './check-mappings.js';
+import { debtorChoicesNamespace } from './debtor-choices.js';
 import { DebtorResolver } from './debtor-resolver.js';
 import { ordersDefaultMapping } from './default-mapping.js';
 import { defaultStatuses } from './exact-order-fields.js';
@@ -64,8 +65,13 @@ export const ordersFlowKind: FlowKind<OrderRecord, OrderPayload> = {
     const debtors = new DebtorResolver(
       asperion,
       settings.debtor,
-      remembered('debtors'),
+      {
+        debtors: remembered('debtors'),
+        users: remembered('debtor-users'),
+        choices: new RememberedNamespace(ctx.memory, debtorChoicesNamespace(administration)),
+      },
       ctx.links,
+      ctx.flowId,
       ctx.dryRun ?? false,
     );
     const itemPrices = new ExactItemPrices(exact, settings.lookupChunkSize);
@@ -96,7 +102,7 @@ export const ordersFlowKind: FlowKind<OrderRecord, OrderPayload> = {
           { articles, vatCodes, note, freshArticles: fresh.articles },
           label,
         );
-        const debtor = await debtors.resolve(order.customer, label, { fresh: fresh.debtor });
+        const debtor = await debtors.resolve(order.customer, label, { fresh: fresh.debtor, note });
         return {
           date: order.date,
           description,

@@ -3,7 +3,7 @@ import { productRegistry } from '../../registry.js';
 import { validateWorkspace } from '../../workspace/validate-workspace.js';
 import { ordersDefaultMapping } from './default-mapping.js';
 import { ordersFlowKind } from './orders-flow.js';
-import { ordersSettingsSchema } from './settings.js';
+import { matchKeyOf, ordersSettingsSchema } from './settings.js';
 import { chooseVatCode, destinationOf, vatCodeFor } from './tax-rules.js';
 
 const workspace = (settings: Record<string, unknown>, mapping: unknown = ordersDefaultMapping) => ({
@@ -35,11 +35,33 @@ describe('orders flow settings', () => {
     expect(s).toMatchObject({
       orderType: 'salesInvoice',
       source: 'salesInvoices',
-      debtor: { matchBy: 'email', defaultCustomerNumber: null, update: true },
+      debtor: {
+        matchBy: 'email',
+        accountCodeField: 'customerNumber',
+        kinds: { company: 'ZAK', person: 'PAR' },
+        defaultCustomerNumber: null,
+        update: true,
+      },
       articles: { create: true, salesTypeId: 1 },
       vatByCountry: { euB2b: 'ICP', export: 'EX' },
     });
     expect(s.revenueAccountByVatCode.entries['L9']).toBe(8010);
+  });
+
+  it("still read the debtor match keys' old names, as the keys they became", () => {
+    for (const [old, now] of [
+      ['customerNumber', 'accountCode'],
+      ['name', 'namePostcode'],
+      ['vatNumber', 'vatNumber'],
+    ] as const) {
+      const { debtor } = ordersSettingsSchema.parse({ debtor: { matchBy: old } });
+      expect(matchKeyOf(debtor.matchBy)).toBe(now);
+    }
+    expect(ordersSettingsSchema.safeParse({ debtor: { accountCodeField: 'comments' } }).success).toBe(false);
+    expect(ordersSettingsSchema.parse({ debtor: { kinds: { person: null } } }).debtor.kinds).toEqual({
+      company: 'ZAK',
+      person: null,
+    });
   });
 
   it('are validated with the workspace, naming each bad setting and value map', () => {

@@ -8,8 +8,28 @@ export type OrderType = (typeof orderTypes)[number];
 /** When the destination's VAT code replaces the one Exact put on a line (see `vatByCountry.override`). */
 export const vatOverrides = ['sameRate', 'always', 'never'] as const;
 
-/** What Koppel matches an existing Asperion debtor on. */
-export const debtorMatchKeys = ['email', 'customerNumber', 'name'] as const;
+/**
+ * What Koppel matches an existing Asperion debtor on. `customerNumber` and `name` are the names of
+ * earlier versions, still read: `customerNumber` is `accountCode` kept in the customer number, and
+ * `name` became `namePostcode` (a name alone found another company's debtor of the same name).
+ */
+export const debtorMatchKeys = [
+  'email',
+  'accountCode',
+  'vatNumber',
+  'namePostcode',
+  'customerNumber',
+  'name',
+] as const;
+export type DebtorMatchKey = Exclude<(typeof debtorMatchKeys)[number], 'customerNumber' | 'name'>;
+
+/** The match key a stored setting means, the old names included. */
+export function matchKeyOf(matchBy: (typeof debtorMatchKeys)[number]): DebtorMatchKey {
+  return matchBy === 'customerNumber' ? 'accountCode' : matchBy === 'name' ? 'namePostcode' : matchBy;
+}
+
+/** The debtor fields the Exact account code can be kept in (and searched by). */
+export const accountCodeFields = ['customerNumber', 'characteristic4', 'characteristic5'] as const;
 
 /** A value map with a fallback, as in mappings: keys compared as text; null fallback means "none". */
 const valueMap = <T extends z.ZodType>(value: T) =>
@@ -72,7 +92,39 @@ export const ordersSettingsSchema = z
         matchBy: z
           .enum(debtorMatchKeys)
           .default('email')
-          .describe("What an existing Asperion debtor is found by: the customer's e-mail, number or name."),
+          .describe(
+            "What an existing Asperion debtor is found by: `email` (the customer's e-mail, without case), `accountCode` (the Exact account code, kept in the debtor field `accountCodeField`), `vatNumber` (the EU VAT number) or `namePostcode` (name and billing postcode). A debtor found whose name (or VAT number, when both have one) is not the account's, or that another Exact account already uses, is not taken: the order fails as ambiguous until a person chooses (`koppel debtors choose`). The old values `customerNumber` and `name` are read as `accountCode` and `namePostcode`.",
+          ),
+        accountCodeField: z
+          .enum(accountCodeFields)
+          .default('customerNumber')
+          .describe(
+            'With `matchBy: accountCode`: the debtor field that holds the Exact account code, written on a new debtor and searched in. `customerNumber` (default) or a free characteristic (`characteristic4`, `characteristic5`) when Asperion numbers debtors itself. UNCONFIRMED: that Asperion filters debtors on the characteristics (its reference lists every property as a filter; the sandbox does).',
+          ),
+        kinds: z
+          .object({
+            company: z
+              .string()
+              .min(1)
+              .nullable()
+              .default('ZAK')
+              .describe(
+                "Debtor kind of a new debtor for a company (`ZAK`, Zakelijk, in the demo); null: Asperion's default kind.",
+              ),
+            person: z
+              .string()
+              .min(1)
+              .nullable()
+              .default('PAR')
+              .describe(
+                "Debtor kind of a new debtor for a private person, a customer without a company (`PAR`, Particulier, in the demo); null: Asperion's default kind.",
+              ),
+          })
+          .strict()
+          .prefault({})
+          .describe(
+            "The Asperion debtor kind (debiteursoort, `debtorKindId`) a new debtor gets; a found debtor's kind is left as it is. UNCONFIRMED: that the kind is what tells a person from a company in Asperion (it is the only such field its API has; integrators are known to make person and company debtors).",
+          ),
         defaultCustomerNumber: z
           .string()
           .min(1)

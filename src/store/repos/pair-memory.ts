@@ -71,3 +71,19 @@ export async function deleteMemory(
       .execute();
   }
 }
+
+/** Every entry of one namespace of a pair, by key (for the few namespaces people list, such as choices). */
+export async function listMemory(
+  db: Kysely<Database>,
+  pairId: string,
+  namespace: string,
+): Promise<Map<string, MemoryEntry>> {
+  const rows = await db
+    .selectFrom('pair_memory')
+    .select(['key', 'value', 'updated_at'])
+    .where('pair_id', '=', pairId)
+    .where('namespace', '=', namespace)
+    .orderBy('key')
+    .execute();
+  return new Map(rows.map((r) => [r.key, { value: r.value, updatedAt: r.updated_at }]));
+}
