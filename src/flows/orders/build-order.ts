@@ -87,7 +87,6 @@ export async function resolveLines(
       settings.vatByCountry.override,
       (code) => rates?.get(code)?.percentage,
     );
-    let ossVatOfLine: Cents | undefined;
     // An EU consumer billed the destination's VAT (One-Stop-Shop) on a code of another rate
     // (the default mapping's N0): that VAT goes on the destination's code, else on the OSS
     // account, never nowhere.
@@ -101,14 +100,14 @@ export async function resolveLines(
     ) {
       const oss = ossVatCode(shipTo, charged, order.date, rates, settings);
       if (oss !== undefined) [vatCode, setAside] = [oss, undefined];
-      else if (settings.oss.vatPayableAccountId !== null) ossVatOfLine = exactVat(line, charged);
+      else if (settings.oss.vatPayableAccountId !== null)
+        ossVat.set(charged, (ossVat.get(charged) ?? 0n) + exactVat(line, charged));
       else
         throw invalid(
           `${where}: Exact charged ${percent(charged)} VAT to an EU consumer in ${shipTo} (One-Stop-Shop) and Asperion has no sales VAT code for ${shipTo} at ${percent(charged)} valid on ${order.date}: add one in Asperion, or set settings.oss.vatPayableAccountId to book this VAT on an OSS VAT-payable account`,
           'orders.oss_vat_code_missing',
         );
     }
-    if (ossVatOfLine !== undefined) ossVat.set(charged!, (ossVat.get(charged!) ?? 0n) + ossVatOfLine);
     if (setAside !== undefined)
       note(
         'vat-code-kept',

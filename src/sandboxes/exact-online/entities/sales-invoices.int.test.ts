@@ -348,3 +348,52 @@ describe('salesinvoice/SalesInvoiceLines', () => {
     expect(await errorOf(await api.sandbox.call('DELETE', invoiceKey, api.token))).toEqual([500, processed]);
   });
 });
+
+describe('an invoice in another currency', () => {
+  // 19.99 at 0.925926 is 18.509261…: 18.51; its 21% VAT 4.20 (4.1979) converts to 3.89 (3.8889…),
+  // while 21% of 18.51 is 3.8871: 3.89 too. 3 × 7.77 = 23.31 converts to 21.58 (21.5833…), its 9%
+  // VAT 2.10 (2.0979) to 1.94 (1.9444…), and 9% of 21.58 is 1.9422: 1.94.
+  const dollarLines = (item: string) => [
+    { Item: item, Quantity: 1, UnitPrice: 19.99, VATCode: 'VH' },
+    { Item: item, Quantity: 3, UnitPrice: 7.77, VATCode: 'VL' },
+  ];
+
+  it("books each line's amount and VAT at the rate of its Currency, per line, and the header as their sums", async () => {
+    const row = await created('salesinvoice/SalesInvoices', invoice(dollarLines(bike), { Currency: 'USD' }));
+    const lines = (row['SalesInvoiceLines'] as { results: Row[] }).results;
+    expect(lines.map((l) => [l['AmountFC'], l['AmountDC'], l['VATAmountFC'], l['VATAmountDC']])).toEqual([
+      [19.99, 18.51, 4.2, 3.89],
+      [23.31, 21.58, 2.1, 1.94],
+    ]);
+    expect(row).toMatchObject({
+      Currency: 'USD',
+      AmountFCExclVat: 43.3,
+      VATAmountFC: 6.3,
+      AmountFC: 49.6,
+      VATAmountDC: 5.83,
+      AmountDC: 45.92,
+    });
+  });
+
+  it('converts the VAT or recomputes it on the euro amount as foreignVatDC says, and books a euro invoice at 1', async () => {
+    api.sandbox.state.settings.exchangeRates = { USD: 0.5 };
+    // 0.70 at 0.5 is 0.35. Its 21% VAT is 0.147: 0.15, which converted is 0.075: 0.08; 21% of the
+    // euro amount 0.35 is 0.0735: 0.07.
+    const dollars = invoice([{ Item: bike, Quantity: 1, UnitPrice: 0.7, VATCode: 'VH' }], {
+      Currency: 'USD',
+    });
+    const dcOf = async () => {
+      const [line] = (
+        (await created('salesinvoice/SalesInvoices', dollars))['SalesInvoiceLines'] as {
+          results: Row[];
+        }
+      ).results;
+      return [line?.['AmountDC'], line?.['VATAmountDC']];
+    };
+    expect(await dcOf()).toEqual([0.35, 0.08]);
+    api.sandbox.state.settings.foreignVatDC = 'recompute';
+    expect(await dcOf()).toEqual([0.35, 0.07]);
+    const euros = await created('salesinvoice/SalesInvoices', invoice(dollarLines(bike)));
+    expect(euros['AmountDC']).toBe(euros['AmountFC']);
+  });
+});
