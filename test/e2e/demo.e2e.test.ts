@@ -26,7 +26,9 @@ describe('npm start (koppel demo)', () => {
       const url = /status page\s+(http:\/\/\S+)\//.exec(out)?.[1];
       expect(url, out).toBeDefined();
       const ordersRun = out.slice(out.indexOf('First run of demo-orders:'));
-      const created = Number(/Run \S+: succeeded\. read \d+, created (\d+)/.exec(ordersRun)?.[1]);
+      // Partial: the demo's Exact customers include companies that share an e-mail address with
+      // another of another legal form; their orders wait, as ambiguous, for a person to choose.
+      const created = Number(/Run \S+: (?:succeeded|partial)\. read \d+, created (\d+)/.exec(ordersRun)?.[1]);
       expect(created, out).toBeGreaterThan(100);
       expect(out).toContain(path.join(dataDir, 'demo'));
 
