@@ -30,6 +30,33 @@ describe('the logger', () => {
   });
 });
 
+describe('personal data in log lines', () => {
+  it('masks e-mail addresses and IBANs an error message quotes', () => {
+    const lines: string[] = [];
+    const destination = new Writable({
+      write(chunk: Buffer, _enc, done) {
+        lines.push(chunk.toString('utf8'));
+        done();
+      },
+    });
+    const logger = createLogger({ level: 'info', secrets: new SecretRegistry(), destination });
+    logger.warn(
+      {
+        err: new KoppelError('jan@example.nl is not a valid e-mail address', {
+          code: 'asperion.invalid',
+          kind: 'invalid',
+        }),
+      },
+      'refused NL91ABNA0417164300',
+    );
+    expect(lines.join('')).not.toMatch(/jan@example\.nl|NL91ABNA0417164300/);
+    expect(JSON.parse(lines[0]!)).toMatchObject({
+      msg: 'refused [iban]',
+      err: { errorCode: 'asperion.invalid', message: '[e-mail] is not a valid e-mail address' },
+    });
+  });
+});
+
 describe('a log line for a person', () => {
   it('shows time, level and message, then the other fields', () => {
     const line = JSON.stringify({

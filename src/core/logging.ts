@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { pino, type Logger, type DestinationStream } from 'pino';
 import { isKoppelError } from './errors.js';
-import { redact } from './redaction.js';
+import { maskPersonalText, redact } from './redaction.js';
 import type { SecretRegistry } from './secret-registry.js';
 
 export type { Logger } from 'pino';
@@ -37,7 +37,7 @@ function errorFields(e: unknown): Record<string, unknown> {
 
 /**
  * JSON lines. Secret-looking keys are masked at any depth and every registered secret value is
- * scrubbed from the final line, whatever field it hides in. Errors are turned into fields before
+ * scrubbed from the final line, whatever field it hides in, as are e-mail addresses and IBANs. Errors are turned into fields before
  * the masking, which would otherwise see an Error as an empty object.
  */
 export function createLogger(options: LoggerOptions): Logger {
@@ -58,7 +58,8 @@ export function createLogger(options: LoggerOptions): Logger {
       // The fields above reach pino's serializers as plain objects; they are kept as they are.
       serializers: { err: (e: unknown) => (e instanceof Error ? errorFields(e) : e) },
       hooks: {
-        streamWrite: (line) => options.secrets.scrub(line),
+        // Personal data stays out of logs too: an error quoting a customer's e-mail or IBAN is masked.
+        streamWrite: (line) => maskPersonalText(options.secrets.scrub(line)),
       },
     },
     options.destination ?? stderrDestination(),

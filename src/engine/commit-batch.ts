@@ -1,7 +1,7 @@
 import { searchText } from '../store/repos/records.js';
 import { newId } from '../core/ids.js';
 import { toJsonText } from '../core/json.js';
-import { redactedJsonText, REDACTED } from '../core/redaction.js';
+import { maskPersonalText, redactedJsonText, redactedValues, REDACTED } from '../core/redaction.js';
 import { saveCursor } from '../store/repos/cursors.js';
 import { insertDeadLetters, resolveSuperseded, type DeadLetterRow } from '../store/repos/dead-letters.js';
 import { upsertLinks, type LinkRow } from '../store/repos/links.js';
@@ -101,7 +101,7 @@ export async function commitBatch(
           state: 'open',
           error_code: item.error?.code ?? 'engine.unknown',
           error_kind: item.error?.kind ?? 'internal',
-          error_message: deps.secrets.scrub(item.error?.message ?? ''),
+          error_message: storedErrorText(deps, item.error?.message ?? ''),
           mapping_version: setup.mappingVersion,
           updated_at: at,
         })
@@ -126,6 +126,14 @@ export async function commitBatch(
   });
 }
 
+/**
+ * An error text as stored: no secret, and no e-mail address or IBAN (a refusal often echoes the
+ * value it refused), since records' and dead letters' errors outlive the payload purge.
+ */
+function storedErrorText(deps: EngineDeps, message: string): string {
+  return maskPersonalText(deps.secrets.scrub(message));
+}
+
 function deadLetterOf(
   deps: EngineDeps,
   setup: FlowSetup,
@@ -146,7 +154,7 @@ function deadLetterOf(
     mapping_version: setup.mappingVersion,
     error_code: item.error?.code ?? 'engine.unknown',
     error_kind: item.error?.kind ?? 'internal',
-    error_message: deps.secrets.scrub(item.error?.message ?? ''),
+    error_message: storedErrorText(deps, item.error?.message ?? ''),
     state: 'open',
     replay_count: 0,
     last_replay_run_id: null,
@@ -175,7 +183,7 @@ function recordRow(deps: EngineDeps, setup: FlowSetup, item: WorkItem, runId: st
     attempts: item.attempts,
     error_code: item.error?.code ?? null,
     error_kind: item.error?.kind ?? null,
-    error_message: item.error ? deps.secrets.scrub(item.error.message) : null,
+    error_message: item.error ? storedErrorText(deps, item.error.message) : null,
     timeline: JSON.stringify(item.timeline),
     snapshot: stored(item.record),
     payload: stored(item.payload),
@@ -197,7 +205,13 @@ function recordRow(deps: EngineDeps, setup: FlowSetup, item: WorkItem, runId: st
 
 /** The record's label and the text its search matches, from the flow's own names for it. */
 function recordNames(setup: FlowSetup, item: WorkItem): { label: string | null; search_text: string } {
-  const label = setup.runtime.describe?.(item.record) ?? null;
+  // What the redaction list keeps out of the snapshot stays out of the label and the search text.
+  const hidden = redactedValues(item.record, setup.redaction);
+  const described = setup.runtime.describe?.(item.record) ?? null;
+  const label = described === null ? null : maskValues(described, hidden);
+  const keys = (setup.runtime.searchKeys?.(item.record) ?? []).filter(
+    (k) => typeof k !== 'string' || !hidden.has(k.trim().toLowerCase()),
+  );
   return {
     label,
     search_text: searchText([
@@ -205,9 +219,17 @@ function recordNames(setup: FlowSetup, item: WorkItem): { label: string | null; 
       item.sourceId,
       item.targetId ?? item.link?.target_id,
       item.naturalKey,
-      ...(setup.runtime.searchKeys?.(item.record) ?? []),
+      ...keys,
     ]),
   };
+}
+
+/** `text` with each of `values` (lower case) replaced wherever it appears, in any case. */
+function maskValues(text: string, values: ReadonlySet<string>): string {
+  let out = text;
+  for (const v of values)
+    out = out.replace(new RegExp(v.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'), 'gi'), REDACTED);
+  return out;
 }
 
 function lastSegment(path: string): string {

@@ -1,9 +1,9 @@
 import { KoppelError } from '../core/errors.js';
-import { redact, redactionSet } from '../core/redaction.js';
+import { redact } from '../core/redaction.js';
 import type { DeadLetterListFilter, DeadLetterListRow } from '../store/repos/dead-letters.js';
 import { listDeadLetters } from '../store/repos/dead-letters.js';
 import type { EngineDeps } from './deps.js';
-import { readInstallationSettings } from './installation-settings.js';
+import { readInstallationSettings, redactedFieldNames } from './installation-settings.js';
 import type { DeadLetterState } from './transitions.js';
 
 /** A dead letter as people and programs see it: never its snapshot. */
@@ -81,7 +81,7 @@ const dayMs = 86_400_000;
  * record's snapshot is purged too; an open one is shown however old, as retention keeps it. `pairIds` limits it to a caller's pairs; outside them it does not exist.
  */
 export async function deadLetterDetail(
-  deps: Pick<EngineDeps, 'store' | 'box' | 'secrets' | 'clock' | 'defaults'>,
+  deps: Pick<EngineDeps, 'store' | 'box' | 'secrets' | 'clock' | 'defaults' | 'registry'>,
   id: string,
   pairIds?: readonly string[],
 ): Promise<DeadLetterDetail> {
@@ -120,7 +120,7 @@ export async function deadLetterDetail(
       .where('id', '=', id)
       .executeTakeFirstOrThrow();
     const text = deps.secrets.scrub(deps.box.decrypt(stored.snapshot));
-    snapshot = redact(JSON.parse(text), redactionSet(settings.redaction));
+    snapshot = redact(JSON.parse(text), redactedFieldNames(settings, deps.registry));
   }
   return {
     ...view,

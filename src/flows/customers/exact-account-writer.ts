@@ -144,7 +144,13 @@ export function exactAccountWriter(
     if (loaded) {
       const i = await loaded;
       const key = i.keyOf(payload as Record<string, string>);
-      return key === null ? null : i.match(key, `account with ${settings.matchBy} ${key}`, exact.division);
+      if (key === null) return null;
+      // A message names the debtor (in front) rather than its e-mail, which is personal data.
+      const what =
+        settings.matchBy === 'email'
+          ? 'account with that e-mail address'
+          : `account with ${settings.matchBy} ${key}`;
+      return i.match(key, what, exact.division);
     }
     const text = (field: string) => {
       const v = payload[field];
