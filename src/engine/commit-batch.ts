@@ -11,7 +11,7 @@ import { updateRun } from '../store/repos/runs.js';
 import type { EngineDeps } from './deps.js';
 import type { FlowSetup } from './flow-setup.js';
 import type { RunCounts } from './run-counts.js';
-import { assertTransition, deadLetterTransitions } from './transitions.js';
+import { moveDeadLetter } from './transitions.js';
 import { moveTo, type WorkItem } from './work-item.js';
 
 export interface BatchContext {
@@ -80,33 +80,30 @@ export async function commitBatch(
     .map((i) => recordRow(deps, setup, i, ctx.runId, at));
   for (const row of rows) ctx.counts.add(row.state);
 
+  /** What another process had moved before this commit could: said in the log, left as it is. */
+  const lost: string[] = [];
   await deps.store.db.transaction().execute(async (trx) => {
     await insertRecords(trx, deps.store.caps, rows);
     await upsertLinks(trx, deps.store.caps, links);
-    await settleWriteAhead(trx, settled, at);
+    const settledRows = await settleWriteAhead(trx, settled, at);
+    if (settledRows < settled.length)
+      lost.push(
+        `${settled.length - settledRows} of ${settled.length} write-ahead rows were no longer pending (settled by a recovery meanwhile)`,
+      );
     await insertDeadLetters(trx, deps.store.caps, deadLetters);
-    for (const id of resolved) {
-      assertTransition('dead letter', deadLetterTransitions, 'replaying', 'resolved');
-      await trx
-        .updateTable('dead_letters')
-        .set({ state: 'resolved', updated_at: at })
-        .where('id', '=', id)
-        .execute();
-    }
+    // The replay claimed these (open → replaying); a dismiss or another replay may have settled
+    // one since. That one is left as it is, and the log says so.
+    for (const id of resolved)
+      if (!(await moveDeadLetter(trx, id, 'replaying', 'resolved', at)))
+        lost.push(deadLetterLost(id, 'went through'));
     for (const { item } of reopened) {
-      assertTransition('dead letter', deadLetterTransitions, 'replaying', 'open');
-      await trx
-        .updateTable('dead_letters')
-        .set({
-          state: 'open',
-          error_code: item.error?.code ?? 'engine.unknown',
-          error_kind: item.error?.kind ?? 'internal',
-          error_message: storedErrorText(deps, item.error?.message ?? ''),
-          mapping_version: setup.mappingVersion,
-          updated_at: at,
-        })
-        .where('id', '=', item.deadLetterId as string)
-        .execute();
+      const moved = await moveDeadLetter(trx, item.deadLetterId as string, 'replaying', 'open', at, {
+        error_code: item.error?.code ?? 'engine.unknown',
+        error_kind: item.error?.kind ?? 'internal',
+        error_message: storedErrorText(deps, item.error?.message ?? ''),
+        mapping_version: setup.mappingVersion,
+      });
+      if (!moved) lost.push(deadLetterLost(item.deadLetterId as string, 'failed again'));
     }
     const succeeded = items.filter(
       (i) => !i.deadLetterId && (i.state === 'created' || i.state === 'updated' || i.state === 'unchanged'),
@@ -124,7 +121,12 @@ export async function commitBatch(
     });
     if (ctx.cursor !== null && !ctx.aborted) await saveCursor(trx, flow.id, ctx.cursor, at);
   });
+  for (const message of lost)
+    deps.logger.warn({ run: ctx.runId, flow: flow.id }, `${message}: left as it was`);
 }
+
+const deadLetterLost = (id: string, outcome: string) =>
+  `Dead letter ${id} ${outcome}, but it was no longer being replayed (dismissed or settled meanwhile)`;
 
 /**
  * An error text as stored: no secret, and no e-mail address or IBAN (a refusal often echoes the

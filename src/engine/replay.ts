@@ -6,7 +6,7 @@ import { loadFlowSetup, type FlowSetup } from './flow-setup.js';
 import { processBatch, type BatchInput } from './process-batch.js';
 import { recoverWriteAhead } from './recover-write-ahead.js';
 import { withRun, type RunResult } from './run-flow.js';
-import { assertTransition, deadLetterTransitions } from './transitions.js';
+import { assertTransition, deadLetterTransitions, moveDeadLetter } from './transitions.js';
 
 export const replayModes = ['as-was', 'current'] as const;
 export type ReplayMode = (typeof replayModes)[number];
@@ -129,7 +129,6 @@ async function claimForReplay(
   group: DeadLetterRow[],
   runId: string,
 ): Promise<DeadLetterRow[]> {
-  assertTransition('dead letter', deadLetterTransitions, 'open', 'replaying');
   assertTransition('dead letter', deadLetterTransitions, 'open', 'resolved');
   const at = deps.clock.now().toISOString();
   const newest = new Map<string, DeadLetterRow>();
@@ -148,18 +147,12 @@ async function claimForReplay(
   }
   const claimed: DeadLetterRow[] = [];
   for (const dl of newest.values()) {
-    const res = await deps.store.db
-      .updateTable('dead_letters')
-      .set({
-        state: 'replaying',
-        last_replay_run_id: runId,
-        replay_count: dl.replay_count + 1,
-        updated_at: at,
-      })
-      .where('id', '=', dl.id)
-      .where('state', '=', 'open')
-      .executeTakeFirst();
-    if (Number(res.numUpdatedRows) === 1) claimed.push(dl);
+    // One another replay or a dismiss took first is not this replay's: it is left out.
+    const moved = await moveDeadLetter(deps.store.db, dl.id, 'open', 'replaying', at, {
+      last_replay_run_id: runId,
+      replay_count: dl.replay_count + 1,
+    });
+    if (moved) claimed.push(dl);
   }
   return claimed;
 }
