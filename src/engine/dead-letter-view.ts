@@ -63,7 +63,14 @@ export interface DeadLetterDetail extends DeadLetterView {
   /** The record it was parked from: its outcome and timeline (null once retention removed it). */
   record: { id: string; state: string; timeline: TimelineStep[] } | null;
   /** What the last replay made of it (null: never replayed, or retention removed that record). */
-  lastReplay: { runId: string; recordId: string; state: string; error: string | null } | null;
+  lastReplay: {
+    runId: string;
+    recordId: string;
+    state: string;
+    /** `failed` when the record failed again (parked or failed), else `resolved`. */
+    outcome: 'resolved' | 'failed';
+    error: string | null;
+  } | null;
   /**
    * The source record as it was parked, with the installation's redaction list applied as to
    * stored payloads; null when withheld (`snapshotWithheld` says why).
@@ -133,6 +140,7 @@ export async function deadLetterDetail(
             runId: row.last_replay_run_id,
             recordId: replay.id,
             state: replay.state,
+            outcome: replay.state === 'dead_lettered' || replay.state === 'failed' ? 'failed' : 'resolved',
             error: replay.error_code ? `${replay.error_code}: ${replay.error_message ?? ''}` : null,
           }
         : null,

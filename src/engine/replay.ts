@@ -29,6 +29,10 @@ export interface ReplayRequest {
 
 export interface ReplayOutcome {
   matched: number;
+  /** Dead letters that went through (resolved) in this replay. */
+  resolved: number;
+  /** Dead letters that failed again: still open, with their new error. */
+  failed: number;
   runs: RunResult[];
 }
 
@@ -46,6 +50,8 @@ export async function replayDeadLetters(deps: EngineDeps, request: ReplayRequest
     groups.set(key, [...(groups.get(key) ?? []), dl]);
   }
   const runs: RunResult[] = [];
+  let resolved = 0;
+  let failed = 0;
   let done = 0;
   const signal = request.signal ?? new AbortController().signal;
   for (const group of groups.values()) {
@@ -58,6 +64,7 @@ export async function replayDeadLetters(deps: EngineDeps, request: ReplayRequest
       signal,
       request.mode === 'as-was' ? { mappingVersion: first.mapping_version ?? 0 } : {},
     );
+    const claimedIds: string[] = [];
     const result = await withRun(
       deps,
       setup,
@@ -67,6 +74,7 @@ export async function replayDeadLetters(deps: EngineDeps, request: ReplayRequest
         // pending): settle those first, as a run does, or the replay creates the record a second time.
         await recoverWriteAhead(deps, setup, runId);
         const claimed = await claimForReplay(deps, group, runId);
+        claimedIds.push(...claimed.map((d) => d.id));
         try {
           const size = request.batchSize ?? 100;
           for (let i = 0; i < claimed.length; i += size) {
@@ -90,8 +98,44 @@ export async function replayDeadLetters(deps: EngineDeps, request: ReplayRequest
       },
     );
     runs.push(result);
+    const settled = await settledBy(deps, claimedIds, result.runId);
+    resolved += settled.resolved;
+    failed += settled.failed;
   }
-  return { matched: letters.length, runs };
+  return { matched: letters.length, resolved, failed, runs };
+}
+
+/**
+ * What a replay run made of the dead letters it claimed, read back from them: resolved, or open
+ * again with this run as their last replay (failed again). One it did not reach is neither.
+ */
+async function settledBy(
+  deps: EngineDeps,
+  ids: readonly string[],
+  runId: string,
+): Promise<{ resolved: number; failed: number }> {
+  if (ids.length === 0) return { resolved: 0, failed: 0 };
+  const db = deps.store.db;
+  const letters = await db
+    .selectFrom('dead_letters')
+    .select(['source_id', 'state'])
+    .where('id', 'in', [...ids])
+    .execute();
+  // Open again is "failed again" only when the run reached it (stored a record of it as parked).
+  const parked = new Set(
+    (
+      await db
+        .selectFrom('records')
+        .select('source_id')
+        .where('run_id', '=', runId)
+        .where('state', '=', 'dead_lettered')
+        .execute()
+    ).map((r) => r.source_id),
+  );
+  return {
+    resolved: letters.filter((l) => l.state === 'resolved').length,
+    failed: letters.filter((l) => l.state === 'open' && parked.has(l.source_id)).length,
+  };
 }
 
 /**
