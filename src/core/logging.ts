@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { pino, type Logger, type DestinationStream } from 'pino';
-import { isKoppelError } from './errors.js';
+import { isKoppelError, messageOf } from './errors.js';
+import { isPlainObject } from './json.js';
 import { maskPersonalText, redact } from './redaction.js';
 import type { SecretRegistry } from './secret-registry.js';
 
@@ -32,7 +33,9 @@ function relativeStack(stack: string | undefined): string | undefined {
 function errorFields(e: unknown): Record<string, unknown> {
   if (isKoppelError(e)) return { errorCode: e.code, kind: e.kind, message: e.message, details: e.details };
   if (e instanceof Error) return { name: e.name, message: e.message, stack: relativeStack(e.stack) };
-  return { message: String(e) };
+  // A plain object thrown keeps its own fields beside a readable message.
+  if (isPlainObject(e)) return { ...e, message: messageOf(e) };
+  return { message: messageOf(e) };
 }
 
 /**
@@ -56,7 +59,7 @@ export function createLogger(options: LoggerOptions): Logger {
           ) as Record<string, unknown>,
       },
       // The fields above reach pino's serializers as plain objects; they are kept as they are.
-      serializers: { err: (e: unknown) => (e instanceof Error ? errorFields(e) : e) },
+      serializers: { err: (e: unknown) => (e instanceof Error || isPlainObject(e) ? errorFields(e) : e) },
       hooks: {
         // Personal data stays out of logs too: an error quoting a customer's e-mail or IBAN is masked.
         streamWrite: (line) => maskPersonalText(options.secrets.scrub(line)),

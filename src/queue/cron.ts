@@ -1,5 +1,6 @@
 import { Cron } from 'croner';
 import { KoppelError } from '../core/errors.js';
+import { messageOf } from '../core/errors.js';
 
 /**
  * Cron expressions are read in UTC: five fields (minute precision), six with seconds, or seven with
@@ -15,7 +16,7 @@ export function validateCron(expr: string): string | null {
   try {
     cron = parseCron(expr);
   } catch (e) {
-    return e instanceof Error ? e.message : String(e);
+    return messageOf(e);
   }
   // `0 0 31 2 *` parses but never fires; say so instead of scheduling nothing in silence.
   if (cron.nextRun(new Date(0)) === null) return `Cron expression '${expr}' never fires`;

@@ -1,4 +1,4 @@
-import { isKoppelError, isRetryableKind } from '../core/errors.js';
+import { isKoppelError, isRetryableKind, messageOf } from '../core/errors.js';
 
 export interface BackoffPolicy {
   /** Delay after the first failed attempt; doubled for each further attempt. */
@@ -37,5 +37,5 @@ export function backoffDelay(attempt: number, backoff: BackoffPolicy): number {
 export function describeError(error: unknown): string {
   if (isKoppelError(error)) return `${error.code}: ${error.message}`;
   if (error instanceof Error) return `${error.name}: ${error.message}`;
-  return String(error);
+  return messageOf(error);
 }
