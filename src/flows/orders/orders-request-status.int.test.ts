@@ -2,8 +2,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testDialects } from '../../testing/databases.js';
 import { startPair, type Pair } from '../../testing/flow-test-pair.js';
 
-/* eslint-disable @typescript-eslint/no-explicit-any -- tests read the sandboxes' JSON as it comes */
-
 describe.each(testDialects)('the request step of an orders record (%s)', (dialect) => {
   let pair: Pair;
   beforeAll(async () => {
