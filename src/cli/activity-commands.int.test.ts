@@ -100,9 +100,12 @@ describe.each(testDialects)('activity commands on %s', (dialect) => {
     });
     const asWas = await koppel('replay', dl.id, '--mode', 'as-was');
     expect(asWas.code).toBe(1);
+    expect(asWas.out).toContain('1 dead letter(s) matched: 0 went through, 1 failed again');
     expect(asWas.out).toContain('still failing 1');
+    expect(asWas.out + asWas.err).not.toContain('replayed');
     const current = await koppel('replay', dl.id);
     expect(current.code).toBe(0);
+    expect(current.out).toContain('1 dead letter(s) matched: 1 went through, 0 failed again');
     expect(current.out).toContain('created 1');
     expect(h.loopback.target.size).toBe(4);
 

@@ -46,9 +46,29 @@ export function isKoppelError(e: unknown): e is KoppelError {
 }
 
 /** Any thrown value as a KoppelError; unknown failures are `internal`. */
+/**
+ * A sentence for anything thrown: an Error's message, a text as it is, an object's `message` or
+ * else its fields as JSON. Never "[object Object]": libraries throw plain objects too.
+ */
+export function messageOf(e: unknown): string {
+  if (e instanceof Error) return e.message;
+  if (typeof e === 'string') return e;
+  if (e !== null && typeof e === 'object') {
+    const message = (e as { message?: unknown }).message;
+    if (typeof message === 'string' && message !== '') return message;
+    try {
+      const json = JSON.stringify(e, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v));
+      if (json !== undefined) return json;
+    } catch {
+      // A cycle: fall through to the bare text.
+    }
+  }
+  return String(e);
+}
+
 export function toKoppelError(e: unknown): KoppelError {
   if (e instanceof KoppelError) return e;
-  const message = e instanceof Error ? e.message : String(e);
+  const message = messageOf(e);
   return new KoppelError(message, { code: 'internal.unexpected', kind: 'internal', cause: e });
 }
 

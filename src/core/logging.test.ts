@@ -1,7 +1,7 @@
 import { Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { KoppelError } from './errors.js';
+import { KoppelError, toKoppelError } from './errors.js';
 import { createLogger, prettyLine, stderrDestination } from './logging.js';
 import { SecretRegistry } from './secret-registry.js';
 
@@ -27,6 +27,79 @@ describe('the logger', () => {
     expect(lines[0]).toContain('boom');
     expect(lines[0]).toContain('src/core/logging.test.ts');
     expect(lines[0]).not.toContain(installRoot);
+  });
+});
+
+describe('errors in log lines', () => {
+  function logged(log: (logger: ReturnType<typeof createLogger>) => void): Record<string, unknown> {
+    const lines: string[] = [];
+    const destination = new Writable({
+      write(chunk: Buffer, _enc, done) {
+        lines.push(chunk.toString('utf8'));
+        done();
+      },
+    });
+    log(createLogger({ level: 'info', secrets: new SecretRegistry(), destination }));
+    return JSON.parse(lines[0]!) as Record<string, unknown>;
+  }
+
+  it('keeps a KoppelError’s message and code, and a field named code that is no credential', () => {
+    const line = logged((l) =>
+      l.warn(
+        {
+          code: 'SKU-1',
+          err: new KoppelError('Article SKU-1 is blocked', { code: 'products.blocked', kind: 'invalid' }),
+        },
+        'refused',
+      ),
+    );
+    expect(line).toMatchObject({
+      code: 'SKU-1',
+      err: { errorCode: 'products.blocked', kind: 'invalid', message: 'Article SKU-1 is blocked' },
+    });
+  });
+
+  it('shows the fields of a plain object thrown, and of one turned into a KoppelError', () => {
+    const thrown = { status: 502, detail: 'gateway down' };
+    const line = logged((l) => l.error({ err: thrown }, 'failed'));
+    expect(line['err']).toEqual({
+      status: 502,
+      detail: 'gateway down',
+      message: '{"status":502,"detail":"gateway down"}',
+    });
+    const wrapped = logged((l) => l.error({ err: toKoppelError(thrown) }, 'failed'));
+    expect(JSON.stringify(wrapped)).not.toContain('[object Object]');
+    expect(wrapped['err']).toMatchObject({
+      errorCode: 'internal.unexpected',
+      message: '{"status":502,"detail":"gateway down"}',
+    });
+  });
+});
+
+describe('personal data in log lines', () => {
+  it('masks e-mail addresses and IBANs an error message quotes', () => {
+    const lines: string[] = [];
+    const destination = new Writable({
+      write(chunk: Buffer, _enc, done) {
+        lines.push(chunk.toString('utf8'));
+        done();
+      },
+    });
+    const logger = createLogger({ level: 'info', secrets: new SecretRegistry(), destination });
+    logger.warn(
+      {
+        err: new KoppelError('jan@example.nl is not a valid e-mail address', {
+          code: 'asperion.invalid',
+          kind: 'invalid',
+        }),
+      },
+      'refused NL91ABNA0417164300',
+    );
+    expect(lines.join('')).not.toMatch(/jan@example\.nl|NL91ABNA0417164300/);
+    expect(JSON.parse(lines[0]!)).toMatchObject({
+      msg: 'refused [iban]',
+      err: { errorCode: 'asperion.invalid', message: '[e-mail] is not a valid e-mail address' },
+    });
   });
 });
 

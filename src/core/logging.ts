@@ -1,7 +1,8 @@
 import { fileURLToPath } from 'node:url';
 import { pino, type Logger, type DestinationStream } from 'pino';
-import { isKoppelError } from './errors.js';
-import { redact } from './redaction.js';
+import { isKoppelError, messageOf } from './errors.js';
+import { isPlainObject } from './json.js';
+import { maskPersonalText, redact } from './redaction.js';
 import type { SecretRegistry } from './secret-registry.js';
 
 export type { Logger } from 'pino';
@@ -32,12 +33,14 @@ function relativeStack(stack: string | undefined): string | undefined {
 function errorFields(e: unknown): Record<string, unknown> {
   if (isKoppelError(e)) return { errorCode: e.code, kind: e.kind, message: e.message, details: e.details };
   if (e instanceof Error) return { name: e.name, message: e.message, stack: relativeStack(e.stack) };
-  return { message: String(e) };
+  // A plain object thrown keeps its own fields beside a readable message.
+  if (isPlainObject(e)) return { ...e, message: messageOf(e) };
+  return { message: messageOf(e) };
 }
 
 /**
  * JSON lines. Secret-looking keys are masked at any depth and every registered secret value is
- * scrubbed from the final line, whatever field it hides in. Errors are turned into fields before
+ * scrubbed from the final line, whatever field it hides in, as are e-mail addresses and IBANs. Errors are turned into fields before
  * the masking, which would otherwise see an Error as an empty object.
  */
 export function createLogger(options: LoggerOptions): Logger {
@@ -56,9 +59,10 @@ export function createLogger(options: LoggerOptions): Logger {
           ) as Record<string, unknown>,
       },
       // The fields above reach pino's serializers as plain objects; they are kept as they are.
-      serializers: { err: (e: unknown) => (e instanceof Error ? errorFields(e) : e) },
+      serializers: { err: (e: unknown) => (e instanceof Error || isPlainObject(e) ? errorFields(e) : e) },
       hooks: {
-        streamWrite: (line) => options.secrets.scrub(line),
+        // Personal data stays out of logs too: an error quoting a customer's e-mail or IBAN is masked.
+        streamWrite: (line) => maskPersonalText(options.secrets.scrub(line)),
       },
     },
     options.destination ?? stderrDestination(),

@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { toJsonText } from './json.js';
-import { redact, redactedJsonText, redactionSet } from './redaction.js';
+import {
+  expandRedaction,
+  maskPersonalText,
+  redact,
+  redactedJsonText,
+  redactedValues,
+  redactionSet,
+} from './redaction.js';
 
 /** A value nested `levels` objects deep. */
 function nested(levels: number, leaf: unknown): unknown {
@@ -64,5 +71,54 @@ describe('redactedJsonText', () => {
       callback: { code: '[redacted]', state: 'xyz' },
       authorization_code: '[redacted]',
     });
+  });
+});
+
+describe('expandRedaction', () => {
+  const exact = { email: ['Email', 'BusinessEmail'], iban: ['BankAccountIBAN'] };
+  const asperion = { email: ['emailAddress'] };
+
+  it('masks every app’s name for a canonical name, at any depth and in any case', () => {
+    const fields = expandRedaction(['EMAIL'], [exact, asperion]);
+    const value = {
+      emailAddress: 'a@b.nl',
+      account: { Email: 'c@d.nl', contact: [{ businessemail: 'e@f.nl' }] },
+      customer: { email: 'g@h.nl' },
+      BankAccountIBAN: 'NL91ABNA0417164300',
+      name: 'kept',
+    };
+    expect(redact(value, fields)).toEqual({
+      emailAddress: '[redacted]',
+      account: { Email: '[redacted]', contact: [{ businessemail: '[redacted]' }] },
+      customer: { email: '[redacted]' },
+      BankAccountIBAN: 'NL91ABNA0417164300',
+      name: 'kept',
+    });
+  });
+
+  it('takes any other name as the one field it names', () => {
+    expect([...expandRedaction(['Remarks'], [exact])]).toEqual(['remarks']);
+  });
+});
+
+describe('maskPersonalText', () => {
+  it('masks e-mail addresses and IBANs, written together or in groups, and nothing else', () => {
+    const text =
+      'Asperion debtor 1001 (Jansen BV, id 17): Jan.Jansen+x@Mail.Example.NL is not a valid e-mail address.; ' +
+      'NL91 ABNA 0417 1643 00 and NL91ABNA0417164300 are one account; VAT NL123456789B01, order SO-2024-0001';
+    expect(maskPersonalText(text)).toBe(
+      'Asperion debtor 1001 (Jansen BV, id 17): [e-mail] is not a valid e-mail address.; ' +
+        '[iban] and [iban] are one account; VAT NL123456789B01, order SO-2024-0001',
+    );
+  });
+});
+
+describe('redactedValues', () => {
+  it('collects the texts under masked keys, for a label or search text to leave out', () => {
+    const values = redactedValues(
+      { emailAddress: ' A@B.nl ', lines: [{ iban: 'NL91' }], name: 'x' },
+      redactionSet(['emailaddress', 'iban']),
+    );
+    expect([...values].sort()).toEqual(['a@b.nl', 'nl91']);
   });
 });

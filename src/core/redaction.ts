@@ -94,3 +94,88 @@ function mayNeedRedaction(value: unknown, fields: ReadonlySet<string>, depth: nu
 export function redactionSet(fields: Iterable<string>): Set<string> {
   return new Set([...fields].map((f) => f.toLowerCase()));
 }
+
+/**
+ * The names a redaction list may use for personal data that each app spells its own way. A name
+ * in the list that is one of these masks every app's field for it; any other name masks the field
+ * of exactly that name (any case, any depth).
+ */
+export const redactionCanonicalNames = ['email', 'phone', 'iban', 'name', 'address'] as const;
+export type RedactionCanonicalName = (typeof redactionCanonicalNames)[number];
+
+/** An app's (or Koppel's own) field names for each canonical name, compared without case. */
+export type RedactionAliases = Readonly<Partial<Record<RedactionCanonicalName, readonly string[]>>>;
+
+/**
+ * Koppel's own payload fields: what the flows' mappings write before a target sees it (the orders
+ * payload's `customer.email`, `customer.phone`).
+ */
+export const koppelRedactionAliases: RedactionAliases = {
+  email: ['email', 'emailAddress'],
+  phone: ['phone', 'mobile'],
+  iban: ['iban', 'bankAccount'],
+  name: ['name', 'contactName'],
+  address: ['address', 'addressLine1', 'addressLine2', 'addressLine3', 'street'],
+};
+
+const canonical = new Set<string>(redactionCanonicalNames);
+
+/**
+ * The field names (lower case) a redaction list masks: each name itself and, for a canonical name,
+ * every alias the given apps (and Koppel's payloads) declare for it.
+ */
+export function expandRedaction(
+  fields: Iterable<string>,
+  aliasTables: Iterable<RedactionAliases | undefined>,
+): Set<string> {
+  const out = redactionSet(fields);
+  const tables = [koppelRedactionAliases, ...aliasTables];
+  for (const name of [...out]) {
+    if (!canonical.has(name)) continue;
+    for (const table of tables)
+      for (const alias of table?.[name as RedactionCanonicalName] ?? []) out.add(alias.toLowerCase());
+  }
+  return out;
+}
+
+/**
+ * The text values (lower case) `value` holds under a masked key, at any depth: what a record's
+ * label and search text must not carry either when its field is redacted.
+ */
+export function redactedValues(
+  value: unknown,
+  fields: ReadonlySet<string>,
+  out = new Set<string>(),
+  depth = 0,
+): Set<string> {
+  if (fields.size === 0 || depth > 32) return out;
+  if (Array.isArray(value)) for (const v of value) redactedValues(v, fields, out, depth + 1);
+  else if (isPlainObject(value))
+    for (const [k, v] of Object.entries(value)) {
+      if (fields.has(k.toLowerCase())) {
+        if (typeof v === 'string' && v.trim() !== '') out.add(v.trim().toLowerCase());
+      } else redactedValues(v, fields, out, depth + 1);
+    }
+  return out;
+}
+
+/** E-mail addresses inside free text (error messages, log lines). */
+const emailPattern = /[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}/g;
+/**
+ * IBANs inside free text, written together or in groups of four (`NL91 ABNA 0417 1643 00`): two
+ * letters, two check digits, then 11 to 30 letters and digits.
+ */
+const ibanPattern = /\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]){11,30}\b/g;
+
+export const MASKED_EMAIL = '[e-mail]';
+export const MASKED_IBAN = '[iban]';
+
+/**
+ * `text` with e-mail addresses and IBANs masked: for error texts that are stored (records, dead
+ * letters, runs, events) and log lines. Those outlive the payload purge, and a refusal often
+ * echoes the value it refused.
+ */
+export function maskPersonalText(text: string): string {
+  if (!text.includes('@') && !/\d/.test(text)) return text;
+  return text.replace(emailPattern, MASKED_EMAIL).replace(ibanPattern, MASKED_IBAN);
+}

@@ -114,12 +114,15 @@ export async function autoRetryDeadLetters(
       // creates in doubt fails first). That is an attempt too: counted, so the next one waits
       // longer, instead of the target being asked again every five minutes. A cancelled job is not.
       if (!runError || options.signal?.aborted) continue;
-      await db
+      const counted = await db
         .updateTable('dead_letters')
         .set({ replay_count: dl.replay_count + 1, updated_at: at })
         .where('id', '=', dl.id)
         .where('state', '=', 'open')
-        .execute();
+        .where('replay_count', '=', dl.replay_count)
+        .executeTakeFirst();
+      // Settled or retried by someone else meanwhile: not this retry's attempt to count or report.
+      if (Number(counted.numUpdatedRows) === 0) continue;
       failure = runError.code;
     }
     outcome.retried++;

@@ -1,7 +1,7 @@
 import { searchText } from '../store/repos/records.js';
 import { newId } from '../core/ids.js';
 import { toJsonText } from '../core/json.js';
-import { redactedJsonText, REDACTED } from '../core/redaction.js';
+import { maskPersonalText, redactedJsonText, redactedValues, REDACTED } from '../core/redaction.js';
 import { saveCursor } from '../store/repos/cursors.js';
 import { insertDeadLetters, resolveSuperseded, type DeadLetterRow } from '../store/repos/dead-letters.js';
 import { upsertLinks, type LinkRow } from '../store/repos/links.js';
@@ -11,7 +11,7 @@ import { updateRun } from '../store/repos/runs.js';
 import type { EngineDeps } from './deps.js';
 import type { FlowSetup } from './flow-setup.js';
 import type { RunCounts } from './run-counts.js';
-import { assertTransition, deadLetterTransitions } from './transitions.js';
+import { moveDeadLetter } from './transitions.js';
 import { moveTo, type WorkItem } from './work-item.js';
 
 export interface BatchContext {
@@ -80,33 +80,30 @@ export async function commitBatch(
     .map((i) => recordRow(deps, setup, i, ctx.runId, at));
   for (const row of rows) ctx.counts.add(row.state);
 
+  /** What another process had moved before this commit could: said in the log, left as it is. */
+  const lost: string[] = [];
   await deps.store.db.transaction().execute(async (trx) => {
     await insertRecords(trx, deps.store.caps, rows);
     await upsertLinks(trx, deps.store.caps, links);
-    await settleWriteAhead(trx, settled, at);
+    const settledRows = await settleWriteAhead(trx, settled, at);
+    if (settledRows < settled.length)
+      lost.push(
+        `${settled.length - settledRows} of ${settled.length} write-ahead rows were no longer pending (settled by a recovery meanwhile)`,
+      );
     await insertDeadLetters(trx, deps.store.caps, deadLetters);
-    for (const id of resolved) {
-      assertTransition('dead letter', deadLetterTransitions, 'replaying', 'resolved');
-      await trx
-        .updateTable('dead_letters')
-        .set({ state: 'resolved', updated_at: at })
-        .where('id', '=', id)
-        .execute();
-    }
+    // The replay claimed these (open → replaying); a dismiss or another replay may have settled
+    // one since. That one is left as it is, and the log says so.
+    for (const id of resolved)
+      if (!(await moveDeadLetter(trx, id, 'replaying', 'resolved', at)))
+        lost.push(deadLetterLost(id, 'went through'));
     for (const { item } of reopened) {
-      assertTransition('dead letter', deadLetterTransitions, 'replaying', 'open');
-      await trx
-        .updateTable('dead_letters')
-        .set({
-          state: 'open',
-          error_code: item.error?.code ?? 'engine.unknown',
-          error_kind: item.error?.kind ?? 'internal',
-          error_message: deps.secrets.scrub(item.error?.message ?? ''),
-          mapping_version: setup.mappingVersion,
-          updated_at: at,
-        })
-        .where('id', '=', item.deadLetterId as string)
-        .execute();
+      const moved = await moveDeadLetter(trx, item.deadLetterId as string, 'replaying', 'open', at, {
+        error_code: item.error?.code ?? 'engine.unknown',
+        error_kind: item.error?.kind ?? 'internal',
+        error_message: storedErrorText(deps, item.error?.message ?? ''),
+        mapping_version: setup.mappingVersion,
+      });
+      if (!moved) lost.push(deadLetterLost(item.deadLetterId as string, 'failed again'));
     }
     const succeeded = items.filter(
       (i) => !i.deadLetterId && (i.state === 'created' || i.state === 'updated' || i.state === 'unchanged'),
@@ -124,6 +121,19 @@ export async function commitBatch(
     });
     if (ctx.cursor !== null && !ctx.aborted) await saveCursor(trx, flow.id, ctx.cursor, at);
   });
+  for (const message of lost)
+    deps.logger.warn({ run: ctx.runId, flow: flow.id }, `${message}: left as it was`);
+}
+
+const deadLetterLost = (id: string, outcome: string) =>
+  `Dead letter ${id} ${outcome}, but it was no longer being replayed (dismissed or settled meanwhile)`;
+
+/**
+ * An error text as stored: no secret, and no e-mail address or IBAN (a refusal often echoes the
+ * value it refused), since records' and dead letters' errors outlive the payload purge.
+ */
+function storedErrorText(deps: EngineDeps, message: string): string {
+  return maskPersonalText(deps.secrets.scrub(message));
 }
 
 function deadLetterOf(
@@ -146,7 +156,7 @@ function deadLetterOf(
     mapping_version: setup.mappingVersion,
     error_code: item.error?.code ?? 'engine.unknown',
     error_kind: item.error?.kind ?? 'internal',
-    error_message: deps.secrets.scrub(item.error?.message ?? ''),
+    error_message: storedErrorText(deps, item.error?.message ?? ''),
     state: 'open',
     replay_count: 0,
     last_replay_run_id: null,
@@ -175,7 +185,7 @@ function recordRow(deps: EngineDeps, setup: FlowSetup, item: WorkItem, runId: st
     attempts: item.attempts,
     error_code: item.error?.code ?? null,
     error_kind: item.error?.kind ?? null,
-    error_message: item.error ? deps.secrets.scrub(item.error.message) : null,
+    error_message: item.error ? storedErrorText(deps, item.error.message) : null,
     timeline: JSON.stringify(item.timeline),
     snapshot: stored(item.record),
     payload: stored(item.payload),
@@ -197,7 +207,13 @@ function recordRow(deps: EngineDeps, setup: FlowSetup, item: WorkItem, runId: st
 
 /** The record's label and the text its search matches, from the flow's own names for it. */
 function recordNames(setup: FlowSetup, item: WorkItem): { label: string | null; search_text: string } {
-  const label = setup.runtime.describe?.(item.record) ?? null;
+  // What the redaction list keeps out of the snapshot stays out of the label and the search text.
+  const hidden = redactedValues(item.record, setup.redaction);
+  const described = setup.runtime.describe?.(item.record) ?? null;
+  const label = described === null ? null : maskValues(described, hidden);
+  const keys = (setup.runtime.searchKeys?.(item.record) ?? []).filter(
+    (k) => typeof k !== 'string' || !hidden.has(k.trim().toLowerCase()),
+  );
   return {
     label,
     search_text: searchText([
@@ -205,9 +221,17 @@ function recordNames(setup: FlowSetup, item: WorkItem): { label: string | null; 
       item.sourceId,
       item.targetId ?? item.link?.target_id,
       item.naturalKey,
-      ...(setup.runtime.searchKeys?.(item.record) ?? []),
+      ...keys,
     ]),
   };
+}
+
+/** `text` with each of `values` (lower case) replaced wherever it appears, in any case. */
+function maskValues(text: string, values: ReadonlySet<string>): string {
+  let out = text;
+  for (const v of values)
+    out = out.replace(new RegExp(v.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'), 'gi'), REDACTED);
+  return out;
 }
 
 function lastSegment(path: string): string {

@@ -6,6 +6,7 @@ import type { EngineDeps } from './deps.js';
 import type { ConnectorContext } from './types.js';
 import { defaultBudgetReserve, type ApiPriority, type BudgetReserve } from '../connectors/kit/api-budget.js';
 import { budgetLedgerFor } from './budget-ledger.js';
+import { noteCall } from '../connectors/kit/observed-calls.js';
 
 /** API calls per connection during one run (the activity log shows them per run). */
 export class CallCounter {
@@ -57,10 +58,14 @@ export function connectorContext(
   const credentials = connection.credentials ? deps.box.decryptJson(connection.credentials) : {};
   for (const value of Object.values(credentials)) deps.secrets.add(value);
   const withRunSignal = fanOutAbort(signal);
-  const countingFetch: typeof fetch = (input, init) => {
+  const countingFetch: typeof fetch = async (input, init) => {
     counter.add(connection.id);
-    if (init?.signal) return fetch(input, init);
-    return withRunSignal((requestSignal) => fetch(input, { ...init, signal: requestSignal }));
+    const res = init?.signal
+      ? await fetch(input, init)
+      : await withRunSignal((requestSignal) => fetch(input, { ...init, signal: requestSignal }));
+    // What was asked and answered, for the activity log of the write that made this call.
+    noteCall({ method: methodOf(input, init), url: urlOf(input), status: res.status });
+    return res;
   };
   return {
     connectionId: connection.id,
@@ -93,4 +98,12 @@ export function connectorContext(
       reserve: options.reserve ?? defaultBudgetReserve,
     },
   };
+}
+
+function urlOf(input: Parameters<typeof fetch>[0]): string {
+  return typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
+}
+
+function methodOf(input: Parameters<typeof fetch>[0], init: Parameters<typeof fetch>[1]): string {
+  return (init?.method ?? (input instanceof Request ? input.method : 'GET')).toUpperCase();
 }

@@ -1,9 +1,9 @@
 import { KoppelError } from '../core/errors.js';
-import { redact, redactionSet } from '../core/redaction.js';
+import { redact } from '../core/redaction.js';
 import type { DeadLetterListFilter, DeadLetterListRow } from '../store/repos/dead-letters.js';
 import { listDeadLetters } from '../store/repos/dead-letters.js';
 import type { EngineDeps } from './deps.js';
-import { readInstallationSettings } from './installation-settings.js';
+import { readInstallationSettings, redactedFieldNames } from './installation-settings.js';
 import type { DeadLetterState } from './transitions.js';
 
 /** A dead letter as people and programs see it: never its snapshot. */
@@ -63,7 +63,14 @@ export interface DeadLetterDetail extends DeadLetterView {
   /** The record it was parked from: its outcome and timeline (null once retention removed it). */
   record: { id: string; state: string; timeline: TimelineStep[] } | null;
   /** What the last replay made of it (null: never replayed, or retention removed that record). */
-  lastReplay: { runId: string; recordId: string; state: string; error: string | null } | null;
+  lastReplay: {
+    runId: string;
+    recordId: string;
+    state: string;
+    /** `failed` when the record failed again (parked or failed), else `resolved`. */
+    outcome: 'resolved' | 'failed';
+    error: string | null;
+  } | null;
   /**
    * The source record as it was parked, with the installation's redaction list applied as to
    * stored payloads; null when withheld (`snapshotWithheld` says why).
@@ -81,7 +88,7 @@ const dayMs = 86_400_000;
  * record's snapshot is purged too; an open one is shown however old, as retention keeps it. `pairIds` limits it to a caller's pairs; outside them it does not exist.
  */
 export async function deadLetterDetail(
-  deps: Pick<EngineDeps, 'store' | 'box' | 'secrets' | 'clock' | 'defaults'>,
+  deps: Pick<EngineDeps, 'store' | 'box' | 'secrets' | 'clock' | 'defaults' | 'registry'>,
   id: string,
   pairIds?: readonly string[],
 ): Promise<DeadLetterDetail> {
@@ -120,7 +127,7 @@ export async function deadLetterDetail(
       .where('id', '=', id)
       .executeTakeFirstOrThrow();
     const text = deps.secrets.scrub(deps.box.decrypt(stored.snapshot));
-    snapshot = redact(JSON.parse(text), redactionSet(settings.redaction));
+    snapshot = redact(JSON.parse(text), redactedFieldNames(settings, deps.registry));
   }
   return {
     ...view,
@@ -133,6 +140,7 @@ export async function deadLetterDetail(
             runId: row.last_replay_run_id,
             recordId: replay.id,
             state: replay.state,
+            outcome: replay.state === 'dead_lettered' || replay.state === 'failed' ? 'failed' : 'resolved',
             error: replay.error_code ? `${replay.error_code}: ${replay.error_message ?? ''}` : null,
           }
         : null,

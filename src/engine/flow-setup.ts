@@ -6,9 +6,12 @@ import type { ConnectionTable, FlowTable } from '../store/schema.js';
 import { connectionNotReady } from './connection-readiness.js';
 import { CallCounter, connectorContext } from './connector-context.js';
 import type { EngineDeps } from './deps.js';
-import { readInstallationSettings, type InstallationSettings } from './installation-settings.js';
+import {
+  readInstallationSettings,
+  redactedFieldNames,
+  type InstallationSettings,
+} from './installation-settings.js';
 import type { FlowKind, FlowRuntime, FlowRuntimeContext } from './types.js';
-import { redactionSet } from '../core/redaction.js';
 import { mappingVersion } from '../store/repos/mappings.js';
 import type { ApiPriority } from '../connectors/kit/api-budget.js';
 import { runPriority } from './run-priority.js';
@@ -149,7 +152,7 @@ export async function loadFlowSetup(
     mappingVersion: version,
     createOnlyFields,
     settings,
-    redaction: redactionSet(settings.redaction),
+    redaction: redactedFieldNames(settings, deps.registry),
     calls,
     priority,
     signal,

@@ -2,6 +2,8 @@ import { z } from 'zod';
 import type { Kysely } from 'kysely';
 import type { Database } from '../store/schema.js';
 import { defaultBudgetReserve, type BudgetReserve } from '../connectors/kit/api-budget.js';
+import { expandRedaction } from '../core/redaction.js';
+import type { FlowRegistry } from './types.js';
 
 /** Installation-wide settings a workspace file may set; the configuration gives the defaults. */
 export interface InstallationSettings {
@@ -132,4 +134,15 @@ export function defaultSettingValues(defaults: {
       autoRetry: { ...defaultDeadLetterSettings.autoRetry },
     },
   };
+}
+
+/**
+ * The field names (lower case) the installation's redaction list masks in stored payloads: each
+ * name as written and, for a canonical name (`email`, `iban`, …), every known app's name for it.
+ */
+export function redactedFieldNames(settings: InstallationSettings, registry: FlowRegistry): Set<string> {
+  return expandRedaction(
+    settings.redaction,
+    [...registry.apps.values()].map((a) => a.redactionAliases),
+  );
 }

@@ -6,7 +6,7 @@ import { loadFlowSetup, type FlowSetup } from './flow-setup.js';
 import { processBatch, type BatchInput } from './process-batch.js';
 import { recoverWriteAhead } from './recover-write-ahead.js';
 import { withRun, type RunResult } from './run-flow.js';
-import { assertTransition, deadLetterTransitions } from './transitions.js';
+import { assertTransition, deadLetterTransitions, moveDeadLetter } from './transitions.js';
 
 export const replayModes = ['as-was', 'current'] as const;
 export type ReplayMode = (typeof replayModes)[number];
@@ -29,6 +29,10 @@ export interface ReplayRequest {
 
 export interface ReplayOutcome {
   matched: number;
+  /** Dead letters that went through (resolved) in this replay. */
+  resolved: number;
+  /** Dead letters that failed again: still open, with their new error. */
+  failed: number;
   runs: RunResult[];
 }
 
@@ -46,6 +50,8 @@ export async function replayDeadLetters(deps: EngineDeps, request: ReplayRequest
     groups.set(key, [...(groups.get(key) ?? []), dl]);
   }
   const runs: RunResult[] = [];
+  let resolved = 0;
+  let failed = 0;
   let done = 0;
   const signal = request.signal ?? new AbortController().signal;
   for (const group of groups.values()) {
@@ -58,6 +64,7 @@ export async function replayDeadLetters(deps: EngineDeps, request: ReplayRequest
       signal,
       request.mode === 'as-was' ? { mappingVersion: first.mapping_version ?? 0 } : {},
     );
+    const claimedIds: string[] = [];
     const result = await withRun(
       deps,
       setup,
@@ -67,6 +74,7 @@ export async function replayDeadLetters(deps: EngineDeps, request: ReplayRequest
         // pending): settle those first, as a run does, or the replay creates the record a second time.
         await recoverWriteAhead(deps, setup, runId);
         const claimed = await claimForReplay(deps, group, runId);
+        claimedIds.push(...claimed.map((d) => d.id));
         try {
           const size = request.batchSize ?? 100;
           for (let i = 0; i < claimed.length; i += size) {
@@ -90,8 +98,44 @@ export async function replayDeadLetters(deps: EngineDeps, request: ReplayRequest
       },
     );
     runs.push(result);
+    const settled = await settledBy(deps, claimedIds, result.runId);
+    resolved += settled.resolved;
+    failed += settled.failed;
   }
-  return { matched: letters.length, runs };
+  return { matched: letters.length, resolved, failed, runs };
+}
+
+/**
+ * What a replay run made of the dead letters it claimed, read back from them: resolved, or open
+ * again with this run as their last replay (failed again). One it did not reach is neither.
+ */
+async function settledBy(
+  deps: EngineDeps,
+  ids: readonly string[],
+  runId: string,
+): Promise<{ resolved: number; failed: number }> {
+  if (ids.length === 0) return { resolved: 0, failed: 0 };
+  const db = deps.store.db;
+  const letters = await db
+    .selectFrom('dead_letters')
+    .select(['source_id', 'state'])
+    .where('id', 'in', [...ids])
+    .execute();
+  // Open again is "failed again" only when the run reached it (stored a record of it as parked).
+  const parked = new Set(
+    (
+      await db
+        .selectFrom('records')
+        .select('source_id')
+        .where('run_id', '=', runId)
+        .where('state', '=', 'dead_lettered')
+        .execute()
+    ).map((r) => r.source_id),
+  );
+  return {
+    resolved: letters.filter((l) => l.state === 'resolved').length,
+    failed: letters.filter((l) => l.state === 'open' && parked.has(l.source_id)).length,
+  };
 }
 
 /**
@@ -129,7 +173,6 @@ async function claimForReplay(
   group: DeadLetterRow[],
   runId: string,
 ): Promise<DeadLetterRow[]> {
-  assertTransition('dead letter', deadLetterTransitions, 'open', 'replaying');
   assertTransition('dead letter', deadLetterTransitions, 'open', 'resolved');
   const at = deps.clock.now().toISOString();
   const newest = new Map<string, DeadLetterRow>();
@@ -148,18 +191,12 @@ async function claimForReplay(
   }
   const claimed: DeadLetterRow[] = [];
   for (const dl of newest.values()) {
-    const res = await deps.store.db
-      .updateTable('dead_letters')
-      .set({
-        state: 'replaying',
-        last_replay_run_id: runId,
-        replay_count: dl.replay_count + 1,
-        updated_at: at,
-      })
-      .where('id', '=', dl.id)
-      .where('state', '=', 'open')
-      .executeTakeFirst();
-    if (Number(res.numUpdatedRows) === 1) claimed.push(dl);
+    // One another replay or a dismiss took first is not this replay's: it is left out.
+    const moved = await moveDeadLetter(deps.store.db, dl.id, 'open', 'replaying', at, {
+      last_replay_run_id: runId,
+      replay_count: dl.replay_count + 1,
+    });
+    if (moved) claimed.push(dl);
   }
   return claimed;
 }

@@ -1,9 +1,9 @@
-import { toKoppelError, type KoppelError } from '../core/errors.js';
+import { KoppelError, toKoppelError } from '../core/errors.js';
 import { newId } from '../core/ids.js';
 import { cancelledErrorCode } from '../queue/index.js';
 import { insertEvent } from '../store/repos/events.js';
 import { readCursor } from '../store/repos/cursors.js';
-import { failAbandonedRuns, insertRun, updateRun } from '../store/repos/runs.js';
+import { failAbandonedRuns, getRun, insertRun } from '../store/repos/runs.js';
 import type { EngineDeps } from './deps.js';
 import { flowNotReady } from './connection-readiness.js';
 import { loadFlowSetup, type FlowSetup } from './flow-setup.js';
@@ -11,7 +11,7 @@ import { pauseConnection } from './pause-connection.js';
 import { processBatch, type BatchInput } from './process-batch.js';
 import { recoverWriteAhead } from './recover-write-ahead.js';
 import { RunCounts } from './run-counts.js';
-import { assertTransition, runTransitions, type RunState } from './transitions.js';
+import { moveRun, type RunState } from './transitions.js';
 
 export const runTriggers = ['schedule', 'manual', 'webhook', 'replay'] as const;
 export type RunTrigger = (typeof runTriggers)[number];
@@ -110,21 +110,17 @@ export async function withRun(
       : counts.deadLettered > 0
         ? 'partial'
         : 'succeeded';
-  assertTransition('run', runTransitions, 'running', state);
   const finished = deps.clock.now().toISOString();
-  await updateRun(
-    db,
-    runId,
-    {
-      state,
-      counts: JSON.stringify(counts),
-      api_calls: JSON.stringify(setup.calls),
-      error_code: error?.code ?? null,
-      error_message: error ? deps.secrets.scrub(error.message) : null,
-      finished_at: finished,
-    },
-    'running',
-  );
+  const closed = await moveRun(db, runId, 'running', state, {
+    counts: JSON.stringify(counts),
+    api_calls: JSON.stringify(setup.calls),
+    error_code: error?.code ?? null,
+    error_message: error ? deps.secrets.scrub(error.message) : null,
+    finished_at: finished,
+  });
+  // Something else closed the run first (a process that took it for abandoned, a cancel): that
+  // ending stands, and the run reports it, not the one it would have written.
+  if (!closed) return runClosedElsewhere(deps, runId, state, counts, setup.calls.toJSON());
   if (error && !cancelled) await onRunError(deps, setup, runId, error);
   deps.logger.info(
     {
@@ -153,18 +149,12 @@ async function refuseRun(deps: EngineDeps, request: RunRequest, error: KoppelErr
     .where('id', '=', request.flowId)
     .executeTakeFirstOrThrow();
   const { runId, counts } = await openRun(deps, flow, request);
-  assertTransition('run', runTransitions, 'running', 'failed');
-  await updateRun(
-    db,
-    runId,
-    {
-      state: 'failed',
-      error_code: error.code,
-      error_message: deps.secrets.scrub(error.message),
-      finished_at: deps.clock.now().toISOString(),
-    },
-    'running',
-  );
+  const closed = await moveRun(db, runId, 'running', 'failed', {
+    error_code: error.code,
+    error_message: deps.secrets.scrub(error.message),
+    finished_at: deps.clock.now().toISOString(),
+  });
+  if (!closed) return runClosedElsewhere(deps, runId, 'failed', counts, {});
   deps.logger.warn({ run: runId, flow: flow.id, code: error.code }, deps.secrets.scrub(error.message));
   return { runId, state: 'failed', counts: counts.toJSON(), apiCalls: {}, error };
 }
@@ -192,14 +182,39 @@ async function openRun(
     started_at: null,
     finished_at: null,
   });
-  assertTransition('run', runTransitions, 'queued', 'running');
-  await updateRun(
-    deps.store.db,
-    runId,
-    { state: 'running', started_at: deps.clock.now().toISOString() },
-    'queued',
-  );
+  const started = await moveRun(deps.store.db, runId, 'queued', 'running', {
+    started_at: deps.clock.now().toISOString(),
+  });
+  if (!started) {
+    const now = await getRun(deps.store.db, runId);
+    throw new KoppelError(`Run ${runId} did not start: it was ${now?.state ?? 'gone'} before it could`, {
+      code: 'run.not_started',
+      kind: 'conflict',
+      details: { state: now?.state ?? null },
+    });
+  }
   return { runId, counts };
+}
+
+/** A run another process closed first: what it holds now, said in the log. */
+async function runClosedElsewhere(
+  deps: EngineDeps,
+  runId: string,
+  meant: RunState,
+  counts: RunCounts,
+  apiCalls: Record<string, number>,
+): Promise<RunResult> {
+  const row = await getRun(deps.store.db, runId);
+  const state = (row?.state ?? meant) as RunState;
+  deps.logger.warn(
+    { run: runId, state, meant },
+    `Run ${runId} was already ${state} when it ended (${meant}): its row keeps ${state}`,
+  );
+  const error =
+    row?.error_code != null
+      ? new KoppelError(row.error_message ?? row.error_code, { code: row.error_code, kind: 'conflict' })
+      : undefined;
+  return { runId, state, counts: counts.toJSON(), apiCalls, ...(error ? { error } : {}) };
 }
 
 async function onRunError(

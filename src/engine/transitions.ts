@@ -1,4 +1,8 @@
+import type { Kysely, Updateable } from 'kysely';
 import { KoppelError } from '../core/errors.js';
+import { setDeadLetterState } from '../store/repos/dead-letters.js';
+import { updateRun, type RunRow } from '../store/repos/runs.js';
+import type { Database, DeadLetterTable } from '../store/schema.js';
 
 /**
  * The only ways runs, records and dead letters may change state. Anything else is a bug, and is
@@ -80,4 +84,33 @@ export function assertTransition<S extends string>(
       details: { what, from, to },
     });
   }
+}
+
+/**
+ * Moves a dead letter from `from` to `to` by compare-and-set: written only if the row still is
+ * `from`. Answers whether it moved; false means another process (a dismiss, a replay) moved it
+ * first, and the caller must say so rather than act as if it had moved.
+ */
+export async function moveDeadLetter(
+  db: Kysely<Database>,
+  id: string,
+  from: DeadLetterState,
+  to: DeadLetterState,
+  at: string,
+  fields: Omit<Updateable<DeadLetterTable>, 'id' | 'state' | 'updated_at'> = {},
+): Promise<boolean> {
+  assertTransition('dead letter', deadLetterTransitions, from, to);
+  return setDeadLetterState(db, id, from, { ...fields, state: to, updated_at: at });
+}
+
+/** `moveDeadLetter` for runs: written only if the run still is `from`; whether it moved. */
+export async function moveRun(
+  db: Kysely<Database>,
+  id: string,
+  from: RunState,
+  to: RunState,
+  fields: Partial<Omit<RunRow, 'id' | 'state'>> = {},
+): Promise<boolean> {
+  assertTransition('run', runTransitions, from, to);
+  return updateRun(db, id, { ...fields, state: to }, from);
 }

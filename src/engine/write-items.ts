@@ -90,12 +90,14 @@ export async function writeItems(
           note(item, 'requested', now(), `${result.request.method} ${result.request.url}`);
         }
         item.response = result.response;
-        note(
-          item,
-          'responded',
-          now(),
-          result.request?.status === undefined ? undefined : String(result.request.status),
-        );
+        // A write the target was not asked for (skipped, nothing that differs) has no answer to show.
+        if (result.request || result.response !== undefined)
+          note(
+            item,
+            'responded',
+            now(),
+            result.request?.status === undefined ? undefined : String(result.request.status),
+          );
         if (result.skipped !== undefined && item.operation === 'update')
           moveTo(item, 'skipped', now(), result.skipped);
         else moveTo(item, item.operation === 'create' ? 'created' : 'updated', now(), result.targetId);

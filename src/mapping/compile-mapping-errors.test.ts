@@ -96,7 +96,7 @@ describe('compileMapping: definitions that do not compile', () => {
   });
 
   it('refuses limits that are not positive numbers', () => {
-    expect(() => compileMapping({ fields: {} }, { timeoutMs: 0 })).toThrow(
+    expect(() => compileMapping({ fields: {} }, { maxSteps: 0 })).toThrow(
       expect.objectContaining({ code: 'mapping.invalid_option' }),
     );
     expect(() => compileMapping({ fields: {} }, { maxDepth: Number.NaN })).toThrow(

@@ -1,4 +1,5 @@
 import { KoppelError } from '../core/errors.js';
+import { messageOf } from '../core/errors.js';
 
 /** What JSONata throws: plain objects (not Errors) with a code like 'S0201' or 'T0410'. */
 interface JsonataError {
@@ -39,5 +40,5 @@ export function describeExpressionError(e: unknown): { code: string; message: st
     }
     return { code: 'mapping.expression_failed', message: `${e.code}${at}: ${e.message}` };
   }
-  return { code: 'mapping.expression_failed', message: e instanceof Error ? e.message : String(e) };
+  return { code: 'mapping.expression_failed', message: messageOf(e) };
 }

@@ -2,11 +2,15 @@ import type jsonata from 'jsonata';
 import { KoppelError } from '../core/errors.js';
 
 /**
- * Time and depth limits for one evaluation. JSONata 2 calls the environment's
+ * Step and depth limits for one evaluation. JSONata 2 calls the environment's
  * `__evaluate_entry` / `__evaluate_exit` hooks around every evaluation step (jsonata.js,
- * `evaluate()`); the hooks count the nesting and look at the clock, and throw to stop a runaway
+ * `evaluate()`); the hooks count the steps and the nesting, and throw to stop a runaway
  * expression. Because every step awaits the hook, even infinite tail recursion (which JSONata
  * runs as a loop, so it never gets deep) reaches a check.
+ *
+ * The bound is a number of steps, not a time: a clock keeps running while the process waits for
+ * the CPU, so a time limit failed (and dead-lettered) ordinary records whenever the machine was
+ * busy. A step count gives the same verdict for the same expression and record, however loaded.
  *
  * The hooks are bound once per compiled expression; the counters live in a per-evaluation object
  * passed as a binding, so one compiled mapping can map several records at the same time.
@@ -15,7 +19,7 @@ import { KoppelError } from '../core/errors.js';
  * that backtracks badly, `$string` of a huge value) cannot be interrupted on this thread.
  */
 export interface EvaluationLimits {
-  timeoutMs: number;
+  maxSteps: number;
   maxDepth: number;
 }
 
@@ -25,7 +29,7 @@ const exitHook = Symbol.for('jsonata.__evaluate_exit');
 
 class EvaluationGuard {
   private depth = 0;
-  private readonly startedAt = Date.now();
+  private steps = 0;
   /** Once tripped, every later step fails too, even if something in between caught the error. */
   private tripped: KoppelError | undefined;
 
@@ -37,8 +41,11 @@ class EvaluationGuard {
     if (this.depth > this.limits.maxDepth) {
       this.trip('mapping.expression_too_deep', `expression nested deeper than ${this.limits.maxDepth} steps`);
     }
-    if (Date.now() - this.startedAt > this.limits.timeoutMs) {
-      this.trip('mapping.expression_timeout', `expression ran longer than ${this.limits.timeoutMs} ms`);
+    if (++this.steps > this.limits.maxSteps) {
+      this.trip(
+        'mapping.expression_too_long',
+        `expression took more than ${this.limits.maxSteps} evaluation steps (endless recursion or a loop too large?)`,
+      );
     }
   }
 

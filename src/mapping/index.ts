@@ -28,7 +28,7 @@ export type {
 } from './types.js';
 export { fieldOrigins } from './types.js';
 export { mappingDefinitionSchema } from './schema.js';
-export { compileMapping, defaultCompileOptions, DEFAULT_EXPRESSION_TIMEOUT_MS } from './compile-mapping.js';
+export { compileMapping, defaultCompileOptions, DEFAULT_EXPRESSION_MAX_STEPS } from './compile-mapping.js';
 export {
   previewMapping,
   type MappingPreview,

@@ -75,8 +75,10 @@ describe('previewMapping', () => {
     const preview = await previewMapping(
       { fields: { loop: { expr: '($f := function($x){ $f($x) }; $f(1))' } } },
       [{}],
-      { timeoutMs: 10 },
+      { maxSteps: 10 },
     );
-    expect(preview.results[0]?.errors[0]?.message).toBe('expression ran longer than 10 ms');
+    expect(preview.results[0]?.errors[0]?.message).toBe(
+      'expression took more than 10 evaluation steps (endless recursion or a loop too large?)',
+    );
   });
 });

@@ -51,9 +51,11 @@ export interface MapResult {
 }
 
 export interface CompileMappingOptions {
-  /** Wall-clock budget of one expression evaluation, in milliseconds (default 2000, `DEFAULT_EXPRESSION_TIMEOUT_MS`:
-   * only a runaway expression should hit it, even on a busy machine). */
-  timeoutMs?: number | undefined;
+  /**
+   * Evaluation steps one expression may take (default 1,000,000, `DEFAULT_EXPRESSION_MAX_STEPS`):
+   * a count, not a time, so only a runaway expression hits it, however busy the machine is.
+   */
+  maxSteps?: number | undefined;
   /** Deepest nesting of evaluation steps one expression may reach (default 200). */
   maxDepth?: number | undefined;
   /** Longest sequence an expression may build, e.g. with `[1..n]` (default 100,000). */

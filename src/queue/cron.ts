@@ -1,5 +1,6 @@
 import { Cron } from 'croner';
 import { KoppelError } from '../core/errors.js';
+import { messageOf } from '../core/errors.js';
 
 /**
  * Cron expressions are read in UTC: five fields (minute precision), six with seconds, or seven with
@@ -24,7 +25,7 @@ export function validateCron(expr: string, now: Date = new Date()): string | nul
   try {
     cron = parseCron(expr);
   } catch (e) {
-    return e instanceof Error ? e.message : String(e);
+    return messageOf(e);
   }
   const horizon = new Date(now);
   horizon.setUTCFullYear(horizon.getUTCFullYear() + cronHorizonYears);

@@ -1,5 +1,5 @@
 import { backoffMs } from '../core/backoff.js';
-import { isKoppelError, isRetryableKind } from '../core/errors.js';
+import { isKoppelError, isRetryableKind, messageOf } from '../core/errors.js';
 
 export interface BackoffPolicy {
   /** Delay after the first failed attempt; doubled for each further attempt. */
@@ -32,5 +32,5 @@ export function decideRetry(error: unknown, attempt: number, backoff: BackoffPol
 export function describeError(error: unknown): string {
   if (isKoppelError(error)) return `${error.code}: ${error.message}`;
   if (error instanceof Error) return `${error.name}: ${error.message}`;
-  return String(error);
+  return messageOf(error);
 }

@@ -138,3 +138,28 @@ export async function databaseAsText(tdb: TestDatabase, store: Store): Promise<s
   }
   return parts.join('\n');
 }
+
+/**
+ * Test-only: every row of every table (migration bookkeeping included), all columns, as one text:
+ * for asserting that something appears nowhere in the database.
+ */
+export async function dumpDatabase(store: Store): Promise<string> {
+  const tables = await store.db.introspection.getTables({ withInternalKyselyTables: true });
+  const out: string[] = [];
+  for (const t of tables) {
+    const { rows } = await sql<Record<string, unknown>>`select * from ${sql.table(t.name)}`.execute(store.db);
+    for (const row of rows) {
+      const cells = Object.entries(row).map(([k, v]) => `${k}=${asText(v)}`);
+      out.push(`${t.name}: ${cells.join(' | ')}`);
+    }
+  }
+  return out.join('\n');
+}
+
+function asText(v: unknown): string {
+  if (v === null || v === undefined) return '';
+  if (Buffer.isBuffer(v)) return v.toString('utf8');
+  if (v instanceof Date) return v.toISOString();
+  if (typeof v === 'object') return JSON.stringify(v);
+  return String(v as string | number | bigint | boolean);
+}

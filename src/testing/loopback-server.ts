@@ -40,6 +40,8 @@ export interface Faults {
   sourceDown?: boolean;
   /** Every create waits this long before it is stored and answered (a slow target). */
   createDelayMs?: number;
+  /** Awaited as each create arrives, before anything else: something another process does meanwhile. */
+  onCreate?: () => Promise<void>;
 }
 
 export class LoopbackServer {
@@ -146,6 +148,7 @@ export class LoopbackServer {
   private async create(payload: Record<string, unknown>, res: ServerResponse): Promise<void> {
     this.calls.creates++;
     const f = this.faults;
+    await f.onCreate?.();
     if (f.createDelayMs) await new Promise((resolve) => setTimeout(resolve, f.createDelayMs));
     if (f.create503 && f.create503 > 0) {
       f.create503--;

@@ -21,7 +21,8 @@ type Defaults = { payloadRetentionDays: number; metadataRetentionDays: number };
 export const settingDescriptions: Record<WorkspaceSettingKey, string> = {
   retention:
     'Days stored payloads (`payloadDays`) and run and record metadata (`metadataDays`) are kept; payloads never longer than metadata',
-  redaction: 'Field names (any depth, any case) kept out of stored payloads',
+  redaction:
+    'Field names (any depth, any case) kept out of stored payloads; `email`, `phone`, `iban`, `name` and `address` also stand for each app’s own names for them',
   apiBudgetReserve:
     "What backfills leave of every Exact division's API budget for live work: `dayShare` of the day, `minuteCalls` of every minute",
   deadLetters:

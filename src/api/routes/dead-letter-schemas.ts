@@ -38,7 +38,15 @@ export const deadLetterDetail = deadLetter
       .nullable()
       .describe('The record it was parked from, with its timeline; null once retention removed it'),
     lastReplay: z
-      .object({ runId: z.string(), recordId: z.string(), state: z.string(), error: z.string().nullable() })
+      .object({
+        runId: z.string(),
+        recordId: z.string(),
+        state: z.string().describe("The replayed record's state"),
+        outcome: z
+          .enum(['resolved', 'failed'])
+          .describe('failed: the replay failed again and the dead letter is open with the new error'),
+        error: z.string().nullable(),
+      })
       .nullable()
       .describe('What the last replay made of it'),
     snapshot: z

@@ -187,7 +187,8 @@ describe.each(testDialects)('dead letters over the API (%s)', (dialect) => {
       (d) => d.replayCount === 1 && d.state === 'open',
       'the as-was replay',
     );
-    expect(again.lastReplay).toMatchObject({ state: 'dead_lettered' });
+    // Failing again is reported as a failure, not as a replay that went through.
+    expect(again.lastReplay).toMatchObject({ state: 'dead_lettered', outcome: 'failed' });
     expect([...h.loopback.target.values()].some((t) => t.reference === 'koppel:items:I00003')).toBe(false);
 
     h.loopback.put(sampleItem(3, { name: 'Three, fixed' }));
@@ -199,7 +200,7 @@ describe.each(testDialects)('dead letters over the API (%s)', (dialect) => {
       (d) => d.state === 'resolved',
       'the current replay',
     );
-    expect(resolved.lastReplay).toMatchObject({ state: 'created' });
+    expect(resolved.lastReplay).toMatchObject({ state: 'created', outcome: 'resolved' });
     const sent = [...h.loopback.target.values()].filter((t) => t.reference === 'koppel:items:I00003');
     expect(sent.map((t) => t.name)).toEqual(['Three, fixed']);
 

@@ -80,7 +80,7 @@ export const replayCommand: CliCommand = {
         }
         // One job per flow, each under that flow's lock, so a replay never races a run of the flow.
         const progress = createProgress({ label: 'replay', total: letters.length, stream: ctx.err });
-        const outcome: ReplayOutcome = { matched: 0, runs: [] };
+        const outcome: ReplayOutcome = { matched: 0, resolved: 0, failed: 0, runs: [] };
         for (const { flowId, spec } of planReplay(letters, selection, o.mode as ReplayMode)) {
           let done = 0;
           const handlers = engineJobHandlers(app.engine, {
@@ -90,6 +90,8 @@ export const replayCommand: CliCommand = {
             },
             onReplay: (o) => {
               outcome.matched += o.matched;
+              outcome.resolved += o.resolved;
+              outcome.failed += o.failed;
               outcome.runs.push(...o.runs);
             },
           });
@@ -102,9 +104,15 @@ export const replayCommand: CliCommand = {
               kind: 'internal',
             });
         }
-        progress.done(`${outcome.matched} replayed`);
+        // A replay that failed again is a failure, not "replayed": the line says what came of each.
+        const summary = `${outcome.resolved} went through, ${outcome.failed} failed again`;
+        progress.done(summary);
+        if (outcome.failed > 0) ctx.exitCode = 1;
         if (o.json) return void ctx.out.write(JSON.stringify(outcome, null, 2) + '\n');
-        ctx.out.write(`${outcome.matched} dead letter(s) matched.\n`);
+        ctx.out.write(
+          `${outcome.matched} dead letter(s) matched: ${summary}` +
+            `${outcome.failed > 0 ? ' (still open, with their new error)' : ''}.\n`,
+        );
         for (const run of outcome.runs) {
           const c = run.counts;
           ctx.out.write(

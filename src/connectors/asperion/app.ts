@@ -66,4 +66,12 @@ export const asperionApp: AppDescriptor = {
     })
     .strict(),
   oauth: asperionOAuthCapability(asperionAppOf, apiBaseUrlOf),
+  // Debtors, creditors and the administration (reference: debtor fields; administration extras).
+  redactionAliases: {
+    email: ['emailAddress', 'email'],
+    phone: ['phoneNumber', 'mobileNumber', 'telephoneNumber', 'faxNumber'],
+    iban: ['iban', 'bban'],
+    name: ['name', 'attentionTo'],
+    address: ['address', 'postCode', 'city'],
+  },
 };

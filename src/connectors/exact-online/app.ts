@@ -111,4 +111,38 @@ export const exactOnlineApp: AppDescriptor = {
   },
   webhooks: exactWebhooks,
   oauth: exactOAuthCapability(exactAppOf),
+  // Accounts, contacts, bank accounts and the user (reference appendix: entity fields).
+  redactionAliases: {
+    email: ['Email', 'EMail', 'EmailAddress', 'BusinessEmail', 'SenderEmailAddress'],
+    phone: [
+      'Phone',
+      'PhoneExtension',
+      'Mobile',
+      'BusinessPhone',
+      'BusinessPhoneExtension',
+      'BusinessMobile',
+      'Fax',
+      'BusinessFax',
+    ],
+    iban: ['IBAN', 'BankAccount', 'BankAccountIBAN', 'BankAccountIncludingMask', 'BankAccountHolderName'],
+    name: [
+      'Name',
+      'FullName',
+      'FirstName',
+      'LastName',
+      'MiddleName',
+      'AccountName',
+      'ContactName',
+      'BankAccountHolderName',
+    ],
+    address: [
+      'AddressLine1',
+      'AddressLine2',
+      'AddressLine3',
+      'AddressStreet',
+      'AddressStreetNumber',
+      'Postcode',
+      'City',
+    ],
+  },
 };

@@ -120,7 +120,7 @@ export class ExactClient {
     select: readonly K[] = accountFields as unknown as readonly K[],
   ) {
     const filter = cmp<Account>('Email', 'eq', lit.string(email));
-    return this.findUnique<Account, K>('crm/Accounts', filter, select, `account with e-mail ${email}`);
+    return this.findUnique<Account, K>('crm/Accounts', filter, select, 'account with that e-mail address');
   }
 
   /** Items by code (unique per division, reference 7.4); the code is not padded. */

@@ -1,4 +1,5 @@
 import type { ZodType } from 'zod';
+import type { RedactionAliases } from '../../core/redaction.js';
 import type { ConnectorContext } from './connector-context.js';
 import type { TokenSet } from './token-lease.js';
 
@@ -19,6 +20,11 @@ export interface AppDescriptor {
    * chosen from those the grant reaches. Apps without it are usable as configured.
    */
   oauth?: AppOAuth;
+  /**
+   * This app's field names for personal data, per canonical redaction name (`email`, `iban`, …):
+   * a redaction list naming `email` masks each of them in stored payloads, at any depth.
+   */
+  redactionAliases?: RedactionAliases;
 }
 
 /** One tenant (an Exact division, an Asperion administration) a grant reaches. */

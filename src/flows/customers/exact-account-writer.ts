@@ -1,9 +1,10 @@
 import type { ExactClient } from '../../connectors/exact-online/exact-client.js';
+import { lastCall, observeCalls, type ObservedCall } from '../../connectors/kit/observed-calls.js';
 import type { Account } from '../../connectors/exact-online/entities.generated.js';
 import { cmp, lit, or } from '../../connectors/exact-online/odata-query.js';
 import { KoppelError, labelled } from '../../core/errors.js';
 import { withoutPaths } from '../../engine/projection.js';
-import type { FoundRecord, TargetWriter, WriteResult } from '../../engine/types.js';
+import type { FoundRecord, RequestSummary, TargetWriter, WriteResult } from '../../engine/types.js';
 import { AccountIndex, accountSelect, contactSelect, type IndexedContact } from './account-index.js';
 import type { CustomersSettings } from './settings.js';
 
@@ -144,7 +145,13 @@ export function exactAccountWriter(
     if (loaded) {
       const i = await loaded;
       const key = i.keyOf(payload as Record<string, string>);
-      return key === null ? null : i.match(key, `account with ${settings.matchBy} ${key}`, exact.division);
+      if (key === null) return null;
+      // A message names the debtor (in front) rather than its e-mail, which is personal data.
+      const what =
+        settings.matchBy === 'email'
+          ? 'account with that e-mail address'
+          : `account with ${settings.matchBy} ${key}`;
+      return i.match(key, what, exact.division);
     }
     const text = (field: string) => {
       const v = payload[field];
@@ -284,17 +291,21 @@ export function exactAccountWriter(
           `Exact account ${match.Code?.trim()} (${match.Name}) matches by ${settings.matchBy} but was created by Koppel for Asperion debtor id ${owner}; two debtors cannot share one account`,
           { code: 'customers.match_taken', kind: 'conflict' },
         );
+      let request: RequestSummary | undefined;
       if (updating) {
         // What an update may overwrite, and the status: the account is Koppel's customer from now
         // on. Only what the account does not hold already is sent.
         // An account Koppel did not make may hold what Asperion lacks (a KvK number, a phone):
         // linking fills and corrects it, but never clears a field because the debtor has it empty.
         const linked = withoutEmpty(withoutPaths(payload, createOnlyFields));
-        await putAccount(
-          match.ID,
-          payload['Status'] === undefined ? linked : { ...linked, Status: payload['Status'] },
-          match,
+        const { calls } = await observeCalls(() =>
+          putAccount(
+            match.ID,
+            payload['Status'] === undefined ? linked : { ...linked, Status: payload['Status'] },
+            match,
+          ),
         );
+        request = accountPut(calls);
         const contactId = linked.contact
           ? await syncMainContact(match.ID, match.MainContact, linked.contact)
           : match.MainContact;
@@ -302,9 +313,7 @@ export function exactAccountWriter(
       }
       return {
         targetId: match.ID,
-        ...(updating
-          ? { request: { method: 'PUT', url: '/api/v1/{division}/crm/Accounts({id})', status: 204 } }
-          : {}),
+        ...(request ? { request } : {}),
         response: {
           linked: `existing account ${match.Code?.trim()} matched by ${settings.matchBy}`,
           updated: updating,
@@ -313,7 +322,9 @@ export function exactAccountWriter(
     }
     const { contact, about: _about, ...fields } = payload;
     if (settings.matchBy !== 'code') delete fields['Code'];
-    const row = await exact.create<{ ID: string; Code: string; Name: string }>('crm/Accounts', fields);
+    const { result: row, calls } = await observeCalls(() =>
+      exact.create<{ ID: string; Code: string; Name: string }>('crm/Accounts', fields),
+    );
     let contactId: string | null = null;
     if (contact) {
       // Should the contact fail, a retry finds the account by its key and adds the contact then.
@@ -333,7 +344,7 @@ export function exactAccountWriter(
     );
     return {
       targetId: row.ID,
-      request: { method: 'POST', url: '/api/v1/{division}/crm/Accounts', status: 201 },
+      request: answered(calls, 'POST', 'crm/Accounts', '/api/v1/{division}/crm/Accounts'),
       response: { ID: row.ID, Code: row.Code.trim(), Name: row.Name, MainContact: contactId },
     };
   }
@@ -348,7 +359,9 @@ export function exactAccountWriter(
     // Asperion never had, on an account that was linked rather than made by Koppel).
     const filled = withoutEmpty(payload as AccountPayload);
     const known = (await loadedIndex())?.get(targetId);
-    await putAccount(targetId, filled, known);
+    const { calls } = await observeCalls(() => putAccount(targetId, filled, known));
+    // Nothing that differs is sent: then there is no request to show.
+    const request = accountPut(calls);
     indexed((i) => i.changed(targetId, filled));
     if (filled.contact) {
       const account = known ?? (await readAccount(targetId));
@@ -360,10 +373,7 @@ export function exactAccountWriter(
       const contactId = await syncMainContact(targetId, account.MainContact, filled.contact);
       indexed((i) => i.changed(targetId, { MainContact: contactId }));
     }
-    return {
-      targetId,
-      request: { method: 'PUT', url: '/api/v1/{division}/crm/Accounts({id})', status: 204 },
-    };
+    return { targetId, ...(request ? { request } : {}) };
   }
 
   /** Company accounts of this run whose main contact was not added yet (the create failed after the account). */
@@ -430,6 +440,23 @@ export function exactAccountWriter(
     findByNaturalKey,
     findByNaturalKeys,
   };
+}
+
+/** The account PUT among `calls` as Exact answered it; undefined when none was made. */
+function accountPut(calls: readonly ObservedCall[]): RequestSummary | undefined {
+  const put = lastCall(calls, 'PUT', 'crm/Accounts(');
+  return put && { method: put.method, url: '/api/v1/{division}/crm/Accounts({id})', status: put.status };
+}
+
+/** The call to `pathPart` among `calls` as it was answered (`url` is how the log names it). */
+function answered(
+  calls: readonly ObservedCall[],
+  method: string,
+  pathPart: string,
+  url: string,
+): RequestSummary {
+  const call = lastCall(calls, method, pathPart);
+  return { method, url, ...(call ? { status: call.status } : {}) };
 }
 
 /** Exact's refusals name fields, not debtors: the debtor goes in front. */

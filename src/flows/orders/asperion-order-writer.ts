@@ -1,4 +1,5 @@
 import type { AsperionClient } from '../../connectors/asperion/asperion-client.js';
+import { lastCall, observeCalls } from '../../connectors/kit/observed-calls.js';
 import type { JournalEntryLineInput, VatCode } from '../../connectors/asperion/resource-types.js';
 import { KoppelError } from '../../core/errors.js';
 import { formatCents, mulDiv, toCents, type Cents } from '../../core/money.js';
@@ -27,11 +28,16 @@ export function asperionOrderWriter(
   vatCodes: AsperionVatCodes,
 ): TargetWriter<OrderPayload> {
   const type = settings.orderType;
-  const done = (id: number, status: number, response: unknown): WriteResult => ({
-    targetId: String(id),
-    request: { method: 'POST', url: paths[type], status },
-    response,
-  });
+  const done = (id: number, response: unknown): WriteResult => ({ targetId: String(id), response });
+  /** The create, with its POST as Asperion answered it. */
+  async function send(order: OrderPayload): Promise<WriteResult> {
+    const { result, calls } = await observeCalls(() => createOrder(order));
+    const post = lastCall(calls, 'POST', paths[type]);
+    return {
+      ...result,
+      request: { method: 'POST', url: paths[type], ...(post ? { status: post.status } : {}) },
+    };
+  }
   async function createOrder(order: OrderPayload): Promise<WriteResult> {
     if (type === 'salesInvoice') {
       const row = await client.salesInvoices.create({
@@ -50,7 +56,7 @@ export function asperionOrderWriter(
           ...(l.articleId === null ? {} : { articleId: l.articleId }),
         })),
       });
-      return done(row.id, 201, {
+      return done(row.id, {
         id: row.id,
         debtorCustomerNumber: row.debtorCustomerNumber,
         amountExclVat: formatCents(row.amountExclVat),
@@ -77,7 +83,7 @@ export function asperionOrderWriter(
           };
         }),
       });
-      return done(row.id, 201, {
+      return done(row.id, {
         id: row.id,
         amountExclVat: row.amountExclVat === null ? null : formatCents(row.amountExclVat),
       });
@@ -89,11 +95,11 @@ export function asperionOrderWriter(
       description: order.description,
       lines,
     });
-    return done(row.id, 201, { id: row.id, lines: row.lines.length });
+    return done(row.id, { id: row.id, lines: row.lines.length });
   }
   return {
     // Asperion's refusals name fields, not orders: the description (number and reference) goes in front.
-    create: (order) => aboutOrder(`Order "${order.description}"`, () => createOrder(order)),
+    create: (order) => aboutOrder(`Order "${order.description}"`, () => send(order)),
     update() {
       return Promise.reject(
         new KoppelError(

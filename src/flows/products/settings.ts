@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { compileMapping } from '../../mapping/index.js';
+import { messageOf } from '../../core/errors.js';
 
 /**
  * Koppel's article fields whose Asperion property is UNCONFIRMED (reference 2.10, 6.4 document only
@@ -124,6 +125,6 @@ export function expressionProblem(text: string): string | undefined {
     compileMapping({ fields: { send: { expr: text } } });
     return undefined;
   } catch (e) {
-    return e instanceof Error ? e.message : String(e);
+    return messageOf(e);
   }
 }

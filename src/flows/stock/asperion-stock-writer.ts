@@ -1,4 +1,5 @@
 import type { AsperionClient } from '../../connectors/asperion/asperion-client.js';
+import { lastCall, observeCalls } from '../../connectors/kit/observed-calls.js';
 import type { ArticleUpdate } from '../../connectors/asperion/resource-types.js';
 import { KoppelError } from '../../core/errors.js';
 import type { TargetPayload, TargetWriter, WriteResult } from '../../engine/types.js';
@@ -27,7 +28,8 @@ export function asperionStockWriter(client: AsperionClient): TargetWriter<StockP
   async function write(articleId: number, payload: Partial<StockPayload>): Promise<WriteResult> {
     const sent = toQuantity(payload.currentStock, 'currentStock');
     const changes = { currentStock: Number(formatQuantity(sent)) } as unknown as ArticleUpdate;
-    const answer = await client.articles.update(articleId, changes);
+    const { result: answer, calls } = await observeCalls(() => client.articles.update(articleId, changes));
+    const sentCall = lastCall(calls, client.updateMethod, `/articles/${articleId}`);
     const kept = answer.currentStock as unknown;
     if (kept == null || toQuantity(kept, 'currentStock') !== sent)
       throw new KoppelError(
@@ -37,7 +39,11 @@ export function asperionStockWriter(client: AsperionClient): TargetWriter<StockP
       );
     return {
       targetId: String(articleId),
-      request: { method: client.updateMethod, url: `/v1/articles/${articleId}`, status: 200 },
+      request: {
+        method: client.updateMethod,
+        url: `/v1/articles/${articleId}`,
+        ...(sentCall ? { status: sentCall.status } : {}),
+      },
       response: { id: answer.id, code: answer.code, currentStock: answer.currentStock },
     };
   }

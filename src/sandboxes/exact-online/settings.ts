@@ -83,6 +83,11 @@ export const exactSettingsSchema = z.strictObject({
   /** Status of a successful POST: UNCONFIRMED (reference 4.2). */
   postStatus: z.number().int().min(200).max(299),
   /**
+   * Status of a successful PUT, always without a body: 204 (reference 4.2). Another 2xx lets a test
+   * tell the status a client got from one written into the code.
+   */
+  putStatus: z.number().int().min(200).max(299),
+  /**
    * When a sales invoice gets its financial entry (transaction lines): when it is processed through
    * `salesinvoice/PrintedSalesInvoices` (status 50), or right at POST. The reference leaves the
    * moment open (7.10, 7.11), so a setting.
@@ -183,6 +188,7 @@ export const defaultExactSettings: ExactSettings = {
   isoOffsetInput: 'convert',
   language: 'nl',
   postStatus: 201,
+  putStatus: 204,
   salesInvoiceBookOn: 'process',
   salesInvoiceNumberAt: 'entry',
   requestLogSize: 1000,

@@ -1,4 +1,4 @@
-import type { Kysely, Selectable } from 'kysely';
+import type { Kysely, Selectable, Updateable } from 'kysely';
 import type { Database, DeadLetterTable } from '../schema.js';
 import type { Capabilities } from '../database.js';
 import { bulkInsert } from './bulk-insert.js';
@@ -40,7 +40,7 @@ export async function setDeadLetterState(
   db: Kysely<Database>,
   id: string,
   from: string,
-  fields: { state: string; updated_at: string; last_replay_run_id?: string; replay_count?: number },
+  fields: Omit<Updateable<DeadLetterTable>, 'id'> & { state: string; updated_at: string },
 ): Promise<boolean> {
   const res = await db
     .updateTable('dead_letters')

@@ -1,10 +1,13 @@
 import type { Kysely, Selectable } from 'kysely';
+import { maskPersonalText } from '../../core/redaction.js';
 import type { Database, EventTable } from '../schema.js';
 
 export type EventRow = Selectable<EventTable>;
 
 export async function insertEvent(db: Kysely<Database>, row: EventRow): Promise<void> {
-  await db.insertInto('events').values(row).execute();
+  // Events are kept past the payload purge: the e-mail addresses and IBANs a message quotes are masked.
+  const masked = { ...row, message: maskPersonalText(row.message), details: maskPersonalText(row.details) };
+  await db.insertInto('events').values(masked).execute();
 }
 
 export interface EventFilter {

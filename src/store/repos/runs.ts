@@ -1,4 +1,5 @@
 import type { Kysely, Selectable } from 'kysely';
+import { maskPersonalText } from '../../core/redaction.js';
 import type { Database, RunTable } from '../schema.js';
 
 export type RunRow = Selectable<RunTable>;
@@ -13,7 +14,11 @@ export async function updateRun(
   fields: Partial<Omit<RunRow, 'id'>>,
   expectState?: string,
 ): Promise<boolean> {
-  let q = db.updateTable('runs').set(fields).where('id', '=', id);
+  // A run's error outlives the payload purge: no e-mail address or IBAN an answer echoed in it.
+  const set = fields.error_message
+    ? { ...fields, error_message: maskPersonalText(fields.error_message) }
+    : fields;
+  let q = db.updateTable('runs').set(set).where('id', '=', id);
   if (expectState) q = q.where('state', '=', expectState);
   const res = await q.executeTakeFirst();
   return Number(res.numUpdatedRows) === 1;

@@ -53,23 +53,26 @@ export async function pendingWriteAhead(db: Kysely<Database>, flowId: string): P
 }
 
 /**
- * Settle announced creates in bulk. A confirmed row's target id lives in its link, which is written
+ * Settle announced creates in bulk (only rows still pending); answers how many were settled. A confirmed row's target id lives in its link, which is written
  * in the same transaction; the row only records that the create is no longer in doubt.
  */
 export async function settleWriteAhead(
   db: Kysely<Database>,
   settled: ReadonlyArray<{ id: string; state: 'confirmed' | 'abandoned' }>,
   at: string,
-): Promise<void> {
+): Promise<number> {
+  let moved = 0;
   for (const state of ['confirmed', 'abandoned'] as const) {
     const ids = settled.filter((s) => s.state === state).map((s) => s.id);
     for (const chunk of chunkRows(ids, 1, 10_000)) {
-      await db
+      const res = await db
         .updateTable('write_ahead')
         .set({ state, updated_at: at })
         .where('id', 'in', chunk)
         .where('state', '=', 'pending')
-        .execute();
+        .executeTakeFirst();
+      moved += Number(res.numUpdatedRows);
     }
   }
+  return moved;
 }

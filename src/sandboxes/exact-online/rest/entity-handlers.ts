@@ -129,7 +129,7 @@ export function postAnswer(
   return { status: settings.postStatus, json: { d: sparse } };
 }
 
-/** PUT `Entity(key)`: partial update, 204 with no body (reference 4.2, 7). */
+/** PUT `Entity(key)`: partial update, `putStatus` (204) with no body (reference 4.2, 7). */
 export function putRecord(
   entity: EntityDescriptor,
   data: DivisionData,
@@ -142,7 +142,7 @@ export function putRecord(
   if (!record) throw notFound();
   const input = readWriteBody(parseJsonBody(req), entity.fields, 'PUT', settings);
   updateRecord(entity, data, record, input.row, now, settings);
-  return { status: 204, empty: true };
+  return { status: settings.putStatus, empty: true };
 }
 
 /** DELETE `Entity(key)`: 204 with no body. */
