@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../../core/clock.js';
-import { AsperionRateGovernor, asperionGovernorFor } from './rate-governor.js';
+import {
+  AsperionRateGovernor,
+  answerSlot,
+  asperionGovernorFor,
+  staleCallMs,
+  takeSlot,
+} from './rate-governor.js';
 
 const tick = () => new Promise((resolve) => setTimeout(resolve, 0));
 
@@ -48,5 +54,25 @@ describe('the Asperion rate governor', () => {
     clock.advance(1_000);
     (await waiting)();
     expect(through).toBe(true);
+  });
+});
+
+describe('the shared call window', () => {
+  const rate = { requests: 2, windowSeconds: 1 };
+
+  it('counts calls in flight and answered within the window, and says when a slot frees', () => {
+    let s = takeSlot(null, 0, rate, 'a').state;
+    s = takeSlot(s, 10, rate, 'b').state;
+    expect(takeSlot(s, 20, rate, 'c').result).toEqual({ granted: false, retryAt: 120 });
+    s = answerSlot(s, 500, rate, 'a').state;
+    expect(takeSlot(s, 600, rate, 'c').result).toEqual({ granted: false, retryAt: 1_501 });
+    expect(takeSlot(s, 1_501, rate, 'c').result).toEqual({ granted: true });
+  });
+
+  it('gives back the slot of a call a dead process left in flight', () => {
+    let s = takeSlot(null, 0, rate, 'dead-1').state;
+    s = takeSlot(s, 0, rate, 'dead-2').state;
+    expect(takeSlot(s, staleCallMs - 1, rate, 'c').result.granted).toBe(false);
+    expect(takeSlot(s, staleCallMs, rate, 'c').result).toEqual({ granted: true });
   });
 });

@@ -32,9 +32,11 @@ export interface AsperionCallWindow {
 
 /**
  * A call in flight longer than this belongs to a process that died holding it (a call takes
- * seconds): its slot is given back, or a crash would shrink the rate for good.
+ * seconds, not a minute, as Exact's budget also assumes): its slot is given back, or a killed worker
+ * would shrink the rate of the next one. A live call that does take longer is still counted for a
+ * window once its answer is in.
  */
-export const staleCallMs = 10 * 60_000;
+export const staleCallMs = 60_000;
 /**
  * How soon a full window with every slot in flight is looked at again: another process's answer
  * frees a slot without waking this one.
