@@ -225,9 +225,12 @@ describe.each(testDialects)('the books right, end to end on %s', (dialect) => {
       })
     ).InvoiceID as string;
 
-  let customers: Record<'person' | 'german' | 'french' | 'bakery' | 'installer', any>;
+  let customers: Record<'person' | 'german' | 'belgian' | 'french' | 'bakery' | 'installer', any>;
   let items: { listed: any; plain: any };
-  let invoices: Record<'discounted' | 'german' | 'french' | 'dollars' | 'bakery' | 'installer', string>;
+  let invoices: Record<
+    'discounted' | 'german' | 'belgian' | 'french' | 'dollars' | 'bakery' | 'installer',
+    string
+  >;
   let articlesBefore: Set<string>;
   const sharedEmail = 'verkoop@jansen.books-right.example.nl';
 
@@ -292,7 +295,7 @@ describe.each(testDialects)('the books right, end to end on %s', (dialect) => {
     await tdb?.drop();
   });
 
-  it('books the first run as Exact billed it: Germany’s OSS codes, person and company debtors, articles at list price; refuses dollars and French VAT with nowhere to go', async () => {
+  it('books the first run as Exact billed it: Germany’s and Belgium’s OSS codes, person and company debtors, articles at list price; refuses dollars and French VAT with nowhere to go', async () => {
     // Two items Asperion has no article for yet, so the run makes them, one at a list price above 10.
     const asperionArticles = await asperionList('articles?ActiveState=All');
     articlesBefore = new Set(asperionArticles.map((a) => String(a.code).toLowerCase()));
@@ -313,6 +316,13 @@ describe.each(testDialects)('the books right, end to end on %s', (dialect) => {
         'DE',
         'Berlin',
       ),
+      belgian: await account(
+        'Lotte Peeters',
+        '880006',
+        'lotte.peeters@books-right.example.be',
+        'BE',
+        'Antwerpen',
+      ),
       french: await account('Julie Martin', '880003', 'julie.martin@books-right.example.fr', 'FR', 'Lyon'),
       bakery: await company('Bakkerij Jansen B.V.', '880004', sharedEmail, ['Piet', 'Jansen']),
       // Shares the bakery's mailbox (another case of it), a company of another name.
@@ -330,6 +340,11 @@ describe.each(testDialects)('the books right, end to end on %s', (dialect) => {
       german: await invoice(customers.german, [
         { Item: plain.ID, Quantity: 3, UnitPrice: 33.33, VATCode: 'ODH' },
         { Item: plain.ID, Quantity: 1, UnitPrice: 9.99, VATCode: 'ODL' },
+      ]),
+      // Belgian VAT: 21 % as at home, yet Belgium's code, not the Dutch H21.
+      belgian: await invoice(customers.belgian, [
+        { Item: plain.ID, Quantity: 1, UnitPrice: 80.01, VATCode: 'OBH' },
+        { Item: plain.ID, Quantity: 5, UnitPrice: 3.33, VATCode: 'OBL' },
       ]),
       // French VAT: Asperion has no French code, and no OSS account is set yet.
       french: await invoice(customers.french, [
@@ -351,7 +366,7 @@ describe.each(testDialects)('the books right, end to end on %s', (dialect) => {
 
     const { code, summary } = await sync();
     expect(code).toBe(1);
-    expect(summary).toMatchObject({ state: 'partial', counts: { read: 5, created: 3, deadLettered: 2 } });
+    expect(summary).toMatchObject({ state: 'partial', counts: { read: 6, created: 4, deadLettered: 2 } });
     const failed = new Map<string, any>(summary.failed.map((f: any) => [f.sourceId, f]));
     expect(failed.get(partial.dollars)).toMatchObject({ code: 'orders.foreign_currency' });
     expect(failed.get(partial.dollars).message).toContain(
@@ -374,6 +389,14 @@ describe.each(testDialects)('the books right, end to end on %s', (dialect) => {
     expectBilledAsInExact(germanBooked, german.header);
     expect(lines(germanBooked).map((l: any) => [l.vatCode, cents(l.amount), cents(l.vatAmount)])).toEqual(
       german.lines.map((l, i) => [['OSS-DE-H', 'OSS-DE-L'][i], cents(l.AmountDC), cents(l.VATAmountDC)]),
+    );
+
+    const belgian = await exactInvoice(partial.belgian);
+    expect(belgian.lines.map((l) => l.VATCode)).toEqual(['OBH', 'OBL']);
+    const belgianBooked = byRef(booked, partial.belgian);
+    expectBilledAsInExact(belgianBooked, belgian.header);
+    expect(lines(belgianBooked).map((l: any) => [l.vatCode, cents(l.amount), cents(l.vatAmount)])).toEqual(
+      belgian.lines.map((l, i) => [['OSS-BE-H', 'OSS-BE-L'][i], cents(l.AmountDC), cents(l.VATAmountDC)]),
     );
 
     // Person debtors (a customer without a company) PAR, a company ZAK.
