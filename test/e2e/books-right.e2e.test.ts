@@ -3,7 +3,7 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { systemClock } from '../../src/core/clock.js';
-import { formatCents, toCents } from '../../src/core/money.js';
+import { formatCents, sumCents, toCents } from '../../src/core/money.js';
 import { asperionSandbox } from '../../src/sandboxes/asperion/asperion-sandbox.js';
 import {
   defaultClientId as asperionClientId,
@@ -66,9 +66,6 @@ ${flowSettings}
 `;
 }
 
-const cents = (amount: number | string) => toCents(amount);
-const sumOf = (amounts: Array<number | string>) => amounts.reduce<bigint>((s, a) => s + cents(a), 0n);
-
 /**
  * The rules a bookkeeper checks, proven on the built CLI as a user runs it: a workspace file applied,
  * both connections authorized through their consent pages, `koppel sync --once`, a settings change,
@@ -84,21 +81,25 @@ describe.each(testDialects)('the books right, end to end on %s', (dialect) => {
   let exactToken: string;
   let asperionToken: string;
 
-  function koppel(args: string[]): Promise<Result> {
-    return new Promise((resolve, reject) => {
-      const child = spawn(process.execPath, [bin, ...args], {
-        cwd: root,
-        env,
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-      child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  /** A `koppel` command as a child process; `exited` gives its exit code and its output. */
+  function start(args: string[]): { output: () => string; exited: Promise<Result> } {
+    const child = spawn(process.execPath, [bin, ...args], {
+      cwd: root,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const exited = new Promise<Result>((resolve, reject) => {
       child.on('error', reject);
       child.on('close', (code) => resolve({ code, stdout, stderr }));
     });
+    return { output: () => stdout + stderr, exited };
   }
+
+  const koppel = (args: string[]) => start(args).exited;
 
   /** `koppel sync --once --json`: the run's summary, with its failed records. */
   async function sync(): Promise<{ code: number | null; summary: any }> {
@@ -109,24 +110,19 @@ describe.each(testDialects)('the books right, end to end on %s', (dialect) => {
 
   /** `koppel connect <id> --port 0`, its consent page answered as a browser would. */
   async function connect(id: string, answers: Parameters<typeof submitConsent>[1]): Promise<string> {
-    const child = spawn(process.execPath, [bin, 'connect', id, '--port', '0'], {
-      cwd: root,
-      env,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let output = '';
-    child.stdout.on('data', (d: Buffer) => (output += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (output += d.toString()));
-    const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
+    const command = start(['connect', id, '--port', '0']);
+    let ended = false;
+    void command.exited.then(() => (ended = true));
     let authorizeUrl: string | undefined;
-    while (!(authorizeUrl = /give consent:\n\s+(\S+)/.exec(output)?.[1])) {
-      if (child.exitCode !== null) throw new Error(`koppel connect ${id} ended: ${output}`);
+    while (!(authorizeUrl = /give consent:\n\s+(\S+)/.exec(command.output())?.[1])) {
+      if (ended) throw new Error(`koppel connect ${id} ended: ${command.output()}`);
       await new Promise((r) => setTimeout(r, 100));
     }
     const back = await fetch(await submitConsent(authorizeUrl, answers));
-    expect(back.status, output).toBe(200);
-    expect(await exited, output).toBe(0);
-    return output;
+    expect(back.status, command.output()).toBe(200);
+    const result = await command.exited;
+    expect(result.code, command.output()).toBe(0);
+    return result.stdout;
   }
 
   async function exactApi(method: string, apiPath: string, body?: unknown): Promise<any> {
@@ -188,8 +184,8 @@ describe.each(testDialects)('the books right, end to end on %s', (dialect) => {
     vat: 'on codes' | 'on the OSS account' = 'on codes',
   ): void {
     expect(booked, `invoice ${header.InvoiceID} in Asperion`).toBeDefined();
-    expect(cents(booked.amountInclVat)).toBe(cents(header.AmountDC));
-    expect(cents(booked.vatAmount)).toBe(vat === 'on codes' ? cents(header.VATAmountDC) : 0n);
+    expect(toCents(booked.amountInclVat)).toBe(toCents(header.AmountDC));
+    expect(toCents(booked.vatAmount)).toBe(vat === 'on codes' ? toCents(header.VATAmountDC) : 0n);
   }
 
   // The Exact side, entered through its API as a person or a webshop would.
@@ -387,16 +383,18 @@ describe.each(testDialects)('the books right, end to end on %s', (dialect) => {
     expect(german.lines.map((l) => l.VATCode)).toEqual(['ODH', 'ODL']);
     const germanBooked = byRef(booked, partial.german);
     expectBilledAsInExact(germanBooked, german.header);
-    expect(lines(germanBooked).map((l: any) => [l.vatCode, cents(l.amount), cents(l.vatAmount)])).toEqual(
-      german.lines.map((l, i) => [['OSS-DE-H', 'OSS-DE-L'][i], cents(l.AmountDC), cents(l.VATAmountDC)]),
+    expect(lines(germanBooked).map((l: any) => [l.vatCode, toCents(l.amount), toCents(l.vatAmount)])).toEqual(
+      german.lines.map((l, i) => [['OSS-DE-H', 'OSS-DE-L'][i], toCents(l.AmountDC), toCents(l.VATAmountDC)]),
     );
 
     const belgian = await exactInvoice(partial.belgian);
     expect(belgian.lines.map((l) => l.VATCode)).toEqual(['OBH', 'OBL']);
     const belgianBooked = byRef(booked, partial.belgian);
     expectBilledAsInExact(belgianBooked, belgian.header);
-    expect(lines(belgianBooked).map((l: any) => [l.vatCode, cents(l.amount), cents(l.vatAmount)])).toEqual(
-      belgian.lines.map((l, i) => [['OSS-BE-H', 'OSS-BE-L'][i], cents(l.AmountDC), cents(l.VATAmountDC)]),
+    expect(
+      lines(belgianBooked).map((l: any) => [l.vatCode, toCents(l.amount), toCents(l.vatAmount)]),
+    ).toEqual(
+      belgian.lines.map((l, i) => [['OSS-BE-H', 'OSS-BE-L'][i], toCents(l.AmountDC), toCents(l.VATAmountDC)]),
     );
 
     // Person debtors (a customer without a company) PAR, a company ZAK.
@@ -422,15 +420,15 @@ describe.each(testDialects)('the books right, end to end on %s', (dialect) => {
 
     // List price: the article made for the discounted line has the item's list price, not the line's.
     const [line] = discounted.lines;
-    expect(cents(line.NetPrice)).toBeLessThan(cents(listed.StandardSalesPrice));
+    expect(toCents(line.NetPrice)).toBeLessThan(toCents(listed.StandardSalesPrice));
     // The line itself is booked at its discounted amount, as Exact billed it.
-    expect(lines(discountedBooked).map((l: any) => cents(l.amount))).toEqual([cents(line.AmountDC)]);
+    expect(lines(discountedBooked).map((l: any) => toCents(l.amount))).toEqual([toCents(line.AmountDC)]);
     const articles = await asperionList('articles?ActiveState=All');
     const made = articles.filter((a) => !articlesBefore.has(String(a.code).toLowerCase()));
     expect(made.map((a) => a.code).sort()).toEqual([listed.Code, plain.Code].sort());
     for (const item of [listed, plain])
-      expect(cents(made.find((a) => a.code === item.Code).salesPrice), item.Code).toBe(
-        cents(item.StandardSalesPrice),
+      expect(toCents(made.find((a) => a.code === item.Code).salesPrice), item.Code).toBe(
+        toCents(item.StandardSalesPrice),
       );
 
     invoices = { ...partial, installer: '' };
@@ -531,25 +529,27 @@ describe.each(testDialects)('the books right, end to end on %s', (dialect) => {
     expectBilledAsInExact(frenchBooked, french.header, 'on the OSS account');
     const ossLines = lines(frenchBooked).filter((l: any) => l.ledgerAccountId === 1530);
     expect(ossLines).toHaveLength(2);
-    expect(sumOf(ossLines.map((l: any) => l.amount))).toBe(cents(french.header.VATAmountDC));
-    expect(sumOf(ossLines.map((l: any) => l.amount))).toBe(sumOf(french.lines.map((l) => l.VATAmountDC)));
+    expect(sumCents(ossLines.map((l: any) => toCents(l.amount)))).toBe(toCents(french.header.VATAmountDC));
+    expect(sumCents(ossLines.map((l: any) => toCents(l.amount)))).toBe(
+      sumCents(french.lines.map((l) => toCents(l.VATAmountDC))),
+    );
     expect(
       lines(frenchBooked)
         .filter((l: any) => l.ledgerAccountId !== 1530)
-        .map((l: any) => cents(l.amount)),
-    ).toEqual(french.lines.map((l) => cents(l.AmountDC)));
+        .map((l: any) => toCents(l.amount)),
+    ).toEqual(french.lines.map((l) => toCents(l.AmountDC)));
 
     // Dollars: Exact's euro amounts, line by line, with what the customer was billed named.
     const dollars = await exactInvoice(invoices.dollars);
     expect(dollars.header.Currency).toBe('USD');
-    expect(cents(dollars.header.AmountDC)).not.toBe(cents(dollars.header.AmountFC));
+    expect(toCents(dollars.header.AmountDC)).not.toBe(toCents(dollars.header.AmountFC));
     const dollarsBooked = byRef(booked, invoices.dollars);
     expectBilledAsInExact(dollarsBooked, dollars.header);
-    expect(lines(dollarsBooked).map((l: any) => cents(l.amount))).toEqual(
-      dollars.lines.map((l) => cents(l.AmountDC)),
+    expect(lines(dollarsBooked).map((l: any) => toCents(l.amount))).toEqual(
+      dollars.lines.map((l) => toCents(l.AmountDC)),
     );
     expect(dollarsBooked.description).toContain(
-      `(USD ${formatCents(cents(dollars.header.AmountFC))} = EUR ${formatCents(cents(dollars.header.AmountDC))} incl. VAT)`,
+      `(USD ${formatCents(toCents(dollars.header.AmountFC))} = EUR ${formatCents(toCents(dollars.header.AmountDC))} incl. VAT)`,
     );
   });
 });
