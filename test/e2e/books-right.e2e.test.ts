@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mintSandboxTokens } from '../../src/cli/demo/demo-setup.js';
 import { systemClock } from '../../src/core/clock.js';
 import { formatCents, sumCents, toCents } from '../../src/core/money.js';
 import { asperionSandbox } from '../../src/sandboxes/asperion/asperion-sandbox.js';
@@ -238,22 +239,14 @@ describe.each(testDialects)('the books right, end to end on %s', (dialect) => {
     asperion = await asperionSandbox.start({ ...sandbox, seed: 'demo' });
     // Several runs and this test's own calls share the app's 60 calls a minute: room, so the test
     // waits on nothing but Koppel.
-    await fetch(`${exact.url}/__sandbox/settings`, {
+    const limits = await fetch(`${exact.url}/__sandbox/settings`, {
       method: 'PUT',
       body: JSON.stringify({ minutelyLimit: 10_000 }),
     });
-    const mint = async (url: string, body: unknown) =>
-      (
-        (await (
-          await fetch(`${url}/__sandbox/tokens`, {
-            method: 'POST',
-            headers: { 'content-type': 'application/json' },
-            body: JSON.stringify(body),
-          })
-        ).json()) as { access_token: string }
-      ).access_token;
-    exactToken = await mint(exact.url, { divisions: [division] });
-    asperionToken = await mint(asperion.url, {});
+    expect(limits.status, await limits.text()).toBe(200);
+    exactToken = (await mintSandboxTokens(exact.url, '/__sandbox/tokens', { divisions: [division] }))
+      .access_token;
+    asperionToken = (await mintSandboxTokens(asperion.url, '/__sandbox/tokens', {})).access_token;
 
     env = {
       ...(Object.fromEntries(
