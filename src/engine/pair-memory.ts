@@ -1,6 +1,14 @@
 import type { Clock } from '../core/clock.js';
 import type { Store } from '../store/database.js';
-import { deleteMemory, readMemory, writeMemory } from '../store/repos/pair-memory.js';
+import { getConnection } from '../store/repos/connections.js';
+import type { Flow } from '../store/repos/flows.js';
+import {
+  deleteMemory,
+  listMemory,
+  readMemory,
+  writeMemory,
+  type MemoryEntry,
+} from '../store/repos/pair-memory.js';
 import { chunkRows } from '../store/repos/chunk.js';
 import type { PairLinks, PairMemory } from './types.js';
 
@@ -12,11 +20,10 @@ import type { PairLinks, PairMemory } from './types.js';
 export function storePairMemory(store: Store, pairId: string, clock: Clock): PairMemory {
   return {
     async get<T>(namespace: string, keys: readonly string[]) {
-      const rows = await readMemory(store.db, pairId, namespace, keys);
-      const out = new Map<string, { value: T; updatedAt: string }>();
-      for (const [key, row] of rows)
-        out.set(key, { value: JSON.parse(row.value) as T, updatedAt: row.updatedAt });
-      return out;
+      return parsed<T>(await readMemory(store.db, pairId, namespace, keys));
+    },
+    async list<T>(namespace: string) {
+      return parsed<T>(await listMemory(store.db, pairId, namespace));
     },
     async set(namespace, entries) {
       if (entries.length === 0) return;
@@ -35,10 +42,32 @@ export function storePairMemory(store: Store, pairId: string, clock: Clock): Pai
   };
 }
 
+function parsed<T>(rows: Map<string, MemoryEntry>): Map<string, { value: T; updatedAt: string }> {
+  const out = new Map<string, { value: T; updatedAt: string }>();
+  for (const [key, row] of rows)
+    out.set(key, { value: JSON.parse(row.value) as T, updatedAt: row.updatedAt });
+  return out;
+}
+
+/**
+ * The memory of a flow's pair and its target connection's settings, for what acts on a flow's
+ * memory outside a run (the API and the CLI): a flow kind keys some of what it remembers by the
+ * target's tenant, which only the connection knows.
+ */
+export async function flowMemory(
+  store: Store,
+  flow: Flow,
+  clock: Clock,
+): Promise<{ memory: PairMemory; targetSettings: Record<string, unknown> }> {
+  const target = await getConnection(store.db, flow.targetConnectionId);
+  return { memory: storePairMemory(store, flow.pairId, clock), targetSettings: target?.settings ?? {} };
+}
+
 /** For a dry run, which writes nothing: reads go to the store, writes are dropped. */
 export function readOnlyMemory(memory: PairMemory): PairMemory {
   return {
     get: (namespace, keys) => memory.get(namespace, keys),
+    list: (namespace) => memory.list(namespace),
     set: async () => {},
     delete: async () => {},
   };

@@ -128,6 +128,8 @@ export interface FlowRuntime<S extends SourceRecord = SourceRecord, T extends Ta
 export interface PairMemory {
   /** Entries of `namespace` by key, with when each was written (ISO UTC). */
   get<T>(namespace: string, keys: readonly string[]): Promise<Map<string, { value: T; updatedAt: string }>>;
+  /** Every entry of `namespace`, by key in key order. */
+  list<T>(namespace: string): Promise<Map<string, { value: T; updatedAt: string }>>;
   set(namespace: string, entries: ReadonlyArray<readonly [key: string, value: unknown]>): Promise<void>;
   delete(namespace: string, keys: readonly string[]): Promise<void>;
 }

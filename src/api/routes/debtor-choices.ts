@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { flowMemory } from '../../engine/pair-memory.js';
 import { chooseDebtor, forgetDebtorChoice, listDebtorChoices } from '../../flows/orders/debtor-choices.js';
 import { audit, notFound, principalOf, responses, type ApiRoute } from '../route-kit.js';
 import { idParams } from '../schemas.js';
@@ -42,7 +43,7 @@ export const debtorChoicesRoute: ApiRoute = (server, ctx) => {
     },
     async (req) => {
       const flow = await scopedFlow(ctx, req, req.params.id);
-      return { items: await listDebtorChoices(app.store, flow) };
+      return { items: await listDebtorChoices(await flowMemory(app.store, flow, app.clock), flow) };
     },
   );
 
@@ -62,7 +63,7 @@ export const debtorChoicesRoute: ApiRoute = (server, ctx) => {
     },
     async (req) => {
       const flow = await scopedFlow(ctx, req, req.params.id);
-      const saved = await chooseDebtor(app.store, flow, {
+      const saved = await chooseDebtor(await flowMemory(app.store, flow, app.clock), flow, {
         ...req.body,
         by: principalOf(req).name,
         at: app.clock.now().toISOString(),
@@ -92,7 +93,7 @@ export const debtorChoicesRoute: ApiRoute = (server, ctx) => {
     },
     async (req, reply) => {
       const flow = await scopedFlow(ctx, req, req.params.id);
-      if (!(await forgetDebtorChoice(app.store, flow, req.params.account)))
+      if (!(await forgetDebtorChoice(await flowMemory(app.store, flow, app.clock), flow, req.params.account)))
         throw notFound('debtor choice for account', req.params.account, 'debtors.choice_not_found');
       await audit(ctx, req, {
         action: 'flow.debtor_forget',

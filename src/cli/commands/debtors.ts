@@ -1,4 +1,5 @@
 import { recordAudit } from '../../access/audit.js';
+import { flowMemory } from '../../engine/pair-memory.js';
 import { chooseDebtor, forgetDebtorChoice, listDebtorChoices } from '../../flows/orders/debtor-choices.js';
 import { KoppelError } from '../../core/errors.js';
 import { getFlow, type Flow } from '../../store/repos/flows.js';
@@ -39,7 +40,7 @@ export const debtorsCommand: CliCommand = {
         const app = await ctx.app();
         const flow = await flowOf(app.store, flowId);
         const actor = cliActor();
-        const saved = await chooseDebtor(app.store, flow, {
+        const saved = await chooseDebtor(await flowMemory(app.store, flow, app.clock), flow, {
           account: required(o.account, '--account', 'the Exact account (its ID or code)'),
           debtor: required(o.debtor, '--debtor', "the Asperion debtor's customer number"),
           by: actor.name,
@@ -63,7 +64,8 @@ export const debtorsCommand: CliCommand = {
       .option('--json', 'print JSON')
       .action(async (flowId: string, o: { json?: boolean }) => {
         const app = await ctx.app();
-        const choices = await listDebtorChoices(app.store, await flowOf(app.store, flowId));
+        const flow = await flowOf(app.store, flowId);
+        const choices = await listDebtorChoices(await flowMemory(app.store, flow, app.clock), flow);
         if (o.json) return void ctx.out.write(JSON.stringify(choices, null, 2) + '\n');
         if (choices.length === 0) return void ctx.out.write(`No debtor choices for ${flowId}.\n`);
         ctx.out.write(
@@ -81,7 +83,7 @@ export const debtorsCommand: CliCommand = {
         const app = await ctx.app();
         const flow = await flowOf(app.store, flowId);
         const account = required(o.account, '--account', 'the Exact account (its ID or code)');
-        if (!(await forgetDebtorChoice(app.store, flow, account)))
+        if (!(await forgetDebtorChoice(await flowMemory(app.store, flow, app.clock), flow, account)))
           throw new KoppelError(`No debtor was chosen for Exact account ${account} in ${flowId}`, {
             code: 'debtors.choice_not_found',
             kind: 'not_found',

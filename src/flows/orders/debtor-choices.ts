@@ -1,8 +1,6 @@
 import { KoppelError } from '../../core/errors.js';
-import type { Store } from '../../store/database.js';
-import { getConnection } from '../../store/repos/connections.js';
+import type { PairMemory } from '../../engine/types.js';
 import type { Flow } from '../../store/repos/flows.js';
-import { deleteMemory, listMemory, writeMemory } from '../../store/repos/pair-memory.js';
 
 /**
  * A person's answer to an ambiguous debtor: the orders of this Exact account go on this Asperion
@@ -23,20 +21,27 @@ export const debtorChoicesNamespace = (administration: string) => `orders.debtor
 /** Exact account IDs and codes compare without case and surrounding spaces (Exact pads codes). */
 export const debtorChoiceKey = (account: string) => account.trim().toLowerCase();
 
-/** The pair memory namespace the choices of an orders flow live in. */
-async function choicesOf(store: Store, flow: Flow): Promise<{ pairId: string; namespace: string }> {
+/**
+ * The pair's memory of a flow and its target connection's settings (the engine's `flowMemory`):
+ * where the choices of an orders flow live.
+ */
+export interface FlowMemory {
+  memory: PairMemory;
+  targetSettings: Record<string, unknown>;
+}
+
+/** The namespace the choices of an orders flow live in; other flow kinds have none. */
+function namespaceOf(flow: Flow, { targetSettings }: FlowMemory): string {
   if (flow.kind !== 'orders')
     throw new KoppelError(
       `Flow ${flow.id} is a ${flow.kind} flow; debtor choices belong to orders flows (Exact → Asperion)`,
       { code: 'debtors.not_orders_flow', kind: 'invalid' },
     );
-  const target = await getConnection(store.db, flow.targetConnectionId);
-  const administration = String(target?.settings['administrationId']);
-  return { pairId: flow.pairId, namespace: debtorChoicesNamespace(administration) };
+  return debtorChoicesNamespace(String(targetSettings['administrationId']));
 }
 
 export async function chooseDebtor(
-  store: Store,
+  scope: FlowMemory,
   flow: Flow,
   choice: { account: string; debtor: string; by: string; at: string },
 ): Promise<DebtorChoice> {
@@ -47,30 +52,22 @@ export async function chooseDebtor(
       'Name the Exact account (its ID or code) and the Asperion debtor (its customer number)',
       { code: 'debtors.choice_incomplete', kind: 'invalid' },
     );
-  const { pairId, namespace } = await choicesOf(store, flow);
+  const namespace = namespaceOf(flow, scope);
   const saved: DebtorChoice = { account, debtor, chosenAt: choice.at, chosenBy: choice.by };
-  await writeMemory(
-    store.db,
-    store.caps,
-    pairId,
-    namespace,
-    [[debtorChoiceKey(account), JSON.stringify(saved)]],
-    choice.at,
-  );
+  await scope.memory.set(namespace, [[debtorChoiceKey(account), saved]]);
   return saved;
 }
 
-export async function listDebtorChoices(store: Store, flow: Flow): Promise<DebtorChoice[]> {
-  const { pairId, namespace } = await choicesOf(store, flow);
-  const rows = await listMemory(store.db, pairId, namespace);
-  return [...rows.values()].map((r) => JSON.parse(r.value) as DebtorChoice);
+export async function listDebtorChoices(scope: FlowMemory, flow: Flow): Promise<DebtorChoice[]> {
+  const entries = await scope.memory.list<DebtorChoice>(namespaceOf(flow, scope));
+  return [...entries.values()].map((e) => e.value);
 }
 
 /** Forget the choice for an account; false when there was none. */
-export async function forgetDebtorChoice(store: Store, flow: Flow, account: string): Promise<boolean> {
-  const { pairId, namespace } = await choicesOf(store, flow);
+export async function forgetDebtorChoice(scope: FlowMemory, flow: Flow, account: string): Promise<boolean> {
+  const namespace = namespaceOf(flow, scope);
   const key = debtorChoiceKey(account);
-  const had = (await listMemory(store.db, pairId, namespace)).has(key);
-  if (had) await deleteMemory(store.db, pairId, namespace, [key]);
+  const had = (await scope.memory.get(namespace, [key])).has(key);
+  if (had) await scope.memory.delete(namespace, [key]);
   return had;
 }
