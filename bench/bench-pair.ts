@@ -1,4 +1,5 @@
 import { Writable } from 'node:stream';
+import type { AsperionRate } from '../src/connectors/asperion/rate-governor.js';
 import { createLogger } from '../src/core/logging.js';
 import type { Pair } from '../src/testing/flow-test-pair.js';
 
@@ -37,6 +38,12 @@ export async function benchReady(pair: Pair): Promise<void> {
     errorsPerHour: 0,
     requestLogSize: 10_000_000,
   });
+  await setAsperionRate(pair, { requests: 1_000_000, windowSeconds: 1 });
+}
+
+/** The connection's own limit on Asperion calls; the next run's client takes it. */
+export async function setAsperionRate(pair: Pair, rate: AsperionRate): Promise<void> {
+  const { h } = pair.fx;
   const connection = await h.store.db
     .selectFrom('connections')
     .select('settings')
@@ -45,7 +52,7 @@ export async function benchReady(pair: Pair): Promise<void> {
   const settings = JSON.parse(connection.settings) as Record<string, unknown>;
   await h.store.db
     .updateTable('connections')
-    .set({ settings: JSON.stringify({ ...settings, rateLimit: { requests: 1_000_000, windowSeconds: 1 } }) })
+    .set({ settings: JSON.stringify({ ...settings, rateLimit: rate }) })
     .where('id', '=', 'asperion')
     .execute();
 }
