@@ -1,14 +1,20 @@
 import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../../core/clock.js';
-import {
-  AsperionRateGovernor,
-  answerSlot,
-  asperionGovernorFor,
-  staleCallMs,
-  takeSlot,
-} from './rate-governor.js';
+import { memoryBudgetLedger, type BudgetLedger } from '../kit/api-budget.js';
+import type { AsperionCallWindow } from './call-window.js';
+import { AsperionRateGovernor, asperionGovernorFor } from './rate-governor.js';
 
 const tick = () => new Promise((resolve) => setTimeout(resolve, 0));
+
+/** A memory ledger that counts its changes (each is one transaction in the database's). */
+function countingLedger(): { ledger: BudgetLedger; changes: () => number } {
+  const inner = memoryBudgetLedger();
+  let changes = 0;
+  return {
+    ledger: { update: (key, change) => (changes++, inner.update(key, change)) },
+    changes: () => changes,
+  };
+}
 
 describe('the Asperion rate governor', () => {
   it('holds a slot from the call until one window after its answer, and lets callers through in order', async () => {
@@ -23,20 +29,61 @@ describe('the Asperion rate governor', () => {
     await tick();
     // Both slots are still in flight: time alone frees nothing.
     expect(order).toEqual([]);
+    // Answered at 5,000 (a slice of 50 ms ending at 5,050): the slot frees at 6,050.
     await first();
     await tick();
-    clock.advance(999);
+    clock.advance(1_049);
     await tick();
     expect(order).toEqual([]);
-    clock.advance(2);
+    clock.advance(1);
     await tick();
     expect(order).toEqual(['third']);
     await second();
-    clock.advance(1_001);
+    clock.advance(1_049);
+    await tick();
+    expect(order).toEqual(['third']);
+    clock.advance(50);
     await tick();
     expect(order).toEqual(['third', 'fourth']);
     (await third)();
     (await fourth)();
+  });
+
+  it('takes the slots of callers waiting together in one change, and writes answers with them', async () => {
+    const clock = new ManualClock('2026-01-01T00:00:00Z');
+    const { ledger, changes } = countingLedger();
+    const g = new AsperionRateGovernor(clock, { requests: 100, windowSeconds: 1 }, ledger);
+    const releases = await Promise.all(Array.from({ length: 10 }, () => g.acquire()));
+    // The first caller's change was under way when the other nine came: they share the next one.
+    expect(changes()).toBe(2);
+    await Promise.all([...releases.map((release) => release()), g.acquire()]);
+    expect(changes()).toBeLessThanOrEqual(4);
+    // Every answer is in the ledger once its release has settled: one call left in flight.
+    const state = await ledger.update<AsperionCallWindow, AsperionCallWindow>(
+      { app: 'asperion', clientId: '', division: '' },
+      (s) => ({ state: s!, result: s! }),
+    );
+    expect(state.inFlight.reduce((n, [, calls]) => n + calls, 0)).toBe(1);
+    expect(state.answered.reduce((n, [, calls]) => n + calls, 0)).toBe(10);
+  });
+
+  it('writes an answer at once when nobody of this process is waiting, so other processes get its slot', async () => {
+    const clock = new ManualClock('2026-01-01T00:00:00Z');
+    const ledger = memoryBudgetLedger();
+    const key = { app: 'asperion', clientId: 'app', division: '1' };
+    const here = new AsperionRateGovernor(clock, { requests: 1, windowSeconds: 1 }, ledger, key);
+    const there = new AsperionRateGovernor(clock, { requests: 1, windowSeconds: 1 }, ledger, key);
+    await (
+      await here.acquire()
+    )();
+    let through = false;
+    const waiting = there.acquire().then((release) => ((through = true), release));
+    clock.advance(1_049);
+    await tick();
+    expect(through).toBe(false);
+    clock.advance(1);
+    (await waiting)();
+    expect(through).toBe(true);
   });
 
   it('pauses every caller for a Retry-After, and is one per app and administration', async () => {
@@ -54,25 +101,5 @@ describe('the Asperion rate governor', () => {
     clock.advance(1_000);
     (await waiting)();
     expect(through).toBe(true);
-  });
-});
-
-describe('the shared call window', () => {
-  const rate = { requests: 2, windowSeconds: 1 };
-
-  it('counts calls in flight and answered within the window, and says when a slot frees', () => {
-    let s = takeSlot(null, 0, rate, 'a').state;
-    s = takeSlot(s, 10, rate, 'b').state;
-    expect(takeSlot(s, 20, rate, 'c').result).toEqual({ granted: false, retryAt: 120 });
-    s = answerSlot(s, 500, rate, 'a').state;
-    expect(takeSlot(s, 600, rate, 'c').result).toEqual({ granted: false, retryAt: 1_501 });
-    expect(takeSlot(s, 1_501, rate, 'c').result).toEqual({ granted: true });
-  });
-
-  it('gives back the slot of a call a dead process left in flight', () => {
-    let s = takeSlot(null, 0, rate, 'dead-1').state;
-    s = takeSlot(s, 0, rate, 'dead-2').state;
-    expect(takeSlot(s, staleCallMs - 1, rate, 'c').result.granted).toBe(false);
-    expect(takeSlot(s, staleCallMs, rate, 'c').result).toEqual({ granted: true });
   });
 });

@@ -1,12 +1,16 @@
-import { randomUUID } from 'node:crypto';
 import type { Clock } from '../../core/clock.js';
 import { memoryBudgetLedger, type BudgetKey, type BudgetLedger } from '../kit/api-budget.js';
+import {
+  answerSlots,
+  pauseSlots,
+  takeSlots,
+  type AsperionCallWindow,
+  type AsperionRate,
+  type CallAnswer,
+  type SlotsOutcome,
+} from './call-window.js';
 
-/** A self-imposed rate: at most `requests` calls in any `windowSeconds` seconds. */
-export interface AsperionRate {
-  requests: number;
-  windowSeconds: number;
-}
+export type { AsperionRate } from './call-window.js';
 
 /**
  * Asperion publishes no rate limit (reference 1.8), so Koppel imposes its own: 5 calls per second
@@ -15,84 +19,33 @@ export interface AsperionRate {
  */
 export const defaultAsperionRate: AsperionRate = { requests: 5, windowSeconds: 1 };
 
-/**
- * The calls of one app on one administration, as plain data in a ledger (the database's: shared by
- * every process on it). A call holds a slot from the moment it is let through until one window after
- * its answer came back, so no window on the server's side can see more than `requests` calls,
- * whatever the transit time and however the server aligns its windows.
- */
-export interface AsperionCallWindow {
-  /** Calls let through and not answered yet: grant id → epoch ms when let through. */
-  inFlight: Record<string, number>;
-  /** Answer times (epoch ms) within the last window, oldest first. */
-  answered: number[];
-  /** Epoch ms until which nobody calls (a 429's Retry-After). */
-  pausedUntil: number;
+interface Waiter {
+  resolve: (heldUntil: number) => void;
+  reject: (error: unknown) => void;
 }
 
-/**
- * A call in flight longer than this belongs to a process that died holding it (a call takes
- * seconds, not a minute, as Exact's budget also assumes): its slot is given back, or a killed worker
- * would shrink the rate of the next one. A live call that does take longer is still counted for a
- * window once its answer is in.
- */
-export const staleCallMs = 60_000;
-/**
- * How soon a full window with every slot in flight is looked at again: another process's answer
- * frees a slot without waking this one.
- */
-const fullPollMs = 100;
-
-export type SlotOutcome = { granted: true } | { granted: false; retryAt: number };
-
-function expire(state: AsperionCallWindow | null, now: number, windowMs: number): AsperionCallWindow {
-  const s = state ?? { inFlight: {}, answered: [], pausedUntil: 0 };
-  return {
-    inFlight: Object.fromEntries(Object.entries(s.inFlight).filter(([, at]) => now - at < staleCallMs)),
-    answered: s.answered.filter((at) => at > now - windowMs),
-    pausedUntil: s.pausedUntil,
-  };
-}
-
-/** Let call `id` through if the window has room; else say when to look again. */
-export function takeSlot(
-  state: AsperionCallWindow | null,
-  now: number,
-  rate: AsperionRate,
-  id: string,
-): { state: AsperionCallWindow; result: SlotOutcome } {
-  const windowMs = rate.windowSeconds * 1000;
-  const s = expire(state, now, windowMs);
-  if (now < s.pausedUntil) return { state: s, result: { granted: false, retryAt: s.pausedUntil } };
-  if (Object.keys(s.inFlight).length + s.answered.length < rate.requests) {
-    s.inFlight[id] = now;
-    return { state: s, result: { granted: true } };
-  }
-  const retryAt =
-    s.answered.length > 0 ? s.answered[0]! + windowMs + 1 : now + Math.min(fullPollMs, windowMs);
-  return { state: s, result: { granted: false, retryAt } };
-}
-
-/** Call `id` has its answer (or failed): its slot stays taken for one window from now. */
-export function answerSlot(
-  state: AsperionCallWindow | null,
-  now: number,
-  rate: AsperionRate,
-  id: string,
-): { state: AsperionCallWindow; result: undefined } {
-  const s = expire(state, now, rate.windowSeconds * 1000);
-  delete s.inFlight[id];
-  s.answered = [...s.answered, now].sort((a, b) => a - b);
-  return { state: s, result: undefined };
+interface PendingAnswer extends CallAnswer {
+  written: { resolve: () => void; reject: (error: unknown) => void };
 }
 
 /**
  * The call budget of one app on one administration, shared by every caller of every process whose
  * ledger is the same (see AsperionCallWindow). Callers of this process are let through in the order
  * they asked. A 429 (a limit lower than ours) pauses everyone for Retry-After.
+ *
+ * The ledger is changed by one loop per governor, never by two callers of one process at once (they
+ * would only make each other's compare-and-set fail). Each change carries everything that piled up
+ * while the last one was written: the answers that came in and slots for every caller waiting. Under
+ * load a call thus costs a fraction of a change; alone it costs two (its slot, its answer), as
+ * before, and an answer is never held back waiting for company, so other processes get its slot
+ * as soon as the window allows.
  */
 export class AsperionRateGovernor {
-  private queue: Promise<void> = Promise.resolve();
+  private readonly waiting: Waiter[] = [];
+  private answers: PendingAnswer[] = [];
+  /** Answers whose change failed: they go with the next change, but do not start one on their own. */
+  private unwritten: CallAnswer[] = [];
+  private running: Promise<void> | undefined;
   private wakeUp: (() => void) | undefined;
 
   constructor(
@@ -110,46 +63,78 @@ export class AsperionRateGovernor {
     return { ...this.rate };
   }
 
-  /** Wait for a slot; call the returned function once the answer (or the failure) is in. */
+  /**
+   * Wait for a slot; call the returned function once the answer (or the failure) is in. What it
+   * returns settles when the answer is in the ledger.
+   */
   async acquire(): Promise<() => Promise<void>> {
-    const id = randomUUID();
-    const turn = this.queue.then(() => this.waitForSlot(id));
-    // The next caller waits for this one to get its slot, not for its call to finish.
-    this.queue = turn.catch(() => undefined);
-    await turn;
+    const heldUntil = await new Promise<number>((resolve, reject) => {
+      this.waiting.push({ resolve, reject });
+      this.run();
+    });
     let released: Promise<void> | undefined;
     return () =>
-      (released ??= this.ledger
-        .update<undefined, AsperionCallWindow>(this.key, (s) =>
-          answerSlot(s, this.clock.now().getTime(), this.rate, id),
-        )
-        .finally(() => this.wakeUp?.()));
+      (released ??= new Promise<void>((resolve, reject) => {
+        const answeredAt = this.clock.now().getTime();
+        this.answers.push({ heldUntil, answeredAt, written: { resolve, reject } });
+        this.wakeUp?.();
+        this.run();
+      }));
   }
 
   /** Everyone, in every process, waits until `ms` from now (a 429's Retry-After). */
   async pause(ms: number): Promise<void> {
     const until = this.clock.now().getTime() + ms;
-    await this.ledger.update<undefined, AsperionCallWindow>(this.key, (s) => {
-      const state = s ?? { inFlight: {}, answered: [], pausedUntil: 0 };
-      return { state: { ...state, pausedUntil: Math.max(state.pausedUntil, until) }, result: undefined };
+    await this.ledger.update<undefined, AsperionCallWindow>(this.key, (s) =>
+      pauseSlots(s, this.clock.now().getTime(), this.rate, until),
+    );
+  }
+
+  private run(): void {
+    this.running ??= this.loop().finally(() => {
+      this.running = undefined;
+      if (this.waiting.length > 0 || this.answers.length > 0) this.run();
     });
   }
 
-  private async waitForSlot(id: string): Promise<void> {
-    for (;;) {
-      const outcome = await this.ledger.update<SlotOutcome, AsperionCallWindow>(this.key, (s) =>
-        takeSlot(s, this.clock.now().getTime(), this.rate, id),
-      );
-      if (outcome.granted) return;
-      // Wait for the time named, or for a call of this process to answer, whichever comes first.
-      const released = new Promise<void>((resolve) => (this.wakeUp = resolve));
-      // The timer is cancelled when a release comes first, so no idle timer keeps the process up.
-      const timer = new AbortController();
-      const ms = Math.max(1, outcome.retryAt - this.clock.now().getTime());
-      await Promise.race([released, this.clock.sleep(ms, timer.signal).catch(() => undefined)]);
-      timer.abort();
-      this.wakeUp = undefined;
+  private async loop(): Promise<void> {
+    while (this.waiting.length > 0 || this.answers.length > 0) {
+      const answers = this.answers;
+      this.answers = [];
+      const given = [...this.unwritten, ...answers];
+      this.unwritten = [];
+      const wanted = this.waiting.length;
+      let outcome: SlotsOutcome;
+      try {
+        outcome = await this.ledger.update<SlotsOutcome, AsperionCallWindow>(this.key, (s) => {
+          const now = this.clock.now().getTime();
+          const answered = answerSlots(s, now, this.rate, given).state;
+          return takeSlots(answered, now, this.rate, wanted);
+        });
+      } catch (error) {
+        // The callers of this change hear of it; the answers stay counted in flight meanwhile,
+        // which holds their slots longer, never shorter.
+        this.unwritten.push(...given);
+        for (const a of answers) a.written.reject(error);
+        for (const w of this.waiting.splice(0, wanted)) w.reject(error);
+        return;
+      }
+      for (const a of answers) a.written.resolve();
+      for (const w of this.waiting.splice(0, outcome.granted)) w.resolve(outcome.heldUntil);
+      if (outcome.retryAt !== undefined && this.waiting.length > 0 && this.answers.length === 0)
+        await this.sleepUntil(outcome.retryAt);
     }
+  }
+
+  /** Until the time named, or until a call of this process answers, whichever comes first. */
+  private async sleepUntil(retryAt: number): Promise<void> {
+    const answered = new Promise<void>((resolve) => (this.wakeUp = resolve));
+    // The timer is cancelled when an answer comes first, so no idle timer keeps the process up.
+    const timer = new AbortController();
+    const ms = Math.max(1, retryAt - this.clock.now().getTime());
+    await Promise.race([answered, this.clock.sleep(ms, timer.signal).catch(() => undefined)]);
+    timer.abort();
+    this.wakeUp = undefined;
   }
 }
 
