@@ -1,8 +1,8 @@
 /**
  * Test-only child process: opens the app from the environment (as a worker does) on a ScaledClock,
  * says `ready`, waits for the file GO_FILE (so that callers start together), and sends CALLS reads
- * to the Asperion sandbox through the `asperion` connection's client, one at a time. Prints the
- * statuses as one JSON line.
+ * to the Asperion sandbox through the `asperion` connection's client, CONCURRENCY at a time (one
+ * unless set). Prints the statuses as one JSON line.
  */
 import { existsSync } from 'node:fs';
 import { asperionClientOf } from '../connectors/asperion/app.js';
@@ -26,11 +26,16 @@ try {
   process.stdout.write('ready\n');
   while (!existsSync(env.GO_FILE ?? '')) await new Promise((r) => setTimeout(r, 5));
   const statuses: number[] = [];
-  for (let i = 0; i < Number(env.CALLS); i++) {
-    const res = await client.request('GET', 'vatcodes');
-    await res.body?.cancel();
-    statuses.push(res.status);
-  }
+  let next = 0;
+  const caller = async () => {
+    while (next < Number(env.CALLS)) {
+      const i = next++;
+      const res = await client.request('GET', 'vatcodes');
+      await res.body?.cancel();
+      statuses[i] = res.status;
+    }
+  };
+  await Promise.all(Array.from({ length: Number(env.CONCURRENCY ?? 1) }, caller));
   process.stdout.write(JSON.stringify({ statuses }) + '\n');
 } finally {
   await app.close();
