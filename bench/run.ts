@@ -9,6 +9,7 @@ const benches: Record<string, () => Promise<() => Promise<void>>> = {
   engine: async () => (await import('./engine.js')).engineBench,
   exact: async () => (await import('./exact.js')).exactBench,
   asperion: async () => (await import('./asperion.js')).asperionBench,
+  'asperion-window': async () => (await import('./asperion-window.js')).asperionWindowBench,
   orders: async () => (await import('./orders.js')).ordersBench,
   flows: async () => (await import('./flows.js')).flowsBench,
 };

@@ -86,6 +86,26 @@ describe('the Asperion rate governor', () => {
     expect(through).toBe(true);
   });
 
+  it('tells the callers of a change that failed, and goes on with the next change', async () => {
+    const clock = new ManualClock('2026-01-01T00:00:00Z');
+    const inner = memoryBudgetLedger();
+    let failures = 1;
+    const ledger: BudgetLedger = {
+      update: (key, change) =>
+        failures-- > 0 ? Promise.reject(new Error('database gone')) : inner.update(key, change),
+    };
+    const g = new AsperionRateGovernor(clock, { requests: 1, windowSeconds: 1 }, ledger);
+    await expect(g.acquire()).rejects.toThrow('database gone');
+    const release = await g.acquire();
+    await release();
+    // The answer is in: the only slot is held for a window, not in flight for good.
+    let through = false;
+    const waiting = g.acquire().then((r) => ((through = true), r));
+    clock.advance(1_050);
+    (await waiting)();
+    expect(through).toBe(true);
+  });
+
   it('pauses every caller for a Retry-After, and is one per app and administration', async () => {
     const clock = new ManualClock('2026-01-01T00:00:00Z');
     const g = asperionGovernorFor('app', 1, clock, { requests: 10, windowSeconds: 1 });

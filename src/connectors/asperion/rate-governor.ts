@@ -43,8 +43,6 @@ interface PendingAnswer extends CallAnswer {
 export class AsperionRateGovernor {
   private readonly waiting: Waiter[] = [];
   private answers: PendingAnswer[] = [];
-  /** Answers whose change failed: they go with the next change, but do not start one on their own. */
-  private unwritten: CallAnswer[] = [];
   private running: Promise<void> | undefined;
   private wakeUp: (() => void) | undefined;
 
@@ -101,20 +99,18 @@ export class AsperionRateGovernor {
     while (this.waiting.length > 0 || this.answers.length > 0) {
       const answers = this.answers;
       this.answers = [];
-      const given = [...this.unwritten, ...answers];
-      this.unwritten = [];
       const wanted = this.waiting.length;
       let outcome: SlotsOutcome;
       try {
         outcome = await this.ledger.update<SlotsOutcome, AsperionCallWindow>(this.key, (s) => {
           const now = this.clock.now().getTime();
-          const answered = answerSlots(s, now, this.rate, given).state;
+          const answered = answerSlots(s, now, this.rate, answers).state;
           return takeSlots(answered, now, this.rate, wanted);
         });
       } catch (error) {
-        // The callers of this change hear of it; the answers stay counted in flight meanwhile,
-        // which holds their slots longer, never shorter.
-        this.unwritten.push(...given);
+        // The callers of this change hear of it. Its answers are not tried again: the change may
+        // have been written after all (an error on the way back), and an answer counted twice would
+        // free a slot still in flight. Left in flight, their slots come back as stale calls do.
         for (const a of answers) a.written.reject(error);
         for (const w of this.waiting.splice(0, wanted)) w.reject(error);
         return;
