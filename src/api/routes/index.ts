@@ -28,10 +28,10 @@ import { runsRoute } from './runs.js';
 import { sessionRoute } from './session.js';
 import { settingsRoute } from './settings.js';
 import { setupRoute } from './setup.js';
-import { statusPageRoute } from './status-page.js';
 import { statusRoute } from './status.js';
 import { tokensRoute } from './tokens.js';
 import { usersRoute } from './users.js';
+import { webAppRoute } from './web-app.js';
 import { webhooksRoute } from './webhooks.js';
 import { workspaceRoute } from './workspace.js';
 
@@ -65,7 +65,7 @@ export const apiRoutes: ApiRoute[] = [
   settingsRoute,
   workspaceRoute,
   purgeRoute,
-  statusPageRoute,
+  webAppRoute,
   webhooksRoute,
   connectionsRoute,
   connectionChangeRoute,

@@ -72,7 +72,7 @@ export const demoCommand: CliCommand = {
               'Koppel is running the demo.',
               `  sign in      ${signIn}`,
               `               (one-time link for the demo's owner, ${demoOwnerEmail})`,
-              `  status page  ${service.url}/`,
+              `  web app      ${service.url}/`,
               `  API          ${service.url}/api/ (reference: ${service.url}/api/docs)`,
               `  data         ${app.store.location} (fresh each demo start)`,
               `  flows        ${flows.map((f) => f.id).join(', ')}: each runs every minute`,
