@@ -16,7 +16,7 @@ describe.each(testDialects)('the web app as the server serves it (%s)', (dialect
 
   it('serves its page at each of its paths to a signed-in person, under a policy that runs only its own files', async () => {
     const viewer = await h.signedIn('viewer');
-    for (const url of ['/', '/activity', '/records/r-1?tab=timeline', '/dead-letters/x']) {
+    for (const url of ['/', '/activity', '/activity/records/r-1?tab=timeline', '/dead-letters/x']) {
       const page = await viewer.get(url);
       expect(page.status, url).toBe(200);
       expect(page.headers.get('content-type')).toContain('text/html');

@@ -24,10 +24,7 @@ const hidden = { schema: { hide: true } };
  * path is a JSON 404, not a page).
  */
 export const webAppSections = [
-  'pairs',
   'activity',
-  'runs',
-  'records',
   'dead-letters',
   'mappings',
   'settings',

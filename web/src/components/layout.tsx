@@ -4,7 +4,14 @@ import { api, must } from '../api/client';
 import { usePrincipal } from '../session';
 import { t } from '../texts';
 
-const sections: Array<{ href: string; label: string }> = [{ href: '/', label: t.nav.dashboard }];
+const sections: Array<{ href: string; label: string }> = [
+  { href: '/', label: t.nav.dashboard },
+  { href: '/activity', label: t.nav.activity },
+  { href: '/dead-letters', label: t.nav.deadLetters },
+  { href: '/mappings', label: t.nav.mappings },
+  { href: '/setup-wizard', label: t.nav.setupWizard },
+  { href: '/settings', label: t.nav.settings },
+];
 
 /** The frame of every page: the app's name, the sections, who is signed in, and the page. */
 export function Layout({ children }: { children: ReactNode }) {

@@ -1,0 +1,3 @@
+export const mappings = {
+  title: 'Mappings',
+};

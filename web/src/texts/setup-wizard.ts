@@ -1,0 +1,3 @@
+export const setupWizard = {
+  title: 'Connect a pair',
+};
