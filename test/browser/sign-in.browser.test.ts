@@ -18,9 +18,9 @@ describe('signing in to the web app', () => {
     const page = await browser.signedInPage('viewer');
     await expect.poll(() => page.title()).toBe('Dashboard · Koppel');
     await page.getByRole('heading', { name: 'Demo: Exact Online sandbox → Asperion sandbox' }).waitFor();
-    expect(await page.getByRole('navigation', { name: 'Main' }).getByRole('link').allTextContents()).toContain(
-      'Dashboard',
-    );
+    expect(
+      await page.getByRole('navigation', { name: 'Main' }).getByRole('link').allTextContents(),
+    ).toContain('Dashboard');
     expect(await accessibilityProblems(page)).toEqual([]);
     await browser.screenshot(page, 'dashboard');
   });

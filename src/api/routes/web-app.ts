@@ -23,13 +23,7 @@ const hidden = { schema: { hide: true } };
  * pasted or reloaded. Named one by one so that every other path keeps its meaning (an unknown API
  * path is a JSON 404, not a page).
  */
-export const webAppSections = [
-  'activity',
-  'dead-letters',
-  'mappings',
-  'settings',
-  'setup-wizard',
-] as const;
+export const webAppSections = ['activity', 'dead-letters', 'mappings', 'settings', 'setup-wizard'] as const;
 
 /**
  * The web app: a single-page app built into web/dist, served from this origin behind the same
