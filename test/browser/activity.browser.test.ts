@@ -69,10 +69,15 @@ describe('the activity log', () => {
     await expect.poll(() => page.title()).toBe('Activity log · Koppel');
     const search = page.getByRole('search', { name: 'Find records' });
     await search.getByLabel('Invoice number, customer e-mail, article code or id').fill(invoiceNumber);
+    await search.getByLabel('Flow').selectOption('demo-orders');
     await search.getByLabel('State').selectOption({ label: 'created' });
     await search.getByRole('button', { name: 'Search' }).click();
     await page.waitForURL((url) => url.searchParams.get('q') === invoiceNumber);
-    expect(new URL(page.url()).searchParams.get('state')).toBe('created');
+    expect(Object.fromEntries(new URL(page.url()).searchParams)).toEqual({
+      q: invoiceNumber,
+      flow: 'demo-orders',
+      state: 'created',
+    });
     const results = page.getByRole('table', { name: `Records found for ${invoiceNumber}` });
     const link = results.getByRole('link', { name: new RegExp(`^Exact sales invoice ${invoiceNumber} `) });
     await link.waitFor();
@@ -91,6 +96,11 @@ describe('the activity log', () => {
     await again.getByRole('link', { name: new RegExp(`^Exact sales invoice ${invoiceNumber} `) }).waitFor();
     expect(await again.getByLabel('Invoice number, customer e-mail, article code or id').inputValue()).toBe(
       invoiceNumber,
+    );
+    await again.getByRole('link', { name: 'Clear' }).click();
+    await again.waitForURL((url) => url.pathname === '/activity' && url.search === '');
+    expect(await again.getByLabel('Invoice number, customer e-mail, article code or id').inputValue()).toBe(
+      '',
     );
   });
 

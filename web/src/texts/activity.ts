@@ -4,6 +4,8 @@ export const activity = {
   search: {
     heading: 'Find records',
     q: 'Invoice number, customer e-mail, article code or id',
+    flow: 'Flow',
+    anyFlow: 'Any flow',
     state: 'State',
     anyState: 'Any state',
     error: 'Error (a part of its code or message)',
@@ -53,6 +55,8 @@ export const activity = {
     deadLettered: 'Dead letters',
     anyState: 'Any state',
     filterState: 'Runs in state',
+    anyFlow: 'Any flow',
+    filterFlow: 'Runs of flow',
     older: 'Older runs',
     none: 'No runs yet.',
     notStarted: 'not started',
@@ -79,6 +83,7 @@ export const activity = {
     calls: 'Calls',
     noCalls: 'No API calls.',
     records: 'Records of this run',
+    newestOnly: (n: number) => `The newest ${n} records of this run are shown.`,
     running: 'still running',
   },
   record: {

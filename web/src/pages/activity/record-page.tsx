@@ -21,7 +21,7 @@ export function RecordPage({ id }: { id: string }) {
   return (
     <>
       <p>
-        <Link href="/">{t.activity.run.back}</Link>
+        <Link href="~/activity">{t.activity.run.back}</Link>
       </p>
       <QueryState query={record}>{(data) => <RecordDetail record={data} />}</QueryState>
     </>

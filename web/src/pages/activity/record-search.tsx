@@ -5,17 +5,18 @@ import { api, must } from '../../api/client';
 import type { paths } from '../../api/schema.gen';
 import { QueryState } from '../../components/query-state';
 import { t } from '../../texts';
+import { FlowOptions } from './flow-options';
 import { RecordsTable } from './records-table';
 
 const s = t.activity.search;
 type RecordsQuery = NonNullable<paths['/api/records']['get']['parameters']['query']>;
 
 /** What the search form sends: the fields people fill in, kept in the address so a link to it works. */
-const fields = ['q', 'state', 'error'] as const;
+const fields = ['q', 'flow', 'state', 'error'] as const;
 
 /**
  * The search of the activity log: by what people know a record by, its state, its error. The
- * search lives in the address (`?q=&state=&error=&before=`), so a search can be linked to and the
+ * search lives in the address (`?q=&flow=&state=&error=&before=`), so a search can be linked to and the
  * back button goes to the previous one.
  */
 export function RecordSearch() {
@@ -60,6 +61,12 @@ export function RecordSearch() {
           <input name="q" type="search" size={36} defaultValue={params.get('q') ?? ''} />
         </label>
         <label>
+          {s.flow}
+          <select name="flow" defaultValue={params.get('flow') ?? ''}>
+            <FlowOptions any={s.anyFlow} />
+          </select>
+        </label>
+        <label>
           {s.state}
           <select name="state" defaultValue={params.get('state') ?? ''}>
             <option value="">{s.anyState}</option>
@@ -77,7 +84,7 @@ export function RecordSearch() {
         <button type="submit" className="primary">
           {s.submit}
         </button>
-        <Link href="/">{s.clear}</Link>
+        <Link href="~/activity">{s.clear}</Link>
       </form>
       <QueryState query={records}>
         {({ items, next }) => (

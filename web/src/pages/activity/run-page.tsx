@@ -19,7 +19,7 @@ export function RunPage({ id }: { id: string }) {
   return (
     <>
       <p>
-        <Link href="/">{r.back}</Link>
+        <Link href="~/activity">{r.back}</Link>
       </p>
       <QueryState query={run}>{(data) => <RunDetail run={data} />}</QueryState>
     </>
@@ -106,7 +106,12 @@ function RunDetail({ run }: { run: Schemas['Run'] }) {
         </table>
       </div>
       <QueryState query={records}>
-        {({ items }) => <RecordsTable caption={r.records} items={items} />}
+        {({ items, next }) => (
+          <>
+            <RecordsTable caption={r.records} items={items} />
+            {next && <p className="muted">{r.newestOnly(items.length)}</p>}
+          </>
+        )}
       </QueryState>
     </>
   );

@@ -5,6 +5,7 @@ import { api, must, type Schemas } from '../../api/client';
 import type { paths } from '../../api/schema.gen';
 import { formatDateTime, formatDuration, formatNumber } from '../../format';
 import { t } from '../../texts';
+import { FlowOptions } from './flow-options';
 import { stateClass } from './records-table';
 
 const r = t.activity.runs;
@@ -28,27 +29,42 @@ export function runStateText(state: string): string {
 /** The runs of every pair the reader may see, newest first, with their counts; older ones on request. */
 export function RunsSection() {
   const [state, setState] = useState<RunState>(undefined);
+  const [flow, setFlow] = useState('');
   const [pages, setPages] = useState<Array<string | undefined>>([undefined]);
   return (
     <section aria-labelledby="runs" className="card">
       <h2 id="runs">{r.heading}</h2>
-      <label>
-        {r.filterState}
-        <select
-          value={state ?? ''}
-          onChange={(e) => {
-            setState((e.target.value || undefined) as RunState);
-            setPages([undefined]);
-          }}
-        >
-          <option value="">{r.anyState}</option>
-          {Object.entries(t.runStates).map(([value, text]) => (
-            <option key={value} value={value}>
-              {text}
-            </option>
-          ))}
-        </select>
-      </label>
+      <div className="filters">
+        <label>
+          {r.filterFlow}
+          <select
+            value={flow}
+            onChange={(e) => {
+              setFlow(e.target.value);
+              setPages([undefined]);
+            }}
+          >
+            <FlowOptions any={r.anyFlow} />
+          </select>
+        </label>
+        <label>
+          {r.filterState}
+          <select
+            value={state ?? ''}
+            onChange={(e) => {
+              setState((e.target.value || undefined) as RunState);
+              setPages([undefined]);
+            }}
+          >
+            <option value="">{r.anyState}</option>
+            {Object.entries(t.runStates).map(([value, text]) => (
+              <option key={value} value={value}>
+                {text}
+              </option>
+            ))}
+          </select>
+        </label>
+      </div>
       <table className="runs">
         <caption>{r.caption}</caption>
         <thead>
@@ -71,6 +87,7 @@ export function RunsSection() {
           <RunsPage
             key={before ?? 'first'}
             state={state}
+            flow={flow}
             before={before}
             onOlder={i === pages.length - 1 ? (next) => setPages([...pages, next]) : undefined}
           />
@@ -82,19 +99,28 @@ export function RunsSection() {
 
 function RunsPage({
   state,
+  flow,
   before,
   onOlder,
 }: {
   state: RunState;
+  flow: string;
   before: string | undefined;
   onOlder: ((next: string) => void) | undefined;
 }) {
   const runs = useQuery({
-    queryKey: ['runs', state, before],
+    queryKey: ['runs', state, flow, before],
     queryFn: () =>
       must(
         api.GET('/api/runs', {
-          params: { query: { limit: 10, ...(state ? { state } : {}), ...(before ? { before } : {}) } },
+          params: {
+            query: {
+              limit: 10,
+              ...(state ? { state } : {}),
+              ...(flow ? { flow } : {}),
+              ...(before ? { before } : {}),
+            },
+          },
         }),
       ),
   });
