@@ -52,11 +52,18 @@ describe('the settings pages', () => {
       .getByRole('navigation', { name: 'Settings sections' })
       .getByRole('link', { name: 'API tokens' })
       .click();
-    await owner.getByLabel('Name (what uses it)').fill('backup-script');
-    await owner.getByRole('button', { name: 'Create token' }).click();
+    const form = owner.getByRole('form', { name: 'Create a token' });
+    await form.getByLabel('Name (what uses it)').fill('backup-script');
+    await form.getByLabel('Every pair, also pairs added later').uncheck();
+    await form.getByLabel('Demo: Exact Online sandbox → Asperion sandbox').check();
+    await form.getByRole('button', { name: 'Create token' }).click();
     const token = await owner.getByRole('textbox', { name: 'New token' }).inputValue();
     expect(token).toMatch(/^kpl_/);
     expect((await withToken(token)).status).toBe(200);
+    const pairs = await (
+      await fetch(`${sut.service.url}/api/pairs`, { headers: { authorization: `Bearer ${token}` } })
+    ).json();
+    expect(pairs.items.map((p: any) => p.name)).toEqual(['Demo: Exact Online sandbox → Asperion sandbox']);
     expect(await accessibilityProblems(owner)).toEqual([]);
     await owner.getByRole('button', { name: 'Done, hide it' }).click();
     await owner.getByRole('button', { name: 'Revoke backup-script' }).click();

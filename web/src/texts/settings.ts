@@ -137,7 +137,7 @@ export const settings = {
       maxDelayMinutes: 'Longest wait between retries in minutes',
       giveUpAfterHours: 'Give up after hours',
     },
-    redaction: { title: 'Fields kept out of stored payloads' },
+    redaction: { title: 'Fields kept out of stored payloads', redaction: 'Field names' },
     apiBudgetReserve: {
       title: 'Exact Online API budget kept for live work',
       dayShare: 'Share of the day’s calls backfills leave (0 to 0.9)',

@@ -41,7 +41,7 @@ export function AuditSection() {
               <tbody>
                 {items.map((e) => (
                   <tr key={e.id}>
-                    <td>{formatDateTime(e.at)}</td>
+                    <td className="nowrap">{formatDateTime(e.at)}</td>
                     <td>{e.actor.name}</td>
                     <td>{e.action}</td>
                     <td>{e.target.id ? `${e.target.kind} ${e.target.id}` : e.target.kind}</td>

@@ -5,7 +5,7 @@ import { QueryState } from '../../components/query-state';
 import { formatDateTime } from '../../format';
 import { useCan } from '../../session';
 import { t } from '../../texts';
-import { labelOf, SettingForm, titleOf } from './setting-form';
+import { Description, labelOf, SettingForm, titleOf } from './setting-form';
 import { fieldsOf, shown } from './setting-values';
 
 const s = t.settings.retention;
@@ -60,7 +60,7 @@ function SettingValues({ setting }: { setting: Schemas['Setting'] }) {
   return (
     <section className="card" aria-labelledby={`setting-${setting.key}`}>
       <h2 id={`setting-${setting.key}`}>{titleOf(setting.key)}</h2>
-      <p className="muted">{setting.description}</p>
+      <Description text={setting.description} />
       <table>
         <thead>
           <tr>

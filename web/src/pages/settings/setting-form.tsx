@@ -11,6 +11,15 @@ type Setting = Schemas['Setting'];
 export const labelOf = (key: string, name: string) => t.settings.keys[key]?.[name] ?? name;
 export const titleOf = (key: string) => t.settings.keys[key]?.title ?? key;
 
+/** The API's description of a setting, its `field names` set as code. */
+export function Description({ text }: { text: string }) {
+  return (
+    <p className="muted">
+      {text.split('`').map((part, i) => (i % 2 === 1 ? <code key={i}>{part}</code> : part))}
+    </p>
+  );
+}
+
 /** The API's problems by field path ("retention.payloadDays" → its sentence). */
 function problemsOf(error: Error | null): Map<string, string> {
   const list =
@@ -51,7 +60,7 @@ export function SettingForm({ setting }: { setting: Setting }) {
   return (
     <form className="card" onSubmit={submit} aria-labelledby={`setting-${setting.key}`} noValidate>
       <h2 id={`setting-${setting.key}`}>{title}</h2>
-      <p className="muted">{setting.description}</p>
+      <Description text={setting.description} />
       <p className="muted">
         {setting.updatedAt ? s.updated(formatDateTime(setting.updatedAt)) : s.storedNone}
       </p>
