@@ -32,6 +32,10 @@ describe('the settings pages', () => {
     await invite.getByRole('button', { name: 'Invite' }).click();
     const link = await owner.getByRole('textbox', { name: 'Setup link' }).inputValue();
     expect(link).toMatch(/\/setup\?token=/);
+    await owner.context().grantPermissions(['clipboard-read', 'clipboard-write']);
+    await owner.getByRole('button', { name: 'Copy' }).click();
+    await owner.getByRole('status').filter({ hasText: 'Copied.' }).waitFor();
+    expect(await owner.evaluate('navigator.clipboard.readText()')).toBe(link);
     const row = owner.getByRole('row', { name: /new-operator@browser\.test/ });
     await expect.poll(() => row.textContent()).toContain('has not chosen a password');
     expect(await accessibilityProblems(owner)).toEqual([]);
@@ -45,6 +49,22 @@ describe('the settings pages', () => {
     await invited.getByText('new-operator@browser.test (operator)').waitFor();
     await owner.reload();
     await expect.poll(() => row.textContent()).toContain('active');
+  });
+
+  it('changes a user to a viewer, which ends their session, and removes them after asking', async () => {
+    const operator = await browser.signedInPage('operator', { email: 'demoted@browser.test' });
+    await owner.goto('/settings/users');
+    const row = owner.getByRole('row', { name: /demoted@browser\.test/ });
+    await row.getByText('Change', { exact: true }).click();
+    await row.getByLabel('Role of demoted@browser.test').selectOption('viewer');
+    await row.getByRole('button', { name: 'Save' }).click();
+    await row.getByRole('status').filter({ hasText: 'Saved' }).waitFor();
+    await expect.poll(() => row.getByRole('cell').first().textContent()).toBe('viewer');
+    await operator.reload();
+    await operator.waitForURL(/\/login/);
+    await row.getByRole('button', { name: 'Remove demoted@browser.test' }).click();
+    await row.getByRole('button', { name: 'Yes, remove' }).click();
+    await expect.poll(() => row.count()).toBe(0);
   });
 
   it('creates a token, shown once, that works until it is revoked', async () => {
