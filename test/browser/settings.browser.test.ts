@@ -80,9 +80,9 @@ describe('the settings pages', () => {
     const token = await owner.getByRole('textbox', { name: 'New token' }).inputValue();
     expect(token).toMatch(/^kpl_/);
     expect((await withToken(token)).status).toBe(200);
-    const pairs = await (
+    const pairs = (await (
       await fetch(`${sut.service.url}/api/pairs`, { headers: { authorization: `Bearer ${token}` } })
-    ).json();
+    ).json()) as any;
     expect(pairs.items.map((p: any) => p.name)).toEqual(['Demo: Exact Online sandbox → Asperion sandbox']);
     expect(await accessibilityProblems(owner)).toEqual([]);
     await owner.getByRole('button', { name: 'Done, hide it' }).click();
