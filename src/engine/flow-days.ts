@@ -1,4 +1,5 @@
 import { sql, type Kysely } from 'kysely';
+import type { DialectName, Store } from '../store/database.js';
 import type { Database } from '../store/schema.js';
 
 /** How many days the dashboard looks back, today included. */
@@ -22,15 +23,20 @@ export function windowDates(now: Date, days = dashboardDays): string[] {
   );
 }
 
-const movedStates = ['created', 'updated', 'failed', 'dead_lettered'] as const;
+/** A number of a run's `counts` JSON (0 when absent), in each dialect's JSON syntax. */
+function runCount(dialect: DialectName, key: 'created' | 'updated' | 'failed' | 'deadLettered') {
+  return dialect === 'postgres'
+    ? sql<number>`coalesce((counts::jsonb ->> ${sql.lit(key)})::integer, 0)`
+    : sql<number>`coalesce(json_extract(counts, ${sql.lit(`$.${key}`)}), 0)`;
+}
 
 /**
- * Per flow, one entry per day of the window (days without records are zeros). Counted by the
- * database, grouped by flow, day and state: the (flow_id, state, created_at) index covers it, so
- * no record row is read, however many there are.
+ * Per flow, one entry per day of the window (days without runs are zeros). Summed by the database
+ * from the counts each run keeps, grouped by flow and the day the run started: a run holds what
+ * its records became, so the work grows with the runs in the window, not with the records.
  */
 export async function flowDays(
-  db: Kysely<Database>,
+  store: Pick<Store, 'db' | 'caps'>,
   flowIds: readonly string[],
   now: Date,
 ): Promise<Map<string, FlowDay[]>> {
@@ -39,24 +45,30 @@ export async function flowDays(
     flowIds.map((id) => [id, dates.map((date) => ({ date, created: 0, updated: 0, failed: 0 }))]),
   );
   if (flowIds.length === 0) return result;
+  const dialect = store.caps.dialect;
   // Timestamps are ISO 8601 text in UTC on both dialects: the first ten characters are the day.
   const day = sql<string>`substr(created_at, 1, 10)`;
-  const rows = await db
-    .selectFrom('records')
-    .select(['flow_id', 'state', day.as('day'), (eb) => eb.fn.countAll<number | string>().as('n')])
+  const rows = await store.db
+    .selectFrom('runs')
+    .select((eb) => [
+      'flow_id',
+      day.as('day'),
+      eb.fn.sum<number | string>(runCount(dialect, 'created')).as('created'),
+      eb.fn.sum<number | string>(runCount(dialect, 'updated')).as('updated'),
+      eb.fn.sum<number | string>(runCount(dialect, 'failed')).as('failed'),
+      eb.fn.sum<number | string>(runCount(dialect, 'deadLettered')).as('dead_lettered'),
+    ])
     .where('flow_id', 'in', [...flowIds])
-    .where('state', 'in', [...movedStates])
     .where('created_at', '>=', `${dates[0]}T00:00:00.000Z`)
-    .groupBy(['flow_id', 'state', day])
+    .groupBy(['flow_id', day])
     .execute();
   const index = new Map(dates.map((d, i) => [d, i]));
   for (const r of rows) {
     const entry = result.get(r.flow_id)?.[index.get(r.day) ?? -1];
     if (!entry) continue;
-    const n = Number(r.n);
-    if (r.state === 'created') entry.created += n;
-    else if (r.state === 'updated') entry.updated += n;
-    else entry.failed += n;
+    entry.created += Number(r.created);
+    entry.updated += Number(r.updated);
+    entry.failed += Number(r.failed) + Number(r.dead_lettered);
   }
   return result;
 }

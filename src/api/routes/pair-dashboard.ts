@@ -79,7 +79,7 @@ export const pairDashboardRoute: ApiRoute = (server, ctx) => {
       const ids = flows.map((f) => f.id);
       const [statuses, days, failed, connections, budget, events, unacknowledged] = await Promise.all([
         Promise.all(flows.map((f) => flowStatus(db, ctx.app.registry, now, f))),
-        flowDays(db, ids, now),
+        flowDays(ctx.app.store, ids, now),
         failedRuns(db, ids, now),
         listConnections(db, { pairId: pair.id }),
         budgetReport(db, now, { pairId: pair.id }),
