@@ -22,7 +22,6 @@ describe('signing in to the web app', () => {
       await page.getByRole('navigation', { name: 'Main' }).getByRole('link').allTextContents(),
     ).toContain('Dashboard');
     expect(await accessibilityProblems(page)).toEqual([]);
-    await browser.screenshot(page, 'dashboard');
   });
 
   it('signs out, and the next page asks to sign in again', async () => {
