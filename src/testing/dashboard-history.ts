@@ -18,9 +18,17 @@ function stateOf(n: number): string {
 }
 
 /**
+ * The share of all records made by the time `x` (0…1) of the history has passed: rising steadily,
+ * with a weekly ebb and flow as a shop's orders have (it never falls, and ends at exactly 1).
+ */
+function share(x: number): number {
+  return x >= 1 ? 1 : x + 0.03 * Math.sin(8 * Math.PI * x);
+}
+
+/**
  * Test-only: a flow's past, written straight into the store: `runs` finished runs spread evenly
  * over the `days` before `now` (the newest within the last hour), `records` records spread over
- * them, in a fixed mix of states. Answers what each UTC day holds.
+ * them in waves, in a fixed mix of states. Answers what each UTC day holds.
  */
 export async function seedFlowHistory(
   store: Store,
@@ -29,13 +37,12 @@ export async function seedFlowHistory(
   const { pairId, flowId, now, runs, records } = options;
   const span = (options.days ?? 30) * 86_400_000 - 3_600_000;
   const expected: ExpectedDays = new Map();
-  const perRun = Math.ceil(records / runs);
   let made = 0;
   for (let i = 0; i < runs; i++) {
     const at = new Date(now.getTime() - 3_600_000 - span + Math.floor((span * (i + 1)) / runs));
     const iso = at.toISOString();
     const day = iso.slice(0, 10);
-    const count = Math.min(perRun, records - made);
+    const count = Math.floor(records * share((i + 1) / runs)) - made;
     const rows: RecordRow[] = [];
     const tally = { created: 0, updated: 0, failed: 0, deadLettered: 0, skipped: 0, unchanged: 0 };
     const runId = newId('run', at);
