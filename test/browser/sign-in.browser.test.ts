@@ -22,7 +22,6 @@ describe('signing in to the web app', () => {
       await page.getByRole('navigation', { name: 'Main' }).getByRole('link').allTextContents(),
     ).toContain('Dashboard');
     expect(await accessibilityProblems(page)).toEqual([]);
-    await browser.screenshot(page, 'dashboard');
   });
 
   it('offers a sign-in page that is as accessible as the app, and says why a sign-in failed', async () => {

@@ -13,6 +13,7 @@ import { connectionTenantsRoute } from './connection-tenants.js';
 import { connectionsRoute } from './connections.js';
 import { oauthCallbackRoute } from './oauth-callback.js';
 import { pagesRoute } from './pages.js';
+import { pairDashboardRoute } from './pair-dashboard.js';
 import { pairsRoute } from './pairs.js';
 import { purgeRoute } from './purge.js';
 import { recordsRoute } from './records.js';
@@ -46,6 +47,7 @@ export const apiRoutes: ApiRoute[] = [
   auditRoute,
   statusRoute,
   pairsRoute,
+  pairDashboardRoute,
   flowKindsRoute,
   flowsRoute,
   flowChangesRoute,
