@@ -62,5 +62,7 @@ export const deadLetters = {
     `Replayed ${matched}: ${through} went through, ${failed} failed again.`,
   stillRunning: (matched: number) =>
     `Replay of ${matched} queued; this page shows the outcome once it has run.`,
+  replayEnded: (state: string, error: string | null) =>
+    `The replay ${state === 'cancelled' ? 'was cancelled' : 'failed'}${error ? `: ${error}` : '.'}`,
   nothingToReplay: 'Nothing to replay: none of them is open any more.',
 };

@@ -28,7 +28,6 @@ export function DeadLetterActions({
             report(said);
             return said;
           }}
-          done={(said) => String(said)}
         >
           {d.replay}
         </ActionButton>
@@ -78,7 +77,6 @@ function DismissForm({
           );
           report(`${letter.label}: ${d.dismissed}`);
         }}
-        done={d.dismissed}
       >
         {d.dismissConfirm}
       </ActionButton>

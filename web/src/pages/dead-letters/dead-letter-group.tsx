@@ -51,7 +51,6 @@ export function DeadLetterGroup({
             report(said);
             return said;
           }}
-          done={(said) => String(said)}
         >
           {d.replayAll(count)}
         </ActionButton>

@@ -75,7 +75,6 @@ export function DebtorChoice({
           report(said);
           return said;
         }}
-        done={(said) => String(said)}
       >
         {d.chooseAndReplay}
       </ActionButton>

@@ -24,6 +24,8 @@ export async function replayOutcome(queued: Schemas['ReplayQueued']): Promise<st
       await new Promise((r) => setTimeout(r, pollMs));
       job = await readJob(jobId);
     }
+    // A job that could not run (or was cancelled) made no runs to count: say why instead.
+    if (job.state !== 'completed') return t.deadLetters.replayEnded(job.state, job.lastError);
     for (const runId of job.runIds) {
       const run = await must(api.GET('/api/runs/{id}', { params: { path: { id: runId } } }));
       const c = run.counts;
