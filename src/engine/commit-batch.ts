@@ -124,6 +124,29 @@ export async function commitBatch(
   });
   for (const message of lost)
     deps.logger.warn({ run: ctx.runId, flow: flow.id }, `${message}: left as it was`);
+  // One line per record that now waits for a person, so a log tool can follow it without the API.
+  for (const letter of deadLetters)
+    deps.logger.warn(
+      {
+        run: ctx.runId,
+        flow: flow.id,
+        record: letter.source_id,
+        deadLetter: letter.id,
+        code: letter.error_code,
+      },
+      `Record ${letter.source_id} dead-lettered: ${letter.error_message}`,
+    );
+  for (const { item } of reopened)
+    deps.logger.warn(
+      {
+        run: ctx.runId,
+        flow: flow.id,
+        record: item.sourceId,
+        deadLetter: item.deadLetterId,
+        code: item.error?.code,
+      },
+      `Record ${item.sourceId} failed again on replay: ${storedErrorText(deps, item.error?.message ?? '')}`,
+    );
 }
 
 const deadLetterLost = (id: string, outcome: string) =>
@@ -193,7 +216,12 @@ function recordRow(deps: EngineDeps, setup: FlowSetup, item: WorkItem, runId: st
     error_code: item.error?.code ?? null,
     error_kind: item.error?.kind ?? null,
     error_message: item.error ? storedErrorText(deps, item.error.message) : null,
-    timeline: JSON.stringify(item.timeline),
+    // A step's detail may quote an answer (a failure's message), so it is stored as errors are.
+    timeline: JSON.stringify(
+      item.timeline.map((step) =>
+        step.detail === undefined ? step : { ...step, detail: storedErrorText(deps, step.detail) },
+      ),
+    ),
     snapshot: stored(item.record),
     payload: stored(item.payload),
     request: stored(item.request),

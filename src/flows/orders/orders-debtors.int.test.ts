@@ -81,8 +81,9 @@ describe.each(testDialects)('orders flow, choosing the right debtor (%s)', (dial
     const first = byRef(await pair.invoices(), invoiceId(1));
     const bakery = await debtorNamed(pair, first.debtorCustomerNumber);
     expect(bakery).toMatchObject({ name: 'Bakkerij Jansen B.V.', emailAddress: 'Verkoop@Jansen-Debtors.nl' });
+    // The timeline outlives the payload purge, so the address it names is masked there.
     expect(await timelineOf(pair, invoiceId(1))).toContain(
-      `${bakery.customerNumber}: created, since no debtor had e-mail \\"Verkoop@Jansen-Debtors.nl\\"`,
+      `${bakery.customerNumber}: created, since no debtor had e-mail \\"[e-mail]\\"`,
     );
 
     await pair.addExact({ 'salesinvoice/SalesInvoices': [invoice(2, 2)] });
@@ -201,7 +202,7 @@ describe.each(testDialects)('orders flow, choosing the right debtor (%s)', (dial
         account: account(11, 'Kaasboer Visser', { Email: 'Verkoop@Kaasboer-Visser.nl' }),
         right: { name: 'Kaasboer Visser', emailAddress: 'verkoop@kaasboer-visser.nl' },
         decoy: { name: 'Kaasboer Visser', emailAddress: 'inkoop@kaasboer-visser.nl' },
-        why: 'found by e-mail \\"Verkoop@Kaasboer-Visser.nl\\"',
+        why: 'found by e-mail \\"[e-mail]\\"',
       },
       {
         settings: { matchBy: 'accountCode' },
