@@ -101,6 +101,7 @@ export async function commitBatch(
         error_code: item.error?.code ?? 'engine.unknown',
         error_kind: item.error?.kind ?? 'internal',
         error_message: storedErrorText(deps, item.error?.message ?? ''),
+        error_details: storedErrorDetails(deps, item.error?.details),
         mapping_version: setup.mappingVersion,
       });
       if (!moved) lost.push(deadLetterLost(item.deadLetterId as string, 'failed again'));
@@ -159,6 +160,11 @@ function storedErrorText(deps: EngineDeps, message: string): string {
   return maskPersonalText(deps.secrets.scrub(message));
 }
 
+/** An error's details as stored: JSON, held to the same care as its sentence. */
+function storedErrorDetails(deps: EngineDeps, details: Record<string, unknown> | undefined): string | null {
+  return details === undefined ? null : storedErrorText(deps, toJsonText(details));
+}
+
 function deadLetterOf(
   deps: EngineDeps,
   setup: FlowSetup,
@@ -180,6 +186,7 @@ function deadLetterOf(
     error_code: item.error?.code ?? 'engine.unknown',
     error_kind: item.error?.kind ?? 'internal',
     error_message: storedErrorText(deps, item.error?.message ?? ''),
+    error_details: storedErrorDetails(deps, item.error?.details),
     state: 'open',
     replay_count: 0,
     last_replay_run_id: null,

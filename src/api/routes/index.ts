@@ -18,6 +18,7 @@ import { pairsRoute } from './pairs.js';
 import { purgeRoute } from './purge.js';
 import { recordsRoute } from './records.js';
 import { checkPairRoute } from './check-pair.js';
+import { deadLetterGroupsRoute } from './dead-letter-groups.js';
 import { deadLettersRoute } from './dead-letters.js';
 import { debtorChoicesRoute } from './debtor-choices.js';
 import { dryRunFlowRoute } from './dry-run-flow.js';
@@ -58,6 +59,7 @@ export const apiRoutes: ApiRoute[] = [
   recordsRoute,
   eventsRoute,
   budgetRoute,
+  deadLetterGroupsRoute,
   deadLettersRoute,
   replayDeadLettersRoute,
   mappingsRoute,

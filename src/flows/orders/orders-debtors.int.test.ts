@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { listDeadLetterViews } from '../../engine/dead-letter-view.js';
 import { replayDeadLetters } from '../../engine/replay.js';
 import { productRegistry } from '../../registry.js';
 import { startApiHarness, type ApiHarness } from '../../testing/api-harness.js';
@@ -100,6 +101,16 @@ describe.each(testDialects)('orders flow, choosing the right debtor (%s)', (dial
     expect(letter!.error_message).toContain(
       'choose its debtor with "koppel debtors choose orders --account 5002 --debtor <customer number>" (or POST /api/flows/orders/debtor-choices)',
     );
+    // The debtors it matched are kept with it, so a page offers them to choose from.
+    const [view] = await listDeadLetterViews({ store: pair.fx.h.store }, { ids: [letter!.id] });
+    expect(view!.fix).toMatchObject({
+      where: 'choice',
+      candidates: {
+        account: accountId(2),
+        accountCode: '5002',
+        debtors: [{ customerNumber: bakery.customerNumber, name: 'Bakkerij Jansen B.V.' }],
+      },
+    });
     // The bakery's debtor was neither renamed nor re-addressed, and no second debtor has the address.
     expect(await debtorNamed(pair, bakery.customerNumber)).toEqual(bakery);
     expect(byRef(await pair.invoices(), invoiceId(2))).toBeUndefined();
