@@ -6,8 +6,6 @@ import { accessibilityProblems, startTestBrowser, type TestBrowser } from '../..
 import { startServiceUnderTest, type ServiceUnderTest } from '../../src/testing/service-under-test.js';
 import { publishMapping } from '../../src/workspace/publish-mapping.js';
 
-/* eslint-disable @typescript-eslint/no-explicit-any -- the sandboxes' JSON as it comes */
-
 describe('the mapping editor', () => {
   let sut: ServiceUnderTest;
   let browser: TestBrowser;

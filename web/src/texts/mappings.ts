@@ -20,8 +20,7 @@ export const mappings = {
   readOnly: 'You can read and preview this mapping; an owner can change it.',
   fields: {
     heading: 'Fields',
-    help:
-      'Each row fills one field of what is written: from a path in the source record (Customer.Email), from an expression (JSONata), or only from its default. A value map translates the value.',
+    help: 'Each row fills one field of what is written: from a path in the source record (Customer.Email), from an expression (JSONata), or only from its default. A value map translates the value.',
     target: 'Target field',
     origin: 'Comes from',
     from: 'Path or expression',

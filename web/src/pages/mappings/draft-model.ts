@@ -56,7 +56,8 @@ export function draftOf(def: MappingDefinition): Draft {
       id: nextId(),
       name,
       rows: Object.entries(m.entries).map(([from, to]) => ({ id: nextId(), from, to })),
-      fallback: !('fallback' in m) || m.fallback === undefined ? 'error' : m.fallback === null ? 'none' : 'value',
+      fallback:
+        !('fallback' in m) || m.fallback === undefined ? 'error' : m.fallback === null ? 'none' : 'value',
       fallbackValue: m.fallback ?? undefined,
     })),
   };

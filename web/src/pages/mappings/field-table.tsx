@@ -65,13 +65,23 @@ export function FieldTable({
                     </select>
                   </td>
                   <td>
-                    {row.origin !== 'default' && (
+                    {row.origin === 'expr' && (
                       <textarea
-                        className={row.origin === 'expr' ? 'code expr' : 'code'}
+                        className="code expr"
                         aria-label={m.fromOf(name)}
                         value={row.from}
                         readOnly={!canEdit}
-                        rows={row.origin === 'expr' ? Math.min(8, row.from.split('\n').length) : 1}
+                        rows={expressionRows(row.from)}
+                        spellCheck={false}
+                        onChange={(e) => update(row.id, { from: e.target.value })}
+                      />
+                    )}
+                    {row.origin === 'source' && (
+                      <input
+                        className="code"
+                        aria-label={m.fromOf(name)}
+                        value={row.from}
+                        readOnly={!canEdit}
                         spellCheck={false}
                         onChange={(e) => update(row.id, { from: e.target.value })}
                       />
@@ -143,6 +153,13 @@ export function FieldTable({
     </section>
   );
 }
+
+/** Enough lines to read an expression without scrolling, up to a few. */
+const expressionRows = (expr: string) =>
+  Math.min(
+    6,
+    expr.split('\n').reduce((n, line) => n + Math.max(1, Math.ceil(line.length / 30)), 0),
+  );
 
 function emptyField(): FieldRow {
   return {

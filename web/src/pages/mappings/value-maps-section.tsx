@@ -38,7 +38,10 @@ export function ValueMapsSection({
           onSubmit={(e) => {
             e.preventDefault();
             if (name === '' || maps.some((m) => m.name === name)) return;
-            onChange([...maps, { id: nextId(), name, rows: [], fallback: 'error', fallbackValue: undefined }]);
+            onChange([
+              ...maps,
+              { id: nextId(), name, rows: [], fallback: 'error', fallbackValue: undefined },
+            ]);
             setNewName('');
           }}
         >
