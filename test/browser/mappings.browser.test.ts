@@ -60,7 +60,13 @@ describe('the mapping editor', () => {
     expect((await deadLetters('open'))[0]?.error_message).toContain('customer.name');
     const page = await browser.signedInPage('owner');
     await page.goto('/mappings');
-    await page.getByRole('link', { name: demoIds.flow }).click();
+    const flows = page.getByRole('table', { name: 'Flows and the mapping version they run' });
+    const row = flows.getByRole('row', { name: new RegExp(demoIds.flow) });
+    await row.waitFor();
+    // Its kind, the mapping version it runs and its one open dead letter.
+    expect((await row.getByRole('cell').allTextContents()).slice(1)).toEqual(['orders', '1', '1']);
+    expect(await accessibilityProblems(page)).toEqual([]);
+    await flows.getByRole('link', { name: demoIds.flow }).click();
     await page.getByRole('heading', { name: `Mapping of ${demoIds.flow}` }).waitFor();
     await page.getByText('New runs use version 1.').waitFor();
 
@@ -89,7 +95,7 @@ describe('the mapping editor', () => {
       .evaluate((h) => h.scrollIntoView());
     await browser.screenshot(page, 'mapping-editor');
     await save.getByRole('button', { name: 'Save as version 2' }).click();
-    await page.getByText('Saved. New runs use version 2.').waitFor();
+    await page.getByText('Saved as version 2.').waitFor();
     await page.getByText('New runs use version 2.', { exact: true }).waitFor();
 
     await page.getByRole('button', { name: 'Replay them with the current mapping' }).click();

@@ -33,6 +33,7 @@ export const mappings = {
     noValueMap: 'none',
     add: 'Add a field',
     remove: 'Remove',
+    twice: 'Another row fills this field too; only the last one counts.',
     targetOf: (n: number) => `Target field of row ${n}`,
     originOf: (f: string) => `Where ${f} comes from`,
     fromOf: (f: string) => `Path or expression of ${f}`,
@@ -88,7 +89,7 @@ export const mappings = {
     review: 'Review changes',
     unchanged: 'The draft is the same as the active version: nothing to save.',
     save: (v: number) => `Save as version ${v}`,
-    saved: (v: number) => `Saved. New runs use version ${v}.`,
+    saved: (v: number) => `Saved as version ${v}.`,
     discard: 'Discard changes',
   },
   diff: {

@@ -34,7 +34,7 @@ export function MappingEditorPage({ flowId }: { flowId: string }) {
     queryKey: ['flow', flowId],
     queryFn: () => must(api.GET('/api/flows/{id}', path)),
   });
-  const [saved, setSaved] = useState('');
+  const [saved, setSaved] = useState<number | null>(null);
   const stored = versions.data?.items ?? [];
   const nextVersion = Math.max(0, ...stored.map((v) => v.version)) + 1;
   return (
@@ -43,7 +43,7 @@ export function MappingEditorPage({ flowId }: { flowId: string }) {
       <p>
         <Link href="/">{m.backToList}</Link>
       </p>
-      <p role="status">{saved}</p>
+      <p role="status">{saved !== null && saved === mapping.data?.version ? m.save.saved(saved) : ''}</p>
       <QueryState query={mapping}>
         {(active) => (
           <Editor
@@ -51,7 +51,7 @@ export function MappingEditorPage({ flowId }: { flowId: string }) {
             flowId={flowId}
             active={active}
             nextVersion={nextVersion}
-            onSaved={(v) => setSaved(m.save.saved(v))}
+            onSaved={setSaved}
           />
         )}
       </QueryState>

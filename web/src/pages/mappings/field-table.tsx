@@ -17,6 +17,8 @@ export function FieldTable({
   onChange: (rows: FieldRow[]) => void;
   canEdit: boolean;
 }) {
+  const targets = rows.map((r) => r.target);
+  const twice = new Set(targets.filter((name, i) => targets.indexOf(name) !== i));
   const update = (id: number, patch: Partial<FieldRow>) =>
     onChange(rows.map((r) => (r.id === id ? { ...r, ...patch } : r)));
   return (
@@ -47,8 +49,15 @@ export function FieldTable({
                       aria-label={m.targetOf(i + 1)}
                       value={row.target}
                       readOnly={!canEdit}
+                      aria-invalid={twice.has(row.target) || row.target === ''}
+                      aria-describedby={twice.has(row.target) ? `twice-${row.id}` : undefined}
                       onChange={(e) => update(row.id, { target: e.target.value })}
                     />
+                    {twice.has(row.target) && (
+                      <span id={`twice-${row.id}`} className="error">
+                        {m.twice}
+                      </span>
+                    )}
                   </td>
                   <td>
                     <select

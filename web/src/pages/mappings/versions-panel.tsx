@@ -4,6 +4,7 @@ import { api, must, type Schemas } from '../../api/client';
 import { ActionButton } from '../../components/action-button';
 import { QueryState } from '../../components/query-state';
 import { formatDateTime } from '../../format';
+import { useCan } from '../../session';
 import { t } from '../../texts';
 import { DiffView } from './diff-view';
 
@@ -19,6 +20,7 @@ export function VersionsPanel({ flowId, versions }: { flowId: string; versions: 
     active: versions.every((x) => !x.active),
   };
   const activeVersion = [...versions, builtIn].find((x) => x.active)?.version ?? 0;
+  const canRollBack = useCan('owner');
   return (
     <section aria-labelledby="versions-heading" className="card">
       <h2 id="versions-heading">{v.heading}</h2>
@@ -31,7 +33,7 @@ export function VersionsPanel({ flowId, versions }: { flowId: string; versions: 
             <th scope="col">{v.by}</th>
             <th scope="col">{v.state}</th>
             <th scope="col">{v.changes}</th>
-            <th scope="col">{v.action}</th>
+            {canRollBack && <th scope="col">{v.action}</th>}
           </tr>
         </thead>
         <tbody>
@@ -44,24 +46,26 @@ export function VersionsPanel({ flowId, versions }: { flowId: string; versions: 
                 <td>{row.createdBy?.name ?? ''}</td>
                 <td>{row.active ? v.active : ''}</td>
                 <td>{row.version > 0 && <VersionChanges flowId={flowId} version={row.version} />}</td>
-                <td>
-                  {!row.active && (
-                    <ActionButton
-                      role="owner"
-                      action={() =>
-                        must(
-                          api.POST('/api/flows/{id}/mapping/activate', {
-                            params: { path: { id: flowId } },
-                            body: { version: row.version, baseVersion: activeVersion },
-                          }),
-                        )
-                      }
-                      done={v.activated(name)}
-                    >
-                      {v.activate(name)}
-                    </ActionButton>
-                  )}
-                </td>
+                {canRollBack && (
+                  <td>
+                    {!row.active && (
+                      <ActionButton
+                        role="owner"
+                        action={() =>
+                          must(
+                            api.POST('/api/flows/{id}/mapping/activate', {
+                              params: { path: { id: flowId } },
+                              body: { version: row.version, baseVersion: activeVersion },
+                            }),
+                          )
+                        }
+                        done={v.activated(name)}
+                      >
+                        {v.activate(name)}
+                      </ActionButton>
+                    )}
+                  </td>
+                )}
               </tr>
             );
           })}
