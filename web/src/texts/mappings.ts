@@ -66,8 +66,7 @@ export const mappings = {
   preview: {
     heading: 'Preview on recent records',
     help: 'Maps the flow’s most recent records with the mapping as it stands on this page. Nothing is written.',
-    run: 'Preview',
-    count: 'Records',
+    count: 'How many recent records',
     none: 'The flow has no records yet to preview on.',
     problems: 'The mapping cannot be used as it is:',
     summary: (records: number, errors: number) =>

@@ -1,4 +1,5 @@
 import { useQuery } from '@tanstack/react-query';
+import { useState } from 'react';
 import { api, must, type Schemas } from '../../api/client';
 import { t } from '../../texts';
 import type { MappingDefinition } from './draft-model';
@@ -7,7 +8,7 @@ import { PreviewRecord } from './preview-record';
 import { useDebounced } from './use-debounced';
 
 const p = t.mappings.preview;
-const recent = 5;
+const counts = [5, 10, 25];
 
 /**
  * The draft mapped on the flow's most recent records, again each time the draft settles: what each
@@ -15,8 +16,9 @@ const recent = 5;
  */
 export function PreviewPanel({ flowId, draft }: { flowId: string; draft: MappingDefinition }) {
   const settled = useDebounced(draft, 500);
+  const [recent, setRecent] = useState(5);
   const preview = useQuery({
-    queryKey: ['mapping-preview', flowId, JSON.stringify(settled)],
+    queryKey: ['mapping-preview', flowId, recent, JSON.stringify(settled)],
     queryFn: () =>
       must(
         api.POST('/api/flows/{id}/mapping/preview', {
@@ -31,6 +33,18 @@ export function PreviewPanel({ flowId, draft }: { flowId: string; draft: Mapping
     <section aria-labelledby="preview-heading" className="card">
       <h2 id="preview-heading">{p.heading}</h2>
       <p className="muted">{p.help}</p>
+      <p>
+        <label>
+          {p.count}
+          <select value={recent} onChange={(e) => setRecent(Number(e.target.value))}>
+            {counts.map((n) => (
+              <option key={n} value={n}>
+                {n}
+              </option>
+            ))}
+          </select>
+        </label>
+      </p>
       {preview.isError ? (
         <MappingProblems error={preview.error} />
       ) : !preview.data ? (
