@@ -129,7 +129,11 @@ describe('the mapping editor', () => {
 
   it('shows a viewer the mapping and its preview, but nothing that changes it', async () => {
     const page = await browser.signedInPage('viewer');
-    await page.goto(`/mappings/${demoIds.flow}`);
+    // A link from a failure opens the editor at the field to look at.
+    await page.goto(`/mappings/${demoIds.flow}?field=customer.name`);
+    await expect
+      .poll(() => page.evaluate('document.activeElement?.getAttribute("aria-label")'))
+      .toBe('Path or expression of customer.name');
     await page.getByText('You can read and preview this mapping; an owner can change it.').waitFor();
     const field = page.getByLabel('Path or expression of customer.name');
     expect(await field.inputValue()).toBe('Customer.Name');

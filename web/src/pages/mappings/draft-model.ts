@@ -87,3 +87,16 @@ export function definitionOf(draft: Draft): MappingDefinition {
     );
   return def;
 }
+
+export function emptyFieldRow(): FieldRow {
+  return {
+    id: nextId(),
+    target: '',
+    origin: 'source',
+    from: '',
+    default: undefined,
+    required: false,
+    valueMap: '',
+    overwrite: true,
+  };
+}

@@ -1,6 +1,6 @@
 import { useQuery } from '@tanstack/react-query';
 import { useMemo, useState } from 'react';
-import { Link } from 'wouter';
+import { Link, useSearchParams } from 'wouter';
 import { api, must, type Schemas } from '../../api/client';
 import { PageTitle } from '../../components/layout';
 import { QueryState } from '../../components/query-state';
@@ -73,6 +73,7 @@ function Editor({
   onSaved: (version: number) => void;
 }) {
   const canEdit = useCan('owner');
+  const [search] = useSearchParams();
   const [draft, setDraft] = useState(() => draftOf(active.definition));
   const definition = useMemo(() => definitionOf(draft), [draft]);
   return (
@@ -83,6 +84,7 @@ function Editor({
         rows={draft.fields}
         mapNames={draft.maps.map((map) => map.name)}
         canEdit={canEdit}
+        focus={search.get('field')}
         onChange={(fields) => setDraft({ ...draft, fields })}
       />
       <ValueMapsSection

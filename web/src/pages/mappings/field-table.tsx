@@ -1,6 +1,7 @@
+import { useEffect, useRef } from 'react';
 import { t } from '../../texts';
-import { nextId, type FieldRow, type Origin } from './draft-model';
-import { readValue, valueText } from './value-text';
+import { emptyFieldRow, type FieldRow, type Origin } from './draft-model';
+import { lineCount, readValue, valueText } from './value-text';
 
 const m = t.mappings.fields;
 const origins: Origin[] = ['source', 'expr', 'default'];
@@ -11,12 +12,23 @@ export function FieldTable({
   mapNames,
   onChange,
   canEdit,
+  focus,
 }: {
   rows: FieldRow[];
   mapNames: string[];
   onChange: (rows: FieldRow[]) => void;
   canEdit: boolean;
+  /** A target field to show first: a link from a failure names the field to fix. */
+  focus?: string | null;
 }) {
+  const table = useRef<HTMLTableElement>(null);
+  useEffect(() => {
+    if (!focus) return;
+    const found = table.current?.querySelector<HTMLElement>(`[data-target="${CSS.escape(focus)}"]`);
+    found?.scrollIntoView({ block: 'center' });
+    found?.focus();
+    // Only once, when the page opens at the field; not again while the person types.
+  }, []);
   const targets = rows.map((r) => r.target);
   const twice = new Set(targets.filter((name, i) => targets.indexOf(name) !== i));
   const update = (id: number, patch: Partial<FieldRow>) =>
@@ -26,7 +38,7 @@ export function FieldTable({
       <h2 id="fields-heading">{m.heading}</h2>
       <p className="muted">{m.help}</p>
       <div className="table-scroll">
-        <table className="mapping-fields">
+        <table className="mapping-fields" ref={table}>
           <thead>
             <tr>
               <th scope="col">{m.target}</th>
@@ -77,10 +89,11 @@ export function FieldTable({
                     {row.origin === 'expr' && (
                       <textarea
                         className="code expr"
+                        data-target={row.target}
                         aria-label={m.fromOf(name)}
                         value={row.from}
                         readOnly={!canEdit}
-                        rows={expressionRows(row.from)}
+                        rows={Math.min(6, lineCount(row.from, 30))}
                         spellCheck={false}
                         onChange={(e) => update(row.id, { from: e.target.value })}
                       />
@@ -88,6 +101,7 @@ export function FieldTable({
                     {row.origin === 'source' && (
                       <input
                         className="code"
+                        data-target={row.target}
                         aria-label={m.fromOf(name)}
                         value={row.from}
                         readOnly={!canEdit}
@@ -155,30 +169,10 @@ export function FieldTable({
         </table>
       </div>
       {canEdit && (
-        <button type="button" onClick={() => onChange([...rows, emptyField()])}>
+        <button type="button" onClick={() => onChange([...rows, emptyFieldRow()])}>
           {m.add}
         </button>
       )}
     </section>
   );
-}
-
-/** Enough lines to read an expression without scrolling, up to a few. */
-const expressionRows = (expr: string) =>
-  Math.min(
-    6,
-    expr.split('\n').reduce((n, line) => n + Math.max(1, Math.ceil(line.length / 30)), 0),
-  );
-
-function emptyField(): FieldRow {
-  return {
-    id: nextId(),
-    target: '',
-    origin: 'source',
-    from: '',
-    default: undefined,
-    required: false,
-    valueMap: '',
-    overwrite: true,
-  };
 }

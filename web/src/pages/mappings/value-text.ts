@@ -26,3 +26,8 @@ export function readValue(text: string, like: unknown): unknown {
 export function sampleValue(values: unknown[]): unknown {
   return values.find((v) => v !== null && v !== undefined);
 }
+
+/** Lines a text takes at `width` characters a line: enough rows to read an expression whole. */
+export function lineCount(text: string, width: number): number {
+  return text.split('\n').reduce((n, line) => n + Math.max(1, Math.ceil(line.length / width)), 0);
+}
