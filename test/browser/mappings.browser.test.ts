@@ -106,6 +106,7 @@ describe('the mapping editor', () => {
     }, 60_000);
     expect(sent.amountExclVat).toBe(40);
     expect(await deadLetters('open')).toEqual([]);
+    await page.getByText('No open dead letters.').waitFor();
 
     // Rollback: the flow runs the broken version again, until someone makes version 2 active.
     const versions = page.getByRole('table', { name: /Every version of this mapping/ });
