@@ -34,7 +34,7 @@ export function PreviewPanel({ flowId, draft }: { flowId: string; draft: Mapping
       <h2 id="preview-heading">{p.heading}</h2>
       <p className="muted">{p.help}</p>
       <p>
-        <label>
+        <label className="inline-label">
           {p.count}
           <select value={recent} onChange={(e) => setRecent(Number(e.target.value))}>
             {counts.map((n) => (
