@@ -1,6 +1,7 @@
 import { Link } from 'wouter';
 import type { Schemas } from '../../api/client';
 import { formatDateTime } from '../../format';
+import { Table } from '../../components/table';
 import { t } from '../../texts';
 
 const a = t.activity;
@@ -20,34 +21,26 @@ export function stateClass(state: string): string {
 /** Records as a table: each one by the name people know it by, linking to its timeline. */
 export function RecordsTable({ caption, items }: { caption: string; items: Schemas['RecordListItem'][] }) {
   return (
-    <table className="records">
-      <caption>{caption}</caption>
-      <thead>
-        <tr>
-          <th scope="col">{a.records.record}</th>
-          <th scope="col">{a.records.flow}</th>
-          <th scope="col">{a.records.state}</th>
-          <th scope="col">{a.records.error}</th>
-          <th scope="col">{a.records.at}</th>
+    <Table
+      caption={caption}
+      className="records"
+      columns={[a.records.record, a.records.flow, a.records.state, a.records.error, a.records.at]}
+    >
+      {items.map((r) => (
+        <tr key={r.id}>
+          <td>
+            <Link href={`/records/${r.id}`}>{r.label ?? r.sourceId}</Link>
+          </td>
+          <td>{r.flowId}</td>
+          <td className={stateClass(r.state)}>
+            {recordStateText(r.state)}
+            {r.operation ? ` (${r.operation})` : ''}
+            {r.deadLetter?.state === 'open' ? `, ${a.records.deadLetter}` : ''}
+          </td>
+          <td>{r.error?.message ?? r.skipReason ?? ''}</td>
+          <td>{formatDateTime(r.createdAt)}</td>
         </tr>
-      </thead>
-      <tbody>
-        {items.map((r) => (
-          <tr key={r.id}>
-            <td>
-              <Link href={`/records/${r.id}`}>{r.label ?? r.sourceId}</Link>
-            </td>
-            <td>{r.flowId}</td>
-            <td className={stateClass(r.state)}>
-              {recordStateText(r.state)}
-              {r.operation ? ` (${r.operation})` : ''}
-              {r.deadLetter?.state === 'open' ? `, ${a.records.deadLetter}` : ''}
-            </td>
-            <td>{r.error?.message ?? r.skipReason ?? ''}</td>
-            <td>{formatDateTime(r.createdAt)}</td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
+      ))}
+    </Table>
   );
 }

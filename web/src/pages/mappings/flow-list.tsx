@@ -4,6 +4,7 @@ import { api, must } from '../../api/client';
 import { PageTitle } from '../../components/layout';
 import { QueryState } from '../../components/query-state';
 import { formatNumber } from '../../format';
+import { Table } from '../../components/table';
 import { t } from '../../texts';
 
 const m = t.mappings;
@@ -22,33 +23,28 @@ export function FlowList() {
           items.length === 0 ? (
             <p>{m.noFlows}</p>
           ) : (
-            <table>
-              <caption>{m.flowsCaption}</caption>
-              <thead>
-                <tr>
-                  <th scope="col">{m.columns.flow}</th>
-                  <th scope="col">{m.columns.pair}</th>
-                  <th scope="col">{m.columns.kind}</th>
-                  <th scope="col">{m.columns.version}</th>
-                  <th scope="col" className="num">
-                    {m.columns.deadLetters}
+            <Table
+              caption={m.flowsCaption}
+              columns={[
+                m.columns.flow,
+                m.columns.pair,
+                m.columns.kind,
+                m.columns.version,
+                { header: m.columns.deadLetters, numeric: true },
+              ]}
+            >
+              {items.map((f) => (
+                <tr key={f.id}>
+                  <th scope="row">
+                    <Link href={`/${encodeURIComponent(f.id)}`}>{f.id}</Link>
                   </th>
+                  <td>{pairName(f.pairId)}</td>
+                  <td>{f.kind}</td>
+                  <td>{f.mappingVersion ?? m.defaultVersion}</td>
+                  <td className="num">{formatNumber(f.openDeadLetters)}</td>
                 </tr>
-              </thead>
-              <tbody>
-                {items.map((f) => (
-                  <tr key={f.id}>
-                    <th scope="row">
-                      <Link href={`/${encodeURIComponent(f.id)}`}>{f.id}</Link>
-                    </th>
-                    <td>{pairName(f.pairId)}</td>
-                    <td>{f.kind}</td>
-                    <td>{f.mappingVersion ?? m.defaultVersion}</td>
-                    <td className="num">{formatNumber(f.openDeadLetters)}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
+              ))}
+            </Table>
           )
         }
       </QueryState>

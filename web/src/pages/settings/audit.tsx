@@ -3,6 +3,7 @@ import { useState } from 'react';
 import { api, must } from '../../api/client';
 import { QueryState } from '../../components/query-state';
 import { formatDateTime } from '../../format';
+import { Table } from '../../components/table';
 import { t } from '../../texts';
 
 const s = t.settings.audit;
@@ -25,33 +26,30 @@ export function AuditSection() {
           <p>{s.none}</p>
         ) : (
           <>
-            <table>
-              <caption>{s.caption}</caption>
-              <thead>
-                <tr>
-                  <th scope="col">{s.columns.at}</th>
-                  <th scope="col">{s.columns.who}</th>
-                  <th scope="col">{s.columns.action}</th>
-                  <th scope="col">{s.columns.target}</th>
-                  <th scope="col">{s.columns.pair}</th>
-                  <th scope="col">{s.columns.ip}</th>
-                  <th scope="col">{s.columns.details}</th>
+            <Table
+              caption={s.caption}
+              columns={[
+                s.columns.at,
+                s.columns.who,
+                s.columns.action,
+                s.columns.target,
+                s.columns.pair,
+                s.columns.ip,
+                s.columns.details,
+              ]}
+            >
+              {items.map((e) => (
+                <tr key={e.id}>
+                  <td className="nowrap">{formatDateTime(e.at)}</td>
+                  <td>{e.actor.name}</td>
+                  <td>{e.action}</td>
+                  <td>{e.target.id ? `${e.target.kind} ${e.target.id}` : e.target.kind}</td>
+                  <td>{e.pairId ?? ''}</td>
+                  <td>{e.ip ?? ''}</td>
+                  <td>{Object.keys(e.details).length > 0 && <code>{JSON.stringify(e.details)}</code>}</td>
                 </tr>
-              </thead>
-              <tbody>
-                {items.map((e) => (
-                  <tr key={e.id}>
-                    <td className="nowrap">{formatDateTime(e.at)}</td>
-                    <td>{e.actor.name}</td>
-                    <td>{e.action}</td>
-                    <td>{e.target.id ? `${e.target.kind} ${e.target.id}` : e.target.kind}</td>
-                    <td>{e.pairId ?? ''}</td>
-                    <td>{e.ip ?? ''}</td>
-                    <td>{Object.keys(e.details).length > 0 && <code>{JSON.stringify(e.details)}</code>}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
+              ))}
+            </Table>
             {pages.length > 0 && (
               <button type="button" onClick={() => setPages([])}>
                 {s.newest}

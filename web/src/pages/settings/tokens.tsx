@@ -3,6 +3,7 @@ import { api, must, type Schemas } from '../../api/client';
 import { ActionButton } from '../../components/action-button';
 import { QueryState } from '../../components/query-state';
 import { formatDateTime } from '../../format';
+import { Table } from '../../components/table';
 import { t } from '../../texts';
 import { scopeText } from './access-fields';
 import { CreateToken } from './create-token';
@@ -20,26 +21,23 @@ export function TokensSection() {
           items.length === 0 ? (
             <p>{s.none}</p>
           ) : (
-            <table>
-              <caption>{s.caption}</caption>
-              <thead>
-                <tr>
-                  <th scope="col">{s.columns.name}</th>
-                  <th scope="col">{s.columns.role}</th>
-                  <th scope="col">{s.columns.pairs}</th>
-                  <th scope="col">{s.columns.created}</th>
-                  <th scope="col">{s.columns.lastUsed}</th>
-                  <th scope="col">{s.columns.expires}</th>
-                  <th scope="col">{s.columns.state}</th>
-                  <th scope="col">{s.columns.actions}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {items.map((token) => (
-                  <TokenRow key={token.id} token={token} />
-                ))}
-              </tbody>
-            </table>
+            <Table
+              caption={s.caption}
+              columns={[
+                s.columns.name,
+                s.columns.role,
+                s.columns.pairs,
+                s.columns.created,
+                s.columns.lastUsed,
+                s.columns.expires,
+                s.columns.state,
+                s.columns.actions,
+              ]}
+            >
+              {items.map((token) => (
+                <TokenRow key={token.id} token={token} />
+              ))}
+            </Table>
           )
         }
       </QueryState>

@@ -1,6 +1,7 @@
 import { useQuery } from '@tanstack/react-query';
 import { api, must } from '../../api/client';
 import { QueryState } from '../../components/query-state';
+import { Table } from '../../components/table';
 import { t } from '../../texts';
 import { InviteUser } from './invite-user';
 import { UserRow } from './user-row';
@@ -15,24 +16,21 @@ export function UsersSection() {
       <InviteUser />
       <QueryState query={users}>
         {({ items }) => (
-          <table>
-            <caption>{s.caption}</caption>
-            <thead>
-              <tr>
-                <th scope="col">{s.columns.user}</th>
-                <th scope="col">{s.columns.role}</th>
-                <th scope="col">{s.columns.pairs}</th>
-                <th scope="col">{s.columns.state}</th>
-                <th scope="col">{s.columns.lastSignIn}</th>
-                <th scope="col">{s.columns.actions}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {items.map((u) => (
-                <UserRow key={u.id} user={u} />
-              ))}
-            </tbody>
-          </table>
+          <Table
+            caption={s.caption}
+            columns={[
+              s.columns.user,
+              s.columns.role,
+              s.columns.pairs,
+              s.columns.state,
+              s.columns.lastSignIn,
+              s.columns.actions,
+            ]}
+          >
+            {items.map((u) => (
+              <UserRow key={u.id} user={u} />
+            ))}
+          </Table>
         )}
       </QueryState>
     </>
