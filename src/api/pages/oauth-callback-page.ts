@@ -19,7 +19,10 @@ export function oauthCallbackPage(o: AuthorizationOutcome): { title: string; bod
           `<tr>${r.map((c, i) => (i === 0 && !head ? `<th>${esc(c)}</th>` : `<td>${esc(c)}</td>`)).join('')}</tr>`,
       )
       .join('')}</table>`;
-  const home = '<p><a href="/">Back to Koppel</a></p>';
+  // The web app's setup wizard takes the person on from this connection (its tenant, then flows).
+  const home = o.connectionId
+    ? `<p><a href="/setup-wizard/connections/${esc(encodeURIComponent(o.connectionId))}">Continue the setup</a> · <a href="/">Back to Koppel</a></p>`
+    : '<p><a href="/">Back to Koppel</a></p>';
   if (o.outcome === 'connected')
     return {
       title: 'Connected',
