@@ -4,8 +4,8 @@ import { t } from '../../texts';
 
 const d = t.setupWizard.test;
 
-/** A value as it would be written: text as is, anything else as JSON. */
-const shown = (v: unknown) => (v === undefined ? '' : typeof v === 'string' ? v : JSON.stringify(v));
+/** A value as it would be written: text as is, nothing (a create) as empty, anything else as JSON. */
+const shown = (v: unknown) => (v == null ? '' : typeof v === 'string' ? v : JSON.stringify(v));
 
 /** What a run would do, record by record, with the fields it would write next to what is there now. */
 export function DryRunReport({ report }: { report: Schemas['DryRun'] }) {

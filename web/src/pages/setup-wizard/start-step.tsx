@@ -64,7 +64,7 @@ function NewPairForm() {
           {s.id}
           <input
             required
-            pattern="[a-z0-9][a-z0-9-]*"
+            pattern="[a-z0-9][a-z0-9\-]*"
             aria-describedby="wizard-pair-id-hint"
             value={id}
             onChange={(e) => setId(e.target.value)}

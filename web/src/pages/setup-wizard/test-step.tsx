@@ -41,6 +41,7 @@ function FlowTest({ flow }: { flow: Schemas['Flow'] }) {
     );
     setReport(answer);
   };
+  const runNow = () => must(api.POST('/api/flows/{id}/runs', { params: { path: { id: flow.id } } }));
   return (
     <section className="card" aria-labelledby={`test-${flow.id}`}>
       <h2 id={`test-${flow.id}`}>
@@ -49,6 +50,11 @@ function FlowTest({ flow }: { flow: Schemas['Flow'] }) {
       <ActionButton role="operator" action={dryRun} label={d.dryRunOf(flow.id)}>
         {d.dryRun}
       </ActionButton>
+      {flow.enabled && (
+        <ActionButton role="operator" action={runNow} label={d.runNowOf(flow.id)} done={d.runStarted}>
+          {d.runNow}
+        </ActionButton>
+      )}
       {report && <DryRunReport report={report} />}
     </section>
   );
