@@ -210,4 +210,30 @@ describe('the setup wizard, from nothing to a first synced order', () => {
     const records = await (await page.request.get('/api/records?flow=acme-orders')).json();
     expect(records.items.map((r: any) => [r.sourceId, r.state])).toEqual([[invoiceId, 'created']]);
   });
+
+  it('shows a viewer the steps without a button that changes things; the API refuses them anyway', async () => {
+    const viewer = await browser.signedInPage('viewer');
+    await viewer.goto('/setup-wizard');
+    await viewer.getByRole('link', { name: 'Continue with Acme webshop' }).waitFor();
+    expect(await viewer.getByRole('button', { name: 'Add the pair' }).count()).toBe(0);
+    await viewer.goto('/setup-wizard/acme/exact');
+    await viewer.getByText('Fietsenmakerij De Spaak B.V.').waitFor();
+    expect(await viewer.getByRole('button', { name: /Connect|Use this one/ }).count()).toBe(0);
+    await viewer.goto('/setup-wizard/acme/test');
+    await viewer.getByText('Live: the flows are on.', { exact: false }).waitFor();
+    expect(await viewer.getByRole('button', { name: /Dry run|Go live|Run/ }).count()).toBe(0);
+    expect(await accessibilityProblems(viewer)).toEqual([]);
+
+    const { csrfToken } = await (await viewer.request.get('/api/session')).json();
+    const headers = { 'x-csrf-token': csrfToken, 'content-type': 'application/json' };
+    for (const [path, data] of [
+      ['/api/pairs', { id: 'other', name: 'Other' }],
+      ['/api/connections/acme-exact/authorize', {}],
+      ['/api/flows/acme-orders/disable', {}],
+      ['/api/flows/acme-orders/dry-run', {}],
+      ['/api/flows/acme-orders/runs', {}],
+    ] as const)
+      expect((await viewer.request.post(path, { headers, data })).status(), path).toBe(403);
+    await viewer.close();
+  });
 });
