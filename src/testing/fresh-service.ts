@@ -1,4 +1,9 @@
-import { mintSandboxTokens, registerDemoRedirectUri, type DemoSandboxes } from '../cli/demo/demo-setup.js';
+import {
+  demoEndpointChoices,
+  mintSandboxTokens,
+  registerDemoRedirectUri,
+  type DemoSandboxes,
+} from '../cli/demo/demo-setup.js';
 import { firstSetupLink } from '../access/first-setup.js';
 import { systemClock } from '../core/clock.js';
 import { loadConfig } from '../core/config.js';
@@ -86,7 +91,13 @@ export async function startFreshService(dialect: DialectName): Promise<FreshServ
     return text === '' ? undefined : (JSON.parse(text) as { d: any }).d;
   };
 
-  const service = await startService(app, { pollIntervalMs: 100, tickMs: 1_000, graceMs: 5_000 });
+  // As `koppel demo` does: the sandboxes are offered when a connection is made.
+  const service = await startService(app, {
+    pollIntervalMs: 100,
+    tickMs: 1_000,
+    graceMs: 5_000,
+    endpointChoices: demoEndpointChoices(sandboxes),
+  });
   return {
     app,
     service,

@@ -66,8 +66,13 @@ describe('the setup wizard, from nothing to a first synced order', () => {
     expect(await page.getByLabel('Redirect URI to paste').inputValue()).toBe(
       `${fresh.service.url}/oauth/callback`,
     );
-    await page.getByLabel('Exact Online address').fill(fresh.sandboxes.exact.url);
-    await page.getByLabel('Client id').fill(defaultExactClientId);
+    // The service offers the sandboxes, as the demo does: choosing one fills in its address and client id.
+    expect(await page.getByLabel('Exact Online address').inputValue()).toBe('https://start.exactonline.nl');
+    await page
+      .getByLabel('Where to connect')
+      .selectOption({ label: `Exact Online sandbox (${fresh.sandboxes.exact.url})` });
+    expect(await page.getByLabel('Exact Online address').inputValue()).toBe(fresh.sandboxes.exact.url);
+    expect(await page.getByLabel('Client id').inputValue()).toBe(defaultExactClientId);
     await page.getByLabel('Client secret').fill(defaultExactClientSecret);
     await accessible();
     await page.getByRole('button', { name: 'Save these details' }).click();

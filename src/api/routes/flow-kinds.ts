@@ -35,6 +35,11 @@ const appBody = z
       .describe(
         'For OAuth apps: the redirect URI to register with the provider before a connection exists; null for others',
       ),
+    endpointChoices: z
+      .array(z.object({ label: z.string(), settings: z.record(z.string(), z.string()) }))
+      .describe(
+        'Other places it can be reached besides its own address, with their settings (the demo offers its sandboxes)',
+      ),
   })
   .meta({ id: 'App' });
 
@@ -92,6 +97,9 @@ export const flowKindsRoute: ApiRoute = (server, ctx) => {
         credentialFields: [...a.credentialFields],
         settingsSchema: settingsJsonSchema(a.settingsSchema),
         redirectUri: a.oauth ? redirectUriOf(ctx.baseUrl()) : null,
+        endpointChoices: (ctx.endpointChoices ?? [])
+          .filter((c) => c.app === a.app)
+          .map((c) => ({ label: c.label, settings: { ...c.settings } })),
       })),
     }),
   );

@@ -106,6 +106,7 @@ describe.each(testDialects)('pairs, flow kinds and flows over the API (%s)', (di
       settingsSchema: { type: 'object', required: ['baseUrl'] },
       // Not an OAuth app: nothing to register with a provider.
       redirectUri: null,
+      endpointChoices: [],
     });
   });
 

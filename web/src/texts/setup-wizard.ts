@@ -32,6 +32,8 @@ export const setupWizard = {
       `In ${app}'s app registration (for Exact Online: the App Center), add an app and paste this redirect URI. ${app} then gives you a client id and a client secret: fill them in here.`,
     redirectUri: 'Redirect URI to paste',
     settings: 'Where and how to connect',
+    where: 'Where to connect',
+    ownAddress: (app: string) => `${app} itself, at its usual address`,
     create: 'Save these details',
     connect: 'Connect',
     connectAgain: 'Connect again',

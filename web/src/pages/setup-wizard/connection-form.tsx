@@ -22,14 +22,13 @@ export function ConnectionForm({ pairId, app, id }: { pairId: string; app: Schem
     (k) => properties[k]?.format === 'uri' || k === 'clientId',
   );
   const secretKeys = app.credentialFields.filter((k) => c.fields[k] !== undefined);
-  const [values, setValues] = useState<Record<string, string>>(() =>
-    Object.fromEntries(
-      settingKeys.map((k) => [
-        k,
-        typeof properties[k]?.default === 'string' ? String(properties[k].default) : '',
-      ]),
-    ),
+  const defaults = Object.fromEntries(
+    settingKeys.map((k) => [
+      k,
+      typeof properties[k]?.default === 'string' ? String(properties[k].default) : '',
+    ]),
   );
+  const [values, setValues] = useState<Record<string, string>>(defaults);
   const queries = useQueryClient();
   const save = useMutation({
     mutationFn: () => {
@@ -67,6 +66,24 @@ export function ConnectionForm({ pairId, app, id }: { pairId: string; app: Schem
     <section aria-labelledby="wizard-connection-form" className="card">
       <h2 id="wizard-connection-form">{c.settings}</h2>
       <form className="stack" onSubmit={submit}>
+        {app.endpointChoices.length > 0 && (
+          <label>
+            {c.where}
+            <select
+              onChange={(e) => {
+                const choice = app.endpointChoices[Number(e.target.value)];
+                setValues({ ...values, ...defaults, ...choice?.settings });
+              }}
+            >
+              <option value="">{c.ownAddress(c.names[app.name] ?? app.title)}</option>
+              {app.endpointChoices.map((choice, i) => (
+                <option key={choice.label} value={i}>
+                  {choice.label}
+                </option>
+              ))}
+            </select>
+          </label>
+        )}
         {settingKeys.map((k) => field(k, false))}
         {secretKeys.map((k) => field(k, true))}
         <div>
