@@ -119,7 +119,7 @@ describe('the setup wizard, from nothing to a first synced order', () => {
     await page.getByRole('link', { name: 'Next step: What to link' }).click();
     await heading('Connect a pair: What to link');
     // Each choice says its direction.
-    await page.getByText('Exact Online → Asperion; one record is a', { exact: false }).first().waitFor();
+    await page.getByText('Exact Online → Asperion. One record is one', { exact: false }).first().waitFor();
     await page.getByLabel('Orders (Exact Online → Asperion)').check();
     await accessible();
     await page.getByRole('button', { name: 'Add the chosen flows' }).click();
@@ -153,7 +153,7 @@ describe('the setup wizard, from nothing to a first synced order', () => {
     await fresh.exact('POST', 'vat/VATCodes', { Code: 'VX', Description: 'BTW export', Type: 'B' });
     await page.getByRole('link', { name: 'Next step: Mappings' }).click();
     await heading('Connect a pair: Mappings');
-    const target = page.getByLabel('Asperion value for vatCode VX');
+    const target = page.getByLabel('Asperion value for VAT code VX');
     await target.waitFor({ timeout: 30_000 });
     expect(await target.inputValue()).toBe('EX');
     await accessible();

@@ -1,5 +1,6 @@
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
+import { Link } from 'wouter';
 import { api, must, type Schemas } from '../../api/client';
 import { ActionButton } from '../../components/action-button';
 import { QueryState } from '../../components/query-state';
@@ -32,7 +33,7 @@ export function MappingsStep({ pairId }: { pairId: string }) {
         {(answer) => (
           <>
             {answer.flows.map((f) => (
-              <FlowMappings key={`${f.flowId}-${check.dataUpdatedAt}`} check={f} />
+              <FlowMappings key={`${f.flowId}-${check.dataUpdatedAt}`} pairId={pairId} check={f} />
             ))}
           </>
         )}
@@ -42,7 +43,7 @@ export function MappingsStep({ pairId }: { pairId: string }) {
   );
 }
 
-function FlowMappings({ check }: { check: FlowCheck }) {
+function FlowMappings({ pairId, check }: { pairId: string; check: FlowCheck }) {
   if (check.status === 'not_checked') return null;
   if (check.status === 'error')
     return (
@@ -65,6 +66,16 @@ function FlowMappings({ check }: { check: FlowCheck }) {
             {elsewhere.map((x) => (
               <li key={`${x.domain}-${x.value}-${x.where}`}>
                 <strong>{x.value}</strong>: {x.where}
+                {x.where.includes('settings.') && (
+                  <>
+                    {' '}
+                    <Link
+                      href={`/${encodeURIComponent(pairId)}/settings/${encodeURIComponent(check.flowId)}`}
+                    >
+                      {m.toSettings(x.value)}
+                    </Link>
+                  </>
+                )}
               </li>
             ))}
           </ul>
@@ -96,11 +107,11 @@ function ChoiceTable({ flowId, rows }: { flowId: string; rows: Array<Schemas['Mi
         <tbody>
           {rows.map((r, i) => (
             <tr key={`${r.domain}-${r.value}`}>
-              <td>{r.domain}</td>
+              <td>{m.domains[r.domain] ?? r.domain}</td>
               <th scope="row">{r.value}</th>
               <td>
                 <input
-                  aria-label={m.asperionFor(r.domain, r.value)}
+                  aria-label={m.asperionFor(m.domains[r.domain] ?? r.domain, r.value)}
                   value={targets[i] ?? ''}
                   onChange={(e) => setTargets(targets.map((x, j) => (j === i ? e.target.value : x)))}
                 />
