@@ -11,6 +11,7 @@ const benches: Record<string, () => Promise<() => Promise<void>>> = {
   asperion: async () => (await import('./asperion.js')).asperionBench,
   orders: async () => (await import('./orders.js')).ordersBench,
   flows: async () => (await import('./flows.js')).flowsBench,
+  dashboard: async () => (await import('./dashboard.js')).dashboardBench,
 };
 
 const names = process.argv.slice(2).filter((a) => !a.startsWith('-'));

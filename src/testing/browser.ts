@@ -58,7 +58,7 @@ export async function startTestBrowser(baseUrl: string, app: App): Promise<TestB
     const page = await context.newPage();
     page.on('pageerror', (e) => problems.push(`${page.url()}: ${e.message}`));
     page.on('console', (m) => {
-      // A refused request (400 invalid, 401/403/404/409) is an answer the page handles, not a page error.
+      // A refused request (400/401/403/404/409) is an answer the page handles, not a page error.
       if (m.type() === 'error' && !/status of 4(00|01|03|04|09|22)/.test(m.text()))
         problems.push(`${page.url()}: ${m.text()}`);
     });

@@ -22,7 +22,18 @@ describe('signing in to the web app', () => {
       await page.getByRole('navigation', { name: 'Main' }).getByRole('link').allTextContents(),
     ).toContain('Dashboard');
     expect(await accessibilityProblems(page)).toEqual([]);
-    await browser.screenshot(page, 'dashboard');
+  });
+
+  it('offers a sign-in page that is as accessible as the app, and says why a sign-in failed', async () => {
+    const page = await browser.newPage();
+    await page.goto('/activity');
+    await page.waitForURL(/\/login/);
+    expect(await accessibilityProblems(page)).toEqual([]);
+    await page.getByLabel('E-mail address').fill('nobody@browser.test');
+    await page.getByLabel('Password').fill('not the password at all');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await expect.poll(() => page.getByRole('alert').textContent()).toMatch(/\S/);
+    await browser.screenshot(page, 'sign-in');
   });
 
   it('signs out, and the next page asks to sign in again', async () => {

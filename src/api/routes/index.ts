@@ -13,10 +13,12 @@ import { connectionTenantsRoute } from './connection-tenants.js';
 import { connectionsRoute } from './connections.js';
 import { oauthCallbackRoute } from './oauth-callback.js';
 import { pagesRoute } from './pages.js';
+import { pairDashboardRoute } from './pair-dashboard.js';
 import { pairsRoute } from './pairs.js';
 import { purgeRoute } from './purge.js';
 import { recordsRoute } from './records.js';
 import { checkPairRoute } from './check-pair.js';
+import { deadLetterGroupsRoute } from './dead-letter-groups.js';
 import { deadLettersRoute } from './dead-letters.js';
 import { debtorChoicesRoute } from './debtor-choices.js';
 import { dryRunFlowRoute } from './dry-run-flow.js';
@@ -46,6 +48,7 @@ export const apiRoutes: ApiRoute[] = [
   auditRoute,
   statusRoute,
   pairsRoute,
+  pairDashboardRoute,
   flowKindsRoute,
   flowsRoute,
   flowChangesRoute,
@@ -56,6 +59,7 @@ export const apiRoutes: ApiRoute[] = [
   recordsRoute,
   eventsRoute,
   budgetRoute,
+  deadLetterGroupsRoute,
   deadLettersRoute,
   replayDeadLettersRoute,
   mappingsRoute,
