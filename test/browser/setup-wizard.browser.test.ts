@@ -165,6 +165,7 @@ describe('the setup wizard, from nothing to a first synced order', () => {
   });
 
   let invoiceId: string;
+  let invoiceNumber: string;
   it('tests with a dry run that shows the fields it would write, then goes live', async () => {
     // A `$top` answer may be a bare array (reference 4.2).
     const rows = (d: any): any[] => (Array.isArray(d) ? d : d.results);
@@ -181,6 +182,14 @@ describe('the setup wizard, from nothing to a first synced order', () => {
       SalesInvoiceLines: [{ Item: item.ID, Quantity: 3, UnitPrice: 12.5, VATCode: 'VH' }],
     });
     invoiceId = invoice.InvoiceID;
+    // Exact numbers the invoice after the create answered.
+    const [stored] = rows(
+      await fresh.exact(
+        'GET',
+        `salesinvoice/SalesInvoices?$select=InvoiceNumber&$filter=InvoiceID eq guid'${invoiceId}'`,
+      ),
+    );
+    invoiceNumber = String(stored.InvoiceNumber);
 
     await page.getByRole('link', { name: 'Next step: Test and go live' }).click();
     await heading('Connect a pair: Test and go live');
@@ -204,9 +213,8 @@ describe('the setup wizard, from nothing to a first synced order', () => {
     expect((await (await page.request.get('/api/flows/acme-orders')).json()).enabled).toBe(true);
   });
 
-  it('syncs the first invoice', async () => {
+  it('syncs the first invoice, which the activity log shows with its timeline', async () => {
     await page.getByRole('button', { name: 'Run acme-orders now' }).click();
-    // The activity log has no page yet on this branch: the run and its record, through the API.
     await expect
       .poll(async () => (await (await page.request.get('/api/flows/acme-orders')).json()).lastRun?.state, {
         timeout: 60_000,
@@ -214,6 +222,21 @@ describe('the setup wizard, from nothing to a first synced order', () => {
       .toBe('succeeded');
     const records = await (await page.request.get('/api/records?flow=acme-orders')).json();
     expect(records.items.map((r: any) => [r.sourceId, r.state])).toEqual([[invoiceId, 'created']]);
+
+    await page.getByRole('link', { name: 'Open the activity log' }).click();
+    await expect.poll(() => page.title()).toBe('Activity log · Koppel');
+    const search = page.getByRole('search', { name: 'Find records' });
+    await search.getByLabel('Invoice number, customer e-mail, article code or id').fill(invoiceNumber);
+    await search.getByRole('button', { name: 'Search' }).click();
+    await page.getByRole('link', { name: new RegExp(`^Exact sales invoice ${invoiceNumber} `) }).click();
+    await page
+      .getByRole('heading', { level: 1, name: new RegExp(`^Exact sales invoice ${invoiceNumber}`) })
+      .waitFor();
+    const steps = await page
+      .getByRole('region', { name: 'Timeline' })
+      .getByRole('listitem')
+      .allTextContents();
+    expect(steps.some((x) => x.includes('Created in the target'))).toBe(true);
   });
 
   it('shows a viewer the steps without a button that changes things; the API refuses them anyway', async () => {
