@@ -247,6 +247,9 @@ describe('the setup wizard, from nothing to a first synced order', () => {
     await viewer.goto('/setup-wizard/acme/exact');
     await viewer.getByText('Fietsenmakerij De Spaak B.V.').waitFor();
     expect(await viewer.getByRole('button', { name: /Connect|Use this one/ }).count()).toBe(0);
+    await viewer.goto('/setup-wizard/acme/mappings');
+    await viewer.getByText('an operator or an owner can run it', { exact: false }).waitFor();
+    expect(await viewer.getByRole('button', { name: /Check again|Save/ }).count()).toBe(0);
     await viewer.goto('/setup-wizard/acme/test');
     await viewer.getByText('Live: the flows are on.', { exact: false }).waitFor();
     expect(await viewer.getByRole('button', { name: /Dry run|Go live|Run/ }).count()).toBe(0);

@@ -111,6 +111,7 @@ export const setupWizard = {
     asperionFor: (domain: string, value: string) => `Asperion value for ${domain} ${value}`,
     savedVersion: (version: number) => `Saved as mapping version ${version}.`,
     checking: 'Reading both systems…',
+    needsOperator: 'The check reads both systems; an operator or an owner can run it.',
   },
   test: {
     intro:

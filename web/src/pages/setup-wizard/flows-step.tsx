@@ -123,7 +123,7 @@ function FlowChoice({
           </div>
         ))}
       </fieldset>
-      {owner && (
+      {owner && kinds.some((k) => !has(k.name)) && (
         <p>
           <button type="submit" className="primary" disabled={create.isPending}>
             {f.create}

@@ -4,6 +4,7 @@ import { Link } from 'wouter';
 import { api, must, type Schemas } from '../../api/client';
 import { ActionButton } from '../../components/action-button';
 import { QueryState } from '../../components/query-state';
+import { useCan } from '../../session';
 import { t } from '../../texts';
 import { mapNameOf, saveChoices, suggestedValueOf } from './mapping-choices';
 import { NextStep, WizardFrame } from './wizard-steps';
@@ -13,7 +14,10 @@ type FlowCheck = Schemas['MappingCheck']['flows'][number];
 
 /** Mappings that need a person: the pair's check as "Exact value → Asperion value", suggestions filled in. */
 export function MappingsStep({ pairId }: { pairId: string }) {
+  const operator = useCan('operator');
   const check = useQuery({
+    // The API lets only operators spend the calls a check costs.
+    enabled: operator,
     queryKey: ['check', pairId],
     queryFn: () => must(api.GET('/api/pairs/{id}/check', { params: { path: { id: pairId } } })),
     // It reads both systems: only when asked, not every few seconds.
@@ -29,15 +33,18 @@ export function MappingsStep({ pairId }: { pairId: string }) {
         </ActionButton>
       </p>
       {check.isFetching && <p aria-busy="true">{m.checking}</p>}
-      <QueryState query={check}>
-        {(answer) => (
-          <>
-            {answer.flows.map((f) => (
-              <FlowMappings key={`${f.flowId}-${check.dataUpdatedAt}`} pairId={pairId} check={f} />
-            ))}
-          </>
-        )}
-      </QueryState>
+      {!operator && <p>{m.needsOperator}</p>}
+      {operator && (
+        <QueryState query={check}>
+          {(answer) => (
+            <>
+              {answer.flows.map((f) => (
+                <FlowMappings key={`${f.flowId}-${check.dataUpdatedAt}`} pairId={pairId} check={f} />
+              ))}
+            </>
+          )}
+        </QueryState>
+      )}
       <NextStep step="mappings" pairId={pairId} />
     </WizardFrame>
   );
