@@ -127,6 +127,7 @@ export const setupWizard = {
     before: 'Now',
     after: 'Would become',
     nothing: 'Nothing to do: no record is new or changed.',
+    truncated: 'These are the first records only: a real run reads on, through everything the source has.',
     stoppedBy: 'A real run would stop here: ',
     goLive: 'Go live',
     goLiveHint: 'Go live switches the flows on: they run on their schedule and on changes from now on.',

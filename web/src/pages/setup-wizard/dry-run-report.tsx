@@ -13,7 +13,10 @@ export function DryRunReport({ report }: { report: Schemas['DryRun'] }) {
   const acting = report.records.filter((r) => r.decision !== 'unchanged');
   return (
     <div className="dry-run">
-      <p role="status">{d.counts(counts.read, counts.create, counts.update, counts.fail)}</p>
+      <p role="status">
+        {d.counts(counts.read, counts.create, counts.update, counts.fail)}
+        {report.truncated ? ` ${d.truncated}` : ''}
+      </p>
       {report.stoppedBy && (
         <p role="alert">
           {d.stoppedBy}
