@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
@@ -40,6 +40,11 @@ export interface TestBrowser {
 }
 
 export async function startTestBrowser(baseUrl: string, app: App): Promise<TestBrowser> {
+  // Failing (not skipping) without it: a browser test that silently does not run proves nothing.
+  if (!existsSync(chromiumPath))
+    throw new Error(
+      `The web app's browser tests need Chromium at ${chromiumPath}: apt-get install chromium (.ci/run does)`,
+    );
   const browser: Browser = await chromium.launch({
     executablePath: chromiumPath,
     headless: true,

@@ -22,7 +22,9 @@ import { deadLetterGroupsRoute } from './dead-letter-groups.js';
 import { deadLettersRoute } from './dead-letters.js';
 import { debtorChoicesRoute } from './debtor-choices.js';
 import { dryRunFlowRoute } from './dry-run-flow.js';
+import { mappingDiffRoute } from './mapping-diff.js';
 import { mappingPreviewRoute } from './mapping-preview.js';
+import { mappingRollbackRoute } from './mapping-rollback.js';
 import { mappingsRoute } from './mappings.js';
 import { replayDeadLettersRoute } from './replay-dead-letters.js';
 import { runFlowRoute } from './run-flow.js';
@@ -64,6 +66,8 @@ export const apiRoutes: ApiRoute[] = [
   replayDeadLettersRoute,
   mappingsRoute,
   mappingPreviewRoute,
+  mappingDiffRoute,
+  mappingRollbackRoute,
   checkPairRoute,
   dryRunFlowRoute,
   settingsRoute,

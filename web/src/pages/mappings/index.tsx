@@ -1,6 +1,17 @@
-import { PageTitle } from '../../components/layout';
-import { t } from '../../texts';
+import { Route, Switch } from 'wouter';
+import { MappingEditorPage } from './editor-page';
+import { FlowList } from './flow-list';
 
+/** The mappings section: the flows with their mapping version, and one flow's mapping editor. */
 export function MappingsPage() {
-  return <PageTitle>{t.mappings.title}</PageTitle>;
+  return (
+    <Switch>
+      <Route path="/">
+        <FlowList />
+      </Route>
+      <Route path="/:flowId">
+        {(params) => <MappingEditorPage flowId={decodeURIComponent(params.flowId)} />}
+      </Route>
+    </Switch>
+  );
 }
