@@ -19,7 +19,7 @@ export function FixBand({ letter }: { letter: Schemas['DeadLetter'] }) {
 }
 
 function FixLink({ letter }: { letter: Schemas['DeadLetter'] }) {
-  const { fix, flowId } = letter;
+  const { fix, flowId, pairId } = letter;
   // Links leave this section: `~` makes them absolute in the app, not inside /dead-letters.
   switch (fix.where) {
     case 'mapping':
@@ -33,7 +33,7 @@ function FixLink({ letter }: { letter: Schemas['DeadLetter'] }) {
     case 'setting':
       return (
         <p>
-          <Link href={`~/setup-wizard/flows/${encodeURIComponent(flowId)}`}>
+          <Link href={`~/setup-wizard/${encodeURIComponent(pairId)}/settings/${encodeURIComponent(flowId)}`}>
             {d.goTo.setting(flowId, fix.setting)}
           </Link>
         </p>
