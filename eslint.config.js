@@ -14,7 +14,16 @@ const layer = (files, forbidden, message) => ({
 });
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'data/**', 'coverage/**'] },
+  {
+    ignores: [
+      'dist/**',
+      'node_modules/**',
+      'data/**',
+      'coverage/**',
+      'web/dist/**',
+      'web/src/api/schema.gen.ts',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -174,5 +183,25 @@ export default tseslint.config(
   {
     files: ['**/*.test.ts', 'src/testing/**'],
     rules: { 'no-restricted-imports': 'off', '@typescript-eslint/no-restricted-imports': 'off' },
+  },
+  // The web app runs in the browser and knows Koppel only through its HTTP API (the generated types).
+  {
+    files: ['web/**'],
+    languageOptions: {
+      globals: { window: 'readonly', document: 'readonly', location: 'readonly', fetch: 'readonly' },
+    },
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '^\\.\\./\\.\\./(src|test|bench|scripts)(/|$)|^(\\.\\./)+src/',
+              message: 'The web app talks to Koppel over its API only; it imports no server code.',
+            },
+          ],
+        },
+      ],
+    },
   },
 );

@@ -28,6 +28,15 @@ export default defineConfig({
       },
       {
         test: {
+          // The web app in Debian's Chromium, driven by playwright-core, against the real service.
+          name: 'browser',
+          include: ['test/browser/**/*.browser.test.ts'],
+          testTimeout: 120_000,
+          hookTimeout: 120_000,
+        },
+      },
+      {
+        test: {
           name: 'e2e',
           include: ['test/e2e/**/*.e2e.test.ts'],
           testTimeout: 120_000,

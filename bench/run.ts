@@ -12,6 +12,7 @@ const benches: Record<string, () => Promise<() => Promise<void>>> = {
   'asperion-window': async () => (await import('./asperion-window.js')).asperionWindowBench,
   orders: async () => (await import('./orders.js')).ordersBench,
   flows: async () => (await import('./flows.js')).flowsBench,
+  dashboard: async () => (await import('./dashboard.js')).dashboardBench,
 };
 
 const names = process.argv.slice(2).filter((a) => !a.startsWith('-'));

@@ -1,6 +1,7 @@
 import { KoppelError } from './core/errors.js';
 import type { FastifyInstance } from 'fastify';
 import { buildApiServer, type ApiServer } from './api/server.js';
+import type { EndpointChoice } from './api/route-kit.js';
 import { ownUrl } from './core/config.js';
 import {
   engineJobHandlers,
@@ -39,6 +40,8 @@ export interface ServiceOptions {
    * service's own URL, for sandboxes on the same machine (`koppel demo`).
    */
   publicUrl?: 'configured' | 'own';
+  /** Offered by `GET /api/apps` when a connection is made: the demo's sandboxes. */
+  endpointChoices?: readonly EndpointChoice[];
 }
 
 export async function startService(app: App, options: ServiceOptions = {}): Promise<RunningService> {
@@ -57,7 +60,12 @@ export async function startService(app: App, options: ServiceOptions = {}): Prom
     backoff: { baseMs: 5_000, capMs: 15 * 60_000 },
   });
   let baseUrl = '';
-  const ctx = { app, queue, baseUrl: () => baseUrl };
+  const ctx = {
+    app,
+    queue,
+    baseUrl: () => baseUrl,
+    ...(options.endpointChoices ? { endpointChoices: options.endpointChoices } : {}),
+  };
   const server = await buildApiServer(ctx);
   const port = await listen(server, app.config.host, app.config.port, 'KOPPEL_PORT');
   const url = `http://${app.config.host}:${port}`;

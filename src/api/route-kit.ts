@@ -29,6 +29,15 @@ export interface ApiContext {
    * it listens on): the OAuth redirect URI and printed links start with it.
    */
   baseUrl(): string;
+  /** Other places an app can be reached besides its own (the demo's sandboxes), offered when connecting. */
+  endpointChoices?: readonly EndpointChoice[];
+}
+
+/** A named set of an app's connection settings (addresses, client id), e.g. a sandbox. */
+export interface EndpointChoice {
+  app: string;
+  label: string;
+  settings: Readonly<Record<string, string>>;
 }
 
 export type ApiServer = FastifyInstance<

@@ -54,6 +54,8 @@ const sampleBodies: Record<string, unknown> = {
   'PATCH /api/flows/:id': { enabled: false },
   'POST /api/flows/:id/mapping': { mapping: { fields: { name: { source: 'name' } } } },
   'POST /api/flows/:id/mapping/preview': { samples: [{ id: 'x', name: 'y' }] },
+  'POST /api/flows/:id/mapping/diff': { mapping: { fields: { name: { source: 'name' } } } },
+  'POST /api/flows/:id/mapping/activate': { version: 0 },
   'POST /api/flows/:id/dry-run': {},
   'POST /api/dead-letters/:id/replay': { mode: 'current' },
   'POST /api/flows/:id/debtor-choices': { account: '70019', debtor: '1003' },

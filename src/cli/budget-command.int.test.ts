@@ -9,8 +9,6 @@ import { upsertPair } from '../store/repos/pairs.js';
 import { testDialects } from '../testing/databases.js';
 import { createEngineHarness, type EngineHarness } from '../testing/engine-harness.js';
 import { loopbackRegistry } from '../testing/loopback-flow.js';
-import { renderStatusPage } from '../api/routes/status-page.js';
-import { budgetReport } from '../engine/budget-report.js';
 import { runKoppel } from '../testing/run-koppel.js';
 
 const division = 3215711;
@@ -92,17 +90,6 @@ describe.each(testDialects)('koppel budget on %s', (dialect) => {
     expect(later.out).toMatch(
       /p1\s+3215711\s+0\s+60\s+2026-03-10T09:02:00Z\s+7\s+4993\s+2026-03-11T00:00:00Z\s+1/,
     );
-
-    const html = renderStatusPage({
-      database: 'test',
-      connections: [],
-      flows: [],
-      runs: [],
-      events: [],
-      budgets: await budgetReport(h.store.db, sandbox.clock.now()),
-    });
-    expect(html).toContain('<h2>API budget</h2>');
-    expect(html).toMatch(/<td>3215711<\/td><td>0<\/td><td>60<\/td>/);
   });
 
   it('says so for a pair without Exact, and refuses a pair that does not exist', async () => {

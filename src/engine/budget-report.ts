@@ -54,7 +54,7 @@ export async function budgetReport(
   return options.pairId === undefined ? rows : rows.filter((r) => r.pairId === options.pairId);
 }
 
-/** Column titles and cells shared by `koppel budget` and the status page. */
+/** Column titles and cells of `koppel budget`. */
 export const budgetHeaders = [
   'pair',
   'division',

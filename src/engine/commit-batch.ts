@@ -101,6 +101,7 @@ export async function commitBatch(
         error_code: item.error?.code ?? 'engine.unknown',
         error_kind: item.error?.kind ?? 'internal',
         error_message: storedErrorText(deps, item.error?.message ?? ''),
+        error_details: storedErrorDetails(deps, item.error?.details),
         mapping_version: setup.mappingVersion,
       });
       if (!moved) lost.push(deadLetterLost(item.deadLetterId as string, 'failed again'));
@@ -123,6 +124,29 @@ export async function commitBatch(
   });
   for (const message of lost)
     deps.logger.warn({ run: ctx.runId, flow: flow.id }, `${message}: left as it was`);
+  // One line per record that now waits for a person, so a log tool can follow it without the API.
+  for (const letter of deadLetters)
+    deps.logger.warn(
+      {
+        run: ctx.runId,
+        flow: flow.id,
+        record: letter.source_id,
+        deadLetter: letter.id,
+        code: letter.error_code,
+      },
+      `Record ${letter.source_id} dead-lettered: ${letter.error_message}`,
+    );
+  for (const { item } of reopened)
+    deps.logger.warn(
+      {
+        run: ctx.runId,
+        flow: flow.id,
+        record: item.sourceId,
+        deadLetter: item.deadLetterId,
+        code: item.error?.code,
+      },
+      `Record ${item.sourceId} failed again on replay: ${storedErrorText(deps, item.error?.message ?? '')}`,
+    );
 }
 
 const deadLetterLost = (id: string, outcome: string) =>
@@ -134,6 +158,11 @@ const deadLetterLost = (id: string, outcome: string) =>
  */
 function storedErrorText(deps: EngineDeps, message: string): string {
   return maskPersonalText(deps.secrets.scrub(message));
+}
+
+/** An error's details as stored: JSON, held to the same care as its sentence. */
+function storedErrorDetails(deps: EngineDeps, details: Record<string, unknown> | undefined): string | null {
+  return details === undefined ? null : storedErrorText(deps, toJsonText(details));
 }
 
 function deadLetterOf(
@@ -157,6 +186,7 @@ function deadLetterOf(
     error_code: item.error?.code ?? 'engine.unknown',
     error_kind: item.error?.kind ?? 'internal',
     error_message: storedErrorText(deps, item.error?.message ?? ''),
+    error_details: storedErrorDetails(deps, item.error?.details),
     state: 'open',
     replay_count: 0,
     last_replay_run_id: null,
@@ -186,7 +216,12 @@ function recordRow(deps: EngineDeps, setup: FlowSetup, item: WorkItem, runId: st
     error_code: item.error?.code ?? null,
     error_kind: item.error?.kind ?? null,
     error_message: item.error ? storedErrorText(deps, item.error.message) : null,
-    timeline: JSON.stringify(item.timeline),
+    // A step's detail may quote an answer (a failure's message), so it is stored as errors are.
+    timeline: JSON.stringify(
+      item.timeline.map((step) =>
+        step.detail === undefined ? step : { ...step, detail: storedErrorText(deps, step.detail) },
+      ),
+    ),
     snapshot: stored(item.record),
     payload: stored(item.payload),
     request: stored(item.request),

@@ -3,6 +3,7 @@ import { redact } from '../core/redaction.js';
 import type { DeadLetterListFilter, DeadLetterListRow } from '../store/repos/dead-letters.js';
 import { listDeadLetters } from '../store/repos/dead-letters.js';
 import type { EngineDeps } from './deps.js';
+import { fixFor, type DeadLetterFix } from './dead-letter-fix.js';
 import { readInstallationSettings, redactedFieldNames } from './installation-settings.js';
 import type { DeadLetterState } from './transitions.js';
 
@@ -19,6 +20,8 @@ export interface DeadLetterView {
   recordId: string;
   mappingVersion: number | null;
   error: { code: string; kind: string; message: string };
+  /** Where a person fixes it and how. */
+  fix: DeadLetterFix;
   state: DeadLetterState;
   replayCount: number;
   lastReplayRunId: string | null;
@@ -38,12 +41,23 @@ export function deadLetterView(row: DeadLetterListRow): DeadLetterView {
     recordId: row.record_id,
     mappingVersion: row.mapping_version === null ? null : Number(row.mapping_version),
     error: { code: row.error_code, kind: row.error_kind, message: row.error_message },
+    fix: fixFor({ code: row.error_code, kind: row.error_kind, details: parsedDetails(row.error_details) }),
     state: row.state as DeadLetterState,
     replayCount: Number(row.replay_count),
     lastReplayRunId: row.last_replay_run_id,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };
+}
+
+/** Stored details are JSON; one that is not (masked text cut it) counts as none. */
+function parsedDetails(text: string | null): unknown {
+  if (text === null) return undefined;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
 }
 
 export async function listDeadLetterViews(

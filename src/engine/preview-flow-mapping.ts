@@ -15,6 +15,8 @@ export interface FlowPreviewRequest {
   recent?: number | undefined;
   /** Source path of each sample's id. */
   idPath?: string | undefined;
+  /** Answer each record as it was mapped too (as stored: redacted fields stay redacted). */
+  withInput?: boolean | undefined;
 }
 
 export interface OutputChange {
@@ -35,6 +37,8 @@ export interface FlowPreviewResult extends PreviewResult {
   redactedFields?: string[];
   /** With a proposed mapping: how its output differs from the active mapping's, per field. */
   changes?: OutputChange[];
+  /** With `withInput`: the source record that was mapped. */
+  input?: unknown;
 }
 
 export interface FlowPreview {
@@ -106,6 +110,7 @@ export async function previewFlowMapping(
       ...(sample.sourceId === undefined ? {} : { sourceId: sample.sourceId }),
       ...named,
       ...(redacted.length > 0 ? { redactedFields: redacted } : {}),
+      ...(request.withInput ? { input: sample.record } : {}),
       ...(before ? { changes: outputChanges(before.results[i]?.output ?? {}, result.output) } : {}),
     });
   }

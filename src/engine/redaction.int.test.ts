@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MASKED_EMAIL } from '../core/redaction.js';
 import { putSetting } from '../store/repos/settings.js';
 import { dumpDatabase, testDialects } from '../testing/databases.js';
 import { startPair, type Pair } from '../testing/flow-test-pair.js';
@@ -9,6 +10,7 @@ import { startPair, type Pair } from '../testing/flow-test-pair.js';
 const goodEmail = 'Petra.Geheim@Klanten.Example.nl';
 const clashEmail = 'Dubbel.Geheim@Klanten.Example.nl';
 const iban = 'NL91ABNA0417164300';
+const refusedEmail = 'Echo.Geheim@Klanten.Example.nl';
 
 const debtor = (n: number, extra: Record<string, unknown>) => ({
   name: `Privéklant ${n}`,
@@ -41,6 +43,22 @@ describe.each(testDialects)('redaction of e-mail and IBAN across both apps (%s)'
     const run = await pair.run();
     expect(run.counts.created).toBe(1);
     expect(run.counts.deadLettered).toBe(1);
+    // Exact's refusals echo the value they refuse; that answer reaches the log and the dead letter.
+    await add(debtor(3, { emailAddress: refusedEmail }));
+    const fault = await fetch(`${pair.fx.url}/__sandbox/faults`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        path: '/crm/Accounts',
+        method: 'POST',
+        status: 400,
+        times: 1,
+        message: `Email: '${refusedEmail}' is not a valid e-mail address`,
+      }),
+    });
+    expect(fault.ok).toBe(true);
+    const refused = await pair.run();
+    expect(refused.counts.deadLettered).toBe(1);
     dump = await dumpDatabase(pair.fx.h.store);
   }, 60_000);
   afterAll(() => pair?.close());
@@ -56,12 +74,16 @@ describe.each(testDialects)('redaction of e-mail and IBAN across both apps (%s)'
   it('leaves the e-mail addresses and the IBAN nowhere in the database', () => {
     expect(dump).toContain('Privéklant 1');
     const text = dump.toLowerCase();
-    for (const secret of [goodEmail, clashEmail, iban]) expect(text).not.toContain(secret.toLowerCase());
+    for (const secret of [goodEmail, clashEmail, refusedEmail, iban])
+      expect(text).not.toContain(secret.toLowerCase());
   });
 
-  it('leaves them out of the run’s log lines', () => {
-    const logs = pair.fx.h.logLines.join('\n').toLowerCase();
+  it('leaves them out of the run’s log lines, also where an answer echoed one', () => {
+    const logs = pair.fx.h.logLines.join('\n');
     expect(logs).toContain('run finished');
-    for (const secret of [goodEmail, clashEmail, iban]) expect(logs).not.toContain(secret.toLowerCase());
+    // The refusal was logged, with the address masked where it stood.
+    expect(logs).toContain(`Email: '${MASKED_EMAIL}' is not a valid e-mail address`);
+    for (const secret of [goodEmail, clashEmail, refusedEmail, iban])
+      expect(logs.toLowerCase()).not.toContain(secret.toLowerCase());
   });
 });

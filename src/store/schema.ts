@@ -178,6 +178,8 @@ export interface DeadLetterTable {
   error_code: string;
   error_kind: string;
   error_message: string;
+  /** The error's structured context as JSON (e.g. the candidates of an ambiguous match); null without. */
+  error_details: string | null;
   state: string;
   replay_count: number;
   last_replay_run_id: string | null;

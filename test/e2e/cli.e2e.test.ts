@@ -58,9 +58,9 @@ describe('the built koppel command', () => {
       child.stderr.on('data', (d: Buffer) => (out += d.toString()));
       const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
       const until = Date.now() + 20_000;
-      while (!/status page\s+(http:\/\/\S+)\//.test(out) && Date.now() < until)
+      while (!/web app\s+(http:\/\/\S+)\//.test(out) && Date.now() < until)
         await new Promise((r) => setTimeout(r, 100));
-      const url = /status page\s+(http:\/\/\S+)\//.exec(out)?.[1];
+      const url = /web app\s+(http:\/\/\S+)\//.exec(out)?.[1];
       expect(url, out).toBeDefined();
       expect(out).toContain(path.join(dataDir, 'koppel.db'));
       expect(out).toContain('koppel apply -f');

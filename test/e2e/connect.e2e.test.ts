@@ -190,7 +190,7 @@ describe.each(testDialects)(
       const startService = async () => {
         const service = koppel(['start']);
         await until('the service to listen', () =>
-          /status page\s+http/.test(service.output()) ? true : undefined,
+          /web app\s+http/.test(service.output()) ? true : undefined,
         );
         expect(service.output()).toContain('Applied workspace');
         return service;

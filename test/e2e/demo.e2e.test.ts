@@ -21,9 +21,9 @@ describe('npm start (koppel demo)', () => {
       child.stderr.on('data', (d: Buffer) => (out += d.toString()));
       const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
       const until = Date.now() + 160_000;
-      while (!/status page\s+(http:\/\/\S+)\//.test(out) && Date.now() < until && child.exitCode === null)
+      while (!/web app\s+(http:\/\/\S+)\//.test(out) && Date.now() < until && child.exitCode === null)
         await new Promise((r) => setTimeout(r, 200));
-      const url = /status page\s+(http:\/\/\S+)\//.exec(out)?.[1];
+      const url = /web app\s+(http:\/\/\S+)\//.exec(out)?.[1];
       expect(url, out).toBeDefined();
       const ordersRun = out.slice(out.indexOf('First run of demo-orders:'));
       // Partial: the demo's Exact customers include companies that share an e-mail address with

@@ -39,7 +39,7 @@ describe.each(testDialects)('koppel start with KOPPEL_WEBHOOK_PORT on %s', (dial
     child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
     const until = Date.now() + 30_000;
     while (!out.includes('Press Ctrl-C') && Date.now() < until) await new Promise((r) => setTimeout(r, 100));
-    const main = /status page\s+(http:\/\/\S+)\//.exec(out)?.[1];
+    const main = /web app\s+(http:\/\/\S+)\//.exec(out)?.[1];
     const hooks = /webhook port (http:\/\/\S+)\s/.exec(out)?.[1];
     expect(main, out).toBeDefined();
     expect(hooks, out).toBeDefined();

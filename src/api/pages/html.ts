@@ -7,11 +7,14 @@ export const esc = (v: unknown): string =>
     (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string,
   );
 
-const style = `body{font:14px system-ui,sans-serif;margin:2rem;color:#222;max-width:70rem}h1{font-size:1.4rem}
-h2{font-size:1.1rem;margin-top:1.6rem}table{border-collapse:collapse}td,th{padding:.3rem .7rem;border-bottom:1px solid #ddd;text-align:left}
-th{background:#f4f4f4}.empty{color:#777}form.card{display:grid;gap:.7rem;max-width:22rem}label{display:grid;gap:.2rem}
-input{font:inherit;padding:.35rem}button{font:inherit;padding:.4rem .9rem;cursor:pointer}[role=alert]{color:#b00020}
-header{display:flex;justify-content:space-between;align-items:center}`;
+// The look of the web app (web/src/styles.css), for the few pages that must work without it.
+const style = `body{font:15px/1.45 system-ui,sans-serif;margin:0;color:#1b1b1b}
+.bar{background:#1f4e79;color:#fff;padding:.6rem 1.5rem;font-weight:700;font-size:1.15rem}
+main{padding:1rem 1.5rem;max-width:60rem}h1{font-size:1.45rem}
+form.card{display:grid;gap:.8rem;max-width:22rem;border:1px solid #d5d5d5;border-radius:6px;padding:1rem 1.2rem}
+label{display:grid;gap:.2rem}input{font:inherit;padding:.35rem .45rem;border:1px solid #767676;border-radius:4px}
+button{font:inherit;padding:.4rem .9rem;cursor:pointer;border:1px solid #1f4e79;background:#1f4e79;color:#fff;border-radius:4px}
+:focus-visible{outline:3px solid #1f4e79;outline-offset:2px}[role=alert]{color:#a00018}`;
 
 /**
  * A server-rendered page. Its script (if any) runs under a nonce of its own in a strict Content
@@ -43,7 +46,9 @@ export function renderPage(page: Page): { html: string; headers: Record<string, 
     },
     html: `<!doctype html><html lang="en"><head><meta charset="utf-8">${refresh}
 <title>${esc(page.title)}</title><style>${style}</style></head><body>
+<div class="bar">Koppel</div><main>
 ${page.body}
+</main>
 ${page.script ? `<script nonce="${nonce}">${page.script}</script>` : ''}
 </body></html>`,
   };

@@ -5,7 +5,10 @@ import { esc } from './html.js';
  * The page a person lands on after the provider's consent: what was connected (app, account,
  * tenant), or what to do next. Served by `/oauth/callback` and by `koppel connect --port`.
  */
-export function oauthCallbackPage(o: AuthorizationOutcome): { title: string; body: string } {
+export function oauthCallbackPage(
+  o: AuthorizationOutcome,
+  options: { webApp: boolean } = { webApp: false },
+): { title: string; body: string } {
   const facts = [
     o.connectionId ? ['Connection', o.connectionId] : null,
     o.appTitle ? ['App', o.appTitle] : null,
@@ -19,7 +22,12 @@ export function oauthCallbackPage(o: AuthorizationOutcome): { title: string; bod
           `<tr>${r.map((c, i) => (i === 0 && !head ? `<th>${esc(c)}</th>` : `<td>${esc(c)}</td>`)).join('')}</tr>`,
       )
       .join('')}</table>`;
-  const home = '<p><a href="/">Back to Koppel</a></p>';
+  // Where the service serves the web app, its setup wizard takes the person on from this
+  // connection (its tenant, then flows); `koppel connect`'s own listener has no web app.
+  const home =
+    o.connectionId && options.webApp
+      ? `<p><a href="/setup-wizard/connections/${esc(encodeURIComponent(o.connectionId))}">Continue the setup</a> · <a href="/">Back to Koppel</a></p>`
+      : '<p><a href="/">Back to Koppel</a></p>';
   if (o.outcome === 'connected')
     return {
       title: 'Connected',

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { budgetReport } from '../../engine/budget-report.js';
+import { budgetReport, type BudgetReportRow } from '../../engine/budget-report.js';
 import { pairScopeOf, responses, type ApiRoute } from '../route-kit.js';
 
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -9,7 +9,7 @@ const window = z
   .nullable()
   .describe('null until the limit was seen in an answer');
 
-const budgetRowBody = z
+export const budgetRowBody = z
   .object({
     pairId: z.string().nullable().describe('The pair whose Exact connection works in this division'),
     connectionId: z.string().nullable(),
@@ -26,6 +26,22 @@ const budgetRowBody = z
       .describe('null until a call to the division was made'),
   })
   .meta({ id: 'Budget', description: "One Exact division's API budget, as last seen by any process." });
+
+/** A budget row as answered: times as ISO 8601. */
+export function budgetAnswer(r: BudgetReportRow): z.infer<typeof budgetRowBody> {
+  return {
+    ...r,
+    budget:
+      r.budget === null
+        ? null
+        : {
+            minute: r.budget.minute && { ...r.budget.minute, resetAt: iso(r.budget.minute.resetAt) },
+            day: r.budget.day && { ...r.budget.day, resetAt: iso(r.budget.day.resetAt) },
+            errorsLastHour: r.budget.errorsLastHour,
+            updatedAt: iso(r.budget.updatedAt),
+          },
+  };
+}
 
 /** The same report as `koppel budget`, within the caller's pairs. */
 export const budgetRoute: ApiRoute = (server, ctx) => {
@@ -50,18 +66,7 @@ export const budgetRoute: ApiRoute = (server, ctx) => {
       return {
         items: rows
           .filter((r) => scope === undefined || (r.pairId !== null && scope.includes(r.pairId)))
-          .map((r) => ({
-            ...r,
-            budget:
-              r.budget === null
-                ? null
-                : {
-                    minute: r.budget.minute && { ...r.budget.minute, resetAt: iso(r.budget.minute.resetAt) },
-                    day: r.budget.day && { ...r.budget.day, resetAt: iso(r.budget.day.resetAt) },
-                    errorsLastHour: r.budget.errorsLastHour,
-                    updatedAt: iso(r.budget.updatedAt),
-                  },
-          })),
+          .map(budgetAnswer),
       };
     },
   );

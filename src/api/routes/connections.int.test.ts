@@ -194,6 +194,8 @@ describe.each(testDialects)(
         `Connected ${id} to Exact Online as Sandra Sandbox (sandbox@koppel.test), division 3215713`,
       );
       expect(page.body).toContain('<a href="/">');
+      // The web app's setup wizard goes on from this connection.
+      expect(page.body).toContain(`<a href="/setup-wizard/connections/${id}">Continue the setup</a>`);
       expect(await connection(id)).toMatchObject({
         status: 'active',
         settings: { division: 3215713 },

@@ -1,5 +1,29 @@
 import { z } from 'zod';
+import { fixPlaces } from '../../engine/dead-letter-fix.js';
 import { deadLetterStates } from '../../engine/transitions.js';
+
+export const deadLetterFix = z
+  .object({
+    where: z
+      .enum(fixPlaces)
+      .describe(
+        'mapping: the flow’s mapping; setting: the flow’s setting `setting`; source: the document in the source ' +
+          'system; target: something in the target system; connection: a connection; choice: a person chooses ' +
+          '(`candidates`); replay: nothing to fix, replay it; record: see the record’s timeline',
+      ),
+    setting: z.string().optional().describe('The setting to change, as a dotted path in the flow’s settings'),
+    valueMap: z.string().optional().describe('The value map that lacks the value'),
+    candidates: z
+      .object({
+        account: z.string().describe('The Exact account to choose for (POST /api/flows/{id}/debtor-choices)'),
+        accountCode: z.string().nullable(),
+        debtors: z.array(z.object({ customerNumber: z.string(), name: z.string() })),
+      })
+      .optional()
+      .describe('The Asperion debtors an ambiguous match found'),
+    hint: z.string().describe('What to do, in one sentence'),
+  })
+  .meta({ id: 'DeadLetterFix', description: 'Where a person fixes a dead letter’s error, from its code' });
 
 export const deadLetter = z
   .object({
@@ -21,6 +45,7 @@ export const deadLetter = z
       .nullable()
       .describe('The mapping version it failed with (0: the default)'),
     error: z.object({ code: z.string(), kind: z.string(), message: z.string() }),
+    fix: deadLetterFix,
     state: z.enum(deadLetterStates).describe('open (waiting), replaying, or resolved'),
     replayCount: z.number().int(),
     lastReplayRunId: z.string().nullable(),

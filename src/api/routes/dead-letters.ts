@@ -88,9 +88,19 @@ export const deadLettersRoute: ApiRoute = (server, ctx) => {
         description:
           'For one a person has dealt with (fixed by hand in the target, or not wanted there): it is resolved, ' +
           'is no longer retried automatically and follows the retention of settled dead letters. ' +
-          '409 when it is not open.',
+          'The reason, if given, is kept in the audit log. 409 when it is not open.',
         tags: ['dead-letters'],
         params: idParams,
+        body: z
+          .object({
+            reason: z
+              .string()
+              .trim()
+              .max(500)
+              .optional()
+              .describe('Why it needs nothing more (booked by hand, not wanted), for the audit log'),
+          })
+          .nullish(),
         response: responses({ 200: deadLetter }),
       },
     },
@@ -101,7 +111,11 @@ export const deadLettersRoute: ApiRoute = (server, ctx) => {
         action: 'dead_letter.dismiss',
         target: { kind: 'dead_letter', id: letter.id },
         pairId: letter.pairId,
-        details: { flowId: letter.flowId, errorCode: letter.error.code },
+        details: {
+          flowId: letter.flowId,
+          errorCode: letter.error.code,
+          ...(req.body?.reason ? { reason: req.body.reason } : {}),
+        },
       });
       const [after] = await listDeadLetterViews(ctx.app.engine, { ids: [letter.id] });
       return after;

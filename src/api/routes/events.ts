@@ -13,7 +13,8 @@ import {
 } from '../route-kit.js';
 import { idParams, limitQuery } from '../schemas.js';
 
-function eventView(e: EventRow) {
+/** An event as answered: its details parsed. */
+export function eventView(e: EventRow) {
   return {
     id: e.id,
     type: e.type,

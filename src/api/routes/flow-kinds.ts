@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { ZodType } from 'zod';
+import { redirectUriOf } from '../../engine/connect/start-authorization.js';
 import { responses, type ApiRoute } from '../route-kit.js';
 
 const jsonSchema = z
@@ -28,6 +29,17 @@ const appBody = z
     title: z.string(),
     credentialFields: z.array(z.string()).describe('Stored encrypted; never answered by the API'),
     settingsSchema: jsonSchema,
+    redirectUri: z
+      .string()
+      .nullable()
+      .describe(
+        'For OAuth apps: the redirect URI to register with the provider before a connection exists; null for others',
+      ),
+    endpointChoices: z
+      .array(z.object({ label: z.string(), settings: z.record(z.string(), z.string()) }))
+      .describe(
+        'Other places it can be reached besides its own address, with their settings (the demo offers its sandboxes)',
+      ),
   })
   .meta({ id: 'App' });
 
@@ -84,6 +96,10 @@ export const flowKindsRoute: ApiRoute = (server, ctx) => {
         title: a.title,
         credentialFields: [...a.credentialFields],
         settingsSchema: settingsJsonSchema(a.settingsSchema),
+        redirectUri: a.oauth ? redirectUriOf(ctx.baseUrl()) : null,
+        endpointChoices: (ctx.endpointChoices ?? [])
+          .filter((c) => c.app === a.app)
+          .map((c) => ({ label: c.label, settings: { ...c.settings } })),
       })),
     }),
   );

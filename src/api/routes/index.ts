@@ -13,14 +13,18 @@ import { connectionTenantsRoute } from './connection-tenants.js';
 import { connectionsRoute } from './connections.js';
 import { oauthCallbackRoute } from './oauth-callback.js';
 import { pagesRoute } from './pages.js';
+import { pairDashboardRoute } from './pair-dashboard.js';
 import { pairsRoute } from './pairs.js';
 import { purgeRoute } from './purge.js';
 import { recordsRoute } from './records.js';
 import { checkPairRoute } from './check-pair.js';
+import { deadLetterGroupsRoute } from './dead-letter-groups.js';
 import { deadLettersRoute } from './dead-letters.js';
 import { debtorChoicesRoute } from './debtor-choices.js';
 import { dryRunFlowRoute } from './dry-run-flow.js';
+import { mappingDiffRoute } from './mapping-diff.js';
 import { mappingPreviewRoute } from './mapping-preview.js';
+import { mappingRollbackRoute } from './mapping-rollback.js';
 import { mappingsRoute } from './mappings.js';
 import { replayDeadLettersRoute } from './replay-dead-letters.js';
 import { runFlowRoute } from './run-flow.js';
@@ -28,10 +32,10 @@ import { runsRoute } from './runs.js';
 import { sessionRoute } from './session.js';
 import { settingsRoute } from './settings.js';
 import { setupRoute } from './setup.js';
-import { statusPageRoute } from './status-page.js';
 import { statusRoute } from './status.js';
 import { tokensRoute } from './tokens.js';
 import { usersRoute } from './users.js';
+import { webAppRoute } from './web-app.js';
 import { webhooksRoute } from './webhooks.js';
 import { workspaceRoute } from './workspace.js';
 
@@ -46,6 +50,7 @@ export const apiRoutes: ApiRoute[] = [
   auditRoute,
   statusRoute,
   pairsRoute,
+  pairDashboardRoute,
   flowKindsRoute,
   flowsRoute,
   flowChangesRoute,
@@ -56,16 +61,19 @@ export const apiRoutes: ApiRoute[] = [
   recordsRoute,
   eventsRoute,
   budgetRoute,
+  deadLetterGroupsRoute,
   deadLettersRoute,
   replayDeadLettersRoute,
   mappingsRoute,
   mappingPreviewRoute,
+  mappingDiffRoute,
+  mappingRollbackRoute,
   checkPairRoute,
   dryRunFlowRoute,
   settingsRoute,
   workspaceRoute,
   purgeRoute,
-  statusPageRoute,
+  webAppRoute,
   webhooksRoute,
   connectionsRoute,
   connectionChangeRoute,

@@ -36,6 +36,12 @@ const previewBody = z
       .max(200)
       .optional()
       .describe('With samples: the source path of each id, e.g. ID'),
+    withInput: z
+      .boolean()
+      .optional()
+      .describe(
+        'Answer each source record as it was mapped too (a stored one as stored: redacted stays redacted)',
+      ),
   })
   .refine((b) => (b.samples === undefined) !== (b.recent === undefined), {
     message: 'give either samples or recent',
@@ -60,6 +66,7 @@ const previewResult = z.object({
     .array(z.object({ path: z.string(), before: z.unknown(), after: z.unknown() }))
     .optional()
     .describe('With a proposed mapping: per output field, the active mapping’s value and the proposed one'),
+  input: z.unknown().optional().describe('With withInput: the source record that was mapped'),
 });
 
 const previewAnswer = z
@@ -105,6 +112,7 @@ export const mappingPreviewRoute: ApiRoute = (server, ctx) => {
         samples: req.body.samples,
         recent: req.body.recent,
         idPath: req.body.idPath,
+        withInput: req.body.withInput,
       });
     },
   );

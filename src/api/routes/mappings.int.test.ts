@@ -283,6 +283,14 @@ describe.each(testDialects)('mappings over the API (%s)', (dialect) => {
     );
     expect(preview.body.results[0].redactedFields).toEqual(['iban']);
     expect(preview.body.results[0].recordId).toMatch(/^rec_/);
+    expect(preview.body.results[0].input).toBeUndefined();
+    // Asked for, each record comes with the input it was mapped from, redacted as stored.
+    const withInput = await viewer.post('/api/flows/items/mapping/preview', { recent: 1, withInput: true });
+    expect(withInput.body.results[0].input).toMatchObject({
+      id: 'I00002',
+      name: 'Item two',
+      iban: '[redacted]',
+    });
     expect(await h.app.store.db.selectFrom('records').select('id').execute()).toEqual(recordsBefore);
   });
 });

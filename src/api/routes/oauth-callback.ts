@@ -46,7 +46,7 @@ export const oauthCallbackRoute: ApiRoute = (server, ctx) => {
       });
       if (outcome.outcome === 'connected' && outcome.connectionId)
         await subscribeWebhooksIfActive(ctx, await answerConnection(ctx, outcome.connectionId));
-      return sendPage(reply.status(outcome.httpStatus), oauthCallbackPage(outcome));
+      return sendPage(reply.status(outcome.httpStatus), oauthCallbackPage(outcome, { webApp: true }));
     },
   );
 };

@@ -104,6 +104,9 @@ describe.each(testDialects)('pairs, flow kinds and flows over the API (%s)', (di
       title: 'Loopback target',
       credentialFields: ['token'],
       settingsSchema: { type: 'object', required: ['baseUrl'] },
+      // Not an OAuth app: nothing to register with a provider.
+      redirectUri: null,
+      endpointChoices: [],
     });
   });
 

@@ -20,7 +20,7 @@ export const recordsRoute: ApiRoute = (server, ctx) => {
       schema: {
         summary: 'Search the activity log',
         description:
-          'Records newest first, only of pairs the caller may see, each named as people know it (`label`); page with `before`. `q` finds a record by what people know it by: an invoice or order number, a customer e-mail or name, an article code or EAN, a source or target id.',
+          'Records newest first, only of pairs the caller may see, each named as people know it (`label`); page with `before`. `q` finds a record by what people know it by: an invoice or order number, a customer e-mail or name, an article code or EAN, a source or target id. `error` finds failures by a part of their code or message.',
         tags: ['records'],
         querystring: z.object({
           flow: z.string().min(1).optional(),
@@ -28,6 +28,13 @@ export const recordsRoute: ApiRoute = (server, ctx) => {
           run: z.string().min(1).optional(),
           state: z.enum(recordStates).optional(),
           errorCode: z.string().min(1).optional().describe('e.g. mapping.required_missing'),
+          error: z
+            .string()
+            .trim()
+            .min(1)
+            .max(200)
+            .optional()
+            .describe("A part of the error's code or message; case does not matter"),
           from: isoTime.optional().describe('Stored at or after this time'),
           to: isoTime.optional().describe('Stored before this time'),
           q: z
@@ -51,6 +58,7 @@ export const recordsRoute: ApiRoute = (server, ctx) => {
         runId: req.query.run,
         states: req.query.state ? [req.query.state] : undefined,
         errorCode: req.query.errorCode,
+        errorText: req.query.error,
         from: utc(req.query.from),
         to: utc(req.query.to),
         search: req.query.q,

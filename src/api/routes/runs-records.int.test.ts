@@ -122,6 +122,16 @@ describe.each(testDialects)('runs, jobs, records, events and budget over the API
     expect(
       (await viewer.get('/api/records?errorCode=mapping.required_missing&flow=items')).body.items,
     ).toHaveLength(1);
+    // People remember a part of what went wrong, in any case: of the code or of the sentence.
+    const byError = (text: string) => viewer.get(`/api/records?flow=items&error=${encodeURIComponent(text)}`);
+    expect((await byError('REQUIRED_miss')).body.items.map((r: any) => r.sourceId)).toEqual(['I00003']);
+    const sentence = failed.body.items[0].error.message as string;
+    const part = sentence.slice(2, 14).toUpperCase();
+    expect((await byError(part)).body.items.map((r: any) => r.sourceId)).toEqual(['I00003']);
+    expect((await byError('%')).body.items).toEqual([]);
+    expect((await scoped.get('/api/records?error=required')).body.items.map((r: any) => r.flowId)).toEqual([
+      'items2',
+    ]);
     const ofRun = await viewer.get(`/api/records?run=${second.id}`);
     expect(ofRun.body.items.map((r: any) => r.sourceId)).toEqual(['I00005']);
     const page1 = await viewer.get('/api/records?flow=items&limit=2');

@@ -54,6 +54,11 @@ describe.each(testDialects)('installation settings over the API (%s)', (dialect)
       payloadWarningDays: 3,
       autoRetry: { enabled: true, firstDelayMinutes: 5, maxDelayMinutes: 240, giveUpAfterHours: 72 },
     });
+    // The purge schedule is configuration: shown with its next run, not settable here.
+    expect(shown.body.purge).toEqual({
+      cron: '17 3 * * *',
+      nextAt: expect.stringMatching(/T03:17:00\.000Z$/),
+    });
     const scoped = await h.signedIn('viewer', { pairScope: ['p1'] });
     const refused = await scoped.get('/api/settings');
     expect(refused.status).toBe(403);

@@ -5,6 +5,7 @@ import {
   installationSettingsView,
   type SettingsChange,
 } from '../../workspace/installation-settings-change.js';
+import { nextFireTime } from '../../queue/cron.js';
 import { workspaceSettingKeys } from '../../workspace/workspace-schema.js';
 import { audit, responses, type ApiContext, type ApiRoute } from '../route-kit.js';
 
@@ -19,7 +20,14 @@ const setting = z
   })
   .meta({ id: 'Setting' });
 
-const settingsList = z.object({ items: z.array(setting) }).meta({ id: 'Settings' });
+const purgeSchedule = z
+  .object({
+    cron: z.string().describe('When the retention purge runs (cron, UTC); set with KOPPEL_PURGE_CRON'),
+    nextAt: z.string().nullable().describe('The next time it runs; null when the expression never fires'),
+  })
+  .meta({ id: 'PurgeSchedule' });
+
+const settingsList = z.object({ items: z.array(setting), purge: purgeSchedule }).meta({ id: 'Settings' });
 const keyParams = z.object({ key: z.enum(workspaceSettingKeys) });
 
 /**
@@ -28,7 +36,16 @@ const keyParams = z.object({ key: z.enum(workspaceSettingKeys) });
  * principal without a pair scope may read or change them.
  */
 export const settingsRoute: ApiRoute = (server, ctx) => {
-  const view = () => installationSettingsView(ctx.app.store.db, ctx.app.engine.defaults);
+  const { app } = ctx;
+  // The schedule is configuration, not a setting: shown beside the settings it applies, not settable.
+  const purge = () => ({
+    cron: app.config.purgeCron,
+    nextAt: nextFireTime(app.config.purgeCron, app.clock.now())?.toISOString() ?? null,
+  });
+  const list = async () => ({
+    items: await installationSettingsView(app.store.db, app.engine.defaults),
+    purge: purge(),
+  });
 
   server.get(
     '/api/settings',
@@ -41,7 +58,7 @@ export const settingsRoute: ApiRoute = (server, ctx) => {
         response: responses({ 200: settingsList }),
       },
     },
-    async () => ({ items: await view() }),
+    list,
   );
 
   server.put(
@@ -72,7 +89,7 @@ export const settingsRoute: ApiRoute = (server, ctx) => {
         [req.params.key]: req.body.value,
       });
       await auditChanges(ctx, req, change);
-      return { items: await view() };
+      return list();
     },
   );
 
@@ -93,7 +110,7 @@ export const settingsRoute: ApiRoute = (server, ctx) => {
     async (req) => {
       const change = await changeInstallationSettings(ctx.app.store.db, ctx.app.clock, req.body);
       await auditChanges(ctx, req, change);
-      return { items: await view() };
+      return list();
     },
   );
 

@@ -75,6 +75,34 @@ describe.each(testDialects)('users, API tokens and the audit log (%s)', (dialect
     expect((await owner.delete(`/api/users/${boss.id}`)).status).toBe(409);
   });
 
+  it('refuses viewers and operators every control of the settings pages', async () => {
+    const target = (await owner.post('/api/users', { email: 'target@koppel.test', role: 'viewer' })).body
+      .user;
+    const token = (await owner.post('/api/tokens', { name: 'target', role: 'viewer' })).body.apiToken;
+    for (const role of ['viewer', 'operator'] as const) {
+      const client = await h.signedIn(role);
+      const answers = [
+        await client.get('/api/users'),
+        await client.post('/api/users', { email: `${role}-invite@koppel.test`, role: 'owner' }),
+        await client.patch(`/api/users/${target.id}`, { role: 'owner' }),
+        await client.post(`/api/users/${target.id}/setup-link`),
+        await client.delete(`/api/users/${target.id}`),
+        await client.get('/api/tokens'),
+        await client.post('/api/tokens', { name: 'mine', role: 'viewer' }),
+        await client.delete(`/api/tokens/${token.id}`),
+        await client.get('/api/audit'),
+        await client.put('/api/settings/retention', { value: { payloadDays: 1 } }),
+        await client.post('/api/purge'),
+      ];
+      expect(answers.map((a) => [a.status, a.body.error.code])).toEqual(
+        answers.map(() => [403, 'auth.forbidden']),
+      );
+    }
+    expect((await owner.get(`/api/users/${target.id}`)).body.role).toBe('viewer');
+    const tokens = (await owner.get('/api/tokens')).body.items;
+    expect(tokens.find((t: { id: string }) => t.id === token.id).revokedAt).toBeNull();
+  });
+
   it('keeps users and tokens to owners who see every pair', async () => {
     const scoped = await h.signedIn('owner', { pairScope: ['somewhere'] });
     expect((await scoped.get('/api/users')).status).toBe(403);

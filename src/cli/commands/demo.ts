@@ -9,6 +9,7 @@ import { startService } from '../../service.js';
 import {
   configureDemoPair,
   registerDemoRedirectUri,
+  demoEndpointChoices,
   demoFlows,
   demoIds,
   demoOwnerEmail,
@@ -61,7 +62,10 @@ export const demoCommand: CliCommand = {
           // do not make the demo itself a failure.
           ctx.exitCode = 0;
           // The sandboxes run on this machine, so Koppel's own URL is a callback they can reach.
-          const service = await startService(app, { publicUrl: 'own' });
+          const service = await startService(app, {
+            publicUrl: 'own',
+            endpointChoices: demoEndpointChoices(sandboxes),
+          });
           // Connecting again from the dashboard goes through the sandboxes' consent pages.
           await registerDemoRedirectUri(sandboxes, redirectUriOf(service.baseUrl));
           const signIn = await demoSignInLink(app.store.db, app.clock, service.baseUrl, demoOwnerEmail);
@@ -72,7 +76,7 @@ export const demoCommand: CliCommand = {
               'Koppel is running the demo.',
               `  sign in      ${signIn}`,
               `               (one-time link for the demo's owner, ${demoOwnerEmail})`,
-              `  status page  ${service.url}/`,
+              `  web app      ${service.url}/`,
               `  API          ${service.url}/api/ (reference: ${service.url}/api/docs)`,
               `  data         ${app.store.location} (fresh each demo start)`,
               `  flows        ${flows.map((f) => f.id).join(', ')}: each runs every minute`,

@@ -12,7 +12,7 @@ export const startCommand: CliCommand = {
   register(program, ctx) {
     program
       .command('start')
-      .description('Run Koppel: migrations, workers, the scheduler and the status page, until Ctrl-C.')
+      .description('Run Koppel: migrations, workers, the scheduler and the web app, until Ctrl-C.')
       .action(async () => {
         const app = await ctx.app();
         if (app.config.workspaceFile) {
@@ -36,7 +36,7 @@ export const startCommand: CliCommand = {
         ctx.out.write(
           [
             `Koppel is running.`,
-            `  status page  ${service.url}/`,
+            `  web app      ${service.url}/`,
             `  API          ${service.url}/api/ (reference: ${service.url}/api/docs)`,
             service.webhookUrl
               ? `  webhooks on  ${service.webhookUrl}/webhooks/ (the listener to expose)`

@@ -1,3 +1,4 @@
+import type { EndpointChoice } from '../../api/route-kit.js';
 import type { Clock } from '../../core/clock.js';
 import { tokensToCredentials } from '../../connectors/kit/token-lease.js';
 import type { App } from '../../main.js';
@@ -98,6 +99,29 @@ export async function registerDemoRedirectUri(sandboxes: DemoSandboxes, redirect
     if (!res.ok)
       throw new Error(`The sandbox at ${sandbox.url} refused the redirect URI ${redirectUri}: ${res.status}`);
   }
+}
+
+/**
+ * The sandboxes as places to connect to, with their apps' client ids, so that the web app's setup
+ * wizard can be tried against them (their client secrets are in the sandboxes' READMEs).
+ */
+export function demoEndpointChoices(sandboxes: DemoSandboxes): EndpointChoice[] {
+  return [
+    {
+      app: 'exact-online',
+      label: `Exact Online sandbox (${sandboxes.exact.url})`,
+      settings: { baseUrl: sandboxes.exact.url, clientId: defaultExactClientId },
+    },
+    {
+      app: 'asperion',
+      label: `Asperion sandbox (${sandboxes.asperion.url})`,
+      settings: {
+        apiBaseUrl: sandboxes.asperion.url,
+        identityBaseUrl: sandboxes.asperion.url,
+        clientId: asperionClientId,
+      },
+    },
+  ];
 }
 
 export interface MintedTokens {

@@ -1,17 +1,27 @@
 import type { AsperionClient } from '../../connectors/asperion/asperion-client.js';
 import type { Debtor, DebtorInput } from '../../connectors/asperion/resource-types.js';
-import { emailAddressProblem } from '../../core/email-address.js';
 import { KoppelError } from '../../core/errors.js';
 import { contentHash } from '../../core/json.js';
 import type { PairLinks } from '../../engine/types.js';
-import { joinStreet } from '../../mapping/transforms/join-street.js';
 import { describeCustomer } from './build-order.js';
+import {
+  accountRef,
+  agrees,
+  checkNotBlocked,
+  disagreement,
+  isNotFound,
+  nameKey,
+  notUpdated,
+  postcodeKey,
+  sameIdentity,
+  vatKey,
+} from './debtor-identity.js';
+import { changedFields, debtorInput, missing, writtenFields } from './debtor-input.js';
 import { debtorChoiceKey, type DebtorChoice } from './debtor-choices.js';
 import type { OrderCustomerFields } from './order-payload.js';
 import type { RememberedNamespace } from './remembered.js';
 import { matchKeyOf, type DebtorMatchKey, type OrdersSettings } from './settings.js';
 import { SingleFlight } from './single-flight.js';
-import { isEuCountry } from './tax-rules.js';
 
 type Note = (step: string, detail: string) => void;
 
@@ -481,153 +491,4 @@ interface Step {
 interface Decided {
   debtor: ResolvedDebtor;
   why: string;
-}
-
-/** How a person names the account in `koppel debtors choose`: its code, else its ID. */
-function accountRef(customer: OrderCustomerFields): string {
-  return customer.number?.trim() || customer.id || '<Exact account>';
-}
-
-/** Names compare without case, punctuation and extra spaces: "Jansen B.V." is "jansen bv". */
-function nameKey(name: string | null | undefined): string {
-  return (name ?? '')
-    .normalize('NFKC')
-    .toLowerCase()
-    .replace(/[.,'"`’‘“”]/g, '')
-    .replace(/\s+/g, ' ')
-    .trim();
-}
-
-/** VAT numbers compare as Asperion keeps them: without spaces or dots, in capitals; null when none. */
-function vatKey(vat: string | null | undefined): string | null {
-  const compact = (vat ?? '').replace(/[\s.]/g, '').toUpperCase();
-  return compact === '' ? null : compact;
-}
-
-function postcodeKey(postcode: string | null | undefined): string {
-  return (postcode ?? '').replace(/\s+/g, '').toUpperCase();
-}
-
-/** The same company or person: the same name, and no two different VAT numbers. */
-function agrees(debtor: Pick<Debtor, 'name' | 'vatNumber'>, identity: DebtorUser): boolean {
-  if (nameKey(debtor.name) !== nameKey(identity.name)) return false;
-  const theirs = vatKey(debtor.vatNumber);
-  return theirs === null || identity.vatNumber === null || theirs === identity.vatNumber;
-}
-
-function sameIdentity(a: DebtorUser, b: DebtorUser): boolean {
-  return agrees({ name: a.name, vatNumber: a.vatNumber }, b);
-}
-
-function disagreement(debtor: Pick<Debtor, 'name' | 'vatNumber'>, identity: DebtorUser): string {
-  return nameKey(debtor.name) !== nameKey(identity.name)
-    ? `the account's name is "${identity.name}"`
-    : "its VAT number is not the account's";
-}
-
-function notUpdated(customerNumber: string, others: readonly DebtorUser[]): string {
-  return `${customerNumber} not brought up to date: ${others.map((u) => u.label).join(', ')} post${others.length === 1 ? 's' : ''} on it too, and one account's details must not overwrite another's`;
-}
-
-// Asperion refuses invoices on a blocked debtor; say which debtor and why it was chosen.
-function checkNotBlocked(debtor: Pick<Debtor, 'customerNumber' | 'name' | 'blocked'>, why: string): void {
-  if (debtor.blocked)
-    throw new KoppelError(
-      `Debtor ${debtor.customerNumber} (${debtor.name}), ${why}, is blocked in Asperion`,
-      {
-        code: 'orders.debtor_blocked',
-        kind: 'invalid',
-      },
-    );
-}
-
-function isNotFound(e: unknown): boolean {
-  return e instanceof KoppelError && e.kind === 'not_found';
-}
-
-/**
- * A company gets the company name with the person as attention-to and the company debtor kind; a
- * person is the debtor's name, with the person debtor kind. The account code goes into the field
- * debtors are matched on by it. An e-mail address that is not one fails the order here, before
- * Asperion (which may take it) or a look-up by it.
- */
-export function debtorInput(
-  customer: OrderCustomerFields,
-  label: string,
-  settings: Pick<OrdersSettings['debtor'], 'matchBy' | 'accountCodeField' | 'kinds'>,
-): DebtorInput {
-  const address = customer.billing ?? {};
-  const name = (customer.company ?? customer.name)?.trim();
-  if (!name) throw missing('customer.name', label);
-  const email = customer.email?.trim() || null;
-  const emailProblem = email === null ? null : emailAddressProblem(email);
-  if (emailProblem !== null)
-    throw new KoppelError(
-      `${label}: the e-mail address of ${describeCustomer(customer)} ${emailProblem}; correct it on the account in Exact, then replay this order`,
-      { code: 'orders.bad_email', kind: 'invalid' },
-    );
-  const code = customer.number?.trim();
-  const kind = customer.company ? settings.kinds.company : settings.kinds.person;
-  const street = joinStreet(address.street ?? '', address.houseNumber ?? '', address.addition ?? '');
-  if (!street) throw missing('customer.billing.street', label);
-  if (!address.postcode) throw missing('customer.billing.postcode', label);
-  if (!address.city) throw missing('customer.billing.city', label);
-  if (!address.country) throw missing('customer.billing.country', label);
-  return {
-    ...(matchKeyOf(settings.matchBy) === 'accountCode' && code ? { [settings.accountCodeField]: code } : {}),
-    ...(kind === null ? {} : { debtorKindId: kind }),
-    name,
-    address: street,
-    postCode: address.postcode,
-    city: address.city,
-    countryCode: address.country,
-    attentionTo: customer.company ? (customer.name ?? null) : null,
-    emailAddress: email,
-    phoneNumber: customer.phone ?? null,
-    // Asperion's vatNumber is the EU VAT identification number: a customer outside the EU has
-    // none (a Swiss `CHE-….MWST`, a GB or US tax number is no EU VAT number), so it is left out.
-    vatNumber: isEuCountry(address.country) ? (customer.vatNumber ?? null) : null,
-    ...(customer.paymentConditionId === undefined ? {} : { paymentConditionId: customer.paymentConditionId }),
-    ...(customer.paymentMethodId === undefined ? {} : { paymentMethodId: customer.paymentMethodId }),
-  };
-}
-
-const comparable = [
-  'name',
-  'address',
-  'postCode',
-  'city',
-  'countryCode',
-  'attentionTo',
-  'emailAddress',
-  'phoneNumber',
-  'vatNumber',
-] as const;
-
-/** The fields an update writes (the comparable ones that have a value), whose hash says whether it changed. */
-function writtenFields(input: DebtorInput): Partial<DebtorInput> {
-  const out: Partial<DebtorInput> = {};
-  for (const field of comparable) {
-    const value = input[field] ?? null;
-    if (value !== null) Object.assign(out, { [field]: value });
-  }
-  return out;
-}
-
-/** Only what differs, so an unchanged debtor costs no write. */
-function changedFields(found: Partial<Debtor>, input: DebtorInput): Partial<DebtorInput> {
-  const changes: Partial<DebtorInput> = {};
-  for (const field of comparable) {
-    const next = input[field] ?? null;
-    if (next === null) continue;
-    if ((found[field] ?? null) !== next) Object.assign(changes, { [field]: next });
-  }
-  return changes;
-}
-
-function missing(field: string, label: string): KoppelError {
-  return new KoppelError(`${label} has no ${field}, which the debtor needs (check the mapping)`, {
-    code: 'orders.debtor_incomplete',
-    kind: 'invalid',
-  });
 }

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { listDeadLetterViews } from '../../engine/dead-letter-view.js';
 import { replayDeadLetters } from '../../engine/replay.js';
 import { productRegistry } from '../../registry.js';
 import { startApiHarness, type ApiHarness } from '../../testing/api-harness.js';
@@ -80,8 +81,9 @@ describe.each(testDialects)('orders flow, choosing the right debtor (%s)', (dial
     const first = byRef(await pair.invoices(), invoiceId(1));
     const bakery = await debtorNamed(pair, first.debtorCustomerNumber);
     expect(bakery).toMatchObject({ name: 'Bakkerij Jansen B.V.', emailAddress: 'Verkoop@Jansen-Debtors.nl' });
+    // The timeline outlives the payload purge, so the address it names is masked there.
     expect(await timelineOf(pair, invoiceId(1))).toContain(
-      `${bakery.customerNumber}: created, since no debtor had e-mail \\"Verkoop@Jansen-Debtors.nl\\"`,
+      `${bakery.customerNumber}: created, since no debtor had e-mail \\"[e-mail]\\"`,
     );
 
     await pair.addExact({ 'salesinvoice/SalesInvoices': [invoice(2, 2)] });
@@ -99,6 +101,16 @@ describe.each(testDialects)('orders flow, choosing the right debtor (%s)', (dial
     expect(letter!.error_message).toContain(
       'choose its debtor with "koppel debtors choose orders --account 5002 --debtor <customer number>" (or POST /api/flows/orders/debtor-choices)',
     );
+    // The debtors it matched are kept with it, so a page offers them to choose from.
+    const [view] = await listDeadLetterViews({ store: pair.fx.h.store }, { ids: [letter!.id] });
+    expect(view!.fix).toMatchObject({
+      where: 'choice',
+      candidates: {
+        account: accountId(2),
+        accountCode: '5002',
+        debtors: [{ customerNumber: bakery.customerNumber, name: 'Bakkerij Jansen B.V.' }],
+      },
+    });
     // The bakery's debtor was neither renamed nor re-addressed, and no second debtor has the address.
     expect(await debtorNamed(pair, bakery.customerNumber)).toEqual(bakery);
     expect(byRef(await pair.invoices(), invoiceId(2))).toBeUndefined();
@@ -190,7 +202,7 @@ describe.each(testDialects)('orders flow, choosing the right debtor (%s)', (dial
         account: account(11, 'Kaasboer Visser', { Email: 'Verkoop@Kaasboer-Visser.nl' }),
         right: { name: 'Kaasboer Visser', emailAddress: 'verkoop@kaasboer-visser.nl' },
         decoy: { name: 'Kaasboer Visser', emailAddress: 'inkoop@kaasboer-visser.nl' },
-        why: 'found by e-mail \\"Verkoop@Kaasboer-Visser.nl\\"',
+        why: 'found by e-mail \\"[e-mail]\\"',
       },
       {
         settings: { matchBy: 'accountCode' },

@@ -1,8 +1,9 @@
 import type { AsperionClient } from '../../connectors/asperion/asperion-client.js';
 import { referenceListMarginMs } from '../../connectors/asperion/finders.js';
+import { observeCalls } from '../../connectors/kit/observed-calls.js';
 import type { Article, ArticleInput, ArticleUpdate } from '../../connectors/asperion/resource-types.js';
 import { KoppelError, toKoppelError } from '../../core/errors.js';
-import type { FoundRecord, TargetWriter } from '../../engine/types.js';
+import type { FoundRecord, TargetWriter, WriteResult } from '../../engine/types.js';
 import { articleBody, type ArticleFields } from './article-fields.js';
 import type { ProductsSettings } from './settings.js';
 
@@ -23,37 +24,56 @@ export function asperionArticleWriter(
     const article = await client.find.articleByCode(code);
     return article && article.code === code ? article : null;
   };
+  async function createArticle(fields: Partial<ArticleFields>, code: string): Promise<WriteResult> {
+    try {
+      const created = await client.articles.create(body(fields) as unknown as ArticleInput);
+      return { targetId: String(created.id), response: created };
+    } catch (e) {
+      const error = toKoppelError(e);
+      if (!isCodeTaken(error)) throw error;
+      const existing = await client.find.articleByCode(code);
+      if (!existing) throw error;
+      if (existing.code !== code)
+        throw new KoppelError(
+          `Asperion refuses article code "${code}": codes are unique without regard to case and article "${existing.code}" (id ${existing.id}) has it`,
+          {
+            code: 'products.code_taken',
+            kind: 'invalid',
+            details: { field: 'code', sku: code, articleId: existing.id },
+          },
+        );
+      const { code: _, ...rest } = fields;
+      const updated = await client.articles.update(existing.id, body(rest) as unknown as ArticleUpdate);
+      return { targetId: String(existing.id), response: updated };
+    }
+  }
+  /**
+   * The write with the last article write Asperion answered (the create, or the update a taken code
+   * became), as the record's request step shows it: what was really sent and answered.
+   */
+  async function reported(work: () => Promise<WriteResult>): Promise<WriteResult> {
+    const { result, calls } = await observeCalls(work);
+    const sent = calls.findLast(
+      (c) =>
+        (c.method === 'POST' || c.method === client.updateMethod) &&
+        /\/articles(\/|$)/.test(new URL(c.url).pathname),
+    );
+    if (!sent) return result;
+    return {
+      ...result,
+      request: { method: sent.method, url: new URL(sent.url).pathname, status: sent.status },
+    };
+  }
   return {
-    async create(fields, code) {
-      try {
-        const created = await client.articles.create(body(fields) as unknown as ArticleInput);
-        return { targetId: String(created.id), response: created };
-      } catch (e) {
-        const error = toKoppelError(e);
-        if (!isCodeTaken(error)) throw error;
-        const existing = await client.find.articleByCode(code);
-        if (!existing) throw error;
-        if (existing.code !== code)
-          throw new KoppelError(
-            `Asperion refuses article code "${code}": codes are unique without regard to case and article "${existing.code}" (id ${existing.id}) has it`,
-            {
-              code: 'products.code_taken',
-              kind: 'invalid',
-              details: { field: 'code', sku: code, articleId: existing.id },
-            },
-          );
-        const { code: _, ...rest } = fields;
-        const updated = await client.articles.update(existing.id, body(rest) as unknown as ArticleUpdate);
-        return { targetId: String(existing.id), response: updated };
-      }
-    },
-    async update(targetId, fields) {
-      const updated = await client.articles.update(
-        Number(targetId),
-        body(fields) as unknown as ArticleUpdate,
-      );
-      return { targetId, response: updated };
-    },
+    create: (fields, code) => reported(() => createArticle(fields, code)),
+    update: (targetId, fields) =>
+      reported(async () => {
+        const updated = await client.articles.update(
+          Number(targetId),
+          body(fields) as unknown as ArticleUpdate,
+        );
+        return { targetId, response: updated };
+      }),
     async findByNaturalKey(code) {
       const article = await byCode(code);
       return article ? found(article) : null;

@@ -99,6 +99,18 @@ describe.each(testDialects)('products flow, default settings (%s)', (dialect) =>
     expect((await articles(pair)).size).toBe(after.size);
   });
 
+  it('shows in each record the write Asperion answered: method, path and status', async () => {
+    const rows = await pair.fx.h.store.db
+      .selectFrom('records')
+      .select(['operation', 'request', 'target_id'])
+      .where('run_id', '=', first.runId)
+      .where('state', '=', 'created')
+      .execute();
+    expect(rows.length).toBeGreaterThan(0);
+    for (const row of rows)
+      expect(JSON.parse(row.request!)).toEqual({ method: 'POST', url: '/v1/articles', status: 201 });
+  });
+
   it('sends no unconfirmed field by default and says so once in the record’s activity', async () => {
     const article = (await articles(pair)).get(items.find((i) => i.Code.startsWith('SF-CLA-'))!.Code);
     for (const name of ['ean', 'longDescription', 'shortDescription', 'imageUrl', 'features', 'category'])

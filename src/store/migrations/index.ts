@@ -9,6 +9,7 @@ import * as access from './0007-access.js';
 import * as pairMemory from './0008-pair-memory.js';
 import * as linksByTarget from './0009-links-by-target.js';
 import * as deadLetterNotices from './0010-dead-letter-notices.js';
+import * as deadLetterDetails from './0011-dead-letter-details.js';
 
 /** Numbered migrations, in order. One list serves SQLite and Postgres. */
 export const migrations: Record<string, Migration> = {
@@ -22,4 +23,5 @@ export const migrations: Record<string, Migration> = {
   '0008-pair-memory': pairMemory,
   '0009-links-by-target': linksByTarget,
   '0010-dead-letter-notices': deadLetterNotices,
+  '0011-dead-letter-details': deadLetterDetails,
 };

@@ -111,6 +111,7 @@ export async function listDeadLetters(db: Kysely<Database>, f: DeadLetterListFil
       'd.error_code',
       'd.error_kind',
       'd.error_message',
+      'd.error_details',
       'd.state',
       'd.replay_count',
       'd.last_replay_run_id',

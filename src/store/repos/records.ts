@@ -36,6 +36,8 @@ export interface RecordFilter {
   sourceId?: string | undefined;
   states?: readonly string[] | undefined;
   errorCode?: string | undefined;
+  /** A case-insensitive part of the error's code or message: what a person remembers of a failure. */
+  errorText?: string | undefined;
   /** ISO timestamps: from inclusive, to exclusive. */
   from?: string | undefined;
   to?: string | undefined;
@@ -89,6 +91,16 @@ export async function listRecords(db: Kysely<Database>, filter: RecordFilter) {
   if (filter.from) q = q.where('created_at', '>=', filter.from);
   if (filter.to) q = q.where('created_at', '<', filter.to);
   if (filter.before) q = q.where('id', '<', filter.before);
+  const errorText = filter.errorText?.trim();
+  if (errorText) {
+    const pattern = containsPattern(errorText);
+    q = q.where((eb) =>
+      eb.or([
+        sql<SqlBool>`lower(${sql.ref('error_code')}) like ${pattern} escape '\\'`,
+        sql<SqlBool>`lower(${sql.ref('error_message')}) like ${pattern} escape '\\'`,
+      ]),
+    );
+  }
   const search = filter.search?.trim();
   if (search) {
     const pattern = containsPattern(search);
