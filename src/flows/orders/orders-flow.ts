@@ -1,6 +1,7 @@
 import { withKoppelReference } from '../../connectors/asperion/koppel-reference.js';
 import type { FlowKind, FlowRuntimeContext } from '../../engine/types.js';
 import { asperionClientOf } from '../../connectors/asperion/app.js';
+import { parseExactDate } from '../../mapping/transforms/parse-exact-date.js';
 import { exactClientOf } from '../../connectors/exact-online/app.js';
 import { ArticleResolver } from './article-resolver.js';
 import { AsperionVatCodes } from './asperion-vat-codes.js';
@@ -41,6 +42,14 @@ const webhookTopicOf: Record<OrdersSettings['source'], string> = {
 
 /** Exact invoice types 8021 and 8024 are credit notes (appendix B). */
 const isCreditNote = (record: OrderRecord) => record.Type === 8021 || record.Type === 8024;
+
+/** The document's own date (YYYY-MM-DD): an invoice's InvoiceDate, an order's OrderDate; null when it has none. */
+function documentDate(record: OrderRecord): string | null {
+  const value = record['InvoiceDate'] ?? record['OrderDate'];
+  if (typeof value !== 'string' && typeof value !== 'number') return null;
+  // Exact writes a date as midnight UTC of that day (/Date(ms)/), so the UTC day is the date.
+  return parseExactDate(value).slice(0, 10);
+}
 
 export const ordersFlowKind: FlowKind<OrderRecord, OrderPayload> = {
   kind: 'orders',
@@ -141,6 +150,12 @@ export const ordersFlowKind: FlowKind<OrderRecord, OrderPayload> = {
           return {
             send: false,
             reason: `status ${record.Status ?? 'unknown'} is not one of the statuses this flow sends (${statusList.join(', ')})`,
+          };
+        const dated = documentDate(record);
+        if (settings.documentsFrom !== null && dated !== null && dated < settings.documentsFrom)
+          return {
+            send: false,
+            reason: `dated ${dated}, before ${settings.documentsFrom} from which this flow sends documents (settings.documentsFrom)`,
           };
         if (settings.orderType === 'salesOrder' && isCreditNote(record))
           return { send: false, reason: 'a credit note cannot become an inTrade sales order' };

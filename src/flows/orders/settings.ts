@@ -212,6 +212,19 @@ export const ordersSettingsSchema = z
       .describe(
         "One-Stop-Shop VAT: an EU consumer's line on which Exact charged the destination country's rate is booked on an Asperion sales VAT code of that country and rate (valid on the order date; a matching `vatByCountry.euB2c` entry first), else on this account, so the receivable is what Exact billed.",
       ),
+    documentsFrom: z
+      .string()
+      .regex(/^\d{4}-\d{2}-\d{2}$/, 'a date written YYYY-MM-DD')
+      // Date.parse takes 2026-02-30 as 2 March; a date is a real one when it reads back the same.
+      .refine((d) => {
+        const t = Date.parse(`${d}T00:00:00Z`);
+        return !Number.isNaN(t) && new Date(t).toISOString().slice(0, 10) === d;
+      }, 'not a day of the calendar')
+      .nullable()
+      .default(null)
+      .describe(
+        "Send only documents dated on or after this day (the invoice's or order's own date, YYYY-MM-DD); earlier ones are skipped with the reason in their record. A division's history is otherwise sent too, on the first run: a new flow should start where the books in Asperion end. null (default): every document.",
+      ),
     foreignCurrency: z
       .enum(['convert', 'refuse'])
       .default('convert')

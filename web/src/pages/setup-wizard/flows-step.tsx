@@ -83,6 +83,7 @@ function FlowChoice({
               target,
               enabled: false,
               schedule: defaultSchedule,
+              settings: startingToday(kind),
             },
           }),
         );
@@ -133,4 +134,17 @@ function FlowChoice({
       {create.isError && <p role="alert">{create.error.message}</p>}
     </form>
   );
+}
+
+/**
+ * A kind that can start from a date (orders) starts from today: a new flow moves the documents made
+ * from now on, not the division's history, which Asperion's books already hold. The settings step
+ * shows the date, to move it back on purpose.
+ */
+function startingToday(kind: Schemas['FlowKind']): Record<string, unknown> {
+  const properties = (kind.settingsSchema as { properties?: Record<string, unknown> }).properties ?? {};
+  if (!('documentsFrom' in properties)) return {};
+  const now = new Date();
+  const today = `${now.getFullYear()}-${String(now.getMonth() + 1).padStart(2, '0')}-${String(now.getDate()).padStart(2, '0')}`;
+  return { documentsFrom: today };
 }
