@@ -177,6 +177,18 @@ export interface MissingMapping {
   suggestion?: string;
   /** Listed for review only (e.g. a target code nothing maps to): `koppel check` does not fail on it. */
   informational?: boolean;
+  /** The mapping's value map the answer belongs in (`vatCodes`), when a value map is where it is fixed. */
+  valueMap?: string;
+  /** The target value of the suggestion alone (the `suggestion` explains it), when there is one. */
+  suggested?: string;
+  /** The target's values to choose from (its VAT codes, payment conditions, …), when it has a list. */
+  choices?: MappingChoice[];
+}
+
+/** One value of the target a source value can map to, as a person chooses it. */
+export interface MappingChoice {
+  value: string;
+  label: string;
 }
 
 /** A kind of flow (orders, customers, …): declared once, instantiated per flow in a workspace. */

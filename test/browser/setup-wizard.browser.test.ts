@@ -107,6 +107,8 @@ describe('the setup wizard, from nothing to a first synced order', () => {
     await page.getByRole('link', { name: 'Continue the setup' }).click();
     await heading('Connect a pair: Asperion');
     const choice = page.getByLabel('Choose the administration');
+    // The administrations arrive from Asperion after the page: wait for the list, then read it.
+    await choice.locator('option').first().waitFor({ state: 'attached' });
     const names = await choice.locator('option').allTextContents();
     expect(names.length).toBeGreaterThan(0);
     await choice.selectOption({ label: names[0]! });
@@ -156,6 +158,13 @@ describe('the setup wizard, from nothing to a first synced order', () => {
     const target = page.getByLabel('Asperion value for VAT code VX');
     await target.waitFor({ timeout: 30_000 });
     expect(await target.inputValue()).toBe('EX');
+    // A choice among Asperion's own sales VAT codes, not a value to type.
+    const options = await page
+      .getByRole('combobox', { name: 'Asperion value for VAT code VX' })
+      .locator('option')
+      .allTextContents();
+    expect(options).toEqual(expect.arrayContaining([expect.stringMatching(/^EX: .*\(0 %\)$/)]));
+    expect(options.some((o) => o.startsWith('H21: '))).toBe(true);
     await accessible();
     await page.getByRole('button', { name: 'Save these mappings' }).click();
     await page.getByText('Every value has a mapping.').waitFor({ timeout: 30_000 });

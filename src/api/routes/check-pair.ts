@@ -12,6 +12,12 @@ const missingMapping = z
     where: z.string().describe('Where it was seen first, e.g. a document'),
     suggestion: z.string().optional().describe('A likely target value and why, or why none fits'),
     informational: z.boolean().optional().describe('Listed for review only; does not make the check fail'),
+    valueMap: z.string().optional().describe("The mapping's value map the answer belongs in, e.g. vatCodes"),
+    suggested: z.string().optional().describe('The suggested target value alone, when there is one'),
+    choices: z
+      .array(z.object({ value: z.string(), label: z.string() }))
+      .optional()
+      .describe("The target's values to choose from (its VAT codes, payment conditions, …)"),
   })
   .meta({ id: 'MissingMapping' });
 

@@ -60,6 +60,12 @@ export async function checkCustomerMappings(
       suggestion: same
         ? `${code(same)} (${String(same['Description'])}: ${days} days, as "${condition.description}")`
         : `none: no Exact condition with the term of "${condition.description}"`,
+      valueMap: 'paymentConditions',
+      ...(same ? { suggested: code(same) } : {}),
+      choices: exactConditions.map((c) => ({
+        value: code(c),
+        label: `${code(c)}: ${String(c['Description'])}`,
+      })),
     });
   }
   const exactConditionCodes = new Set(exactConditions.map(code));

@@ -46,12 +46,18 @@ describe.each(testDialects)('customers flow, mapping check (%s)', (dialect) => {
           value: '3',
           where: 'mapping valueMaps.paymentConditions (Asperion paymentConditionId)',
           suggestion: '60 (60 dagen netto: 60 days, as "60 dagen netto")',
+          valueMap: 'paymentConditions',
+          suggested: '60',
+          choices: expect.arrayContaining([{ value: '60', label: expect.stringMatching(/^60: /) }]),
         },
         {
           domain: 'paymentCondition',
           value: '4',
           where: 'mapping valueMaps.paymentConditions (Asperion paymentConditionId)',
           suggestion: '00 (Direct (contant): 0 days, as "Contant")',
+          valueMap: 'paymentConditions',
+          suggested: '00',
+          choices: expect.arrayContaining([{ value: '00', label: expect.stringMatching(/^00: /) }]),
         },
         {
           domain: 'paymentCondition',

@@ -1,4 +1,4 @@
-import type { FlowRuntimeContext, MissingMapping } from '../../engine/types.js';
+import type { FlowRuntimeContext, MappingChoice, MissingMapping } from '../../engine/types.js';
 import type { MappingDefinition } from '../../mapping/types.js';
 import { ordersDefaultMapping } from './default-mapping.js';
 import { asperionClientOf } from '../../connectors/asperion/app.js';
@@ -11,6 +11,7 @@ import { isIsoCountryCode } from '../../core/countries.js';
 import {
   exactVatCodeFields,
   isSalesVatCode,
+  isValidOn,
   suggestVatCode,
   unmatchedAsperionVatCodes,
   type ExactVatCode,
@@ -38,6 +39,10 @@ export async function checkOrderMappings(
     return rows;
   };
   const asperionVatCodes = asperion.vatCodes.list({}, 100);
+  // Read once: the choices offered for a missing value and the check of mapped targets both use them.
+  const asperionJournals = asperion.journals.list({}, 100);
+  const asperionConditions = asperion.paymentConditions.list({}, 100);
+  const asperionMethods = asperion.paymentMethods.list({}, 100);
   const unmapped = (mapName: string, code: string) =>
     code !== '' && !Object.hasOwn(maps[mapName]?.entries ?? {}, code);
 
@@ -56,6 +61,9 @@ export async function checkOrderMappings(
       value: code,
       where: 'mapping valueMaps.vatCodes (Exact vatCode)',
       suggestion: suggestion.code ? `${suggestion.code} (${suggestion.why})` : `none: ${suggestion.why}`,
+      valueMap: 'vatCodes',
+      ...(suggestion.code ? { suggested: suggestion.code } : {}),
+      choices: salesVatChoices(await asperionVatCodes, today),
     });
   }
   // And the other way: Asperion's sales codes nothing sends, with the Exact codes that match them.
@@ -94,18 +102,30 @@ export async function checkOrderMappings(
     ['journal', 'journals', readAll('financial/Journals', ['Code', 'Type'], 'Type eq 20')],
     ['shippingMethod', 'shippingMethods', readAll('sales/ShippingMethods', ['Code'])],
   ];
+  const targetChoices: Record<string, Promise<MappingChoice[]> | undefined> = {
+    paymentCondition: asperionConditions.then((rows) => rows.map((r) => choice(r.id, r.description))),
+    paymentMethod: asperionMethods.then((rows) => rows.map((r) => choice(r.id, r.description))),
+    journal: asperionJournals.then((rows) => rows.map((r) => choice(r.id, r.description))),
+  };
   for (const [domain, mapName, rowsPromise] of sourceDomains)
     for (const row of await rowsPromise) {
       const code = String(row['Code'] ?? '').trim();
-      if (unmapped(mapName, code))
-        out.push({ domain, value: code, where: `mapping valueMaps.${mapName} (Exact ${domain})` });
+      if (!unmapped(mapName, code)) continue;
+      const choices = await targetChoices[domain];
+      out.push({
+        domain,
+        value: code,
+        where: `mapping valueMaps.${mapName} (Exact ${domain})`,
+        valueMap: mapName,
+        ...(choices ? { choices } : {}),
+      });
     }
   const [vatCodes, ledgers, journals, conditions, methods] = await Promise.all([
     asperionVatCodes,
     asperion.ledgerAccounts.list({}, 100),
-    asperion.journals.list({}, 100),
-    asperion.paymentConditions.list({}, 100),
-    asperion.paymentMethods.list({}, 100),
+    asperionJournals,
+    asperionConditions,
+    asperionMethods,
   ]);
   const has = (ids: Array<string | number>, v: unknown) => ids.map(String).includes(String(v));
   const targets: Array<[string, string, unknown[], Array<string | number>]> = [
@@ -271,4 +291,16 @@ function checkCountries(
       out.push({ domain: 'country', value: country, where: 'settings.vatByCountry.euB2c (EU consumers)' });
   }
   return out;
+}
+
+const choice = (value: string | number, description: string): MappingChoice => ({
+  value: String(value),
+  label: `${value}: ${description}`,
+});
+
+/** Asperion's sales VAT codes valid today, as a person picks one: code, description and rate. */
+function salesVatChoices(codes: readonly VatCode[], today: string): MappingChoice[] {
+  return codes
+    .filter((c) => c.salesCode && isValidOn(c, today))
+    .map((c) => ({ value: c.id, label: `${c.id}: ${c.description} (${c.percentage} %)` }));
 }

@@ -64,6 +64,13 @@ describe.each(testDialects)('orders flow, mapping check (%s)', (dialect) => {
           value: 'VX',
           where: 'mapping valueMaps.vatCodes (Exact vatCode)',
           suggestion: 'EX (0% export)',
+          // What a person picks from: the value map it goes in, the suggestion alone, Asperion's codes.
+          valueMap: 'vatCodes',
+          suggested: 'EX',
+          choices: expect.arrayContaining([
+            { value: 'EX', label: expect.stringMatching(/^EX: .+ \(0 %\)$/) },
+            { value: 'H21', label: expect.stringMatching(/^H21: .+ \(21 %\)$/) },
+          ]),
         },
         {
           domain: 'ledgerAccount',

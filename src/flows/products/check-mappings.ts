@@ -44,10 +44,12 @@ export async function checkProductMappings(
     if (Object.hasOwn(salesTypeMap.entries, code) || salesTypeMap.fallback !== undefined) continue;
     const vat = exactCodes.get(code);
     let suggestion: string;
+    let suggested: string | undefined;
     if (!vat || !isSalesVatCode(vat)) suggestion = `none: Exact has no sales VAT code ${code}`;
     else {
       const match = suggestVatCode(vat, vatCodes, { today, homeCountry: 'NL' });
       const types = match.code ? salesTypes.filter((t) => t.vatCode === match.code) : [];
+      if (types.length === 1) suggested = String(types[0]!.id);
       suggestion =
         types.length > 0
           ? `${types.map((t) => `${t.id} (${t.description})`).join(' or ')}: VAT code ${match.code}, ${match.why}`
@@ -60,6 +62,9 @@ export async function checkProductMappings(
       value: code,
       where: 'mapping valueMaps.salesTypes (Exact item SalesVatCode)',
       suggestion,
+      valueMap: 'salesTypes',
+      ...(suggested === undefined ? {} : { suggested }),
+      choices: salesTypes.map((t) => ({ value: String(t.id), label: `${t.id}: ${t.description}` })),
     });
   }
   const typeIds = new Set(salesTypes.map((t) => String(t.id)));
@@ -79,6 +84,7 @@ export async function checkProductMappings(
           domain: 'category',
           value: code,
           where: 'mapping valueMaps.categories (Exact item group)',
+          valueMap: 'categories',
         });
     }
   return out;

@@ -232,6 +232,9 @@ describe.each(testDialects)('products flow, default settings (%s)', (dialect) =>
         value: 'V0',
         where: 'mapping valueMaps.salesTypes (Exact item SalesVatCode)',
         suggestion: expect.stringMatching(/^6 \(Omzet 0%\): VAT code N0/),
+        valueMap: 'salesTypes',
+        suggested: '6',
+        choices: expect.arrayContaining([{ value: '6', label: '6: Omzet 0%' }]),
       },
     ]);
     const mapped = await productsFlowKind.checkMappings!(ctx, {

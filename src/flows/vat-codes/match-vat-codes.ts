@@ -63,11 +63,7 @@ export function suggestVatCode(
   if (rate === null) return { code: null, why: `Exact gives ${exact.Code} no percentage` };
   const shown = `${rate / 100}%`;
   const valid = asperion.filter(
-    (v) =>
-      v.salesCode &&
-      Math.round(v.percentage * 100) === rate &&
-      (v.validFrom === null || v.validFrom.slice(0, 10) <= today) &&
-      (v.validUntil === null || v.validUntil.slice(0, 10) >= today),
+    (v) => v.salesCode && Math.round(v.percentage * 100) === rate && isValidOn(v, today),
   );
   const oss = exact.OssCountry?.toUpperCase();
   if (oss && oss !== homeCountry) {
@@ -132,10 +128,7 @@ export function unmatchedAsperionVatCodes(
 ): Array<{ code: VatCode; suggestion: VatSuggestion }> {
   const out: Array<{ code: VatCode; suggestion: VatSuggestion }> = [];
   for (const code of asperion) {
-    const valid =
-      (code.validFrom === null || code.validFrom.slice(0, 10) <= today) &&
-      (code.validUntil === null || code.validUntil.slice(0, 10) >= today);
-    if (!code.salesCode || !valid || used.has(code.id)) continue;
+    if (!code.salesCode || !isValidOn(code, today) || used.has(code.id)) continue;
     const matching = exact
       .filter((e) => isSalesVatCode(e) && suggestVatCode(e, [code], { today, homeCountry }).code === code.id)
       .map((e) => e.Code.trim());
@@ -163,4 +156,12 @@ function best(codes: readonly VatCode[], homeCountry: string): VatCode {
   const score = (v: VatCode) =>
     (v.isDefault ? 2 : 0) + (v.countryCode?.toUpperCase() === homeCountry ? 1 : 0);
   return [...codes].sort((a, b) => score(b) - score(a) || a.id.localeCompare(b.id))[0]!;
+}
+
+/** Whether an Asperion VAT code is valid on `day` (YYYY-MM-DD): from and until are inclusive. */
+export function isValidOn(code: Pick<VatCode, 'validFrom' | 'validUntil'>, day: string): boolean {
+  return (
+    (code.validFrom === null || code.validFrom.slice(0, 10) <= day) &&
+    (code.validUntil === null || code.validUntil.slice(0, 10) >= day)
+  );
 }

@@ -109,6 +109,7 @@ export const setupWizard = {
     review: 'For review only',
     notChecked: 'This flow has nothing to map.',
     asperionFor: (domain: string, value: string) => `Asperion value for ${domain} ${value}`,
+    leaveUnmapped: '(leave unmapped for now)',
     savedVersion: (version: number) => `Saved as mapping version ${version}.`,
     checking: 'Reading both systems…',
     needsOperator: 'The check reads both systems; an operator or an owner can run it.',

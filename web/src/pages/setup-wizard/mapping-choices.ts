@@ -10,14 +10,14 @@ export interface MappingChoice {
   suggested: string;
 }
 
-/** The check names a value map as `mapping valueMaps.<name>`: there the answer is stored. */
+/** The value map a missing value is answered in, when a value map is where it is fixed. */
 export function mapNameOf(missing: Missing): string | undefined {
-  return /^mapping valueMaps\.(\w+)/.exec(missing.where)?.[1];
+  return missing.valueMap;
 }
 
-/** The check's suggestion reads `<value> (<why>)`, or `none: <why>` when nothing fits. */
+/** The suggested target value, pre-selected; empty when the check has none. */
 export function suggestedValueOf(missing: Missing): string {
-  return /^([^\s:]+) \(/.exec(missing.suggestion ?? '')?.[1] ?? '';
+  return missing.suggested ?? '';
 }
 
 /**

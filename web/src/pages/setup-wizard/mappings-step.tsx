@@ -117,10 +117,11 @@ function ChoiceTable({ flowId, rows }: { flowId: string; rows: Array<Schemas['Mi
               <td>{m.domains[r.domain] ?? r.domain}</td>
               <th scope="row">{r.value}</th>
               <td>
-                <input
-                  aria-label={m.asperionFor(m.domains[r.domain] ?? r.domain, r.value)}
+                <TargetField
+                  label={m.asperionFor(m.domains[r.domain] ?? r.domain, r.value)}
+                  choices={r.choices}
                   value={targets[i] ?? ''}
-                  onChange={(e) => setTargets(targets.map((x, j) => (j === i ? e.target.value : x)))}
+                  onChange={(v) => setTargets(targets.map((x, j) => (j === i ? v : x)))}
                 />
               </td>
               <td className="muted">{r.suggestion ?? ''}</td>
@@ -137,5 +138,34 @@ function ChoiceTable({ flowId, rows }: { flowId: string; rows: Array<Schemas['Mi
         {m.save}
       </ActionButton>
     </>
+  );
+}
+
+/**
+ * The target value: a list of what the target has when the check names it (the suggestion
+ * pre-selected), else a text field. Empty means "leave it unmapped for now".
+ */
+function TargetField({
+  label,
+  choices,
+  value,
+  onChange,
+}: {
+  label: string;
+  choices: Schemas['MissingMapping']['choices'];
+  value: string;
+  onChange: (value: string) => void;
+}) {
+  if (!choices || choices.length === 0)
+    return <input aria-label={label} value={value} onChange={(e) => onChange(e.target.value)} />;
+  return (
+    <select aria-label={label} value={value} onChange={(e) => onChange(e.target.value)}>
+      <option value="">{m.leaveUnmapped}</option>
+      {choices.map((c) => (
+        <option key={c.value} value={c.value}>
+          {c.label}
+        </option>
+      ))}
+    </select>
   );
 }
