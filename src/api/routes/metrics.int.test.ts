@@ -1,5 +1,8 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApiToken } from '../../access/api-tokens.js';
+import { systemPrincipal } from '../../access/principal.js';
+import { buildApiServer } from '../server.js';
 import { insertApiBudget } from '../../store/repos/api-budgets.js';
 import { upsertConnection } from '../../store/repos/connections.js';
 import { startTwoPairs, type TwoPairs } from '../../testing/api-activity-fixture.js';
@@ -183,6 +186,42 @@ describe.each(testDialects)('GET /metrics (%s)', (dialect) => {
     expect((await f.h.anonymous().get('/metrics')).status).toBe(401);
     const scoped = await f.h.withToken('viewer', { pairScope: ['p2'] });
     expect((await scoped.get('/metrics')).status).toBe(403);
+  });
+
+  it('is on the webhook listener only when KOPPEL_METRICS_ON_WEBHOOK_PORT says so, and protected there too', async () => {
+    const listen = async (metricsOnWebhookPort: boolean) => {
+      const app = { ...f.h.app, config: { ...f.h.app.config, metricsOnWebhookPort } };
+      const server = await buildApiServer(
+        { app, queue: f.h.service.queue, baseUrl: () => f.h.url },
+        { listener: 'webhooks' },
+      );
+      await server.listen({ host: '127.0.0.1', port: 0 });
+      const address = server.server.address();
+      return { server, url: `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}` };
+    };
+    const { token } = await createApiToken(f.h.app.store.db, f.h.app.clock, systemPrincipal, {
+      name: 'scraper',
+      role: 'viewer',
+      pairScope: null,
+    });
+    const scrape = (url: string, bearer?: string) =>
+      fetch(`${url}/metrics`, bearer ? { headers: { authorization: `Bearer ${bearer}` } } : {});
+    const off = await listen(false);
+    try {
+      expect((await scrape(off.url, token)).status).toBe(404);
+    } finally {
+      await off.server.close();
+    }
+    const on = await listen(true);
+    try {
+      expect((await scrape(on.url)).status).toBe(401);
+      const answer = await scrape(on.url, token);
+      expect(answer.status).toBe(200);
+      const { samples } = parseExposition(await answer.text());
+      expect(valueOf(samples, 'koppel_runs_total', { flow: 'items', outcome: 'partial' })).toBe(1);
+    } finally {
+      await on.server.close();
+    }
   });
 });
 
