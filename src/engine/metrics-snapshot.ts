@@ -50,19 +50,21 @@ export interface MetricsSnapshot {
 }
 
 export async function metricsSnapshot(db: Kysely<Database>, now: Date): Promise<MetricsSnapshot> {
-  const [runs, records, durations, apiCalls, budgets, queue, oldest, deadLetters] = await Promise.all([
+  const [runs, records, flows, durations, apiCalls, budgets, queue, oldest, deadLetters] = await Promise.all([
     db
       .selectFrom('runs')
       .select(['pair_id', 'flow_id', 'state', (eb) => eb.fn.countAll<string | number>().as('n')])
       .where('state', 'in', finalRunStates as RunState[])
       .groupBy(['pair_id', 'flow_id', 'state'])
       .execute(),
+    // By flow and state alone, an index-only count; the pair comes from the flow.
     db
       .selectFrom('records')
-      .select(['pair_id', 'flow_id', 'state', (eb) => eb.fn.countAll<string | number>().as('n')])
+      .select(['flow_id', 'state', (eb) => eb.fn.countAll<string | number>().as('n')])
       .where('state', 'in', finalRecordStates)
-      .groupBy(['pair_id', 'flow_id', 'state'])
+      .groupBy(['flow_id', 'state'])
       .execute(),
+    db.selectFrom('flows').select(['id', 'pair_id']).execute(),
     db
       .selectFrom('runs')
       .select(['pair_id', 'flow_id', 'started_at', 'finished_at'])
@@ -87,6 +89,7 @@ export async function metricsSnapshot(db: Kysely<Database>, now: Date): Promise<
       .execute(),
     openDeadLetters(db),
   ]);
+  const pairOfFlow = new Map(flows.map((f) => [f.id, f.pair_id]));
   const counted = (r: { pair_id: string; flow_id: string; state: string; n: string | number }) => ({
     pair: r.pair_id,
     flow: r.flow_id,
@@ -95,7 +98,12 @@ export async function metricsSnapshot(db: Kysely<Database>, now: Date): Promise<
   });
   return {
     runs: runs.map(counted),
-    records: records.map(counted),
+    records: records.map((r) => ({
+      pair: pairOfFlow.get(r.flow_id) ?? '',
+      flow: r.flow_id,
+      outcome: r.state,
+      count: Number(r.n),
+    })),
     durations: durations.map((r) => ({
       pair: r.pair_id,
       flow: r.flow_id,

@@ -105,7 +105,9 @@ describe.each(testDialects)('GET /metrics (%s)', (dialect) => {
       expect(valueOf(samples, 'koppel_run_duration_seconds_sum', { flow })).toBeCloseTo(seconds, 3);
       expect(valueOf(samples, 'koppel_run_duration_seconds_bucket', { flow, le: '+Inf' })).toBe(mine.length);
     }
-    expect(valueOf(samples, 'koppel_records_total', { flow: 'items', outcome: 'created' })).toBe(4);
+    expect(valueOf(samples, 'koppel_records_total', { pair: 'p1', flow: 'items', outcome: 'created' })).toBe(
+      4,
+    );
     expect(valueOf(samples, 'koppel_records_total', { flow: 'items', outcome: 'dead_lettered' })).toBe(1);
     for (const connection of ['src', 'tgt', 'src2', 'tgt2']) {
       const calls = runs.reduce((sum, r) => sum + (r.apiCalls[connection] ?? 0), 0);
