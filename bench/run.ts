@@ -13,6 +13,7 @@ const benches: Record<string, () => Promise<() => Promise<void>>> = {
   orders: async () => (await import('./orders.js')).ordersBench,
   flows: async () => (await import('./flows.js')).flowsBench,
   dashboard: async () => (await import('./dashboard.js')).dashboardBench,
+  metrics: async () => (await import('./metrics.js')).metricsBench,
 };
 
 const names = process.argv.slice(2).filter((a) => !a.startsWith('-'));

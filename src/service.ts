@@ -64,6 +64,7 @@ export async function startService(app: App, options: ServiceOptions = {}): Prom
     app,
     queue,
     baseUrl: () => baseUrl,
+    workersRunning: () => pool.polling,
     ...(options.endpointChoices ? { endpointChoices: options.endpointChoices } : {}),
   };
   const server = await buildApiServer(ctx);

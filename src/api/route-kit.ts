@@ -29,6 +29,8 @@ export interface ApiContext {
    * it listens on): the OAuth redirect URI and printed links start with it.
    */
   baseUrl(): string;
+  /** Whether this process's workers claim jobs; undefined: the server runs without workers. */
+  workersRunning?: () => boolean;
   /** Other places an app can be reached besides its own (the demo's sandboxes), offered when connecting. */
   endpointChoices?: readonly EndpointChoice[];
 }

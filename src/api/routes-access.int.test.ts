@@ -45,6 +45,7 @@ const unbound = [
   'settings',
   'workspace',
   'purge',
+  'metrics',
 ];
 
 /** A body good enough to get past validation to the scope check, for routes that need one. */
@@ -61,7 +62,8 @@ const sampleBodies: Record<string, unknown> = {
   'POST /api/flows/:id/debtor-choices': { account: '70019', debtor: '1003' },
 };
 
-const resourceOf = (url: string) => url.split('/')[2] ?? '';
+/** `runs` of `/api/runs/:id`; `metrics` of `/metrics`, outside `/api/`. */
+const resourceOf = (url: string) => url.split('/')[url.startsWith('/api/') ? 2 : 1] ?? '';
 const below = (role: Role): Role | undefined => roles[roles.indexOf(role) - 1];
 
 describe.each(testDialects)('every route, one by one (%s)', (dialect) => {

@@ -6,6 +6,7 @@ import { installAccessControl, type DeclaredRoute } from './auth/access-control.
 import { errorHandler, notFoundHandler } from './error-handler.js';
 import { openApiRoute, registerOpenApi } from './openapi.js';
 import type { ApiContext, ApiRoute, ApiServer } from './route-kit.js';
+import { metricsRoute } from './routes/metrics.js';
 import { apiRoutes, webhookListenerRoutes } from './routes/index.js';
 
 export type { ApiContext, ApiRoute, ApiServer } from './route-kit.js';
@@ -20,7 +21,7 @@ export function routesOf(server: ApiServer): readonly DeclaredRoute[] {
 export interface ApiServerOptions {
   /**
    * `main`: everything; `webhooks`: only what outsiders must reach (webhook deliveries, the OAuth
-   * callback, /healthz), for a listener of its own that is the only one exposed to the internet.
+   * callback, /healthz; /metrics when configured), for a listener of its own that is the only one exposed to the internet.
    */
   listener?: 'main' | 'webhooks';
 }
@@ -59,7 +60,11 @@ export async function buildApiServer(ctx: ApiContext, options: ApiServerOptions 
     void reply.header('x-frame-options', 'DENY');
   });
   const routes: ApiRoute[] =
-    options.listener === 'webhooks' ? webhookListenerRoutes : [...apiRoutes, openApiRoute];
+    options.listener !== 'webhooks'
+      ? [...apiRoutes, openApiRoute]
+      : app.config.metricsOnWebhookPort
+        ? [...webhookListenerRoutes, metricsRoute]
+        : webhookListenerRoutes;
   if (options.listener !== 'webhooks') await registerOpenApi(server);
   for (const route of routes) route(server, ctx);
   return server;

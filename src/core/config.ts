@@ -42,6 +42,10 @@ export const configSchema = z.object({
     .transform((v) => v === 'true' || v === '1')
     .default(false),
   KOPPEL_WEBHOOK_PORT: z.coerce.number().int().min(0).max(65535).optional(),
+  KOPPEL_METRICS_ON_WEBHOOK_PORT: z
+    .enum(['true', 'false', '1', '0'], { error: 'must be true or false' })
+    .transform((v) => v === 'true' || v === '1')
+    .default(false),
   KOPPEL_SESSION_IDLE_MINUTES: intFromEnv(60),
   KOPPEL_SESSION_MAX_HOURS: intFromEnv(12),
   // Exact retries a delivery for about 34 hours (reference 6.4, UNCONFIRMED): older ones are replays.
@@ -75,6 +79,8 @@ export interface Config {
   trustProxy: boolean;
   /** A second listener that serves only webhooks, the OAuth callback and /healthz; unset: none. */
   webhookPort: number | undefined;
+  /** Also serve /metrics (still behind a viewer's token) on the webhook listener. */
+  metricsOnWebhookPort: boolean;
   sessionIdleMinutes: number;
   sessionMaxHours: number;
   /**
@@ -148,6 +154,12 @@ export const configDocs: ReadonlyArray<{ name: keyof RawConfig; default: string;
       'Port of a second listener serving only /webhooks/…, /oauth/callback and /healthz: the only one to expose to the internet (point KOPPEL_PUBLIC_URL at it through your reverse proxy).',
   },
   {
+    name: 'KOPPEL_METRICS_ON_WEBHOOK_PORT',
+    default: 'false',
+    meaning:
+      'true: the webhook listener also serves /metrics, still only with a viewer’s API token, for a scraper that reaches only that port.',
+  },
+  {
     name: 'KOPPEL_SESSION_IDLE_MINUTES',
     default: '60',
     meaning: 'A browser session ends after this long without a request.',
@@ -197,6 +209,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     allowedHosts: allowedHostsOf(c),
     trustProxy: c.KOPPEL_TRUST_PROXY,
     webhookPort: c.KOPPEL_WEBHOOK_PORT,
+    metricsOnWebhookPort: c.KOPPEL_METRICS_ON_WEBHOOK_PORT,
     sessionIdleMinutes: c.KOPPEL_SESSION_IDLE_MINUTES,
     sessionMaxHours: c.KOPPEL_SESSION_MAX_HOURS,
     webhookMaxAgeHours: c.KOPPEL_WEBHOOK_MAX_AGE_HOURS,

@@ -7,6 +7,7 @@ import type { ConnectorContext } from './types.js';
 import { defaultBudgetReserve, type ApiPriority, type BudgetReserve } from '../connectors/kit/api-budget.js';
 import { budgetLedgerFor } from './budget-ledger.js';
 import { noteCall } from '../connectors/kit/observed-calls.js';
+import { noteThrottled } from './throttle-tally.js';
 
 /** API calls per connection during one run (the activity log shows them per run). */
 export class CallCounter {
@@ -65,6 +66,7 @@ export function connectorContext(
       : await withRunSignal((requestSignal) => fetch(input, { ...init, signal: requestSignal }));
     // What was asked and answered, for the activity log of the write that made this call.
     noteCall({ method: methodOf(input, init), url: urlOf(input), status: res.status });
+    if (res.status === 429) noteThrottled(deps.store, connection.id);
     return res;
   };
   return {

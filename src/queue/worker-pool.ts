@@ -45,6 +45,7 @@ export class WorkerPool {
   private loop: Promise<void> | undefined;
   private stopped: Promise<void> | undefined;
   private stopping = false;
+  private loopEnded = false;
   private lastReap: number | undefined;
 
   constructor(private readonly options: WorkerPoolOptions) {
@@ -58,11 +59,18 @@ export class WorkerPool {
     return this.running.size;
   }
 
+  /** Whether the pool claims jobs: started, not stopping, and its poll loop has not ended. */
+  get polling(): boolean {
+    return this.loop !== undefined && !this.stopping && !this.loopEnded;
+  }
+
   /** Start polling. A pool runs once: after stop() it does not start again. */
   start(): void {
     if (this.loop || this.stopping) return;
     this.options.logger.info({ workerId: this.workerId, queues: this.options.queues }, 'Worker pool started');
-    this.loop = this.pollLoop();
+    this.loop = this.pollLoop().finally(() => {
+      this.loopEnded = true;
+    });
   }
 
   /**

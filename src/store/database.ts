@@ -135,7 +135,7 @@ export async function migrateToLatest(store: Store): Promise<MigrationResultSet>
 }
 
 /** Whether every migration has its bookkeeping row, read without taking a write lock. */
-async function isUpToDate(db: Kysely<Database>): Promise<boolean> {
+export async function isUpToDate(db: Kysely<Database>): Promise<boolean> {
   const tables = await db.introspection.getTables();
   if (!tables.some((t) => t.name === 'koppel_migrations')) return false;
   const applied = await sql<{ name: string }>`select name from koppel_migrations`.execute(db);

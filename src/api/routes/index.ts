@@ -16,6 +16,8 @@ import { pagesRoute } from './pages.js';
 import { pairDashboardRoute } from './pair-dashboard.js';
 import { pairsRoute } from './pairs.js';
 import { purgeRoute } from './purge.js';
+import { readinessRoute } from './readiness.js';
+import { metricsRoute } from './metrics.js';
 import { recordsRoute } from './records.js';
 import { checkPairRoute } from './check-pair.js';
 import { deadLetterGroupsRoute } from './dead-letter-groups.js';
@@ -42,6 +44,8 @@ import { workspaceRoute } from './workspace.js';
 /** Every route of the main listener. */
 export const apiRoutes: ApiRoute[] = [
   healthRoute,
+  readinessRoute,
+  metricsRoute,
   sessionRoute,
   setupRoute,
   pagesRoute,
