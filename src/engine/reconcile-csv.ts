@@ -8,15 +8,51 @@ import type { ReconcileReport, SideTotals } from './reconcile-flow.js';
  */
 export function reconcileCsv(report: ReconcileReport): string {
   const rows: string[][] = [
-    ['row', 'date', 'side', 'kind', 'source_id', 'label', 'count', 'net', 'vat', 'gross', 'differs', 'record', 'record_state'],
+    [
+      'row',
+      'date',
+      'side',
+      'kind',
+      'source_id',
+      'label',
+      'count',
+      'net',
+      'vat',
+      'gross',
+      'differs',
+      'record',
+      'record_state',
+    ],
   ];
   const totals = (t: SideTotals) => [String(t.count), euros(t.netCents), vatText(t), euros(t.grossCents)];
   for (const d of report.days) {
     rows.push(['day', d.date, 'exact', '', '', '', ...totals(d.source), '', '', '']);
     rows.push(['day', d.date, 'asperion', '', '', '', ...totals(d.target), '', '', '']);
   }
-  rows.push(['total', `${report.period.from}..${report.period.to}`, 'exact', '', '', '', ...totals(report.totals.source), '', '', '']);
-  rows.push(['total', `${report.period.from}..${report.period.to}`, 'asperion', '', '', '', ...totals(report.totals.target), '', '', '']);
+  rows.push([
+    'total',
+    `${report.period.from}..${report.period.to}`,
+    'exact',
+    '',
+    '',
+    '',
+    ...totals(report.totals.source),
+    '',
+    '',
+    '',
+  ]);
+  rows.push([
+    'total',
+    `${report.period.from}..${report.period.to}`,
+    'asperion',
+    '',
+    '',
+    '',
+    ...totals(report.totals.target),
+    '',
+    '',
+    '',
+  ]);
   for (const x of report.differences) {
     const side = x.target ?? x.source!;
     rows.push([

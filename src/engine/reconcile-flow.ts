@@ -104,7 +104,8 @@ export async function reconcileFlow(
   for (const doc of sides.target) if (!sourceIds.has(doc.sourceId)) differences.push(extra(doc));
   differences.sort((a, b) => a.date.localeCompare(b.date) || a.sourceId.localeCompare(b.sourceId));
   const withRecords: ReconcileDifference[] = [];
-  for (const d of differences) withRecords.push({ ...d, record: await recordOf(deps, setup.flow.id, d.sourceId) });
+  for (const d of differences)
+    withRecords.push({ ...d, record: await recordOf(deps, setup.flow.id, d.sourceId) });
   const calls = setup.calls.toJSON();
   return {
     flowId: setup.flow.id,
@@ -124,7 +125,10 @@ function periodOf(now: Date, from?: string, to?: string): ReconcilePeriod {
   const period = { from: from ?? fallback.from, to: to ?? fallback.to };
   for (const d of [period.from, period.to])
     if (!day.test(d) || Number.isNaN(Date.parse(`${d}T00:00:00Z`)))
-      throw new KoppelError(`"${d}" is not a day (YYYY-MM-DD)`, { code: 'reconcile.bad_period', kind: 'invalid' });
+      throw new KoppelError(`"${d}" is not a day (YYYY-MM-DD)`, {
+        code: 'reconcile.bad_period',
+        kind: 'invalid',
+      });
   if (period.from > period.to)
     throw new KoppelError(`The period starts (${period.from}) after it ends (${period.to})`, {
       code: 'reconcile.bad_period',

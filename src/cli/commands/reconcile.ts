@@ -1,7 +1,11 @@
 import { KoppelError } from '../../core/errors.js';
 import { assertFlowConnectionsReady } from '../../engine/connection-readiness.js';
 import { euros, reconcileCsv, vatText } from '../../engine/reconcile-csv.js';
-import { reconcileFlow, type ReconcileDifference, type ReconcileReport } from '../../engine/reconcile-flow.js';
+import {
+  reconcileFlow,
+  type ReconcileDifference,
+  type ReconcileReport,
+} from '../../engine/reconcile-flow.js';
 import { getFlow } from '../../store/repos/flows.js';
 import type { CliCommand } from '../main.js';
 import { formatTable } from '../table.js';
@@ -48,8 +52,22 @@ function formatReport(r: ReconcileReport): string {
   const days = formatTable(
     ['date', 'side', 'count', 'net', 'VAT', 'gross'],
     r.days.flatMap((d) => [
-      [d.date, 'Exact', String(d.source.count), euros(d.source.netCents), vatText(d.source), euros(d.source.grossCents)],
-      ['', 'Asperion', String(d.target.count), euros(d.target.netCents), vatText(d.target), euros(d.target.grossCents)],
+      [
+        d.date,
+        'Exact',
+        String(d.source.count),
+        euros(d.source.netCents),
+        vatText(d.source),
+        euros(d.source.grossCents),
+      ],
+      [
+        '',
+        'Asperion',
+        String(d.target.count),
+        euros(d.target.netCents),
+        vatText(d.target),
+        euros(d.target.grossCents),
+      ],
     ]),
   );
   const t = r.totals;

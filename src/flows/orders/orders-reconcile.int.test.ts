@@ -4,6 +4,7 @@ import { productRegistry } from '../../registry.js';
 import { testDialects } from '../../testing/databases.js';
 import { startPair, type Pair } from '../../testing/flow-test-pair.js';
 import { salesInvoice } from '../../testing/orders-test-fixture.js';
+import { startApiHarness } from '../../testing/api-harness.js';
 import { runKoppel } from '../../testing/run-koppel.js';
 
 const account = {
@@ -22,7 +23,8 @@ const march = ['--from', '2026-03-01', '--to', '2026-03-31'];
 
 describe.each(testDialects)('reconciling an orders flow (%s)', (dialect) => {
   let pair: Pair;
-  const reconcile = () => reconcileFlow(pair.fx.h.deps, { flowId: pair.flowId, from: '2026-03-01', to: '2026-03-31' });
+  const reconcile = () =>
+    reconcileFlow(pair.fx.h.deps, { flowId: pair.flowId, from: '2026-03-01', to: '2026-03-31' });
   const koppel = (...args: string[]) =>
     runKoppel(pair.fx.h, args, { registry: productRegistry, clock: pair.fx.clock });
   const asperionId = async (n: number) =>
@@ -34,7 +36,9 @@ describe.each(testDialects)('reconciling an orders flow (%s)', (dialect) => {
     const line = (price: number) => ({ Item: item.ID, Quantity: 1, UnitPrice: price, VATCode: 'VH' });
     await pair.addExact({
       'crm/Accounts': [account],
-      'salesinvoice/SalesInvoices': [1, 2, 3].map((n) => salesInvoice(invoiceId(n), account.ID, [line(10 * n)])),
+      'salesinvoice/SalesInvoices': [1, 2, 3].map((n) =>
+        salesInvoice(invoiceId(n), account.ID, [line(10 * n)]),
+      ),
     });
     const run = await pair.run();
     expect(run.counts, (await pair.deadLetters()).join('\n')).toMatchObject({ created: 3 });
@@ -54,18 +58,28 @@ describe.each(testDialects)('reconciling an orders flow (%s)', (dialect) => {
     expect(cli.code, cli.err).toBe(0);
     expect(cli.out).toContain('the books agree');
     // A period without documents agrees too, and says there is nothing.
-    const empty = await reconcileFlow(pair.fx.h.deps, { flowId: pair.flowId, from: '2026-02-01', to: '2026-02-28' });
+    const empty = await reconcileFlow(pair.fx.h.deps, {
+      flowId: pair.flowId,
+      from: '2026-02-01',
+      to: '2026-02-28',
+    });
     expect(empty).toMatchObject({ agree: true, days: [], totals: { source: { count: 0 } } });
   });
 
   it('names exactly the document changed and the one deleted in Asperion, and the totals show it', async () => {
     const changed = await asperionId(1);
-    const edit = await pair.asperion.call('PUT', `/__sandbox/administrations/1/salesinvoices/${changed}/line`, {
-      body: { amount: 15 },
-    });
+    const edit = await pair.asperion.call(
+      'PUT',
+      `/__sandbox/administrations/1/salesinvoices/${changed}/line`,
+      {
+        body: { amount: 15 },
+      },
+    );
     expect(edit.status).toBe(200);
     const gone = await asperionId(2);
-    expect((await pair.asperion.call('DELETE', `/__sandbox/administrations/1/salesinvoices/${gone}`)).status).toBe(200);
+    expect(
+      (await pair.asperion.call('DELETE', `/__sandbox/administrations/1/salesinvoices/${gone}`)).status,
+    ).toBe(200);
 
     const report = await reconcile();
     expect(report.agree).toBe(false);
@@ -80,7 +94,12 @@ describe.each(testDialects)('reconciling an orders flow (%s)', (dialect) => {
       record: { state: 'created', targetId: String(changed) },
     });
     expect(missing).toMatchObject({ target: null, record: { state: 'created', targetId: String(gone) } });
-    expect(report.totals.target).toEqual({ count: 2, netCents: 4500, vatCents: { '21': 945 }, grossCents: 5445 });
+    expect(report.totals.target).toEqual({
+      count: 2,
+      netCents: 4500,
+      vatCents: { '21': 945 },
+      grossCents: 5445,
+    });
     expect(report.totals.source.grossCents).toBe(7260);
 
     const text = await koppel('reconcile', pair.flowId, ...march);
@@ -98,5 +117,31 @@ describe.each(testDialects)('reconciling an orders flow (%s)', (dialect) => {
     expect(lines).toContain('total,2026-03-01..2026-03-31,asperion,,,,2,45.00,21%:9.45,54.45,,,');
     expect(await koppel('reconcile', pair.flowId, '--from', '2026-03-32')).toMatchObject({ code: 2 });
     expect(await koppel('reconcile', 'nope')).toMatchObject({ code: 3 });
+  });
+
+  it('answers the same report over the API for operators, as JSON or CSV', async () => {
+    const h = await startApiHarness(dialect, {
+      database: pair.fx.h.tdb,
+      registry: productRegistry,
+      clock: pair.fx.clock,
+    });
+    try {
+      const operator = await h.signedIn('operator');
+      const period = { from: '2026-03-01', to: '2026-03-31' };
+      const answer = await operator.post(`/api/flows/${pair.flowId}/reconcile`, period);
+      expect(answer.status).toBe(200);
+      expect(answer.body).toMatchObject({ agree: false, period, totals: { target: { count: 2 } } });
+      expect(answer.body.differences.map((d: { kind: string }) => d.kind)).toEqual(['different', 'missing']);
+      const csv = await operator.call('POST', `/api/flows/${pair.flowId}/reconcile`, period, {
+        headers: { accept: 'text/csv' },
+      });
+      expect(csv.headers.get('content-type')).toMatch(/^text\/csv/);
+      expect(String(csv.body)).toContain('difference,2026-03-10,exact,missing,');
+      const viewer = await h.signedIn('viewer');
+      expect((await viewer.post(`/api/flows/${pair.flowId}/reconcile`, period)).status).toBe(403);
+      expect((await operator.post(`/api/flows/${pair.flowId}/reconcile`, { from: 'soon' })).status).toBe(400);
+    } finally {
+      await h.close();
+    }
   });
 });

@@ -90,7 +90,9 @@ async function exactInvoices(
 
 async function asperionInvoices(ctx: FlowRuntimeContext, period: ReconcilePeriod) {
   const client = asperionClientOf(ctx.target);
-  const percentages = new Map((await client.vatCodes.list({}, listPageSize)).map((v) => [v.id, v.percentage]));
+  const percentages = new Map(
+    (await client.vatCodes.list({}, listPageSize)).map((v) => [v.id, v.percentage]),
+  );
   const documents: ReconcileDocument[] = [];
   const filter = {
     Date_from: period.from,
