@@ -144,4 +144,36 @@ describe.each(testDialects)('reconciling an orders flow (%s)', (dialect) => {
       await h.close();
     }
   });
+
+  it('names an Asperion invoice with a Koppel reference that no Exact invoice of the period has as extra', async () => {
+    const copied = (await pair.invoices()).find((i) => String(i.description).includes(invoiceId(3)));
+    const stray = '0e200000-0000-4000-8000-0000000000ff';
+    const created = await pair.asperion.call('POST', '/v1/salesinvoiceswithlines', {
+      body: {
+        date: '2026-03-11',
+        journalId: copied.journalId,
+        debtorCustomerNumber: copied.debtorCustomerNumber,
+        description: `Handmatig [koppel:${stray}]`,
+        lines: copied.lines._data.map((l: Record<string, unknown>) => ({
+          description: l['description'],
+          amount: l['amount'],
+          ledgerAccountId: l['ledgerAccountId'],
+          vatCode: l['vatCode'],
+        })),
+      },
+    });
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    const report = await reconcile();
+    expect(report.differences.map((d) => [d.kind, d.sourceId, d.date])).toEqual([
+      ['different', invoiceId(1), '2026-03-10'],
+      ['missing', invoiceId(2), '2026-03-10'],
+      ['extra', stray, '2026-03-11'],
+    ]);
+    expect(report.differences[2]).toMatchObject({ source: null, record: null, target: { grossCents: 3630 } });
+    expect(report.days.map((d) => [d.date, d.source.count, d.target.count])).toEqual([
+      ['2026-03-10', 3, 2],
+      ['2026-03-11', 0, 1],
+    ]);
+    expect((await koppel('reconcile', pair.flowId, ...march)).out).toMatch(/in Asperion, not in Exact/);
+  });
 });
