@@ -70,7 +70,11 @@ export async function reconcileFlow(
 ): Promise<ReconcileReport> {
   const period = periodOf(deps.clock.now(), request.from, request.to);
   const signal = request.signal ?? new AbortController().signal;
-  const setup = await loadFlowSetup(deps, request.flowId, signal, { dryRun: true });
+  // Reading a month of both sides is history, not live work: it spends the budget a backfill may.
+  const setup = await loadFlowSetup(deps, request.flowId, signal, {
+    dryRun: true,
+    run: { trigger: 'reconcile', cursor: null, backfill: true },
+  });
   const kind = deps.registry.kinds.get(setup.flow.kind);
   if (!kind?.reconcile)
     throw new KoppelError(`Flow ${setup.flow.id} (${setup.flow.kind}) cannot be reconciled`, {
