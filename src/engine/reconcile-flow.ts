@@ -1,6 +1,6 @@
 import { KoppelError } from '../core/errors.js';
 import type { Cents } from '../core/money.js';
-import { listRecords } from '../store/repos/records.js';
+import { latestRecordsOf } from '../store/repos/records.js';
 import type { EngineDeps } from './deps.js';
 import { loadFlowSetup } from './flow-setup.js';
 import type { ReconcileDocument, ReconcilePeriod } from './reconcile-types.js';
@@ -107,9 +107,12 @@ export async function reconcileFlow(
   }
   for (const doc of sides.target) if (!sourceIds.has(doc.sourceId)) differences.push(extra(doc));
   differences.sort((a, b) => a.date.localeCompare(b.date) || a.sourceId.localeCompare(b.sourceId));
-  const withRecords: ReconcileDifference[] = [];
-  for (const d of differences)
-    withRecords.push({ ...d, record: await recordOf(deps, setup.flow.id, d.sourceId) });
+  const records = await latestRecordsOf(
+    deps.store.db,
+    setup.flow.id,
+    differences.map((d) => d.sourceId),
+  );
+  const withRecords = differences.map((d) => ({ ...d, record: recordOf(records.get(d.sourceId)) }));
   const calls = setup.calls.toJSON();
   return {
     flowId: setup.flow.id,
@@ -185,8 +188,17 @@ function daysOf(source: readonly ReconcileDocument[], target: readonly Reconcile
   }));
 }
 
-async function recordOf(deps: EngineDeps, flowId: string, sourceId: string) {
-  const [row] = await listRecords(deps.store.db, { flowId, sourceId, limit: 1 });
+function recordOf(
+  row:
+    | {
+        id: string;
+        state: string;
+        target_id: string | null;
+        error_code: string | null;
+        error_message: string | null;
+      }
+    | undefined,
+): ReconcileDifference['record'] {
   if (!row) return null;
   return {
     id: row.id,
