@@ -1,23 +1,11 @@
 import { KoppelError } from '../core/errors.js';
-import type { Cents } from '../core/money.js';
 import { latestRecordsOf } from '../store/repos/records.js';
 import type { EngineDeps } from './deps.js';
 import { loadFlowSetup } from './flow-setup.js';
 import type { ReconcileDocument, ReconcilePeriod } from './reconcile-types.js';
+import { daysOf, totalsOf, type DayTotals, type SideTotals } from './reconcile-totals.js';
 
-/** Money of one side: cents as integers (JSON has no bigint), VAT per rate. */
-export interface SideTotals {
-  count: number;
-  netCents: number;
-  vatCents: Record<string, number>;
-  grossCents: number;
-}
-
-export interface DayTotals {
-  date: string;
-  source: SideTotals;
-  target: SideTotals;
-}
+export type { DayTotals, SideTotals } from './reconcile-totals.js';
 
 export type DifferenceKind = 'missing' | 'extra' | 'different';
 
@@ -159,33 +147,6 @@ function differing(a: ReconcileDocument, b: ReconcileDocument): Array<'net' | 'v
   if ([...rates].some((r) => (a.vat.get(r) ?? 0n) !== (b.vat.get(r) ?? 0n))) fields.push('vat');
   if (a.gross !== b.gross) fields.push('gross');
   return fields;
-}
-
-function totalsOf(docs: readonly ReconcileDocument[]): SideTotals {
-  let net = 0n;
-  let gross = 0n;
-  const vat = new Map<string, Cents>();
-  for (const d of docs) {
-    net += d.net;
-    gross += d.gross;
-    for (const [rate, amount] of d.vat) vat.set(rate, (vat.get(rate) ?? 0n) + amount);
-  }
-  const rates = [...vat.keys()].sort((a, b) => Number(b) - Number(a));
-  return {
-    count: docs.length,
-    netCents: Number(net),
-    vatCents: Object.fromEntries(rates.map((r) => [r, Number(vat.get(r))])),
-    grossCents: Number(gross),
-  };
-}
-
-function daysOf(source: readonly ReconcileDocument[], target: readonly ReconcileDocument[]): DayTotals[] {
-  const dates = [...new Set([...source, ...target].map((d) => d.date))].sort();
-  return dates.map((date) => ({
-    date,
-    source: totalsOf(source.filter((d) => d.date === date)),
-    target: totalsOf(target.filter((d) => d.date === date)),
-  }));
 }
 
 function recordOf(
