@@ -3,7 +3,7 @@ import type { ReconcileReport, SideTotals } from './reconcile-flow.js';
 
 /**
  * The report as CSV an accountant can sign a month off from: one row per day and side's totals, then
- * one row per difference. Amounts in euros with two decimals (exact: formatted from cents); VAT per
+ * a row per difference and side that holds the document. Amounts in euros with two decimals (exact: formatted from cents); VAT per
  * rate as `rate:amount` pairs, so a day with several rates stays one row.
  */
 export function reconcileCsv(report: ReconcileReport): string {
@@ -53,22 +53,25 @@ export function reconcileCsv(report: ReconcileReport): string {
     '',
     '',
   ]);
-  for (const x of report.differences) {
-    const side = x.target ?? x.source!;
-    rows.push([
-      'difference',
-      x.date,
-      x.target ? 'asperion' : 'exact',
-      x.kind,
-      x.sourceId,
-      x.label,
-      '1',
-      ...totals(side).slice(1),
-      x.fields.join(' '),
-      x.record?.id ?? '',
-      x.record?.state ?? '',
-    ]);
-  }
+  // A difference has a row per side that holds the document, so both amounts stand side by side.
+  for (const x of report.differences)
+    for (const [side, t] of [
+      ['exact', x.source],
+      ['asperion', x.target],
+    ] as const)
+      if (t)
+        rows.push([
+          'difference',
+          x.date,
+          side,
+          x.kind,
+          x.sourceId,
+          side === 'asperion' && x.target ? `${x.label} (Asperion ${x.target.id})` : x.label,
+          ...totals(t),
+          x.fields.join(' '),
+          x.record?.id ?? '',
+          x.record?.state ?? '',
+        ]);
   return rows.map((r) => r.map(cell).join(',')).join('\n') + '\n';
 }
 
