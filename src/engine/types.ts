@@ -27,6 +27,7 @@ import type { ConnectorContext } from '../connectors/kit/connector-context.js';
 import type { AppDescriptor } from '../connectors/kit/app-descriptor.js';
 import type { MappingDefinition } from '../mapping/types.js';
 import type { ApiPriority } from '../connectors/kit/api-budget.js';
+import type { ReconcileReader } from './reconcile-types.js';
 
 export type SourceRecord = Record<string, unknown>;
 export type TargetPayload = Record<string, unknown>;
@@ -215,6 +216,8 @@ export interface FlowKind<S extends SourceRecord = SourceRecord, T extends Targe
     /** The flow's active mapping (its value maps are what counts), the kind's default when it has none. */
     mapping: MappingDefinition,
   ): Promise<MissingMapping[]>;
+  /** Both sides' documents of a period, for `koppel reconcile` (absent: the kind cannot reconcile). */
+  reconcile?: ReconcileReader;
 }
 
 /** The flow kinds and apps an installation knows, wired in main.ts (and by tests). */

@@ -24,6 +24,7 @@ import { deadLetterGroupsRoute } from './dead-letter-groups.js';
 import { deadLettersRoute } from './dead-letters.js';
 import { debtorChoicesRoute } from './debtor-choices.js';
 import { dryRunFlowRoute } from './dry-run-flow.js';
+import { reconcileFlowRoute } from './reconcile-flow.js';
 import { mappingDiffRoute } from './mapping-diff.js';
 import { mappingPreviewRoute } from './mapping-preview.js';
 import { mappingRollbackRoute } from './mapping-rollback.js';
@@ -74,6 +75,7 @@ export const apiRoutes: ApiRoute[] = [
   mappingRollbackRoute,
   checkPairRoute,
   dryRunFlowRoute,
+  reconcileFlowRoute,
   settingsRoute,
   workspaceRoute,
   purgeRoute,

@@ -15,6 +15,7 @@ import { migrateCommand } from './migrate.js';
 import { pairsCommand } from './pairs.js';
 import { purgeCommand } from './purge.js';
 import { recordsCommand } from './records.js';
+import { reconcileCommand } from './reconcile.js';
 import { replayCommand } from './replay.js';
 import { resumeCommand } from './resume.js';
 import { runsCommand } from './runs.js';
@@ -31,6 +32,7 @@ export const commands: CliCommand[] = [
   startCommand,
   syncCommand,
   checkCommand,
+  reconcileCommand,
   applyCommand,
   exportCommand,
   pairsCommand,

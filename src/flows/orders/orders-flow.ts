@@ -8,6 +8,7 @@ import { AsperionVatCodes } from './asperion-vat-codes.js';
 import { asperionOrderWriter, type OrderPayload } from './asperion-order-writer.js';
 import { aboutOrder, orderDescription, resolveLines } from './build-order.js';
 import { checkOrderMappings } from './check-mappings.js';
+import { reconcileOrders } from './reconcile-orders.js';
 import { debtorChoicesNamespace } from './debtor-choices.js';
 import { DebtorResolver } from './debtor-resolver.js';
 import { ordersDefaultMapping } from './default-mapping.js';
@@ -194,5 +195,6 @@ export const ordersFlowKind: FlowKind<OrderRecord, OrderPayload> = {
     };
   },
   checkMappings: (ctx, mapping) => checkOrderMappings(ctx, mapping),
+  reconcile: reconcileOrders,
   webhookTopics: (settings) => [webhookTopicOf[ordersSettingsSchema.parse(settings).source]],
 };

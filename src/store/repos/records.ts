@@ -115,3 +115,23 @@ export async function listRecords(db: Kysely<Database>, filter: RecordFilter) {
   }
   return q.execute();
 }
+
+/** Each source id's newest record in a flow (metadata only), read a few hundred ids a query. */
+export async function latestRecordsOf(db: Kysely<Database>, flowId: string, sourceIds: readonly string[]) {
+  const latest = new Map<
+    string,
+    Pick<RecordRow, 'id' | 'source_id' | 'state' | 'target_id' | 'error_code' | 'error_message'>
+  >();
+  const ids = [...new Set(sourceIds)];
+  for (let at = 0; at < ids.length; at += 500) {
+    const rows = await db
+      .selectFrom('records')
+      .select(['id', 'source_id', 'state', 'target_id', 'error_code', 'error_message'])
+      .where('flow_id', '=', flowId)
+      .where('source_id', 'in', ids.slice(at, at + 500))
+      .orderBy('id', 'desc')
+      .execute();
+    for (const row of rows) if (!latest.has(row.source_id)) latest.set(row.source_id, row);
+  }
+  return latest;
+}

@@ -10,6 +10,7 @@ import { defaultSettings, mergeSettings, redirectUriSchema } from '../settings.j
 import type { AdministrationData } from '../state/administration-data.js';
 import type { SandboxState } from '../state/sandbox-state.js';
 import { applySettings } from '../state/sandbox-state.js';
+import { deleteDraft, editDraftLine } from './edit-draft.js';
 import { finaliseInvoice } from './finalise-invoice.js';
 import { registerPayment } from './register-payment.js';
 
@@ -30,6 +31,7 @@ const revokeBody = z.object({ accessToken: z.string().min(1).optional() }).stric
 const periodBody = z
   .object({ bookyear: z.number().int(), bookperiod: z.number().int().min(1).max(12) })
   .strict();
+const lineEditBody = z.object({ line: z.number().int().min(0).default(0), amount: z.number() }).strict();
 const paymentBody = z.object({ amount: z.number().optional(), date: z.string().optional() }).strict();
 const packagesBody = z
   .object({ inBalance: z.boolean().optional(), inTrade: z.boolean().optional() })
@@ -142,6 +144,18 @@ export function registerControlRoutes(app: FastifyInstance, state: SandboxState)
   app.post('/__sandbox/administrations/:adm/salesinvoices/:id/finalise', async (request) => {
     const data = administration(state, request.params);
     return finaliseInvoice(state, data, (request.params as { id: string }).id);
+  });
+
+  app.put('/__sandbox/administrations/:adm/salesinvoices/:id/line', async (request) => {
+    const data = administration(state, request.params);
+    const body = parse(lineEditBody, request.body ?? {});
+    return editDraftLine(state, data, (request.params as { id: string }).id, body);
+  });
+
+  app.delete('/__sandbox/administrations/:adm/salesinvoices/:id', async (request) => {
+    const data = administration(state, request.params);
+    deleteDraft(data, (request.params as { id: string }).id);
+    return { ok: true };
   });
 
   app.post('/__sandbox/administrations/:adm/salesinvoices/:id/payments', async (request) => {

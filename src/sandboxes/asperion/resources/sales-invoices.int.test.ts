@@ -171,4 +171,32 @@ describe('Asperion sandbox sales invoices (§2.4, §6.4)', () => {
     expect(refused.status).toBe(400);
     expect(refused.body.errors.Bookperiod).toHaveLength(1);
   });
+
+  it('changes a draft line and deletes a draft through the control API, as a user in the app; not a processed one', async () => {
+    const created = await sb.call('POST', '/v1/salesinvoiceswithlines', {
+      body: invoice([
+        { amount: 100, ledgerAccountId: 8000, vatCode: 'H21' },
+        { amount: 10, ledgerAccountId: 8000, vatCode: 'H21' },
+      ]),
+    });
+    const id = created.body.id;
+    const edited = await sb.call('PUT', `/__sandbox/administrations/1/salesinvoices/${id}/line`, {
+      body: { line: 1, amount: 20 },
+    });
+    expect(edited.body).toMatchObject({ amountExclVat: 120, vatAmount: 25.2, amountInclVat: 145.2 });
+    expect(edited.body.lines._data.map((l: { vatAmount: number }) => l.vatAmount)).toEqual([21, 4.2]);
+    const missingLine = await sb.call('PUT', `/__sandbox/administrations/1/salesinvoices/${id}/line`, {
+      body: { line: 5, amount: 1 },
+    });
+    expect(missingLine.status).toBe(404);
+    expect((await sb.call('DELETE', `/__sandbox/administrations/1/salesinvoices/${id}`)).status).toBe(200);
+    expect((await sb.call('GET', `/v1/salesinvoiceswithlines/${id}`)).status).toBe(404);
+
+    const kept = await sb.call('POST', '/v1/salesinvoiceswithlines', {
+      body: invoice([{ amount: 100, ledgerAccountId: 8000, vatCode: 'H21' }]),
+    });
+    await sb.call('POST', `/__sandbox/administrations/1/salesinvoices/${kept.body.id}/finalise`);
+    const refused = await sb.call('DELETE', `/__sandbox/administrations/1/salesinvoices/${kept.body.id}`);
+    expect(refused.status).toBe(409);
+  });
 });

@@ -43,6 +43,11 @@ export class AdministrationData {
     return record;
   }
 
+  /** Forgets a record (a user deleting a draft in the app); its id is not given out again. */
+  remove(resource: string, id: string | number): boolean {
+    return this.table(resource).delete(String(id));
+  }
+
   /** The next free integer id; numbers are never reused. */
   nextId(resource: string): number {
     const next = this.sequences.get(resource) ?? 1;
