@@ -130,12 +130,17 @@ export function workspaceDeps(store: Store, env: Record<string, string | undefin
 
 export const configurationTables = ['pairs', 'connections', 'flows', 'mappings', 'settings'] as const;
 
-/** Every row of the configuration tables, in a stable order, to compare before and after. */
+/**
+ * Every row of the configuration tables, in a stable order, to compare before and after. The
+ * scheduler's marks (when each schedule last fired) share the settings table but are the running
+ * service's state, written whenever its tick comes: they are left out.
+ */
 export async function dumpConfiguration(store: Store): Promise<Record<string, unknown[]>> {
   const out: Record<string, unknown[]> = {};
   for (const table of configurationTables) {
     const result = await sql<Record<string, unknown>>`select * from ${sql.table(table)}`.execute(store.db);
     out[table] = result.rows
+      .filter((row) => !(table === 'settings' && String(row['key']).startsWith('scheduler:')))
       .map((row) =>
         JSON.stringify(Object.fromEntries(Object.entries(row).sort(([a], [b]) => a.localeCompare(b)))),
       )
