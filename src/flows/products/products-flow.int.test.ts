@@ -252,7 +252,12 @@ describe.each(testDialects)('products flow, default settings (%s)', (dialect) =>
         value: '99',
         where: 'mapping valueMaps.salesTypes (Asperion has no such sales type)',
       },
-      { domain: 'category', value: 'BOEK', where: 'mapping valueMaps.categories (Exact item group)' },
+      {
+        domain: 'category',
+        value: 'BOEK',
+        where: 'mapping valueMaps.categories (Exact item group)',
+        valueMap: 'categories',
+      },
     ]);
   });
 
