@@ -27,6 +27,9 @@ export interface Database {
   oauth_states: OAuthStateTable;
   webhook_receipts: WebhookReceiptTable;
   pair_memory: PairMemoryTable;
+  alerts: AlertTable;
+  notification_deliveries: NotificationDeliveryTable;
+  reconcile_reports: ReconcileReportTable;
 }
 
 export interface PairTable {
@@ -365,4 +368,80 @@ export interface PairMemoryTable {
   /** JSON. */
   value: string;
   updated_at: string;
+}
+
+/** One problem, open while it lasts (at most one open row per problem key), then resolved. */
+export interface AlertTable {
+  id: string;
+  /** What makes two detections the same problem, e.g. `dead_letters:<flow>:<error code>`. */
+  problem_key: string;
+  kind: string;
+  /** `info`, `warning` or `critical`. */
+  severity: string;
+  pair_id: string | null;
+  flow_id: string | null;
+  connection_id: string | null;
+  /** `open` or `resolved`. */
+  state: string;
+  /** What happened, in one line. */
+  title: string;
+  /** JSON: the detected problem (documents, counts, why, where to fix it). */
+  details: string;
+  opened_at: string;
+  last_seen_at: string;
+  resolved_at: string | null;
+  acknowledged_at: string | null;
+  acknowledged_by: string | null;
+  /** When the last message about it (opened or digest) was queued. */
+  last_notified_at: string | null;
+  /** What the last message said (e.g. its count), so a digest goes out only when something changed. */
+  notified_fingerprint: string | null;
+  messages_sent: number;
+}
+
+/** A message to one recipient, waiting, sent or given up. */
+export interface NotificationDeliveryTable {
+  id: string;
+  /** alert id, message sequence and recipient: the same message is never queued twice. */
+  dedupe_key: string;
+  alert_id: string | null;
+  /** `opened`, `digest`, `resolved` or `test`. */
+  message_kind: string;
+  /** The recipient's name in the notification settings. */
+  recipient: string;
+  /** `email` or `webhook`. */
+  channel: string;
+  /** The e-mail address; null for a webhook, whose URL (it may hold a secret) is read from the settings when sent. */
+  address: string | null;
+  /** JSON: the NotificationMessage. */
+  message: string;
+  /** `pending`, `sent` or `failed` (retries gave up). */
+  state: string;
+  attempts: number;
+  next_attempt_at: string;
+  /** While one process sends it, others leave it alone until then. */
+  locked_until: string | null;
+  last_error: string | null;
+  created_at: string;
+  sent_at: string | null;
+}
+
+/** One reconciliation of a flow's period, as the accountant signs it off. */
+export interface ReconcileReportTable {
+  id: string;
+  flow_id: string;
+  pair_id: string;
+  /** `schedule`, `cli` or `api`. */
+  trigger: string;
+  period_from: string;
+  period_to: string;
+  started_at: string;
+  finished_at: string | null;
+  documents: number;
+  differences: number;
+  /** API calls the reconciliation made (both sides). */
+  calls: number;
+  /** JSON: the report as `koppel reconcile --format json` prints it. */
+  report: string;
+  error: string | null;
 }

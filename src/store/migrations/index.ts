@@ -10,6 +10,7 @@ import * as pairMemory from './0008-pair-memory.js';
 import * as linksByTarget from './0009-links-by-target.js';
 import * as deadLetterNotices from './0010-dead-letter-notices.js';
 import * as deadLetterDetails from './0011-dead-letter-details.js';
+import * as alerts from './0012-alerts.js';
 
 /** Numbered migrations, in order. One list serves SQLite and Postgres. */
 export const migrations: Record<string, Migration> = {
@@ -24,4 +25,5 @@ export const migrations: Record<string, Migration> = {
   '0009-links-by-target': linksByTarget,
   '0010-dead-letter-notices': deadLetterNotices,
   '0011-dead-letter-details': deadLetterDetails,
+  '0012-alerts': alerts,
 };
