@@ -4,6 +4,7 @@ import { budgetReport } from '../budget-report.js';
 import { deadLetterGroups } from '../dead-letter-groups.js';
 import type { EngineDeps } from '../deps.js';
 import { flowLockKey, flowRunJob, replayJob } from '../job-handlers.js';
+import { webhookFailedEvent, webhookRestoredEvent } from '../webhook-subscriptions.js';
 import type { Problem } from './types.js';
 
 /**
@@ -178,13 +179,9 @@ export const detectBudgetNearLimit: Detector = async (deps, now) => {
 };
 
 /**
- * The subscription check raises `webhook.subscription_failed` per connection and topic, and
- * `webhook.subscription_restored` when one of those later succeeds; a topic whose latest event
- * is a failure is still refused.
+ * The subscription check raises a refusal event per connection and topic, and a restored one when
+ * a refused topic later succeeds; a topic whose latest event is a refusal is still refused.
  */
-export const webhookFailedEvent = 'webhook.subscription_failed';
-export const webhookRestoredEvent = 'webhook.subscription_restored';
-
 export const detectRefusedWebhooks: Detector = async (deps) => {
   const db = deps.store.db;
   const events = await db
