@@ -9,11 +9,13 @@ import {
 } from '../../testing/engine-harness.js';
 import { testDialects } from '../../testing/databases.js';
 import { listAlerts } from '../../store/repos/alerts.js';
-import { listDeliveries } from '../../store/repos/notification-deliveries.js';
+import { listDeliveries, markDeliverySent } from '../../store/repos/notification-deliveries.js';
 import { dismissDeadLetter } from '../dismiss-dead-letter.js';
 import { pauseConnection } from '../pause-connection.js';
 import { runFlow } from '../run-flow.js';
+import { purgeActivity } from '../purge.js';
 import { isAckToken } from './ack-token.js';
+import { acknowledgeAlertAndEvents } from './acknowledge.js';
 import { alertDetectors } from './detectors.js';
 import { evaluateAlerts } from './evaluate-alerts.js';
 import { writeNotificationSettings } from './settings.js';
@@ -236,6 +238,41 @@ describe.each(testDialects)('alert lifecycle on %s', (dialect) => {
     expect(m.links.fix).toBe(`${baseUrl}/setup-wizard/p1/exact`);
     expect(m.why).toContain('invalid_grant');
     expect(m.fixAction).toContain('Connect "Target" again');
+
+    // Acknowledging it marks the event that reported the pause as seen too, once.
+    const ackAt = h.clock.now().toISOString();
+    const ack = await acknowledgeAlertAndEvents(h.deps, alerts[0]!.id, ackAt, 'usr_test');
+    expect(ack.acknowledged).toBe(true);
+    const events = await h.store.db.selectFrom('events').select(['id', 'type', 'acknowledged_at']).execute();
+    expect(events).toEqual([{ id: ack.events[0], type: 'connection.paused', acknowledged_at: ackAt }]);
+    expect(await acknowledgeAlertAndEvents(h.deps, alerts[0]!.id, ackAt, 'usr_other')).toEqual({
+      acknowledged: false,
+      events: [],
+    });
+  });
+
+  it('purges resolved alerts and settled messages after the metadata retention, never open ones', async () => {
+    h = await createEngineHarness(dialect);
+    await settings({ recipients: [{ name: 'ops', email: 'ops@example.nl' }] });
+    await deadLetters(1, 2);
+    await pauseConnection(h.deps, 'src', new KoppelError('refused', { code: 'auth.refused', kind: 'auth' }), {
+      pairId: 'p1',
+      flowId: null,
+      runId: null,
+    });
+    const now = h.clock.now();
+    await evaluateAlerts(h.deps, { now, baseUrl });
+    for (const d of await h.store.db.selectFrom('dead_letters').select('id').execute())
+      await dismissDeadLetter(h.deps, d.id);
+    await evaluateAlerts(h.deps, { now, baseUrl });
+    // The sender marks what it sent; the opened message of the paused connection it has not sent yet.
+    for (const r of await deliveries())
+      if (messageOf(r).problemKind === 'dead_letters.new')
+        await markDeliverySent(h.store.db, r.id, now.toISOString(), 1);
+    h.clock.advance(91 * 86_400_000);
+    expect(await purgeActivity(h.deps)).toMatchObject({ alertsDeleted: 1, notificationsDeleted: 2 });
+    expect((await listAlerts(h.store.db)).map((a) => a.kind)).toEqual(['connection.paused']);
+    expect((await deliveries()).map((r) => messageOf(r).problemKind)).toEqual(['connection.paused']);
   });
 
   it('holds a warning until quiet hours end, but not a critical one excepted from them', async () => {
