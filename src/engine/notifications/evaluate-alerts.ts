@@ -170,13 +170,16 @@ export async function evaluateAlerts(deps: EngineDeps, options: EvaluateOptions)
         });
       continue;
     }
-    result.updated++;
-    await updateAlert(db, existing.id, 'open', {
+    // Resolved by another process meanwhile (its detectors ran later): its resolved message has
+    // this alert's next sequence number, which a digest must not take.
+    const still = await updateAlert(db, existing.id, 'open', {
       last_seen_at: at,
       title: problem.title,
       severity: problem.severity,
       details: JSON.stringify(problem),
     });
+    if (!still) continue;
+    result.updated++;
     const seq = Number(existing.messages_sent) + 1;
     const alert = { ...existing, severity: problem.severity };
     if (to.length === 0) continue;
