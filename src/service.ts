@@ -46,20 +46,21 @@ export interface ServiceOptions {
 
 export async function startService(app: App, options: ServiceOptions = {}): Promise<RunningService> {
   const queue = new StoreQueue(app.store, app.clock);
+  // Known once the server listens; read by the API and by handlers that ask for an alert evaluation.
+  let baseUrl = '';
   const pool = new WorkerPool({
     queue,
     clock: app.clock,
     logger: app.logger,
     concurrency: app.config.workers,
     queues: [engineQueue],
-    handlers: engineJobHandlers(app.engine),
+    handlers: engineJobHandlers(app.engine, {}, { queue, baseUrl: () => baseUrl }),
     pollIntervalMs: options.pollIntervalMs ?? 1_000,
     leaseMs: 60_000,
     // Well inside the lease; short, because a cancelled run stops at its job's next heartbeat.
     heartbeatIntervalMs: options.heartbeatIntervalMs ?? 5_000,
     backoff: { baseMs: 5_000, capMs: 15 * 60_000 },
   });
-  let baseUrl = '';
   const ctx = {
     app,
     queue,
@@ -93,7 +94,7 @@ export async function startService(app: App, options: ServiceOptions = {}): Prom
     clock: app.clock,
     logger: app.logger,
     schedules: () =>
-      engineSchedules(app.engine, app.config.purgeCron, app.config.keepAliveIdleDays, publicUrl),
+      engineSchedules(app.engine, app.config.purgeCron, app.config.keepAliveIdleDays, publicUrl, baseUrl),
     tickMs: options.tickMs ?? 5_000,
   });
   pool.start();

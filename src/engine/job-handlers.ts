@@ -1,5 +1,5 @@
 import { isRetryableKind, KoppelError } from '../core/errors.js';
-import type { JobHandler, Schedule } from '../queue/index.js';
+import type { JobHandler, JobQueue, Schedule } from '../queue/index.js';
 import { keepConnectionsAlive } from './keep-alive.js';
 import { ensureWebhookSubscriptions } from './webhook-subscriptions.js';
 import { purgeActivity } from './purge.js';
@@ -8,6 +8,7 @@ import { runFlow, runTriggers, type RunRequest, type RunResult, type RunTrigger 
 import type { EngineDeps } from './deps.js';
 import { flowConnectionsActive } from './flow-connections-active.js';
 import { autoRetryDeadLetters } from './auto-retry.js';
+import { evaluateAlerts } from './notifications/evaluate-alerts.js';
 
 /** Job names the engine handles. */
 export const flowRunJob = 'flow.run';
@@ -34,6 +35,25 @@ export function webhookSubscriptionsJobSpec(publicUrl: string) {
     queue: engineQueue,
     payload: { publicUrl },
     lockKey: webhookSubscriptionsJob,
+  };
+}
+
+export const alertsEvaluateJob = 'alerts.evaluate';
+/** Every minute: a pass that finds nothing new is a handful of queries. */
+export const alertsEvaluateCron = '* * * * *';
+
+/**
+ * The job that evaluates alerts and links its messages under `baseUrl`. Its dedupe key makes a
+ * burst of requests (many runs ending with dead letters at once) one evaluation; its lock key
+ * keeps two from running beside each other in a fleet, though each would be safe.
+ */
+export function alertsEvaluateJobSpec(baseUrl: string) {
+  return {
+    name: alertsEvaluateJob,
+    queue: engineQueue,
+    payload: { baseUrl },
+    lockKey: alertsEvaluateJob,
+    dedupeKey: alertsEvaluateJob,
   };
 }
 
@@ -79,7 +99,31 @@ export interface EngineJobHooks {
   onReplay?: (outcome: ReplayOutcome) => void;
 }
 
-export function engineJobHandlers(deps: EngineDeps, hooks: EngineJobHooks = {}): Record<string, JobHandler> {
+/** What lets a handler ask for an alert evaluation at once, instead of at the next minute. */
+export interface AlertTrigger {
+  queue: JobQueue;
+  /** Known once the service listens, so read when needed. */
+  baseUrl: () => string;
+}
+
+export function engineJobHandlers(
+  deps: EngineDeps,
+  hooks: EngineJobHooks = {},
+  alerts?: AlertTrigger,
+): Record<string, JobHandler> {
+  // A run that parked records or failed, a replay, a paused connection: people hear of it within
+  // seconds. Asking must never fail the job that asks; the minute's schedule catches up.
+  const evaluateSoon = async (why: string) => {
+    if (!alerts) return;
+    try {
+      await alerts.queue.enqueue(alertsEvaluateJobSpec(alerts.baseUrl()));
+    } catch (e) {
+      deps.logger.warn(
+        { err: e, why },
+        'could not ask for an alert evaluation; the next scheduled one follows',
+      );
+    }
+  };
   return {
     [flowRunJob]: async (job, { signal }) => {
       const { flowId, trigger } = parseFlowRunPayload(job.payload);
@@ -91,6 +135,7 @@ export function engineJobHandlers(deps: EngineDeps, hooks: EngineJobHooks = {}):
         onProgress: hooks.onProgress,
       });
       hooks.onRun?.(result);
+      if (result.state === 'failed' || result.counts.deadLettered > 0) await evaluateSoon('run');
       if (result.error && isRetryableKind(result.error.kind)) throw result.error;
     },
     [replayJob]: async (job, { signal }) => {
@@ -103,6 +148,7 @@ export function engineJobHandlers(deps: EngineDeps, hooks: EngineJobHooks = {}):
         ...(hooks.onReplayProgress ? { onProgress: hooks.onReplayProgress } : {}),
       });
       hooks.onReplay?.(outcome);
+      if (outcome.matched > 0) await evaluateSoon('replay');
     },
     [autoRetryJob]: async (job, { signal }) => {
       const flowId = (job.payload as { flowId?: unknown } | null)?.flowId;
@@ -123,6 +169,7 @@ export function engineJobHandlers(deps: EngineDeps, hooks: EngineJobHooks = {}):
       const idleDays = Number((job.payload as { idleDays?: unknown } | null)?.idleDays ?? 20);
       const result = await keepConnectionsAlive(deps, idleDays, signal);
       deps.logger.info({ ...result }, 'connection keep-alive done');
+      if (result.paused.length > 0) await evaluateSoon('connection paused');
     },
     [webhookSubscriptionsJob]: async (job, { signal }) => {
       const publicUrl = (job.payload as { publicUrl?: unknown } | null)?.publicUrl;
@@ -136,6 +183,19 @@ export function engineJobHandlers(deps: EngineDeps, hooks: EngineJobHooks = {}):
         { ensured: result.ensured.length, failed: result.failed },
         'webhook subscriptions checked',
       );
+      if (result.failed.length > 0) await evaluateSoon('webhook subscription refused');
+    },
+    [alertsEvaluateJob]: async (job) => {
+      const baseUrl = (job.payload as { baseUrl?: unknown } | null)?.baseUrl;
+      if (typeof baseUrl !== 'string')
+        throw new KoppelError('An alerts.evaluate job needs { baseUrl }', {
+          code: 'engine.bad_job',
+          kind: 'invalid',
+        });
+      const result = await evaluateAlerts(deps, { now: deps.clock.now(), baseUrl });
+      if (result.opened + result.resolved + result.queued > 0 || result.failedDetectors.length > 0)
+        deps.logger.info({ ...result }, 'alerts evaluated');
+      // INTEGRATOR: send what is due now: await deliverDueNotifications(deps, { now: deps.clock.now() });
     },
   };
 }
@@ -144,14 +204,17 @@ export function engineJobHandlers(deps: EngineDeps, hooks: EngineJobHooks = {}):
  * What the scheduler starts: every enabled flow with a cron schedule whose connections are not
  * paused (a paused connection waits for a new authorization, not for its next fire time), the
  * automatic retries of every such flow's transient dead letters (scheduled or not), the
- * retention purge, (when an app declares one) the daily credential keep-alive, and (with a public
- * URL) the daily check of webhook subscriptions.
+ * retention purge, (when an app declares one) the daily credential keep-alive, (with a public
+ * URL) the daily check of webhook subscriptions, and (with a base URL) the alert evaluation every
+ * minute.
  */
 export async function engineSchedules(
   deps: EngineDeps,
   purgeCron: string,
   keepAliveIdleDays = 20,
   publicUrl?: string,
+  /** Where people reach the web app (the public URL, else the service's own): alert messages link there. */
+  baseUrl?: string,
 ): Promise<Schedule[]> {
   const flows = await deps.store.db
     .selectFrom('flows')
@@ -207,6 +270,18 @@ export async function engineSchedules(
             key: 'webhooks:subscriptions',
             cron: webhookSubscriptionsCron,
             ...webhookSubscriptionsJobSpec(publicUrl),
+          },
+        ]),
+    ...(baseUrl === undefined
+      ? []
+      : [
+          {
+            key: 'alerts:evaluate',
+            cron: alertsEvaluateCron,
+            name: alertsEvaluateJob,
+            queue: engineQueue,
+            payload: { baseUrl },
+            lockKey: alertsEvaluateJob,
           },
         ]),
   ];

@@ -5,6 +5,8 @@ import { readInstallationSettings, type InstallationSettings } from './installat
 import { webhookReceiptKeepMs } from './webhook-event-age.js';
 import { newId } from '../core/ids.js';
 import { insertEvent } from '../store/repos/events.js';
+import { purgeResolvedAlerts } from '../store/repos/alerts.js';
+import { purgeSettledDeliveries } from '../store/repos/notification-deliveries.js';
 
 export interface PurgeResult {
   payloadsPurged: number;
@@ -18,6 +20,10 @@ export interface PurgeResult {
   /** Ended sessions, spent or expired one-time links and OAuth states, stale sign-in throttles. */
   accessRowsDeleted: number;
   auditDeleted: number;
+  /** Alerts resolved before the metadata retention. */
+  alertsDeleted: number;
+  /** Notification messages sent or given up before the metadata retention. */
+  notificationsDeleted: number;
   /** Open dead letters whose owner was told today that their payload is past the payload retention. */
   payloadWarnings: number;
 }
@@ -40,6 +46,7 @@ const dayMs = 86_400_000;
  * expired one-time links, OAuth states a day after they expired (`koppel connect` reads their
  * outcome meanwhile), throttles whose window and block have passed. The audit log holds e-mail
  * and client addresses, so it follows the metadata retention like the rest of the activity log.
+ * Resolved alerts and the messages sent (or given up) about anything follow it too.
  */
 export async function purgeActivity(deps: EngineDeps): Promise<PurgeResult> {
   const db = deps.store.db;
@@ -105,6 +112,9 @@ export async function purgeActivity(deps: EngineDeps): Promise<PurgeResult> {
       .executeTakeFirst(),
   ];
   const audit = await db.deleteFrom('audit_log').where('at', '<', metaCutoff).executeTakeFirst();
+  // An open alert and a message still waiting are kept however old, like an open dead letter.
+  const alertsDeleted = await purgeResolvedAlerts(db, metaCutoff);
+  const notificationsDeleted = await purgeSettledDeliveries(db, metaCutoff);
   return {
     payloadsPurged: count(payloads),
     recordsDeleted: count(records),
@@ -116,6 +126,8 @@ export async function purgeActivity(deps: EngineDeps): Promise<PurgeResult> {
     webhookReceiptsDeleted: webhookReceipts,
     accessRowsDeleted: ended.reduce((n, r) => n + count(r), 0),
     auditDeleted: count(audit),
+    alertsDeleted,
+    notificationsDeleted,
     payloadWarnings,
   };
 }

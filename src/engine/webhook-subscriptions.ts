@@ -6,6 +6,13 @@ import type { EngineDeps } from './deps.js';
 import { activeConnectionsOfApps } from './flow-connections-active.js';
 import { topicsNeeded, webhookFlowsOf } from './webhook-flows.js';
 
+/**
+ * The events of a connection's webhook subscription per topic: a refusal, and the first success
+ * after one. The latest of them says whether the topic is refused now (the alert reads it).
+ */
+export const webhookFailedEvent = 'webhook.subscription_failed';
+export const webhookRestoredEvent = 'webhook.subscription_restored';
+
 export interface WebhookSubscriptionsResult {
   ensured: Array<{ connection: string; topic: string }>;
   /** Subscriptions to Koppel's callback on a topic no enabled flow starts on any more. */
@@ -49,6 +56,7 @@ export async function ensureWebhookSubscriptions(
           });
         await webhooks.ensureSubscription(ctx, topic, callbackUrl);
         result.ensured.push({ connection: row.id, topic });
+        await noteRestored(deps, row, topic);
         deps.logger.info(
           { connection: row.id, topic, callbackUrl },
           `webhook subscription for ${topic} on connection ${row.id} is in place`,
@@ -62,7 +70,7 @@ export async function ensureWebhookSubscriptions(
         deps.logger.warn({ connection: row.id, topic, errorCode: error.code }, message);
         await insertEvent(deps.store.db, {
           id: newId('evt'),
-          type: 'webhook.subscription_failed',
+          type: webhookFailedEvent,
           severity: 'warning',
           pair_id: row.pair_id,
           flow_id: null,
@@ -77,6 +85,47 @@ export async function ensureWebhookSubscriptions(
     }
   }
   return result;
+}
+
+/**
+ * After a refusal, the first success says so in an event: the refusal's alert reads the latest of
+ * the two per connection and topic, so it resolves as soon as the subscription is in place. Only
+ * after a refusal, so a daily check that finds everything in place adds nothing.
+ */
+async function noteRestored(
+  deps: EngineDeps,
+  row: { id: string; pair_id: string },
+  topic: string,
+): Promise<void> {
+  const recent = await deps.store.db
+    .selectFrom('events')
+    .select(['type', 'details'])
+    .where('connection_id', '=', row.id)
+    .where('type', 'in', [webhookFailedEvent, webhookRestoredEvent])
+    .orderBy('id', 'desc')
+    .limit(100)
+    .execute();
+  const last = recent.find((e) => {
+    try {
+      return (JSON.parse(e.details) as { topic?: unknown }).topic === topic;
+    } catch {
+      return false;
+    }
+  });
+  if (last?.type !== webhookFailedEvent) return;
+  await insertEvent(deps.store.db, {
+    id: newId('evt'),
+    type: webhookRestoredEvent,
+    severity: 'info',
+    pair_id: row.pair_id,
+    flow_id: null,
+    connection_id: row.id,
+    run_id: null,
+    message: `Connection ${row.id} is subscribed to webhook topic ${topic} again.`,
+    details: JSON.stringify({ topic }),
+    created_at: deps.clock.now().toISOString(),
+    acknowledged_at: null,
+  });
 }
 
 /**

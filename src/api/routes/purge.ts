@@ -14,6 +14,8 @@ const purgeBody = z
     webhookReceiptsDeleted: z.number().int(),
     accessRowsDeleted: z.number().int(),
     auditDeleted: z.number().int(),
+    alertsDeleted: z.number().int(),
+    notificationsDeleted: z.number().int(),
     payloadWarnings: z.number().int(),
   })
   .meta({ id: 'PurgeResult' });

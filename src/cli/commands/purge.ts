@@ -15,7 +15,7 @@ export const purgeCommand: CliCommand = {
           `Purged payloads of ${r.payloadsPurged} records; deleted ${r.recordsDeleted} records, ${r.runsDeleted} runs, ` +
             `${r.eventsDeleted} events, ${r.deadLettersDeleted} dead letters, ${r.writeAheadDeleted} write-ahead rows, ${r.jobsDeleted} jobs, ` +
             `${r.webhookReceiptsDeleted} webhook receipts, ${r.accessRowsDeleted} ended sessions, links and sign-in rows, ` +
-            `${r.auditDeleted} audit lines.\n`,
+            `${r.auditDeleted} audit lines, ${r.alertsDeleted} resolved alerts, ${r.notificationsDeleted} notification messages.\n`,
         );
       });
   },

@@ -86,3 +86,13 @@ export async function acknowledgeAlert(
     .executeTakeFirst();
   return Number(r.numUpdatedRows) > 0;
 }
+
+/** Deletes alerts resolved before `cutoff` (the metadata retention); open ones stay. Answers how many. */
+export async function purgeResolvedAlerts(db: Kysely<Database>, cutoff: string): Promise<number> {
+  const r = await db
+    .deleteFrom('alerts')
+    .where('state', '=', 'resolved')
+    .where('resolved_at', '<', cutoff)
+    .executeTakeFirst();
+  return Number(r.numDeletedRows);
+}

@@ -114,3 +114,13 @@ export async function countDeliveries(
     .execute();
   return rows.map((r) => ({ state: r.state, channel: r.channel, count: Number(r.count) }));
 }
+
+/** Deletes messages sent or given up before `cutoff`; pending ones stay. Answers how many. */
+export async function purgeSettledDeliveries(db: Kysely<Database>, cutoff: string): Promise<number> {
+  const r = await db
+    .deleteFrom('notification_deliveries')
+    .where('state', 'in', ['sent', 'failed'])
+    .where('created_at', '<', cutoff)
+    .executeTakeFirst();
+  return Number(r.numDeletedRows);
+}
