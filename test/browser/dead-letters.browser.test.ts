@@ -120,6 +120,13 @@ describe('fixing and replaying dead letters in the web app', () => {
     expect(await page.getByRole('button', { name: /Replay|Dismiss|Use this debtor/ }).count()).toBe(0);
     expect(await page.getByRole('radio').count()).toBe(0);
     expect(await accessibilityProblems(page)).toEqual([]);
+
+    // An alert's link names one flow and error: the page opens on that group alone.
+    await page.goto('/dead-letters?flow=demo-orders&error=orders.no_country');
+    await page.getByRole('region', { name: /demo-orders: orders\.no_country/ }).waitFor();
+    expect(await page.getByRole('region', { name: /orders\.ambiguous_debtor/ }).count()).toBe(0);
+    await page.getByRole('link', { name: 'Show every group' }).click();
+    await page.getByRole('region', { name: /demo-orders: orders\.ambiguous_debtor/ }).waitFor();
   });
 
   it('lets an operator choose the debtor a person made, replay, and see the invoice booked on it', async () => {

@@ -4,6 +4,11 @@ export const deadLetters = {
   intro:
     'Documents that could not be handled, grouped by flow and error. Each group says what is wrong and where to fix it; once fixed, replay them.',
   none: 'No open dead letters: every document went through.',
+  /** A message's link names one flow and error; the page shows that group only. */
+  filtered: (flow: string | null, code: string | null) =>
+    `Showing ${[flow && `flow ${flow}`, code && `error ${code}`].filter(Boolean).join(', ')} only.`,
+  showAll: 'Show every group',
+  noneFiltered: 'Nothing open here any more: it was replayed or dismissed.',
   modeLegend: 'Replay',
   modes: {
     current: 'With the current mapping, and the document as the source has it now',

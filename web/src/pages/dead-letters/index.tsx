@@ -1,5 +1,6 @@
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
+import { Link, useSearchParams } from 'wouter';
 import { api, must } from '../../api/client';
 import { PageTitle } from '../../components/layout';
 import { QueryState } from '../../components/query-state';
@@ -24,6 +25,11 @@ export function DeadLettersPage() {
   const operator = useCan('operator');
   const [mode, setMode] = useState<ReplayMode>('current');
   const [outcome, setOutcome] = useState('');
+  // An alert's link names the flow and error it is about; the page opens on that group alone.
+  const [search] = useSearchParams();
+  const flow = search.get('flow');
+  const code = search.get('error');
+  const filtered = flow !== null || code !== null;
   return (
     <>
       <PageTitle>{d.title}</PageTitle>
@@ -48,10 +54,18 @@ export function DeadLettersPage() {
       <p role="status" className="outcome">
         {outcome}
       </p>
+      {filtered && (
+        <p>
+          {d.filtered(flow, code)} <Link href="/">{d.showAll}</Link>
+        </p>
+      )}
       <QueryState query={groups}>
-        {({ items }) =>
-          items.length === 0 ? (
-            <p>{d.none}</p>
+        {({ items: all }) => {
+          const items = all.filter(
+            (g) => (flow === null || g.flowId === flow) && (code === null || g.code === code),
+          );
+          return items.length === 0 ? (
+            <p>{filtered ? d.noneFiltered : d.none}</p>
           ) : (
             items.map((g) => (
               <DeadLetterGroup
@@ -61,8 +75,8 @@ export function DeadLettersPage() {
                 report={setOutcome}
               />
             ))
-          )
-        }
+          );
+        }}
       </QueryState>
     </>
   );
