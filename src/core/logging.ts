@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { fileURLToPath } from 'node:url';
 import { pino, type Logger, type DestinationStream } from 'pino';
 import { isKoppelError, messageOf } from './errors.js';
@@ -16,6 +17,18 @@ export interface LoggerOptions {
    * stream to read every line.
    */
   destination?: DestinationStream;
+}
+
+/**
+ * Fields every line logged inside `withLogFields` carries, whichever logger writes it. A child
+ * logger names what it is made for (a run, a connection); this names the work under way beneath
+ * it, such as the one record a write is for, which a connector's own logger cannot know.
+ */
+const logFields = new AsyncLocalStorage<Readonly<Record<string, unknown>>>();
+
+/** Runs `work` with `fields` added to every line logged within it (inner fields win). */
+export function withLogFields<T>(fields: Record<string, unknown>, work: () => T): T {
+  return logFields.run({ ...logFields.getStore(), ...fields }, work);
 }
 
 /** Where Koppel is installed (two folders up from core/, in src/ and in the build alike). */
@@ -49,6 +62,8 @@ export function createLogger(options: LoggerOptions): Logger {
       level: options.level,
       base: null,
       timestamp: pino.stdTimeFunctions.isoTime,
+      // A fresh object each line: pino merges the line's own fields into it (they win).
+      mixin: () => ({ ...logFields.getStore() }),
       formatters: {
         level: (label) => ({ level: label }),
         log: (obj) =>

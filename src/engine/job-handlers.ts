@@ -79,9 +79,12 @@ export interface EngineJobHooks {
   onReplay?: (outcome: ReplayOutcome) => void;
 }
 
-export function engineJobHandlers(deps: EngineDeps, hooks: EngineJobHooks = {}): Record<string, JobHandler> {
-  return {
-    [flowRunJob]: async (job, { signal }) => {
+export function engineJobHandlers(
+  engine: EngineDeps,
+  hooks: EngineJobHooks = {},
+): Record<string, JobHandler> {
+  const handlers: Record<string, (deps: EngineDeps, ...args: Parameters<JobHandler>) => Promise<void>> = {
+    [flowRunJob]: async (deps, job, { signal }) => {
       const { flowId, trigger } = parseFlowRunPayload(job.payload);
       const result = await runFlow(deps, {
         flowId,
@@ -93,7 +96,7 @@ export function engineJobHandlers(deps: EngineDeps, hooks: EngineJobHooks = {}):
       hooks.onRun?.(result);
       if (result.error && isRetryableKind(result.error.kind)) throw result.error;
     },
-    [replayJob]: async (job, { signal }) => {
+    [replayJob]: async (deps, job, { signal }) => {
       const p = job.payload as unknown as ReplayPayload;
       const outcome = await replayDeadLetters(deps, {
         filter: { flowId: p.flowId, ids: p.ids, errorCode: p.errorCode, from: p.from, to: p.to },
@@ -104,7 +107,7 @@ export function engineJobHandlers(deps: EngineDeps, hooks: EngineJobHooks = {}):
       });
       hooks.onReplay?.(outcome);
     },
-    [autoRetryJob]: async (job, { signal }) => {
+    [autoRetryJob]: async (deps, job, { signal }) => {
       const flowId = (job.payload as { flowId?: unknown } | null)?.flowId;
       if (typeof flowId !== 'string')
         throw new KoppelError('A dead-letters.auto-retry job needs { flowId }', {
@@ -115,16 +118,16 @@ export function engineJobHandlers(deps: EngineDeps, hooks: EngineJobHooks = {}):
       if (result.retried > 0 || result.exhausted > 0)
         deps.logger.info({ flowId, ...result }, 'automatic retries of dead letters done');
     },
-    [purgeJob]: async () => {
+    [purgeJob]: async (deps) => {
       const result = await purgeActivity(deps);
       deps.logger.info({ ...result }, 'retention purge done');
     },
-    [keepAliveJob]: async (job, { signal }) => {
+    [keepAliveJob]: async (deps, job, { signal }) => {
       const idleDays = Number((job.payload as { idleDays?: unknown } | null)?.idleDays ?? 20);
       const result = await keepConnectionsAlive(deps, idleDays, signal);
       deps.logger.info({ ...result }, 'connection keep-alive done');
     },
-    [webhookSubscriptionsJob]: async (job, { signal }) => {
+    [webhookSubscriptionsJob]: async (deps, job, { signal }) => {
       const publicUrl = (job.payload as { publicUrl?: unknown } | null)?.publicUrl;
       if (typeof publicUrl !== 'string')
         throw new KoppelError('A webhooks.subscribe job needs { publicUrl }', {
@@ -138,6 +141,18 @@ export function engineJobHandlers(deps: EngineDeps, hooks: EngineJobHooks = {}):
       );
     },
   };
+  // Every line a job's work logs names the job, as the queue's own lines about it do.
+  return Object.fromEntries(
+    Object.entries(handlers).map(([name, handle]) => [
+      name,
+      (job, context) =>
+        handle(
+          { ...engine, logger: engine.logger.child({ jobId: job.id, jobName: job.name }) },
+          job,
+          context,
+        ),
+    ]),
+  );
 }
 
 /**
