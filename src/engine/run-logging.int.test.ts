@@ -1,0 +1,167 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import type { ClaimedJob } from '../queue/index.js';
+import { testDialects } from '../testing/databases.js';
+import { createEngineHarness, sampleItem, type EngineHarness } from '../testing/engine-harness.js';
+import { byRef, startPair, type Pair } from '../testing/flow-test-pair.js';
+import { engineJobHandlers, flowRunJob } from './job-handlers.js';
+import { replayDeadLetters } from './replay.js';
+import { runFlow } from './run-flow.js';
+
+/* eslint-disable @typescript-eslint/no-explicit-any -- tests read log lines and the sandboxes' JSON as they come */
+
+/** The JSON lines logged from `from` on (the harness keeps every line its logger wrote). */
+const linesSince = (all: string[], from: number): any[] => all.slice(from).map((l) => JSON.parse(l) as any);
+
+/** A JSON line names a key once: a log tool reading it otherwise keeps one value of two. */
+const keyCount = (line: string, key: string) => line.split(`"${key}":`).length - 1;
+
+describe.each(testDialects)('a run names itself on every line it logs, on %s', (dialect) => {
+  describe('against the loopback target', () => {
+    let h: EngineHarness;
+    afterEach(async () => h?.close());
+
+    /** Items 1 and 3 go through (3 after two transient failures); item 2 has no name and is parked. */
+    async function flowWithTrouble() {
+      h = await createEngineHarness(dialect);
+      h.loopback.put(sampleItem(1));
+      // The default mapping requires a name.
+      h.loopback.put(sampleItem(2, { name: '' }));
+      h.loopback.put(sampleItem(3));
+      h.loopback.faults.create503 = 2;
+    }
+
+    it('carries the run, flow and pair on every line, and the record on its dead letter and retries', async () => {
+      await flowWithTrouble();
+      const from = h.logLines.length;
+      const result = await runFlow(h.deps, { flowId: h.flowId, trigger: 'manual' });
+      expect(result.counts).toMatchObject({ created: 2, deadLettered: 1 });
+
+      const lines = linesSince(h.logLines, from);
+      expect(lines.length).toBeGreaterThan(0);
+      for (const line of lines)
+        expect(line).toMatchObject({ runId: result.runId, flowId: 'items', pairId: 'p1' });
+      for (const raw of h.logLines.slice(from)) expect(keyCount(raw, 'runId')).toBe(1);
+
+      const letter = await h.store.db.selectFrom('dead_letters').selectAll().executeTakeFirstOrThrow();
+      const parked = lines.filter((l) => l.deadLetter === letter.id);
+      expect(parked).toHaveLength(1);
+      expect(parked[0]).toMatchObject({ level: 'warn', recordId: letter.record_id, record: 'I00002' });
+
+      // Each failed attempt of a record's create is said at debug, naming that record.
+      const retries = lines.filter((l) => l.msg === 'Write failed; trying again');
+      expect(retries.length).toBe(2);
+      const records = await h.store.db.selectFrom('records').select(['id', 'source_id']).execute();
+      const recordIds = new Set(records.map((r) => r.id));
+      for (const retry of retries) {
+        expect(retry).toMatchObject({ level: 'debug', kind: 'transient' });
+        expect(recordIds.has(retry.recordId)).toBe(true);
+        expect(records.find((r) => r.id === retry.recordId)?.source_id).toBe(retry.record);
+      }
+      expect(lines.find((l) => l.msg === 'run finished')).toMatchObject({ state: 'partial' });
+    });
+
+    it('names the job a run comes from once, and a replay by its own run', async () => {
+      await flowWithTrouble();
+      const handler = engineJobHandlers(h.deps)[flowRunJob]!;
+      const job = { id: 'job_1', name: flowRunJob, payload: { flowId: h.flowId, trigger: 'manual' } };
+      const from = h.logLines.length;
+      await handler(job as unknown as ClaimedJob, {
+        signal: new AbortController().signal,
+        heartbeat: () => Promise.resolve(true),
+      });
+      const run = await h.store.db.selectFrom('runs').select('id').executeTakeFirstOrThrow();
+      const lines = linesSince(h.logLines, from);
+      expect(lines.length).toBeGreaterThan(0);
+      for (const line of lines)
+        expect(line).toMatchObject({ runId: run.id, flowId: 'items', pairId: 'p1', jobId: 'job_1' });
+      for (const raw of h.logLines.slice(from)) expect(keyCount(raw, 'jobId')).toBe(1);
+
+      // The replay fails again (the item still has no name): its lines carry the replay's run.
+      const replayFrom = h.logLines.length;
+      const outcome = await replayDeadLetters(h.deps, { filter: { flowId: h.flowId }, mode: 'as-was' });
+      expect(outcome).toMatchObject({ matched: 1, failed: 1 });
+      const replayRun = outcome.runs[0]!.runId;
+      const replayLines = linesSince(h.logLines, replayFrom);
+      expect(replayLines.map((l) => l.msg)).toContain('run finished');
+      for (const line of replayLines)
+        expect(line).toMatchObject({ runId: replayRun, flowId: 'items', pairId: 'p1', replay: true });
+      const letter = await h.store.db.selectFrom('dead_letters').selectAll().executeTakeFirstOrThrow();
+      const again = replayLines.find((l) => l.deadLetter === letter.id);
+      expect(again).toMatchObject({ level: 'warn', record: 'I00002' });
+      const record = await h.store.db
+        .selectFrom('records')
+        .select('id')
+        .where('run_id', '=', replayRun)
+        .executeTakeFirstOrThrow();
+      expect(again.recordId).toBe(record.id);
+    });
+  });
+
+  describe('between the Exact and Asperion sandboxes', () => {
+    let pair: Pair;
+    afterEach(async () => pair?.close());
+
+    const id = (group: string, n: number) => `${group}000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
+    const address = { AddressLine1: 'Dorpsstraat 1', Postcode: '1234 AB', City: 'Utrecht', Status: 'C' };
+
+    it("carries the run's ids on the connectors' lines too, and the record on a retried call", async () => {
+      pair = await startPair(dialect);
+      await pair.setSettings({ orderType: 'salesOrder' });
+      const [item] = await pair.exact('bulk/Logistics/Items', { $select: 'ID', $top: '1' });
+      const customer = id('1a', 1);
+      const [cents, fraction] = [id('1f', 1), id('1f', 2)];
+      const order = (invoiceId: string, NetPrice: number) => ({
+        InvoiceID: invoiceId,
+        Journal: '70',
+        OrderedBy: customer,
+        SalesInvoiceLines: [{ Item: item.ID, Quantity: 3, UnitPrice: NetPrice, NetPrice, VATCode: 'VH' }],
+      });
+      await pair.addExact({
+        'crm/Accounts': [
+          { ID: customer, Name: 'Jan de Vries', Email: 'jan@example.nl', Country: 'NL', ...address },
+        ],
+        // A unit price with more decimals than cents is refused: that order is dead-lettered.
+        'salesinvoice/SalesInvoices': [order(cents, 0.5), order(fraction, 0.3333)],
+      });
+      // Asperion answers some calls about orders with a 503, the same ones for the same seed: with
+      // seed 7 the good order's create fails (the engine tries it again) and so does the first
+      // look-up for it that comes before (the Asperion client tries that again).
+      const faults = { errorRate: 0.5, errorStatus: 503, pathPrefix: '/v1/salesorder', seed: 7 };
+      await pair.asperion.call('PUT', '/__sandbox/settings', { body: { faults } });
+
+      const logLines = pair.fx.h.logLines;
+      const from = logLines.length;
+      const result = await pair.run();
+      expect(result.counts).toMatchObject({ read: 2, created: 1, deadLettered: 1 });
+      await pair.asperion.call('PUT', '/__sandbox/settings', { body: { faults: { errorRate: 0 } } });
+      expect(byRef(await pair.list('SalesOrderWithLines'), cents)).toBeDefined();
+
+      const lines = linesSince(logLines, from);
+      for (const line of lines)
+        expect(line).toMatchObject({ runId: result.runId, flowId: 'orders', pairId: 'p1' });
+      const retried = lines.filter((l) => l.msg === 'Asperion call retried');
+      expect(retried.length).toBeGreaterThan(0);
+      const records = await pair.fx.h.store.db.selectFrom('records').select(['id', 'source_id']).execute();
+      const created = records.find((r) => r.source_id === cents)!;
+      for (const line of retried)
+        expect(line).toMatchObject({
+          connection: 'asperion',
+          status: 503,
+          recordId: created.id,
+          record: cents,
+        });
+      expect(lines.filter((l) => l.msg === 'Write failed; trying again')).toEqual([
+        expect.objectContaining({ recordId: created.id, record: cents, kind: 'transient' }),
+      ]);
+      const letter = await pair.fx.h.store.db
+        .selectFrom('dead_letters')
+        .selectAll()
+        .executeTakeFirstOrThrow();
+      expect(lines.find((l) => l.deadLetter === letter.id)).toMatchObject({
+        level: 'warn',
+        recordId: letter.record_id,
+        record: fraction,
+      });
+    });
+  });
+});
