@@ -3,7 +3,7 @@ import type { ClaimedJob } from '../queue/index.js';
 import { testDialects } from '../testing/databases.js';
 import { createEngineHarness, sampleItem, type EngineHarness } from '../testing/engine-harness.js';
 import { byRef, startPair, type Pair } from '../testing/flow-test-pair.js';
-import { engineJobHandlers, flowRunJob } from './job-handlers.js';
+import { autoRetryJob, engineJobHandlers, flowRunJob } from './job-handlers.js';
 import { replayDeadLetters } from './replay.js';
 import { runFlow } from './run-flow.js';
 
@@ -94,6 +94,50 @@ describe.each(testDialects)('a run names itself on every line it logs, on %s', (
         .where('run_id', '=', replayRun)
         .executeTakeFirstOrThrow();
       expect(again.recordId).toBe(record.id);
+    });
+
+    it('names the automatic retry job and its replay run on the lines of the retry', async () => {
+      h = await createEngineHarness(dialect);
+      h.loopback.put(sampleItem(1));
+      // Every attempt of the create fails: a transient dead letter, which the job retries later.
+      h.loopback.faults.create503 = h.deps.retry.maxAttempts;
+      const first = await runFlow(h.deps, { flowId: h.flowId, trigger: 'manual' });
+      expect(first.counts).toMatchObject({ deadLettered: 1 });
+      h.clock.advance(60 * 60_000);
+
+      const handler = engineJobHandlers(h.deps)[autoRetryJob]!;
+      const job = { id: 'job_retry', name: autoRetryJob, payload: { flowId: h.flowId } };
+      const from = h.logLines.length;
+      await handler(job as unknown as ClaimedJob, {
+        signal: new AbortController().signal,
+        heartbeat: () => Promise.resolve(true),
+      });
+      const replayRun = await h.store.db
+        .selectFrom('runs')
+        .select('id')
+        .where('trigger', '=', 'replay')
+        .executeTakeFirstOrThrow();
+      const record = await h.store.db
+        .selectFrom('records')
+        .select('id')
+        .where('run_id', '=', replayRun.id)
+        .executeTakeFirstOrThrow();
+      const lines = linesSince(h.logLines, from);
+      for (const line of lines) expect(line).toMatchObject({ jobId: 'job_retry', jobName: autoRetryJob });
+      for (const raw of h.logLines.slice(from)) expect(keyCount(raw, 'jobId')).toBe(1);
+      expect(lines.find((l) => l.msg === 'run finished')).toMatchObject({
+        runId: replayRun.id,
+        flowId: 'items',
+        pairId: 'p1',
+        replay: true,
+        state: 'succeeded',
+      });
+      expect(lines.find((l) => l.msg === 'dead letter retried automatically')).toMatchObject({
+        runId: replayRun.id,
+        flowId: 'items',
+        pairId: 'p1',
+        recordId: record.id,
+      });
     });
   });
 
