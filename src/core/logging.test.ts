@@ -135,7 +135,7 @@ describe('standard error as the log destination', () => {
 });
 
 describe('fields of the work under way', () => {
-  it('adds them to every line logged within, by any logger, nested, with the line’s own fields winning', async () => {
+  it('adds them to every line logged within, by any logger, nested, once, with the line’s own fields winning', async () => {
     const lines: string[] = [];
     const destination = new Writable({
       write(chunk: Buffer, _enc, done) {
@@ -149,12 +149,16 @@ describe('fields of the work under way', () => {
       await Promise.resolve();
       child.info('inside');
       withLogFields({ step: 'lookup' }, () => logger.info({ record: 'B' }, 'nested'));
+      logger.child({ recordId: 'rec_2' }).info('bound');
     });
     logger.info('outside');
     const parsed = lines.map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(parsed[0]).toMatchObject({ connection: 'c1', recordId: 'rec_1', record: 'A', msg: 'inside' });
     expect(parsed[1]).toMatchObject({ recordId: 'rec_1', record: 'B', step: 'lookup', msg: 'nested' });
     expect(lines[1]!.split('"record":').length).toBe(2);
-    expect(parsed[2]).not.toHaveProperty('recordId');
+    // A field the logger binds already is not written twice: the binding stands.
+    expect(parsed[2]).toMatchObject({ recordId: 'rec_2', record: 'A', msg: 'bound' });
+    expect(lines[2]!.split('"recordId":').length).toBe(2);
+    expect(parsed[3]).not.toHaveProperty('recordId');
   });
 });

@@ -31,6 +31,18 @@ export function withLogFields<T>(fields: Record<string, unknown>, work: () => T)
   return logFields.run({ ...logFields.getStore(), ...fields }, work);
 }
 
+/**
+ * The fields of the work under way that the logger does not bind already (a key twice in one JSON
+ * line leaves a log tool one of its values), as a fresh object: pino merges the line's own fields
+ * into it, and they win.
+ */
+function fieldsNotBound(logger: Logger): Record<string, unknown> {
+  const fields = logFields.getStore();
+  if (!fields) return {};
+  const bound = logger.bindings();
+  return Object.fromEntries(Object.entries(fields).filter(([key]) => !(key in bound)));
+}
+
 /** Where Koppel is installed (two folders up from core/, in src/ and in the build alike). */
 const installRoot = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -62,8 +74,7 @@ export function createLogger(options: LoggerOptions): Logger {
       level: options.level,
       base: null,
       timestamp: pino.stdTimeFunctions.isoTime,
-      // A fresh object each line: pino merges the line's own fields into it (they win).
-      mixin: () => ({ ...logFields.getStore() }),
+      mixin: (_line, _level, logger) => fieldsNotBound(logger),
       formatters: {
         level: (label) => ({ level: label }),
         log: (obj) =>

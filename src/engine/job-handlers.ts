@@ -79,12 +79,9 @@ export interface EngineJobHooks {
   onReplay?: (outcome: ReplayOutcome) => void;
 }
 
-export function engineJobHandlers(
-  engine: EngineDeps,
-  hooks: EngineJobHooks = {},
-): Record<string, JobHandler> {
-  const handlers: Record<string, (deps: EngineDeps, ...args: Parameters<JobHandler>) => Promise<void>> = {
-    [flowRunJob]: async (deps, job, { signal }) => {
+export function engineJobHandlers(deps: EngineDeps, hooks: EngineJobHooks = {}): Record<string, JobHandler> {
+  return {
+    [flowRunJob]: async (job, { signal }) => {
       const { flowId, trigger } = parseFlowRunPayload(job.payload);
       const result = await runFlow(deps, {
         flowId,
@@ -96,7 +93,7 @@ export function engineJobHandlers(
       hooks.onRun?.(result);
       if (result.error && isRetryableKind(result.error.kind)) throw result.error;
     },
-    [replayJob]: async (deps, job, { signal }) => {
+    [replayJob]: async (job, { signal }) => {
       const p = job.payload as unknown as ReplayPayload;
       const outcome = await replayDeadLetters(deps, {
         filter: { flowId: p.flowId, ids: p.ids, errorCode: p.errorCode, from: p.from, to: p.to },
@@ -107,7 +104,7 @@ export function engineJobHandlers(
       });
       hooks.onReplay?.(outcome);
     },
-    [autoRetryJob]: async (deps, job, { signal }) => {
+    [autoRetryJob]: async (job, { signal }) => {
       const flowId = (job.payload as { flowId?: unknown } | null)?.flowId;
       if (typeof flowId !== 'string')
         throw new KoppelError('A dead-letters.auto-retry job needs { flowId }', {
@@ -118,16 +115,16 @@ export function engineJobHandlers(
       if (result.retried > 0 || result.exhausted > 0)
         deps.logger.info({ flowId, ...result }, 'automatic retries of dead letters done');
     },
-    [purgeJob]: async (deps) => {
+    [purgeJob]: async () => {
       const result = await purgeActivity(deps);
       deps.logger.info({ ...result }, 'retention purge done');
     },
-    [keepAliveJob]: async (deps, job, { signal }) => {
+    [keepAliveJob]: async (job, { signal }) => {
       const idleDays = Number((job.payload as { idleDays?: unknown } | null)?.idleDays ?? 20);
       const result = await keepConnectionsAlive(deps, idleDays, signal);
       deps.logger.info({ ...result }, 'connection keep-alive done');
     },
-    [webhookSubscriptionsJob]: async (deps, job, { signal }) => {
+    [webhookSubscriptionsJob]: async (job, { signal }) => {
       const publicUrl = (job.payload as { publicUrl?: unknown } | null)?.publicUrl;
       if (typeof publicUrl !== 'string')
         throw new KoppelError('A webhooks.subscribe job needs { publicUrl }', {
@@ -141,18 +138,6 @@ export function engineJobHandlers(
       );
     },
   };
-  // Every line a job's work logs names the job, as the queue's own lines about it do.
-  return Object.fromEntries(
-    Object.entries(handlers).map(([name, handle]) => [
-      name,
-      (job, context) =>
-        handle(
-          { ...engine, logger: engine.logger.child({ jobId: job.id, jobName: job.name }) },
-          job,
-          context,
-        ),
-    ]),
-  );
 }
 
 /**

@@ -1,9 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { ClaimedJob } from '../queue/index.js';
+import { StoreQueue } from '../queue/index.js';
+import { runJob } from '../queue/job-runner.js';
 import { testDialects } from '../testing/databases.js';
 import { createEngineHarness, sampleItem, type EngineHarness } from '../testing/engine-harness.js';
 import { byRef, startPair, type Pair } from '../testing/flow-test-pair.js';
-import { autoRetryJob, engineJobHandlers, flowRunJob } from './job-handlers.js';
+import { autoRetryJob, engineJobHandlers, engineQueue, flowRunJob } from './job-handlers.js';
 import { replayDeadLetters } from './replay.js';
 import { runFlow } from './run-flow.js';
 
@@ -19,6 +20,25 @@ describe.each(testDialects)('a run names itself on every line it logs, on %s', (
   describe('against the loopback target', () => {
     let h: EngineHarness;
     afterEach(async () => h?.close());
+
+    /** Queues one job and runs it as a worker does, its lines going to the harness's log. */
+    async function runOneJob(name: string, payload: Record<string, string>): Promise<string> {
+      const queue = new StoreQueue(h.store, h.clock);
+      await queue.enqueue({ queue: engineQueue, name, payload });
+      const [job] = await queue.claim('w1', { queues: [engineQueue], leaseMs: 60_000, limit: 1 });
+      await runJob(job!, engineJobHandlers(h.deps)[name], {
+        queue,
+        clock: h.clock,
+        logger: h.deps.logger,
+        workerId: 'w1',
+        leaseMs: 60_000,
+        heartbeatIntervalMs: 20_000,
+        backoff: { baseMs: 1_000, capMs: 60_000 },
+        shutdown: new AbortController().signal,
+      });
+      expect((await queue.get(job!.id))?.state).toBe('completed');
+      return job!.id;
+    }
 
     /** Items 1 and 3 go through (3 after two transient failures); item 2 has no name and is parked. */
     async function flowWithTrouble() {
@@ -62,18 +82,15 @@ describe.each(testDialects)('a run names itself on every line it logs, on %s', (
 
     it('names the job a run comes from once, and a replay by its own run', async () => {
       await flowWithTrouble();
-      const handler = engineJobHandlers(h.deps)[flowRunJob]!;
-      const job = { id: 'job_1', name: flowRunJob, payload: { flowId: h.flowId, trigger: 'manual' } };
       const from = h.logLines.length;
-      await handler(job as unknown as ClaimedJob, {
-        signal: new AbortController().signal,
-        heartbeat: () => Promise.resolve(true),
-      });
+      const jobId = await runOneJob(flowRunJob, { flowId: h.flowId, trigger: 'manual' });
       const run = await h.store.db.selectFrom('runs').select('id').executeTakeFirstOrThrow();
       const lines = linesSince(h.logLines, from);
-      expect(lines.length).toBeGreaterThan(0);
-      for (const line of lines)
-        expect(line).toMatchObject({ runId: run.id, flowId: 'items', pairId: 'p1', jobId: 'job_1' });
+      // The run's lines, and the queue's own line that the job completed.
+      expect(lines.map((l) => l.msg)).toEqual(expect.arrayContaining(['run finished', 'Job completed']));
+      for (const line of lines) expect(line).toMatchObject({ jobId, jobName: flowRunJob });
+      for (const line of lines.filter((l) => l.msg !== 'Job completed'))
+        expect(line).toMatchObject({ runId: run.id, flowId: 'items', pairId: 'p1' });
       for (const raw of h.logLines.slice(from)) expect(keyCount(raw, 'jobId')).toBe(1);
 
       // The replay fails again (the item still has no name): its lines carry the replay's run.
@@ -105,13 +122,8 @@ describe.each(testDialects)('a run names itself on every line it logs, on %s', (
       expect(first.counts).toMatchObject({ deadLettered: 1 });
       h.clock.advance(60 * 60_000);
 
-      const handler = engineJobHandlers(h.deps)[autoRetryJob]!;
-      const job = { id: 'job_retry', name: autoRetryJob, payload: { flowId: h.flowId } };
       const from = h.logLines.length;
-      await handler(job as unknown as ClaimedJob, {
-        signal: new AbortController().signal,
-        heartbeat: () => Promise.resolve(true),
-      });
+      const jobId = await runOneJob(autoRetryJob, { flowId: h.flowId });
       const replayRun = await h.store.db
         .selectFrom('runs')
         .select('id')
@@ -123,7 +135,7 @@ describe.each(testDialects)('a run names itself on every line it logs, on %s', (
         .where('run_id', '=', replayRun.id)
         .executeTakeFirstOrThrow();
       const lines = linesSince(h.logLines, from);
-      for (const line of lines) expect(line).toMatchObject({ jobId: 'job_retry', jobName: autoRetryJob });
+      for (const line of lines) expect(line).toMatchObject({ jobId, jobName: autoRetryJob });
       for (const raw of h.logLines.slice(from)) expect(keyCount(raw, 'jobId')).toBe(1);
       expect(lines.find((l) => l.msg === 'run finished')).toMatchObject({
         runId: replayRun.id,
