@@ -40,7 +40,10 @@ describe.each(testDialects)('a run names itself on every line it logs, on %s', (
       return job!.id;
     }
 
-    /** Items 1 and 3 go through (3 after two transient failures); item 2 has no name and is parked. */
+    /**
+     * Items 1 and 3 go through, the first create sent failing twice with a 503 before it does; item
+     * 2 has no name and is parked.
+     */
     async function flowWithTrouble() {
       h = await createEngineHarness(dialect);
       h.loopback.put(sampleItem(1));
