@@ -2,7 +2,7 @@ import { Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { KoppelError, toKoppelError } from './errors.js';
-import { createLogger, prettyLine, stderrDestination } from './logging.js';
+import { createLogger, prettyLine, stderrDestination, withLogFields } from './logging.js';
 import { SecretRegistry } from './secret-registry.js';
 
 describe('the logger', () => {
@@ -131,5 +131,34 @@ describe('standard error as the log destination', () => {
     expect(written[0]!.slice('\r\x1b[2K'.length)).toMatch(
       /^\d\d:\d\d:\d\d INFO {2}Run started {2}flow=f1\n$/,
     );
+  });
+});
+
+describe('fields of the work under way', () => {
+  it('adds them to every line logged within, by any logger, nested, once, with the line’s own fields winning', async () => {
+    const lines: string[] = [];
+    const destination = new Writable({
+      write(chunk: Buffer, _enc, done) {
+        lines.push(chunk.toString('utf8'));
+        done();
+      },
+    });
+    const logger = createLogger({ level: 'info', secrets: new SecretRegistry(), destination });
+    const child = logger.child({ connection: 'c1' });
+    await withLogFields({ recordId: 'rec_1', record: 'A' }, async () => {
+      await Promise.resolve();
+      child.info('inside');
+      withLogFields({ step: 'lookup' }, () => logger.info({ record: 'B' }, 'nested'));
+      logger.child({ recordId: 'rec_2' }).info('bound');
+    });
+    logger.info('outside');
+    const parsed = lines.map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(parsed[0]).toMatchObject({ connection: 'c1', recordId: 'rec_1', record: 'A', msg: 'inside' });
+    expect(parsed[1]).toMatchObject({ recordId: 'rec_1', record: 'B', step: 'lookup', msg: 'nested' });
+    expect(lines[1]!.split('"record":').length).toBe(2);
+    // A field the logger binds already is not written twice: the binding stands.
+    expect(parsed[2]).toMatchObject({ recordId: 'rec_2', record: 'A', msg: 'bound' });
+    expect(lines[2]!.split('"recordId":').length).toBe(2);
+    expect(parsed[3]).not.toHaveProperty('recordId');
   });
 });

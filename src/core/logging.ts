@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { fileURLToPath } from 'node:url';
 import { pino, type Logger, type DestinationStream } from 'pino';
 import { isKoppelError, messageOf } from './errors.js';
@@ -16,6 +17,30 @@ export interface LoggerOptions {
    * stream to read every line.
    */
   destination?: DestinationStream;
+}
+
+/**
+ * Fields every line logged inside `withLogFields` carries, whichever logger writes it. A child
+ * logger names what it is made for (a run, a connection); this names the work under way beneath
+ * it, such as the one record a write is for, which a connector's own logger cannot know.
+ */
+const logFields = new AsyncLocalStorage<Readonly<Record<string, unknown>>>();
+
+/** Runs `work` with `fields` added to every line logged within it (inner fields win). */
+export function withLogFields<T>(fields: Record<string, unknown>, work: () => T): T {
+  return logFields.run({ ...logFields.getStore(), ...fields }, work);
+}
+
+/**
+ * The fields of the work under way that the logger does not bind already (a key twice in one JSON
+ * line leaves a log tool one of its values), as a fresh object: pino merges the line's own fields
+ * into it, and they win.
+ */
+function fieldsNotBound(logger: Logger): Record<string, unknown> {
+  const fields = logFields.getStore();
+  if (!fields) return {};
+  const bound = logger.bindings();
+  return Object.fromEntries(Object.entries(fields).filter(([key]) => !(key in bound)));
 }
 
 /** Where Koppel is installed (two folders up from core/, in src/ and in the build alike). */
@@ -49,6 +74,7 @@ export function createLogger(options: LoggerOptions): Logger {
       level: options.level,
       base: null,
       timestamp: pino.stdTimeFunctions.isoTime,
+      mixin: (_line, _level, logger) => fieldsNotBound(logger),
       formatters: {
         level: (label) => ({ level: label }),
         log: (obj) =>

@@ -98,7 +98,7 @@ export async function autoRetryDeadLetters(
     .execute();
   const records = await db
     .selectFrom('records')
-    .select(['id', 'source_id', 'state'])
+    .select(['id', 'run_id', 'source_id', 'state'])
     .where('run_id', 'in', runIds.length > 0 ? runIds : [''])
     .execute();
   const stateOf = new Map(after.map((a) => [a.id, a]));
@@ -132,6 +132,9 @@ export async function autoRetryDeadLetters(
     deps.logger.info(
       {
         flowId,
+        pairId: dl.pair_id,
+        // The replay run that sent it, whose own lines say how it went.
+        runId: record?.run_id ?? null,
         deadLetterId: dl.id,
         sourceId: dl.source_id,
         recordId: record?.id ?? null,

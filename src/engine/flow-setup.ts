@@ -1,5 +1,6 @@
 import type { Selectable } from 'kysely';
 import { KoppelError } from '../core/errors.js';
+import type { Logger } from '../core/logging.js';
 import { compileMapping, type CompiledMapping } from '../mapping/index.js';
 import type { MappingDefinition } from '../mapping/types.js';
 import type { ConnectionTable, FlowTable } from '../store/schema.js';
@@ -35,6 +36,13 @@ export interface FlowSetup {
   settings: InstallationSettings;
   redaction: ReadonlySet<string>;
   calls: CallCounter;
+  /**
+   * Every line about this flow's work: the engine's, its connectors' and its flow kind's. A run's
+   * carries its run, flow and pair ids (and its job's), so one run can be followed in a log tool.
+   */
+  logger: Logger;
+  /** The id the run this setup is for will have (minted first, so its connectors log it too). */
+  runId?: string;
   /** How urgent this run's API calls are (src/engine/run-priority.ts). */
   priority: ApiPriority;
   /**
@@ -71,6 +79,8 @@ export async function loadFlowSetup(
     dryRun?: boolean;
     /** For a run: what decides its API priority; without it the run is `normal`. */
     run?: { trigger: string; cursor: string | null; backfill?: boolean | undefined };
+    /** The run this setup is for, named on every line it logs. */
+    log?: RunLogIds;
   } = {},
 ): Promise<FlowSetup> {
   const db = deps.store.db;
@@ -117,8 +127,10 @@ export async function loadFlowSetup(
   const flowSettings = parsedSettings.data;
   const priority = options.run ? runPriority({ kind, settings: flowSettings, ...options.run }) : 'normal';
   const budget = { priority, reserve: settings.apiBudgetReserve };
-  const sourceCtx = connectorContext(deps, source, calls, signal, budget);
-  const targetCtx = connectorContext(deps, target, calls, signal, budget);
+  const logger = flowLogger(deps.logger, flow, options.log);
+  const logged = { ...deps, logger };
+  const sourceCtx = connectorContext(logged, source, calls, signal, budget);
+  const targetCtx = connectorContext(logged, target, calls, signal, budget);
   const createOnlyFields: ReadonlySet<string> = new Set(
     Object.entries(definition.fields)
       .filter(([, f]) => f.overwrite === false)
@@ -132,7 +144,7 @@ export async function loadFlowSetup(
     source: sourceCtx,
     target: targetCtx,
     clock: deps.clock,
-    logger: deps.logger.child({ flow: flowId }),
+    logger: logger.child({ flow: flowId }),
     // A dry run writes nothing, not even what it learnt.
     memory: options.dryRun ? readOnlyMemory(memory) : memory,
     links: storePairLinks(deps.store, flow.pair_id),
@@ -154,7 +166,37 @@ export async function loadFlowSetup(
     settings,
     redaction: redactedFieldNames(settings, deps.registry),
     calls,
+    logger,
+    ...(options.log ? { runId: options.log.runId } : {}),
     priority,
     signal,
   };
+}
+
+/** What names a run on its log lines besides its flow and pair. */
+export interface RunLogIds {
+  runId: string;
+  jobId?: string | undefined;
+  /** A replay's run (by hand or an automatic retry of dead letters). */
+  replay?: boolean;
+}
+
+/**
+ * The logger of one flow's work: its flow and pair, and for a run the run (and the job it runs in,
+ * unless the job's own logger already says so: a key twice in one JSON line confuses log tools).
+ */
+export function flowLogger(base: Logger, flow: { id: string; pair_id: string }, run?: RunLogIds): Logger {
+  const bound = base.bindings();
+  return base.child({
+    ...(run ? { runId: run.runId } : {}),
+    flowId: flow.id,
+    pairId: flow.pair_id,
+    ...(run?.jobId && bound.jobId === undefined ? { jobId: run.jobId } : {}),
+    ...(run?.replay ? { replay: true } : {}),
+  });
+}
+
+/** The engine's dependencies for one flow's work: the same, logging through the setup's logger. */
+export function withSetupLogger(deps: EngineDeps, setup: Pick<FlowSetup, 'logger'>): EngineDeps {
+  return { ...deps, logger: setup.logger };
 }

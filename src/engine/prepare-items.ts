@@ -1,5 +1,6 @@
 import { KoppelError, toKoppelError } from '../core/errors.js';
 import { contentHash } from '../core/json.js';
+import { withLogFields } from '../core/logging.js';
 import { mappingFailure } from '../mapping/index.js';
 import { findLinks } from '../store/repos/links.js';
 import { forEachLimited } from './concurrency.js';
@@ -8,7 +9,7 @@ import type { FlowSetup } from './flow-setup.js';
 import { withoutPaths } from './projection.js';
 import { withRetry } from './retry-policy.js';
 import type { TargetPayload } from './types.js';
-import { fail, moveTo, note, type WorkItem } from './work-item.js';
+import { fail, moveTo, note, recordLogFields, type WorkItem } from './work-item.js';
 
 /**
  * filter → map → resolve → compare with the link. Leaves each item skipped, failed, unchanged or
@@ -43,36 +44,38 @@ export async function prepareItems(
   await forEachLimited(
     resolving,
     deps.writeConcurrency,
-    async ({ item, payload }) => {
-      if (runtime.resolve) {
-        try {
-          // Notes of the attempt that succeeded only: a retried attempt starts over.
-          let notes: Array<[string, string]> = [];
-          payload = await withRetry(
-            () => {
-              notes = [];
-              return runtime.resolve!(payload, item.record, (step, detail) => notes.push([step, detail]));
-            },
-            deps.clock,
-            deps.retry,
-            { signal: setup.signal },
-          );
-          for (const [step, detail] of notes) note(item, step, now(), detail);
-          note(item, 'resolved', now());
-        } catch (e) {
-          // Stopped while resolving: the record is left unfinished, for the next run to read again.
-          if (setup.signal.aborted) return void (abort ??= toKoppelError(setup.signal.reason));
-          const error = toKoppelError(e);
-          if (endsRun(error, deps)) abort ??= error;
-          return fail(item, error, now());
+    // Lines logged while one record's references are looked up name that record.
+    ({ item, payload }) =>
+      withLogFields(recordLogFields(item), async () => {
+        if (runtime.resolve) {
+          try {
+            // Notes of the attempt that succeeded only: a retried attempt starts over.
+            let notes: Array<[string, string]> = [];
+            payload = await withRetry(
+              () => {
+                notes = [];
+                return runtime.resolve!(payload, item.record, (step, detail) => notes.push([step, detail]));
+              },
+              deps.clock,
+              deps.retry,
+              { signal: setup.signal },
+            );
+            for (const [step, detail] of notes) note(item, step, now(), detail);
+            note(item, 'resolved', now());
+          } catch (e) {
+            // Stopped while resolving: the record is left unfinished, for the next run to read again.
+            if (setup.signal.aborted) return void (abort ??= toKoppelError(setup.signal.reason));
+            const error = toKoppelError(e);
+            if (endsRun(error, deps)) abort ??= error;
+            return fail(item, error, now());
+          }
         }
-      }
-      item.naturalKey = runtime.naturalKey(item.record);
-      item.payload = runtime.withNaturalKey(payload, item.naturalKey);
-      item.projection = withoutPaths(item.payload, setup.createOnlyFields);
-      item.hash = contentHash(item.projection);
-      moveTo(item, 'mapped', now());
-    },
+        item.naturalKey = runtime.naturalKey(item.record);
+        item.payload = runtime.withNaturalKey(payload, item.naturalKey);
+        item.projection = withoutPaths(item.payload, setup.createOnlyFields);
+        item.hash = contentHash(item.projection);
+        moveTo(item, 'mapped', now());
+      }),
     () => abort !== undefined || setup.signal.aborted,
   );
   if (setup.signal.aborted) abort ??= toKoppelError(setup.signal.reason);

@@ -1,8 +1,9 @@
 import { toKoppelError } from '../core/errors.js';
+import { newId } from '../core/ids.js';
 import { findDeadLetters, type DeadLetterFilter, type DeadLetterRow } from '../store/repos/dead-letters.js';
 import type { SourceRecord } from './types.js';
 import type { EngineDeps } from './deps.js';
-import { loadFlowSetup, type FlowSetup } from './flow-setup.js';
+import { loadFlowSetup, withSetupLogger, type FlowSetup } from './flow-setup.js';
 import { processBatch, type BatchInput } from './process-batch.js';
 import { recoverWriteAhead } from './recover-write-ahead.js';
 import { withRun, type RunResult } from './run-flow.js';
@@ -58,22 +59,22 @@ export async function replayDeadLetters(deps: EngineDeps, request: ReplayRequest
     // A cancelled replay opens no further runs; the dead letters it did not reach stay open.
     if (signal.aborted) break;
     const first = group[0] as DeadLetterRow;
-    const setup = await loadFlowSetup(
-      deps,
-      first.flow_id,
-      signal,
-      request.mode === 'as-was' ? { mappingVersion: first.mapping_version ?? 0 } : {},
-    );
+    const log = { runId: newId('run', deps.clock.now()), jobId: request.jobId, replay: true };
+    const setup = await loadFlowSetup(deps, first.flow_id, signal, {
+      ...(request.mode === 'as-was' ? { mappingVersion: first.mapping_version ?? 0 } : {}),
+      log,
+    });
+    const runDeps = withSetupLogger(deps, setup);
     const claimedIds: string[] = [];
     const result = await withRun(
-      deps,
+      runDeps,
       setup,
       { flowId: first.flow_id, trigger: 'replay', jobId: request.jobId },
       async (runId, counts) => {
         // A dead letter may be a create whose outcome was never known (its write-ahead row is still
         // pending): settle those first, as a run does, or the replay creates the record a second time.
-        await recoverWriteAhead(deps, setup, runId);
-        const claimed = await claimForReplay(deps, group, runId);
+        await recoverWriteAhead(runDeps, setup, runId);
+        const claimed = await claimForReplay(runDeps, group, runId);
         claimedIds.push(...claimed.map((d) => d.id));
         try {
           const size = request.batchSize ?? 100;
@@ -84,14 +85,14 @@ export async function replayDeadLetters(deps: EngineDeps, request: ReplayRequest
             const inputs = await replayInputs(setup, request.mode, batch, snapshots);
             if (request.note)
               inputs.forEach((input, n) => (input.note = request.note!(batch[n] as DeadLetterRow)));
-            const abort = await processBatch(deps, setup, inputs, { runId, counts, cursor: null });
+            const abort = await processBatch(runDeps, setup, inputs, { runId, counts, cursor: null });
             done += batch.length;
             request.onProgress?.(done, letters.length);
             if (abort) throw abort;
           }
         } finally {
           await releaseUnfinished(
-            deps,
+            runDeps,
             claimed.map((d) => d.id),
           );
         }

@@ -44,6 +44,8 @@ export interface RetryHooks<T> {
    */
   beforeRetry?(error: KoppelError, attempt: number): Promise<T | undefined>;
   onAttempt?(attempt: number): void;
+  /** Called when a failed attempt is to be tried again, before the wait. */
+  onRetry?(error: KoppelError, attempt: number, waitMs: number): void;
   /** Once it aborts, a failed attempt is not tried again: the abort's reason is thrown instead. */
   signal?: AbortSignal | undefined;
 }
@@ -68,8 +70,10 @@ export async function withRetry<T>(
       if (hooks.signal?.aborted) throw toKoppelError(hooks.signal.reason);
       if (!isRetryableKind(error.kind) || attempt >= options.maxAttempts) throw error;
       if ((error.retryAfterMs ?? 0) > options.maxInlineWaitMs) throw error;
+      const waitMs = backoffMs(attempt, options, error.retryAfterMs);
+      hooks.onRetry?.(error, attempt, waitMs);
       try {
-        await clock.sleep(backoffMs(attempt, options, error.retryAfterMs), hooks.signal);
+        await clock.sleep(waitMs, hooks.signal);
       } catch (stopped) {
         throw toKoppelError(stopped);
       }

@@ -6,7 +6,7 @@ import { readCursor } from '../store/repos/cursors.js';
 import { failAbandonedRuns, getRun, insertRun } from '../store/repos/runs.js';
 import type { EngineDeps } from './deps.js';
 import { flowNotReady } from './connection-readiness.js';
-import { loadFlowSetup, type FlowSetup } from './flow-setup.js';
+import { flowLogger, loadFlowSetup, withSetupLogger, type FlowSetup } from './flow-setup.js';
 import { pauseConnection } from './pause-connection.js';
 import { processBatch, type BatchInput } from './process-batch.js';
 import { recoverWriteAhead } from './recover-write-ahead.js';
@@ -49,14 +49,17 @@ export async function runFlow(deps: EngineDeps, request: RunRequest): Promise<Ru
     cursor: await readCursor(deps.store.db, request.flowId),
     backfill: request.backfill,
   };
-  const setup = await loadFlowSetup(deps, request.flowId, signal, { run });
-  return withRun(deps, setup, request, async (runId, counts) => {
-    await recoverWriteAhead(deps, setup, runId);
+  // The run's id comes first, so the connectors opened for it name it on every line they log.
+  const log = { runId: newId('run', deps.clock.now()), jobId: request.jobId };
+  const setup = await loadFlowSetup(deps, request.flowId, signal, { run, log });
+  const runDeps = withSetupLogger(deps, setup);
+  return withRun(runDeps, setup, request, async (runId, counts) => {
+    await recoverWriteAhead(runDeps, setup, runId);
     const cursor = await readCursor(deps.store.db, setup.flow.id);
     for await (const page of inPhase('source', setup.runtime.read(cursor))) {
       if (signal.aborted) throw toKoppelError(signal.reason ?? new Error('Run cancelled'));
       const inputs: BatchInput[] = page.records.map((record) => ({ record }));
-      const abort = await processBatch(deps, setup, inputs, { runId, counts, cursor: page.cursor });
+      const abort = await processBatch(runDeps, setup, inputs, { runId, counts, cursor: page.cursor });
       request.onProgress?.(counts.toJSON());
       if (abort) throw tagPhase(abort, 'target');
       await nextTurn();
@@ -89,9 +92,10 @@ export async function withRun(
   body: (runId: string, counts: RunCounts) => Promise<void>,
 ): Promise<RunResult> {
   const db = deps.store.db;
+  deps = withSetupLogger(deps, setup);
   // Runs of one flow never overlap (the job queue's lock key), so a run still open is from a dead process.
   await failAbandonedRuns(db, setup.flow.id, deps.clock.now().toISOString());
-  const { runId, counts } = await openRun(deps, setup.flow, request);
+  const { runId, counts } = await openRun(deps, setup.flow, request, setup.runId);
 
   let error: KoppelError | undefined;
   try {
@@ -148,7 +152,9 @@ async function refuseRun(deps: EngineDeps, request: RunRequest, error: KoppelErr
     .select(['id', 'pair_id'])
     .where('id', '=', request.flowId)
     .executeTakeFirstOrThrow();
-  const { runId, counts } = await openRun(deps, flow, request);
+  const log = { runId: newId('run', deps.clock.now()), jobId: request.jobId };
+  deps = { ...deps, logger: flowLogger(deps.logger, flow, log) };
+  const { runId, counts } = await openRun(deps, flow, request, log.runId);
   const closed = await moveRun(db, runId, 'running', 'failed', {
     error_code: error.code,
     error_message: deps.secrets.scrub(error.message),
@@ -164,8 +170,9 @@ async function openRun(
   deps: EngineDeps,
   flow: { id: string; pair_id: string },
   request: RunRequest,
+  id?: string,
 ): Promise<{ runId: string; counts: RunCounts }> {
-  const runId = newId('run', deps.clock.now());
+  const runId = id ?? newId('run', deps.clock.now());
   const counts = new RunCounts();
   await insertRun(deps.store.db, {
     id: runId,

@@ -51,3 +51,11 @@ export function fail(item: WorkItem, error: KoppelError, at: string): void {
   item.error = error;
   moveTo(item, 'failed', at, `${error.code}: ${error.message}`);
 }
+
+/**
+ * What names the record on a log line: its record id (the activity log's) and its source id, as
+ * the dead-letter lines always named it. Never its content, which may be personal data.
+ */
+export function recordLogFields(item: Pick<WorkItem, 'id' | 'sourceId'>): Record<string, string> {
+  return { recordId: item.id, record: item.sourceId };
+}

@@ -1,6 +1,6 @@
 import type { Clock } from '../core/clock.js';
 import { KoppelError } from '../core/errors.js';
-import type { Logger } from '../core/logging.js';
+import { withLogFields, type Logger } from '../core/logging.js';
 import { sleepUntilAborted } from './alarm.js';
 import { decideRetry, describeError, type BackoffPolicy } from './job-retry.js';
 import type { ClaimedJob, HeartbeatAnswer, JobQueue } from './port.js';
@@ -95,7 +95,10 @@ export async function runJob(
   let error: unknown;
   let succeeded = false;
   try {
-    await Promise.resolve().then(() => handler(job, { signal: controller.signal, heartbeat }));
+    // Every line the handler's work logs names the job, whichever logger it goes through.
+    await withLogFields({ jobId: job.id, jobName: job.name }, () =>
+      Promise.resolve().then(() => handler(job, { signal: controller.signal, heartbeat })),
+    );
     succeeded = true;
   } catch (e) {
     error = e;
