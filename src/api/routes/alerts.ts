@@ -1,5 +1,6 @@
 import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
+import { alertView } from '../../engine/notifications/alert-view.js';
 import { acknowledgeAlert, getAlert, listAlerts, type AlertRow } from '../../store/repos/alerts.js';
 import { beforeQuery, page } from '../activity-schemas.js';
 import {
@@ -38,42 +39,6 @@ export const alertBody = z
     acknowledgedBy: z.string().nullable().describe('Who acknowledged it; `link` for a message’s link'),
   })
   .meta({ id: 'Alert', description: 'A problem Koppel noticed, open while it lasts.' });
-
-/** An alert as answered: the stored problem's details spread out. */
-export function alertView(a: AlertRow): z.infer<typeof alertBody> {
-  let details: Record<string, unknown> = {};
-  try {
-    details = JSON.parse(a.details) as Record<string, unknown>;
-  } catch {
-    // Details are written by the lifecycle as JSON; an unreadable one still shows its title.
-  }
-  const fix = (details.fix ?? {}) as Record<string, unknown>;
-  const text = (v: unknown) => (typeof v === 'string' ? v : '');
-  return {
-    id: a.id,
-    kind: a.kind,
-    severity: (['info', 'warning', 'critical'].includes(a.severity) ? a.severity : 'warning') as
-      'info' | 'warning' | 'critical',
-    pairId: a.pair_id,
-    flowId: a.flow_id,
-    connectionId: a.connection_id,
-    state: a.state === 'resolved' ? 'resolved' : 'open',
-    title: a.title,
-    why: text(details.why),
-    count: typeof details.count === 'number' ? details.count : 0,
-    documents: Array.isArray(details.documents) ? details.documents.map(String) : [],
-    fix: {
-      action: text(fix.action),
-      webPath: text(fix.webPath) || '/',
-      cli: typeof fix.cli === 'string' ? fix.cli : null,
-    },
-    openedAt: a.opened_at,
-    lastSeenAt: a.last_seen_at,
-    resolvedAt: a.resolved_at,
-    acknowledgedAt: a.acknowledged_at,
-    acknowledgedBy: a.acknowledged_by,
-  };
-}
 
 /** An alert of a pair outside the caller's scope (or of no pair, for a scoped caller) is unknown. */
 async function visibleAlert(ctx: ApiContext, req: FastifyRequest, id: string): Promise<AlertRow> {

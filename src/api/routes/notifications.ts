@@ -1,6 +1,5 @@
 import { z } from 'zod';
 import { KoppelError } from '../../core/errors.js';
-import { newId } from '../../core/ids.js';
 import {
   publicRecipient,
   readNotificationSettings,
@@ -10,12 +9,11 @@ import {
   notificationSettingsSchema,
   quietHoursSchema,
   severities,
-  type NotificationMessage,
   type NotificationSettings,
 } from '../../engine/notifications/types.js';
-import { queueDelivery } from '../../store/repos/notification-deliveries.js';
+import { queueTestMessage } from '../../engine/notifications/test-message.js';
 import { readNotificationSources, writeNotificationSources } from '../../workspace/notification-sources.js';
-import { audit, notFound, responses, type ApiRoute } from '../route-kit.js';
+import { audit, responses, type ApiRoute } from '../route-kit.js';
 
 const format = z.enum(['json', 'slack', 'teams']);
 
@@ -205,54 +203,14 @@ export const notificationsRoute: ApiRoute = (server, ctx) => {
       },
     },
     async (req, reply) => {
-      const settings = await readNotificationSettings(app.store.db, app.box);
-      const recipient = settings.recipients.find((r) => r.name === req.body.recipient);
-      if (!recipient) throw notFound('recipient', req.body.recipient, 'notifications.recipient_not_found');
-      const now = app.clock.now();
-      const at = now.toISOString();
-      const id = newId('ntf', now);
-      const base = ctx.baseUrl().replace(/\/$/, '');
-      const message: NotificationMessage = {
-        id,
-        kind: 'test',
-        alertId: null,
-        problemKind: null,
-        severity: 'info',
-        subject: '[Koppel] Test message',
-        title: 'Test message',
-        why: `Someone asked Koppel to check that messages reach ${recipient.name}.`,
-        count: 0,
-        documents: [],
-        pair: null,
-        flow: null,
-        links: { fix: `${base}/settings/notifications`, acknowledge: null, alert: null },
-        fixAction: 'Nothing to do: this message only shows that notifications arrive.',
-        cli: null,
-        openedAt: null,
-        resolvedAt: null,
-        at,
-      };
-      await queueDelivery(app.store.db, {
-        id,
-        dedupe_key: `test:${id}`,
-        alert_id: null,
-        message_kind: 'test',
-        recipient: recipient.name,
-        channel: recipient.email ? 'email' : 'webhook',
-        address: recipient.email ?? null,
-        message: JSON.stringify(message),
-        state: 'pending',
-        attempts: 0,
-        next_attempt_at: at,
-        locked_until: null,
-        last_error: null,
-        created_at: at,
-        sent_at: null,
-      });
+      const id = await queueTestMessage(
+        { db: app.store.db, box: app.box, clock: app.clock, baseUrl: ctx.baseUrl() },
+        req.body.recipient,
+      );
       await audit(ctx, req, {
         action: 'notifications.test',
         target: { kind: 'notification', id },
-        details: { recipient: recipient.name },
+        details: { recipient: req.body.recipient },
       });
       return reply.status(202).send({ deliveryId: id });
     },
