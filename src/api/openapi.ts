@@ -17,6 +17,8 @@ export const apiTags = [
   { name: 'checks', description: 'Mapping checks and dry runs' },
   { name: 'budget', description: 'API budget per Exact division' },
   { name: 'events', description: 'What needs attention' },
+  { name: 'alerts', description: 'Problems Koppel noticed, open while they last, and acknowledging them' },
+  { name: 'notifications', description: 'Who hears of alerts, test messages, and what was sent' },
   { name: 'settings', description: 'Installation settings and the workspace file' },
   { name: 'users', description: 'Users, API tokens and the audit log' },
   { name: 'meta', description: 'Health, status and this document' },

@@ -1,10 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { roles, type Role } from '../access/principal.js';
 import { newId } from '../core/ids.js';
+import { openAlert } from '../store/repos/alerts.js';
 import { insertEvent } from '../store/repos/events.js';
 import { upsertConnection } from '../store/repos/connections.js';
 import { upsertFlow } from '../store/repos/flows.js';
 import { upsertPair } from '../store/repos/pairs.js';
+import { sampleAlert } from '../testing/alert-fixtures.js';
 import type { ApiClient } from '../testing/api-harness.js';
 import { startApiHarness, type ApiHarness } from '../testing/api-harness.js';
 import { testDialects } from '../testing/databases.js';
@@ -25,7 +27,17 @@ import type { DeclaredRoute } from './auth/access-control.js';
  */
 
 /** Routes whose `:id` names an entity of a pair, by the resource the path starts with. */
-const pairBound = ['pairs', 'connections', 'flows', 'runs', 'records', 'dead-letters', 'events', 'jobs'];
+const pairBound = [
+  'pairs',
+  'connections',
+  'flows',
+  'runs',
+  'records',
+  'dead-letters',
+  'events',
+  'alerts',
+  'jobs',
+];
 /**
  * Routes that concern no single pair: the caller, the document, lists filtered by scope, or (when
  * declared `installationWide`) the whole installation.
@@ -46,6 +58,7 @@ const unbound = [
   'workspace',
   'purge',
   'metrics',
+  'notifications',
 ];
 
 /** A body good enough to get past validation to the scope check, for routes that need one. */
@@ -60,6 +73,8 @@ const sampleBodies: Record<string, unknown> = {
   'POST /api/flows/:id/dry-run': {},
   'POST /api/dead-letters/:id/replay': { mode: 'current' },
   'POST /api/flows/:id/debtor-choices': { account: '70019', debtor: '1003' },
+  'PUT /api/notifications': { recipients: [] },
+  'POST /api/notifications/test': { recipient: 'Office' },
 };
 
 /** `runs` of `/api/runs/:id`; `metrics` of `/metrics`, outside `/api/`. */
@@ -128,6 +143,7 @@ describe.each(testDialects)('every route, one by one (%s)', (dialect) => {
             created_at: at,
             acknowledged_at: null,
           });
+          await openAlert(db, sampleAlert({ id: `alr-pair-${p}`, pair_id: `pair-${p}` }));
         }
       },
     });
@@ -168,6 +184,7 @@ describe.each(testDialects)('every route, one by one (%s)', (dialect) => {
     ids['records'] = await both((p) => one('records', `pair-${p}`));
     ids['dead-letters'] = await both((p) => one('dead_letters', `pair-${p}`));
     ids['events'] = await both((p) => one('events', `pair-${p}`));
+    ids['alerts'] = await both((p) => `alr-pair-${p}`);
     ids['jobs'] = await both((p) => one('runs', `pair-${p}`, 'job_id'));
     for (const role of roles) {
       clients.set(role, await h.signedIn(role));

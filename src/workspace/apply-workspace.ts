@@ -12,6 +12,7 @@ import { deleteSetting, getSetting, putSetting } from '../store/repos/settings.j
 import type { Database } from '../store/schema.js';
 import { applyConnections } from './apply-connections.js';
 import { applyFlows } from './apply-flows.js';
+import { applyNotifications } from './apply-notifications.js';
 import { emptySummary, type ApplySummary } from './apply-summary.js';
 import {
   conflictsWithStore,
@@ -73,6 +74,7 @@ export async function applyWorkspace(
       await applyFlows(workspace, { trx, at, stored, summary });
       if (prune) await pruneConnectionsAndPairs(trx, workspace, stored, summary);
       await applySettings(trx, workspace, summary, at);
+      await applyNotifications(workspace, { ...deps, trx, summary, at });
 
       if (summary.dryRun) throw new DryRunRollback();
     });

@@ -1,11 +1,15 @@
 import type { Kysely } from 'kysely';
 import { stringify } from 'yaml';
+import type { SecretBox } from '../core/secret-box.js';
+import { readNotificationSettings } from '../engine/notifications/settings.js';
+import { notificationSettingsKey } from '../engine/notifications/types.js';
 import { listConnections, type Connection } from '../store/repos/connections.js';
 import { listFlows, type Flow } from '../store/repos/flows.js';
 import { currentMapping } from '../store/repos/mappings.js';
 import { listPairs } from '../store/repos/pairs.js';
 import { getSetting } from '../store/repos/settings.js';
 import type { Database } from '../store/schema.js';
+import { readNotificationSources } from './notification-sources.js';
 import { envReference, workspaceSettingKeys, type WorkspaceDocument } from './workspace-schema.js';
 
 type DocumentPair = WorkspaceDocument['pairs'] extends (infer P)[] | undefined ? P : never;
@@ -16,9 +20,13 @@ type DocumentFlow = NonNullable<DocumentPair['flows']>[number];
  * The stored configuration as a workspace document: credentials as the `${env:…}` references
  * they were applied from (values are never read), mappings as the current version's definition.
  * Lists are ordered by id; empty settings, credentials and lists are left out. Applying the result
- * changes nothing.
+ * changes nothing. Notifications need the box (a webhook's URL is stored encrypted): without it
+ * they are left out.
  */
-export async function exportWorkspaceDocument(db: Kysely<Database>): Promise<WorkspaceDocument> {
+export async function exportWorkspaceDocument(
+  db: Kysely<Database>,
+  box?: SecretBox,
+): Promise<WorkspaceDocument> {
   // One transaction, so the document is one consistent snapshot.
   return db.transaction().execute(async (trx) => {
     const connections = await listConnections(trx);
@@ -42,6 +50,8 @@ export async function exportWorkspaceDocument(db: Kysely<Database>): Promise<Wor
       if (setting) Object.assign(settings, { [key]: setting.value });
     }
     if (Object.keys(settings).length > 0) document.settings = settings;
+    const notifications = box ? await exportNotifications(trx, box) : undefined;
+    if (notifications) document.notifications = notifications;
     document.pairs = pairs;
     return document;
   });
@@ -51,8 +61,9 @@ export async function exportWorkspaceDocument(db: Kysely<Database>): Promise<Wor
 export async function exportWorkspace(
   db: Kysely<Database>,
   format: 'yaml' | 'json' = 'yaml',
+  box?: SecretBox,
 ): Promise<string> {
-  const document = await exportWorkspaceDocument(db);
+  const document = await exportWorkspaceDocument(db, box);
   return format === 'json' ? `${JSON.stringify(document, null, 2)}\n` : stringify(document);
 }
 
@@ -80,4 +91,33 @@ async function exportFlow(db: Kysely<Database>, flow: Flow): Promise<DocumentFlo
   const mapping = await currentMapping(db, flow.id);
   if (mapping) out.mapping = mapping.definition;
   return out;
+}
+
+/**
+ * A webhook's URL and secret as the references they were applied from; a URL set through the API
+ * as itself (it was given as text, like a file may). A secret set through the API has no
+ * reference and a file never holds a secret, so it is left out: give it as `${env:NAME}`.
+ */
+async function exportNotifications(
+  db: Kysely<Database>,
+  box: SecretBox,
+): Promise<WorkspaceDocument['notifications']> {
+  if (!(await getSetting(db, notificationSettingsKey))) return undefined;
+  const settings = await readNotificationSettings(db, box);
+  const sources = await readNotificationSources(db);
+  return {
+    ...settings,
+    recipients: settings.recipients.map((r) => {
+      if (!r.webhook) return r;
+      const refs = sources[r.name] ?? {};
+      return {
+        ...r,
+        webhook: {
+          url: refs.url ? envReference(refs.url) : r.webhook.url,
+          format: r.webhook.format,
+          ...(refs.secret ? { secret: envReference(refs.secret) } : {}),
+        },
+      };
+    }),
+  };
 }

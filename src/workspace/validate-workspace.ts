@@ -58,6 +58,7 @@ interface DeclaredConnection {
 
 function checkReferences(input: unknown, ctx: ValidationContext): WorkspaceError[] {
   const errors: WorkspaceError[] = [];
+  errors.push(...checkNotificationVariables(input, ctx));
   const pairs = listAt(input, 'pairs');
   // Connection and flow ids are unique in the whole installation, not just in their pair.
   const pairIds = new Map<string, string>();
@@ -96,6 +97,25 @@ function checkReferences(input: unknown, ctx: ValidationContext): WorkspaceError
       once(flowIds, textAt(flow, 'id'), [...path, 'id'], 'flow');
       errors.push(...checkFlow(flow, path, pairId, connections, ctx));
     });
+  });
+  return errors;
+}
+
+/** A webhook's URL and secret references name variables that are set, and none of Koppel's own. */
+function checkNotificationVariables(input: unknown, ctx: ValidationContext): WorkspaceError[] {
+  const errors: WorkspaceError[] = [];
+  const notifications = isPlainObject(input) ? input.notifications : undefined;
+  listAt(notifications, 'recipients').forEach((recipient, r) => {
+    const webhook = isPlainObject(recipient) ? recipient.webhook : undefined;
+    for (const field of ['url', 'secret'] as const) {
+      const variable = envVariableOf(textAt(webhook, field));
+      if (variable === null) continue;
+      const path = formatPath(['notifications', 'recipients', r, 'webhook', field]);
+      if (isKoppelConfiguration(variable))
+        errors.push({ path, reason: `${variable} is Koppel's own configuration, never a webhook's` });
+      else if (!ctx.env[variable])
+        errors.push({ path, reason: `environment variable ${variable} is not set` });
+    }
   });
   return errors;
 }

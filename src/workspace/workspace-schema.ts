@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { slugPattern } from '../core/ids.js';
 import { validateCron } from '../queue/cron.js';
 import { mappingDefinitionSchema } from '../mapping/schema.js';
+import { notificationSettingsSchema, severities } from '../engine/notifications/types.js';
 
 /**
  * The workspace file: every pair, connection, flow, mapping and installation setting, as YAML or
@@ -133,6 +134,45 @@ export const installationSettingsSchema = z
   })
   .strict();
 
+/**
+ * Who hears of what, as `notificationSettingsSchema` has it, except that a webhook's URL may be an
+ * `${env:NAME}` reference (Slack's and Teams' URLs carry their credential in the path) and its
+ * signing secret must be one.
+ */
+const workspaceRecipientSchema = z
+  .object({
+    name: z.string().min(1).max(100),
+    email: z.email().optional(),
+    webhook: z
+      .object({
+        url: z
+          .string()
+          .refine(
+            (v) => envReferencePattern.test(v) || z.url().safeParse(v).success,
+            'must be a URL or an ${env:NAME} reference',
+          ),
+        format: z.enum(['json', 'slack', 'teams']).default('json'),
+        secret: credentialReference.optional(),
+      })
+      .strict()
+      .optional(),
+    minSeverity: z.enum(severities).default('warning'),
+    pairs: z.array(slug).optional(),
+  })
+  .strict()
+  .refine((r) => Boolean(r.email) !== Boolean(r.webhook), {
+    message: 'a recipient has either an email or a webhook',
+  });
+
+export const workspaceNotificationsSchema = notificationSettingsSchema.extend({
+  recipients: z
+    .array(workspaceRecipientSchema)
+    .default([])
+    .refine((list) => new Set(list.map((r) => r.name)).size === list.length, {
+      message: 'names a recipient twice',
+    }),
+});
+
 export const workspaceSettingKeys = ['retention', 'redaction', 'apiBudgetReserve', 'deadLetters'] as const;
 export type WorkspaceSettingKey = (typeof workspaceSettingKeys)[number];
 
@@ -140,6 +180,7 @@ export const workspaceSchema = z
   .object({
     version: z.literal(1),
     settings: installationSettingsSchema.optional(),
+    notifications: workspaceNotificationsSchema.optional(),
     pairs: z.array(pairSchema).default([]),
   })
   .strict();
@@ -151,3 +192,4 @@ export type WorkspaceDocument = z.input<typeof workspaceSchema>;
 export type WorkspacePair = Workspace['pairs'][number];
 export type WorkspaceConnection = WorkspacePair['connections'][number];
 export type WorkspaceFlow = WorkspacePair['flows'][number];
+export type WorkspaceNotifications = NonNullable<Workspace['notifications']>;

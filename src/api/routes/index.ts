@@ -1,4 +1,6 @@
 import type { ApiRoute } from '../route-kit.js';
+import { alertAcknowledgePageRoute } from './alert-acknowledge-page.js';
+import { alertsRoute } from './alerts.js';
 import { auditRoute } from './audit.js';
 import { budgetRoute } from './budget.js';
 import { eventsRoute } from './events.js';
@@ -11,6 +13,8 @@ import { connectionAuthorizationRoute } from './connection-authorization.js';
 import { connectionChangeRoute } from './connection-change.js';
 import { connectionTenantsRoute } from './connection-tenants.js';
 import { connectionsRoute } from './connections.js';
+import { notificationDeliveriesRoute } from './notification-deliveries.js';
+import { notificationsRoute } from './notifications.js';
 import { oauthCallbackRoute } from './oauth-callback.js';
 import { pagesRoute } from './pages.js';
 import { pairDashboardRoute } from './pair-dashboard.js';
@@ -65,6 +69,10 @@ export const apiRoutes: ApiRoute[] = [
   jobsRoute,
   recordsRoute,
   eventsRoute,
+  alertsRoute,
+  alertAcknowledgePageRoute,
+  notificationsRoute,
+  notificationDeliveriesRoute,
   budgetRoute,
   deadLetterGroupsRoute,
   deadLettersRoute,

@@ -63,8 +63,10 @@ export const workspaceRoute: ApiRoute = (server, ctx) => {
     },
     async (req, reply) => {
       if (req.query.format === 'yaml')
-        return reply.type('text/yaml; charset=utf-8').send(await exportWorkspace(ctx.app.store.db, 'yaml'));
-      return reply.send(await exportWorkspaceDocument(ctx.app.store.db));
+        return reply
+          .type('text/yaml; charset=utf-8')
+          .send(await exportWorkspace(ctx.app.store.db, 'yaml', ctx.app.box));
+      return reply.send(await exportWorkspaceDocument(ctx.app.store.db, ctx.app.box));
     },
   );
 

@@ -11,7 +11,7 @@ export const exportCommand: CliCommand = {
       .action(async (options: { output?: string }) => {
         const app = await ctx.app();
         const format = options.output?.toLowerCase().endsWith('.json') ? 'json' : 'yaml';
-        const text = await exportWorkspace(app.store.db, format);
+        const text = await exportWorkspace(app.store.db, format, app.box);
         if (options.output === undefined) ctx.out.write(text);
         else {
           await writeFile(options.output, text, 'utf8');

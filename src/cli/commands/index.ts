@@ -1,4 +1,5 @@
 import type { CliCommand } from '../main.js';
+import { alertsCommand } from './alerts.js';
 import { applyCommand } from './apply.js';
 import { demoCommand } from './demo.js';
 import { checkCommand } from './check.js';
@@ -12,6 +13,7 @@ import { exportCommand } from './export.js';
 import { flowsCommand } from './flows.js';
 import { mappingPreviewCommand } from './mapping-preview.js';
 import { migrateCommand } from './migrate.js';
+import { notifyCommand } from './notify.js';
 import { pairsCommand } from './pairs.js';
 import { purgeCommand } from './purge.js';
 import { recordsCommand } from './records.js';
@@ -46,6 +48,8 @@ export const commands: CliCommand[] = [
   cursorCommand,
   debtorsCommand,
   budgetCommand,
+  alertsCommand,
+  notifyCommand,
   recordsCommand,
   replayCommand,
   purgeCommand,

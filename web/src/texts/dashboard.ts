@@ -75,4 +75,17 @@ export const dashboard = {
     acknowledged: 'Acknowledged.',
     severities: { info: 'info', warning: 'warning', error: 'error' } as Record<string, string>,
   },
+  alerts: {
+    heading: 'Alerts',
+    none: 'No open alerts.',
+    since: 'since',
+    documents: (n: number) => (n === 1 ? '1 document' : `${n} documents`),
+    fix: 'Fix it',
+    fixLabel: (action: string, title: string) => `${action} (${title})`,
+    acknowledge: 'Acknowledge',
+    acknowledgeLabel: (title: string) => `Acknowledge: ${title}`,
+    acknowledged: 'Acknowledged.',
+    acknowledgedBy: (at: string, by: string | null) => `acknowledged ${at}${by ? ` by ${by}` : ''}`,
+    severities: { info: 'info', warning: 'warning', critical: 'critical' } as Record<string, string>,
+  },
 };

@@ -4,6 +4,7 @@ import { api, must } from '../../api/client';
 import { PageTitle } from '../../components/layout';
 import { QueryState } from '../../components/query-state';
 import { t } from '../../texts';
+import { AlertsPanel } from './alerts-panel';
 import { PairDashboard } from './pair-dashboard';
 import './dashboard.css';
 
@@ -15,6 +16,7 @@ export function DashboardPage() {
   return (
     <>
       <PageTitle>{d.title}</PageTitle>
+      <AlertsPanel />
       <QueryState query={pairs}>
         {({ items }) =>
           items.length === 0 ? (

@@ -3,6 +3,7 @@ import { PageTitle } from '../../components/layout';
 import { useCan, usePrincipal } from '../../session';
 import { t } from '../../texts';
 import { AuditSection } from './audit';
+import { NotificationsSection } from './notifications';
 import { RetentionSection } from './retention';
 import { TokensSection } from './tokens';
 import { UsersSection } from './users';
@@ -33,6 +34,7 @@ export function SettingsPage() {
         ]
       : []),
     { href: '/retention', label: s.sections.retention },
+    { href: '/notifications', label: s.sections.notifications },
     ...(owner ? [{ href: '/audit', label: s.sections.audit }] : []),
   ];
   return (
@@ -53,6 +55,7 @@ export function SettingsPage() {
         {owner && <Route path="/users" component={UsersSection} />}
         {owner && <Route path="/tokens" component={TokensSection} />}
         <Route path="/retention" component={RetentionSection} />
+        <Route path="/notifications" component={NotificationsSection} />
         {owner && <Route path="/audit" component={AuditSection} />}
         <Route>
           <Redirect to={owner ? '/users' : '/retention'} replace />
