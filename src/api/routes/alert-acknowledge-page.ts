@@ -3,7 +3,8 @@ import { z } from 'zod';
 import type { Principal } from '../../access/principal.js';
 import { recordAudit } from '../../access/audit.js';
 import { isAckToken } from '../../engine/notifications/ack-token.js';
-import { acknowledgeAlert, getAlert, type AlertRow } from '../../store/repos/alerts.js';
+import { getAlert, type AlertRow } from '../../store/repos/alerts.js';
+import { acknowledgeAlertAndEvents } from '../../engine/notifications/acknowledge.js';
 import { esc, sendPage } from '../pages/html.js';
 import type { ApiContext, ApiRoute, FastifyReply } from '../route-kit.js';
 
@@ -71,7 +72,7 @@ export const alertAcknowledgePageRoute: ApiRoute = (server, ctx) => {
         const alert = await alertWithToken(ctx, req.params.id, req.body.token);
         if (!alert) return notFoundPage(reply);
         const at = ctx.app.clock.now().toISOString();
-        const changed = await acknowledgeAlert(ctx.app.store.db, alert.id, at, 'link');
+        const { acknowledged: changed } = await acknowledgeAlertAndEvents(ctx.app, alert.id, at, 'link');
         if (changed)
           await recordAudit(ctx.app.store.db, ctx.app.clock, {
             actor: linkActor,

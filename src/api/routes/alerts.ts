@@ -1,7 +1,8 @@
 import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { alertView } from '../../engine/notifications/alert-view.js';
-import { acknowledgeAlert, getAlert, listAlerts, type AlertRow } from '../../store/repos/alerts.js';
+import { getAlert, listAlerts, type AlertRow } from '../../store/repos/alerts.js';
+import { acknowledgeAlertAndEvents } from '../../engine/notifications/acknowledge.js';
 import { beforeQuery, page } from '../activity-schemas.js';
 import {
   audit,
@@ -99,8 +100,8 @@ export const alertsRoute: ApiRoute = (server, ctx) => {
     async (req) => {
       const { db } = ctx.app.store;
       const alert = await visibleAlert(ctx, req, req.params.id);
-      const changed = await acknowledgeAlert(
-        db,
+      const { acknowledged: changed } = await acknowledgeAlertAndEvents(
+        ctx.app,
         alert.id,
         ctx.app.clock.now().toISOString(),
         principalOf(req).name,

@@ -1,7 +1,8 @@
 import { recordAudit } from '../../access/audit.js';
 import { KoppelError } from '../../core/errors.js';
 import { alertView } from '../../engine/notifications/alert-view.js';
-import { acknowledgeAlert, getAlert, listAlerts } from '../../store/repos/alerts.js';
+import { getAlert, listAlerts } from '../../store/repos/alerts.js';
+import { acknowledgeAlertAndEvents } from '../../engine/notifications/acknowledge.js';
 import { cliActor } from '../cli-actor.js';
 import type { CliCommand } from '../main.js';
 import { formatTable } from '../table.js';
@@ -49,7 +50,12 @@ export const alertsCommand: CliCommand = {
             kind: 'not_found',
           });
         const actor = cliActor();
-        const changed = await acknowledgeAlert(db, id, app.clock.now().toISOString(), actor.name);
+        const { acknowledged: changed } = await acknowledgeAlertAndEvents(
+          app,
+          id,
+          app.clock.now().toISOString(),
+          actor.name,
+        );
         await recordAudit(db, app.clock, {
           actor,
           action: 'alert.acknowledge',
