@@ -8,6 +8,12 @@ import { runFlow, runTriggers, type RunRequest, type RunResult, type RunTrigger 
 import type { EngineDeps } from './deps.js';
 import { flowConnectionsActive } from './flow-connections-active.js';
 import { autoRetryDeadLetters } from './auto-retry.js';
+import {
+  parseReconcileDailyPayload,
+  readReconcileSchedule,
+  reconcileDaily,
+  reconcileDailyJob,
+} from './reconcile-daily.js';
 
 /** Job names the engine handles. */
 export const flowRunJob = 'flow.run';
@@ -115,6 +121,25 @@ export function engineJobHandlers(deps: EngineDeps, hooks: EngineJobHooks = {}):
       if (result.retried > 0 || result.exhausted > 0)
         deps.logger.info({ flowId, ...result }, 'automatic retries of dead letters done');
     },
+    [reconcileDailyJob]: async (job, { signal }) => {
+      const { flowId } = parseReconcileDailyPayload(job.payload);
+      try {
+        const report = await reconcileDaily(deps, flowId, signal);
+        deps.logger.info(
+          {
+            flowId,
+            reportId: report.reportId,
+            period: report.period,
+            differences: report.differences.length,
+          },
+          'daily reconciliation done',
+        );
+      } catch (e) {
+        // The report holds the error; only what may pass (a rate limit, an outage) is tried again.
+        if (e instanceof KoppelError && isRetryableKind(e.kind)) throw e;
+        deps.logger.warn({ flowId, err: e }, 'daily reconciliation failed');
+      }
+    },
     [purgeJob]: async () => {
       const result = await purgeActivity(deps);
       deps.logger.info({ ...result }, 'retention purge done');
@@ -143,7 +168,8 @@ export function engineJobHandlers(deps: EngineDeps, hooks: EngineJobHooks = {}):
 /**
  * What the scheduler starts: every enabled flow with a cron schedule whose connections are not
  * paused (a paused connection waits for a new authorization, not for its next fire time), the
- * automatic retries of every such flow's transient dead letters (scheduled or not), the
+ * automatic retries of every such flow's transient dead letters (scheduled or not), the daily
+ * reconciliation of every such flow whose kind can reconcile (installation setting `reconcile`), the
  * retention purge, (when an app declares one) the daily credential keep-alive, and (with a public
  * URL) the daily check of webhook subscriptions.
  */
@@ -155,10 +181,11 @@ export async function engineSchedules(
 ): Promise<Schedule[]> {
   const flows = await deps.store.db
     .selectFrom('flows')
-    .select(['flows.id', 'flows.schedule', 'flows.priority'])
+    .select(['flows.id', 'flows.kind', 'flows.schedule', 'flows.priority'])
     .where('flows.enabled', '=', 1)
     .where(flowConnectionsActive)
     .execute();
+  const reconcile = await readReconcileSchedule(deps.store.db);
   return [
     ...flows
       .filter((f) => f.schedule !== null)
@@ -180,6 +207,18 @@ export async function engineSchedules(
       lockKey: flowLockKey(f.id),
       priority: Number(f.priority),
     })),
+    // Under the flow's lock, so the books are never compared while a run of the flow writes them.
+    ...(reconcile.enabled ? flows : [])
+      .filter((f) => deps.registry.kinds.get(f.kind)?.reconcile)
+      .map((f) => ({
+        key: `reconcile:${f.id}`,
+        cron: reconcile.schedule,
+        name: reconcileDailyJob,
+        queue: engineQueue,
+        payload: { flowId: f.id },
+        lockKey: flowLockKey(f.id),
+        priority: Number(f.priority),
+      })),
     {
       key: 'activity:purge',
       cron: purgeCron,

@@ -33,7 +33,7 @@ export const reconcileCommand: CliCommand = {
         if (!(await getFlow(app.store.db, flowId)))
           throw new KoppelError(`No flow "${flowId}"`, { code: 'flow.not_found', kind: 'not_found' });
         await assertFlowConnectionsReady(app.store.db, app.registry.apps, flowId);
-        const report = await reconcileFlow(app.engine, { flowId, from: o.from, to: o.to });
+        const report = await reconcileFlow(app.engine, { flowId, trigger: 'cli', from: o.from, to: o.to });
         const scrub = (t: string) => app.secrets.scrub(t);
         const text =
           o.format === 'json'
