@@ -15,7 +15,7 @@ const totals = z.object({
   grossCents: cents,
 });
 
-const reconcileAnswer = z
+export const reconcileAnswer = z
   .object({
     reportId: z.string().describe('The stored report: `GET /api/reconcile-reports/{id}`'),
     flowId: z.string(),
