@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { roles, type Role } from '../access/principal.js';
 import { newId } from '../core/ids.js';
 import { insertEvent } from '../store/repos/events.js';
+import { insertReconcileReport } from '../store/repos/reconcile-reports.js';
 import { upsertConnection } from '../store/repos/connections.js';
 import { upsertFlow } from '../store/repos/flows.js';
 import { upsertPair } from '../store/repos/pairs.js';
@@ -25,7 +26,17 @@ import type { DeclaredRoute } from './auth/access-control.js';
  */
 
 /** Routes whose `:id` names an entity of a pair, by the resource the path starts with. */
-const pairBound = ['pairs', 'connections', 'flows', 'runs', 'records', 'dead-letters', 'events', 'jobs'];
+const pairBound = [
+  'pairs',
+  'connections',
+  'flows',
+  'runs',
+  'records',
+  'dead-letters',
+  'events',
+  'jobs',
+  'reconcile-reports',
+];
 /**
  * Routes that concern no single pair: the caller, the document, lists filtered by scope, or (when
  * declared `installationWide`) the whole installation.
@@ -128,6 +139,21 @@ describe.each(testDialects)('every route, one by one (%s)', (dialect) => {
             created_at: at,
             acknowledged_at: null,
           });
+          await insertReconcileReport(db, {
+            id: `rcn_fixture_${p}`,
+            flow_id: `flow-${p}`,
+            pair_id: `pair-${p}`,
+            trigger: 'schedule',
+            period_from: '2026-03-01',
+            period_to: '2026-03-31',
+            started_at: at,
+            finished_at: null,
+            documents: 0,
+            differences: 0,
+            calls: 0,
+            report: '{}',
+            error: null,
+          });
         }
       },
     });
@@ -169,6 +195,7 @@ describe.each(testDialects)('every route, one by one (%s)', (dialect) => {
     ids['dead-letters'] = await both((p) => one('dead_letters', `pair-${p}`));
     ids['events'] = await both((p) => one('events', `pair-${p}`));
     ids['jobs'] = await both((p) => one('runs', `pair-${p}`, 'job_id'));
+    ids['reconcile-reports'] = await both((p) => `rcn_fixture_${p}`);
     for (const role of roles) {
       clients.set(role, await h.signedIn(role));
       clients.set(`${role}@b`, await h.signedIn(role, { pairScope: ['pair-b'] }));
