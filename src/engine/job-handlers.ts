@@ -8,12 +8,8 @@ import { runFlow, runTriggers, type RunRequest, type RunResult, type RunTrigger 
 import type { EngineDeps } from './deps.js';
 import { flowConnectionsActive } from './flow-connections-active.js';
 import { autoRetryDeadLetters } from './auto-retry.js';
-import {
-  parseReconcileDailyPayload,
-  readReconcileSchedule,
-  reconcileDaily,
-  reconcileDailyJob,
-} from './reconcile-daily.js';
+import { parseReconcileDailyPayload, reconcileDaily, reconcileDailyJob } from './reconcile-daily.js';
+import { readInstallationSettings } from './installation-settings.js';
 
 /** Job names the engine handles. */
 export const flowRunJob = 'flow.run';
@@ -185,7 +181,7 @@ export async function engineSchedules(
     .where('flows.enabled', '=', 1)
     .where(flowConnectionsActive)
     .execute();
-  const reconcile = await readReconcileSchedule(deps.store.db);
+  const { reconcile } = await readInstallationSettings(deps.store.db, deps.defaults);
   return [
     ...flows
       .filter((f) => f.schedule !== null)

@@ -10,6 +10,7 @@ import { startPair, type Pair } from '../../testing/flow-test-pair.js';
 import { salesInvoice } from '../../testing/orders-test-fixture.js';
 import { startApiHarness } from '../../testing/api-harness.js';
 import { runKoppel } from '../../testing/run-koppel.js';
+import { changeInstallationSettings } from '../../workspace/installation-settings-change.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- tests read the API's JSON as it comes */
 
@@ -86,6 +87,19 @@ describe.each(testDialects)('the daily reconciliation of an orders flow (%s)', (
       payload: { flowId: pair.flowId },
       lockKey: flowLockKey(pair.flowId),
     });
+    // The installation setting moves it, or turns it off; null puts the default back.
+    const { db } = pair.fx.h.store;
+    const reconcileSchedule = async () =>
+      (await engineSchedules(pair.fx.h.deps, '17 3 * * *')).find((s) => s.name === reconcileDailyJob);
+    await changeInstallationSettings(db, pair.fx.clock, { reconcile: { schedule: '5 6 * * 1-5' } });
+    expect(await reconcileSchedule()).toMatchObject({ cron: '5 6 * * 1-5' });
+    await changeInstallationSettings(db, pair.fx.clock, { reconcile: { enabled: false } });
+    expect(await reconcileSchedule()).toBeUndefined();
+    await expect(
+      changeInstallationSettings(db, pair.fx.clock, { reconcile: { schedule: 'daily' } }),
+    ).rejects.toThrow(/reconcile\.schedule/);
+    await changeInstallationSettings(db, pair.fx.clock, { reconcile: null });
+    expect(await reconcileSchedule()).toMatchObject({ cron: '23 5 * * *' });
   });
 
   it('stores a clean report after a clean sync, and the detector finds nothing', async () => {
