@@ -10,7 +10,6 @@ import { startPair, type Pair } from '../../testing/flow-test-pair.js';
 import { salesInvoice } from '../../testing/orders-test-fixture.js';
 import { startApiHarness } from '../../testing/api-harness.js';
 import { runKoppel } from '../../testing/run-koppel.js';
-import { accessibilityProblems, startTestBrowser } from '../../testing/browser.js';
 import { changeInstallationSettings } from '../../workspace/installation-settings-change.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- tests read the API's JSON as it comes */
@@ -262,28 +261,4 @@ describe.each(testDialects)('the daily reconciliation of an orders flow (%s)', (
     expect(one.out).toContain('2 difference(s)');
     expect((await koppel('reconcile', pair.flowId, '--report', 'rcn_unknown')).code).toBe(3);
   });
-
-  it('shows the newest reconciliation on the dashboard’s flow card, with its CSV', async () => {
-    // On real time: the browser keeps its cookies by its own clock, not the test's. The service's
-    // scheduler would catch up on this morning's daily job at once; this test looks at what is stored.
-    const { db } = pair.fx.h.store;
-    await changeInstallationSettings(db, pair.fx.clock, { reconcile: { enabled: false } });
-    const h = await startApiHarness(dialect, { database: pair.fx.h.tdb, registry: productRegistry });
-    const browser = await startTestBrowser(h.url, h.app);
-    try {
-      const page = await browser.signedInPage('viewer');
-      const card = page.getByRole('article', { name: new RegExp(`^${pair.flowId}`) });
-      // The newest report is February's, made by the CLI: no documents, so the books agree.
-      await card.getByText('agree for 2026-02-01 to 2026-02-28').waitFor();
-      const [newest] = await listReconcileReports(pair.fx.h.store.db, { flowIds: [pair.flowId], limit: 1 });
-      expect(await card.getByRole('link', { name: 'Report (CSV)' }).getAttribute('href')).toBe(
-        `/api/reconcile-reports/${newest!.id}?format=csv`,
-      );
-      expect(await accessibilityProblems(page)).toEqual([]);
-    } finally {
-      await browser.close();
-      await h.close();
-      await changeInstallationSettings(db, pair.fx.clock, { reconcile: null });
-    }
-  }, 60_000);
 });
