@@ -131,8 +131,9 @@ export function engineJobHandlers(deps: EngineDeps, hooks: EngineJobHooks = {}):
           'daily reconciliation done',
         );
       } catch (e) {
-        // The report holds the error; only what may pass (a rate limit, an outage) is tried again.
-        if (e instanceof KoppelError && isRetryableKind(e.kind)) throw e;
+        // The report holds the error. What may pass (a rate limit, an outage) is tried again, and so
+        // is what Koppel did not expect; a refusal that needs a person waits for tomorrow's run.
+        if (!(e instanceof KoppelError) || isRetryableKind(e.kind)) throw e;
         deps.logger.warn({ flowId, err: e }, 'daily reconciliation failed');
       }
     },
