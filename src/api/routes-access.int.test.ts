@@ -3,6 +3,7 @@ import { roles, type Role } from '../access/principal.js';
 import { newId } from '../core/ids.js';
 import { openAlert } from '../store/repos/alerts.js';
 import { insertEvent } from '../store/repos/events.js';
+import { insertReconcileReport } from '../store/repos/reconcile-reports.js';
 import { upsertConnection } from '../store/repos/connections.js';
 import { upsertFlow } from '../store/repos/flows.js';
 import { upsertPair } from '../store/repos/pairs.js';
@@ -37,6 +38,7 @@ const pairBound = [
   'events',
   'alerts',
   'jobs',
+  'reconcile-reports',
 ];
 /**
  * Routes that concern no single pair: the caller, the document, lists filtered by scope, or (when
@@ -144,6 +146,21 @@ describe.each(testDialects)('every route, one by one (%s)', (dialect) => {
             acknowledged_at: null,
           });
           await openAlert(db, sampleAlert({ id: `alr-pair-${p}`, pair_id: `pair-${p}` }));
+          await insertReconcileReport(db, {
+            id: `rcn_fixture_${p}`,
+            flow_id: `flow-${p}`,
+            pair_id: `pair-${p}`,
+            trigger: 'schedule',
+            period_from: '2026-03-01',
+            period_to: '2026-03-31',
+            started_at: at,
+            finished_at: null,
+            documents: 0,
+            differences: 0,
+            calls: 0,
+            report: '{}',
+            error: null,
+          });
         }
       },
     });
@@ -186,6 +203,7 @@ describe.each(testDialects)('every route, one by one (%s)', (dialect) => {
     ids['events'] = await both((p) => one('events', `pair-${p}`));
     ids['alerts'] = await both((p) => `alr-pair-${p}`);
     ids['jobs'] = await both((p) => one('runs', `pair-${p}`, 'job_id'));
+    ids['reconcile-reports'] = await both((p) => `rcn_fixture_${p}`);
     for (const role of roles) {
       clients.set(role, await h.signedIn(role));
       clients.set(`${role}@b`, await h.signedIn(role, { pairScope: ['pair-b'] }));

@@ -15,7 +15,23 @@ export interface InstallationSettings {
   apiBudgetReserve: BudgetReserve;
   /** Open dead letters: the payload warning and automatic retries (setting `deadLetters`). */
   deadLetters: DeadLetterSettings;
+  /** The daily reconciliation of every flow that can reconcile (setting `reconcile`). */
+  reconcile: ReconcileSchedule;
 }
+
+/**
+ * When the daily reconciliation runs (UTC cron) and how many days before today it compares. Early
+ * morning, off the hour, after the night's runs and before people start booking. Seven days: the
+ * orders kind reads a period in bulk (one listing per side, whatever its length), so re-checking a
+ * week costs what yesterday alone would and catches a document someone changed after its check.
+ */
+export interface ReconcileSchedule {
+  enabled: boolean;
+  schedule: string;
+  days: number;
+}
+
+export const defaultReconcileSchedule: ReconcileSchedule = { enabled: true, schedule: '23 5 * * *', days: 7 };
 
 export interface DeadLetterSettings {
   /** Days before the payload retention an open dead letter's owner is told it is still open. */
@@ -53,6 +69,10 @@ const deadLettersSchema = z.object({
     .optional(),
 });
 
+const reconcileSchema = z
+  .object({ enabled: z.boolean(), schedule: z.string().min(1), days: z.number().int().min(1).max(62) })
+  .partial();
+
 const retentionSchema = z
   .object({ payloadDays: z.number().int().positive(), metadataDays: z.number().int().positive() })
   .partial();
@@ -68,13 +88,15 @@ export async function readInstallationSettings(
   const rows = await db
     .selectFrom('settings')
     .select(['key', 'value'])
-    .where('key', 'in', ['retention', 'redaction', 'apiBudgetReserve', 'deadLetters'])
+    .where('key', 'in', ['retention', 'redaction', 'apiBudgetReserve', 'deadLetters', 'reconcile'])
     .execute();
   const byKey = new Map(rows.map((r) => [r.key, JSON.parse(r.value) as unknown]));
   const retention = retentionSchema.safeParse(byKey.get('retention') ?? {});
   const redaction = redactionSchema.safeParse(byKey.get('redaction') ?? []);
   const reserve = reserveSchema.safeParse(byKey.get('apiBudgetReserve') ?? {});
   const dead = deadLettersSchema.safeParse(byKey.get('deadLetters') ?? {});
+  const reconcile = reconcileSchema.safeParse(byKey.get('reconcile') ?? {});
+  const r = reconcile.success ? reconcile.data : {};
   return {
     payloadRetentionDays:
       (retention.success ? retention.data.payloadDays : undefined) ?? defaults.payloadRetentionDays,
@@ -99,6 +121,11 @@ export async function readInstallationSettings(
         ),
       },
     },
+    reconcile: {
+      enabled: r.enabled ?? defaultReconcileSchedule.enabled,
+      schedule: r.schedule ?? defaultReconcileSchedule.schedule,
+      days: r.days ?? defaultReconcileSchedule.days,
+    },
   };
 }
 
@@ -108,6 +135,7 @@ export interface SettingValues {
   redaction: string[];
   apiBudgetReserve: BudgetReserve;
   deadLetters: DeadLetterSettings;
+  reconcile: ReconcileSchedule;
 }
 
 /** What each setting is in effect, in the shape of its key (defaults filled in). */
@@ -117,6 +145,7 @@ export function settingValues(settings: InstallationSettings): SettingValues {
     redaction: settings.redaction,
     apiBudgetReserve: settings.apiBudgetReserve,
     deadLetters: settings.deadLetters,
+    reconcile: settings.reconcile,
   };
 }
 
@@ -133,6 +162,7 @@ export function defaultSettingValues(defaults: {
       ...defaultDeadLetterSettings,
       autoRetry: { ...defaultDeadLetterSettings.autoRetry },
     },
+    reconcile: { ...defaultReconcileSchedule },
   };
 }
 

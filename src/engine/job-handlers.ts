@@ -9,6 +9,8 @@ import type { EngineDeps } from './deps.js';
 import { flowConnectionsActive } from './flow-connections-active.js';
 import { autoRetryDeadLetters } from './auto-retry.js';
 import { evaluateAlerts } from './notifications/evaluate-alerts.js';
+import { parseReconcileDailyPayload, reconcileDaily, reconcileDailyJob } from './reconcile-daily.js';
+import { readInstallationSettings } from './installation-settings.js';
 
 /** Job names the engine handles. */
 export const flowRunJob = 'flow.run';
@@ -161,6 +163,28 @@ export function engineJobHandlers(
       if (result.retried > 0 || result.exhausted > 0)
         deps.logger.info({ flowId, ...result }, 'automatic retries of dead letters done');
     },
+    [reconcileDailyJob]: async (job, { signal }) => {
+      const { flowId } = parseReconcileDailyPayload(job.payload);
+      try {
+        const report = await reconcileDaily(deps, flowId, signal);
+        deps.logger.info(
+          {
+            flowId,
+            reportId: report.reportId,
+            period: report.period,
+            differences: report.differences.length,
+          },
+          'daily reconciliation done',
+        );
+        // A difference found, or one that cleared, is told at once rather than at the next minute.
+        await evaluateSoon('reconciliation');
+      } catch (e) {
+        // The report holds the error. What may pass (a rate limit, an outage) is tried again, and so
+        // is what Koppel did not expect; a refusal that needs a person waits for tomorrow's run.
+        if (!(e instanceof KoppelError) || isRetryableKind(e.kind)) throw e;
+        deps.logger.warn({ flowId, err: e }, 'daily reconciliation failed');
+      }
+    },
     [purgeJob]: async () => {
       const result = await purgeActivity(deps);
       deps.logger.info({ ...result }, 'retention purge done');
@@ -203,7 +227,8 @@ export function engineJobHandlers(
 /**
  * What the scheduler starts: every enabled flow with a cron schedule whose connections are not
  * paused (a paused connection waits for a new authorization, not for its next fire time), the
- * automatic retries of every such flow's transient dead letters (scheduled or not), the
+ * automatic retries of every such flow's transient dead letters (scheduled or not), the daily
+ * reconciliation of every such flow whose kind can reconcile (installation setting `reconcile`), the
  * retention purge, (when an app declares one) the daily credential keep-alive, (with a public
  * URL) the daily check of webhook subscriptions, and (with a base URL) the alert evaluation every
  * minute.
@@ -218,10 +243,11 @@ export async function engineSchedules(
 ): Promise<Schedule[]> {
   const flows = await deps.store.db
     .selectFrom('flows')
-    .select(['flows.id', 'flows.schedule', 'flows.priority'])
+    .select(['flows.id', 'flows.kind', 'flows.schedule', 'flows.priority'])
     .where('flows.enabled', '=', 1)
     .where(flowConnectionsActive)
     .execute();
+  const { reconcile } = await readInstallationSettings(deps.store.db, deps.defaults);
   return [
     ...flows
       .filter((f) => f.schedule !== null)
@@ -243,6 +269,18 @@ export async function engineSchedules(
       lockKey: flowLockKey(f.id),
       priority: Number(f.priority),
     })),
+    // Under the flow's lock, so the books are never compared while a run of the flow writes them.
+    ...(reconcile.enabled ? flows : [])
+      .filter((f) => deps.registry.kinds.get(f.kind)?.reconcile)
+      .map((f) => ({
+        key: `reconcile:${f.id}`,
+        cron: reconcile.schedule,
+        name: reconcileDailyJob,
+        queue: engineQueue,
+        payload: { flowId: f.id },
+        lockKey: flowLockKey(f.id),
+        priority: Number(f.priority),
+      })),
     {
       key: 'activity:purge',
       cron: purgeCron,

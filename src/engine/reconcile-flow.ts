@@ -1,4 +1,7 @@
 import { KoppelError } from '../core/errors.js';
+import { newId } from '../core/ids.js';
+import { getFlow } from '../store/repos/flows.js';
+import { insertReconcileReport, updateReconcileReport } from '../store/repos/reconcile-reports.js';
 import { latestRecordsOf } from '../store/repos/records.js';
 import type { EngineDeps } from './deps.js';
 import { loadFlowSetup } from './flow-setup.js';
@@ -28,8 +31,14 @@ export interface ReconcileDifference {
   } | null;
 }
 
+/** Who asked for a reconciliation; stored with its report. */
+export const reconcileTriggers = ['schedule', 'cli', 'api'] as const;
+export type ReconcileTrigger = (typeof reconcileTriggers)[number];
+
 /** The report: `agree` is what a notifier or an exit code needs; `differences` what it names. */
 export interface ReconcileReport {
+  /** The stored report (`reconcile_reports`), to come back to it later. */
+  reportId: string;
   flowId: string;
   period: ReconcilePeriod;
   agree: boolean;
@@ -49,17 +58,78 @@ export function previousMonth(now: Date): ReconcilePeriod {
 
 /**
  * Whether the books agree for a flow's period: both sides read by the flow's kind (opened as for a
- * dry run: nothing is written), compared per document by Koppel's reference and to the cent, with
- * totals per day. Nothing is stored: the report is the whole answer.
+ * dry run: nothing is written to either side), compared per document by Koppel's reference and to
+ * the cent, with totals per day. Every reconciliation is stored in `reconcile_reports`, whoever
+ * asked, so an accountant can come back to it and the reconcile alert reads the newest; one that
+ * fails is stored with its error. A request that names no flow, no day or a kind that cannot
+ * reconcile is refused before anything is stored: it compared nothing.
  */
 export async function reconcileFlow(
   deps: EngineDeps,
-  request: { flowId: string; from?: string | undefined; to?: string | undefined; signal?: AbortSignal },
+  request: {
+    flowId: string;
+    trigger: ReconcileTrigger;
+    from?: string | undefined;
+    to?: string | undefined;
+    signal?: AbortSignal;
+  },
 ): Promise<ReconcileReport> {
   const period = periodOf(deps.clock.now(), request.from, request.to);
-  const signal = request.signal ?? new AbortController().signal;
+  const flow = await getFlow(deps.store.db, request.flowId);
+  if (!flow)
+    throw new KoppelError(`No flow "${request.flowId}"`, { code: 'flow.not_found', kind: 'not_found' });
+  if (!deps.registry.kinds.get(flow.kind)?.reconcile)
+    throw new KoppelError(`Flow ${flow.id} (${flow.kind}) cannot be reconciled`, {
+      code: 'reconcile.unsupported',
+      kind: 'invalid',
+    });
+  const reportId = newId('rcn', deps.clock.now());
+  await insertReconcileReport(deps.store.db, {
+    id: reportId,
+    flow_id: flow.id,
+    pair_id: flow.pairId,
+    trigger: request.trigger,
+    period_from: period.from,
+    period_to: period.to,
+    started_at: deps.clock.now().toISOString(),
+    finished_at: null,
+    documents: 0,
+    differences: 0,
+    calls: 0,
+    report: '{}',
+    error: null,
+  });
+  let report: ReconcileReport;
+  try {
+    report = { reportId, ...(await compare(deps, flow.id, period, request.signal)) };
+  } catch (e) {
+    const message = e instanceof Error ? e.message : String(e);
+    await updateReconcileReport(deps.store.db, reportId, {
+      finished_at: deps.clock.now().toISOString(),
+      error: deps.secrets.scrub(message),
+    });
+    throw e;
+  }
+  const extra = report.differences.filter((d) => d.kind === 'extra').length;
+  await updateReconcileReport(deps.store.db, reportId, {
+    finished_at: deps.clock.now().toISOString(),
+    // Documents compared: every source document, and the target's that no source document has.
+    documents: report.totals.source.count + extra,
+    differences: report.differences.length,
+    calls: report.apiCalls.source + report.apiCalls.target,
+    report: deps.secrets.scrub(JSON.stringify(report)),
+  });
+  return report;
+}
+
+async function compare(
+  deps: EngineDeps,
+  flowId: string,
+  period: ReconcilePeriod,
+  signal = new AbortController().signal,
+): Promise<Omit<ReconcileReport, 'reportId'>> {
   // Reading a month of both sides is history, not live work: it spends the budget a backfill may.
-  const setup = await loadFlowSetup(deps, request.flowId, signal, {
+  const setup = await loadFlowSetup(deps, flowId, signal, {
     dryRun: true,
     run: { trigger: 'reconcile', cursor: null, backfill: true },
   });

@@ -27,6 +27,8 @@ export const settingDescriptions: Record<WorkspaceSettingKey, string> = {
     "What backfills leave of every Exact division's API budget for live work: `dayShare` of the day, `minuteCalls` of every minute",
   deadLetters:
     'Open dead letters: days before the payload retention their owner is told (`payloadWarningDays`), and automatic retries of transient ones (`autoRetry`: `enabled`, `firstDelayMinutes`, doubling up to `maxDelayMinutes`, for `giveUpAfterHours`; UNCONFIRMED defaults)',
+  reconcile:
+    'The daily reconciliation of every flow that can reconcile: `enabled`, when (`schedule`, a UTC cron) and how many days before today it compares (`days`); each report is stored',
 };
 
 export interface SettingView {

@@ -124,6 +124,15 @@ const deadLettersSchema = z
   })
   .strict();
 
+/** The daily reconciliation: on or off, when (UTC cron) and how many days back. */
+const reconcileSchema = z
+  .object({
+    enabled: z.boolean().optional(),
+    schedule: cronSchema.optional(),
+    days: z.int().min(1).max(62).optional(),
+  })
+  .strict();
+
 /** Installation settings, stored under these keys in the settings table. */
 export const installationSettingsSchema = z
   .object({
@@ -131,6 +140,7 @@ export const installationSettingsSchema = z
     redaction: redactionSchema.optional(),
     apiBudgetReserve: apiBudgetReserveSchema.optional(),
     deadLetters: deadLettersSchema.optional(),
+    reconcile: reconcileSchema.optional(),
   })
   .strict();
 
@@ -173,7 +183,13 @@ export const workspaceNotificationsSchema = notificationSettingsSchema.extend({
     }),
 });
 
-export const workspaceSettingKeys = ['retention', 'redaction', 'apiBudgetReserve', 'deadLetters'] as const;
+export const workspaceSettingKeys = [
+  'retention',
+  'redaction',
+  'apiBudgetReserve',
+  'deadLetters',
+  'reconcile',
+] as const;
 export type WorkspaceSettingKey = (typeof workspaceSettingKeys)[number];
 
 export const workspaceSchema = z

@@ -29,6 +29,7 @@ import { deadLettersRoute } from './dead-letters.js';
 import { debtorChoicesRoute } from './debtor-choices.js';
 import { dryRunFlowRoute } from './dry-run-flow.js';
 import { reconcileFlowRoute } from './reconcile-flow.js';
+import { reconcileReportsRoute } from './reconcile-reports.js';
 import { mappingDiffRoute } from './mapping-diff.js';
 import { mappingPreviewRoute } from './mapping-preview.js';
 import { mappingRollbackRoute } from './mapping-rollback.js';
@@ -84,6 +85,7 @@ export const apiRoutes: ApiRoute[] = [
   checkPairRoute,
   dryRunFlowRoute,
   reconcileFlowRoute,
+  reconcileReportsRoute,
   settingsRoute,
   workspaceRoute,
   purgeRoute,

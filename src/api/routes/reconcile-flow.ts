@@ -15,8 +15,9 @@ const totals = z.object({
   grossCents: cents,
 });
 
-const reconcileAnswer = z
+export const reconcileAnswer = z
   .object({
+    reportId: z.string().describe('The stored report: `GET /api/reconcile-reports/{id}`'),
     flowId: z.string(),
     period: z.object({ from: z.string(), to: z.string() }),
     agree: z.boolean().describe('No document missing, extra or different'),
@@ -56,7 +57,8 @@ export const reconcileFlowRoute: ApiRoute = (server, ctx) => {
         description:
           'Totals per day (count, net, VAT per rate, gross) on both sides and every document missing in the ' +
           'target, extra there, or different to the cent, with the Koppel record that explains it. Reads ' +
-          'both sides (it costs API calls, hence operator) and writes nothing. Default period: last month. ' +
+          'both sides (it costs API calls, hence operator) and writes nothing to them; the report is stored ' +
+          '(`GET /api/reconcile-reports/{id}`). Default period: last month. ' +
           'The same report as `koppel reconcile <flow> --format json`; `Accept: text/csv` answers its CSV.',
         tags: ['checks'],
         params: idParams,
@@ -68,6 +70,7 @@ export const reconcileFlowRoute: ApiRoute = (server, ctx) => {
       const flow = await scopedFlow(ctx, req, req.params.id);
       const report = await reconcileFlow(ctx.app.engine, {
         flowId: flow.id,
+        trigger: 'api',
         from: req.body?.from,
         to: req.body?.to,
         signal: clientSignal(reply),

@@ -42,6 +42,7 @@ describe.each(testDialects)('installation settings over the API (%s)', (dialect)
       'redaction',
       'apiBudgetReserve',
       'deadLetters',
+      'reconcile',
     ]);
     expect(setting(shown.body, 'retention')).toMatchObject({
       value: null,

@@ -5,6 +5,7 @@ import { deadLetterGroups } from '../dead-letter-groups.js';
 import type { EngineDeps } from '../deps.js';
 import { flowLockKey, flowRunJob, replayJob } from '../job-handlers.js';
 import { webhookFailedEvent, webhookRestoredEvent } from '../webhook-subscriptions.js';
+import { detectReconcileDifferences } from './detect-reconcile.js';
 import type { Problem } from './types.js';
 
 /**
@@ -348,6 +349,5 @@ export const alertDetectors: ReadonlyArray<{ kind: string; detect: Detector }> =
   { kind: 'webhooks.refused', detect: detectRefusedWebhooks },
   { kind: 'backlog.growing', detect: detectBacklog },
   { kind: 'token.expiring', detect: detectExpiringTokens },
-  // INTEGRATOR: add `{ kind: 'reconcile.difference', detect: detectReconcileDifferences }` here
-  // (from ./detect-reconcile.js) once that file is merged.
+  { kind: 'reconcile.difference', detect: detectReconcileDifferences },
 ];

@@ -24,7 +24,12 @@ const march = ['--from', '2026-03-01', '--to', '2026-03-31'];
 describe.each(testDialects)('reconciling an orders flow (%s)', (dialect) => {
   let pair: Pair;
   const reconcile = () =>
-    reconcileFlow(pair.fx.h.deps, { flowId: pair.flowId, from: '2026-03-01', to: '2026-03-31' });
+    reconcileFlow(pair.fx.h.deps, {
+      flowId: pair.flowId,
+      trigger: 'cli',
+      from: '2026-03-01',
+      to: '2026-03-31',
+    });
   const koppel = (...args: string[]) =>
     runKoppel(pair.fx.h, args, { registry: productRegistry, clock: pair.fx.clock });
   const asperionId = async (n: number) =>
@@ -60,6 +65,7 @@ describe.each(testDialects)('reconciling an orders flow (%s)', (dialect) => {
     // A period without documents agrees too, and says there is nothing.
     const empty = await reconcileFlow(pair.fx.h.deps, {
       flowId: pair.flowId,
+      trigger: 'cli',
       from: '2026-02-01',
       to: '2026-02-28',
     });
@@ -109,7 +115,11 @@ describe.each(testDialects)('reconciling an orders flow (%s)', (dialect) => {
     expect(text.out).toMatch(/net, vat, gross differ/);
     const json = await koppel('reconcile', pair.flowId, ...march, '--format', 'json');
     expect(json.code).toBe(1);
-    expect(JSON.parse(json.out)).toEqual({ ...report, apiCalls: expect.any(Object) });
+    expect(JSON.parse(json.out)).toEqual({
+      ...report,
+      reportId: expect.stringMatching(/^rcn_/),
+      apiCalls: expect.any(Object),
+    });
     const csv = await koppel('reconcile', pair.flowId, ...march, '--format', 'csv');
     const lines = csv.out.trim().split('\n');
     expect(lines[0]).toMatch(/^row,date,side,kind,source_id/);

@@ -49,3 +49,36 @@ export async function latestFinishedReconcileReports(db: Kysely<Database>): Prom
   const seen = new Set<string>();
   return rows.filter((r) => (seen.has(r.flow_id) ? false : (seen.add(r.flow_id), true)));
 }
+
+/**
+ * The newest report of each flow that compared the books to the end, without its body (a caller
+ * reads the few it needs): one that failed (an outage, a lost authorization) says nothing about
+ * whether they agree, so it neither raises nor clears anything.
+ */
+export async function latestCompletedReconcileReports(
+  db: Kysely<Database>,
+): Promise<Array<Omit<ReconcileReportRow, 'report'>>> {
+  const rows = await db
+    .selectFrom('reconcile_reports')
+    .select([
+      'id',
+      'flow_id',
+      'pair_id',
+      'trigger',
+      'period_from',
+      'period_to',
+      'started_at',
+      'finished_at',
+      'documents',
+      'differences',
+      'calls',
+      'error',
+    ])
+    .where('finished_at', 'is not', null)
+    .where('error', 'is', null)
+    .orderBy('flow_id')
+    .orderBy('id', 'desc')
+    .execute();
+  const seen = new Set<string>();
+  return rows.filter((r) => (seen.has(r.flow_id) ? false : (seen.add(r.flow_id), true)));
+}

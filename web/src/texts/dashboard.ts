@@ -23,7 +23,15 @@ export const dashboard = {
     failedRuns: 'Failed runs (30 days)',
     openDeadLetters: 'Open dead letters',
     waiting: 'Waiting',
+    reconcile: 'Books (last reconciliation)',
   },
+  reconcilePeriod: (from: string, to: string) => (from === to ? from : `${from} to ${to}`),
+  reconcileAgree: (period: string, when: string) => `agree for ${period} (checked ${when})`,
+  reconcileDiffer: (count: string, period: string, when: string) =>
+    `${count} document(s) differ for ${period} (checked ${when})`,
+  reconcileFailed: (period: string, when: string) => `could not be compared for ${period} (${when})`,
+  reconcileRunning: (period: string) => `being compared for ${period}`,
+  reconcileCsv: 'Report (CSV)',
   lastRun: (state: string, when: string, created: number, updated: number, failed: number) =>
     `${state}, ${when}: ${created} created, ${updated} updated, ${failed} failed`,
   noSchedule: 'no schedule: webhooks and by hand',

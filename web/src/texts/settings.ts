@@ -144,6 +144,12 @@ export const settings = {
       dayShare: 'Share of the day’s calls backfills leave (0 to 0.9)',
       minuteCalls: 'Calls of every minute backfills leave',
     },
+    reconcile: {
+      title: 'Daily reconciliation',
+      enabled: 'Reconcile every day',
+      schedule: 'When (cron, UTC)',
+      days: 'Days before today it compares',
+    },
   } as Record<string, Record<string, string>>,
   audit: {
     heading: 'Audit log',

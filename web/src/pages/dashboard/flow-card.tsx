@@ -3,6 +3,7 @@ import type { Schemas } from '../../api/client';
 import { formatDateTime, formatNumber } from '../../format';
 import { t } from '../../texts';
 import { DayChart } from './day-chart';
+import { ReconcileFact } from './reconcile-fact';
 
 const d = t.dashboard;
 type DashboardFlow = Schemas['PairDashboard']['flows'][number];
@@ -67,6 +68,7 @@ export function FlowCard({ flow }: { flow: DashboardFlow }) {
             )}
           </dd>
         </div>
+        <ReconcileFact flowId={flow.id} />
       </dl>
     </article>
   );

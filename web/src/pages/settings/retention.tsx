@@ -10,7 +10,7 @@ import { fieldsOf, shown } from './setting-values';
 
 const s = t.settings.retention;
 // Retention first: it is what this section is named after; the other installation settings follow.
-const order = ['retention', 'deadLetters', 'redaction', 'apiBudgetReserve'];
+const order = ['retention', 'deadLetters', 'redaction', 'apiBudgetReserve', 'reconcile'];
 
 /** The installation settings: forms for an owner, their values in words for everyone else. */
 export function RetentionSection() {
