@@ -114,3 +114,30 @@ export async function countDeliveries(
     .execute();
   return rows.map((r) => ({ state: r.state, channel: r.channel, count: Number(r.count) }));
 }
+
+/**
+ * The id of the `opened` message of an alert to one recipient: later messages about the alert
+ * refer to it, so mail clients thread opened, digests and resolved together.
+ */
+export async function openedDeliveryId(
+  db: Kysely<Database>,
+  alertId: string,
+  recipient: string,
+): Promise<string | undefined> {
+  const row = await db
+    .selectFrom('notification_deliveries')
+    .select('id')
+    .where('alert_id', '=', alertId)
+    .where('recipient', '=', recipient)
+    .where('message_kind', '=', 'opened')
+    .orderBy('id')
+    .executeTakeFirst();
+  return row?.id;
+}
+
+export async function getDelivery(
+  db: Kysely<Database>,
+  id: string,
+): Promise<NotificationDeliveryRow | undefined> {
+  return db.selectFrom('notification_deliveries').selectAll().where('id', '=', id).executeTakeFirst();
+}
