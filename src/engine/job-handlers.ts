@@ -8,6 +8,8 @@ import { runFlow, runTriggers, type RunRequest, type RunResult, type RunTrigger 
 import type { EngineDeps } from './deps.js';
 import { flowConnectionsActive } from './flow-connections-active.js';
 import { autoRetryDeadLetters } from './auto-retry.js';
+import { deliverDueNotifications } from './notifications/deliver.js';
+import { hasPendingDeliveries } from '../store/repos/notification-deliveries.js';
 
 /** Job names the engine handles. */
 export const flowRunJob = 'flow.run';
@@ -26,6 +28,12 @@ export const keepAliveCron = '41 4 * * *';
 export const webhookSubscriptionsJob = 'webhooks.subscribe';
 /** Daily, off the hour: one listing call per connection and topic when nothing changed. */
 export const webhookSubscriptionsCron = '53 4 * * *';
+export const notificationsDeliverJob = 'notifications.deliver';
+/**
+ * Every minute, the shortest retry delay; scheduled only while a message waits, so an
+ * installation without notifications adds no job a minute to its queue.
+ */
+export const notificationsDeliverCron = '* * * * *';
 
 /** The job that ensures webhook subscriptions with callbacks under `publicUrl`: daily, and once at start. */
 export function webhookSubscriptionsJobSpec(publicUrl: string) {
@@ -115,6 +123,11 @@ export function engineJobHandlers(deps: EngineDeps, hooks: EngineJobHooks = {}):
       if (result.retried > 0 || result.exhausted > 0)
         deps.logger.info({ flowId, ...result }, 'automatic retries of dead letters done');
     },
+    [notificationsDeliverJob]: async () => {
+      const result = await deliverDueNotifications(deps);
+      if (result.sent > 0 || result.failed > 0 || result.retrying > 0)
+        deps.logger.info({ ...result }, 'notifications delivered');
+    },
     [purgeJob]: async () => {
       const result = await purgeActivity(deps);
       deps.logger.info({ ...result }, 'retention purge done');
@@ -144,8 +157,8 @@ export function engineJobHandlers(deps: EngineDeps, hooks: EngineJobHooks = {}):
  * What the scheduler starts: every enabled flow with a cron schedule whose connections are not
  * paused (a paused connection waits for a new authorization, not for its next fire time), the
  * automatic retries of every such flow's transient dead letters (scheduled or not), the
- * retention purge, (when an app declares one) the daily credential keep-alive, and (with a public
- * URL) the daily check of webhook subscriptions.
+ * retention purge, (when an app declares one) the daily credential keep-alive, (with a public
+ * URL) the daily check of webhook subscriptions, and (while a notification waits) its delivery.
  */
 export async function engineSchedules(
   deps: EngineDeps,
@@ -159,6 +172,7 @@ export async function engineSchedules(
     .where('flows.enabled', '=', 1)
     .where(flowConnectionsActive)
     .execute();
+  const notificationsWaiting = await hasPendingDeliveries(deps.store.db);
   return [
     ...flows
       .filter((f) => f.schedule !== null)
@@ -209,5 +223,17 @@ export async function engineSchedules(
             ...webhookSubscriptionsJobSpec(publicUrl),
           },
         ]),
+    ...(notificationsWaiting
+      ? [
+          {
+            key: 'notifications:deliver',
+            cron: notificationsDeliverCron,
+            name: notificationsDeliverJob,
+            queue: engineQueue,
+            payload: {},
+            lockKey: 'notifications:deliver',
+          },
+        ]
+      : []),
   ];
 }

@@ -141,3 +141,14 @@ export async function getDelivery(
 ): Promise<NotificationDeliveryRow | undefined> {
   return db.selectFrom('notification_deliveries').selectAll().where('id', '=', id).executeTakeFirst();
 }
+
+/** Whether any message still waits to be sent (due or not). */
+export async function hasPendingDeliveries(db: Kysely<Database>): Promise<boolean> {
+  const row = await db
+    .selectFrom('notification_deliveries')
+    .select('id')
+    .where('state', '=', 'pending')
+    .limit(1)
+    .executeTakeFirst();
+  return row !== undefined;
+}
