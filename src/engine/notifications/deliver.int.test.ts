@@ -8,6 +8,7 @@ import { SecretRegistry } from '../../core/secret-registry.js';
 import { notificationDeps } from '../../main.js';
 import type { Store } from '../../store/database.js';
 import {
+  claimDueDeliveries,
   getDelivery,
   queueDelivery,
   type NotificationDeliveryRow,
@@ -402,6 +403,21 @@ describe.each(testDialects)('notification delivery on %s', (dialect) => {
         [200, id, true],
       ]);
       expectNoSecrets(first.last_error, second.last_error);
+    });
+
+    it('sends a message a crashed sender had claimed once its lock runs out, and nothing is lost', async () => {
+      const hook = await receiver(webhookSecret);
+      const deps = await setup();
+      await webhookRecipient(hook.url(), 'json', webhookSecret);
+      const id = await queue('webhook', 'opened');
+      // A process claimed it and died before sending.
+      const now = clock.now().toISOString();
+      expect(await claimDueDeliveries(store.db, now, '2026-03-02T09:02:00.000Z', 10)).toHaveLength(1);
+      expect(await deliverDueNotifications(deps)).toEqual({ sent: 0, failed: 0, retrying: 0 });
+      clock.advance(2 * 60_000);
+      expect(await deliverDueNotifications(deps)).toEqual({ sent: 1, failed: 0, retrying: 0 });
+      expect(hook.calls.map((c) => c.headers['koppel-delivery'])).toEqual([id]);
+      expect(await row(id)).toMatchObject({ state: 'sent', attempts: 1, locked_until: null });
     });
 
     it('fails at once on 400, with the status in the error', async () => {
