@@ -220,6 +220,7 @@ describe.each(testDialects)('notification delivery on %s', (dialect) => {
           last_error: null,
           locked_until: null,
         });
+      expect(logLines.filter((l) => l.includes('notification sent'))).toHaveLength(2);
       expectNoSecrets(...received.map((m) => m.raw));
     });
 
@@ -314,6 +315,16 @@ describe.each(testDialects)('notification delivery on %s', (dialect) => {
       expect(await deliverDueNotifications(deps)).toEqual({ sent: 0, failed: 1, retrying: 0 });
       expect(await row(id)).toMatchObject({ state: 'failed', attempts: 1 });
       expect((await row(id)).last_error).toMatch(/550/);
+    });
+
+    it('refuses to start with a CA file it cannot read', () => {
+      const smtp = loadConfig({
+        KOPPEL_SMTP_URL: 'smtps://mail.example.nl',
+        KOPPEL_SMTP_CA_FILE: '/nonexistent/ca.pem',
+      });
+      expect(() => notificationDeps(smtp)).toThrow(
+        /KOPPEL_SMTP_CA_FILE: cannot read \/nonexistent\/ca.pem \(ENOENT\)/,
+      );
     });
 
     it('waits for KOPPEL_SMTP_URL when it is not set', async () => {
