@@ -80,12 +80,14 @@ export async function deliverDueNotifications(
       );
       if (rows.length === 0) break;
       taken += rows.length;
-      await Promise.all(
-        rows.map(async (row) => {
-          const outcome = await attempt(deps, row, now, () => (mailer ??= createMailer(deps)));
-          counts[outcome]++;
-        }),
+      // Settled, not all: every attempt of the batch finishes (and is marked) before a store
+      // error of one of them ends the pass.
+      const results = await Promise.allSettled(
+        rows.map((row) => attempt(deps, row, now, () => (mailer ??= createMailer(deps)))),
       );
+      for (const r of results) if (r.status === 'fulfilled') counts[r.value]++;
+      const broken = results.find((r) => r.status === 'rejected');
+      if (broken) throw broken.reason;
     }
   } finally {
     mailer?.close();
@@ -101,28 +103,47 @@ async function attempt(
 ): Promise<keyof DeliveryCounts> {
   const attempts = row.attempts + 1;
   const log = { delivery: row.id, recipient: row.recipient, channel: row.channel, attempts };
+  let failure: DeliveryFailure | undefined;
   try {
-    const message = JSON.parse(row.message) as NotificationMessage;
-    if (row.channel === 'email') await sendEmail(deps, row, message, mailer());
-    else if (row.channel === 'webhook') await sendWebhook(deps, row, message, now);
-    else throw new DeliveryFailure(`unknown channel ${row.channel}`, false);
-    await markDeliverySent(deps.store.db, row.id, deps.clock.now().toISOString(), attempts);
-    deps.logger.info(log, 'notification sent');
-    return 'sent';
+    await send(deps, row, now, mailer);
   } catch (e) {
-    const failure =
+    failure =
       e instanceof DeliveryFailure
         ? e
         : new DeliveryFailure(`unexpected error: ${String((e as Error)?.message ?? e)}`, true);
-    const error = deps.secrets.scrub(failure.message).slice(0, 1000);
-    const retryAt = failure.retryable ? nextAttemptAt(row, attempts, now, failure.retryAfterMs) : null;
-    await markDeliveryAttemptFailed(deps.store.db, row.id, attempts, error, retryAt);
-    deps.logger.warn(
-      { ...log, error, ...(retryAt ? { retryAt } : {}) },
-      retryAt ? 'notification not sent; trying again later' : 'notification not sent; giving up',
-    );
-    return retryAt ? 'retrying' : 'failed';
   }
+  // Marking is outside the try: a store error after a successful send must not be taken for a
+  // failed send (and a retry); it fails the pass, and the row is sent again after its lock.
+  if (!failure) {
+    await markDeliverySent(deps.store.db, row.id, deps.clock.now().toISOString(), attempts);
+    deps.logger.info(log, 'notification sent');
+    return 'sent';
+  }
+  const error = deps.secrets.scrub(failure.message).slice(0, 1000);
+  const retryAt = failure.retryable ? nextAttemptAt(row, attempts, now, failure.retryAfterMs) : null;
+  await markDeliveryAttemptFailed(deps.store.db, row.id, attempts, error, retryAt);
+  deps.logger.warn(
+    { ...log, error, ...(retryAt ? { retryAt } : {}) },
+    retryAt ? 'notification not sent; trying again later' : 'notification not sent; giving up',
+  );
+  return retryAt ? 'retrying' : 'failed';
+}
+
+async function send(
+  deps: EngineDeps,
+  row: NotificationDeliveryRow,
+  now: Date,
+  mailer: () => Mailer | undefined,
+): Promise<void> {
+  let message: NotificationMessage;
+  try {
+    message = JSON.parse(row.message) as NotificationMessage;
+  } catch {
+    throw new DeliveryFailure('the queued message is not valid JSON', false);
+  }
+  if (row.channel === 'email') await sendEmail(deps, row, message, mailer());
+  else if (row.channel === 'webhook') await sendWebhook(deps, row, message, now);
+  else throw new DeliveryFailure(`unknown channel ${row.channel}`, false);
 }
 
 /** The next attempt, or null once it would fall past the give-up time. */
