@@ -30,12 +30,15 @@ export const deliveryLockMs = 2 * 60_000;
 const batchSize = 5;
 export const webhookTimeoutMs = 10_000;
 /**
- * The wait before retry n: 1 minute doubling to 1 hour. A failed message is retried until 24 hours
- * after it was queued (about 29 attempts): a mail server or chat service down overnight still gets
- * the message; older news is not worth sending, and the row shows as `failed` instead.
+ * The wait before retry n: 1 minute doubling to 1 hour. A failed message gets 30 attempts, about 24
+ * hours of retrying: a mail server or chat service down overnight still gets the message. Counted
+ * in attempts, not from when it was queued, because quiet hours may hold a message back for most of
+ * a day before its first attempt; past three days after queueing it is old news all the same. Then
+ * the row shows as `failed`.
  */
 export const deliveryBackoff: Backoff = { baseMs: 60_000, capMs: 60 * 60_000 };
-export const deliveryGiveUpMs = 24 * 60 * 60_000;
+export const deliveryMaxAttempts = 30;
+export const deliveryMaxAgeMs = 3 * 24 * 60 * 60_000;
 
 type Mailer = Transporter<SMTPTransport.SentMessageInfo>;
 
@@ -146,16 +149,17 @@ async function send(
   else throw new DeliveryFailure(`unknown channel ${row.channel}`, false);
 }
 
-/** The next attempt, or null once it would fall past the give-up time. */
+/** The next attempt after `attempts` failed ones, or null once retries are used up. */
 export function nextAttemptAt(
   row: Pick<NotificationDeliveryRow, 'created_at'>,
   attempts: number,
   now: Date,
   retryAfterMs = 0,
 ): string | null {
+  if (attempts >= deliveryMaxAttempts) return null;
   const wait = Math.max(backoffMs(attempts, deliveryBackoff), retryAfterMs);
   const at = now.getTime() + wait;
-  return at > Date.parse(row.created_at) + deliveryGiveUpMs ? null : new Date(at).toISOString();
+  return at > Date.parse(row.created_at) + deliveryMaxAgeMs ? null : new Date(at).toISOString();
 }
 
 function createMailer(deps: EngineDeps): Mailer | undefined {

@@ -66,20 +66,26 @@ describe('webhook signatures and retries', () => {
     expect(retryAfterMs(null, now)).toBeUndefined();
   });
 
-  it('waits 1, 2, 4 … minutes up to an hour, and gives up a day after the message was queued', () => {
+  it('waits 1, 2, 4 … minutes up to an hour; gives up after 30 attempts or three days after queueing', () => {
     const created_at = '2026-03-02T09:00:00.000Z';
     const now = new Date(created_at);
-    expect([1, 2, 3, 6, 7, 12].map((n) => nextAttemptAt({ created_at }, n, now))).toEqual([
+    expect([1, 2, 3, 6, 7, 12, 29].map((n) => nextAttemptAt({ created_at }, n, now))).toEqual([
       '2026-03-02T09:01:00.000Z',
       '2026-03-02T09:02:00.000Z',
       '2026-03-02T09:04:00.000Z',
       '2026-03-02T09:32:00.000Z',
       '2026-03-02T10:00:00.000Z',
       '2026-03-02T10:00:00.000Z',
+      '2026-03-02T10:00:00.000Z',
     ]);
-    expect(nextAttemptAt({ created_at }, 20, new Date('2026-03-03T08:00:00.000Z'))).toBe(
-      '2026-03-03T09:00:00.000Z',
+    expect(nextAttemptAt({ created_at }, 30, now)).toBeNull();
+    // Held back by quiet hours, its first attempt a day late: still its full retries.
+    expect(nextAttemptAt({ created_at }, 1, new Date('2026-03-03T08:00:00.000Z'))).toBe(
+      '2026-03-03T08:01:00.000Z',
     );
-    expect(nextAttemptAt({ created_at }, 20, new Date('2026-03-03T08:00:00.001Z'))).toBeNull();
+    expect(nextAttemptAt({ created_at }, 20, new Date('2026-03-05T08:00:00.000Z'))).toBe(
+      '2026-03-05T09:00:00.000Z',
+    );
+    expect(nextAttemptAt({ created_at }, 20, new Date('2026-03-05T08:00:00.001Z'))).toBeNull();
   });
 });
