@@ -12,6 +12,7 @@ import { defaultRetryOptions } from './engine/retry-policy.js';
 import { KoppelError } from './core/errors.js';
 import { validateCron } from './queue/cron.js';
 import type { DestinationStream } from 'pino';
+import { readFileSync } from 'node:fs';
 
 /**
  * Everything a command or the server needs, built from the configuration. Nothing here runs at
@@ -58,6 +59,9 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     logger.warn(
       'the data folder holds files that are not Koppel’s, so its permissions are left as they are; Koppel’s own files in it are readable by this user only (0600)',
     );
+  // Registered before anything can log or fail with it: the logger scrubs registered values.
+  secrets.add(config.smtp?.password);
+  const notifications = notificationDeps(config);
   const box = SecretBox.load(config.dataDir, config.secretKey);
   const store = openStore({ dataDir: config.dataDir, databaseUrl: config.databaseUrl });
   try {
@@ -82,6 +86,41 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       metadataRetentionDays: config.metadataRetentionDays,
       webhookMaxAgeHours: config.webhookMaxAgeHours,
     },
+    notifications,
   };
   return { config, store, box, secrets, logger, clock, registry, engine, close: () => store.close() };
+}
+
+/** What the engine needs to send notification e-mail, from KOPPEL_SMTP_URL, _FROM and _CA_FILE. */
+export function notificationDeps(
+  config: Pick<Config, 'smtp' | 'smtpFrom'>,
+): NonNullable<EngineDeps['notifications']> {
+  const smtp = config.smtp;
+  return {
+    from: config.smtpFrom,
+    smtp: smtp && {
+      host: smtp.host,
+      port: smtp.port,
+      secure: smtp.secure,
+      user: smtp.user,
+      password: smtp.password,
+      ca: readSmtpCa(smtp.caFile),
+    },
+  };
+}
+
+/** A CA file that cannot be read would fail every e-mail later, quietly; refuse to start instead. */
+function readSmtpCa(file: string | undefined): string | undefined {
+  if (file === undefined) return undefined;
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new KoppelError(
+      `KOPPEL_SMTP_CA_FILE: cannot read ${file} (${(e as NodeJS.ErrnoException).code ?? 'error'})`,
+      {
+        code: 'config.invalid_smtp_ca',
+        kind: 'invalid',
+      },
+    );
+  }
 }

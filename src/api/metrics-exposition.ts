@@ -88,5 +88,13 @@ export async function metricsText(
     registers,
   });
   for (const d of snapshot.openDeadLetters) open.set({ pair: d.pair, flow: d.flow }, d.count);
+  const deliveries = new Gauge({
+    name: 'koppel_notification_deliveries',
+    help: 'Notification messages per channel (email, webhook) and state (pending, sent, failed), from the store',
+    labelNames: ['channel', 'state'],
+    registers,
+  });
+  for (const d of snapshot.notificationDeliveries)
+    deliveries.set({ channel: d.channel, state: d.state }, d.count);
   return { contentType: registers[0]!.contentType, text: await registers[0]!.metrics() };
 }

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { ConfigError } from './config.js';
-import { configDocs, configSchema, loadConfig } from './config.js';
+import { configDocs, configSchema, loadConfig, smtpLabel } from './config.js';
 
 describe('configuration', () => {
   it('has defaults for everything, so an empty environment runs on SQLite in ./data', () => {
@@ -56,5 +56,47 @@ describe('configuration', () => {
           .map((c) => c.trim()),
       );
     for (const d of configDocs) expect(rows).toContainEqual([`\`${d.name}\``, d.default, d.meaning]);
+  });
+});
+
+describe('SMTP configuration', () => {
+  it('takes the URL apart, so the password is never part of a printable URL', () => {
+    const c = loadConfig({
+      KOPPEL_SMTP_URL: 'smtp://mailer%40example.nl:p%40ss%3Aword@mail.example.nl:2587',
+    });
+    expect(c.smtp).toEqual({
+      host: 'mail.example.nl',
+      port: 2587,
+      secure: false,
+      user: 'mailer@example.nl',
+      password: 'p@ss:word',
+      caFile: undefined,
+    });
+    expect(smtpLabel(c.smtp!)).toBe('smtp://mail.example.nl:2587');
+    expect(c.smtpFrom).toBe('Koppel <koppel@localhost>');
+  });
+
+  it('defaults the port by scheme: 587 with STARTTLS, 465 with TLS from the start', () => {
+    expect(loadConfig({ KOPPEL_SMTP_URL: 'smtp://mail.example.nl' }).smtp).toMatchObject({
+      port: 587,
+      secure: false,
+      user: undefined,
+    });
+    expect(
+      loadConfig({ KOPPEL_SMTP_URL: 'smtps://u:secret-pass@mail.example.nl', KOPPEL_SMTP_CA_FILE: '/ca.pem' })
+        .smtp,
+    ).toMatchObject({ port: 465, secure: true, caFile: '/ca.pem' });
+    expect(loadConfig({}).smtp).toBeUndefined();
+  });
+
+  it('refuses another scheme without repeating the URL (it may hold the password)', () => {
+    let message = '';
+    try {
+      loadConfig({ KOPPEL_SMTP_URL: 'http://u:very-secret-pw@mail.example.nl' });
+    } catch (e) {
+      message = (e as Error).message;
+    }
+    expect(message).toMatch(/KOPPEL_SMTP_URL/);
+    expect(message).not.toContain('very-secret-pw');
   });
 });

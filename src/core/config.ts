@@ -50,6 +50,16 @@ export const configSchema = z.object({
   KOPPEL_SESSION_MAX_HOURS: intFromEnv(12),
   // Exact retries a delivery for about 34 hours (reference 6.4, UNCONFIRMED): older ones are replays.
   KOPPEL_WEBHOOK_MAX_AGE_HOURS: intFromEnv(48),
+  KOPPEL_SMTP_URL: z
+    .string()
+    .regex(/^smtps?:\/\/[^/?#]+/, 'must be an smtp:// or smtps:// URL, e.g. smtp://user:password@host:587')
+    .refine(
+      (url) => URL.canParse(url),
+      'must be an smtp:// or smtps:// URL, e.g. smtp://user:password@host:587',
+    )
+    .optional(),
+  KOPPEL_SMTP_FROM: z.string().min(3).default('Koppel <koppel@localhost>'),
+  KOPPEL_SMTP_CA_FILE: z.string().min(1).optional(),
 });
 
 export type RawConfig = z.infer<typeof configSchema>;
@@ -88,8 +98,45 @@ export interface Config {
    * of the same delivery is acknowledged and starts nothing.
    */
   webhookMaxAgeHours: number;
+  /** Where notification e-mail goes out; unset: e-mail notifications wait (and fail) until it is set. */
+  smtp: SmtpConfig | undefined;
+  /** The From of notification e-mail. */
+  smtpFrom: string;
   /** The environment, for `${env:NAME}` references in a workspace file. */
   env: Readonly<Record<string, string | undefined>>;
+}
+
+/**
+ * The SMTP server, taken apart so the password is never part of a printable URL. `smtps` is TLS
+ * from the first byte (port 465); `smtp` upgrades with STARTTLS whenever the server offers it, and
+ * insists on it when a password would otherwise cross the wire in clear.
+ */
+export interface SmtpConfig {
+  host: string;
+  port: number;
+  secure: boolean;
+  user: string | undefined;
+  password: string | undefined;
+  /** A PEM file of a private CA the server's certificate is checked against (besides the system's). */
+  caFile: string | undefined;
+}
+
+export function parseSmtpUrl(url: string, caFile?: string): SmtpConfig {
+  const u = new URL(url);
+  const secure = u.protocol === 'smtps:';
+  return {
+    host: u.hostname.replace(/^\[(.*)\]$/, '$1'),
+    port: u.port ? Number(u.port) : secure ? 465 : 587,
+    secure,
+    user: u.username ? decodeURIComponent(u.username) : undefined,
+    password: u.password ? decodeURIComponent(u.password) : undefined,
+    caFile,
+  };
+}
+
+/** The SMTP server as logs and `koppel --help` may show it: no user, no password. */
+export function smtpLabel(smtp: Pick<SmtpConfig, 'host' | 'port' | 'secure'>): string {
+  return `${smtp.secure ? 'smtps' : 'smtp'}://${smtp.host.includes(':') ? `[${smtp.host}]` : smtp.host}:${smtp.port}`;
 }
 
 /** Documentation of every variable, rendered into the README table and `koppel --help`. */
@@ -175,6 +222,22 @@ export const configDocs: ReadonlyArray<{ name: keyof RawConfig; default: string;
     meaning:
       'Webhook deliveries of events older than this are refused as replays; the same delivery again within it is acknowledged and starts nothing.',
   },
+  {
+    name: 'KOPPEL_SMTP_URL',
+    default: '(unset: no e-mail)',
+    meaning:
+      'SMTP server for notification e-mail: `smtp://user:password@host:587` (STARTTLS when offered, required with a password) or `smtps://user:password@host:465` (TLS from the start). Percent-encode special characters of user and password.',
+  },
+  {
+    name: 'KOPPEL_SMTP_FROM',
+    default: 'Koppel <koppel@localhost>',
+    meaning: 'From address of notification e-mail.',
+  },
+  {
+    name: 'KOPPEL_SMTP_CA_FILE',
+    default: '(unset: system CAs)',
+    meaning: 'PEM file of a private CA to trust for the SMTP server’s certificate.',
+  },
 ];
 
 export class ConfigError extends Error {
@@ -213,6 +276,8 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     sessionIdleMinutes: c.KOPPEL_SESSION_IDLE_MINUTES,
     sessionMaxHours: c.KOPPEL_SESSION_MAX_HOURS,
     webhookMaxAgeHours: c.KOPPEL_WEBHOOK_MAX_AGE_HOURS,
+    smtp: c.KOPPEL_SMTP_URL ? parseSmtpUrl(c.KOPPEL_SMTP_URL, c.KOPPEL_SMTP_CA_FILE) : undefined,
+    smtpFrom: c.KOPPEL_SMTP_FROM,
     env,
   };
 }

@@ -22,4 +22,18 @@ export interface EngineDeps {
    * delivery's event may be before it is refused as a replay (KOPPEL_WEBHOOK_MAX_AGE_HOURS).
    */
   defaults: { payloadRetentionDays: number; metadataRetentionDays: number; webhookMaxAgeHours: number };
+  /** How notification e-mail goes out; without `smtp`, e-mail deliveries wait until it is configured. */
+  notifications?: { from: string; smtp?: SmtpSettings | undefined } | undefined;
+}
+
+/** The SMTP server (KOPPEL_SMTP_URL), with a private CA's PEM text already read. */
+export interface SmtpSettings {
+  host: string;
+  port: number;
+  /** TLS from the first byte (smtps); otherwise STARTTLS. */
+  secure: boolean;
+  user?: string | undefined;
+  password?: string | undefined;
+  /** PEM of a CA trusted besides the system's (KOPPEL_SMTP_CA_FILE). */
+  ca?: string | undefined;
 }

@@ -9,6 +9,12 @@ import { enqueueFlowRun } from './enqueue-run.js';
 import { engineJobHandlers, engineQueue, engineSchedules, flowLockKey } from './job-handlers.js';
 import { pauseConnection } from './pause-connection.js';
 import { KoppelError } from '../core/errors.js';
+import { newId } from '../core/ids.js';
+import { getDelivery, queueDelivery } from '../store/repos/notification-deliveries.js';
+import { NotificationWebhookReceiver } from '../testing/notification-webhook-receiver.js';
+import { notificationsDeliverJob } from './job-handlers.js';
+import { writeNotificationSettings } from './notifications/settings.js';
+import { notificationSettingsSchema } from './notifications/types.js';
 
 describe.each(testDialects)('engine jobs on %s', (dialect) => {
   let h: EngineHarness;
@@ -137,6 +143,80 @@ describe.each(testDialects)('engine jobs on %s', (dialect) => {
       ]);
     } finally {
       await pool.stop({ graceMs: 1_000 });
+    }
+  });
+
+  it('schedules the delivery of notifications only while one waits, and the job sends it', async () => {
+    h = await createEngineHarness(dialect);
+    const receiver = await new NotificationWebhookReceiver('a-signing-secret-1234').start();
+    const keys = async () => (await engineSchedules(h.deps, '17 3 * * *')).map((s) => s.key);
+    const queue = new StoreQueue(h.store, h.clock);
+    const pool = new WorkerPool({
+      queue,
+      clock: h.clock,
+      logger: createLogger({ level: 'silent', secrets: new SecretRegistry() }),
+      concurrency: 1,
+      queues: [engineQueue],
+      handlers: engineJobHandlers(h.deps),
+      pollIntervalMs: 10,
+      leaseMs: 60_000,
+      backoff: { baseMs: 1_000, capMs: 60_000 },
+    });
+    try {
+      expect(await keys()).not.toContain('notifications:deliver');
+      const at = h.clock.now().toISOString();
+      await writeNotificationSettings(
+        h.store.db,
+        h.deps.box,
+        notificationSettingsSchema.parse({
+          recipients: [{ name: 'hook', webhook: { url: receiver.url(), secret: 'a-signing-secret-1234' } }],
+        }),
+        at,
+      );
+      const id = newId('ntf');
+      await queueDelivery(h.store.db, {
+        id,
+        dedupe_key: id,
+        alert_id: null,
+        message_kind: 'test',
+        recipient: 'hook',
+        channel: 'webhook',
+        address: null,
+        message: JSON.stringify({ id, kind: 'test', title: 'Test', links: { fix: 'https://x.example/' } }),
+        state: 'pending',
+        attempts: 0,
+        next_attempt_at: at,
+        locked_until: null,
+        last_error: null,
+        created_at: at,
+        sent_at: null,
+      });
+      const schedule = (await engineSchedules(h.deps, '17 3 * * *')).find(
+        (s) => s.key === 'notifications:deliver',
+      );
+      expect(schedule).toEqual({
+        key: 'notifications:deliver',
+        cron: '* * * * *',
+        name: notificationsDeliverJob,
+        queue: engineQueue,
+        payload: {},
+        lockKey: 'notifications:deliver',
+      });
+      await queue.enqueue({
+        name: schedule!.name,
+        queue: schedule!.queue,
+        payload: {},
+        lockKey: 'notifications:deliver',
+      });
+      pool.start();
+      for (let i = 0; i < 300 && (await getDelivery(h.store.db, id))?.state !== 'sent'; i++)
+        await new Promise((r) => setTimeout(r, 20));
+      expect(await getDelivery(h.store.db, id)).toMatchObject({ state: 'sent', attempts: 1 });
+      expect(receiver.calls.map((c) => c.signatureValid)).toEqual([true]);
+      expect(await keys()).not.toContain('notifications:deliver');
+    } finally {
+      await pool.stop({ graceMs: 1_000 });
+      await receiver.stop();
     }
   });
 });

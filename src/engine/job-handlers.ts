@@ -11,6 +11,8 @@ import { autoRetryDeadLetters } from './auto-retry.js';
 import { evaluateAlerts } from './notifications/evaluate-alerts.js';
 import { parseReconcileDailyPayload, reconcileDaily, reconcileDailyJob } from './reconcile-daily.js';
 import { readInstallationSettings } from './installation-settings.js';
+import { deliverDueNotifications } from './notifications/deliver.js';
+import { hasPendingDeliveries } from '../store/repos/notification-deliveries.js';
 
 /** Job names the engine handles. */
 export const flowRunJob = 'flow.run';
@@ -29,6 +31,12 @@ export const keepAliveCron = '41 4 * * *';
 export const webhookSubscriptionsJob = 'webhooks.subscribe';
 /** Daily, off the hour: one listing call per connection and topic when nothing changed. */
 export const webhookSubscriptionsCron = '53 4 * * *';
+export const notificationsDeliverJob = 'notifications.deliver';
+/**
+ * Every minute, the shortest retry delay; scheduled only while a message waits, so an
+ * installation without notifications adds no job a minute to its queue.
+ */
+export const notificationsDeliverCron = '* * * * *';
 
 /** The job that ensures webhook subscriptions with callbacks under `publicUrl`: daily, and once at start. */
 export function webhookSubscriptionsJobSpec(publicUrl: string) {
@@ -185,6 +193,11 @@ export function engineJobHandlers(
         deps.logger.warn({ flowId, err: e }, 'daily reconciliation failed');
       }
     },
+    [notificationsDeliverJob]: async () => {
+      const result = await deliverDueNotifications(deps);
+      if (result.sent > 0 || result.failed > 0 || result.retrying > 0)
+        deps.logger.info({ ...result }, 'notifications delivered');
+    },
     [purgeJob]: async () => {
       const result = await purgeActivity(deps);
       deps.logger.info({ ...result }, 'retention purge done');
@@ -219,7 +232,12 @@ export function engineJobHandlers(
       const result = await evaluateAlerts(deps, { now: deps.clock.now(), baseUrl });
       if (result.opened + result.resolved + result.queued > 0 || result.failedDetectors.length > 0)
         deps.logger.info({ ...result }, 'alerts evaluated');
-      // INTEGRATOR: send what is due now: await deliverDueNotifications(deps, { now: deps.clock.now() });
+      // What this pass queued goes out now, not at the next minute's delivery job.
+      if (result.queued > 0) {
+        const sent = await deliverDueNotifications(deps);
+        if (sent.sent + sent.failed + sent.retrying > 0)
+          deps.logger.info({ ...sent }, 'notifications delivered');
+      }
     },
   };
 }
@@ -230,8 +248,8 @@ export function engineJobHandlers(
  * automatic retries of every such flow's transient dead letters (scheduled or not), the daily
  * reconciliation of every such flow whose kind can reconcile (installation setting `reconcile`), the
  * retention purge, (when an app declares one) the daily credential keep-alive, (with a public
- * URL) the daily check of webhook subscriptions, and (with a base URL) the alert evaluation every
- * minute.
+ * URL) the daily check of webhook subscriptions, (with a base URL) the alert evaluation every
+ * minute, and (while a notification waits) its delivery.
  */
 export async function engineSchedules(
   deps: EngineDeps,
@@ -248,6 +266,7 @@ export async function engineSchedules(
     .where(flowConnectionsActive)
     .execute();
   const { reconcile } = await readInstallationSettings(deps.store.db, deps.defaults);
+  const notificationsWaiting = await hasPendingDeliveries(deps.store.db);
   return [
     ...flows
       .filter((f) => f.schedule !== null)
@@ -322,5 +341,17 @@ export async function engineSchedules(
             lockKey: alertsEvaluateJob,
           },
         ]),
+    ...(notificationsWaiting
+      ? [
+          {
+            key: 'notifications:deliver',
+            cron: notificationsDeliverCron,
+            name: notificationsDeliverJob,
+            queue: engineQueue,
+            payload: {},
+            lockKey: 'notifications:deliver',
+          },
+        ]
+      : []),
   ];
 }

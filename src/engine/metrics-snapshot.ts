@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../store/schema.js';
+import { countDeliveries } from '../store/repos/notification-deliveries.js';
 import { budgetReport } from './budget-report.js';
 import { recordStates, runStates, type RecordState, type RunState } from './transitions.js';
 
@@ -47,48 +48,55 @@ export interface MetricsSnapshot {
   oldestWaiting: Array<{ queue: string; seconds: number }>;
   /** Every flow, with zero when none is open, so an alert can compare against it. */
   openDeadLetters: Array<{ pair: string; flow: string; count: number }>;
+  /** Notification messages per channel and state, every combination present (zero when none). */
+  notificationDeliveries: Array<{ channel: string; state: string; count: number }>;
 }
 
+const deliveryChannels = ['email', 'webhook'];
+const deliveryStates = ['pending', 'sent', 'failed'];
+
 export async function metricsSnapshot(db: Kysely<Database>, now: Date): Promise<MetricsSnapshot> {
-  const [runs, records, flows, durations, apiCalls, budgets, queue, oldest, deadLetters] = await Promise.all([
-    db
-      .selectFrom('runs')
-      .select(['pair_id', 'flow_id', 'state', (eb) => eb.fn.countAll<string | number>().as('n')])
-      .where('state', 'in', finalRunStates as RunState[])
-      .groupBy(['pair_id', 'flow_id', 'state'])
-      .execute(),
-    // By flow and state alone, an index-only count; the pair comes from the flow.
-    db
-      .selectFrom('records')
-      .select(['flow_id', 'state', (eb) => eb.fn.countAll<string | number>().as('n')])
-      .where('state', 'in', finalRecordStates)
-      .groupBy(['flow_id', 'state'])
-      .execute(),
-    db.selectFrom('flows').select(['id', 'pair_id']).execute(),
-    db
-      .selectFrom('runs')
-      .select(['pair_id', 'flow_id', 'started_at', 'finished_at'])
-      .where('state', 'in', finalRunStates as RunState[])
-      .where('started_at', 'is not', null)
-      .where('finished_at', 'is not', null)
-      .execute(),
-    callsPerConnection(db),
-    budgetGauges(db, now),
-    db
-      .selectFrom('jobs')
-      .select(['queue', 'state', (eb) => eb.fn.countAll<string | number>().as('n')])
-      .where('state', 'in', ['queued', 'running'])
-      .groupBy(['queue', 'state'])
-      .execute(),
-    db
-      .selectFrom('jobs')
-      .select(['queue', (eb) => eb.fn.min('run_at').as('since')])
-      .where('state', '=', 'queued')
-      .where('run_at', '<=', now.toISOString())
-      .groupBy('queue')
-      .execute(),
-    openDeadLetters(db),
-  ]);
+  const [runs, records, flows, durations, apiCalls, budgets, queue, oldest, deadLetters, deliveries] =
+    await Promise.all([
+      db
+        .selectFrom('runs')
+        .select(['pair_id', 'flow_id', 'state', (eb) => eb.fn.countAll<string | number>().as('n')])
+        .where('state', 'in', finalRunStates as RunState[])
+        .groupBy(['pair_id', 'flow_id', 'state'])
+        .execute(),
+      // By flow and state alone, an index-only count; the pair comes from the flow.
+      db
+        .selectFrom('records')
+        .select(['flow_id', 'state', (eb) => eb.fn.countAll<string | number>().as('n')])
+        .where('state', 'in', finalRecordStates)
+        .groupBy(['flow_id', 'state'])
+        .execute(),
+      db.selectFrom('flows').select(['id', 'pair_id']).execute(),
+      db
+        .selectFrom('runs')
+        .select(['pair_id', 'flow_id', 'started_at', 'finished_at'])
+        .where('state', 'in', finalRunStates as RunState[])
+        .where('started_at', 'is not', null)
+        .where('finished_at', 'is not', null)
+        .execute(),
+      callsPerConnection(db),
+      budgetGauges(db, now),
+      db
+        .selectFrom('jobs')
+        .select(['queue', 'state', (eb) => eb.fn.countAll<string | number>().as('n')])
+        .where('state', 'in', ['queued', 'running'])
+        .groupBy(['queue', 'state'])
+        .execute(),
+      db
+        .selectFrom('jobs')
+        .select(['queue', (eb) => eb.fn.min('run_at').as('since')])
+        .where('state', '=', 'queued')
+        .where('run_at', '<=', now.toISOString())
+        .groupBy('queue')
+        .execute(),
+      openDeadLetters(db),
+      countDeliveries(db),
+    ]);
   const pairOfFlow = new Map(flows.map((f) => [f.id, f.pair_id]));
   const counted = (r: { pair_id: string; flow_id: string; state: string; n: string | number }) => ({
     pair: r.pair_id,
@@ -117,6 +125,7 @@ export async function metricsSnapshot(db: Kysely<Database>, now: Date): Promise<
       seconds: Math.max(0, now.getTime() - Date.parse(String(r.since))) / 1000,
     })),
     openDeadLetters: deadLetters,
+    notificationDeliveries: deliveryCounts(deliveries),
   };
 }
 
@@ -172,5 +181,15 @@ async function openDeadLetters(db: Kysely<Database>): Promise<MetricsSnapshot['o
   ]);
   const counts = new Map(flows.map((f) => [f.id, { pair: f.pair_id, flow: f.id, count: 0 }]));
   for (const r of open) counts.set(r.flow_id, { pair: r.pair_id, flow: r.flow_id, count: Number(r.n) });
+  return [...counts.values()];
+}
+
+function deliveryCounts(
+  rows: Array<{ channel: string; state: string; count: number }>,
+): MetricsSnapshot['notificationDeliveries'] {
+  const counts = new Map<string, { channel: string; state: string; count: number }>();
+  for (const channel of deliveryChannels)
+    for (const state of deliveryStates) counts.set(`${channel}/${state}`, { channel, state, count: 0 });
+  for (const r of rows) counts.set(`${r.channel}/${r.state}`, { ...r });
   return [...counts.values()];
 }

@@ -5,6 +5,7 @@ import { systemPrincipal } from '../../access/principal.js';
 import { buildApiServer } from '../server.js';
 import { insertApiBudget } from '../../store/repos/api-budgets.js';
 import { upsertConnection } from '../../store/repos/connections.js';
+import { queueDelivery } from '../../store/repos/notification-deliveries.js';
 import { startTwoPairs, type TwoPairs } from '../../testing/api-activity-fixture.js';
 import { startApiHarness, type ApiClient, type ApiHarness } from '../../testing/api-harness.js';
 import { runThroughApi } from '../../testing/api-waits.js';
@@ -182,6 +183,50 @@ describe.each(testDialects)('GET /metrics (%s)', (dialect) => {
     expect(valueOf(samples, 'koppel_exact_budget_left', { ...budget, window: 'minute' })).toBe(45);
     expect(valueOf(samples, 'koppel_exact_budget_used', { ...budget, window: 'day' })).toBe(1000);
     expect(valueOf(samples, 'koppel_exact_budget_left', { ...budget, window: 'day' })).toBe(4000);
+  });
+
+  it('counts notification messages per channel and state, zero for the combinations without any', async () => {
+    const db = f.h.app.store.db;
+    const at = new Date().toISOString();
+    const later = new Date(Date.now() + 24 * 3_600_000).toISOString();
+    const rows = [
+      { channel: 'email', state: 'pending', next: later },
+      { channel: 'webhook', state: 'sent', next: at },
+      { channel: 'webhook', state: 'sent', next: at },
+      { channel: 'email', state: 'failed', next: at },
+    ].map((r, i) => ({
+      id: `ntf_metrics${i}`,
+      dedupe_key: `metrics:${i}`,
+      alert_id: null,
+      message_kind: 'test',
+      recipient: 'ops',
+      channel: r.channel,
+      address: r.channel === 'email' ? 'ops@example.nl' : null,
+      message: '{}',
+      state: r.state,
+      attempts: r.state === 'pending' ? 0 : 1,
+      next_attempt_at: r.next,
+      locked_until: null,
+      last_error: r.state === 'failed' ? 'answered 400' : null,
+      created_at: at,
+      sent_at: r.state === 'sent' ? at : null,
+    }));
+    for (const row of rows) await queueDelivery(db, row);
+    try {
+      const { samples, types } = parseExposition((await viewer.get('/metrics')).body as string);
+      expect(types.get('koppel_notification_deliveries')).toBe('gauge');
+      const value = (channel: string, state: string) =>
+        valueOf(samples, 'koppel_notification_deliveries', { channel, state });
+      expect([value('email', 'pending'), value('email', 'sent'), value('email', 'failed')]).toEqual([
+        1, 0, 1,
+      ]);
+      expect([value('webhook', 'pending'), value('webhook', 'sent'), value('webhook', 'failed')]).toEqual([
+        0, 2, 0,
+      ]);
+      expect(samples.filter((s) => s.name === 'koppel_notification_deliveries')).toHaveLength(6);
+    } finally {
+      await db.deleteFrom('notification_deliveries').where('id', 'like', 'ntf_metrics%').execute();
+    }
   });
 
   it('is refused without credentials and to a caller limited to some pairs', async () => {

@@ -124,3 +124,41 @@ export async function purgeSettledDeliveries(db: Kysely<Database>, cutoff: strin
     .executeTakeFirst();
   return Number(r.numDeletedRows);
 }
+
+/**
+ * The id of the `opened` message of an alert to one recipient: later messages about the alert
+ * refer to it, so mail clients thread opened, digests and resolved together.
+ */
+export async function openedDeliveryId(
+  db: Kysely<Database>,
+  alertId: string,
+  recipient: string,
+): Promise<string | undefined> {
+  const row = await db
+    .selectFrom('notification_deliveries')
+    .select('id')
+    .where('alert_id', '=', alertId)
+    .where('recipient', '=', recipient)
+    .where('message_kind', '=', 'opened')
+    .orderBy('id')
+    .executeTakeFirst();
+  return row?.id;
+}
+
+export async function getDelivery(
+  db: Kysely<Database>,
+  id: string,
+): Promise<NotificationDeliveryRow | undefined> {
+  return db.selectFrom('notification_deliveries').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+/** Whether any message still waits to be sent (due or not). */
+export async function hasPendingDeliveries(db: Kysely<Database>): Promise<boolean> {
+  const row = await db
+    .selectFrom('notification_deliveries')
+    .select('id')
+    .where('state', '=', 'pending')
+    .limit(1)
+    .executeTakeFirst();
+  return row !== undefined;
+}
