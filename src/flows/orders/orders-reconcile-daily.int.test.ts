@@ -1,6 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { engineJobHandlers, engineSchedules, flowLockKey } from '../../engine/job-handlers.js';
 import { detectReconcileDifferences } from '../../engine/notifications/detect-reconcile.js';
+import { alertDetectors } from '../../engine/notifications/detectors.js';
+import { evaluateAlerts } from '../../engine/notifications/evaluate-alerts.js';
+import { writeNotificationSettings } from '../../engine/notifications/settings.js';
+import { notificationSettingsSchema } from '../../engine/notifications/types.js';
+import { listDeliveries } from '../../store/repos/notification-deliveries.js';
 import { reconcileDailyJob } from '../../engine/reconcile-daily.js';
 import type { ClaimedJob } from '../../queue/port.js';
 import { productRegistry } from '../../registry.js';
@@ -169,6 +174,29 @@ describe.each(testDialects)('the daily reconciliation of an orders flow (%s)', (
     ]);
     expect(numbers).toHaveLength(2);
     expect(numbers.every((n: string) => /\d/.test(n))).toBe(true);
+
+    // The accountant hears of it once, however often the alerts are evaluated.
+    const deps = pair.fx.h.deps;
+    await writeNotificationSettings(
+      deps.store.db,
+      deps.box,
+      notificationSettingsSchema.parse({ recipients: [{ name: 'accountant', email: 'fin@example.nl' }] }),
+      pair.fx.clock.now().toISOString(),
+    );
+    const evaluate = (minutes: number) =>
+      evaluateAlerts(deps, {
+        now: new Date(pair.fx.clock.now().getTime() + minutes * 60_000),
+        baseUrl: 'https://koppel.example.nl',
+        detectors: alertDetectors.filter((d) => d.kind === 'reconcile.difference'),
+      });
+    await evaluate(0);
+    await evaluate(1);
+    await evaluate(120);
+    const told = await listDeliveries(deps.store.db, { limit: 10 });
+    expect(told.map((d) => [d.message_kind, d.recipient])).toEqual([['opened', 'accountant']]);
+    const message = JSON.parse(told[0]!.message);
+    expect(message).toMatchObject({ problemKind: 'reconcile.difference', severity: 'critical', count: 2 });
+    expect(message.documents).toEqual(numbers);
   });
 
   it('keeps the problem through a failed reconciliation, and a newer clean report clears it', async () => {
