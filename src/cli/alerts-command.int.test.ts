@@ -8,6 +8,7 @@ import { testDialects } from '../testing/databases.js';
 import { createEngineHarness, type EngineHarness } from '../testing/engine-harness.js';
 import { loopbackRegistry } from '../testing/loopback-flow.js';
 import { runKoppel } from '../testing/run-koppel.js';
+import { createTestCertificate, SmtpInbox } from '../testing/smtp-inbox.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- the command's JSON as it comes */
 
@@ -63,7 +64,7 @@ describe.each(testDialects)('koppel alerts and koppel notify on %s', (dialect) =
     expect(unknown.err).toContain('No alert "alr-nope"');
   });
 
-  it('queues a test message to a recipient by name', async () => {
+  it('sends a test message to a recipient by name at once, and says why when it cannot', async () => {
     h = await createEngineHarness(dialect);
     await writeNotificationSettings(
       h.store.db,
@@ -71,11 +72,33 @@ describe.each(testDialects)('koppel alerts and koppel notify on %s', (dialect) =
       notificationSettingsSchema.parse({ recipients: [{ name: 'Office', email: 'office@example.com' }] }),
       h.clock.now().toISOString(),
     );
-    const queued = await koppel('notify', 'test', 'Office');
-    expect(queued.code).toBe(0);
-    const [delivery] = await listDeliveries(h.store.db);
-    expect(queued.out).toBe(`Queued test message ${delivery!.id} to Office.\n`);
-    expect(delivery).toMatchObject({ message_kind: 'test', address: 'office@example.com', state: 'pending' });
+    // No mail server configured yet: the message waits, and the command says why.
+    const waiting = await koppel('notify', 'test', 'Office');
+    expect(waiting.code).not.toBe(0);
+    expect(waiting.err).toContain('KOPPEL_SMTP_URL');
+    const [first] = await listDeliveries(h.store.db);
+    expect(first).toMatchObject({ message_kind: 'test', address: 'office@example.com', state: 'pending' });
+
+    const certificate = createTestCertificate();
+    const inbox = await new SmtpInbox({ tls: 'starttls', certificate }).start();
+    try {
+      const sent = await runKoppel(h, ['notify', 'test', 'Office'], {
+        registry: loopbackRegistry,
+        clock: h.clock,
+        env: { KOPPEL_SMTP_URL: inbox.url(), KOPPEL_SMTP_CA_FILE: certificate.caFile },
+      });
+      expect(sent.code).toBe(0);
+      const [latest] = await listDeliveries(h.store.db, { limit: 1 });
+      expect(sent.out).toBe(`Sent test message ${latest!.id} to Office.\n`);
+      expect(latest).toMatchObject({ state: 'sent' });
+      expect(inbox.messages.map((m) => [m.to, m.parsed.subject])).toContainEqual([
+        ['office@example.com'],
+        '[Koppel] Test message',
+      ]);
+    } finally {
+      await inbox.stop();
+      certificate.remove();
+    }
     const unknown = await koppel('notify', 'test', 'Nobody');
     expect(unknown.code).not.toBe(0);
     expect(unknown.err).toContain('No recipient "Nobody"');

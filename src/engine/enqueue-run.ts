@@ -1,6 +1,7 @@
 import type { Json } from '../core/json.js';
 import type { EnqueueResult, EnqueueSpec, JobQueue } from '../queue/index.js';
-import { engineQueue, flowLockKey, flowRunJob, replayJob, type ReplayPayload } from './job-handlers.js';
+import { engineQueue, flowLockKey, flowRunJob, replayJob } from './job-names.js';
+import type { ReplayPayload } from './job-handlers.js';
 import type { RunTrigger } from './run-flow.js';
 
 /** A job that runs a flow: deduplicated while one waits, and never beside another run of the flow. */

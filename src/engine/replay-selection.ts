@@ -2,7 +2,7 @@ import type { EnqueueSpec, JobQueue } from '../queue/index.js';
 import type { EngineDeps } from './deps.js';
 import { listDeadLetterViews, type DeadLetterView } from './dead-letter-view.js';
 import { replayJobSpec } from './enqueue-run.js';
-import { engineQueue } from './job-handlers.js';
+import { engineQueue } from './job-names.js';
 import type { ReplayMode } from './replay.js';
 
 /** Which open dead letters a replay takes: by id, by filter, or every one (`all`). */

@@ -12,6 +12,7 @@ import {
   type NotificationSettings,
 } from '../../engine/notifications/types.js';
 import { queueTestMessage } from '../../engine/notifications/test-message.js';
+import { notificationsDeliverJobSpec } from '../../engine/job-names.js';
 import { readNotificationSources, writeNotificationSources } from '../../workspace/notification-sources.js';
 import { audit, responses, type ApiRoute } from '../route-kit.js';
 
@@ -207,6 +208,8 @@ export const notificationsRoute: ApiRoute = (server, ctx) => {
         { db: app.store.db, box: app.box, clock: app.clock, baseUrl: ctx.baseUrl() },
         req.body.recipient,
       );
+      // Sent by the next free worker, not at the next minute's delivery pass: someone waits for it.
+      await ctx.queue.enqueue(notificationsDeliverJobSpec());
       await audit(ctx, req, {
         action: 'notifications.test',
         target: { kind: 'notification', id },

@@ -3,7 +3,7 @@ import { tokensFromCredentials } from '../../connectors/kit/token-lease.js';
 import { budgetReport } from '../budget-report.js';
 import { deadLetterGroups } from '../dead-letter-groups.js';
 import type { EngineDeps } from '../deps.js';
-import { flowLockKey, flowRunJob, replayJob } from '../job-handlers.js';
+import { flowLockKey, flowRunJob, replayJob } from '../job-names.js';
 import { webhookFailedEvent, webhookRestoredEvent } from '../webhook-subscriptions.js';
 import { detectReconcileDifferences } from './detect-reconcile.js';
 import type { Problem } from './types.js';
