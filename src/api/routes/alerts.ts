@@ -91,7 +91,7 @@ export const alertsRoute: ApiRoute = (server, ctx) => {
       schema: {
         summary: 'Acknowledge an alert',
         description:
-          'Marks it seen, so digests name it as acknowledged; one acknowledged before keeps its first time. Audited.',
+          'Marks it seen: no more digests about it, only the message that it cleared, and the events of the same problem count as seen. One acknowledged before keeps its first time. Audited.',
         tags: ['alerts'],
         params: idParams,
         response: responses({ 200: alertBody }),

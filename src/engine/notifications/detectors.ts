@@ -26,7 +26,7 @@ export const backlogMinutes = 30;
 /** Warn this long before a refresh token would expire unused. */
 export const tokenWarnDays = 3;
 /**
- * Refresh-token lifetimes of the apps whose tokens die unused (Exact reference 2.2: 30 days).
+ * Refresh-token lifetimes of the apps whose tokens die unused (Exact Online: 30 days unused).
  * Only apps listed here are checked; the lifetime is not stored with the tokens.
  */
 export const refreshTokenLifetimeDays: Readonly<Record<string, number>> = { 'exact-online': 30 };
