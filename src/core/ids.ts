@@ -1,7 +1,21 @@
 import { randomUUID } from 'node:crypto';
 
 /** Ids are text. Prefixed so that a bare id in a log or a URL says what it names. */
-export const idPrefixes = ['run', 'rec', 'dl', 'job', 'wal', 'evt', 'map', 'usr', 'tok', 'aud', 'alr', 'ntf', 'rcn'] as const;
+export const idPrefixes = [
+  'run',
+  'rec',
+  'dl',
+  'job',
+  'wal',
+  'evt',
+  'map',
+  'usr',
+  'tok',
+  'aud',
+  'alr',
+  'ntf',
+  'rcn',
+] as const;
 export type IdPrefix = (typeof idPrefixes)[number];
 
 let lastMs = -1;
