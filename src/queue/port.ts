@@ -123,7 +123,8 @@ export interface ListFilter {
 export interface JobQueue {
   /**
    * Add a job. With a dedupe key, if a queued or running job with that key exists, nothing is
-   * added and that job's id comes back with `deduped: true`. Safe against concurrent enqueuers.
+   * added and that job's id comes back with `deduped: true`; with `dedupeWhile: 'queued'` a running
+   * one gives its key up and a new job is queued. Safe against concurrent enqueuers.
    */
   enqueue(spec: EnqueueSpec): Promise<EnqueueResult>;
 
