@@ -5,7 +5,7 @@ import type { ReplayPayload } from './job-handlers.js';
 import type { RunTrigger } from './run-flow.js';
 
 /** Which job a request for a run of the flow joins while one is waiting. */
-export function flowRunDedupeKey(flowId: string): string {
+function flowRunDedupeKey(flowId: string): string {
   return `${flowRunJob}:${flowId}`;
 }
 
