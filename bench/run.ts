@@ -14,6 +14,7 @@ const benches: Record<string, () => Promise<() => Promise<void>>> = {
   flows: async () => (await import('./flows.js')).flowsBench,
   dashboard: async () => (await import('./dashboard.js')).dashboardBench,
   metrics: async () => (await import('./metrics.js')).metricsBench,
+  takeover: async () => (await import('./takeover.js')).takeoverBench,
 };
 
 const names = process.argv.slice(2).filter((a) => !a.startsWith('-'));

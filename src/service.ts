@@ -11,7 +11,15 @@ import {
   webhookSubscriptionsJobSpec,
 } from './engine/job-handlers.js';
 import type { App } from './main.js';
-import { Scheduler, StoreQueue, StoreScheduleMarks, WorkerPool, type JobQueue } from './queue/index.js';
+import {
+  jobHeartbeatIntervalMs,
+  jobLeaseMs,
+  Scheduler,
+  StoreQueue,
+  StoreScheduleMarks,
+  WorkerPool,
+  type JobQueue,
+} from './queue/index.js';
 
 /** The long-running part of Koppel: workers, the scheduler and the HTTP server. */
 export interface RunningService {
@@ -32,7 +40,7 @@ export interface ServiceOptions {
   /** Scheduler tick; tests make it short. */
   tickMs?: number;
   pollIntervalMs?: number;
-  /** How often a running job renews its lease and learns whether it was cancelled; default 5 s. */
+  /** How often a running job renews its lease and learns whether it was cancelled; default jobHeartbeatIntervalMs. */
   heartbeatIntervalMs?: number;
   graceMs?: number;
   /**
@@ -56,9 +64,10 @@ export async function startService(app: App, options: ServiceOptions = {}): Prom
     queues: [engineQueue],
     handlers: engineJobHandlers(app.engine, {}, { queue, baseUrl: () => baseUrl }),
     pollIntervalMs: options.pollIntervalMs ?? 1_000,
-    leaseMs: 60_000,
+    // Short: a job of a killed process is taken over when its lease has run out (then the next poll).
+    leaseMs: jobLeaseMs,
     // Well inside the lease; short, because a cancelled run stops at its job's next heartbeat.
-    heartbeatIntervalMs: options.heartbeatIntervalMs ?? 5_000,
+    heartbeatIntervalMs: options.heartbeatIntervalMs ?? jobHeartbeatIntervalMs,
     backoff: { baseMs: 5_000, capMs: 15 * 60_000 },
   });
   const ctx = {

@@ -1,6 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import type { App } from '../main.js';
-import { StoreQueue, WorkerPool, type EnqueueSpec, type Job, type JobHandler } from '../queue/index.js';
+import {
+  jobHeartbeatIntervalMs,
+  jobLeaseMs,
+  StoreQueue,
+  WorkerPool,
+  type EnqueueSpec,
+  type Job,
+  type JobHandler,
+} from '../queue/index.js';
 
 /**
  * Run one job in this process, through the job queue: it takes the same lock key as jobs of a
@@ -23,9 +31,10 @@ export async function runLocalJob(
     queues: [privateQueue],
     handlers,
     pollIntervalMs: 200,
-    leaseMs: 60_000,
+    // Short like the service's: if this process is killed, the flow's lock key is free again soon.
+    leaseMs: jobLeaseMs,
     // A `koppel runs cancel` from another shell stops the run at the next heartbeat.
-    heartbeatIntervalMs: 5_000,
+    heartbeatIntervalMs: jobHeartbeatIntervalMs,
     backoff: { baseMs: 1_000, capMs: 1_000 },
   });
   // Never deduplicated against a job of the service: this process can only run what it enqueued.

@@ -4,16 +4,28 @@ import { engineQueue, flowLockKey, flowRunJob, replayJob } from './job-names.js'
 import type { ReplayPayload } from './job-handlers.js';
 import type { RunTrigger } from './run-flow.js';
 
-/** A job that runs a flow: deduplicated while one waits, and never beside another run of the flow. */
+/** Which job a request for a run of the flow joins while one is waiting. */
+function flowRunDedupeKey(flowId: string): string {
+  return `${flowRunJob}:${flowId}`;
+}
+
+/**
+ * A job that runs a flow, and never beside another run of the flow. A request (schedule, webhook,
+ * manual) while a run waits joins that run: it will read everything the request is about. While a
+ * run is going and none waits, a request queues one, since the going run may have read past the
+ * change that prompted it. So at most one run waits behind a running one. The run keeps the
+ * trigger of the request that queued it; a replay is its own job (replayJobSpec), never folded.
+ */
 export function flowRunJobSpec(
   flowId: string,
   trigger: RunTrigger,
   priority: number,
-): Omit<EnqueueSpec, 'queue'> {
+): Omit<EnqueueSpec, 'queue'> & Required<Pick<EnqueueSpec, 'payload' | 'dedupeKey' | 'lockKey'>> {
   return {
     name: flowRunJob,
     payload: { flowId, trigger },
-    dedupeKey: `${flowRunJob}:${flowId}`,
+    dedupeKey: flowRunDedupeKey(flowId),
+    dedupeWhile: 'queued',
     lockKey: flowLockKey(flowId),
     priority,
   };

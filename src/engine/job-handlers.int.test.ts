@@ -50,6 +50,9 @@ describe.each(testDialects)('engine jobs on %s', (dialect) => {
         name: 'flow.run',
         queue: 'engine',
         payload: { flowId: 'items', trigger: 'schedule' },
+        // Fires fold into a run of the flow that waits, as webhook and manual requests do.
+        dedupeKey: 'flow.run:items',
+        dedupeWhile: 'queued',
         lockKey: 'flow:items',
         priority: 10,
       },

@@ -8,6 +8,7 @@ import { runFlow, runTriggers, type RunRequest, type RunResult, type RunTrigger 
 import type { EngineDeps } from './deps.js';
 import { flowConnectionsActive } from './flow-connections-active.js';
 import { autoRetryDeadLetters } from './auto-retry.js';
+import { flowRunJobSpec } from './enqueue-run.js';
 import { evaluateAlerts } from './notifications/evaluate-alerts.js';
 import { parseReconcileDailyPayload, reconcileDaily, reconcileDailyJob } from './reconcile-daily.js';
 import { readInstallationSettings } from './installation-settings.js';
@@ -237,11 +238,9 @@ export async function engineSchedules(
       .map((f) => ({
         key: `flow:${f.id}`,
         cron: f.schedule as string,
-        name: flowRunJob,
         queue: engineQueue,
-        payload: { flowId: f.id, trigger: 'schedule' },
-        lockKey: flowLockKey(f.id),
-        priority: Number(f.priority),
+        // The flow's run key: fires while a run waits fold into it, at most one waits behind a long run.
+        ...flowRunJobSpec(f.id, 'schedule', Number(f.priority)),
       })),
     ...flows.map((f) => ({
       key: `dead-letters:${f.id}`,

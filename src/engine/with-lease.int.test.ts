@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { getSetting, putSetting } from '../store/repos/settings.js';
 import { testDialects } from '../testing/databases.js';
 import { createEngineHarness, type EngineHarness } from '../testing/engine-harness.js';
@@ -58,6 +58,33 @@ describe.each(testDialects)('leases across processes on %s', (dialect) => {
     });
     h.clock.advance(61_000);
     await expect(withLease(h.deps, 'credentials:tgt', () => Promise.resolve('mine'))).resolves.toBe('mine');
+  });
+
+  it('keeps the lease of a holder that works longer than its time-to-live, by renewing it', async () => {
+    h = await createEngineHarness(dialect);
+    const b = secondProcess();
+    let finish!: () => void;
+    const working = new Promise<void>((resolve) => (finish = resolve));
+    const holding = withLease(h.deps, 'credentials:tgt', () => working, { ttlMs: 3_000 });
+    const expiresAt = async () => {
+      const row = await h.store.db
+        .selectFrom('leases')
+        .select('expires_at')
+        .where('key', '=', 'credentials:tgt')
+        .executeTakeFirstOrThrow();
+      return new Date(row.expires_at).getTime();
+    };
+    // Four steps of half the time-to-live: without renewal it would have run out after two.
+    for (let step = 0; step < 4; step++) {
+      h.clock.advance(1_500);
+      await vi.waitFor(async () => expect(await expiresAt()).toBeGreaterThan(h.clock.now().getTime()));
+    }
+    await expect(
+      withLease(b, 'credentials:tgt', () => Promise.resolve('never'), { waitMs: 300 }),
+    ).rejects.toMatchObject({ code: 'engine.lease_timeout' });
+    finish();
+    await holding;
+    expect(await h.store.db.selectFrom('leases').selectAll().execute()).toEqual([]);
   });
 
   it('gives connectors a credential lock and a fresh read of credentials another process rotated', async () => {

@@ -1,11 +1,20 @@
 import { randomBytes } from 'node:crypto';
 import { KoppelError } from '../core/errors.js';
-import { releaseLease, tryAcquireLease } from '../store/repos/leases.js';
+import { sleepUntilAborted } from '../queue/alarm.js';
+import { releaseLease, renewLease, tryAcquireLease } from '../store/repos/leases.js';
 import type { Store } from '../store/database.js';
 import type { EngineDeps } from './deps.js';
 
+/**
+ * How long a lease outlives its holder: a holder renews it every third of this while it works, so
+ * it can be short; a process that was killed holding it blocks others no longer than this, about
+ * as long as its flow job's lease, so a run taken over from a dead process does not wait longer
+ * for its credentials than for its job.
+ */
+export const leaseTtlMs = 15_000;
+
 export interface LeaseOptions {
-  /** How long the lease is ours if we never give it back (a crash). */
+  /** How long the lease stays ours after our last renewal (a crash); default leaseTtlMs. */
   ttlMs?: number;
   /** How long to wait for it before giving up with a transient error. */
   waitMs?: number;
@@ -44,7 +53,7 @@ async function holdLease<T>(
   fn: () => Promise<T>,
   options: LeaseOptions,
 ): Promise<T> {
-  const ttlMs = options.ttlMs ?? 60_000;
+  const ttlMs = options.ttlMs ?? leaseTtlMs;
   const waitMs = options.waitMs ?? 60_000;
   const owner = `${processOwner}-${randomBytes(3).toString('hex')}`;
   const started = deps.clock.now().getTime();
@@ -66,9 +75,36 @@ async function holdLease<T>(
     }
     await deps.clock.sleep(delay);
   }
+  const done = new AbortController();
+  const renewing = keepLease(deps, key, owner, ttlMs, done.signal);
   try {
     return await fn();
   } finally {
+    done.abort();
+    await renewing;
     await releaseLease(deps.store.db, key, owner);
+  }
+}
+
+/** Renew the lease every third of its time-to-live until `stop` aborts, so a slow holder keeps it. */
+async function keepLease(
+  deps: EngineDeps,
+  key: string,
+  owner: string,
+  ttlMs: number,
+  stop: AbortSignal,
+): Promise<void> {
+  const everyMs = Math.max(1, Math.floor(ttlMs / 3));
+  for (;;) {
+    await sleepUntilAborted(deps.clock, everyMs, stop);
+    if (stop.aborted) return;
+    try {
+      const expiresAt = new Date(deps.clock.now().getTime() + ttlMs).toISOString();
+      // Lost (it ran out and another took it): nothing to renew; the holder's work is not undone.
+      if (!(await renewLease(deps.store.db, key, owner, expiresAt))) return;
+    } catch (e) {
+      // Tried again at the next beat; the lease is still good until it runs out.
+      deps.logger.warn({ err: e, lease: key }, 'Renewing a lease failed; will try again');
+    }
   }
 }

@@ -15,7 +15,7 @@ export type {
 export { defaultMaxAttempts, defaultPriority, jobStates } from './port.js';
 export { StoreQueue } from './store-queue.js';
 export { StoreScheduleMarks } from './store-schedule-marks.js';
-export { WorkerPool, type WorkerPoolOptions } from './worker-pool.js';
+export { WorkerPool, jobHeartbeatIntervalMs, jobLeaseMs, type WorkerPoolOptions } from './worker-pool.js';
 export { cancelledErrorCode, type JobContext, type JobHandler } from './job-runner.js';
 export { decideRetry, type BackoffPolicy, type RetryDecision } from './job-retry.js';
 export { Scheduler, type Schedule, type SchedulerOptions } from './scheduler.js';

@@ -10,7 +10,8 @@
  *   someone cancelled ends `cancelled`: at once while it waits, else when its worker has stopped it
  *   (its heartbeat tells the worker), and it is never tried again.
  * - dedupe key: while a job with this key is queued or running, enqueueing the same key again
- *   returns the existing job instead of adding one.
+ *   returns the existing job instead of adding one; with `dedupeWhile: 'queued'` only a queued one
+ *   takes the request in, so at most one job waits behind a running one.
  * - lock key: jobs sharing a lock key never run at the same time (one flow of one pair, say).
  * - lease: a claimed job belongs to its worker until `locked_until`; heartbeats extend it, and a
  *   job whose lease ran out (its worker died) is reaped back to `queued`.
@@ -33,6 +34,12 @@ export interface EnqueueSpec {
   name: string;
   payload?: Json;
   dedupeKey?: string;
+  /**
+   * Which job with the same dedupe key takes this request in: `queued-or-running` (default), or
+   * `queued` alone: a request while the job runs queues a new one (its work may come after what the
+   * running job already read), and further requests fold into that one.
+   */
+  dedupeWhile?: 'queued-or-running' | 'queued';
   lockKey?: string;
   /** Lower runs first; default 100. */
   priority?: number;
@@ -44,7 +51,10 @@ export interface EnqueueSpec {
 
 export interface EnqueueResult {
   id: string;
-  /** True when a queued or running job with the same dedupe key already existed; `id` is that job. */
+  /**
+   * True when a job with the same dedupe key already existed (queued or running, or queued alone:
+   * see `dedupeWhile`); `id` is that job.
+   */
   deduped: boolean;
 }
 
@@ -113,7 +123,8 @@ export interface ListFilter {
 export interface JobQueue {
   /**
    * Add a job. With a dedupe key, if a queued or running job with that key exists, nothing is
-   * added and that job's id comes back with `deduped: true`. Safe against concurrent enqueuers.
+   * added and that job's id comes back with `deduped: true`; with `dedupeWhile: 'queued'` a running
+   * one gives its key up and a new job is queued. Safe against concurrent enqueuers.
    */
   enqueue(spec: EnqueueSpec): Promise<EnqueueResult>;
 

@@ -165,6 +165,69 @@ describe.each(testDialects)('Scheduler on %s', (dialect) => {
     ]);
   });
 
+  it('folds fires into the run that waits behind a long one, so it runs once after it and then nothing', async () => {
+    const everyMinute: Schedule = {
+      ...everyFiveMinutes,
+      cron: '* * * * *',
+      dedupeKey: 'flow.run:orders',
+      dedupeWhile: 'queued',
+    };
+    const scheduler = schedulerOn(stores[0]!, async () => [everyMinute]);
+    await scheduler.tick();
+    const claim = () => queue.claim('w1', { queues: ['flows'], leaseMs: 60_000, limit: 10 });
+    const inState = async (state: string) => (await queue.list()).filter((j) => j.state === state);
+
+    clock.set('2026-01-01T00:03:00.000Z');
+    expect(await scheduler.tick()).toBe(1);
+    const [long] = await claim();
+    // A fire while the run is going, none waiting: a new run waits, for changes the going one missed.
+    clock.set('2026-01-01T00:04:00.000Z');
+    expect(await scheduler.tick()).toBe(1);
+    const [waiting] = await inState('queued');
+
+    for (let minute = 5; minute < 10; minute++) {
+      clock.set(`2026-01-01T00:0${minute}:00.000Z`);
+      expect(await scheduler.tick()).toBe(0);
+    }
+    // Requests from elsewhere (another process, a webhook) with the flow's key fold in too.
+    const other = tdb.open();
+    stores.push(other);
+    const requests = await Promise.all(
+      [stores[0]!, other].map((store) =>
+        new StoreQueue(store, clock).enqueue({
+          queue: 'flows',
+          name: 'flow.run',
+          dedupeKey: 'flow.run:orders',
+          dedupeWhile: 'queued',
+        }),
+      ),
+    );
+    expect(requests).toEqual([
+      { id: waiting!.id, deduped: true },
+      { id: waiting!.id, deduped: true },
+    ]);
+    expect((await inState('running')).map((j) => j.id)).toEqual([long!.id]);
+    expect((await inState('queued')).map((j) => j.id)).toEqual([waiting!.id]);
+
+    // The lock key holds the waiting run back until the long one ends; then it runs, then nothing.
+    expect(await claim()).toEqual([]);
+    await queue.complete(long!.id, 'w1');
+    expect((await claim()).map((j) => j.id)).toEqual([waiting!.id]);
+    await queue.complete(waiting!.id, 'w1');
+    expect(await claim()).toEqual([]);
+    expect(await queue.list()).toHaveLength(2);
+  });
+
+  it('still queues one job per fire time for a schedule without a dedupe key of its own', async () => {
+    const scheduler = schedulerOn(stores[0]!, async () => [everyFiveMinutes]);
+    await scheduler.tick();
+    for (const at of ['00:05', '00:10', '00:15']) {
+      clock.set(`2026-01-01T${at}:00.000Z`);
+      expect(await scheduler.tick()).toBe(1);
+    }
+    expect((await queue.list()).filter((j) => j.state === 'queued')).toHaveLength(3);
+  });
+
   it('triggers a schedule or any job on demand, now', async () => {
     const scheduler = schedulerOn(stores[0]!, async () => []);
     const fromSchedule = await scheduler.trigger(everyFiveMinutes);

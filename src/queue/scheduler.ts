@@ -16,6 +16,14 @@ export interface Schedule {
   payload: Json;
   lockKey?: string;
   priority?: number;
+  /**
+   * Default: one per fire time, so a fire is enqueued once however many schedulers run. Set it to
+   * the key other requests for the same work use, and a fire joins such a job instead (with
+   * `dedupeWhile: 'queued'`, only one that waits): runs that queue up behind a long one fold into
+   * one rather than running back to back.
+   */
+  dedupeKey?: string;
+  dedupeWhile?: EnqueueSpec['dedupeWhile'];
 }
 
 export interface SchedulerOptions {
@@ -101,11 +109,12 @@ export class Scheduler {
     const at = fireTime.toISOString();
     const result = await this.options.queue.enqueue({
       ...jobOf(schedule),
-      dedupeKey: `${schedule.key}@${at}`,
+      dedupeKey: schedule.dedupeKey ?? `${schedule.key}@${at}`,
+      ...(schedule.dedupeWhile === undefined ? {} : { dedupeWhile: schedule.dedupeWhile }),
     });
     this.options.logger.info(
-      { schedule: schedule.key, fireTime: at, jobId: result.id },
-      'Scheduled job enqueued',
+      { schedule: schedule.key, fireTime: at, jobId: result.id, deduped: result.deduped },
+      result.deduped ? 'Scheduled fire joined a waiting job' : 'Scheduled job enqueued',
     );
     return !result.deduped;
   }

@@ -82,6 +82,24 @@ describe.each(testDialects)('StoreQueue on %s', (dialect) => {
     expect(await queue.list()).toHaveLength(3);
   });
 
+  it('with dedupeWhile queued, queues one job behind a running one and folds further requests into it', async () => {
+    const spec = { queue: 'default', name: 'flow.run', dedupeKey: 'k', dedupeWhile: 'queued' as const };
+    const first = await queue.enqueue(spec);
+    expect(await queue.enqueue(spec)).toEqual({ id: first.id, deduped: true });
+    await queue.claim('w1', lease);
+    const second = await queue.enqueue(spec);
+    expect(second.deduped).toBe(false);
+    // The running job gave its key to the waiting one; it is still running for its worker.
+    expect(await queue.get(first.id)).toMatchObject({ state: 'running', dedupeKey: null, lockedBy: 'w1' });
+    expect(await queue.enqueue(spec)).toEqual({ id: second.id, deduped: true });
+    // Without the option a request joins the running job, as before.
+    await queue.claim('w1', lease);
+    expect(await queue.enqueue({ queue: 'default', name: 'flow.run', dedupeKey: 'k' })).toEqual({
+      id: second.id,
+      deduped: true,
+    });
+  });
+
   it('lets exactly one of many concurrent enqueuers with the same key insert', async () => {
     const other = tdb.open();
     try {

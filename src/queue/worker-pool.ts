@@ -7,6 +7,20 @@ import type { BackoffPolicy } from './job-retry.js';
 import { runJob, type JobHandler } from './job-runner.js';
 import type { ClaimedJob, JobQueue } from './port.js';
 
+/**
+ * How long a claimed job stays its worker's without a heartbeat. Heartbeats renew it, so it only
+ * has to outlast a few missed beats; kept short because it is how long a job of a process that was
+ * killed waits before another worker takes it over.
+ */
+export const jobLeaseMs = 15_000;
+
+/**
+ * How often a running job renews its lease: under a third of the lease, so two beats may be
+ * missed (a slow database, a long synchronous stretch) before it runs out. Also how soon a job
+ * someone cancelled learns it, since the answer to a heartbeat carries the cancel request.
+ */
+export const jobHeartbeatIntervalMs = 4_000;
+
 export interface WorkerPoolOptions {
   queue: JobQueue;
   clock: Clock;
@@ -24,7 +38,10 @@ export interface WorkerPoolOptions {
   backoff: BackoffPolicy;
   /** Default: a third of the lease, so two heartbeats may be missed before it runs out. */
   heartbeatIntervalMs?: number;
-  /** How often to put jobs of dead workers back in line; default: the lease. */
+  /**
+   * How often to put jobs of dead workers back in line; default: every poll, so a job whose lease
+   * ran out is claimable at the next poll after that, not up to a reap interval later.
+   */
   reapIntervalMs?: number;
   /** Default: host, process id and a random suffix. */
   workerId?: string;
@@ -51,7 +68,7 @@ export class WorkerPool {
   constructor(private readonly options: WorkerPoolOptions) {
     this.workerId = options.workerId ?? `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
     this.heartbeatIntervalMs = options.heartbeatIntervalMs ?? Math.max(1, Math.floor(options.leaseMs / 3));
-    this.reapIntervalMs = options.reapIntervalMs ?? options.leaseMs;
+    this.reapIntervalMs = options.reapIntervalMs ?? options.pollIntervalMs;
   }
 
   /** Jobs currently running in this pool. */

@@ -30,3 +30,19 @@ export async function tryAcquireLease(
 export async function releaseLease(db: Kysely<Database>, key: string, owner: string): Promise<void> {
   await db.deleteFrom('leases').where('key', '=', key).where('owner', '=', owner).execute();
 }
+
+/** Extend the lease to `expiresAt` if it is still ours; false when it is not (it ran out and was taken). */
+export async function renewLease(
+  db: Kysely<Database>,
+  key: string,
+  owner: string,
+  expiresAt: string,
+): Promise<boolean> {
+  const res = await db
+    .updateTable('leases')
+    .set({ expires_at: expiresAt })
+    .where('key', '=', key)
+    .where('owner', '=', owner)
+    .executeTakeFirst();
+  return res.numUpdatedRows > 0n;
+}
