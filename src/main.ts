@@ -66,6 +66,12 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   secrets.add(config.newSecretKey);
   const notifications = notificationDeps(config);
   const box = SecretBox.load(config.dataDir, config.secretKey);
+  // Refusing here would break a single process on Postgres with its generated key; the check below
+  // already stops a second process whose key differs, this says why before that happens.
+  if (config.databaseUrl && !config.secretKey)
+    logger.warn(
+      `KOPPEL_SECRET_KEY is not set, so this process uses the key in ${config.dataDir}/secret.key: every other Koppel process on this database needs that same key as KOPPEL_SECRET_KEY`,
+    );
   const store = openStore({ dataDir: config.dataDir, databaseUrl: config.databaseUrl });
   try {
     // A database not yet migrated may lack the tables the check reads; `koppel migrate` touches no secret.
@@ -77,12 +83,6 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     await store.close();
     throw e;
   }
-  // Refusing here would break a single process on Postgres with its generated key; the check above
-  // already stops a second process whose key differs, this says why before that happens.
-  if (config.databaseUrl && !config.secretKey)
-    logger.warn(
-      `KOPPEL_SECRET_KEY is not set, so this process uses the key in ${config.dataDir}/secret.key: every other Koppel process on this database needs that same key as KOPPEL_SECRET_KEY`,
-    );
   const clock = options.clock ?? systemClock;
   const registry = options.registry ?? productRegistry;
   const engine: EngineDeps = {
