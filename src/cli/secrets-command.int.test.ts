@@ -9,6 +9,8 @@ import { getConnection, upsertConnection } from '../store/repos/connections.js';
 import { insertDeadLetters, type DeadLetterRow } from '../store/repos/dead-letters.js';
 import { upsertPair } from '../store/repos/pairs.js';
 import { createTestDatabase, dumpDatabase, testDialects, type TestDatabase } from '../testing/databases.js';
+import { loadConfig } from '../core/config.js';
+import { createApp } from '../main.js';
 import { runCli } from './main.js';
 
 const keyA = randomBytes(32).toString('hex');
@@ -270,5 +272,28 @@ describe.each(testDialects)('one secret key for every process (%s)', (dialect) =
     expect(same.code).toBe(2);
     expect(same.stderr).toContain('KOPPEL_NEW_SECRET_KEY is the key already in use');
     expect(await dumpDatabase(db)).toBe(before);
+  });
+
+  it('scrubs both keys from every log line, whatever slips into one', async () => {
+    await database();
+    const logs = new PassThrough();
+    let logged = '';
+    logs.on('data', (d: Buffer) => (logged += d.toString()));
+    const app = await createApp(
+      loadConfig({
+        ...tdb!.env,
+        KOPPEL_SECRET_KEY: keyA,
+        KOPPEL_NEW_SECRET_KEY: keyB,
+        KOPPEL_LOG_LEVEL: 'debug',
+      }),
+      { logDestination: logs },
+    );
+    try {
+      app.logger.error({ keyA, nested: { keyB } }, `a careless line with ${keyA} and ${keyB}`);
+    } finally {
+      await app.close();
+    }
+    expect(logged).toContain('a careless line');
+    everything += logged;
   });
 });
