@@ -69,7 +69,11 @@ export async function checkSecretKey(db: Kysely<Database>, box: SecretBox): Prom
   } catch (e) {
     // Only a wrong key is a reason to refuse; a damaged value stays the problem of whoever reads it.
     if (isKoppelError(e) && e.code === 'secrets.wrong_key')
-      throw new KoppelError(wrongKeyMessage, { code: 'secrets.key_mismatch', kind: 'invalid' });
+      throw new KoppelError(wrongKeyMessage, {
+        code: 'secrets.key_mismatch',
+        kind: 'invalid',
+        details: { unreadable: sample.what },
+      });
   }
 }
 
@@ -116,19 +120,20 @@ export async function rotateSecretKey(
 ): Promise<RotationCounts> {
   const oldHash = appliedCredentialHash(from);
   const newHash = to ? appliedCredentialHash(to) : oldHash;
-  const reseal = (what: string, stored: string): string => {
-    let plain: string;
+  const open = (what: string, stored: string): string => {
     try {
-      plain = from.decrypt(stored);
+      return from.decrypt(stored);
     } catch (e) {
       throw new KoppelError(`The current KOPPEL_SECRET_KEY cannot read ${what}; nothing was changed.`, {
         code: 'secrets.unreadable',
         kind: 'invalid',
-        cause: isKoppelError(e) ? undefined : e,
+        cause: e,
       });
     }
-    return options.dryRun || !to ? stored : to.encrypt(plain);
   };
+  const seal = (plain: string, stored: string): string =>
+    options.dryRun || !to ? stored : to.encrypt(plain);
+  const reseal = (what: string, stored: string): string => seal(open(what, stored), stored);
   return db.transaction().execute(async (trx) => {
     const counts: RotationCounts = {
       connections: 0,
@@ -145,9 +150,9 @@ export async function rotateSecretKey(
       .orderBy('id')
       .execute();
     for (const c of connections) {
-      const what = `the credentials of connection ${c.id}`;
-      const next = reseal(what, c.credentials!);
-      const stored = JSON.parse(from.decrypt(c.credentials!)) as Record<string, string>;
+      const plain = open(`the credentials of connection ${c.id}`, c.credentials!);
+      const next = seal(plain, c.credentials!);
+      const stored = JSON.parse(plain) as Record<string, string>;
       const refs = JSON.parse(c.credential_refs) as Record<string, string>;
       const applied = JSON.parse(c.applied_credential_hashes) as Record<string, string>;
       // The hashes are keyed too, so they are carried over from a value known to match: the stored
