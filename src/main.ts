@@ -11,6 +11,7 @@ import type { EngineDeps } from './engine/deps.js';
 import { defaultRetryOptions } from './engine/retry-policy.js';
 import { KoppelError } from './core/errors.js';
 import { validateCron } from './queue/cron.js';
+import { checkSecretKey } from './engine/secret-key.js';
 import type { DestinationStream } from 'pino';
 import { readFileSync } from 'node:fs';
 
@@ -61,11 +62,23 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     );
   // Registered before anything can log or fail with it: the logger scrubs registered values.
   secrets.add(config.smtp?.password);
+  secrets.add(config.secretKey);
+  secrets.add(config.newSecretKey);
   const notifications = notificationDeps(config);
   const box = SecretBox.load(config.dataDir, config.secretKey);
+  // Refusing here would break a single process on Postgres with its generated key; the check below
+  // already stops a second process whose key differs, this says why before that happens.
+  if (config.databaseUrl && !config.secretKey)
+    logger.warn(
+      `KOPPEL_SECRET_KEY is not set, so this process uses the key in ${config.dataDir}/secret.key: every other Koppel process on this database needs that same key as KOPPEL_SECRET_KEY`,
+    );
   const store = openStore({ dataDir: config.dataDir, databaseUrl: config.databaseUrl });
   try {
-    if (options.migrate !== false) await migrateToLatest(store);
+    // A database not yet migrated may lack the tables the check reads; `koppel migrate` touches no secret.
+    if (options.migrate !== false) {
+      await migrateToLatest(store);
+      await checkSecretKey(store.db, box);
+    }
   } catch (e) {
     await store.close();
     throw e;

@@ -4,7 +4,12 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runFlow } from '../engine/run-flow.js';
 import { testDialects } from '../testing/databases.js';
-import { createEngineHarness, sampleItem, type EngineHarness } from '../testing/engine-harness.js';
+import {
+  createEngineHarness,
+  harnessSecretKey,
+  sampleItem,
+  type EngineHarness,
+} from '../testing/engine-harness.js';
 
 const entry = path.resolve(import.meta.dirname, '../testing/koppel-entry.ts');
 
@@ -38,6 +43,9 @@ describe.each(testDialects)('--json output with logging on, on %s', (dialect) =>
       Object.entries(process.env).filter(([k]) => !k.startsWith('KOPPEL_') && k !== 'DATABASE_URL'),
     ) as Record<string, string>;
     // No KOPPEL_SECRET_KEY: the data folder is used (for the key), so it is checked on Postgres too.
+    // The key file holds the harness's key: a process whose key cannot read the stored credentials
+    // refuses to start.
+    writeFileSync(path.join(h.tdb.dataDir, 'secret.key'), `${harnessSecretKey}\n`, { mode: 0o600 });
     const result = await koppel({ ...inherited, ...h.tdb.env, KOPPEL_LOG_LEVEL: 'info' }, [
       'runs',
       '--flow',

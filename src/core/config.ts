@@ -14,6 +14,7 @@ export const configSchema = z.object({
     .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
     .optional(),
   KOPPEL_SECRET_KEY: z.string().min(16, 'must be at least 16 characters').optional(),
+  KOPPEL_NEW_SECRET_KEY: z.string().min(16, 'must be at least 16 characters').optional(),
   KOPPEL_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   KOPPEL_HOST: z.string().default('127.0.0.1'),
   KOPPEL_PORT: z.coerce.number().int().min(0).max(65535).default(8640),
@@ -68,6 +69,8 @@ export interface Config {
   dataDir: string;
   databaseUrl: string | undefined;
   secretKey: string | undefined;
+  /** Only `koppel secrets rotate` reads it: the key to re-encrypt every stored secret with. */
+  newSecretKey: string | undefined;
   logLevel: RawConfig['KOPPEL_LOG_LEVEL'];
   host: string;
   port: number;
@@ -155,6 +158,11 @@ export const configDocs: ReadonlyArray<{ name: keyof RawConfig; default: string;
     name: 'KOPPEL_SECRET_KEY',
     default: '(generated into the data folder)',
     meaning: 'Key that encrypts credentials at rest (AES-256-GCM).',
+  },
+  {
+    name: 'KOPPEL_NEW_SECRET_KEY',
+    default: '(unset)',
+    meaning: 'Only for `koppel secrets rotate`: the key every stored secret is re-encrypted with.',
   },
   { name: 'KOPPEL_LOG_LEVEL', default: 'info', meaning: 'fatal, error, warn, info, debug, trace or silent.' },
   { name: 'KOPPEL_HOST', default: '127.0.0.1', meaning: 'Address the HTTP server listens on.' },
@@ -259,6 +267,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     dataDir: path.resolve(c.KOPPEL_DATA_DIR),
     databaseUrl: c.DATABASE_URL,
     secretKey: c.KOPPEL_SECRET_KEY,
+    newSecretKey: c.KOPPEL_NEW_SECRET_KEY,
     logLevel: c.KOPPEL_LOG_LEVEL,
     host: c.KOPPEL_HOST,
     port: c.KOPPEL_PORT,

@@ -1,4 +1,11 @@
-import { createCipheriv, createDecipheriv, createHash, hkdfSync, randomBytes } from 'node:crypto';
+import {
+  createCipheriv,
+  createDecipheriv,
+  createHash,
+  hkdfSync,
+  randomBytes,
+  timingSafeEqual,
+} from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { KoppelError } from './errors.js';
@@ -46,6 +53,11 @@ export class SecretBox {
    */
   deriveKey(purpose: string): Buffer {
     return Buffer.from(hkdfSync('sha256', this.key, Buffer.alloc(0), `koppel:${purpose}`, 32));
+  }
+
+  /** Whether both boxes hold the same key, without either key leaving its box. */
+  sameKeyAs(other: SecretBox): boolean {
+    return timingSafeEqual(this.key, other.key);
   }
 
   encrypt(plaintext: string): string {

@@ -1,10 +1,10 @@
-import { createHmac } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import { stableStringify } from '../core/json.js';
 import type { SecretBox } from '../core/secret-box.js';
 import type { SecretRegistry } from '../core/secret-registry.js';
 import { readinessOf, tenantOf, tokenCredentialFields } from '../engine/connection-readiness.js';
 import type { AppDescriptor, FlowRegistry } from '../engine/types.js';
+import { appliedCredentialHash as appliedHash } from '../engine/secret-key.js';
 import { updateConnection, upsertConnection, type Connection } from '../store/repos/connections.js';
 import type { Database } from '../store/schema.js';
 import type { ApplySummary } from './apply-summary.js';
@@ -180,13 +180,4 @@ function mergeCredentials(
     hashes,
     tokensApplied,
   };
-}
-
-/**
- * HMAC-SHA-256 under a key derived from the secret key, not a bare SHA-256: a credential that is
- * short or guessable cannot be confirmed from a copy of the database.
- */
-function appliedHash(box: SecretBox): (value: string) => string {
-  const key = box.deriveKey('applied-credentials');
-  return (value) => createHmac('sha256', key).update(value, 'utf8').digest('hex');
 }

@@ -22,6 +22,7 @@ import { replayCommand } from './replay.js';
 import { resumeCommand } from './resume.js';
 import { runsCommand } from './runs.js';
 import { sandboxCommand } from './sandbox.js';
+import { secretsCommand } from './secrets.js';
 import { startCommand } from './start.js';
 import { syncCommand } from './sync.js';
 import { tokensCommand } from './tokens.js';
@@ -58,4 +59,5 @@ export const commands: CliCommand[] = [
   tokensCommand,
   sandboxCommand,
   migrateCommand,
+  secretsCommand,
 ];
