@@ -14,12 +14,14 @@ import type { App } from './main.js';
 import {
   jobHeartbeatIntervalMs,
   jobLeaseMs,
+  ProcessRegistration,
   Scheduler,
   StoreQueue,
   StoreScheduleMarks,
   WorkerPool,
   type JobQueue,
 } from './queue/index.js';
+import type { RunningJobEntry } from './store/repos/workers.js';
 
 /** The long-running part of Koppel: workers, the scheduler and the HTTP server. */
 export interface RunningService {
@@ -50,19 +52,38 @@ export interface ServiceOptions {
   publicUrl?: 'configured' | 'own';
   /** Offered by `GET /api/apps` when a connection is made: the demo's sandboxes. */
   endpointChoices?: readonly EndpointChoice[];
+  /**
+   * `all` (default): workers, scheduler and HTTP server. `web`: the HTTP server alone; the jobs it
+   * queues are run by `worker` processes on the same database (see startWorkerService).
+   */
+  role?: 'all' | 'web';
+  /** How often this process refreshes its row in `workers`; default 5 s. */
+  registryIntervalMs?: number;
 }
 
-export async function startService(app: App, options: ServiceOptions = {}): Promise<RunningService> {
-  const queue = new StoreQueue(app.store, app.clock);
-  // Known once the server listens; read by the API and by handlers that ask for an alert evaluation.
-  let baseUrl = '';
+/** A `koppel start --role worker` process: workers and the scheduler, no HTTP listener. */
+export interface RunningWorker {
+  /** Its id in `workers`, which is also the `locked_by` of the jobs it runs. */
+  workerId: string;
+  queue: JobQueue;
+  stop(): Promise<void>;
+}
+
+/** Workers, the scheduler and this process's registration, as `all` and `worker` run them. */
+function backgroundWork(
+  app: App,
+  queue: JobQueue,
+  options: ServiceOptions,
+  role: 'all' | 'worker',
+  urls: { baseUrl: () => string; publicUrl: () => string | undefined },
+) {
   const pool = new WorkerPool({
     queue,
     clock: app.clock,
     logger: app.logger,
     concurrency: app.config.workers,
     queues: [engineQueue],
-    handlers: engineJobHandlers(app.engine, {}, { queue, baseUrl: () => baseUrl }),
+    handlers: engineJobHandlers(app.engine, {}, { queue, baseUrl: urls.baseUrl }),
     pollIntervalMs: options.pollIntervalMs ?? 1_000,
     // Short: a job of a killed process is taken over when its lease has run out (then the next poll).
     leaseMs: jobLeaseMs,
@@ -70,17 +91,113 @@ export async function startService(app: App, options: ServiceOptions = {}): Prom
     heartbeatIntervalMs: options.heartbeatIntervalMs ?? jobHeartbeatIntervalMs,
     backoff: { baseMs: 5_000, capMs: 15 * 60_000 },
   });
+  const scheduler = new Scheduler({
+    queue,
+    marks: new StoreScheduleMarks(app.store, app.clock),
+    clock: app.clock,
+    logger: app.logger,
+    schedules: () =>
+      engineSchedules(
+        app.engine,
+        app.config.purgeCron,
+        app.config.keepAliveIdleDays,
+        urls.publicUrl(),
+        urls.baseUrl(),
+      ),
+    tickMs: options.tickMs ?? 5_000,
+  });
+  const registration = new ProcessRegistration({
+    store: app.store,
+    clock: app.clock,
+    logger: app.logger,
+    id: pool.workerId,
+    role,
+    concurrency: app.config.workers,
+    running: () => pool.runningJobs.map(({ job, since }) => runningEntry(job, since)),
+    ...(options.registryIntervalMs !== undefined ? { refreshIntervalMs: options.registryIntervalMs } : {}),
+  });
+  return {
+    pool,
+    async start() {
+      pool.start();
+      scheduler.start();
+      await registration.start();
+    },
+    async stop() {
+      await scheduler.stop();
+      await pool.stop({ graceMs: options.graceMs ?? 10_000 });
+      await registration.stop();
+    },
+  };
+}
+
+function runningEntry(job: { id: string; name: string; payload: unknown }, since: Date): RunningJobEntry {
+  const flowId = (job.payload as { flowId?: unknown } | null)?.flowId;
+  return {
+    jobId: job.id,
+    name: job.name,
+    flowId: typeof flowId === 'string' ? flowId : null,
+    since: since.toISOString(),
+  };
+}
+
+async function subscribeWebhooks(app: App, queue: JobQueue, publicUrl: string | undefined): Promise<void> {
+  if (publicUrl === undefined)
+    app.logger.info('KOPPEL_PUBLIC_URL is not set: no Exact webhooks, flows run on their schedule only');
+  else {
+    app.logger.info({ publicUrl }, `webhooks: callbacks under ${publicUrl}/webhooks/`);
+    // Subscribing now (not at the next daily check) makes webhooks work from the first minute.
+    await queue.enqueue({ ...webhookSubscriptionsJobSpec(publicUrl), dedupeKey: webhookSubscriptionsJob });
+  }
+}
+
+/**
+ * A worker process: no listener, so the links its jobs make (alerts) and the webhook callbacks it
+ * subscribes start with KOPPEL_PUBLIC_URL, else with the address the web process listens on under
+ * the same configuration.
+ */
+export async function startWorkerService(app: App, options: ServiceOptions = {}): Promise<RunningWorker> {
+  const queue = new StoreQueue(app.store, app.clock);
+  const publicUrl = app.config.publicUrl;
+  const baseUrl = publicUrl ?? ownUrl(app.config.host, app.config.port);
+  const work = backgroundWork(app, queue, options, 'worker', {
+    baseUrl: () => baseUrl,
+    publicUrl: () => publicUrl,
+  });
+  await work.start();
+  await subscribeWebhooks(app, queue, publicUrl);
+  let stopping: Promise<void> | undefined;
+  return {
+    workerId: work.pool.workerId,
+    queue,
+    stop: () => (stopping ??= work.stop()),
+  };
+}
+
+export async function startService(app: App, options: ServiceOptions = {}): Promise<RunningService> {
+  const queue = new StoreQueue(app.store, app.clock);
+  const role = options.role ?? 'all';
+  // Known once the server listens; read by the API, the scheduler and handlers that ask for an
+  // alert evaluation, none of which runs before then.
+  let baseUrl = '';
+  let publicUrl: string | undefined = undefined;
+  const work =
+    role === 'all'
+      ? backgroundWork(app, queue, options, 'all', { baseUrl: () => baseUrl, publicUrl: () => publicUrl })
+      : undefined;
+  // A web process runs no workers by design: readiness must not call that a failure.
+  const pool = work?.pool;
   const ctx = {
     app,
     queue,
     baseUrl: () => baseUrl,
-    workersRunning: () => pool.polling,
+    ...(pool ? { workersRunning: () => pool.polling } : {}),
     ...(options.endpointChoices ? { endpointChoices: options.endpointChoices } : {}),
   };
   const server = await buildApiServer(ctx);
   const port = await listen(server, app.config.host, app.config.port, 'KOPPEL_PORT');
   const url = `http://${app.config.host}:${port}`;
-  const publicUrl = options.publicUrl === 'own' ? ownUrl(app.config.host, port) : app.config.publicUrl;
+  publicUrl = options.publicUrl === 'own' ? ownUrl(app.config.host, port) : app.config.publicUrl;
   baseUrl = publicUrl ?? ownUrl(app.config.host, port);
   let webhookServer: FastifyInstance | undefined;
   let webhookUrl: string | undefined;
@@ -97,24 +214,24 @@ export async function startService(app: App, options: ServiceOptions = {}): Prom
     });
     webhookUrl = `http://${app.config.host}:${webhookPort}`;
   }
-  const scheduler = new Scheduler({
-    queue,
-    marks: new StoreScheduleMarks(app.store, app.clock),
-    clock: app.clock,
-    logger: app.logger,
-    schedules: () =>
-      engineSchedules(app.engine, app.config.purgeCron, app.config.keepAliveIdleDays, publicUrl, baseUrl),
-    tickMs: options.tickMs ?? 5_000,
-  });
-  pool.start();
-  scheduler.start();
-  if (publicUrl === undefined)
-    app.logger.info('KOPPEL_PUBLIC_URL is not set: no Exact webhooks, flows run on their schedule only');
-  else {
-    app.logger.info({ publicUrl }, `webhooks: callbacks under ${publicUrl}/webhooks/`);
-    // Subscribing now (not at the next daily check) makes webhooks work from the first minute.
-    await queue.enqueue({ ...webhookSubscriptionsJobSpec(publicUrl), dedupeKey: webhookSubscriptionsJob });
-  }
+  // The web process is listed too (with nothing to run), so `koppel workers` shows the whole fleet.
+  const webRegistration =
+    work === undefined
+      ? new ProcessRegistration({
+          store: app.store,
+          clock: app.clock,
+          logger: app.logger,
+          role: 'web',
+          concurrency: 0,
+          running: () => [],
+          ...(options.registryIntervalMs !== undefined
+            ? { refreshIntervalMs: options.registryIntervalMs }
+            : {}),
+        })
+      : undefined;
+  await work?.start();
+  await webRegistration?.start();
+  await subscribeWebhooks(app, queue, publicUrl);
   let stopping: Promise<void> | undefined;
   return {
     url,
@@ -125,8 +242,8 @@ export async function startService(app: App, options: ServiceOptions = {}): Prom
     queue,
     stop: () =>
       (stopping ??= (async () => {
-        await scheduler.stop();
-        await pool.stop({ graceMs: options.graceMs ?? 10_000 });
+        await work?.stop();
+        await webRegistration?.stop();
         await server.close();
         await webhookServer?.close();
       })()),

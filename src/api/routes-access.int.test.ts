@@ -61,6 +61,7 @@ const unbound = [
   'purge',
   'metrics',
   'notifications',
+  'workers',
 ];
 
 /** A body good enough to get past validation to the scope check, for routes that need one. */
@@ -283,7 +284,7 @@ describe.each(testDialects)('every route, one by one (%s)', (dialect) => {
   it('refuses installation-wide routes to a caller limited to some pairs', async () => {
     const wrong: string[] = [];
     const wide = routes.filter((x) => x.installationWide);
-    for (const resource of ['users', 'tokens'])
+    for (const resource of ['users', 'tokens', 'workers'])
       expect(wide.some((x) => resourceOf(x.url) === resource)).toBe(true);
     for (const r of wide) {
       const answer = await send(clients.get(`${r.access}@b`)!, r);

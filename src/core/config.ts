@@ -5,6 +5,14 @@ import { z } from 'zod';
  * The one configuration schema. Loaded once by the entry point (never at import time) and passed
  * down; this is the only file that reads the environment.
  */
+/**
+ * What `koppel start` runs: `all` (one process does everything), `web` (the HTTP API, web app,
+ * webhooks and OAuth callback; it queues jobs but runs none) or `worker` (workers and scheduler,
+ * no HTTP listener).
+ */
+export const processRoles = ['all', 'web', 'worker'] as const;
+export type ProcessRole = (typeof processRoles)[number];
+
 const intFromEnv = (fallback: number) => z.coerce.number().int().positive().default(fallback);
 
 export const configSchema = z.object({
@@ -19,6 +27,7 @@ export const configSchema = z.object({
   KOPPEL_HOST: z.string().default('127.0.0.1'),
   KOPPEL_PORT: z.coerce.number().int().min(0).max(65535).default(8640),
   KOPPEL_WORKERS: intFromEnv(2),
+  KOPPEL_ROLE: z.enum(processRoles, { error: 'must be all, web or worker' }).default('all'),
   KOPPEL_PAYLOAD_RETENTION_DAYS: intFromEnv(14),
   KOPPEL_METADATA_RETENTION_DAYS: intFromEnv(90),
   KOPPEL_PURGE_CRON: z.string().default('17 3 * * *'),
@@ -75,6 +84,8 @@ export interface Config {
   host: string;
   port: number;
   workers: number;
+  /** What `koppel start` runs in this process (`--role` overrides it). */
+  role: ProcessRole;
   payloadRetentionDays: number;
   metadataRetentionDays: number;
   purgeCron: string;
@@ -168,6 +179,12 @@ export const configDocs: ReadonlyArray<{ name: keyof RawConfig; default: string;
   { name: 'KOPPEL_HOST', default: '127.0.0.1', meaning: 'Address the HTTP server listens on.' },
   { name: 'KOPPEL_PORT', default: '8640', meaning: 'Port of the HTTP server (0 picks a free one).' },
   { name: 'KOPPEL_WORKERS', default: '2', meaning: 'Jobs this process runs at once.' },
+  {
+    name: 'KOPPEL_ROLE',
+    default: 'all',
+    meaning:
+      'What `koppel start` runs: `all`, `web` (API, web app, webhooks; no workers, no scheduler) or `worker` (workers and scheduler; no HTTP listener). See "Running several processes".',
+  },
   {
     name: 'KOPPEL_PAYLOAD_RETENTION_DAYS',
     default: '14',
@@ -272,6 +289,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     host: c.KOPPEL_HOST,
     port: c.KOPPEL_PORT,
     workers: c.KOPPEL_WORKERS,
+    role: c.KOPPEL_ROLE,
     payloadRetentionDays: c.KOPPEL_PAYLOAD_RETENTION_DAYS,
     metadataRetentionDays: c.KOPPEL_METADATA_RETENTION_DAYS,
     purgeCron: c.KOPPEL_PURGE_CRON,

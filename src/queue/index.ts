@@ -20,3 +20,9 @@ export { cancelledErrorCode, type JobContext, type JobHandler } from './job-runn
 export { decideRetry, type BackoffPolicy, type RetryDecision } from './job-retry.js';
 export { Scheduler, type Schedule, type SchedulerOptions } from './scheduler.js';
 export { latestFireTime, nextFireTime, validateCron } from './cron.js';
+export {
+  ProcessRegistration,
+  workerForgottenAfterMs,
+  workerGoneAfterMs,
+  type ProcessRegistrationOptions,
+} from './process-registry.js';

@@ -55,6 +55,7 @@ export interface WorkerPoolOptions {
 export class WorkerPool {
   readonly workerId: string;
   private readonly running = new Set<Promise<void>>();
+  private readonly claimed = new Map<string, { job: ClaimedJob; since: Date }>();
   private readonly alarm = new Alarm();
   private readonly shutdown = new AbortController();
   private readonly heartbeatIntervalMs: number;
@@ -74,6 +75,11 @@ export class WorkerPool {
   /** Jobs currently running in this pool. */
   get activeCount(): number {
     return this.running.size;
+  }
+
+  /** The jobs this pool runs now, with when it claimed them (for the process registry). */
+  get runningJobs(): ReadonlyArray<{ job: ClaimedJob; since: Date }> {
+    return [...this.claimed.values()];
   }
 
   /** Whether the pool claims jobs: started, not stopping, and its poll loop has not ended. */
@@ -149,6 +155,7 @@ export class WorkerPool {
   }
 
   private launch(job: ClaimedJob): void {
+    this.claimed.set(job.id, { job, since: this.options.clock.now() });
     const run = runJob(job, this.options.handlers[job.name], {
       queue: this.options.queue,
       clock: this.options.clock,
@@ -159,6 +166,7 @@ export class WorkerPool {
       backoff: this.options.backoff,
       shutdown: this.shutdown.signal,
     }).finally(() => {
+      this.claimed.delete(job.id);
       this.running.delete(run);
       this.alarm.ring();
     });

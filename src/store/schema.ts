@@ -30,6 +30,7 @@ export interface Database {
   alerts: AlertTable;
   notification_deliveries: NotificationDeliveryTable;
   reconcile_reports: ReconcileReportTable;
+  workers: WorkerTable;
 }
 
 export interface PairTable {
@@ -444,4 +445,21 @@ export interface ReconcileReportTable {
   /** JSON: the report as `koppel reconcile --format json` prints it. */
   report: string;
   error: string | null;
+}
+
+/** One running Koppel process (see migration 0013). */
+export interface WorkerTable {
+  /** The worker pool's id (host, pid, random suffix); a web process gets one of the same form. */
+  id: string;
+  host: string;
+  pid: number;
+  /** `all`, `web` or `worker`. */
+  role: string;
+  started_at: string;
+  /** Refreshed every few seconds; older than 30 s means the process is gone. */
+  last_seen_at: string;
+  /** Jobs it runs at once; 0 for a web process. */
+  concurrency: number;
+  /** JSON array of the jobs it runs now: `{ jobId, name, flowId, since }`. */
+  running: string;
 }

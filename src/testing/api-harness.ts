@@ -126,6 +126,8 @@ export interface ApiHarnessOptions {
   port?: number;
   /** A database another harness made (and drops): the service runs over what is in it. */
   database?: TestDatabase;
+  /** `web`: the HTTP server alone, no workers and no scheduler (`koppel start --role web`). */
+  role?: 'all' | 'web';
 }
 
 export async function startApiHarness(
@@ -154,6 +156,7 @@ export async function startApiHarness(
     tickMs: 1_000,
     graceMs: 5_000,
     heartbeatIntervalMs: 200,
+    ...(options.role ? { role: options.role } : {}),
   });
   let users = 0;
   return {

@@ -45,6 +45,7 @@ import { tokensRoute } from './tokens.js';
 import { usersRoute } from './users.js';
 import { webAppRoute } from './web-app.js';
 import { webhooksRoute } from './webhooks.js';
+import { workersRoute } from './workers.js';
 import { workspaceRoute } from './workspace.js';
 
 /** Every route of the main listener. */
@@ -68,6 +69,7 @@ export const apiRoutes: ApiRoute[] = [
   runFlowRoute,
   runsRoute,
   jobsRoute,
+  workersRoute,
   recordsRoute,
   eventsRoute,
   alertsRoute,

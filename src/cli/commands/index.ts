@@ -28,6 +28,7 @@ import { syncCommand } from './sync.js';
 import { tokensCommand } from './tokens.js';
 import { usersCommand } from './users.js';
 import { tenantsCommand } from './tenants.js';
+import { workersCommand } from './workers.js';
 
 /** Every command, in the order `koppel --help` lists them. */
 export const commands: CliCommand[] = [
@@ -46,6 +47,7 @@ export const commands: CliCommand[] = [
   disconnectCommand,
   flowsCommand,
   runsCommand,
+  workersCommand,
   cursorCommand,
   debtorsCommand,
   budgetCommand,

@@ -11,6 +11,7 @@ import * as linksByTarget from './0009-links-by-target.js';
 import * as deadLetterNotices from './0010-dead-letter-notices.js';
 import * as deadLetterDetails from './0011-dead-letter-details.js';
 import * as alerts from './0012-alerts.js';
+import * as workers from './0013-workers.js';
 
 /** Numbered migrations, in order. One list serves SQLite and Postgres. */
 export const migrations: Record<string, Migration> = {
@@ -26,4 +27,5 @@ export const migrations: Record<string, Migration> = {
   '0010-dead-letter-notices': deadLetterNotices,
   '0011-dead-letter-details': deadLetterDetails,
   '0012-alerts': alerts,
+  '0013-workers': workers,
 };
