@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
 import { KoppelError } from '../core/errors.js';
-import { sleepUntilAborted } from '../queue/alarm.js';
 import { releaseLease, renewLease, tryAcquireLease } from '../store/repos/leases.js';
 import type { Store } from '../store/database.js';
 import type { EngineDeps } from './deps.js';
@@ -86,7 +85,15 @@ async function holdLease<T>(
   }
 }
 
-/** Renew the lease every third of its time-to-live until `stop` aborts, so a slow holder keeps it. */
+/** How often the renewal looks at the clock (real time); the write happens only every third of the TTL. */
+const renewalBeatMs = 250;
+
+/**
+ * Renew the lease every third of its time-to-live (on the injected clock) until `stop` aborts, so a
+ * slow holder keeps it. The loop waits on a short real-time beat and reads the clock, instead of
+ * sleeping on the clock: a clock whose time moves when someone sleeps on it must not be moved by a
+ * holder waiting in the background.
+ */
 async function keepLease(
   deps: EngineDeps,
   key: string,
@@ -95,16 +102,34 @@ async function keepLease(
   stop: AbortSignal,
 ): Promise<void> {
   const everyMs = Math.max(1, Math.floor(ttlMs / 3));
+  let renewedAt = deps.clock.now().getTime();
   for (;;) {
-    await sleepUntilAborted(deps.clock, everyMs, stop);
+    await beat(renewalBeatMs, stop);
     if (stop.aborted) return;
+    const now = deps.clock.now().getTime();
+    if (now - renewedAt < everyMs) continue;
     try {
-      const expiresAt = new Date(deps.clock.now().getTime() + ttlMs).toISOString();
+      const expiresAt = new Date(now + ttlMs).toISOString();
       // Lost (it ran out and another took it): nothing to renew; the holder's work is not undone.
       if (!(await renewLease(deps.store.db, key, owner, expiresAt))) return;
+      renewedAt = now;
     } catch (e) {
       // Tried again at the next beat; the lease is still good until it runs out.
       deps.logger.warn({ err: e, lease: key }, 'Renewing a lease failed; will try again');
     }
   }
+}
+
+function beat(ms: number, stop: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(done, ms);
+    // A lease held by a process that is otherwise done must not keep it alive.
+    timer.unref();
+    stop.addEventListener('abort', done, { once: true });
+    function done() {
+      clearTimeout(timer);
+      stop.removeEventListener('abort', done);
+      resolve();
+    }
+  });
 }
