@@ -88,7 +88,11 @@ describe('the dashboard', () => {
     expect(await table.getByRole('row').count()).toBe(31);
     const today = table.getByRole('row').last();
     expect(await today.getByRole('cell').first().textContent()).toBe('1');
-    expect(await orders.getByRole('definition').first().textContent()).toMatch(/^succeeded, .+: 1 created/);
+    // The last run: the one that created the invoice, or the one a webhook arriving meanwhile queued
+    // behind it (a request while a run goes gets a run of its own), which found nothing new.
+    expect(await orders.getByRole('definition').first().textContent()).toMatch(
+      /^succeeded, .+: [01] created/,
+    );
 
     const health = page.getByRole('table', { name: 'Connections' });
     expect(await health.getByRole('row', { name: /Exact Online sandbox/ }).textContent()).toContain(
