@@ -37,19 +37,6 @@ export async function listReconcileReports(
   return q.execute();
 }
 
-/** The newest finished report of each flow: what the reconcile alert says is wrong now. */
-export async function latestFinishedReconcileReports(db: Kysely<Database>): Promise<ReconcileReportRow[]> {
-  const rows = await db
-    .selectFrom('reconcile_reports')
-    .selectAll()
-    .where('finished_at', 'is not', null)
-    .orderBy('flow_id')
-    .orderBy('id', 'desc')
-    .execute();
-  const seen = new Set<string>();
-  return rows.filter((r) => (seen.has(r.flow_id) ? false : (seen.add(r.flow_id), true)));
-}
-
 /**
  * The newest report of each flow that compared the books to the end, without its body (a caller
  * reads the few it needs): one that failed (an outage, a lost authorization) says nothing about
