@@ -1,0 +1,233 @@
+import { setTimeout as wait } from 'node:timers/promises';
+import pg from 'pg';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createLogger } from '../core/logging.js';
+import { SecretRegistry } from '../core/secret-registry.js';
+import { createTestDatabase, type TestDatabase } from '../testing/databases.js';
+import { PgBossQueue } from './pg-boss-queue.js';
+
+const logger = createLogger({ level: 'silent', secrets: new SecretRegistry() });
+const lease = { queues: ['default'], leaseMs: 60_000 };
+
+/**
+ * The pg-boss adapter on real Postgres and real time: pg-boss compares due and expiry times with
+ * the database's now(), so waits here are real and kept short (a lease of a second at most).
+ */
+describe('PgBossQueue on postgres', () => {
+  let tdb: TestDatabase;
+  let admin: pg.Pool;
+  const opened: PgBossQueue[] = [];
+  let queue: PgBossQueue;
+
+  const open = async (): Promise<PgBossQueue> => {
+    const q = new PgBossQueue({ databaseUrl: tdb.env.DATABASE_URL ?? '', logger });
+    opened.push(q);
+    await q.start();
+    return q;
+  };
+
+  beforeAll(async () => {
+    tdb = await createTestDatabase('postgres');
+    admin = new pg.Pool({ connectionString: tdb.env.DATABASE_URL, max: 2 });
+    queue = await open();
+  });
+
+  afterAll(async () => {
+    await Promise.all(opened.map((q) => q.stop()));
+    await admin.end();
+    await tdb.drop();
+  });
+
+  beforeEach(async () => {
+    await admin.query('truncate pgboss.job, pgboss.archive');
+  });
+
+  afterEach(async () => {
+    // Queues opened by one test (for concurrency) stop with it; the shared one stays.
+    await Promise.all(opened.splice(1).map((q) => q.stop()));
+  });
+
+  it('stores a job in Koppel’s shape and knows no store-queue id', async () => {
+    const before = Date.now();
+    const { id, deduped } = await queue.enqueue({
+      queue: 'default',
+      name: 'flow.run',
+      payload: { flow: 'f1' },
+    });
+    expect(deduped).toBe(false);
+    const job = await queue.get(id);
+    expect(job).toMatchObject({
+      id,
+      queue: 'default',
+      name: 'flow.run',
+      payload: { flow: 'f1' },
+      state: 'queued',
+      priority: 100,
+      attempts: 0,
+      maxAttempts: 5,
+      dedupeKey: null,
+      lockKey: null,
+      lockedBy: null,
+      finishedAt: null,
+    });
+    expect(job?.runAt.getTime()).toBeGreaterThanOrEqual(before - 1_000);
+    expect(await queue.get('job_missing')).toBeNull();
+    expect(await queue.list({ state: 'queued' })).toHaveLength(1);
+    expect(await queue.list({ state: 'running' })).toHaveLength(0);
+  });
+
+  it('never runs two jobs of one lock key at once, whatever their names', async () => {
+    const run = await queue.enqueue({ queue: 'default', name: 'flow.run', lockKey: 'flow:a' });
+    const replay = await queue.enqueue({ queue: 'default', name: 'replay', lockKey: 'flow:a' });
+    const first = await queue.claim('w1', { ...lease, limit: 5 });
+    expect(first.map((j) => j.id)).toEqual([run.id]);
+    expect(await queue.claim('w2', { ...lease, limit: 5 })).toEqual([]);
+    expect(await queue.complete(run.id, 'w1')).toBe(true);
+    const second = await queue.claim('w2', { ...lease, limit: 5 });
+    expect(second.map((j) => j.id)).toEqual([replay.id]);
+  });
+
+  it('takes the job of a free lock key while another key is busy and has jobs waiting', async () => {
+    await queue.enqueue({ queue: 'default', name: 'flow.run', lockKey: 'flow:busy' });
+    await queue.enqueue({ queue: 'default', name: 'flow.run', lockKey: 'flow:busy' });
+    expect(await queue.claim('w1', lease)).toHaveLength(1);
+    const free = await queue.enqueue({ queue: 'default', name: 'flow.run', lockKey: 'flow:free' });
+    const claimed = await queue.claim('w2', { ...lease, limit: 5 });
+    expect(claimed.map((j) => j.id)).toEqual([free.id]);
+  });
+
+  it('claims by priority, live before normal before backfill, across lock keys', async () => {
+    const backfill = await queue.enqueue({ queue: 'default', name: 'n', priority: 200, lockKey: 'flow:b' });
+    const normal = await queue.enqueue({ queue: 'default', name: 'n', priority: 100 });
+    const live = await queue.enqueue({ queue: 'default', name: 'n', priority: 10, lockKey: 'flow:l' });
+    const order: string[] = [];
+    for (let i = 0; i < 3; i++) order.push(...(await queue.claim('w1', lease)).map((j) => j.id));
+    expect(order).toEqual([live.id, normal.id, backfill.id]);
+  });
+
+  it('folds a burst into the waiting job, and only a waiting one with dedupeWhile queued', async () => {
+    const spec = { queue: 'default', name: 'flow.run', dedupeKey: 'run:a', lockKey: 'flow:a' } as const;
+    const first = await queue.enqueue({ ...spec, dedupeWhile: 'queued' });
+    expect(await queue.enqueue({ ...spec, dedupeWhile: 'queued' })).toEqual({ id: first.id, deduped: true });
+    await queue.claim('w1', lease);
+    // Running: the default still joins it, `queued` queues one more, and the burst folds into that.
+    expect(await queue.enqueue(spec)).toEqual({ id: first.id, deduped: true });
+    const waiting = await queue.enqueue({ ...spec, dedupeWhile: 'queued' });
+    expect(waiting.deduped).toBe(false);
+    const burst = await Promise.all(
+      Array.from({ length: 8 }, () => queue.enqueue({ ...spec, dedupeWhile: 'queued' })),
+    );
+    expect(burst.every((r) => r.id === waiting.id && r.deduped)).toBe(true);
+    expect(await queue.list({ state: 'queued' })).toHaveLength(1);
+  });
+
+  it('cancels a queued job at once and a running one through its heartbeat, releasing its dedupe key', async () => {
+    const queued = await queue.enqueue({ queue: 'default', name: 'n', lockKey: 'flow:q' });
+    expect(await queue.cancel(queued.id)).toBe('cancelled');
+    expect(await queue.get(queued.id)).toMatchObject({
+      state: 'cancelled',
+      lastError: 'Cancelled before it ran',
+    });
+    expect(await queue.claim('w1', lease)).toEqual([]);
+
+    const running = await queue.enqueue({ queue: 'default', name: 'n', dedupeKey: 'k', lockKey: 'flow:r' });
+    await queue.claim('w1', lease);
+    expect(await queue.cancel(running.id)).toBe('requested');
+    expect(await queue.heartbeat(running.id, 'w1', 60_000)).toBe('cancel_requested');
+    const again = await queue.enqueue({ queue: 'default', name: 'n', dedupeKey: 'k', lockKey: 'flow:r' });
+    expect(again.deduped).toBe(false);
+    // Its lock key stays held while the handler stops.
+    expect(await queue.claim('w2', lease)).toEqual([]);
+    expect(await queue.fail(running.id, 'w1', { message: 'stopped', retryAt: new Date() })).toBe('cancelled');
+    expect(await queue.cancel(running.id)).toBe('finished');
+    expect((await queue.claim('w2', lease)).map((j) => j.id)).toEqual([again.id]);
+    expect(await queue.cancel('00000000-0000-4000-8000-000000000000')).toBeNull();
+  });
+
+  it('queues a failed attempt again for the retry time it is given, and fails for good without one', async () => {
+    const { id } = await queue.enqueue({ queue: 'default', name: 'n', maxAttempts: 3 });
+    await queue.claim('w1', lease);
+    const retryAt = new Date(Date.now() + 400);
+    expect(await queue.fail(id, 'w1', { message: 'flaky', retryAt })).toBe('queued');
+    expect(await queue.get(id)).toMatchObject({
+      state: 'queued',
+      attempts: 1,
+      runAt: retryAt,
+      lastError: 'flaky',
+    });
+    expect(await queue.claim('w1', lease)).toEqual([]);
+    await wait(450);
+    const [again] = await queue.claim('w1', lease);
+    expect(again).toMatchObject({ id, attempts: 2 });
+    expect(await queue.fail(id, 'w2', { message: 'not mine', retryAt: null })).toBeNull();
+    expect(await queue.fail(id, 'w1', { message: 'broken', retryAt: null })).toBe('failed');
+    expect(await queue.get(id)).toMatchObject({ state: 'failed', attempts: 2, lastError: 'broken' });
+  });
+
+  it('fails a job whose attempts are used up, whatever the retry time', async () => {
+    const { id } = await queue.enqueue({ queue: 'default', name: 'n', maxAttempts: 1 });
+    await queue.claim('w1', lease);
+    expect(await queue.fail(id, 'w1', { message: 'once', retryAt: new Date() })).toBe('failed');
+  });
+
+  it('takes the job of a worker that stopped renewing its lease, and keeps one that renews it', async () => {
+    const lost = await queue.enqueue({ queue: 'default', name: 'n', lockKey: 'flow:lost' });
+    const kept = await queue.enqueue({ queue: 'default', name: 'n', lockKey: 'flow:kept' });
+    expect(await queue.claim('dead', { ...lease, leaseMs: 300, limit: 2 })).toHaveLength(2);
+    expect(await queue.heartbeat(kept.id, 'dead', 60_000)).toBe('ours');
+    await wait(400);
+    expect(await queue.reapExpired()).toBe(1);
+    expect(await queue.get(kept.id)).toMatchObject({ state: 'running', lockedBy: 'dead' });
+    const [taken] = await queue.claim('alive', lease);
+    expect(taken).toMatchObject({ id: lost.id, attempts: 2, lockedBy: 'alive' });
+    expect(await queue.heartbeat(lost.id, 'dead', 60_000)).toBe('lost');
+    expect(await queue.complete(lost.id, 'dead')).toBe(false);
+    expect(await queue.complete(lost.id, 'alive')).toBe(true);
+  });
+
+  it('never hands one job to two concurrent claimers, nor runs a lock key twice', async () => {
+    const claimers = await Promise.all([open(), open(), open()]);
+    const ids = new Set<string>();
+    for (let i = 0; i < 30; i++) {
+      ids.add((await queue.enqueue({ queue: 'default', name: 'n', lockKey: `flow:${i % 6}` })).id);
+      ids.add((await queue.enqueue({ queue: 'default', name: 'n' })).id);
+    }
+    const seen: string[] = [];
+    const running = new Map<string, string>();
+    const violations: string[] = [];
+    await Promise.all(
+      claimers.map(async (q, w) => {
+        for (let idle = 0; idle < 20;) {
+          const jobs = await q.claim(`w${w}`, { ...lease, limit: 2 });
+          if (jobs.length === 0) {
+            idle++;
+            await wait(5);
+            continue;
+          }
+          for (const job of jobs) {
+            seen.push(job.id);
+            if (job.lockKey !== null) {
+              if (running.has(job.lockKey)) violations.push(job.lockKey);
+              running.set(job.lockKey, job.id);
+            }
+          }
+          await wait(Math.random() * 3);
+          for (const job of jobs) {
+            if (job.lockKey !== null) running.delete(job.lockKey);
+            expect(await q.complete(job.id, `w${w}`)).toBe(true);
+          }
+        }
+      }),
+    );
+    expect(violations).toEqual([]);
+    expect(seen).toHaveLength(ids.size);
+    expect(new Set(seen)).toEqual(ids);
+  });
+
+  it('leaves a job of a Koppel queue it does not serve to that queue’s workers, even under one lock key', async () => {
+    const cli = await queue.enqueue({ queue: 'cli-1', name: 'flow.run', lockKey: 'flow:a', priority: 10 });
+    await queue.enqueue({ queue: 'default', name: 'flow.run', lockKey: 'flow:a' });
+    expect(await queue.claim('engine', { ...lease, limit: 2 })).toEqual([]);
+    expect((await queue.claim('cli', { ...lease, queues: ['cli-1'] })).map((j) => j.id)).toEqual([cli.id]);
+  });
+});
