@@ -5,6 +5,7 @@ import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { z } from 'zod';
 import { systemClock } from '../src/core/clock.js';
+import { StoreQueue } from '../src/queue/store-queue.js';
 import { createLogger } from '../src/core/logging.js';
 import { SecretBox } from '../src/core/secret-box.js';
 import { SecretRegistry } from '../src/core/secret-registry.js';
@@ -178,6 +179,7 @@ async function measure(dialect: Dialect, memory: MemoryPeaks): Promise<Figures> 
     const registry: FlowRegistry = { kinds: new Map([[noopKind.kind, noopKind]]), apps: new Map() };
     const deps: EngineDeps = {
       store,
+      queue: new StoreQueue(store, systemClock),
       box: SecretBox.fromText('bench-key-bench-key-bench-key'),
       secrets,
       logger: createLogger({ level: 'warn', secrets }),

@@ -1,5 +1,7 @@
 import { metricsText } from '../src/api/metrics-exposition.js';
+import { systemClock } from '../src/core/clock.js';
 import { metricsSnapshot } from '../src/engine/metrics-snapshot.js';
+import { StoreQueue } from '../src/queue/store-queue.js';
 import { bulkInsert } from '../src/store/repos/bulk-insert.js';
 import { upsertConnection } from '../src/store/repos/connections.js';
 import { upsertFlow } from '../src/store/repos/flows.js';
@@ -121,7 +123,7 @@ async function measure(dialect: DialectName): Promise<Record<string, number | st
     let bytes = 0;
     for (let n = 0; n < 5; n++) {
       const t0 = performance.now();
-      const snapshot = await metricsSnapshot(store.db, new Date());
+      const snapshot = await metricsSnapshot(store.db, new StoreQueue(store, systemClock), new Date());
       const t1 = performance.now();
       const { text } = await metricsText(snapshot, new Map());
       read.push(t1 - t0);

@@ -11,6 +11,7 @@ import type { EngineDeps } from './engine/deps.js';
 import { defaultRetryOptions } from './engine/retry-policy.js';
 import { KoppelError } from './core/errors.js';
 import { validateCron } from './queue/cron.js';
+import { openJobQueue, type ManagedJobQueue } from './queue/open-job-queue.js';
 import { checkSecretKey } from './engine/secret-key.js';
 import type { DestinationStream } from 'pino';
 import { readFileSync } from 'node:fs';
@@ -29,6 +30,8 @@ export interface App {
   registry: FlowRegistry;
   /** The engine's view of the app. */
   engine: EngineDeps;
+  /** The job queue KOPPEL_QUEUE names; every command and service of this process uses this one. */
+  queue: ManagedJobQueue;
   close(): Promise<void>;
 }
 
@@ -85,8 +88,25 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   }
   const clock = options.clock ?? systemClock;
   const registry = options.registry ?? productRegistry;
+  const queue = openJobQueue({
+    engine: config.queue,
+    store,
+    clock,
+    logger,
+    databaseUrl: config.databaseUrl,
+    metadataRetentionDays: config.metadataRetentionDays,
+  });
+  try {
+    // pg-boss's schema and the jobs moving into it are part of opening, like the migrations.
+    if (options.migrate !== false) await queue.start();
+  } catch (e) {
+    await queue.stop().catch(() => undefined);
+    await store.close();
+    throw e;
+  }
   const engine: EngineDeps = {
     store,
+    queue,
     box,
     secrets,
     logger,
@@ -101,7 +121,11 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     },
     notifications,
   };
-  return { config, store, box, secrets, logger, clock, registry, engine, close: () => store.close() };
+  const close = async () => {
+    await queue.stop();
+    await store.close();
+  };
+  return { config, store, box, secrets, logger, clock, registry, engine, queue, close };
 }
 
 /** What the engine needs to send notification e-mail, from KOPPEL_SMTP_URL, _FROM and _CA_FILE. */

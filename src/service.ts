@@ -16,7 +16,6 @@ import {
   jobLeaseMs,
   ProcessRegistration,
   Scheduler,
-  StoreQueue,
   StoreScheduleMarks,
   WorkerPool,
   type JobQueue,
@@ -157,7 +156,7 @@ async function subscribeWebhooks(app: App, queue: JobQueue, publicUrl: string | 
  * the same configuration.
  */
 export async function startWorkerService(app: App, options: ServiceOptions = {}): Promise<RunningWorker> {
-  const queue = new StoreQueue(app.store, app.clock);
+  const queue = app.queue;
   const publicUrl = app.config.publicUrl;
   const baseUrl = publicUrl ?? ownUrl(app.config.host, app.config.port);
   const work = backgroundWork(app, queue, options, 'worker', {
@@ -175,7 +174,7 @@ export async function startWorkerService(app: App, options: ServiceOptions = {})
 }
 
 export async function startService(app: App, options: ServiceOptions = {}): Promise<RunningService> {
-  const queue = new StoreQueue(app.store, app.clock);
+  const queue = app.queue;
   const role = options.role ?? 'all';
   // Known once the server listens; read by the API, the scheduler and handlers that ask for an
   // alert evaluation, none of which runs before then.

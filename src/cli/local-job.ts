@@ -3,7 +3,6 @@ import type { App } from '../main.js';
 import {
   jobHeartbeatIntervalMs,
   jobLeaseMs,
-  StoreQueue,
   WorkerPool,
   type EnqueueSpec,
   type Job,
@@ -21,7 +20,7 @@ export async function runLocalJob(
   handlers: Record<string, JobHandler>,
   onWaiting: () => void = () => undefined,
 ): Promise<Job> {
-  const queue = new StoreQueue(app.store, app.clock);
+  const queue = app.queue;
   const privateQueue = `cli-${process.pid}-${randomBytes(3).toString('hex')}`;
   const pool = new WorkerPool({
     queue,

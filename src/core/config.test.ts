@@ -43,6 +43,17 @@ describe('configuration', () => {
     expect(() => loadConfig({ KOPPEL_PUBLIC_URL: 'koppel.example.nl' })).toThrow(/KOPPEL_PUBLIC_URL/);
   });
 
+  it('takes pg-boss as the job queue on PostgreSQL only', () => {
+    expect(loadConfig({}).queue).toBe('store');
+    expect(loadConfig({ KOPPEL_QUEUE: 'pg-boss', DATABASE_URL: 'postgres://db/koppel' }).queue).toBe(
+      'pg-boss',
+    );
+    expect(() => loadConfig({ KOPPEL_QUEUE: 'pg-boss' })).toThrow(
+      /KOPPEL_QUEUE: pg-boss runs on PostgreSQL only/,
+    );
+    expect(() => loadConfig({ KOPPEL_QUEUE: 'bullmq' })).toThrow(/KOPPEL_QUEUE: must be store or pg-boss/);
+  });
+
   it('is documented in the README, variable by variable, with the same defaults', () => {
     expect(configDocs.map((d) => d.name).sort()).toEqual(Object.keys(configSchema.shape).sort());
     const readme = readFileSync(path.resolve(import.meta.dirname, '../../README.md'), 'utf8');

@@ -13,6 +13,10 @@ import { z } from 'zod';
 export const processRoles = ['all', 'web', 'worker'] as const;
 export type ProcessRole = (typeof processRoles)[number];
 
+/** Where jobs live: Koppel's own `jobs` table (`store`, both databases) or pg-boss (PostgreSQL only). */
+export const queueEngines = ['store', 'pg-boss'] as const;
+export type QueueEngine = (typeof queueEngines)[number];
+
 const intFromEnv = (fallback: number) => z.coerce.number().int().positive().default(fallback);
 
 export const configSchema = z.object({
@@ -28,6 +32,7 @@ export const configSchema = z.object({
   KOPPEL_PORT: z.coerce.number().int().min(0).max(65535).default(8640),
   KOPPEL_WORKERS: intFromEnv(2),
   KOPPEL_ROLE: z.enum(processRoles, { error: 'must be all, web or worker' }).default('all'),
+  KOPPEL_QUEUE: z.enum(queueEngines, { error: 'must be store or pg-boss' }).default('store'),
   KOPPEL_PAYLOAD_RETENTION_DAYS: intFromEnv(14),
   KOPPEL_METADATA_RETENTION_DAYS: intFromEnv(90),
   KOPPEL_PURGE_CRON: z.string().default('17 3 * * *'),
@@ -86,6 +91,8 @@ export interface Config {
   workers: number;
   /** What `koppel start` runs in this process (`--role` overrides it). */
   role: ProcessRole;
+  /** The job queue's engine; `pg-boss` only with DATABASE_URL. */
+  queue: QueueEngine;
   payloadRetentionDays: number;
   metadataRetentionDays: number;
   purgeCron: string;
@@ -186,6 +193,12 @@ export const configDocs: ReadonlyArray<{ name: keyof RawConfig; default: string;
       'What `koppel start` runs: `all`, `web` (API, web app, webhooks; no workers, no scheduler) or `worker` (workers and scheduler; no HTTP listener). See "Running several processes".',
   },
   {
+    name: 'KOPPEL_QUEUE',
+    default: 'store',
+    meaning:
+      'Where jobs live: `store` (the `jobs` table, SQLite or PostgreSQL) or `pg-boss` (PostgreSQL only; waiting and running jobs of the `jobs` table move there at start). Every process of one installation needs the same.',
+  },
+  {
     name: 'KOPPEL_PAYLOAD_RETENTION_DAYS',
     default: '14',
     meaning: 'Days stored payloads (snapshots, requests, responses) are kept.',
@@ -280,6 +293,11 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
   }
   const c = parsed.data;
+  if (c.KOPPEL_QUEUE === 'pg-boss' && c.DATABASE_URL === undefined) {
+    throw new ConfigError([
+      'KOPPEL_QUEUE: pg-boss runs on PostgreSQL only; set DATABASE_URL, or KOPPEL_QUEUE=store for SQLite',
+    ]);
+  }
   return {
     dataDir: path.resolve(c.KOPPEL_DATA_DIR),
     databaseUrl: c.DATABASE_URL,
@@ -290,6 +308,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     port: c.KOPPEL_PORT,
     workers: c.KOPPEL_WORKERS,
     role: c.KOPPEL_ROLE,
+    queue: c.KOPPEL_QUEUE,
     payloadRetentionDays: c.KOPPEL_PAYLOAD_RETENTION_DAYS,
     metadataRetentionDays: c.KOPPEL_METADATA_RETENTION_DAYS,
     purgeCron: c.KOPPEL_PURGE_CRON,

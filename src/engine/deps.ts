@@ -2,6 +2,7 @@ import type { Clock } from '../core/clock.js';
 import type { Logger } from '../core/logging.js';
 import type { SecretBox } from '../core/secret-box.js';
 import type { SecretRegistry } from '../core/secret-registry.js';
+import type { JobQueue } from '../queue/port.js';
 import type { Store } from '../store/database.js';
 import type { RetryOptions } from './retry-policy.js';
 import type { FlowRegistry } from './types.js';
@@ -9,6 +10,8 @@ import type { FlowRegistry } from './types.js';
 /** What the engine needs from the application; built once by main.ts (or a test). */
 export interface EngineDeps {
   store: Store;
+  /** The job queue (KOPPEL_QUEUE): the backlog alert, the metrics and the purge read jobs through it. */
+  queue: JobQueue;
   box: SecretBox;
   secrets: SecretRegistry;
   logger: Logger;

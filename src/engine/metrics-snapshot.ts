@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import type { JobQueue } from '../queue/port.js';
 import type { Database } from '../store/schema.js';
 import { countDeliveries } from '../store/repos/notification-deliveries.js';
 import { budgetReport } from './budget-report.js';
@@ -55,8 +56,12 @@ export interface MetricsSnapshot {
 const deliveryChannels = ['email', 'webhook'];
 const deliveryStates = ['pending', 'sent', 'failed'];
 
-export async function metricsSnapshot(db: Kysely<Database>, now: Date): Promise<MetricsSnapshot> {
-  const [runs, records, flows, durations, apiCalls, budgets, queue, oldest, deadLetters, deliveries] =
+export async function metricsSnapshot(
+  db: Kysely<Database>,
+  jobs: JobQueue,
+  now: Date,
+): Promise<MetricsSnapshot> {
+  const [runs, records, flows, durations, apiCalls, budgets, load, deadLetters, deliveries] =
     await Promise.all([
       db
         .selectFrom('runs')
@@ -81,19 +86,7 @@ export async function metricsSnapshot(db: Kysely<Database>, now: Date): Promise<
         .execute(),
       callsPerConnection(db),
       budgetGauges(db, now),
-      db
-        .selectFrom('jobs')
-        .select(['queue', 'state', (eb) => eb.fn.countAll<string | number>().as('n')])
-        .where('state', 'in', ['queued', 'running'])
-        .groupBy(['queue', 'state'])
-        .execute(),
-      db
-        .selectFrom('jobs')
-        .select(['queue', (eb) => eb.fn.min('run_at').as('since')])
-        .where('state', '=', 'queued')
-        .where('run_at', '<=', now.toISOString())
-        .groupBy('queue')
-        .execute(),
+      jobs.load(now),
       openDeadLetters(db),
       countDeliveries(db),
     ]);
@@ -119,10 +112,10 @@ export async function metricsSnapshot(db: Kysely<Database>, now: Date): Promise<
     })),
     apiCalls,
     budgets,
-    queue: queue.map((r) => ({ queue: r.queue, state: r.state, count: Number(r.n) })),
-    oldestWaiting: oldest.map((r) => ({
+    queue: load.live,
+    oldestWaiting: load.oldestDue.map((r) => ({
       queue: r.queue,
-      seconds: Math.max(0, now.getTime() - Date.parse(String(r.since))) / 1000,
+      seconds: Math.max(0, now.getTime() - r.since.getTime()) / 1000,
     })),
     openDeadLetters: deadLetters,
     notificationDeliveries: deliveryCounts(deliveries),

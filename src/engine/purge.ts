@@ -1,4 +1,3 @@
-import { sql } from 'kysely';
 import type { EngineDeps } from './deps.js';
 import { purgeWebhookReceipts } from '../store/repos/webhook-receipts.js';
 import { readInstallationSettings, type InstallationSettings } from './installation-settings.js';
@@ -87,11 +86,7 @@ export async function purgeActivity(deps: EngineDeps): Promise<PurgeResult> {
     .where('updated_at', '<', metaCutoff)
     .where('state', '!=', 'pending')
     .executeTakeFirst();
-  const jobs = await db
-    .deleteFrom('jobs')
-    .where('updated_at', '<', metaCutoff)
-    .where(sql<boolean>`state in ('completed', 'failed', 'cancelled')`)
-    .executeTakeFirst();
+  const jobsDeleted = await deps.queue.purgeFinished(new Date(metaCutoff));
   const receiptCutoff = new Date(now - webhookReceiptKeepMs(deps.defaults.webhookMaxAgeHours)).toISOString();
   const webhookReceipts = await purgeWebhookReceipts(db, receiptCutoff);
   const nowIso = new Date(now).toISOString();
@@ -122,7 +117,7 @@ export async function purgeActivity(deps: EngineDeps): Promise<PurgeResult> {
     eventsDeleted: count(events),
     deadLettersDeleted: count(deadLetters),
     writeAheadDeleted: count(writeAhead),
-    jobsDeleted: count(jobs),
+    jobsDeleted,
     webhookReceiptsDeleted: webhookReceipts,
     accessRowsDeleted: ended.reduce((n, r) => n + count(r), 0),
     auditDeleted: count(audit),

@@ -10,10 +10,13 @@ export type {
   JobQueue,
   JobState,
   ListFilter,
+  QueueLoad,
   ScheduleMarks,
 } from './port.js';
 export { defaultMaxAttempts, defaultPriority, jobStates } from './port.js';
 export { StoreQueue } from './store-queue.js';
+export { PgBossQueue, type PgBossQueueOptions } from './pg-boss-queue.js';
+export { openJobQueue, type JobQueueSettings, type ManagedJobQueue } from './open-job-queue.js';
 export { StoreScheduleMarks } from './store-schedule-marks.js';
 export { WorkerPool, jobHeartbeatIntervalMs, jobLeaseMs, type WorkerPoolOptions } from './worker-pool.js';
 export { cancelledErrorCode, type JobContext, type JobHandler } from './job-runner.js';

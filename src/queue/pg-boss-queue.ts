@@ -5,6 +5,8 @@ import type { Logger } from '../core/logging.js';
 import { claimFromBoss } from './pg-boss/claim.js';
 import { bossJobColumns, bossStatesOf, jobOf, type BossJobRow } from './pg-boss/job-of.js';
 import { bossQueueOf, bossQueuePrefix, isBossId, type KoppelJobData } from './pg-boss/names.js';
+import { moveStoreJobs } from './pg-boss/move-store-jobs.js';
+import { bossPurgeFinished, bossQueueLoad, bossWaitingSince } from './pg-boss/reads.js';
 import { bossDbOf, inTransaction } from './pg-boss/transaction.js';
 import {
   defaultMaxAttempts,
@@ -19,6 +21,7 @@ import {
   type Job,
   type JobQueue,
   type ListFilter,
+  type QueueLoad,
 } from './port.js';
 
 export interface PgBossQueueOptions {
@@ -31,6 +34,11 @@ export interface PgBossQueueOptions {
   retention?: { archiveAfterSeconds?: number; deleteAfterDays?: number };
   /** Connections of this queue's own pool; default 5. */
   poolSize?: number;
+  /**
+   * At start, move the waiting and running jobs of Koppel's `jobs` table into pg-boss (an
+   * installation switching from the store queue). Default true.
+   */
+  moveStoreJobs?: boolean;
 }
 
 /** The row of the worker's running job, locked for the rest of the transaction. */
@@ -82,7 +90,12 @@ export class PgBossQueue implements JobQueue {
 
   /** Create or upgrade pg-boss's schema and start its maintenance. Safe to call more than once. */
   start(): Promise<void> {
-    this.started ??= this.boss.start().then(() => undefined);
+    this.started ??= (async () => {
+      await this.boss.start();
+      if (this.options.moveStoreJobs === false) return;
+      const moved = await moveStoreJobs(this.pool, this.boss, (q) => this.ensureQueue(q));
+      if (moved > 0) this.options.logger.info({ moved }, 'Jobs of the jobs table moved to pg-boss');
+    })();
     return this.started;
   }
 
@@ -97,7 +110,6 @@ export class PgBossQueue implements JobQueue {
 
   private async ensureQueue(queue: { name: string; policy: 'standard' | 'singleton' }): Promise<void> {
     if (this.queues.has(queue.name)) return;
-    await this.start();
     await this.boss.createQueue(queue.name, { name: queue.name, policy: queue.policy });
     this.queues.add(queue.name);
   }
@@ -110,6 +122,7 @@ export class PgBossQueue implements JobQueue {
    */
   async enqueue(spec: EnqueueSpec): Promise<EnqueueResult> {
     const queue = bossQueueOf(spec);
+    await this.start();
     await this.ensureQueue(queue);
     const priority = spec.priority ?? defaultPriority;
     const data: KoppelJobData = {
@@ -237,6 +250,7 @@ export class PgBossQueue implements JobQueue {
    */
   async cancel(id: string): Promise<CancelOutcome | null> {
     if (!isBossId(id)) return null;
+    await this.start();
     return inTransaction(this.pool, async (client) => {
       const { rows } = await client.query<{ name: string; state: string }>(
         `select name, state from pgboss.job where id = $1 and name like '${bossQueuePrefix}%' for update`,
@@ -290,6 +304,7 @@ export class PgBossQueue implements JobQueue {
 
   async get(id: string): Promise<Job | null> {
     if (!isBossId(id)) return null;
+    await this.start();
     const { rows } = await this.pool.query<BossJobRow>(
       `select ${bossJobColumns} from pgboss.job where id = $1 and name like '${bossQueuePrefix}%'
        union all
@@ -302,6 +317,7 @@ export class PgBossQueue implements JobQueue {
   }
 
   async list(filter: ListFilter = {}): Promise<Job[]> {
+    await this.start();
     const states = filter.state === undefined ? null : bossStatesOf[filter.state];
     const where = `name like '${bossQueuePrefix}%'
       and ($1::text[] is null or state::text = any($1::text[]))
@@ -315,5 +331,20 @@ export class PgBossQueue implements JobQueue {
       [states, filter.queue ?? null, filter.limit ?? 100],
     );
     return rows.map(jobOf);
+  }
+
+  async load(now: Date): Promise<QueueLoad> {
+    await this.start();
+    return bossQueueLoad(this.pool, now);
+  }
+
+  async waitingSince(names: string[], before: Date): Promise<Array<{ lockKey: string | null; runAt: Date }>> {
+    await this.start();
+    return bossWaitingSince(this.pool, names, before);
+  }
+
+  async purgeFinished(before: Date): Promise<number> {
+    await this.start();
+    return bossPurgeFinished(this.pool, before);
   }
 }

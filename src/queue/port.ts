@@ -120,6 +120,13 @@ export interface ListFilter {
   limit?: number;
 }
 
+/** What is in the queue now, for the metrics: live jobs per queue and state, and the oldest due wait. */
+export interface QueueLoad {
+  live: Array<{ queue: string; state: 'queued' | 'running'; count: number }>;
+  /** Per queue, the run_at of its oldest queued job that is due (run_at <= now). */
+  oldestDue: Array<{ queue: string; since: Date }>;
+}
+
 export interface JobQueue {
   /**
    * Add a job. With a dedupe key, if a queued or running job with that key exists, nothing is
@@ -172,6 +179,18 @@ export interface JobQueue {
 
   /** Newest first. */
   list(filter?: ListFilter): Promise<Job[]>;
+
+  /** Jobs queued and running per queue, and the oldest due job's run_at per queue. */
+  load(now: Date): Promise<QueueLoad>;
+
+  /**
+   * Queued jobs with one of these names due before `before` (waiting for a retry included), oldest
+   * first: the backlog.
+   */
+  waitingSince(names: string[], before: Date): Promise<Array<{ lockKey: string | null; runAt: Date }>>;
+
+  /** Delete jobs that ended (completed, failed, cancelled) and last changed before `before`. */
+  purgeFinished(before: Date): Promise<number>;
 }
 
 /**

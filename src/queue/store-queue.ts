@@ -11,6 +11,7 @@ import type {
   Job,
   JobQueue,
   ListFilter,
+  QueueLoad,
 } from './port.js';
 import { cancelJob } from './sql/cancel-job.js';
 import { claimJobs } from './sql/claim-jobs.js';
@@ -20,7 +21,10 @@ import { failJob } from './sql/fail-job.js';
 import { getJob } from './sql/get-job.js';
 import { heartbeatJob } from './sql/heartbeat-job.js';
 import { listJobs } from './sql/list-jobs.js';
+import { purgeFinishedJobs } from './sql/purge-finished-jobs.js';
+import { queueLoad } from './sql/queue-load.js';
 import { reapExpiredJobs } from './sql/reap-expired-jobs.js';
+import { waitingSince } from './sql/waiting-since.js';
 
 /**
  * The embedded adapter: the job queue in the `jobs` table of Koppel's own database, the same code
@@ -31,6 +35,16 @@ export class StoreQueue implements JobQueue {
     private readonly store: Store,
     private readonly clock: Clock,
   ) {}
+
+  /** Nothing to prepare: the `jobs` table comes with the store's migrations. */
+  start(): Promise<void> {
+    return Promise.resolve();
+  }
+
+  /** The store is the app's, closed by its owner. */
+  stop(): Promise<void> {
+    return Promise.resolve();
+  }
 
   enqueue(spec: EnqueueSpec): Promise<EnqueueResult> {
     return enqueueJob(this.store, this.clock, spec);
@@ -70,5 +84,17 @@ export class StoreQueue implements JobQueue {
 
   list(filter?: ListFilter): Promise<Job[]> {
     return listJobs(this.store, filter);
+  }
+
+  load(now: Date): Promise<QueueLoad> {
+    return queueLoad(this.store, now);
+  }
+
+  waitingSince(names: string[], before: Date): Promise<Array<{ lockKey: string | null; runAt: Date }>> {
+    return waitingSince(this.store, names, before);
+  }
+
+  purgeFinished(before: Date): Promise<number> {
+    return purgeFinishedJobs(this.store, before);
   }
 }

@@ -15,6 +15,7 @@ import { createTestDatabase, type TestDatabase } from './databases.js';
 import { loopbackRegistry } from './loopback-flow.js';
 import { LoopbackServer } from './loopback-server.js';
 import { FastClock } from './test-clock.js';
+import { StoreQueue } from '../queue/store-queue.js';
 
 export const harnessSecretKey = 'test-secret-key-for-koppel-harness';
 
@@ -59,6 +60,7 @@ export async function createEngineHarness(
   const box = SecretBox.fromText(harnessSecretKey);
   const deps: EngineDeps = {
     store,
+    queue: new StoreQueue(store, clock),
     box,
     secrets,
     logger: createLogger({ level: 'debug', secrets, destination }),

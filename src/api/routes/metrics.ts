@@ -20,7 +20,7 @@ export const metricsRoute: ApiRoute = (server, ctx) => {
       },
     },
     async (_req, reply) => {
-      const snapshot = await metricsSnapshot(ctx.app.store.db, ctx.app.clock.now());
+      const snapshot = await metricsSnapshot(ctx.app.store.db, ctx.app.queue, ctx.app.clock.now());
       const { contentType, text } = await metricsText(snapshot, throttledSoFar(ctx.app.store));
       return reply.type(contentType).send(text);
     },

@@ -2,7 +2,6 @@ import { KoppelError } from '../../core/errors.js';
 import { redirectUriOf, startAuthorization } from '../../engine/connect/start-authorization.js';
 import { webhookSubscriptionsJob, webhookSubscriptionsJobSpec } from '../../engine/job-handlers.js';
 import type { App } from '../../main.js';
-import { StoreQueue } from '../../queue/index.js';
 import { ownUrl } from '../../core/config.js';
 import { getConnection } from '../../store/repos/connections.js';
 import { getOAuthState, type OAuthStateRow } from '../../store/repos/oauth-states.js';
@@ -145,7 +144,7 @@ async function report(app: App, ctx: CliContext, state: OAuthStateRow): Promise<
   const publicUrl = app.config.publicUrl;
   if (state.outcome === 'connected' && publicUrl !== undefined) {
     // Webhooks for the new authorization now, not at the next daily check (the service does the same).
-    await new StoreQueue(app.store, app.clock).enqueue({
+    await app.queue.enqueue({
       ...webhookSubscriptionsJobSpec(publicUrl),
       dedupeKey: webhookSubscriptionsJob,
     });

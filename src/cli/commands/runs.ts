@@ -1,6 +1,5 @@
 import { KoppelError } from '../../core/errors.js';
 import { cancelRun } from '../../engine/cancel-run.js';
-import { StoreQueue } from '../../queue/index.js';
 import { listRecords } from '../../store/repos/records.js';
 import { getRun, listRuns } from '../../store/repos/runs.js';
 import type { CliCommand } from '../main.js';
@@ -126,8 +125,7 @@ export const runsCommand: CliCommand = {
       )
       .action(async (id: string) => {
         const app = await ctx.app();
-        const queue = new StoreQueue(app.store, app.clock);
-        const result = await cancelRun(app.store.db, queue, app.clock, id);
+        const result = await cancelRun(app.store.db, app.queue, app.clock, id);
         ctx.out.write(
           result.outcome === 'cancelled'
             ? `Run ${result.runId} cancelled (job ${result.jobId}); nothing was running it.\n`

@@ -1,5 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../core/clock.js';
+import { StoreQueue } from '../../queue/store-queue.js';
 import { loadConfig } from '../../core/config.js';
 import { newId } from '../../core/ids.js';
 import { createLogger } from '../../core/logging.js';
@@ -90,6 +91,7 @@ describe.each(testDialects)('notification delivery on %s', (dialect) => {
     box = SecretBox.fromText('test-secret-key-for-notifications');
     return {
       store,
+      queue: new StoreQueue(store, clock),
       box,
       secrets,
       logger: createLogger({ level: 'debug', secrets, destination: captured.destination }),

@@ -252,22 +252,15 @@ function topicOf(details: string): string {
  * counted as well: it is as late.
  */
 export const detectBacklog: Detector = async (deps, now) => {
-  const cutoff = new Date(now.getTime() - backlogMinutes * 60_000).toISOString();
-  const rows = await deps.store.db
-    .selectFrom('jobs')
-    .select(['lock_key', 'run_at'])
-    .where('state', '=', 'queued')
-    .where('name', 'in', [flowRunJob, replayJob])
-    .where('run_at', '<', cutoff)
-    .orderBy('run_at')
-    .execute();
+  const cutoff = new Date(now.getTime() - backlogMinutes * 60_000);
+  const rows = await deps.queue.waitingSince([flowRunJob, replayJob], cutoff);
   const flows = await deps.store.db.selectFrom('flows').select(['id', 'pair_id']).execute();
   const byLock = new Map(flows.map((f) => [flowLockKey(f.id), f]));
   const late = new Map<string, { pairId: string; count: number; oldest: string }>();
   for (const r of rows) {
-    const flow = r.lock_key ? byLock.get(r.lock_key) : undefined;
+    const flow = r.lockKey ? byLock.get(r.lockKey) : undefined;
     if (!flow) continue;
-    const entry = late.get(flow.id) ?? { pairId: flow.pair_id, count: 0, oldest: r.run_at };
+    const entry = late.get(flow.id) ?? { pairId: flow.pair_id, count: 0, oldest: r.runAt.toISOString() };
     entry.count++;
     late.set(flow.id, entry);
   }
