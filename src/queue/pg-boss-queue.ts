@@ -108,9 +108,20 @@ export class PgBossQueue implements JobQueue {
     await this.pool.end();
   }
 
+  /**
+   * pg-boss's `create_queue` adds a partition to pgboss.job and foreign keys to pgboss.queue; two
+   * processes creating queues at once deadlock on those locks. So creators take turns on an
+   * advisory lock, and a queue that exists already is not created again. The SQL function is
+   * pg-boss's own, called as its `createQueue` does, only on our client inside the lock.
+   */
   private async ensureQueue(queue: { name: string; policy: 'standard' | 'singleton' }): Promise<void> {
     if (this.queues.has(queue.name)) return;
-    await this.boss.createQueue(queue.name, { name: queue.name, policy: queue.policy });
+    await inTransaction(this.pool, async (client) => {
+      const known = await client.query(`select 1 from pgboss.queue where name = $1`, [queue.name]);
+      if (known.rowCount !== 0) return;
+      await client.query(`select pg_advisory_xact_lock(hashtext('koppel.pgboss.create-queue'))`);
+      await client.query(`select pgboss.create_queue($1, $2)`, [queue.name, { policy: queue.policy }]);
+    });
     this.queues.add(queue.name);
   }
 
