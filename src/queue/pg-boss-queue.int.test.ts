@@ -230,4 +230,46 @@ describe('PgBossQueue on postgres', () => {
     expect(await queue.claim('engine', { ...lease, limit: 2 })).toEqual([]);
     expect((await queue.claim('cli', { ...lease, queues: ['cli-1'] })).map((j) => j.id)).toEqual([cli.id]);
   });
+
+  it('answers the metrics, the backlog and the purge from pg-boss’s tables', async () => {
+    const old = await queue.enqueue({ queue: 'default', name: 'flow.run', lockKey: 'flow:a' });
+    await admin.query(`update pgboss.job set start_after = now() - interval '1 hour' where id = $1`, [
+      old.id,
+    ]);
+    await queue.enqueue({ queue: 'default', name: 'flow.run', lockKey: 'flow:b' });
+    await queue.enqueue({ queue: 'other', name: 'alerts.evaluate', runAt: new Date(Date.now() + 3_600_000) });
+    const done = await queue.enqueue({ queue: 'default', name: 'n' });
+    const [claimed] = await queue.claim('w1', { ...lease, queues: ['other', 'default'] });
+    expect(claimed?.id).toBe(old.id);
+    await queue.complete(old.id, 'w1');
+    await queue.claim('w1', { ...lease, limit: 2 });
+    await queue.complete(done.id, 'w1');
+    const again = await queue.enqueue({ queue: 'default', name: 'replay', lockKey: 'flow:a' });
+    await admin.query(`update pgboss.job set start_after = now() - interval '40 minutes' where id = $1`, [
+      again.id,
+    ]);
+
+    const now = new Date();
+    const load = await queue.load(now);
+    expect(load.live).toEqual(
+      expect.arrayContaining([
+        { queue: 'default', state: 'queued', count: 1 },
+        { queue: 'default', state: 'running', count: 1 },
+        { queue: 'other', state: 'queued', count: 1 },
+      ]),
+    );
+    expect(load.live).toHaveLength(3);
+    expect(load.oldestDue).toHaveLength(1);
+    expect(now.getTime() - load.oldestDue[0]!.since.getTime()).toBeGreaterThan(39 * 60_000);
+
+    const late = await queue.waitingSince(['flow.run', 'replay'], new Date(Date.now() - 30 * 60_000));
+    expect(late).toEqual([{ lockKey: 'flow:a', runAt: expect.any(Date) }]);
+
+    await admin.query(`update pgboss.job set completed_on = now() - interval '100 days' where id = $1`, [
+      old.id,
+    ]);
+    expect(await queue.purgeFinished(new Date(Date.now() - 90 * 86_400_000))).toBe(1);
+    expect(await queue.get(old.id)).toBeNull();
+    expect(await queue.get(done.id)).toMatchObject({ state: 'completed' });
+  });
 });
