@@ -224,11 +224,14 @@ describe('PgBossQueue on postgres', () => {
     expect(new Set(seen)).toEqual(ids);
   });
 
-  it('leaves a job of a Koppel queue it does not serve to that queue’s workers, even under one lock key', async () => {
-    const cli = await queue.enqueue({ queue: 'cli-1', name: 'flow.run', lockKey: 'flow:a', priority: 10 });
-    await queue.enqueue({ queue: 'default', name: 'flow.run', lockKey: 'flow:a' });
-    expect(await queue.claim('engine', { ...lease, limit: 2 })).toEqual([]);
-    expect((await queue.claim('cli', { ...lease, queues: ['cli-1'] })).map((j) => j.id)).toEqual([cli.id]);
+  it('takes the best job of its own Koppel queues under a lock key whose head belongs to another queue', async () => {
+    // A `koppel sync` killed after queueing: its private queue's job is the lock queue's head.
+    const orphan = await queue.enqueue({ queue: 'cli-1', name: 'flow.run', lockKey: 'flow:a', priority: 10 });
+    const own = await queue.enqueue({ queue: 'default', name: 'flow.run', lockKey: 'flow:a' });
+    expect((await queue.claim('engine', { ...lease, limit: 2 })).map((j) => j.id)).toEqual([own.id]);
+    expect(await queue.claim('cli', { ...lease, queues: ['cli-1'] })).toEqual([]);
+    expect(await queue.complete(own.id, 'engine')).toBe(true);
+    expect((await queue.claim('cli', { ...lease, queues: ['cli-1'] })).map((j) => j.id)).toEqual([orphan.id]);
   });
 
   it('answers the metrics, the backlog and the purge from pg-boss’s tables', async () => {

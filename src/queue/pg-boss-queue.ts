@@ -32,7 +32,7 @@ export interface PgBossQueueOptions {
    * how long the archive keeps them: Koppel's metadata retention maps onto these.
    */
   retention?: { archiveAfterSeconds?: number; deleteAfterDays?: number };
-  /** Connections of this queue's own pool; default 5. */
+  /** Connections of this queue's own pool; default 8 (a claim may hold two). */
   poolSize?: number;
   /**
    * At start, move the waiting and running jobs of Koppel's `jobs` table into pg-boss (an
@@ -68,7 +68,7 @@ export class PgBossQueue implements JobQueue {
   constructor(private readonly options: PgBossQueueOptions) {
     this.pool = new pg.Pool({
       connectionString: options.databaseUrl,
-      max: options.poolSize ?? 5,
+      max: options.poolSize ?? 8,
       application_name: 'koppel-pgboss',
     });
     this.pool.on('error', (e) => options.logger.error({ err: e }, 'pg-boss pool connection failed'));

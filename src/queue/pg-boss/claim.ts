@@ -6,14 +6,21 @@ import { bossQueuePrefix } from './names.js';
 import { bossDbOf, inTransaction, Undo } from './transaction.js';
 
 /**
- * The pg-boss queues to fetch from, best first: each pg-boss queue's head (the job pg-boss's
- * `fetch` takes next: due, by priority desc, created_on, id), for a lock queue only when no job
- * of it is active and only when that head belongs to one of the worker's Koppel queues; every due
- * job of a standard queue counts on its own. A read only: `fetch` decides who gets what.
+ * The pg-boss queues to fetch from, best first, with the job `fetch` should take next in each:
+ * among the worker's own due jobs, by priority desc, created_on, id (pg-boss's order) — for a lock
+ * queue one job, and only when no job of it is active; every due job of a standard queue counts on
+ * its own. `hide` says a lock queue also holds due jobs of Koppel queues this worker does not
+ * serve (a `koppel sync`'s private queue): `fetch` takes the queue's head whoever it belongs to,
+ * so those are hidden from it while it runs. A read only: `fetch` decides who gets what.
  */
 const candidatesSql = `
-  select c.name from (
-    select j.name, j.id, j.priority, j.created_on, j.data->>'queue' as koppel_queue,
+  select c.name, c.policy = 'singleton' and exists (
+      select 1 from pgboss.job f
+      where f.name = c.name and f.state < 'active' and f.start_after < now()
+        and not (f.data->>'queue' = any($1::text[]))
+    ) as hide
+  from (
+    select j.name, j.id, j.priority, j.created_on, j.policy,
       row_number() over (
         partition by case when j.policy = 'singleton' then j.name else j.id::text end
         order by j.priority desc, j.created_on, j.id
@@ -21,14 +28,24 @@ const candidatesSql = `
     from pgboss.job j
     where j.name like '${bossQueuePrefix}%'
       and j.state < 'active' and j.start_after < now()
-      and (j.policy = 'singleton' or j.data->>'queue' = any($1::text[]))
+      and j.data->>'queue' = any($1::text[])
       and not exists (
         select 1 from pgboss.job a where a.name = j.name and a.policy = 'singleton' and a.state = 'active'
       )
   ) c
-  where c.rank = 1 and c.koppel_queue = any($1::text[])
+  where c.rank = 1
   order by c.priority desc, c.created_on, c.id
   limit $2`;
+
+/**
+ * Row locks taken by a second connection while the fetch runs: pg-boss's `FOR UPDATE SKIP LOCKED`
+ * passes over them, so the fetch takes the best job of the worker's own queues, as the store
+ * queue's claim does. Locks held by our own transaction would not be skipped, hence the second one.
+ */
+const hideSql = `
+  select id from pgboss.job
+  where name = $1 and state < 'active' and not (data->>'queue' = any($2::text[]))
+  for update skip locked`;
 
 const takeSql = `
   update pgboss.job set
@@ -53,17 +70,36 @@ export async function claimFromBoss(
 ): Promise<ClaimedJob[]> {
   const limit = options.limit ?? 1;
   if (options.queues.length === 0 || limit < 1) return [];
-  const { rows } = await pool.query<{ name: string }>(candidatesSql, [options.queues, limit]);
+  const { rows } = await pool.query<{ name: string; hide: boolean }>(candidatesSql, [options.queues, limit]);
   const claimed: ClaimedJob[] = [];
-  for (const { name } of rows) {
+  for (const { name, hide } of rows) {
     if (claimed.length >= limit) break;
-    const job = await takeOne(pool, boss, name, workerId, options).catch((e: unknown) => {
-      if (e instanceof Undo) return null;
-      throw e;
-    });
+    const take = () =>
+      takeOne(pool, boss, name, workerId, options).catch((e: unknown) => {
+        if (e instanceof Undo) return null;
+        throw e;
+      });
+    const job = hide ? await hidingForeignJobs(pool, name, options.queues, take) : await take();
     if (job) claimed.push(job);
   }
   return claimed;
+}
+
+async function hidingForeignJobs<T>(
+  pool: pg.Pool,
+  name: string,
+  queues: string[],
+  work: () => Promise<T>,
+): Promise<T> {
+  const hider = await pool.connect();
+  try {
+    await hider.query('begin');
+    await hider.query(hideSql, [name, queues]);
+    return await work();
+  } finally {
+    await hider.query('rollback').catch(() => undefined);
+    hider.release();
+  }
 }
 
 async function takeOne(
