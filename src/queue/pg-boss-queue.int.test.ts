@@ -121,6 +121,22 @@ describe('PgBossQueue on postgres', () => {
     expect(await queue.list({ state: 'queued' })).toHaveLength(1);
   });
 
+  it('queues one job for a burst of requests from several processes at once', async () => {
+    const processes = await Promise.all([open(), open(), open()]);
+    const results = await Promise.all(
+      Array.from({ length: 24 }, (_, i) =>
+        processes[i % 3]!.enqueue({
+          queue: 'default',
+          name: 'flow.run',
+          dedupeKey: 'run:b',
+          dedupeWhile: 'queued',
+        }),
+      ),
+    );
+    expect(new Set(results.map((r) => r.id)).size).toBe(1);
+    expect(results.filter((r) => !r.deduped)).toHaveLength(1);
+  });
+
   it('cancels a queued job at once and a running one through its heartbeat, releasing its dedupe key', async () => {
     const queued = await queue.enqueue({ queue: 'default', name: 'n', lockKey: 'flow:q' });
     expect(await queue.cancel(queued.id)).toBe('cancelled');
