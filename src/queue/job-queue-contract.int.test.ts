@@ -1,53 +1,81 @@
 import { setTimeout as wait } from 'node:timers/promises';
 import pg from 'pg';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { systemClock } from '../core/clock.js';
 import { createLogger } from '../core/logging.js';
 import { SecretRegistry } from '../core/secret-registry.js';
+import type { DialectName, Store } from '../store/database.js';
 import { createTestDatabase, type TestDatabase } from '../testing/databases.js';
 import { PgBossQueue } from './pg-boss-queue.js';
+import type { JobQueue } from './port.js';
+import { StoreQueue } from './store-queue.js';
 
 const logger = createLogger({ level: 'silent', secrets: new SecretRegistry() });
 const lease = { queues: ['default'], leaseMs: 60_000 };
 
-/**
- * The pg-boss adapter on real Postgres and real time: pg-boss compares due and expiry times with
- * the database's now(), so waits here are real and kept short (a lease of a second at most).
- */
-describe('PgBossQueue on postgres', () => {
-  let tdb: TestDatabase;
-  let admin: pg.Pool;
-  const opened: PgBossQueue[] = [];
-  let queue: PgBossQueue;
+interface Adapter {
+  label: string;
+  dialect: DialectName;
+  engine: 'store' | 'pg-boss';
+}
 
-  const open = async (): Promise<PgBossQueue> => {
-    const q = new PgBossQueue({ databaseUrl: tdb.env.DATABASE_URL ?? '', logger });
-    opened.push(q);
-    await q.start();
+const adapters: Adapter[] = [
+  { label: 'StoreQueue on sqlite', dialect: 'sqlite', engine: 'store' },
+  { label: 'StoreQueue on postgres', dialect: 'postgres', engine: 'store' },
+  { label: 'PgBossQueue on postgres', dialect: 'postgres', engine: 'pg-boss' },
+];
+
+/**
+ * The job queue port's contract, the same test body for every adapter, on real time: pg-boss
+ * compares due and expiry times with the database's now(), so waits here are real and short (a
+ * lease of a fraction of a second). The store queue's virtual-clock tests are in
+ * store-queue.int.test.ts.
+ */
+describe.each(adapters)('$label keeps the job queue contract', ({ dialect, engine }) => {
+  let tdb: TestDatabase;
+  let admin: pg.Pool | undefined;
+  const opened: Array<{ queue: JobQueue; stop(): Promise<void> }> = [];
+  let first: Store | undefined;
+  let queue: JobQueue;
+
+  /** One more process on the same database: its own connections, its own adapter. */
+  const open = async (): Promise<JobQueue> => {
+    if (engine === 'pg-boss') {
+      const q = new PgBossQueue({ databaseUrl: tdb.env.DATABASE_URL ?? '', logger });
+      await q.start();
+      opened.push({ queue: q, stop: () => q.stop() });
+      return q;
+    }
+    const store = tdb.open();
+    first ??= store;
+    const q = new StoreQueue(store, systemClock);
+    opened.push({ queue: q, stop: () => store.close() });
     return q;
   };
 
   beforeAll(async () => {
-    tdb = await createTestDatabase('postgres');
-    admin = new pg.Pool({ connectionString: tdb.env.DATABASE_URL, max: 2 });
+    tdb = await createTestDatabase(dialect);
+    if (engine === 'pg-boss') admin = new pg.Pool({ connectionString: tdb.env.DATABASE_URL, max: 1 });
     queue = await open();
   });
 
   afterAll(async () => {
-    await Promise.all(opened.map((q) => q.stop()));
-    await admin.end();
+    await Promise.all(opened.map((o) => o.stop()));
+    await admin?.end();
     await tdb.drop();
   });
 
   beforeEach(async () => {
-    await admin.query('truncate pgboss.job, pgboss.archive');
+    if (admin) await admin.query('truncate pgboss.job, pgboss.archive');
+    else await first?.db.deleteFrom('jobs').execute();
   });
 
   afterEach(async () => {
-    // Queues opened by one test (for concurrency) stop with it; the shared one stays.
-    await Promise.all(opened.splice(1).map((q) => q.stop()));
+    // Processes opened by one test (for concurrency) stop with it; the shared one stays.
+    await Promise.all(opened.splice(1).map((o) => o.stop()));
   });
 
-  it('stores a job in Koppel’s shape and knows no store-queue id', async () => {
+  it('stores a job in Koppel’s shape; an unknown id is null', async () => {
     const before = Date.now();
     const { id, deduped } = await queue.enqueue({
       queue: 'default',
@@ -250,23 +278,27 @@ describe('PgBossQueue on postgres', () => {
     expect((await queue.claim('cli', { ...lease, queues: ['cli-1'] })).map((j) => j.id)).toEqual([orphan.id]);
   });
 
-  it('answers the metrics, the backlog and the purge from pg-boss’s tables', async () => {
-    const old = await queue.enqueue({ queue: 'default', name: 'flow.run', lockKey: 'flow:a' });
-    await admin.query(`update pgboss.job set start_after = now() - interval '1 hour' where id = $1`, [
-      old.id,
-    ]);
+  it('answers the metrics, the backlog and the purge', async () => {
+    const old = await queue.enqueue({
+      queue: 'default',
+      name: 'flow.run',
+      lockKey: 'flow:a',
+      runAt: new Date(Date.now() - 3_600_000),
+    });
     await queue.enqueue({ queue: 'default', name: 'flow.run', lockKey: 'flow:b' });
     await queue.enqueue({ queue: 'other', name: 'alerts.evaluate', runAt: new Date(Date.now() + 3_600_000) });
     const done = await queue.enqueue({ queue: 'default', name: 'n' });
     const [claimed] = await queue.claim('w1', { ...lease, queues: ['other', 'default'] });
     expect(claimed?.id).toBe(old.id);
     await queue.complete(old.id, 'w1');
-    await queue.claim('w1', { ...lease, limit: 2 });
+    expect(await queue.claim('w1', { ...lease, limit: 2 })).toHaveLength(2);
     await queue.complete(done.id, 'w1');
-    const again = await queue.enqueue({ queue: 'default', name: 'replay', lockKey: 'flow:a' });
-    await admin.query(`update pgboss.job set start_after = now() - interval '40 minutes' where id = $1`, [
-      again.id,
-    ]);
+    await queue.enqueue({
+      queue: 'default',
+      name: 'replay',
+      lockKey: 'flow:a',
+      runAt: new Date(Date.now() - 40 * 60_000),
+    });
 
     const now = new Date();
     const load = await queue.load(now);
@@ -284,11 +316,9 @@ describe('PgBossQueue on postgres', () => {
     const late = await queue.waitingSince(['flow.run', 'replay'], new Date(Date.now() - 30 * 60_000));
     expect(late).toEqual([{ lockKey: 'flow:a', runAt: expect.any(Date) }]);
 
-    await admin.query(`update pgboss.job set completed_on = now() - interval '100 days' where id = $1`, [
-      old.id,
-    ]);
-    expect(await queue.purgeFinished(new Date(Date.now() - 90 * 86_400_000))).toBe(1);
+    expect(await queue.purgeFinished(new Date(Date.now() + 60_000))).toBe(2);
     expect(await queue.get(old.id)).toBeNull();
-    expect(await queue.get(done.id)).toMatchObject({ state: 'completed' });
+    expect(await queue.get(done.id)).toBeNull();
+    expect(await queue.list()).toHaveLength(3);
   });
 });
