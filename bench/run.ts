@@ -15,6 +15,7 @@ const benches: Record<string, () => Promise<() => Promise<void>>> = {
   dashboard: async () => (await import('./dashboard.js')).dashboardBench,
   metrics: async () => (await import('./metrics.js')).metricsBench,
   takeover: async () => (await import('./takeover.js')).takeoverBench,
+  'job-queue': async () => (await import('./job-queue.js')).jobQueueBench,
 };
 
 const names = process.argv.slice(2).filter((a) => !a.startsWith('-'));

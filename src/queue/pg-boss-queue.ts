@@ -64,6 +64,9 @@ export class PgBossQueue implements JobQueue {
   private readonly boss: PgBoss;
   private readonly queues = new Set<string>();
   private started: Promise<void> | undefined;
+  private readonly poolDb: PgBoss.Db = {
+    executeSql: (text: string, values: unknown[]) => this.pool.query(text, values),
+  };
 
   constructor(private readonly options: PgBossQueueOptions) {
     this.pool = new pg.Pool({
@@ -73,7 +76,7 @@ export class PgBossQueue implements JobQueue {
     });
     this.pool.on('error', (e) => options.logger.error({ err: e }, 'pg-boss pool connection failed'));
     this.boss = new PgBoss({
-      db: { executeSql: (text: string, values: unknown[]) => this.pool.query(text, values) },
+      db: this.poolDb,
       // Koppel's scheduler fires the cron schedules (see ARCHITECTURE.md).
       schedule: false,
       supervise: true,
@@ -144,39 +147,48 @@ export class PgBossQueue implements JobQueue {
       ...(spec.dedupeKey !== undefined && { dedupeKey: spec.dedupeKey }),
       ...(spec.lockKey !== undefined && { lockKey: spec.lockKey }),
     };
+    const dedupeKey = spec.dedupeKey;
+    if (dedupeKey === undefined) {
+      return { id: await this.send(queue.name, data, spec, this.poolDb), deduped: false };
+    }
     return inTransaction(this.pool, async (client) => {
-      if (spec.dedupeKey !== undefined) {
-        await client.query(`select pg_advisory_xact_lock(hashtext('koppel.dedupe:' || $1))`, [
-          spec.dedupeKey,
-        ]);
-        // created and retry (waiting) sort before active in pg-boss's state enum.
-        const { rows } = await client.query<{ id: string; state: string }>(
-          `select id, state from pgboss.job where name like '${bossQueuePrefix}%' and data->>'dedupeKey' = $1
-             and state <= 'active' order by state, created_on limit 1`,
-          [spec.dedupeKey],
-        );
-        const live = rows[0];
-        if (live && (live.state !== 'active' || spec.dedupeWhile !== 'queued')) {
-          return { id: live.id, deduped: true };
-        }
+      await client.query(`select pg_advisory_xact_lock(hashtext('koppel.dedupe:' || $1))`, [dedupeKey]);
+      // created and retry (waiting) sort before active in pg-boss's state enum.
+      const { rows } = await client.query<{ id: string; state: string }>(
+        `select id, state from pgboss.job where name like '${bossQueuePrefix}%' and data->>'dedupeKey' = $1
+           and state <= 'active' order by state, created_on limit 1`,
+        [dedupeKey],
+      );
+      const live = rows[0];
+      if (live && (live.state !== 'active' || spec.dedupeWhile !== 'queued')) {
+        return { id: live.id, deduped: true };
       }
-      const id = await this.boss.send(queue.name, data as unknown as object, {
-        priority: -priority,
-        ...(spec.runAt !== undefined && { startAfter: spec.runAt }),
-        retryLimit: (spec.maxAttempts ?? defaultMaxAttempts) - 1,
-        retryDelay: 0,
-        retryBackoff: false,
-        retentionDays: queuedJobKeptDays,
-        db: bossDbOf(client, { savepoint: false }),
-      });
-      if (id === null) {
-        throw new KoppelError(`pg-boss refused job ${spec.name} in ${queue.name}`, {
-          code: 'queue.enqueue_refused',
-          kind: 'internal',
-        });
-      }
+      const id = await this.send(queue.name, data, spec, bossDbOf(client, { savepoint: false }));
       return { id, deduped: false };
     });
+  }
+
+  /**
+   * pg-boss's `send`, with retries and backoff left to Koppel (retry_delay 0: `fail` only decides
+   * retry or failed) and waiting jobs kept far longer than pg-boss's 14 days.
+   */
+  private async send(name: string, data: KoppelJobData, spec: EnqueueSpec, db: PgBoss.Db): Promise<string> {
+    const id = await this.boss.send(name, data as unknown as object, {
+      priority: -data.priority,
+      ...(spec.runAt !== undefined && { startAfter: spec.runAt }),
+      retryLimit: (spec.maxAttempts ?? defaultMaxAttempts) - 1,
+      retryDelay: 0,
+      retryBackoff: false,
+      retentionDays: queuedJobKeptDays,
+      db,
+    });
+    if (id === null) {
+      throw new KoppelError(`pg-boss refused job ${spec.name} in ${name}`, {
+        code: 'queue.enqueue_refused',
+        kind: 'internal',
+      });
+    }
+    return id;
   }
 
   claim(workerId: string, options: ClaimOptions): Promise<ClaimedJob[]> {

@@ -2,7 +2,7 @@ import type pg from 'pg';
 import type PgBoss from 'pg-boss';
 import type { ClaimedJob, ClaimOptions } from '../port.js';
 import { bossJobColumns, jobOf, type BossJobRow } from './job-of.js';
-import { bossQueuePrefix } from './names.js';
+import { bossQueuePrefix, isLockQueue } from './names.js';
 import { bossDbOf, inTransaction, Undo } from './transaction.js';
 
 /**
@@ -112,7 +112,8 @@ async function takeOne(
   return inTransaction(pool, async (client) => {
     const [fetched] = await boss.fetch<{ queue: string }>(name, {
       batchSize: 1,
-      db: bossDbOf(client, { savepoint: true }),
+      // Only a lock queue's unique index can make the fetch fail.
+      db: bossDbOf(client, { savepoint: isLockQueue(name) }),
     });
     if (!fetched) return null;
     if (!options.queues.includes(fetched.data.queue)) throw new Undo();

@@ -12,12 +12,18 @@ import type { Json } from '../../core/json.js';
  */
 export const bossQueuePrefix = 'koppel.';
 
+const lockQueuePrefix = `${bossQueuePrefix}lock:`;
+
+export function isLockQueue(name: string): boolean {
+  return name.startsWith(lockQueuePrefix);
+}
+
 export function bossQueueOf(spec: { queue: string; lockKey?: string | null | undefined }): {
   name: string;
   policy: 'standard' | 'singleton';
 } {
   if (spec.lockKey !== undefined && spec.lockKey !== null) {
-    return { name: `${bossQueuePrefix}lock:${spec.lockKey}`, policy: 'singleton' };
+    return { name: `${lockQueuePrefix}${spec.lockKey}`, policy: 'singleton' };
   }
   return { name: `${bossQueuePrefix}queue:${spec.queue}`, policy: 'standard' };
 }
