@@ -64,6 +64,7 @@ export class PgBossQueue implements JobQueue {
   private readonly boss: PgBoss;
   private readonly queues = new Set<string>();
   private started: Promise<void> | undefined;
+  private stopped: Promise<void> | undefined;
   private readonly poolDb: PgBoss.Db = {
     executeSql: (text: string, values: unknown[]) => this.pool.query(text, values),
   };
@@ -102,13 +103,17 @@ export class PgBossQueue implements JobQueue {
     return this.started;
   }
 
-  async stop(): Promise<void> {
-    if (this.started) {
-      await this.started.catch(() => undefined);
-      // Koppel's worker pool ran the jobs, so there is nothing of pg-boss's own to wait for.
-      await this.boss.stop({ graceful: false, close: false, wait: true });
-    }
-    await this.pool.end();
+  /** Stop pg-boss's maintenance and close the pool. Safe to call more than once. */
+  stop(): Promise<void> {
+    this.stopped ??= (async () => {
+      if (this.started) {
+        await this.started.catch(() => undefined);
+        // Koppel's worker pool ran the jobs, so there is nothing of pg-boss's own to wait for.
+        await this.boss.stop({ graceful: false, close: false, wait: true });
+      }
+      await this.pool.end();
+    })();
+    return this.stopped;
   }
 
   /**
