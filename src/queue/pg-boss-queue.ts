@@ -99,7 +99,11 @@ export class PgBossQueue implements JobQueue {
       if (this.options.moveStoreJobs === false) return;
       const moved = await moveStoreJobs(this.pool, this.boss, (q) => this.ensureQueue(q));
       if (moved > 0) this.options.logger.info({ moved }, 'Jobs of the jobs table moved to pg-boss');
-    })();
+    })().catch((e: unknown) => {
+      // A database that did not answer this time may answer the next call.
+      this.started = undefined;
+      throw e;
+    });
     return this.started;
   }
 

@@ -2,7 +2,7 @@ import type pg from 'pg';
 import type PgBoss from 'pg-boss';
 import type { ClaimedJob, ClaimOptions } from '../port.js';
 import { bossJobColumns, jobOf, type BossJobRow } from './job-of.js';
-import { bossQueuePrefix, isLockQueue } from './names.js';
+import { bossQueuePrefix, isLockQueue, type KoppelJobData } from './names.js';
 import { bossDbOf, inTransaction, Undo } from './transaction.js';
 
 /**
@@ -110,13 +110,19 @@ async function takeOne(
   options: ClaimOptions,
 ): Promise<ClaimedJob | null> {
   return inTransaction(pool, async (client) => {
-    const [fetched] = await boss.fetch<{ queue: string }>(name, {
+    const [fetched] = await boss.fetch<KoppelJobData>(name, {
       batchSize: 1,
       // Only a lock queue's unique index can make the fetch fail.
       db: bossDbOf(client, { savepoint: isLockQueue(name) }),
     });
     if (!fetched) return null;
     if (!options.queues.includes(fetched.data.queue)) throw new Undo();
+    if (fetched.data.cancelRequestedAt !== undefined) {
+      // pg-boss's own maintenance expired a job someone asked to cancel and queued it again, as it
+      // knows no cancel request: it ends here instead of running again.
+      await boss.cancel(name, fetched.id, { db: bossDbOf(client, { savepoint: false }) });
+      return null;
+    }
     const { rows } = await client.query<BossJobRow>(takeSql, [name, fetched.id, workerId, options.leaseMs]);
     const row = rows[0];
     return row ? (jobOf(row) as ClaimedJob) : null;
