@@ -208,6 +208,15 @@ describe.each(adapters)('$label keeps the job queue contract', ({ dialect, engin
     expect(await queue.get(id)).toMatchObject({ state: 'failed', attempts: 2, lastError: 'broken' });
   });
 
+  it('keeps the last error of a job that went through after a retry', async () => {
+    const { id } = await queue.enqueue({ queue: 'default', name: 'n' });
+    await queue.claim('w1', lease);
+    await queue.fail(id, 'w1', { message: 'flaky', retryAt: new Date(Date.now() - 1_000) });
+    expect(await queue.claim('w1', lease)).toHaveLength(1);
+    expect(await queue.complete(id, 'w1')).toBe(true);
+    expect(await queue.get(id)).toMatchObject({ state: 'completed', attempts: 2, lastError: 'flaky' });
+  });
+
   it('fails a job whose attempts are used up, whatever the retry time', async () => {
     const { id } = await queue.enqueue({ queue: 'default', name: 'n', maxAttempts: 1 });
     await queue.claim('w1', lease);

@@ -42,7 +42,7 @@ export interface PgBossQueueOptions {
 }
 
 /** The row of the worker's running job, locked for the rest of the transaction. */
-const heldSql = `select name, data, retry_count, retry_limit from pgboss.job
+const heldSql = `select name, data, output, retry_count, retry_limit from pgboss.job
   where id = $1 and state = 'active' and data->>'lockedBy' = $2 for update`;
 
 /** A queued job waits in pg-boss for at most this long (pg-boss archives older `created` jobs). */
@@ -207,10 +207,13 @@ export class PgBossQueue implements JobQueue {
   async complete(id: string, workerId: string): Promise<boolean> {
     if (!isBossId(id)) return false;
     return inTransaction(this.pool, async (client) => {
-      const { rows } = await client.query<{ name: string }>(heldSql, [id, workerId]);
+      const { rows } = await client.query<{ name: string; output: object | null }>(heldSql, [id, workerId]);
       const held = rows[0];
       if (!held) return false;
-      await this.boss.complete(held.name, id, {}, { db: bossDbOf(client, { savepoint: false }) });
+      // pg-boss's output is where Koppel keeps the last error; a success after a retry keeps it.
+      await this.boss.complete(held.name, id, held.output ?? {}, {
+        db: bossDbOf(client, { savepoint: false }),
+      });
       return true;
     });
   }
