@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import type PgBoss from 'pg-boss';
+import { queuedJobKeptDays } from './enqueue.js';
 import { bossQueueOf, type KoppelJobData } from './names.js';
 import { bossDbOf, inTransaction } from './transaction.js';
 
@@ -63,7 +64,7 @@ export async function moveStoreJobs(
         retryLimit: Math.max(0, Number(row.max_attempts) - 1),
         retryDelay: 0,
         retryBackoff: false,
-        retentionDays: 365,
+        retentionDays: queuedJobKeptDays,
         db,
       });
       const attempts = Number(row.attempts);

@@ -1,8 +1,39 @@
 import type pg from 'pg';
-import type { QueueLoad } from '../port.js';
+import type { Job, ListFilter, QueueLoad } from '../port.js';
+import { bossJobColumns, bossStatesOf, jobOf, type BossJobRow } from './job-of.js';
 import { bossQueuePrefix } from './names.js';
 
 const ours = `name like '${bossQueuePrefix}%'`;
+
+/** A job wherever pg-boss keeps it: in `pgboss.job`, or in its archive once it ended a while ago. */
+export async function bossGetJob(pool: pg.Pool, id: string): Promise<Job | null> {
+  const { rows } = await pool.query<BossJobRow>(
+    `select ${bossJobColumns} from pgboss.job where id = $1 and ${ours}
+     union all
+     select ${bossJobColumns} from pgboss.archive where id = $1 and ${ours}
+     limit 1`,
+    [id],
+  );
+  const row = rows[0];
+  return row ? jobOf(row) : null;
+}
+
+/** Newest first, from both tables, in Koppel's states and queues. */
+export async function bossListJobs(pool: pg.Pool, filter: ListFilter): Promise<Job[]> {
+  const states = filter.state === undefined ? null : bossStatesOf[filter.state];
+  const where = `${ours}
+    and ($1::text[] is null or state::text = any($1::text[]))
+    and ($2::text is null or data->>'queue' = $2)`;
+  const { rows } = await pool.query<BossJobRow>(
+    `select * from (
+       select ${bossJobColumns} from pgboss.job where ${where}
+       union all
+       select ${bossJobColumns} from pgboss.archive where ${where}
+     ) j order by created_on desc, id desc limit $3`,
+    [states, filter.queue ?? null, filter.limit ?? 100],
+  );
+  return rows.map(jobOf);
+}
 
 /** The metrics' view of pg-boss's jobs, in Koppel's states and queues. */
 export async function bossQueueLoad(pool: pg.Pool, now: Date): Promise<QueueLoad> {
