@@ -1,4 +1,5 @@
 import type { Clock } from '../core/clock.js';
+import { KoppelError } from '../core/errors.js';
 import type { QueueEngine } from '../core/config.js';
 import type { Logger } from '../core/logging.js';
 import type { Store } from '../store/database.js';
@@ -27,7 +28,10 @@ export function openJobQueue(settings: JobQueueSettings): ManagedJobQueue {
   if (settings.engine === 'store') return new StoreQueue(settings.store, settings.clock);
   if (settings.databaseUrl === undefined || settings.store.caps.dialect !== 'postgres') {
     // config.ts refuses this already; a store opened otherwise must not get here either.
-    throw new Error('KOPPEL_QUEUE=pg-boss needs PostgreSQL (DATABASE_URL)');
+    throw new KoppelError('KOPPEL_QUEUE: pg-boss runs on PostgreSQL only; set DATABASE_URL', {
+      code: 'config.queue_needs_postgres',
+      kind: 'invalid',
+    });
   }
   return new PgBossQueue({
     databaseUrl: settings.databaseUrl,
