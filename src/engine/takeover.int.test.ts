@@ -1,8 +1,15 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { testDialects } from '../testing/databases.js';
+import type { QueueEngine } from '../core/config.js';
+import type { DialectName } from '../store/database.js';
 import { killAndTakeOver, startTakeoverSetup, type TakeoverSetup } from '../testing/takeover-harness.js';
 
-describe.each(testDialects)('a killed worker’s flow run taken over on %s', (dialect) => {
+const setups: Array<{ label: string; dialect: DialectName; engine: QueueEngine }> = [
+  { label: 'sqlite', dialect: 'sqlite', engine: 'store' },
+  { label: 'postgres', dialect: 'postgres', engine: 'store' },
+  { label: 'postgres with pg-boss', dialect: 'postgres', engine: 'pg-boss' },
+];
+
+describe.each(setups)('a killed worker’s flow run taken over on $label', ({ label, dialect, engine }) => {
   let setup: TakeoverSetup | undefined;
   afterEach(async () => {
     await setup?.close();
@@ -10,7 +17,7 @@ describe.each(testDialects)('a killed worker’s flow run taken over on %s', (di
   });
 
   it('is finished by a second worker process once its lease runs out, every record written once', async () => {
-    setup = await startTakeoverSetup(dialect, 60);
+    setup = await startTakeoverSetup(dialect, 60, engine);
     // Killed by the target in the middle of the run, after its 25th create.
     const { killed, finished, delayMs } = await killAndTakeOver(setup, 25);
     expect(killed.signal).toBe('SIGKILL');
@@ -25,7 +32,7 @@ describe.each(testDialects)('a killed worker’s flow run taken over on %s', (di
     expect(runs.at(-1)?.state).toBe('succeeded');
     // A figure for people, not an assertion: it depends on the lease, the poll and the machine.
     process.stderr.write(
-      `[${dialect}] killed worker's run resumed by another worker ${delayMs} ms after the kill\n`,
+      `[${label}] killed worker's run resumed by another worker ${delayMs} ms after the kill\n`,
     );
   });
 });

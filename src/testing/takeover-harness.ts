@@ -4,6 +4,11 @@ import { systemClock } from '../core/clock.js';
 import { SecretBox } from '../core/secret-box.js';
 import { flowRunJobSpec } from '../engine/enqueue-run.js';
 import { engineQueue } from '../engine/job-names.js';
+import type { QueueEngine } from '../core/config.js';
+import { createLogger } from '../core/logging.js';
+import { SecretRegistry } from '../core/secret-registry.js';
+import { PgBossQueue } from '../queue/pg-boss-queue.js';
+import type { JobQueue } from '../queue/port.js';
 import { StoreQueue } from '../queue/store-queue.js';
 import type { DialectName, Store } from '../store/database.js';
 import { createTestDatabase, type TestDatabase } from './databases.js';
@@ -32,11 +37,17 @@ export interface WorkerProcess {
 }
 
 /** A worker process of the service that works until job `jobId` has ended. */
-export function startWorker(tdb: TestDatabase, jobId: string, workerId: string): WorkerProcess {
+export function startWorker(
+  tdb: TestDatabase,
+  jobId: string,
+  workerId: string,
+  engine: QueueEngine = 'store',
+): WorkerProcess {
   const child = spawn(process.execPath, ['--import', 'tsx', entry], {
     env: {
       ...process.env,
       ...tdb.env,
+      KOPPEL_QUEUE: engine,
       KOPPEL_SECRET_KEY: harnessSecretKey,
       KOPPEL_LOG_LEVEL: 'error',
       JOB_ID: jobId,
@@ -59,6 +70,9 @@ export interface TakeoverSetup {
   tdb: TestDatabase;
   loopback: LoopbackServer;
   store: Store;
+  engine: QueueEngine;
+  /** The job queue the workers use, seen from the test. */
+  queue: JobQueue;
   /** The queued flow.run job of flow `items`. */
   jobId: string;
   items: number;
@@ -66,11 +80,24 @@ export interface TakeoverSetup {
 }
 
 /** A fresh database with the loopback flow `items` over `items` source items, and its run queued. */
-export async function startTakeoverSetup(dialect: DialectName, items: number): Promise<TakeoverSetup> {
+export async function startTakeoverSetup(
+  dialect: DialectName,
+  items: number,
+  engine: QueueEngine = 'store',
+): Promise<TakeoverSetup> {
   const tdb = await createTestDatabase(dialect);
   const loopback = await new LoopbackServer().start();
   const store = tdb.open();
+  const bossQueue =
+    engine === 'pg-boss'
+      ? new PgBossQueue({
+          databaseUrl: tdb.env.DATABASE_URL ?? '',
+          logger: createLogger({ level: 'silent', secrets: new SecretRegistry() }),
+        })
+      : undefined;
+  const queue: JobQueue = bossQueue ?? new StoreQueue(store, systemClock);
   const close = async () => {
+    await bossQueue?.stop();
     await store.close();
     await loopback.stop();
     await tdb.drop();
@@ -78,9 +105,8 @@ export async function startTakeoverSetup(dialect: DialectName, items: number): P
   try {
     await seedLoopbackFlow(store, SecretBox.fromText(harnessSecretKey), loopback, 'items', { pageSize: 10 });
     for (let n = 1; n <= items; n++) loopback.put(sampleItem(n));
-    const queue = new StoreQueue(store, systemClock);
     const { id } = await queue.enqueue({ ...flowRunJobSpec('items', 'manual', 100), queue: engineQueue });
-    return { tdb, loopback, store, jobId: id, items, close };
+    return { tdb, loopback, store, engine, queue, jobId: id, items, close };
   } catch (e) {
     await close();
     throw e;
@@ -99,15 +125,15 @@ export interface Takeover {
  * worker B, started once A holds the job, takes it over when A's lease has run out.
  */
 export async function killAndTakeOver(s: TakeoverSetup, killAfterCreates: number): Promise<Takeover> {
-  const queue = new StoreQueue(s.store, systemClock);
-  const first = startWorker(s.tdb, s.jobId, 'worker-a');
+  const queue = s.queue;
+  const first = startWorker(s.tdb, s.jobId, 'worker-a', s.engine);
   s.loopback.armKill(killAfterCreates, first.pid);
   for (let waited = 0; (await queue.get(s.jobId))?.lockedBy !== 'worker-a'; waited++) {
     if (waited > 600) throw new Error('worker-a never claimed the job');
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
   // The second worker is up and polling while the first still runs, as in a real deployment.
-  const second = startWorker(s.tdb, s.jobId, 'worker-b');
+  const second = startWorker(s.tdb, s.jobId, 'worker-b', s.engine);
   const killed = await first.exited;
   const finished = await second.exited;
   const last = await s.store.db

@@ -8,13 +8,14 @@ import { loadConfig } from '../core/config.js';
 import { engineJobHandlers } from '../engine/job-handlers.js';
 import { engineQueue } from '../engine/job-names.js';
 import { createApp } from '../main.js';
-import { jobHeartbeatIntervalMs, jobLeaseMs, StoreQueue, WorkerPool } from '../queue/index.js';
+import { jobHeartbeatIntervalMs, jobLeaseMs, WorkerPool } from '../queue/index.js';
 import { loopbackRegistry } from './loopback-flow.js';
 
 const jobId = process.env.JOB_ID;
 if (!jobId) throw new Error('JOB_ID is not set');
 const app = await createApp(loadConfig(process.env), { registry: loopbackRegistry });
-const queue = new StoreQueue(app.store, app.clock);
+// The queue KOPPEL_QUEUE names, as the service's worker uses.
+const queue = app.queue;
 const pool = new WorkerPool({
   queue,
   clock: app.clock,
