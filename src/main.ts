@@ -94,16 +94,10 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     clock,
     logger,
     databaseUrl: config.databaseUrl,
-    metadataRetentionDays: config.metadataRetentionDays,
   });
-  try {
-    // pg-boss's schema and the jobs moving into it are part of opening, like the migrations.
-    if (options.migrate !== false) await queue.start();
-  } catch (e) {
-    await queue.stop().catch(() => undefined);
-    await store.close();
-    throw e;
-  }
+  // The queue starts when first used (pg-boss: its schema, and the jobs of the jobs table moving
+  // into it), so a command that needs no job (a dry run, a check, a key rotation) leaves the
+  // database as it found it; a service starts it up front.
   const engine: EngineDeps = {
     store,
     queue,

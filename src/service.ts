@@ -157,6 +157,7 @@ async function subscribeWebhooks(app: App, queue: JobQueue, publicUrl: string | 
  */
 export async function startWorkerService(app: App, options: ServiceOptions = {}): Promise<RunningWorker> {
   const queue = app.queue;
+  await queue.start();
   const publicUrl = app.config.publicUrl;
   const baseUrl = publicUrl ?? ownUrl(app.config.host, app.config.port);
   const work = backgroundWork(app, queue, options, 'worker', {
@@ -175,6 +176,7 @@ export async function startWorkerService(app: App, options: ServiceOptions = {})
 
 export async function startService(app: App, options: ServiceOptions = {}): Promise<RunningService> {
   const queue = app.queue;
+  await queue.start();
   const role = options.role ?? 'all';
   // Known once the server listens; read by the API, the scheduler and handlers that ask for an
   // alert evaluation, none of which runs before then.

@@ -45,6 +45,9 @@ describe('configuration', () => {
 
   it('takes pg-boss as the job queue on PostgreSQL only', () => {
     expect(loadConfig({}).queue).toBe('store');
+    // A fleet on PostgreSQL runs on pg-boss unless told otherwise.
+    expect(loadConfig({ DATABASE_URL: 'postgres://db/koppel' }).queue).toBe('pg-boss');
+    expect(loadConfig({ KOPPEL_QUEUE: 'store', DATABASE_URL: 'postgres://db/koppel' }).queue).toBe('store');
     expect(loadConfig({ KOPPEL_QUEUE: 'pg-boss', DATABASE_URL: 'postgres://db/koppel' }).queue).toBe(
       'pg-boss',
     );

@@ -32,7 +32,7 @@ export const configSchema = z.object({
   KOPPEL_PORT: z.coerce.number().int().min(0).max(65535).default(8640),
   KOPPEL_WORKERS: intFromEnv(2),
   KOPPEL_ROLE: z.enum(processRoles, { error: 'must be all, web or worker' }).default('all'),
-  KOPPEL_QUEUE: z.enum(queueEngines, { error: 'must be store or pg-boss' }).default('store'),
+  KOPPEL_QUEUE: z.enum(queueEngines, { error: 'must be store or pg-boss' }).optional(),
   KOPPEL_PAYLOAD_RETENTION_DAYS: intFromEnv(14),
   KOPPEL_METADATA_RETENTION_DAYS: intFromEnv(90),
   KOPPEL_PURGE_CRON: z.string().default('17 3 * * *'),
@@ -194,9 +194,9 @@ export const configDocs: ReadonlyArray<{ name: keyof RawConfig; default: string;
   },
   {
     name: 'KOPPEL_QUEUE',
-    default: 'store',
+    default: 'pg-boss with DATABASE_URL, else store',
     meaning:
-      'Where jobs live: `store` (the `jobs` table, SQLite or PostgreSQL) or `pg-boss` (PostgreSQL only; waiting and running jobs of the `jobs` table move there at start). Every process of one installation needs the same.',
+      'Where jobs live: `pg-boss` (PostgreSQL only; waiting and running jobs of the `jobs` table move there at start) or `store` (the `jobs` table, SQLite or PostgreSQL). Every process of one installation needs the same.',
   },
   {
     name: 'KOPPEL_PAYLOAD_RETENTION_DAYS',
@@ -308,7 +308,8 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     port: c.KOPPEL_PORT,
     workers: c.KOPPEL_WORKERS,
     role: c.KOPPEL_ROLE,
-    queue: c.KOPPEL_QUEUE,
+    // A fleet on PostgreSQL runs on pg-boss unless told otherwise; SQLite has only the store queue.
+    queue: c.KOPPEL_QUEUE ?? (c.DATABASE_URL === undefined ? 'store' : 'pg-boss'),
     payloadRetentionDays: c.KOPPEL_PAYLOAD_RETENTION_DAYS,
     metadataRetentionDays: c.KOPPEL_METADATA_RETENTION_DAYS,
     purgeCron: c.KOPPEL_PURGE_CRON,

@@ -19,8 +19,6 @@ export interface JobQueueSettings {
   clock: Clock;
   logger: Logger;
   databaseUrl: string | undefined;
-  /** Koppel's default metadata retention: how long pg-boss keeps ended jobs in its archive. */
-  metadataRetentionDays: number;
 }
 
 /** The one place that picks the job queue's adapter (KOPPEL_QUEUE). */
@@ -36,6 +34,5 @@ export function openJobQueue(settings: JobQueueSettings): ManagedJobQueue {
   return new PgBossQueue({
     databaseUrl: settings.databaseUrl,
     logger: settings.logger,
-    retention: { deleteAfterDays: settings.metadataRetentionDays },
   });
 }

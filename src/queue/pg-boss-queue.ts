@@ -33,11 +33,6 @@ import type {
 export interface PgBossQueueOptions {
   databaseUrl: string;
   logger: Logger;
-  /**
-   * How long pg-boss keeps finished jobs in `pgboss.job` before it moves them to its archive, and
-   * how long the archive keeps them: Koppel's metadata retention maps onto these.
-   */
-  retention?: { archiveAfterSeconds?: number; deleteAfterDays?: number };
   /** Connections of this queue's own pool; default 8 (a claim may hold two). */
   poolSize?: number;
   /**
@@ -77,16 +72,12 @@ export class PgBossQueue implements JobQueue {
     this.pool.on('error', (e) => options.logger.error({ err: e }, 'pg-boss pool connection failed'));
     this.boss = new PgBoss({
       db: this.poolDb,
-      // Koppel's scheduler fires the cron schedules (see ARCHITECTURE.md).
+      // Koppel's scheduler fires the cron schedules (see ARCHITECTURE.md). Maintenance is Koppel's
+      // too: every worker poll expires lost leases (reapExpired) and the retention purge deletes
+      // ended jobs (purgeFinished), so a one-shot command starts no timers and writes nothing of
+      // pg-boss's own bookkeeping.
       schedule: false,
-      supervise: true,
-      maintenanceIntervalSeconds: 60,
-      ...(options.retention?.archiveAfterSeconds !== undefined && {
-        archiveCompletedAfterSeconds: options.retention.archiveAfterSeconds,
-      }),
-      ...(options.retention?.deleteAfterDays !== undefined && {
-        deleteAfterDays: options.retention.deleteAfterDays,
-      }),
+      supervise: false,
     });
     this.boss.on('error', (e: unknown) => options.logger.error({ err: e }, 'pg-boss maintenance failed'));
   }

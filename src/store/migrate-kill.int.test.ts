@@ -52,12 +52,13 @@ function migrateChild(
   });
 }
 
-/** The database's tables, sorted, without SQLite's own. */
+/** Koppel's tables, sorted: not SQLite's own, nor those of pg-boss's schema (made at start). */
 async function tableNames(tdb: TestDatabase): Promise<string[]> {
   const store = tdb.open();
   try {
     const tables = await store.db.introspection.getTables();
     return tables
+      .filter((t) => t.schema === undefined || t.schema === 'public')
       .map((t) => t.name)
       .filter((n) => !n.startsWith('sqlite_'))
       .sort();

@@ -130,10 +130,11 @@ export async function databaseAsText(tdb: TestDatabase, store: Store): Promise<s
       .join('\n');
   }
   const parts: string[] = [];
+  // Every schema's tables: pg-boss keeps its jobs (and their payloads) in a schema of its own.
   for (const table of await store.db.introspection.getTables()) {
-    const rows = await sql<{ row: string }>`select t::text as row from ${sql.table(table.name)} t`.execute(
-      store.db,
-    );
+    const rows = await sql<{
+      row: string;
+    }>`select t::text as row from ${sql.table(qualified(table))} t`.execute(store.db);
     parts.push(...rows.rows.map((r) => r.row));
   }
   return parts.join('\n');
@@ -147,13 +148,20 @@ export async function dumpDatabase(store: Store): Promise<string> {
   const tables = await store.db.introspection.getTables({ withInternalKyselyTables: true });
   const out: string[] = [];
   for (const t of tables) {
-    const { rows } = await sql<Record<string, unknown>>`select * from ${sql.table(t.name)}`.execute(store.db);
+    const { rows } = await sql<Record<string, unknown>>`select * from ${sql.table(qualified(t))}`.execute(
+      store.db,
+    );
     for (const row of rows) {
       const cells = Object.entries(row).map(([k, v]) => `${k}=${asText(v)}`);
       out.push(`${t.name}: ${cells.join(' | ')}`);
     }
   }
   return out.join('\n');
+}
+
+/** A table's name with its schema when it has one that is not the default (pg-boss's `pgboss`). */
+function qualified(t: { name: string; schema?: string }): string {
+  return t.schema && t.schema !== 'public' ? `${t.schema}.${t.name}` : t.name;
 }
 
 function asText(v: unknown): string {
