@@ -129,15 +129,38 @@ export async function startCrashSetup<F extends Sandbox = Sandbox>(
   return setup;
 }
 
-async function storePair(
-  s: CrashSetup<Sandbox>,
-  kind: string,
-  settings: Record<string, unknown>,
+export interface SandboxPairSpec {
+  pairId: string;
+  exactConnectionId: string;
+  asperionConnectionId: string;
+  exactUrl: string;
+  asperionUrl: string;
+  /** Where the flow reaches Asperion's API (a proxy in front of it); default the sandbox. */
+  asperionApiUrl?: string;
+  division: number;
+  administrationId: number;
+  /** The Asperion user whose token the connection holds (administration 3 is another user's). */
+  asperionUsername?: string;
+  /** Koppel's own call rate for the administration (a connection setting). */
+  asperionRateLimit: { requests: number; windowSeconds: number };
+}
+
+/**
+ * A pair with an Exact and an Asperion connection holding tokens minted by the sandboxes' control
+ * APIs, as the consent round trip would have stored them, encrypted with the harness key.
+ */
+export async function storeSandboxPair(
+  store: { db: Parameters<typeof upsertPair>[0] },
   clock: Clock,
-) {
-  const exactTokens = await control(s.exact.url, 'POST', 'tokens', {});
-  const asperionTokens = await control(s.asperion.url, 'POST', 'tokens', {});
-  const store = s.tdb.open();
+  spec: SandboxPairSpec,
+): Promise<void> {
+  const exactTokens = await control(spec.exactUrl, 'POST', 'tokens', {});
+  const asperionTokens = await control(
+    spec.asperionUrl,
+    'POST',
+    'tokens',
+    spec.asperionUsername ? { username: spec.asperionUsername } : {},
+  );
   const box = SecretBox.fromText(harnessSecretKey);
   const at = clock.now().toISOString();
   const credentials = (tokens: any) =>
@@ -147,47 +170,68 @@ async function storePair(
       issuedAt: at,
       expiresAt: new Date(clock.now().getTime() + Number(tokens.expires_in) * 1000).toISOString(),
     });
+  await upsertPair(store.db, { id: spec.pairId, name: `Pair ${spec.pairId}` }, at);
+  await upsertConnection(
+    store.db,
+    {
+      id: spec.exactConnectionId,
+      pairId: spec.pairId,
+      app: 'exact-online',
+      name: 'Exact',
+      settings: { baseUrl: spec.exactUrl, clientId: defaultExactClientId, division: spec.division },
+      encryptedCredentials: box.encryptJson({
+        clientSecret: defaultExactClientSecret,
+        ...credentials(exactTokens),
+      }),
+      credentialRefs: {},
+    },
+    at,
+  );
+  await upsertConnection(
+    store.db,
+    {
+      id: spec.asperionConnectionId,
+      pairId: spec.pairId,
+      app: 'asperion',
+      name: 'Asperion',
+      settings: {
+        apiBaseUrl: spec.asperionApiUrl ?? spec.asperionUrl,
+        identityBaseUrl: spec.asperionUrl,
+        clientId: defaultClientId,
+        administrationId: spec.administrationId,
+        language: 'en',
+        rateLimit: spec.asperionRateLimit,
+      },
+      encryptedCredentials: box.encryptJson({
+        clientSecret: defaultClientSecret,
+        ...credentials(asperionTokens),
+      }),
+      credentialRefs: {},
+    },
+    at,
+  );
+}
+
+async function storePair(
+  s: CrashSetup<Sandbox>,
+  kind: string,
+  settings: Record<string, unknown>,
+  clock: Clock,
+) {
+  const store = s.tdb.open();
+  const at = clock.now().toISOString();
   try {
-    await upsertPair(store.db, { id: 'p1', name: 'Crash pair' }, at);
-    await upsertConnection(
-      store.db,
-      {
-        id: 'exact',
-        pairId: 'p1',
-        app: 'exact-online',
-        name: 'Exact',
-        settings: { baseUrl: s.exact.url, clientId: defaultExactClientId, division: crashDivision },
-        encryptedCredentials: box.encryptJson({
-          clientSecret: defaultExactClientSecret,
-          ...credentials(exactTokens),
-        }),
-        credentialRefs: {},
-      },
-      at,
-    );
-    await upsertConnection(
-      store.db,
-      {
-        id: 'asperion',
-        pairId: 'p1',
-        app: 'asperion',
-        name: 'Asperion',
-        settings: {
-          apiBaseUrl: s.front?.url ?? s.asperion.url,
-          identityBaseUrl: s.asperion.url,
-          clientId: defaultClientId,
-          administrationId: 1,
-          language: 'en',
-          rateLimit: { requests: 10_000, windowSeconds: 1 },
-        },
-        encryptedCredentials: box.encryptJson({
-          clientSecret: defaultClientSecret,
-          ...credentials(asperionTokens),
-        }),
-        credentialRefs: {},
-      },
-      at,
-    );
+    await storeSandboxPair(store, clock, {
+      pairId: 'p1',
+      exactConnectionId: 'exact',
+      asperionConnectionId: 'asperion',
+      exactUrl: s.exact.url,
+      asperionUrl: s.asperion.url,
+      asperionApiUrl: s.front?.url ?? s.asperion.url,
+      division: crashDivision,
+      administrationId: 1,
+      asperionRateLimit: { requests: 10_000, windowSeconds: 1 },
+    });
     await upsertFlow(store.db, flowRow(kind, settings), at);
     // The sandbox's lifted minute limit, as Koppel learns it from the first answer: a fresh budget
     // assumes Exact's 60 calls for its first minute, and a flow that writes to Exact would wait for
