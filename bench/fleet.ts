@@ -35,6 +35,8 @@ interface Settings {
   streamMs: number;
   drain: number;
   workers: number[];
+  /** Jobs each worker process runs at once (KOPPEL_WORKERS); undefined: the product's default. */
+  slots: number | undefined;
 }
 
 /** `--name value` or `--name=value`, else `BENCH_FLEET_<NAME>`, else the default. */
@@ -57,12 +59,13 @@ function settings(): Settings {
     pairs: Math.max(1, int('pairs', 50)),
     seconds: Math.max(1, int('seconds', 120)),
     warmup: int('warmup', 30),
-    backfill: int('backfill', 2_000),
+    backfill: int('backfill', 1_000),
     streamMs: Math.max(50, int('stream-ms', 1_000)),
-    drain: int('drain', 300),
+    drain: int('drain', 120),
     workers: option('workers', '1,3')
       .split(',')
       .map((w) => Number(w)),
+    slots: option('slots', '') === '' ? undefined : Math.max(1, int('slots', 2)),
   };
 }
 
@@ -154,17 +157,23 @@ interface Figures {
   pairs: number;
   workers: number;
   exact_budget_use: number;
-  jain_fairness: number;
+  /** Null when no pair made an Exact call in the window. */
+  jain_fairness: number | null;
   live_wait_p95_ms: number | null;
   live_wait_measure: 'webhook delivered -> document created in Asperion';
   live_orders: number;
   live_without_document: number;
   duplicates: number;
-  lost: number;
+  /** Orders without a document after a complete drain; null when the drain did not complete. */
+  lost: number | null;
+  /** Orders without a document when the bench stopped (backlog or lost). */
+  undocumented: number;
   '429s': number;
   drained: boolean;
   window_s: number;
   exact_calls: number;
+  /** Exact calls to the pairs' divisions over the whole run (warm-up and drain too). */
+  exact_calls_run: number;
   documents: number;
 }
 
@@ -172,16 +181,18 @@ const round = (n: number, places: number) => Math.round(n * 10 ** places) / 10 *
 
 async function measure(s: Settings, workers: number): Promise<Figures> {
   const logFile = path.join(os.tmpdir(), `koppel-fleet-${workers}w-${process.pid}.log`);
+  const setupStarted = Date.now();
   const fleet = await startFleet({
     pairs: s.pairs,
     workers,
     backfillOrders: s.backfill,
+    ...(s.slots === undefined ? {} : { slots: s.slots }),
     latencyMs: 100,
     latencySpreadMs: 200,
     logFile,
   });
   process.stdout.write(
-    `fleet ${workers} worker(s): ${s.pairs} pairs ready (${s.backfill} backfill orders each); processes' logs in ${logFile}\n`,
+    `fleet ${workers} worker(s): ${s.pairs} pairs ready in ${Math.round((Date.now() - setupStarted) / 1000)} s (${s.backfill} backfill orders each); processes' logs in ${logFile}\n`,
   );
   try {
     const stream: StreamOrder[] = [];
@@ -239,6 +250,9 @@ async function measure(s: Settings, workers: number): Promise<Figures> {
     const windowPaths = exactLog.filter((r) => inWindow(r.at)).map((r) => r.path);
     const perDivision = callsPerDivision(windowPaths, divisions);
     const exactCalls = [...perDivision.values()].reduce((a, b) => a + b, 0);
+    const jain = jainIndex([...perDivision.values()]);
+    const runPaths = exactLog.map((r) => r.path);
+    const exactCallsRun = [...callsPerDivision(runPaths, divisions).values()].reduce((a, b) => a + b, 0);
     const minutely = ((await getJson(`${fleet.exact.url}/__sandbox/settings`)) as { minutelyLimit: number })
       .minutelyLimit;
     const tooMany =
@@ -263,29 +277,33 @@ async function measure(s: Settings, workers: number): Promise<Figures> {
     const allRefs = [...references.values()].flat();
     const made = new Set(allRefs);
     const ordered = [...fleet.orders.values()].flat();
+    const undocumented = ordered.filter((id) => !made.has(id)).length;
     const figures: Figures = {
       pairs: s.pairs,
       workers,
       exact_budget_use: round(budgetUse(exactCalls, divisions.length, minutely, to - from), 3),
-      jain_fairness: round(jainIndex([...perDivision.values()]), 3),
+      jain_fairness: jain === null ? null : round(jain, 3),
       live_wait_p95_ms: percentile(waits, 95),
       live_wait_measure: 'webhook delivered -> document created in Asperion',
       live_orders: live.length,
       live_without_document: withoutDocument,
       duplicates: duplicateCount(allRefs),
-      lost: ordered.filter((id) => !made.has(id)).length,
+      // Undrained, an order without a document may still be in the backlog: lost is unknown.
+      lost: pending === 0 ? undocumented : null,
+      undocumented,
       '429s': tooMany,
       drained: pending === 0,
       window_s: round((to - from) / 1000, 1),
       exact_calls: exactCalls,
+      exact_calls_run: exactCallsRun,
       documents: made.size,
     };
     const calls = [...perDivision.values()].sort((a, b) => a - b);
     process.stdout.write(
       [
-        `  Exact calls in the ${figures.window_s} s window: ${exactCalls} of ${Math.round((divisions.length * minutely * (to - from)) / 60_000)} the minute budgets allowed (use ${figures.exact_budget_use}); per pair min ${calls[0]}, median ${calls[Math.floor(calls.length / 2)]}, max ${calls.at(-1)}; Jain ${figures.jain_fairness}`,
+        `  Exact calls in the ${figures.window_s} s window: ${exactCalls} of ${Math.round((divisions.length * minutely * (to - from)) / 60_000)} the minute budgets allowed (use ${figures.exact_budget_use}); per pair min ${calls[0]}, median ${calls[Math.floor(calls.length / 2)]}, max ${calls.at(-1)}; Jain ${figures.jain_fairness ?? 'undefined (no calls)'}; ${exactCallsRun} Exact calls over the whole run`,
         `  live orders in the window: ${live.length}, wait p50 ${percentile(waits, 50)} ms, p95 ${figures.live_wait_p95_ms} ms (webhook delivered -> document created); ${withoutDocument} without a document after the drain`,
-        `  documents in Asperion: ${made.size} of ${ordered.length} orders; duplicates ${figures.duplicates}, lost ${figures.lost}${figures.drained ? '' : ` (not drained: ${pending} runs still queued or running after ${s.drain} s, so "lost" includes backlog)`}; 429s ${tooMany}`,
+        `  documents in Asperion: ${made.size} of ${ordered.length} orders; duplicates ${figures.duplicates}, ${figures.drained ? `lost ${figures.lost}` : `lost unknown: not drained (${pending} runs still queued or running after ${s.drain} s), ${undocumented} orders without a document yet`}; 429s ${tooMany}`,
       ].join('\n') + '\n',
     );
     return figures;
@@ -299,7 +317,8 @@ export async function fleetBench(): Promise<void> {
   process.stdout.write(
     `fleet: ${s.pairs} pairs on PostgreSQL, worker processes ${s.workers.join(' then ')} (+1 web), ` +
       `backfill ${s.backfill} sales orders a pair, a webhook order every ${s.streamMs} ms, ` +
-      `warm-up ${s.warmup} s, window ${s.seconds} s, drain up to ${s.drain} s; Exact 60 calls/min per division, 100–300 ms a call\n`,
+      `warm-up ${s.warmup} s, window ${s.seconds} s, drain up to ${s.drain} s; Exact 60 calls/min per division, 100–300 ms a call; ` +
+      `${s.slots ?? "the product's default"} jobs at once per worker process\n`,
   );
   const results: Figures[] = [];
   for (const workers of s.workers) results.push(await measure(s, workers));

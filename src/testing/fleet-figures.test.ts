@@ -13,7 +13,8 @@ describe('fleet bench figures', () => {
     expect(jainIndex([5, 5, 5, 5])).toBe(1);
     expect(jainIndex([12, 0, 0, 0])).toBe(0.25);
     expect(jainIndex([1, 3])).toBeCloseTo(16 / 20);
-    expect(jainIndex([0, 0])).toBe(1);
+    expect(jainIndex([0, 0])).toBeNull();
+    expect(jainIndex([])).toBeNull();
   });
 
   it('divides calls by what the minute budgets of the divisions allowed in the window', () => {

@@ -5,13 +5,13 @@
 
 /**
  * Jain's fairness index over the shares `xs`: (Σx)² / (n · Σx²). 1 when every share is equal, 1/n
- * when one takes everything. Nobody having anything is equal shares of nothing: 1.
+ * when one takes everything. Undefined (null) when nobody has anything: no calls say nothing of
+ * fairness, and calling them fair would flatter an idle fleet.
  */
-export function jainIndex(xs: readonly number[]): number {
-  if (xs.length === 0) return 1;
+export function jainIndex(xs: readonly number[]): number | null {
   const sum = xs.reduce((a, b) => a + b, 0);
   const squares = xs.reduce((a, b) => a + b * b, 0);
-  return squares === 0 ? 1 : (sum * sum) / (xs.length * squares);
+  return squares === 0 ? null : (sum * sum) / (xs.length * squares);
 }
 
 /**

@@ -49,6 +49,8 @@ export interface FleetOptions {
   /** Per-call latency of both sandboxes: `latencyMs` plus 0 to `latencySpreadMs`. */
   latencyMs: number;
   latencySpreadMs: number;
+  /** Jobs each worker process runs at once (KOPPEL_WORKERS); the product's default when absent. */
+  slots?: number;
   /** Where the processes' log lines (stderr) go. */
   logFile: string;
 }
@@ -287,7 +289,8 @@ export async function startFleet(options: FleetOptions): Promise<Fleet> {
       async () => (await fetch(`${publicUrl}/healthz`).catch(() => undefined))?.ok === true,
       60_000,
     );
-    for (let w = 1; w <= options.workers; w++) spawnKoppel('worker', `worker-${w}`);
+    const slots = options.slots === undefined ? {} : { KOPPEL_WORKERS: String(options.slots) };
+    for (let w = 1; w <= options.workers; w++) spawnKoppel('worker', `worker-${w}`, slots);
     // A deployment's webhooks are subscribed long before a backfill; here the processes subscribe
     // as they start, and the subscription job would otherwise wait behind the backfills for a slot.
     await waitFor(async () => {
