@@ -281,7 +281,7 @@ async function measure(s: Settings, workers: number): Promise<Figures> {
     const figures: Figures = {
       pairs: s.pairs,
       workers,
-      exact_budget_use: round(budgetUse(exactCalls, divisions.length, minutely, to - from), 3),
+      exact_budget_use: round(budgetUse(exactCalls, divisions.length, minutely, to - from), 4),
       jain_fairness: jain === null ? null : round(jain, 3),
       live_wait_p95_ms: percentile(waits, 95),
       live_wait_measure: 'webhook delivered -> document created in Asperion',
