@@ -16,9 +16,15 @@ const benches: Record<string, () => Promise<() => Promise<void>>> = {
   metrics: async () => (await import('./metrics.js')).metricsBench,
   takeover: async () => (await import('./takeover.js')).takeoverBench,
   'job-queue': async () => (await import('./job-queue.js')).jobQueueBench,
+  fleet: async () => (await import('./fleet.js')).fleetBench,
 };
 
-const names = process.argv.slice(2).filter((a) => !a.startsWith('-'));
+// Options go to the benches as `--name value` or `--name=value` (e.g. `fleet --pairs 8`): a value is
+// no bench name.
+const args = process.argv.slice(2);
+const names = args.filter(
+  (a, i) => !a.startsWith('-') && !(args[i - 1]?.startsWith('--') && !args[i - 1]!.includes('=')),
+);
 const selected = names.length ? names : Object.keys(benches);
 const unknown = selected.filter((name) => !benches[name]);
 if (unknown.length > 0) {

@@ -7,6 +7,11 @@ export interface TrafficFaults {
   errorStatus: number;
   /** Delay before every matching request, on the sandbox clock. */
   latencyMs: number;
+  /**
+   * Extra delay drawn evenly from 0 to this, per request, on top of `latencyMs`: real APIs answer
+   * in a spread of times, and a fixed latency would keep concurrent callers in lockstep.
+   */
+  latencySpreadMs: number;
   /** Share of matching requests that hang for `timeoutMs` and then answer 504 (0–1). */
   timeoutRate: number;
   timeoutMs: number;
@@ -27,7 +32,9 @@ export async function shapeTraffic(
   random: () => number,
 ): Promise<TrafficOutcome | undefined> {
   if (!path.toLowerCase().startsWith(faults.pathPrefix.toLowerCase())) return undefined;
-  if (faults.latencyMs > 0) await clock.sleep(faults.latencyMs);
+  // No draw without a spread, so a seeded fault pattern set before the spread existed repeats as it did.
+  const spread = faults.latencySpreadMs > 0 ? Math.floor(random() * (faults.latencySpreadMs + 1)) : 0;
+  if (faults.latencyMs + spread > 0) await clock.sleep(faults.latencyMs + spread);
   if (faults.timeoutRate > 0 && random() < faults.timeoutRate) {
     await clock.sleep(faults.timeoutMs);
     return { kind: 'timeout', status: 504 };

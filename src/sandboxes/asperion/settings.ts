@@ -67,6 +67,8 @@ export const settingsSchema = z
       .default(10 * 1024 * 1024),
     updates: z.enum(['put', 'patch', 'off']).default('put'),
     invoiceNumberFormat: z.enum(['year-dash-sequence', 'year-sequence']).default('year-dash-sequence'),
+    /** How many requests the control API's request log keeps (oldest dropped first). */
+    requestLogSize: z.number().int().min(1).default(1000),
     rateLimit: z
       .object({
         enabled: z.boolean().default(false),
@@ -79,6 +81,8 @@ export const settingsSchema = z
         errorRate: z.number().min(0).max(1).default(0),
         errorStatus: z.union([z.literal(500), z.literal(502), z.literal(503), z.literal(504)]).default(503),
         latencyMs: z.number().int().min(0).default(0),
+        /** Extra latency drawn evenly from 0 to this per request (`../traffic-faults.ts`). */
+        latencySpreadMs: z.number().int().min(0).default(0),
         timeoutRate: z.number().min(0).max(1).default(0),
         timeoutMs: z.number().int().min(0).default(30_000),
         pathPrefix: z.string().default('/v1/'),
@@ -88,6 +92,7 @@ export const settingsSchema = z
         errorRate: 0,
         errorStatus: 503,
         latencyMs: 0,
+        latencySpreadMs: 0,
         timeoutRate: 0,
         timeoutMs: 30_000,
         pathPrefix: '/v1/',

@@ -24,7 +24,8 @@ export class SandboxState {
   faultRandom: () => number = seededDraws(defaultExactSettings.randomFaults.seed);
   /** The error-limit key (client × division × endpoint) of each request that got that far. */
   readonly errorKeys = new WeakMap<object, string>();
-  readonly divisions: readonly DivisionInfo[] = sandboxDivisions;
+  /** The seed's divisions, and any added through the control API until the next reset. */
+  divisions: readonly DivisionInfo[] = sandboxDivisions;
   data = new Map<number, DivisionData>();
   /** Webhook subscriptions and deliveries; fed by every division's write events. */
   readonly webhooks: WebhookHub;
@@ -50,7 +51,38 @@ export class SandboxState {
     this.errors = new ErrorBlocker();
     this.faults = new FaultPlan();
     this.webhooks.clear();
+    this.divisions = sandboxDivisions;
     this.clearData();
+  }
+
+  /**
+   * `count` more Dutch divisions of the same customer, as an accountant's licence holds one per
+   * client: the next free codes, empty (their data is the caller's to seed).
+   */
+  addDivisions(count: number): DivisionInfo[] {
+    const template = sandboxDivisions[0]!;
+    const last = Math.max(...this.divisions.map((d) => d.code));
+    const lastHid = Math.max(...this.divisions.map((d) => d.hid));
+    const added = Array.from({ length: count }, (_, i): DivisionInfo => {
+      const n = lastHid + i + 1;
+      return {
+        ...template,
+        code: last + i + 1,
+        hid: n,
+        description: `Klant ${n} B.V.`,
+        vatNumber: `NL${String(859_200_000 + n).padStart(9, '0')}B01`,
+        chamberOfCommerce: String(72_000_000 + n),
+      };
+    });
+    this.divisions = [...this.divisions, ...added];
+    for (const division of added) this.addDivisionData(division.code);
+    return added;
+  }
+
+  private addDivisionData(code: number): void {
+    const data = new DivisionData(code);
+    data.onWrite((event) => this.webhooks.entityWritten(data.division, event));
+    this.data.set(code, data);
   }
 
   /** Replace the settings and restart the fault draws, so a fault pattern repeats from this moment. */
@@ -60,9 +92,8 @@ export class SandboxState {
   }
 
   private clearData(): void {
-    this.data = new Map(this.divisions.map((d) => [d.code, new DivisionData(d.code)]));
-    for (const data of this.data.values())
-      data.onWrite((event) => this.webhooks.entityWritten(data.division, event));
+    this.data = new Map();
+    for (const division of this.divisions) this.addDivisionData(division.code);
   }
 }
 

@@ -8,6 +8,8 @@ export const randomFaultsSchema = z.strictObject({
   /** Text of the OData error envelope; empty for Exact's generic 500 text. */
   errorMessage: z.string(),
   latencyMs: z.number().int().nonnegative(),
+  /** Extra latency drawn evenly from 0 to this per request (`../traffic-faults.ts`). */
+  latencySpreadMs: z.number().int().nonnegative(),
   timeoutRate: z.number().min(0).max(1),
   timeoutMs: z.number().int().nonnegative(),
   pathPrefix: z.string(),
@@ -197,6 +199,7 @@ export const defaultExactSettings: ExactSettings = {
     errorStatus: 503,
     errorMessage: '',
     latencyMs: 0,
+    latencySpreadMs: 0,
     timeoutRate: 0,
     timeoutMs: 30_000,
     pathPrefix: '/api/',

@@ -176,6 +176,47 @@ describe('Asperion sandbox control API (§6.5)', () => {
     }
   });
 
+  it('adds administrations for a user, with reference data, that its tokens reach', async () => {
+    const added = await sb.call('POST', '/__sandbox/administrations', { body: { count: 2 } });
+    expect(added.status).toBe(201);
+    expect(added.body.administrations.map((a: { id: number }) => a.id)).toEqual([4, 5]);
+    const listed = await sb.call('GET', '/v1/administrations');
+    expect(listed.body._data.map((a: { id: number }) => a.id)).toEqual(expect.arrayContaining([1, 2, 4, 5]));
+    const journals = await sb.call('GET', '/v1/journals', { headers: { 'X-Tenant-Id': '5' } });
+    expect(journals.status).toBe(200);
+    expect(journals.body._data.length).toBeGreaterThan(0);
+    // Another user's administration stays out of reach.
+    const other = await sb.call('POST', '/__sandbox/administrations', {
+      body: { count: 1, username: 'other@koppel.test', seed: 'empty' },
+    });
+    expect(other.body.administrations[0].id).toBe(6);
+    expect((await sb.call('GET', '/v1/journals', { headers: { 'X-Tenant-Id': '6' } })).status).toBe(403);
+  });
+
+  it('keeps as many requests in its log as requestLogSize says, the newest', async () => {
+    await sb.call('PUT', '/__sandbox/settings', { body: { requestLogSize: 2 } });
+    for (const path of ['/v1/journals', '/v1/debtors', '/v1/articles']) await sb.call('GET', path);
+    const { body } = await sb.call('GET', '/__sandbox/requests');
+    expect(body.requests.map((r: { url: string }) => r.url)).toEqual(['/v1/debtors', '/v1/articles']);
+  });
+
+  it('holds an answer for the latency plus at most the spread, on the injected clock', async () => {
+    await sb.call('PUT', '/__sandbox/settings', {
+      body: { faults: { latencyMs: 100, latencySpreadMs: 200 } },
+    });
+    let settled = false;
+    const pending = sb.call('GET', '/v1/journals').then((r) => {
+      settled = true;
+      return r;
+    });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    sb.clock.advance(99);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(settled).toBe(false);
+    sb.clock.advance(201);
+    expect((await pending).status).toBe(200);
+  });
+
   it('delays responses by latencyMs on the injected clock', async () => {
     await sb.call('PUT', '/__sandbox/settings', { body: { faults: { latencyMs: 5000 } } });
     let settled = false;

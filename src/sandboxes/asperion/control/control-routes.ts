@@ -9,7 +9,8 @@ import { loadFixture, fixtureSchema } from '../seed/load-fixture.js';
 import { defaultSettings, mergeSettings, redirectUriSchema } from '../settings.js';
 import type { AdministrationData } from '../state/administration-data.js';
 import type { SandboxState } from '../state/sandbox-state.js';
-import { applySettings } from '../state/sandbox-state.js';
+import { addAdministration, applySettings } from '../state/sandbox-state.js';
+import { seedReferenceData } from '../seed/reference-data.js';
 import { deleteDraft, editDraftLine } from './edit-draft.js';
 import { finaliseInvoice } from './finalise-invoice.js';
 import { registerPayment } from './register-payment.js';
@@ -33,6 +34,14 @@ const periodBody = z
   .strict();
 const lineEditBody = z.object({ line: z.number().int().min(0).default(0), amount: z.number() }).strict();
 const paymentBody = z.object({ amount: z.number().optional(), date: z.string().optional() }).strict();
+const administrationsBody = z
+  .object({
+    count: z.number().int().min(1).max(1000),
+    username: z.string().default(defaultUsername),
+    /** `demo` gives each the reference data (VAT codes, ledger accounts, debtor kinds) of the demo seed. */
+    seed: z.enum(seedNames).default('demo'),
+  })
+  .strict();
 const packagesBody = z
   .object({ inBalance: z.boolean().optional(), inTrade: z.boolean().optional() })
   .strict();
@@ -126,6 +135,29 @@ export function registerControlRoutes(app: FastifyInstance, state: SandboxState)
       state.tokens.accessTokens.delete(token);
     }
     return { revoked };
+  });
+
+  // More administrations for one user, as an accountant with many clients has: each new one has
+  // the next free id, both packages and (seed demo) the reference data, and no business.
+  app.post('/__sandbox/administrations', async (request, reply) => {
+    const body = parse(administrationsBody, request.body ?? {});
+    const user = state.users.find((u) => u.username === body.username);
+    if (!user) throw notFound(`user ${body.username}`);
+    const first = Math.max(0, ...state.administrations.keys()) + 1;
+    const added = Array.from({ length: body.count }, (_, i) => {
+      const id = first + i;
+      const data = addAdministration(state, {
+        id,
+        name: `Administratie ${id} B.V.`,
+        telephoneNumber: '030-0000000',
+        email: `administratie${id}@example.nl`,
+        packages: { inBalance: true, inTrade: true },
+      });
+      if (body.seed === 'demo') seedReferenceData(data);
+      user.administrationIds.push(id);
+      return data.administration;
+    });
+    return reply.status(201).send({ administrations: added });
   });
 
   app.put('/__sandbox/administrations/:adm/packages', async (request) => {

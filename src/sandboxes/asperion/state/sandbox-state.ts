@@ -54,6 +54,7 @@ export function createSandboxState(clock: Clock): SandboxState {
 /** Replaces the settings and restarts the fault draws and rate windows, so a fault pattern repeats from this moment. */
 export function applySettings(state: SandboxState, settings: AsperionSettings): void {
   state.settings = settings;
+  state.requestLog.limit = settings.requestLogSize;
   state.rateWindows.clear();
   state.faultRandom = seededRandom(settings.faults.seed);
 }

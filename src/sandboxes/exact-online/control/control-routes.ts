@@ -8,6 +8,7 @@ import type { SandboxState } from '../sandbox-state.js';
 import { exactSettingsPatchSchema, exactSettingsSchema, patchExactSettings } from '../settings.js';
 import { faultSchema } from './fault-injection.js';
 import { exactSeeds, loadSeed } from '../seed/load-seed.js';
+import { seedDemoDivision } from '../seed/demo-seed.js';
 import { FixtureError, exactFixtureSchema, loadFixture, type ExactFixture } from '../seed/load-fixture.js';
 
 const resetSchema = z.strictObject({
@@ -35,6 +36,11 @@ const progressSchema = z.strictObject({
     )
     .optional(),
   cancel: z.boolean().optional(),
+});
+const addDivisionsSchema = z.strictObject({
+  count: z.number().int().min(1).max(1000),
+  /** What each new division holds, as a reset's seed does for the seed's own. */
+  seed: z.enum(exactSeeds).optional(),
 });
 const revokeSchema = z.strictObject({
   /** One access token; every access token when absent. */
@@ -87,6 +93,18 @@ export function registerControlRoutes(app: FastifyInstance, state: SandboxState)
     const input = parse(exactFixtureSchema, request.body);
     if (!input.success) return reply.status(400).send({ error: input.error.issues });
     return loadFixtureReply(state, input.data, reply, {});
+  });
+
+  // More divisions, as a licence with many administrations has; tokens minted after this reach them.
+  app.post('/__sandbox/divisions', async (request, reply) => {
+    const input = parse(addDivisionsSchema, request.body);
+    if (!input.success) return reply.status(400).send({ error: input.error.issues });
+    const seed = input.data.seed ?? 'reference';
+    const added = state.addDivisions(input.data.count);
+    if (seed !== 'empty') for (const division of added) seedDemoDivision(state, division, seed);
+    return reply
+      .status(201)
+      .send({ divisions: added.map((d) => ({ code: d.code, description: d.description })) });
   });
 
   app.get('/__sandbox/settings', async () => state.settings);

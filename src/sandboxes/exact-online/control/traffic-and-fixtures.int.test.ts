@@ -139,6 +139,22 @@ describe('random faults', () => {
     expect(new Set(await statuses(token, 5))).toEqual(new Set([200]));
   });
 
+  it('holds each answer for the latency plus at most the spread, on the sandbox clock', async () => {
+    const token = await sandbox.token();
+    await control('PUT', 'settings', { randomFaults: { latencyMs: 100, latencySpreadMs: 200 } });
+    let settled = false;
+    const slow = sandbox.call('GET', '/api/v1/current/Me', token).then((r) => {
+      settled = true;
+      return r;
+    });
+    await new Promise((r) => setTimeout(r, 50));
+    sandbox.clock.advance(99);
+    await new Promise((r) => setTimeout(r, 50));
+    expect(settled).toBe(false);
+    sandbox.clock.advance(201);
+    expect((await slow).status).toBe(200);
+  });
+
   it('holds answers for the latency and times out after timeoutMs, on the sandbox clock', async () => {
     const token = await sandbox.token();
     await control('PUT', 'settings', { randomFaults: { latencyMs: 5_000 } });
@@ -166,5 +182,33 @@ describe('random faults', () => {
   it('refuses unknown or mistyped fault settings', async () => {
     expect((await control('PUT', 'settings', { randomFaults: { errorRate: 2 } })).status).toBe(400);
     expect((await control('PUT', 'settings', { randomFaults: { colour: 1 } })).status).toBe(400);
+  });
+});
+
+describe('added divisions', () => {
+  it('adds divisions with the next codes, seeded as asked and reachable by tokens minted after, until a reset', async () => {
+    const res = await control('POST', 'divisions', { count: 2, seed: 'reference' });
+    expect(res.status).toBe(201);
+    const { divisions } = (await res.json()) as { divisions: Array<{ code: number }> };
+    expect(divisions.map((d) => d.code)).toEqual([3215714, 3215715]);
+
+    const token = await sandbox.token([3215715]);
+    const vat = await sandbox.call(
+      'GET',
+      "/api/v1/3215715/vat/VATCodes?$filter=Code eq 'VH'&$select=Code",
+      token,
+    );
+    expect(vat.status).toBe(200);
+    expect(JSON.stringify(await vat.json())).toContain('"Code":"VH"');
+    // The token reaches the division it was minted for only, as a real grant does.
+    expect((await sandbox.call('GET', '/api/v1/3215714/vat/VATCodes', token)).status).toBe(403);
+    const listed = await sandbox.call('GET', '/api/v1/3215715/system/Divisions?$select=Code', token);
+    expect(JSON.stringify(await listed.json())).toContain('3215715');
+
+    expect((await control('POST', 'reset', { seed: 'empty' })).status).toBe(200);
+    const again = (await (await control('POST', 'divisions', { count: 1, seed: 'empty' })).json()) as {
+      divisions: Array<{ code: number }>;
+    };
+    expect(again.divisions.map((d) => d.code)).toEqual([3215714]);
   });
 });

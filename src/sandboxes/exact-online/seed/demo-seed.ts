@@ -1,4 +1,5 @@
 import { toAmsterdamWallClock } from '../amsterdam-time.js';
+import type { DivisionInfo } from '../divisions.js';
 import type { DivisionData } from '../entities/entity-store.js';
 import type { SandboxState } from '../sandbox-state.js';
 import type { DemoAccount } from './demo-accounts.js';
@@ -40,6 +41,19 @@ function seedDivision(ctx: SeedContext, scope: DemoScope): DemoDivisionSeed {
   seedReferenceData(ctx.division, ctx.data, ctx.now, ctx.settings, { accounts, items });
   seedFinance(ctx.division, ctx.data, ctx.now, ctx.settings, { transactions: scope === 'demo' });
   return { vatCodes, accounts, items, orders };
+}
+
+/** Seed one division (e.g. one added through the control API) as the demo seeds each of its own. */
+export function seedDemoDivision(
+  state: SandboxState,
+  division: DivisionInfo,
+  scope: DemoScope,
+): DemoDivisionSeed {
+  const data = state.division(division.code);
+  if (!data) throw new Error(`no division ${division.code} in the sandbox`);
+  const instant = state.clock.now();
+  const ctx = seedContext(division, data, toAmsterdamWallClock(instant), instant.getTime(), state.settings);
+  return seedDivision(ctx, scope);
 }
 
 /** Seeded divisions by scope and clock instant: resets at the same "now" (the usual case in tests) copy instead. */
