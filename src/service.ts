@@ -5,6 +5,7 @@ import type { EndpointChoice } from './api/route-kit.js';
 import { ownUrl } from './core/config.js';
 import {
   engineJobHandlers,
+  backfillQueue,
   engineQueue,
   engineSchedules,
   webhookSubscriptionsJob,
@@ -82,8 +83,15 @@ function backgroundWork(
     clock: app.clock,
     logger: app.logger,
     concurrency: app.config.workers,
-    queues: [engineQueue],
-    handlers: engineJobHandlers(app.engine, {}, { queue, baseUrl: urls.baseUrl }),
+    // Continuations of backfills wait in their own queue, which one slot never serves.
+    queues: [engineQueue, backfillQueue],
+    reserve: { slots: 1, forQueues: [engineQueue] },
+    handlers: engineJobHandlers(
+      app.engine,
+      {},
+      { queue, baseUrl: urls.baseUrl },
+      { queue, afterMs: app.config.budgetYieldAfterMs },
+    ),
     pollIntervalMs: options.pollIntervalMs ?? 1_000,
     // Short: a job of a killed process is taken over when its lease has run out (then the next poll).
     leaseMs: jobLeaseMs,

@@ -78,7 +78,17 @@ export async function loadFlowSetup(
     mappingVersion?: number | null;
     dryRun?: boolean;
     /** For a run: what decides its API priority; without it the run is `normal`. */
-    run?: { trigger: string; cursor: string | null; backfill?: boolean | undefined };
+    run?: {
+      trigger: string;
+      cursor: string | null;
+      backfill?: boolean | undefined;
+      /**
+       * A backfill whose next call would wait longer than this for API budget ends as yielded
+       * instead (src/connectors/kit/budget-yield.ts); absent, it waits. Live and normal runs always
+       * wait: they are short, and live work keeps its own reserve of the budget and of the workers.
+       */
+      yieldAfterMs?: number | undefined;
+    };
     /** The run this setup is for, named on every line it logs. */
     log?: RunLogIds;
   } = {},
@@ -126,7 +136,12 @@ export async function loadFlowSetup(
   }
   const flowSettings = parsedSettings.data;
   const priority = options.run ? runPriority({ kind, settings: flowSettings, ...options.run }) : 'normal';
-  const budget = { priority, reserve: settings.apiBudgetReserve };
+  const yieldAfterMs = priority === 'backfill' ? options.run?.yieldAfterMs : undefined;
+  const budget = {
+    priority,
+    reserve: settings.apiBudgetReserve,
+    ...(yieldAfterMs === undefined ? {} : { budgetWaitLimitMs: yieldAfterMs }),
+  };
   const logger = flowLogger(deps.logger, flow, options.log);
   const logged = { ...deps, logger };
   const sourceCtx = connectorContext(logged, source, calls, signal, budget);

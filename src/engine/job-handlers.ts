@@ -1,5 +1,5 @@
 import { isRetryableKind, KoppelError } from '../core/errors.js';
-import type { JobHandler, JobQueue, Schedule } from '../queue/index.js';
+import type { ClaimedJob, JobHandler, JobQueue, Schedule } from '../queue/index.js';
 import { keepConnectionsAlive } from './keep-alive.js';
 import { ensureWebhookSubscriptions } from './webhook-subscriptions.js';
 import { purgeActivity } from './purge.js';
@@ -23,6 +23,7 @@ import {
   alertsEvaluateJobSpec,
   autoRetryCron,
   autoRetryJob,
+  backfillQueue,
   engineQueue,
   flowLockKey,
   flowRunJob,
@@ -74,6 +75,16 @@ export interface EngineJobHooks {
   onReplay?: (outcome: ReplayOutcome) => void;
 }
 
+/**
+ * What lets a backfill give its worker up instead of sleeping for API budget: a wait longer than
+ * `afterMs` ends the run `yielded`, and its continuation is queued on `queue` for when the budget
+ * has room (a new job, so the yield spends none of the job's attempts). Without it runs wait.
+ */
+export interface BudgetYieldOptions {
+  queue: JobQueue;
+  afterMs: number;
+}
+
 /** What lets a handler ask for an alert evaluation at once, instead of at the next minute. */
 export interface AlertTrigger {
   queue: JobQueue;
@@ -85,6 +96,7 @@ export function engineJobHandlers(
   deps: EngineDeps,
   hooks: EngineJobHooks = {},
   alerts?: AlertTrigger,
+  budgetYield?: BudgetYieldOptions,
 ): Record<string, JobHandler> {
   // A run that parked records or failed, a replay, a paused connection: people hear of it within
   // seconds. Asking must never fail the job that asks; the minute's schedule catches up.
@@ -108,8 +120,13 @@ export function engineJobHandlers(
         jobId: job.id,
         signal,
         onProgress: hooks.onProgress,
+        yieldAfterMs: budgetYield?.afterMs,
       });
       hooks.onRun?.(result);
+      if (result.state === 'yielded' && result.continueAt && budgetYield) {
+        await continueBackfill(deps, budgetYield.queue, job, { flowId, trigger }, result.continueAt);
+        return;
+      }
       if (result.state === 'failed' || result.counts.deadLettered > 0) await evaluateSoon('run');
       if (result.error && isRetryableKind(result.error.kind)) throw result.error;
     },
@@ -205,6 +222,41 @@ export function engineJobHandlers(
       }
     },
   };
+}
+
+/**
+ * Queue the run that continues a yielded backfill, then let this job complete. Its queue is the
+ * backfill queue, which a worker pool keeps from its last free slot (see WorkerPool `reserved`).
+ * With the flow's run key: a request that waits already (a webhook's, a schedule's) takes the
+ * continuation in, and its run goes on with the backfill from the cursor. Should the queue refuse,
+ * the yield is thrown instead and the job retried after it, at the cost of an attempt.
+ */
+async function continueBackfill(
+  deps: EngineDeps,
+  queue: JobQueue,
+  job: ClaimedJob,
+  payload: FlowRunPayload,
+  at: Date,
+): Promise<void> {
+  try {
+    const next = await queue.enqueue({
+      ...flowRunJobSpec(payload.flowId, payload.trigger, job.priority),
+      queue: backfillQueue,
+      runAt: at,
+    });
+    deps.logger.info(
+      { flowId: payload.flowId, continuation: next.id, deduped: next.deduped, at: at.toISOString() },
+      'backfill gave its worker up until its API budget refills',
+    );
+  } catch (e) {
+    deps.logger.warn({ err: e, flowId: payload.flowId }, 'could not queue the continuation of a backfill');
+    throw new KoppelError('The backfill yielded and its continuation could not be queued', {
+      code: 'engine.continuation_failed',
+      kind: 'rate_limited',
+      retryAfterMs: Math.max(0, at.getTime() - deps.clock.now().getTime()),
+      cause: e,
+    });
+  }
 }
 
 /**

@@ -28,6 +28,12 @@ export interface ConnectorContext {
   signal: AbortSignal;
   /** How urgent this run's API calls are; absent means `normal`. */
   priority?: ApiPriority;
+  /**
+   * A call that would wait longer than this for API budget is not sent: the connector throws
+   * `budgetYield` at once (see budget-yield.ts) so the run can give its worker up. Absent: calls
+   * wait as long as the budget needs.
+   */
+  budgetWaitLimitMs?: number;
   /** The API budget shared by every process on the database; absent means this process only. */
   budget?: { ledger: BudgetLedger; reserve: BudgetReserve };
 }
