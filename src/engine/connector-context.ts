@@ -54,7 +54,7 @@ export function connectorContext(
   connection: Selectable<ConnectionTable>,
   counter: CallCounter,
   signal: AbortSignal,
-  options: { priority?: ApiPriority; reserve?: BudgetReserve; budgetWaitLimitMs?: number } = {},
+  options: { priority?: ApiPriority; reserve?: BudgetReserve; budgetWaitLimitMs?: () => number } = {},
 ): ConnectorContext {
   const credentials = connection.credentials ? deps.box.decryptJson(connection.credentials) : {};
   for (const value of Object.values(credentials)) deps.secrets.add(value);

@@ -243,6 +243,7 @@ async function continueBackfill(
       ...flowRunJobSpec(payload.flowId, payload.trigger, job.priority),
       queue: backfillQueue,
       runAt: at,
+      maxAttempts: job.maxAttempts,
     });
     deps.logger.info(
       { flowId: payload.flowId, continuation: next.id, deduped: next.deduped, at: at.toISOString() },

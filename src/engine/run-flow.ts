@@ -74,6 +74,7 @@ export async function runFlow(deps: EngineDeps, request: RunRequest): Promise<Ru
       const abort = await processBatch(runDeps, setup, inputs, { runId, counts, cursor: page.cursor });
       request.onProgress?.(counts.toJSON());
       if (abort) throw tagPhase(abort, 'target');
+      setup.allowYield();
       await nextTurn();
     }
   });
