@@ -8,6 +8,7 @@ import { runFlow, runTriggers, type RunRequest, type RunResult, type RunTrigger 
 import type { EngineDeps } from './deps.js';
 import { flowConnectionsActive } from './flow-connections-active.js';
 import { autoRetryDeadLetters } from './auto-retry.js';
+import { nextRunIsBackfill } from './backfill-state.js';
 import { flowRunJobSpec } from './enqueue-run.js';
 import { evaluateAlerts } from './notifications/evaluate-alerts.js';
 import { parseReconcileDailyPayload, reconcileDaily, reconcileDailyJob } from './reconcile-daily.js';
@@ -114,6 +115,12 @@ export function engineJobHandlers(
   return {
     [flowRunJob]: async (job, { signal }) => {
       const { flowId, trigger } = parseFlowRunPayload(job.payload);
+      // A backfill queued like any run (a schedule's first fire, a webhook's run while one goes on)
+      // moves to the backfill queue before it starts, so it never holds the slot kept for live work.
+      if (budgetYield && job.queue !== backfillQueue && (await nextRunIsBackfill(deps.store.db, flowId))) {
+        await continueBackfill(deps, budgetYield.queue, job, { flowId, trigger }, deps.clock.now());
+        return;
+      }
       const result = await runFlow(deps, {
         flowId,
         trigger,
@@ -225,11 +232,14 @@ export function engineJobHandlers(
 }
 
 /**
- * Queue the run that continues a yielded backfill, then let this job complete. Its queue is the
- * backfill queue, which a worker pool keeps from its last free slot (see WorkerPool `reserved`).
+ * Queue the run that continues a backfill (one that yielded, or one about to start outside the
+ * backfill queue), then let this job complete: a new job, so no attempt is spent. Its queue is the
+ * backfill queue, which a worker pool keeps from its last free slot (see WorkerPool `reserve`).
  * With the flow's run key: a request that waits already (a webhook's, a schedule's) takes the
- * continuation in, and its run goes on with the backfill from the cursor. Should the queue refuse,
- * the yield is thrown instead and the job retried after it, at the cost of an attempt.
+ * continuation in, and its run goes on with the backfill from the cursor (that one comes due at
+ * once rather than at `at`, and moves over to the backfill queue when it starts). Should the
+ * queue refuse, an error is thrown instead and the job retried after `at`, at the cost of an
+ * attempt.
  */
 async function continueBackfill(
   deps: EngineDeps,
@@ -247,7 +257,7 @@ async function continueBackfill(
     });
     deps.logger.info(
       { flowId: payload.flowId, continuation: next.id, deduped: next.deduped, at: at.toISOString() },
-      'backfill gave its worker up until its API budget refills',
+      'backfill continues in the backfill queue',
     );
   } catch (e) {
     deps.logger.warn({ err: e, flowId: payload.flowId }, 'could not queue the continuation of a backfill');

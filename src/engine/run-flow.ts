@@ -6,6 +6,7 @@ import { insertEvent } from '../store/repos/events.js';
 import { readCursor } from '../store/repos/cursors.js';
 import { failAbandonedRuns, getRun, insertRun } from '../store/repos/runs.js';
 import type { EngineDeps } from './deps.js';
+import { backfillUnderWay } from './backfill-state.js';
 import { flowNotReady } from './connection-readiness.js';
 import { flowLogger, loadFlowSetup, withSetupLogger, type FlowSetup } from './flow-setup.js';
 import { pauseConnection } from './pause-connection.js';
@@ -162,22 +163,6 @@ export async function withRun(
     error,
     ...(continueAt ? { continueAt } : {}),
   };
-}
-
-/**
- * Whether the flow is in the middle of a backfill that gave its worker up: its latest run that
- * ended on its own (not failed, not cancelled: those leave the backfill where it was) yielded.
- */
-async function backfillUnderWay(db: EngineDeps['store']['db'], flowId: string): Promise<boolean> {
-  const last = await db
-    .selectFrom('runs')
-    .select('state')
-    .where('flow_id', '=', flowId)
-    .where('state', 'in', ['succeeded', 'partial', 'yielded'])
-    .orderBy('id', 'desc')
-    .limit(1)
-    .executeTakeFirst();
-  return last?.state === 'yielded';
 }
 
 /**
