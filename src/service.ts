@@ -5,8 +5,8 @@ import type { EndpointChoice } from './api/route-kit.js';
 import { ownUrl } from './core/config.js';
 import {
   engineJobHandlers,
-  backfillQueue,
   engineQueue,
+  engineQueues,
   engineSchedules,
   webhookSubscriptionsJob,
   webhookSubscriptionsJobSpec,
@@ -84,7 +84,7 @@ function backgroundWork(
     logger: app.logger,
     concurrency: app.config.workers,
     // Continuations of backfills wait in their own queue, which one slot never serves.
-    queues: [engineQueue, backfillQueue],
+    queues: engineQueues,
     reserve: { slots: 1, forQueues: [engineQueue] },
     handlers: engineJobHandlers(
       app.engine,

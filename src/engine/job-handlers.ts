@@ -289,7 +289,8 @@ export async function engineSchedules(
 ): Promise<Schedule[]> {
   const flows = await deps.store.db
     .selectFrom('flows')
-    .select(['flows.id', 'flows.kind', 'flows.schedule', 'flows.priority'])
+    .leftJoin('cursors', (j) => j.onRef('cursors.flow_id', '=', 'flows.id').on('cursors.stream', '=', 'main'))
+    .select(['flows.id', 'flows.kind', 'flows.schedule', 'flows.priority', 'cursors.value as cursor'])
     .where('flows.enabled', '=', 1)
     .where(flowConnectionsActive)
     .execute();
@@ -301,7 +302,10 @@ export async function engineSchedules(
       .map((f) => ({
         key: `flow:${f.id}`,
         cron: f.schedule as string,
-        queue: engineQueue,
+        // A first run reads everything: a backfill, kept from the worker slot held for live work.
+        // (A fire during a yielded backfill folds into its waiting continuation, or else moves
+        // over when it starts.)
+        queue: f.cursor === null ? backfillQueue : engineQueue,
         // The flow's run key: fires while a run waits fold into it, at most one waits behind a long run.
         ...flowRunJobSpec(f.id, 'schedule', Number(f.priority)),
       })),

@@ -15,6 +15,8 @@ export const engineQueue = 'engine';
  * slot, so live and normal work (the engine queue) always finds a worker within a poll.
  */
 export const backfillQueue = 'engine.backfill';
+/** Every queue of the engine's jobs: what a worker pool serves. */
+export const engineQueues = [engineQueue, backfillQueue];
 export const keepAliveJob = 'connections.keepalive';
 /** Daily, off the hour; renewing one connection is one token call. */
 export const keepAliveCron = '41 4 * * *';

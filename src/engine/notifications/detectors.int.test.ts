@@ -179,7 +179,7 @@ describe.each(testDialects)('alert detectors on %s', (dialect) => {
 
     it('sees runs waiting in the queue for more than 30 minutes', async () => {
       h = await createEngineHarness(dialect);
-      await enqueueFlowRun(new StoreQueue(h.store, h.clock), h.flowId, 'manual', 10);
+      await enqueueFlowRun(h.store.db, new StoreQueue(h.store, h.clock), h.flowId, 'manual', 10);
       const now = h.clock.now();
       expect(await detectBacklog(h.deps, new Date(now.getTime() + 29 * 60_000))).toEqual([]);
       const [late] = await detectBacklog(h.deps, new Date(now.getTime() + 31 * 60_000));
