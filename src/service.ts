@@ -6,6 +6,7 @@ import { ownUrl } from './core/config.js';
 import {
   engineJobHandlers,
   engineQueue,
+  engineQueues,
   engineSchedules,
   webhookSubscriptionsJob,
   webhookSubscriptionsJobSpec,
@@ -81,8 +82,15 @@ function backgroundWork(
     clock: app.clock,
     logger: app.logger,
     concurrency: app.config.workers,
-    queues: [engineQueue],
-    handlers: engineJobHandlers(app.engine, {}, { queue, baseUrl: urls.baseUrl }),
+    // Continuations of backfills wait in their own queue, which one slot never serves.
+    queues: engineQueues,
+    reserve: { slots: 1, forQueues: [engineQueue] },
+    handlers: engineJobHandlers(
+      app.engine,
+      {},
+      { queue, baseUrl: urls.baseUrl },
+      { queue, afterMs: app.config.budgetYieldAfterMs },
+    ),
     pollIntervalMs: options.pollIntervalMs ?? 1_000,
     // Short: a job of a killed process is taken over when its lease has run out (then the next poll).
     leaseMs: jobLeaseMs,

@@ -31,6 +31,8 @@ export const configSchema = z.object({
   KOPPEL_HOST: z.string().default('127.0.0.1'),
   KOPPEL_PORT: z.coerce.number().int().min(0).max(65535).default(8640),
   KOPPEL_WORKERS: intFromEnv(2),
+  // A few seconds: a short wait costs less than queueing the rest of the run again.
+  KOPPEL_BUDGET_YIELD_SECONDS: z.coerce.number().int().nonnegative().default(5),
   KOPPEL_ROLE: z.enum(processRoles, { error: 'must be all, web or worker' }).default('all'),
   KOPPEL_QUEUE: z.enum(queueEngines, { error: 'must be store or pg-boss' }).optional(),
   KOPPEL_PAYLOAD_RETENTION_DAYS: intFromEnv(14),
@@ -89,6 +91,11 @@ export interface Config {
   host: string;
   port: number;
   workers: number;
+  /**
+   * A backfill whose next API call would wait longer than this for its budget gives its worker up
+   * and continues when the budget has room again; shorter waits are slept.
+   */
+  budgetYieldAfterMs: number;
   /** What `koppel start` runs in this process (`--role` overrides it). */
   role: ProcessRole;
   /** The job queue's engine; `pg-boss` only with DATABASE_URL. */
@@ -185,7 +192,18 @@ export const configDocs: ReadonlyArray<{ name: keyof RawConfig; default: string;
   { name: 'KOPPEL_LOG_LEVEL', default: 'info', meaning: 'fatal, error, warn, info, debug, trace or silent.' },
   { name: 'KOPPEL_HOST', default: '127.0.0.1', meaning: 'Address the HTTP server listens on.' },
   { name: 'KOPPEL_PORT', default: '8640', meaning: 'Port of the HTTP server (0 picks a free one).' },
-  { name: 'KOPPEL_WORKERS', default: '2', meaning: 'Jobs this process runs at once.' },
+  {
+    name: 'KOPPEL_WORKERS',
+    default: '2',
+    meaning:
+      'Jobs this process runs at once. With two or more, one is kept for runs that are not backfills, so a webhook’s run starts within a poll.',
+  },
+  {
+    name: 'KOPPEL_BUDGET_YIELD_SECONDS',
+    default: '5',
+    meaning:
+      'A backfill whose next API call would wait longer than this for its budget (Exact’s minute) gives its worker up and continues when the budget refills.',
+  },
   {
     name: 'KOPPEL_ROLE',
     default: 'all',
@@ -307,6 +325,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     host: c.KOPPEL_HOST,
     port: c.KOPPEL_PORT,
     workers: c.KOPPEL_WORKERS,
+    budgetYieldAfterMs: c.KOPPEL_BUDGET_YIELD_SECONDS * 1000,
     role: c.KOPPEL_ROLE,
     // A fleet on PostgreSQL runs on pg-boss unless told otherwise; SQLite has only the store queue.
     queue: c.KOPPEL_QUEUE ?? (c.DATABASE_URL === undefined ? 'store' : 'pg-boss'),

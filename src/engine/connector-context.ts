@@ -54,7 +54,7 @@ export function connectorContext(
   connection: Selectable<ConnectionTable>,
   counter: CallCounter,
   signal: AbortSignal,
-  options: { priority?: ApiPriority; reserve?: BudgetReserve } = {},
+  options: { priority?: ApiPriority; reserve?: BudgetReserve; budgetWaitLimitMs?: () => number } = {},
 ): ConnectorContext {
   const credentials = connection.credentials ? deps.box.decryptJson(connection.credentials) : {};
   for (const value of Object.values(credentials)) deps.secrets.add(value);
@@ -95,6 +95,7 @@ export function connectorContext(
     logger: deps.logger.child({ connection: connection.id }),
     signal,
     ...(options.priority ? { priority: options.priority } : {}),
+    ...(options.budgetWaitLimitMs === undefined ? {} : { budgetWaitLimitMs: options.budgetWaitLimitMs }),
     budget: {
       ledger: budgetLedgerFor(deps.store, deps.clock),
       reserve: options.reserve ?? defaultBudgetReserve,

@@ -1,6 +1,9 @@
+import type { Kysely } from 'kysely';
 import type { Json } from '../core/json.js';
 import type { EnqueueResult, EnqueueSpec, JobQueue } from '../queue/index.js';
-import { engineQueue, flowLockKey, flowRunJob, replayJob } from './job-names.js';
+import type { Database } from '../store/schema.js';
+import { nextRunIsBackfill } from './backfill-state.js';
+import { backfillQueue, engineQueue, flowLockKey, flowRunJob, replayJob } from './job-names.js';
 import type { ReplayPayload } from './job-handlers.js';
 import type { RunTrigger } from './run-flow.js';
 
@@ -42,12 +45,18 @@ export function replayJobSpec(payload: ReplayPayload): Omit<EnqueueSpec, 'queue'
   };
 }
 
-/** Ask the running service for a run of a flow now. */
-export function enqueueFlowRun(
+/**
+ * Ask the running service for a run of a flow now. A run that will read as a backfill (an empty
+ * cursor, or a backfill going on) waits in the backfill queue, which no worker serves with its
+ * last free slot: the job named in the answer is the one that runs it.
+ */
+export async function enqueueFlowRun(
+  db: Kysely<Database>,
   queue: JobQueue,
   flowId: string,
   trigger: RunTrigger,
   priority: number,
 ): Promise<EnqueueResult> {
-  return queue.enqueue({ ...flowRunJobSpec(flowId, trigger, priority), queue: engineQueue });
+  const lane = (await nextRunIsBackfill(db, flowId)) ? backfillQueue : engineQueue;
+  return queue.enqueue({ ...flowRunJobSpec(flowId, trigger, priority), queue: lane });
 }

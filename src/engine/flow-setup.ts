@@ -46,6 +46,11 @@ export interface FlowSetup {
   /** How urgent this run's API calls are (src/engine/run-priority.ts). */
   priority: ApiPriority;
   /**
+   * From now on a long wait for API budget ends the run as yielded (a backfill given
+   * `yieldAfterMs`; else nothing changes): called once the run has stored a page.
+   */
+  allowYield(): void;
+  /**
    * Aborts when the run must stop (a cancel, the worker pool stopping): no new record is started,
    * no call is retried, and what was under way is left for the next run to settle.
    */
@@ -78,7 +83,17 @@ export async function loadFlowSetup(
     mappingVersion?: number | null;
     dryRun?: boolean;
     /** For a run: what decides its API priority; without it the run is `normal`. */
-    run?: { trigger: string; cursor: string | null; backfill?: boolean | undefined };
+    run?: {
+      trigger: string;
+      cursor: string | null;
+      backfill?: boolean | undefined;
+      /**
+       * A backfill whose next call would wait longer than this for API budget ends as yielded
+       * instead (src/connectors/kit/budget-yield.ts); absent, it waits. Live and normal runs always
+       * wait: they are short, and live work keeps its own reserve of the budget and of the workers.
+       */
+      yieldAfterMs?: number | undefined;
+    };
     /** The run this setup is for, named on every line it logs. */
     log?: RunLogIds;
   } = {},
@@ -126,7 +141,17 @@ export async function loadFlowSetup(
   }
   const flowSettings = parsedSettings.data;
   const priority = options.run ? runPriority({ kind, settings: flowSettings, ...options.run }) : 'normal';
-  const budget = { priority, reserve: settings.apiBudgetReserve };
+  const yieldAfterMs = priority === 'backfill' ? options.run?.yieldAfterMs : undefined;
+  // Closed until the run has stored a page (`allowYield`): a run that gave its worker up before
+  // that would leave nothing for the next one, which would read the same page again.
+  let yieldAllowed = false;
+  const budget = {
+    priority,
+    reserve: settings.apiBudgetReserve,
+    ...(yieldAfterMs === undefined
+      ? {}
+      : { budgetWaitLimitMs: () => (yieldAllowed ? yieldAfterMs : Number.POSITIVE_INFINITY) }),
+  };
   const logger = flowLogger(deps.logger, flow, options.log);
   const logged = { ...deps, logger };
   const sourceCtx = connectorContext(logged, source, calls, signal, budget);
@@ -170,6 +195,7 @@ export async function loadFlowSetup(
     ...(options.log ? { runId: options.log.runId } : {}),
     priority,
     signal,
+    allowYield: () => void (yieldAllowed = true),
   };
 }
 

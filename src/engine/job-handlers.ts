@@ -1,5 +1,5 @@
 import { isRetryableKind, KoppelError } from '../core/errors.js';
-import type { JobHandler, JobQueue, Schedule } from '../queue/index.js';
+import type { ClaimedJob, JobHandler, JobQueue, Schedule } from '../queue/index.js';
 import { keepConnectionsAlive } from './keep-alive.js';
 import { ensureWebhookSubscriptions } from './webhook-subscriptions.js';
 import { purgeActivity } from './purge.js';
@@ -8,6 +8,7 @@ import { runFlow, runTriggers, type RunRequest, type RunResult, type RunTrigger 
 import type { EngineDeps } from './deps.js';
 import { flowConnectionsActive } from './flow-connections-active.js';
 import { autoRetryDeadLetters } from './auto-retry.js';
+import { nextRunIsBackfill } from './backfill-state.js';
 import { flowRunJobSpec } from './enqueue-run.js';
 import { evaluateAlerts } from './notifications/evaluate-alerts.js';
 import { parseReconcileDailyPayload, reconcileDaily, reconcileDailyJob } from './reconcile-daily.js';
@@ -23,6 +24,7 @@ import {
   alertsEvaluateJobSpec,
   autoRetryCron,
   autoRetryJob,
+  backfillQueue,
   engineQueue,
   flowLockKey,
   flowRunJob,
@@ -74,6 +76,16 @@ export interface EngineJobHooks {
   onReplay?: (outcome: ReplayOutcome) => void;
 }
 
+/**
+ * What lets a backfill give its worker up instead of sleeping for API budget: a wait longer than
+ * `afterMs` ends the run `yielded`, and its continuation is queued on `queue` for when the budget
+ * has room (a new job, so the yield spends none of the job's attempts). Without it runs wait.
+ */
+export interface BudgetYieldOptions {
+  queue: JobQueue;
+  afterMs: number;
+}
+
 /** What lets a handler ask for an alert evaluation at once, instead of at the next minute. */
 export interface AlertTrigger {
   queue: JobQueue;
@@ -85,6 +97,7 @@ export function engineJobHandlers(
   deps: EngineDeps,
   hooks: EngineJobHooks = {},
   alerts?: AlertTrigger,
+  budgetYield?: BudgetYieldOptions,
 ): Record<string, JobHandler> {
   // A run that parked records or failed, a replay, a paused connection: people hear of it within
   // seconds. Asking must never fail the job that asks; the minute's schedule catches up.
@@ -102,14 +115,25 @@ export function engineJobHandlers(
   return {
     [flowRunJob]: async (job, { signal }) => {
       const { flowId, trigger } = parseFlowRunPayload(job.payload);
+      // A backfill queued like any run (a schedule's first fire, a webhook's run while one goes on)
+      // moves to the backfill queue before it starts, so it never holds the slot kept for live work.
+      if (budgetYield && job.queue !== backfillQueue && (await nextRunIsBackfill(deps.store.db, flowId))) {
+        await continueBackfill(deps, budgetYield.queue, job, { flowId, trigger }, deps.clock.now());
+        return;
+      }
       const result = await runFlow(deps, {
         flowId,
         trigger,
         jobId: job.id,
         signal,
         onProgress: hooks.onProgress,
+        yieldAfterMs: budgetYield?.afterMs,
       });
       hooks.onRun?.(result);
+      if (result.state === 'yielded' && result.continueAt && budgetYield) {
+        await continueBackfill(deps, budgetYield.queue, job, { flowId, trigger }, result.continueAt);
+        return;
+      }
       if (result.state === 'failed' || result.counts.deadLettered > 0) await evaluateSoon('run');
       if (result.error && isRetryableKind(result.error.kind)) throw result.error;
     },
@@ -208,6 +232,45 @@ export function engineJobHandlers(
 }
 
 /**
+ * Queue the run that continues a backfill (one that yielded, or one about to start outside the
+ * backfill queue), then let this job complete: a new job, so no attempt is spent. Its queue is the
+ * backfill queue, which a worker pool keeps from its last free slot (see WorkerPool `reserve`).
+ * With the flow's run key: a request that waits already (a webhook's, a schedule's) takes the
+ * continuation in, and its run goes on with the backfill from the cursor (that one comes due at
+ * once rather than at `at`, and moves over to the backfill queue when it starts). Should the
+ * queue refuse, an error is thrown instead and the job retried after `at`, at the cost of an
+ * attempt.
+ */
+async function continueBackfill(
+  deps: EngineDeps,
+  queue: JobQueue,
+  job: ClaimedJob,
+  payload: FlowRunPayload,
+  at: Date,
+): Promise<void> {
+  try {
+    const next = await queue.enqueue({
+      ...flowRunJobSpec(payload.flowId, payload.trigger, job.priority),
+      queue: backfillQueue,
+      runAt: at,
+      maxAttempts: job.maxAttempts,
+    });
+    deps.logger.info(
+      { flowId: payload.flowId, continuation: next.id, deduped: next.deduped, at: at.toISOString() },
+      'backfill continues in the backfill queue',
+    );
+  } catch (e) {
+    deps.logger.warn({ err: e, flowId: payload.flowId }, 'could not queue the continuation of a backfill');
+    throw new KoppelError('The backfill yielded and its continuation could not be queued', {
+      code: 'engine.continuation_failed',
+      kind: 'rate_limited',
+      retryAfterMs: Math.max(0, at.getTime() - deps.clock.now().getTime()),
+      cause: e,
+    });
+  }
+}
+
+/**
  * What the scheduler starts: every enabled flow with a cron schedule whose connections are not
  * paused (a paused connection waits for a new authorization, not for its next fire time), the
  * automatic retries of every such flow's transient dead letters (scheduled or not), the daily
@@ -226,7 +289,8 @@ export async function engineSchedules(
 ): Promise<Schedule[]> {
   const flows = await deps.store.db
     .selectFrom('flows')
-    .select(['flows.id', 'flows.kind', 'flows.schedule', 'flows.priority'])
+    .leftJoin('cursors', (j) => j.onRef('cursors.flow_id', '=', 'flows.id').on('cursors.stream', '=', 'main'))
+    .select(['flows.id', 'flows.kind', 'flows.schedule', 'flows.priority', 'cursors.value as cursor'])
     .where('flows.enabled', '=', 1)
     .where(flowConnectionsActive)
     .execute();
@@ -238,7 +302,10 @@ export async function engineSchedules(
       .map((f) => ({
         key: `flow:${f.id}`,
         cron: f.schedule as string,
-        queue: engineQueue,
+        // A first run reads everything: a backfill, kept from the worker slot held for live work.
+        // (A fire during a yielded backfill folds into its waiting continuation, or else moves
+        // over when it starts.)
+        queue: f.cursor === null ? backfillQueue : engineQueue,
         // The flow's run key: fires while a run waits fold into it, at most one waits behind a long run.
         ...flowRunJobSpec(f.id, 'schedule', Number(f.priority)),
       })),

@@ -10,6 +10,13 @@ export const autoRetryJob = 'dead-letters.auto-retry';
  */
 export const autoRetryCron = '*/5 * * * *';
 export const engineQueue = 'engine';
+/**
+ * Where continuations of yielded backfills wait. A worker pool serves it with all but its reserved
+ * slot, so live and normal work (the engine queue) always finds a worker within a poll.
+ */
+export const backfillQueue = 'engine.backfill';
+/** Every queue of the engine's jobs: what a worker pool serves. */
+export const engineQueues = [engineQueue, backfillQueue];
 export const keepAliveJob = 'connections.keepalive';
 /** Daily, off the hour; renewing one connection is one token call. */
 export const keepAliveCron = '41 4 * * *';

@@ -1,6 +1,7 @@
 import { KoppelError, toKoppelError } from '../core/errors.js';
 import { contentHash } from '../core/json.js';
 import { withLogFields } from '../core/logging.js';
+import { isBudgetYield } from '../connectors/kit/budget-yield.js';
 import { mappingFailure } from '../mapping/index.js';
 import { findLinks } from '../store/repos/links.js';
 import { forEachLimited } from './concurrency.js';
@@ -95,9 +96,13 @@ export async function prepareItems(
   return abort;
 }
 
-/** Errors that stop the whole run instead of parking one record. */
+/**
+ * Errors that stop the whole run instead of parking one record: a lost authorization, a rate limit
+ * too long to wait out, and a backfill giving its worker up for budget (its records are read again
+ * by the run that continues it, from the same cursor).
+ */
 export function endsRun(error: KoppelError, deps: EngineDeps): boolean {
-  if (error.kind === 'auth') return true;
+  if (error.kind === 'auth' || isBudgetYield(error)) return true;
   return error.kind === 'rate_limited' && (error.retryAfterMs ?? 0) > deps.retry.maxInlineWaitMs;
 }
 

@@ -94,7 +94,7 @@ async function startRuns(
   }
   const flows = [];
   for (const flow of await flowsTriggeredBy(deps, connectionId, notice.topic)) {
-    const job = await enqueueFlowRun(queue, flow.id, 'webhook', flow.priority);
+    const job = await enqueueFlowRun(deps.store.db, queue, flow.id, 'webhook', flow.priority);
     flows.push({ flowId: flow.id, jobId: job.id, deduped: job.deduped });
   }
   log.info(

@@ -1,5 +1,6 @@
 import { backoffMs as coreBackoffMs } from '../core/backoff.js';
 import type { Clock } from '../core/clock.js';
+import { isBudgetYield } from '../connectors/kit/budget-yield.js';
 import { isRetryableKind, toKoppelError, type KoppelError } from '../core/errors.js';
 
 /** How the engine retries one call. One of the three places that interpret error kinds. */
@@ -69,6 +70,8 @@ export async function withRetry<T>(
       const error = toKoppelError(e);
       if (hooks.signal?.aborted) throw toKoppelError(hooks.signal.reason);
       if (!isRetryableKind(error.kind) || attempt >= options.maxAttempts) throw error;
+      // The run chose not to wait for budget: waiting here instead would hold its worker all the same.
+      if (isBudgetYield(error)) throw error;
       if ((error.retryAfterMs ?? 0) > options.maxInlineWaitMs) throw error;
       const waitMs = backoffMs(attempt, options, error.retryAfterMs);
       hooks.onRetry?.(error, attempt, waitMs);

@@ -1,10 +1,12 @@
 import { KoppelError, toKoppelError } from '../core/errors.js';
 import { newId } from '../core/ids.js';
+import { isBudgetYield } from '../connectors/kit/budget-yield.js';
 import { cancelledErrorCode } from '../queue/index.js';
 import { insertEvent } from '../store/repos/events.js';
 import { readCursor } from '../store/repos/cursors.js';
 import { failAbandonedRuns, getRun, insertRun } from '../store/repos/runs.js';
 import type { EngineDeps } from './deps.js';
+import { backfillUnderWay } from './backfill-state.js';
 import { flowNotReady } from './connection-readiness.js';
 import { flowLogger, loadFlowSetup, withSetupLogger, type FlowSetup } from './flow-setup.js';
 import { pauseConnection } from './pause-connection.js';
@@ -23,6 +25,12 @@ export interface RunRequest {
   signal?: AbortSignal | undefined;
   /** Read as a backfill (lowest API priority) even from a stored cursor. */
   backfill?: boolean | undefined;
+  /**
+   * A backfill whose next call would wait longer than this for API budget ends `yielded` instead
+   * of holding its worker; whoever ran it queues the continuation (`RunResult.continueAt`). Absent:
+   * it waits (a run in a command's own process holds no one else's worker).
+   */
+  yieldAfterMs?: number | undefined;
   /** Called after each stored batch. */
   onProgress?: ((counts: ReturnType<RunCounts['toJSON']>) => void) | undefined;
 }
@@ -33,6 +41,8 @@ export interface RunResult {
   counts: ReturnType<RunCounts['toJSON']>;
   apiCalls: Record<string, number>;
   error?: KoppelError | undefined;
+  /** A yielded run: when its budget has room again, and so when the next run should continue it. */
+  continueAt?: Date | undefined;
 }
 
 /**
@@ -47,7 +57,10 @@ export async function runFlow(deps: EngineDeps, request: RunRequest): Promise<Ru
   const run = {
     trigger: request.trigger,
     cursor: await readCursor(deps.store.db, request.flowId),
-    backfill: request.backfill,
+    // A backfill stays one until it has read to the end, whichever run (a continuation, a schedule's,
+    // a webhook's) goes on with it: else the rest of the history would be read at live priority.
+    backfill: request.backfill || (await backfillUnderWay(deps.store.db, request.flowId)),
+    yieldAfterMs: request.yieldAfterMs,
   };
   // The run's id comes first, so the connectors opened for it name it on every line they log.
   const log = { runId: newId('run', deps.clock.now()), jobId: request.jobId };
@@ -62,6 +75,7 @@ export async function runFlow(deps: EngineDeps, request: RunRequest): Promise<Ru
       const abort = await processBatch(runDeps, setup, inputs, { runId, counts, cursor: page.cursor });
       request.onProgress?.(counts.toJSON());
       if (abort) throw tagPhase(abort, 'target');
+      setup.allowYield();
       await nextTurn();
     }
   });
@@ -107,13 +121,16 @@ export async function withRun(
   const signal = setup.signal;
   if (error && signal.aborted) error = toKoppelError(signal.reason);
   const cancelled = error?.code === cancelledErrorCode;
+  const yielded = isBudgetYield(error);
   const state: RunState = cancelled
     ? 'cancelled'
-    : error
-      ? 'failed'
-      : counts.deadLettered > 0
-        ? 'partial'
-        : 'succeeded';
+    : yielded
+      ? 'yielded'
+      : error
+        ? 'failed'
+        : counts.deadLettered > 0
+          ? 'partial'
+          : 'succeeded';
   const finished = deps.clock.now().toISOString();
   const closed = await moveRun(db, runId, 'running', state, {
     counts: JSON.stringify(counts),
@@ -125,7 +142,7 @@ export async function withRun(
   // Something else closed the run first (a process that took it for abandoned, a cancel): that
   // ending stands, and the run reports it, not the one it would have written.
   if (!closed) return runClosedElsewhere(deps, runId, state, counts, setup.calls.toJSON());
-  if (error && !cancelled) await onRunError(deps, setup, runId, error);
+  if (error && !cancelled && !yielded) await onRunError(deps, setup, runId, error);
   deps.logger.info(
     {
       run: runId,
@@ -137,7 +154,15 @@ export async function withRun(
     },
     'run finished',
   );
-  return { runId, state, counts: counts.toJSON(), apiCalls: setup.calls.toJSON(), error };
+  const continueAt = yielded ? new Date(deps.clock.now().getTime() + (error?.retryAfterMs ?? 0)) : undefined;
+  return {
+    runId,
+    state,
+    counts: counts.toJSON(),
+    apiCalls: setup.calls.toJSON(),
+    error,
+    ...(continueAt ? { continueAt } : {}),
+  };
 }
 
 /**

@@ -48,7 +48,7 @@ describe('state transitions', () => {
   it('end every record and run in a state with no way out', () => {
     for (const s of ['skipped', 'unchanged', 'created', 'updated', 'dead_lettered'] as const)
       expect(recordTransitions[s]).toEqual([]);
-    for (const s of ['succeeded', 'partial', 'failed', 'cancelled'] as const)
+    for (const s of ['succeeded', 'partial', 'failed', 'cancelled', 'yielded'] as const)
       expect(runTransitions[s]).toEqual([]);
     // Every state named in a table is a known state.
     for (const targets of Object.values(recordTransitions))

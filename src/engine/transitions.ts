@@ -8,16 +8,30 @@ import type { Database, DeadLetterTable } from '../store/schema.js';
  * The only ways runs, records and dead letters may change state. Anything else is a bug, and is
  * refused loudly rather than written.
  */
-export const runStates = ['queued', 'running', 'succeeded', 'partial', 'failed', 'cancelled'] as const;
+/**
+ * `yielded`: the run stopped to give its worker up while its API budget refills (a backfill whose
+ * next call would have waited long); what it stored stays, and the next run of the flow continues
+ * from the cursor. Neither a success nor a failure: the backfill goes on.
+ */
+export const runStates = [
+  'queued',
+  'running',
+  'succeeded',
+  'partial',
+  'failed',
+  'cancelled',
+  'yielded',
+] as const;
 export type RunState = (typeof runStates)[number];
 
 export const runTransitions: Record<RunState, readonly RunState[]> = {
   queued: ['running', 'cancelled'],
-  running: ['succeeded', 'partial', 'failed', 'cancelled'],
+  running: ['succeeded', 'partial', 'failed', 'cancelled', 'yielded'],
   succeeded: [],
   partial: [],
   failed: [],
   cancelled: [],
+  yielded: [],
 };
 
 /**

@@ -29,6 +29,13 @@ export interface WorkerPoolOptions {
   concurrency: number;
   /** The queues this pool serves. */
   queues: string[];
+  /**
+   * Slots kept for some of the queues: jobs of the pool's other queues never take the last `slots`
+   * free ones, so work of `forQueues` (live runs) finds a worker within a poll while long work
+   * (backfills) fills the rest. The other queues always keep at least one slot, so a pool of one
+   * still serves them. Absent: every slot serves every queue.
+   */
+  reserve?: { slots: number; forQueues: string[] };
   /** By job name. A claimed job with no handler here fails with a message saying so. */
   handlers: Record<string, JobHandler>;
   /** How long to wait before asking again when no job was due. */
@@ -131,17 +138,13 @@ export class WorkerPool {
   }
 
   private async pollLoop(): Promise<void> {
-    const { queue, clock, logger } = this.options;
+    const { clock, logger } = this.options;
     while (!this.stopping) {
       await this.reapIfDue();
       const free = this.options.concurrency - this.running.size;
       if (free > 0) {
         try {
-          const jobs = await queue.claim(this.workerId, {
-            queues: this.options.queues,
-            leaseMs: this.options.leaseMs,
-            limit: free,
-          });
+          const jobs = await this.claim(free);
           // Claimed jobs are ours even if stop() came meanwhile: run them, stop() waits for them.
           for (const job of jobs) this.launch(job);
         } catch (e) {
@@ -152,6 +155,24 @@ export class WorkerPool {
       // A finished job rings the alarm: a slot is free and more work may be due.
       await this.alarm.sleep(clock, this.options.pollIntervalMs);
     }
+  }
+
+  /** Up to `free` due jobs, of the pool's other queues no more than their slots have room for. */
+  private async claim(free: number): Promise<ClaimedJob[]> {
+    const { queue, queues, leaseMs, reserve } = this.options;
+    const claim = (from: string[], limit: number) =>
+      queue.claim(this.workerId, { queues: from, leaseMs, limit });
+    if (!reserve || reserve.slots <= 0) return claim(queues, free);
+    const kept = queues.filter((q) => reserve.forQueues.includes(q));
+    const others = [...this.claimed.values()].filter((c) => !kept.includes(c.job.queue)).length;
+    const room = Math.max(1, this.options.concurrency - reserve.slots) - others;
+    // Any job may take a slot the other queues have room for; the rest go to the kept queues only.
+    const limit = Math.min(free, room);
+    const jobs = limit > 0 ? await claim(queues, limit) : [];
+    // Fewer than asked: nothing else is due in any queue, so the kept ones have nothing either.
+    if (limit > 0 && jobs.length < limit) return jobs;
+    const left = free - jobs.length;
+    return left > 0 && kept.length > 0 ? [...jobs, ...(await claim(kept, left))] : jobs;
   }
 
   private launch(job: ClaimedJob): void {

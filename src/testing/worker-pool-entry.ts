@@ -6,7 +6,7 @@
  */
 import { loadConfig } from '../core/config.js';
 import { engineJobHandlers } from '../engine/job-handlers.js';
-import { engineQueue } from '../engine/job-names.js';
+import { engineQueues } from '../engine/job-names.js';
 import { createApp } from '../main.js';
 import { jobHeartbeatIntervalMs, jobLeaseMs, WorkerPool } from '../queue/index.js';
 import { loopbackRegistry } from './loopback-flow.js';
@@ -21,7 +21,7 @@ const pool = new WorkerPool({
   clock: app.clock,
   logger: app.logger,
   concurrency: 1,
-  queues: [engineQueue],
+  queues: engineQueues,
   handlers: engineJobHandlers(app.engine),
   // The service's default poll.
   pollIntervalMs: 1_000,

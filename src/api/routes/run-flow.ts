@@ -23,7 +23,7 @@ export const runFlowRoute: ApiRoute = (server, ctx) => {
       const flow = await getFlow(ctx.app.store.db, req.params.id);
       if (!flow) throw missing();
       assertPairInScope(req, flow.pairId, missing);
-      const job = await enqueueFlowRun(ctx.queue, flow.id, 'manual', flow.priority);
+      const job = await enqueueFlowRun(ctx.app.store.db, ctx.queue, flow.id, 'manual', flow.priority);
       await audit(ctx, req, {
         action: 'run.start',
         target: { kind: 'flow', id: flow.id },

@@ -12,7 +12,10 @@ export const runsCommand: CliCommand = {
       .command('runs')
       .description('List recent runs with their counts, duration and API calls.')
       .option('--flow <id>', 'only runs of this flow')
-      .option('--state <state>', 'only runs in this state (succeeded, partial, failed, cancelled, …)')
+      .option(
+        '--state <state>',
+        'only runs in this state (succeeded, partial, failed, cancelled, yielded, …)',
+      )
       .option('--trigger <trigger>', 'only runs started this way (schedule, manual, webhook, replay)')
       .option('--limit <n>', 'how many', '20')
       .option('--json', 'print JSON')

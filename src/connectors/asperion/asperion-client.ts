@@ -1,6 +1,7 @@
 import { backoffMs } from '../../core/backoff.js';
 import { KoppelError } from '../../core/errors.js';
 import type { ConnectorContext } from '../kit/connector-context.js';
+import { budgetYield } from '../kit/budget-yield.js';
 import { sendAuthorized } from '../kit/send-authorized.js';
 import { TokenLease } from '../kit/token-lease.js';
 import { asperionError } from './asperion-error.js';
@@ -203,7 +204,14 @@ export class AsperionClient implements AsperionTransport {
       }
       if (!transientStatuses.has(res.status)) return res;
       const retryAfterMs = readRetryAfter(res.headers.get('retry-after'), this.ctx.clock.now().getTime());
-      if (res.status === 429 && retryAfterMs !== undefined) await this.governor.pause(retryAfterMs);
+      if (res.status === 429 && retryAfterMs !== undefined) {
+        await this.governor.pause(retryAfterMs);
+        // A 429 was not processed, so giving up here loses nothing, a create included.
+        if (retryAfterMs > (this.ctx.budgetWaitLimitMs?.() ?? Number.POSITIVE_INFINITY)) {
+          await res.body?.cancel();
+          throw budgetYield('asperion', retryAfterMs, `Asperion asked to wait before ${method} ${endpoint}`);
+        }
+      }
       if (!retryable || attempt >= attempts || this.ctx.signal.aborted) return res;
       await res.body?.cancel();
       const backoff = backoffMs(attempt, { baseMs: baseDelayMs, capMs: maxDelayMs });
@@ -230,7 +238,7 @@ export class AsperionClient implements AsperionTransport {
   }
 
   private async send(method: string, url: URL, body: unknown, token: string): Promise<Response> {
-    const release = await this.governor.acquire();
+    const release = await this.governor.acquire(this.ctx.budgetWaitLimitMs?.());
     try {
       return await this.ctx.fetch(url, {
         method,

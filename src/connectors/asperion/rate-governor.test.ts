@@ -122,4 +122,24 @@ describe('the Asperion rate governor', () => {
     (await waiting)();
     expect(through).toBe(true);
   });
+
+  it('refuses a caller that may not wait that long with a yield, taking no slot, while others wait', async () => {
+    const clock = new ManualClock('2026-01-01T00:00:00Z');
+    const g = new AsperionRateGovernor(clock, { requests: 1, windowSeconds: 60 });
+    const first = await g.acquire(5_000);
+    await first();
+    // The window's one slot is held for a minute after its answer: a backfill gives up at once.
+    await expect(g.acquire(5_000)).rejects.toMatchObject({ code: 'budget.yield', kind: 'rate_limited' });
+    let through = false;
+    const patient = g.acquire().then((release) => ((through = true), release));
+    await tick();
+    expect(through).toBe(false);
+    // Its answer's slice of the window ends within the window, so two windows free it surely.
+    clock.advance(120_000);
+    (await patient)();
+    expect(through).toBe(true);
+    // A pause longer than the limit is refused the same way; a short one is waited out.
+    await g.pause(30_000);
+    await expect(g.acquire(5_000)).rejects.toMatchObject({ code: 'budget.yield' });
+  });
 });

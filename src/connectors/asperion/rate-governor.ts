@@ -1,5 +1,6 @@
 import type { Clock } from '../../core/clock.js';
 import { memoryBudgetLedger, type BudgetKey, type BudgetLedger } from '../kit/api-budget.js';
+import { budgetYield } from '../kit/budget-yield.js';
 import {
   answerSlots,
   pauseSlots,
@@ -22,6 +23,8 @@ export const defaultAsperionRate: AsperionRate = { requests: 5, windowSeconds: 1
 interface Waiter {
   resolve: (heldUntil: number) => void;
   reject: (error: unknown) => void;
+  /** How long this caller may wait for a slot before it gives up with `budgetYield`. */
+  waitLimitMs: number;
 }
 
 interface PendingAnswer extends CallAnswer {
@@ -63,11 +66,13 @@ export class AsperionRateGovernor {
 
   /**
    * Wait for a slot; call the returned function once the answer (or the failure) is in. What it
-   * returns settles when the answer is in the ledger.
+   * returns settles when the answer is in the ledger. A caller whose wait would be longer than
+   * `waitLimitMs` (a wide window that is full, a 429's pause) is refused with `budgetYield`
+   * instead; it took no slot.
    */
-  async acquire(): Promise<() => Promise<void>> {
+  async acquire(waitLimitMs: number = Number.POSITIVE_INFINITY): Promise<() => Promise<void>> {
     const heldUntil = await new Promise<number>((resolve, reject) => {
-      this.waiting.push({ resolve, reject });
+      this.waiting.push({ resolve, reject, waitLimitMs });
       this.run();
     });
     let released: Promise<void> | undefined;
@@ -117,9 +122,29 @@ export class AsperionRateGovernor {
       }
       for (const a of answers) a.written.resolve();
       for (const w of this.waiting.splice(0, outcome.granted)) w.resolve(outcome.heldUntil);
+      if (outcome.retryAt !== undefined) this.refuseLongWaits(outcome.retryAt);
       if (outcome.retryAt !== undefined && this.waiting.length > 0 && this.answers.length === 0)
         await this.sleepUntil(outcome.retryAt);
     }
+  }
+
+  /**
+   * Callers that may not wait until `retryAt` (the soonest a slot can free: a lower bound of their
+   * wait) give up now, so their runs can give their workers up rather than hold them.
+   */
+  private refuseLongWaits(retryAt: number): void {
+    const waitMs = retryAt - this.clock.now().getTime();
+    const refused = this.waiting.filter((w) => waitMs > w.waitLimitMs);
+    if (refused.length === 0) return;
+    this.waiting.splice(0, this.waiting.length, ...this.waiting.filter((w) => waitMs <= w.waitLimitMs));
+    for (const w of refused)
+      w.reject(
+        budgetYield(
+          'asperion',
+          waitMs,
+          'The call rate Koppel keeps for this Asperion administration is used up',
+        ),
+      );
   }
 
   /** Until the time named, or until a call of this process answers, whichever comes first. */

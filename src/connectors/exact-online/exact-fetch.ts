@@ -56,7 +56,7 @@ export async function exactFetch(
   /** Tries that failed on the gateway or the network. */
   let failed = 0;
   for (;;) {
-    await governor.acquire(req.endpoint, ctx.priority ?? 'normal');
+    await governor.acquire(req.endpoint, ctx.priority ?? 'normal', ctx.budgetWaitLimitMs?.());
     let res: Response;
     try {
       res = await ctx.fetch(req.url, {
@@ -95,7 +95,10 @@ export async function exactFetch(
           retryAfterMs: waitMs,
         });
       }
-      await ctx.clock.sleep(waitMs, ctx.signal);
+      // A run that may not wait that long asks the governor again without sleeping: it has just
+      // learnt the spent minute from this answer, so it refuses with the yield at once.
+      if (waitMs <= (ctx.budgetWaitLimitMs?.() ?? Number.POSITIVE_INFINITY))
+        await ctx.clock.sleep(waitMs, ctx.signal);
       continue;
     }
     if (!idempotent || !retriedStatuses.has(res.status)) return res;

@@ -14,6 +14,7 @@ import {
   type BudgetState,
   type BudgetWindow,
 } from '../kit/api-budget.js';
+import { budgetYield } from '../kit/budget-yield.js';
 
 const minuteMs = 60_000;
 /** Exact blocks an endpoint after 10 error answers in an hour (reference 3.1); stop before that. */
@@ -65,8 +66,16 @@ export class ExactRateGovernor {
     this.errorAllowance = options.errorAllowance ?? defaultErrorAllowance;
   }
 
-  /** Wait until one more call of `priority` fits the budget, and count it. */
-  async acquire(endpoint: string, priority: ApiPriority = 'normal'): Promise<void> {
+  /**
+   * Wait until one more call of `priority` fits the budget, and count it. A wait for the minute
+   * longer than `waitLimitMs` is not slept: it throws `budgetYield` with the time to wait, and
+   * nothing is counted (the day's and the error block's refusals stay errors of their own).
+   */
+  async acquire(
+    endpoint: string,
+    priority: ApiPriority = 'normal',
+    waitLimitMs: number = Number.POSITIVE_INFINITY,
+  ): Promise<void> {
     const me: Waiter = { rank: apiPriorities.indexOf(priority), seq: this.seq++ };
     this.waiting.push(me);
     try {
@@ -102,6 +111,8 @@ export class ExactRateGovernor {
             { code: 'exact.daily_reserve', kind: 'rate_limited', retryAfterMs: waitMs },
           );
         }
+        if (waitMs > waitLimitMs)
+          throw budgetYield('exact-online', waitMs, `The Exact minute budget for this division is spent`);
         await this.clock.sleep(Math.max(0, waitMs));
       }
     } finally {

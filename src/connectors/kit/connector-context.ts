@@ -28,6 +28,14 @@ export interface ConnectorContext {
   signal: AbortSignal;
   /** How urgent this run's API calls are; absent means `normal`. */
   priority?: ApiPriority;
+  /**
+   * Asked before each call: a call that would wait longer than this for API budget is not sent, the
+   * connector throws `budgetYield` at once (see budget-yield.ts) so the run can give its worker up.
+   * A function, because the engine lets a run yield only once it has stored something: a run that
+   * yielded before its first page would read that page again, and never get further. Absent: calls
+   * wait as long as the budget needs.
+   */
+  budgetWaitLimitMs?: () => number;
   /** The API budget shared by every process on the database; absent means this process only. */
   budget?: { ledger: BudgetLedger; reserve: BudgetReserve };
 }

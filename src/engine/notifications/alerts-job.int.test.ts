@@ -12,6 +12,7 @@ import {
   alertsEvaluateJob,
   engineJobHandlers,
   engineQueue,
+  engineQueues,
   engineSchedules,
 } from '../job-handlers.js';
 import { writeNotificationSettings } from './settings.js';
@@ -52,13 +53,13 @@ describe.each(testDialects)('the alerts job on %s', (dialect) => {
       clock: h.clock,
       logger: createLogger({ level: 'silent', secrets: new SecretRegistry() }),
       concurrency: 2,
-      queues: [engineQueue],
+      queues: engineQueues,
       handlers: engineJobHandlers(h.deps, {}, { queue, baseUrl: () => baseUrl }),
       pollIntervalMs: 10,
       leaseMs: 60_000,
       backoff: { baseMs: 1_000, capMs: 60_000 },
     });
-    await enqueueFlowRun(queue, h.flowId, 'manual', 10);
+    await enqueueFlowRun(h.store.db, queue, h.flowId, 'manual', 10);
     pool.start();
     try {
       for (let i = 0; i < 500 && (await listDeliveries(h.store.db)).length === 0; i++)

@@ -1,6 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { StoreQueue } from '../../queue/index.js';
+import { newId } from '../../core/ids.js';
 import { insertApiBudget } from '../../store/repos/api-budgets.js';
+import { insertRun } from '../../store/repos/runs.js';
 import { testDialects } from '../../testing/databases.js';
 import { createEngineHarness, sampleItem, type EngineHarness } from '../../testing/engine-harness.js';
 import { startPair, type Pair } from '../../testing/flow-test-pair.js';
@@ -139,9 +141,45 @@ describe.each(testDialects)('alert detectors on %s', (dialect) => {
       expect(await detectFailingFlows(h.deps, h.clock.now())).toEqual([]);
     });
 
+    it('counts a yielded run neither as a failure nor as a success of the flow', async () => {
+      h = await createEngineHarness(dialect);
+      h.loopback.faults.sourceDown = true;
+      /** A backfill that gave its worker up for API budget, as the engine records one. */
+      const yielded = async () => {
+        h.clock.advance(1_000);
+        const at = h.clock.now().toISOString();
+        await insertRun(h.store.db, {
+          id: newId('run', h.clock.now()),
+          pair_id: 'p1',
+          flow_id: h.flowId,
+          trigger: 'schedule',
+          state: 'yielded',
+          job_id: null,
+          counts: '{}',
+          api_calls: '{}',
+          error_code: 'budget.yield',
+          error_message: 'The Exact minute budget for this division is spent',
+          created_at: at,
+          started_at: at,
+          finished_at: at,
+        });
+      };
+      const failed = async () => {
+        h.clock.advance(1_000);
+        expect((await runFlow(h.deps, { flowId: h.flowId, trigger: 'manual' })).state).toBe('failed');
+      };
+      await failed();
+      await failed();
+      for (let i = 0; i < 3; i++) await yielded();
+      expect(await detectFailingFlows(h.deps, h.clock.now())).toEqual([]);
+      await yielded();
+      await failed();
+      expect(await detectFailingFlows(h.deps, h.clock.now())).toMatchObject([{ kind: 'flow.failing' }]);
+    });
+
     it('sees runs waiting in the queue for more than 30 minutes', async () => {
       h = await createEngineHarness(dialect);
-      await enqueueFlowRun(new StoreQueue(h.store, h.clock), h.flowId, 'manual', 10);
+      await enqueueFlowRun(h.store.db, new StoreQueue(h.store, h.clock), h.flowId, 'manual', 10);
       const now = h.clock.now();
       expect(await detectBacklog(h.deps, new Date(now.getTime() + 29 * 60_000))).toEqual([]);
       const [late] = await detectBacklog(h.deps, new Date(now.getTime() + 31 * 60_000));

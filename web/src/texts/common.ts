@@ -28,5 +28,7 @@ export const common = {
     partial: 'partial',
     failed: 'failed',
     cancelled: 'cancelled',
+    // Gave its worker up until the API budget refilled; the next run goes on from where it stopped.
+    yielded: 'paused for API budget',
   } as Record<string, string>,
 };
