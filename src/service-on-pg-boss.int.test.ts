@@ -34,7 +34,7 @@ describe('a worker process with KOPPEL_QUEUE=pg-boss', () => {
     app = await createApp(config, { registry: checkedRegistry });
     expect(app.queue).toBeInstanceOf(PgBossQueue);
     worker = await startWorkerService(app, { pollIntervalMs: 50 });
-    const { id } = await enqueueFlowRun(app.queue, h.flowId, 'manual', 50);
+    const { id } = await enqueueFlowRun(app.store.db, app.queue, h.flowId, 'manual', 50);
     const job = await vi.waitFor(
       async () => {
         const j = await app!.queue.get(id);

@@ -8,7 +8,10 @@ import { buildExactSandbox } from '../../src/sandboxes/exact-online/server.js';
 import { createAsperionServer } from '../../src/sandboxes/asperion/asperion-server.js';
 import { seededRandom } from '../../src/sandboxes/asperion/seed/seeded-random.js';
 import { otherUsername } from '../../src/sandboxes/asperion/seed/load-seed.js';
-import { StoreQueue } from '../../src/queue/store-queue.js';
+import { loadConfig } from '../../src/core/config.js';
+import { createLogger } from '../../src/core/logging.js';
+import { SecretRegistry } from '../../src/core/secret-registry.js';
+import { openJobQueue } from '../../src/queue/open-job-queue.js';
 import { upsertFlow } from '../../src/store/repos/flows.js';
 import { ApiClient } from '../../src/testing/api-harness.js';
 import { control, listen, storeSandboxPair, type Sandbox } from '../../src/testing/crash-harness.js';
@@ -327,8 +330,19 @@ describe('a fleet of three workers and a web process on Postgres, killed at rand
       return true;
     };
     const store = tdb.open();
+    const after: Array<() => Promise<void>> = [];
     try {
-      const queue = new StoreQueue(store, systemClock);
+      // The queue the processes use: pg-boss, the default on PostgreSQL.
+      const config = loadConfig({ ...tdb.env, KOPPEL_SECRET_KEY: harnessSecretKey });
+      expect(config.queue).toBe('pg-boss');
+      const queue = openJobQueue({
+        engine: config.queue,
+        store,
+        clock: systemClock,
+        logger: createLogger({ level: 'silent', secrets: new SecretRegistry() }),
+        databaseUrl: config.databaseUrl,
+      });
+      after.push(() => queue.stop());
       const open = async () =>
         [...(await queue.list({ state: 'queued' })), ...(await queue.list({ state: 'running' }))].filter(
           (j) => j.name === 'flow.run',
@@ -363,6 +377,7 @@ describe('a fleet of three workers and a web process on Postgres, killed at rand
       }
       process.stderr.write(`[chaos] flow.run jobs failed by kills: ${failedByKills.length}\n`);
     } finally {
+      for (const stop of after) await stop();
       await store.close();
     }
 
