@@ -160,12 +160,17 @@ describe.each(testDialects)('a backfill that gives its worker up for API budget,
     expect(yielded!.error_code).toBe('budget.yield');
     // Queued like any run, the backfill moved to the backfill queue before it started.
     expect((await t.queue.get(yielded!.job_id!))?.queue).toBe(backfillQueue);
-    const continuation = await t.h.store.db
-      .selectFrom('jobs')
-      .selectAll()
-      .where('queue', '=', backfillQueue)
-      .where('state', '=', 'queued')
-      .executeTakeFirstOrThrow();
+    // The run row says yielded a moment before its job queues the continuation.
+    const continuation = await vi.waitFor(
+      () =>
+        t.h.store.db
+          .selectFrom('jobs')
+          .selectAll()
+          .where('queue', '=', backfillQueue)
+          .where('state', '=', 'queued')
+          .executeTakeFirstOrThrow(),
+      { timeout: 10_000, interval: 10 },
+    );
     expect(new Date(continuation.run_at).getTime()).toBeGreaterThan(t.clock.now().getTime() + 5_000);
 
     // A webhook's run of pair B takes the slot A gave up, and goes through while A waits.
