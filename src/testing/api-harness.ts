@@ -99,6 +99,22 @@ export class ApiClient {
 
 export const testPassword = 'a test password, long enough';
 
+/**
+ * The owner of a fresh service, made through the one-time setup link `koppel start` printed, as a
+ * person would: a client signed in with the owner's session and its CSRF token.
+ */
+export async function ownerFromSetupLink(baseUrl: string, setupLink: string): Promise<ApiClient> {
+  const owner = new ApiClient(baseUrl);
+  const setup = await owner.post('/api/setup', {
+    token: new URL(setupLink).searchParams.get('token'),
+    email: 'owner@koppel.test',
+    password: 'an owner password',
+  });
+  if (setup.status !== 200) throw new Error(`setup: ${setup.status} ${JSON.stringify(setup.body)}`);
+  owner.csrfToken = setup.body.csrfToken as string;
+  return owner;
+}
+
 /** A running service (workers, scheduler, HTTP) over a fresh database, and clients for it by role. */
 export interface ApiHarness {
   app: App;

@@ -13,7 +13,7 @@ import { createLogger } from '../../src/core/logging.js';
 import { SecretRegistry } from '../../src/core/secret-registry.js';
 import { openJobQueue } from '../../src/queue/open-job-queue.js';
 import { upsertFlow } from '../../src/store/repos/flows.js';
-import { ApiClient } from '../../src/testing/api-harness.js';
+import { ownerFromSetupLink } from '../../src/testing/api-harness.js';
 import { control, listen, storeSandboxPair, type Sandbox } from '../../src/testing/crash-harness.js';
 import { createTestDatabase, type TestDatabase } from '../../src/testing/databases.js';
 import { harnessSecretKey } from '../../src/testing/engine-harness.js';
@@ -291,21 +291,14 @@ describe('a fleet of three workers and a web process on Postgres, killed at rand
       60_000,
     );
     const workers = [startWorker(), startWorker(), startWorker()];
-    const setupUrl = new URL(
+    const owner = await ownerFromSetupLink(
+      url,
       await waitFor(
         'the setup link',
         async () => /first setup\s+(http:\/\/\S+)/.exec(web.output.text)?.[1],
         30_000,
       ),
     );
-    const owner = new ApiClient(url);
-    const setup = await owner.post('/api/setup', {
-      token: setupUrl.searchParams.get('token'),
-      email: 'owner@koppel.test',
-      password: 'an owner password',
-    });
-    expect(setup.status).toBe(200);
-    owner.csrfToken = setup.body.csrfToken as string;
     for (const pair of pairs)
       expect((await owner.post(`/api/flows/orders-${pair.id}/runs`)).status).toBe(202);
 

@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../src/testing/databases.js';
 import { sampleItem } from '../../src/testing/engine-harness.js';
 import { LoopbackServer } from '../../src/testing/loopback-server.js';
-import { ApiClient } from '../../src/testing/api-harness.js';
+import { ownerFromSetupLink } from '../../src/testing/api-harness.js';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const entry = path.join(root, 'src/testing/cli-entry.ts');
@@ -135,17 +135,10 @@ describe('koppel start --role web and --role worker on one Postgres database', (
     expect(ready.status).toBe(200);
     expect(await ready.json()).toMatchObject({ ready: true, checks: { workers: 'ok' } });
 
-    const setupUrl = new URL(
+    const owner = await ownerFromSetupLink(
+      url,
       await waitFor('the setup link', () => /first setup\s+(http:\/\/\S+)/.exec(web.output.text)?.[1]),
     );
-    const owner = new ApiClient(url);
-    const setup = await owner.post('/api/setup', {
-      token: setupUrl.searchParams.get('token'),
-      email: 'owner@koppel.test',
-      password: 'an owner password',
-    });
-    expect(setup.status).toBe(200);
-    owner.csrfToken = setup.body.csrfToken as string;
 
     const listed = async () => ((await owner.get('/api/workers')).body as { items: WorkerItem[] }).items;
     const both = await listed();
