@@ -4,6 +4,7 @@ import {
   budgetUse,
   callsPerDivision,
   duplicateCount,
+  callsPerAdministration,
   jainIndex,
   percentile,
 } from '../src/testing/fleet-figures.js';
@@ -68,6 +69,9 @@ function settings(): Settings {
     slots: option('slots', '') === '' ? undefined : Math.max(1, int('slots', 2)),
   };
 }
+
+/** Koppel's own Asperion call rate when a connection sets none (the connector's default). */
+const asperionDefaultRate = 5;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -157,6 +161,9 @@ interface Figures {
   pairs: number;
   workers: number;
   exact_budget_use: number;
+  /** Asperion API calls ÷ what Koppel's default rate (5 a second per administration) allowed. */
+  asperion_rate_use: number;
+  asperion_jain_fairness: number | null;
   /** Null when no pair made an Exact call in the window. */
   jain_fairness: number | null;
   live_wait_p95_ms: number | null;
@@ -244,7 +251,9 @@ async function measure(s: Settings, workers: number): Promise<Figures> {
       status: number;
     }>;
     const asperionLog = (await getJson(`${fleet.asperion.url}/__sandbox/requests`)).requests as Array<{
+      at: string;
       status: number;
+      administrationId: number | null;
     }>;
     const divisions = fleet.pairs.map((p) => p.division);
     const windowPaths = exactLog.filter((r) => inWindow(r.at)).map((r) => r.path);
@@ -253,6 +262,14 @@ async function measure(s: Settings, workers: number): Promise<Figures> {
     const jain = jainIndex([...perDivision.values()]);
     const runPaths = exactLog.map((r) => r.path);
     const exactCallsRun = [...callsPerDivision(runPaths, divisions).values()].reduce((a, b) => a + b, 0);
+    // Asperion's rate, not Exact's budget, bounds an orders backfill (Exact's sync feed returns
+    // 1,000 rows a call): its use per administration at Koppel's default rate of 5 calls a second.
+    const perAdministration = callsPerAdministration(
+      asperionLog.filter((r) => inWindow(r.at)),
+      fleet.pairs.map((p) => p.administration),
+    );
+    const asperionCalls = [...perAdministration.values()].reduce((a, b) => a + b, 0);
+    const asperionJain = jainIndex([...perAdministration.values()]);
     const minutely = ((await getJson(`${fleet.exact.url}/__sandbox/settings`)) as { minutelyLimit: number })
       .minutelyLimit;
     const tooMany =
@@ -294,6 +311,11 @@ async function measure(s: Settings, workers: number): Promise<Figures> {
       '429s': tooMany,
       drained: pending === 0,
       window_s: round((to - from) / 1000, 1),
+      asperion_rate_use: round(
+        budgetUse(asperionCalls, perAdministration.size, asperionDefaultRate * 60, to - from),
+        4,
+      ),
+      asperion_jain_fairness: asperionJain === null ? null : round(asperionJain, 3),
       exact_calls: exactCalls,
       exact_calls_run: exactCallsRun,
       documents: made.size,
@@ -303,6 +325,7 @@ async function measure(s: Settings, workers: number): Promise<Figures> {
       [
         `  Exact calls in the ${figures.window_s} s window: ${exactCalls} of ${Math.round((divisions.length * minutely * (to - from)) / 60_000)} the minute budgets allowed (use ${figures.exact_budget_use}); per pair min ${calls[0]}, median ${calls[Math.floor(calls.length / 2)]}, max ${calls.at(-1)}; Jain ${figures.jain_fairness ?? 'undefined (no calls)'}; ${exactCallsRun} Exact calls over the whole run`,
         `  live orders in the window: ${live.length}, wait p50 ${percentile(waits, 50)} ms, p95 ${figures.live_wait_p95_ms} ms (webhook delivered -> document created); ${withoutDocument} without a document after the drain`,
+        `  Asperion API calls in the window: ${asperionCalls} (use ${figures.asperion_rate_use} of 5 a second per administration); Jain ${figures.asperion_jain_fairness ?? 'undefined (no calls)'}`,
         `  documents in Asperion: ${made.size} of ${ordered.length} orders; duplicates ${figures.duplicates}, ${figures.drained ? `lost ${figures.lost}` : `lost unknown: not drained (${pending} runs still queued or running after ${s.drain} s), ${undocumented} orders without a document yet`}; 429s ${tooMany}`,
       ].join('\n') + '\n',
     );

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   budgetUse,
+  callsPerAdministration,
   callsPerDivision,
   divisionOfPath,
   duplicateCount,
@@ -53,5 +54,20 @@ describe('fleet bench figures', () => {
   it('counts every document beyond the first of a reference as a duplicate', () => {
     expect(duplicateCount(['a', 'b', 'a', 'a', 'c'])).toBe(2);
     expect(duplicateCount([])).toBe(0);
+  });
+
+  it('counts API calls per administration, leaving out identity calls and unknown administrations', () => {
+    const log = [
+      { administrationId: 1 },
+      { administrationId: null },
+      { administrationId: 2 },
+      { administrationId: 1 },
+      { administrationId: 9 },
+    ];
+    expect([...callsPerAdministration(log, [1, 2, 3])]).toEqual([
+      [1, 2],
+      [2, 1],
+      [3, 0],
+    ]);
   });
 });

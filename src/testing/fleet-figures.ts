@@ -54,3 +54,17 @@ export function callsPerDivision(
 export function duplicateCount(references: readonly string[]): number {
   return references.length - new Set(references).size;
 }
+
+/**
+ * Per administration of `administrations`, the API calls among `entries` (the Asperion sandbox's
+ * log: identity calls carry no administration and are left out); 0 for one never called.
+ */
+export function callsPerAdministration(
+  entries: ReadonlyArray<{ administrationId: number | null }>,
+  administrations: readonly number[],
+): Map<number, number> {
+  const counts = new Map(administrations.map((a) => [a, 0]));
+  for (const { administrationId: a } of entries)
+    if (a !== null && counts.has(a)) counts.set(a, counts.get(a)! + 1);
+  return counts;
+}
