@@ -240,8 +240,11 @@ describe('a fleet of three workers and a web process on Postgres, killed at rand
     const output = { text: '' };
     const log = createWriteStream(path.join(logDir, `${args.join('-')}-${child.pid}.log`));
     child.stdout!.on('data', (d: Buffer) => (output.text += d.toString()));
-    child.stdout!.pipe(log);
-    child.stderr!.pipe(log);
+    // Two streams into one file: neither may end it (the other may still write); the child's
+    // close, after both streams ended, does.
+    child.stdout!.pipe(log, { end: false });
+    child.stderr!.pipe(log, { end: false });
+    child.on('close', () => log.end());
     const exited = new Promise<void>((resolve) =>
       child.on('exit', () => {
         children.delete(child);
