@@ -32,12 +32,16 @@ export async function heartbeatOnBoss(
  */
 export async function reapExpiredOnBoss(pool: pg.Pool, boss: PgBoss): Promise<number> {
   const expired = `state = 'active' and started_on + expire_in < now() and name like '${bossQueuePrefix}%'`;
-  const cancelled = await pool.query(
+  // Every worker polls this each second and almost always nothing has expired: one read then, and
+  // the writes (cancel, pg-boss's expire over every queue) only when there is something to reap.
+  const { rows } = await pool.query<{ count: string }>(`select count(*) from pgboss.job where ${expired}`);
+  const count = Number(rows[0]?.count ?? 0);
+  if (count === 0) return 0;
+  await pool.query(
     `update pgboss.job set state = 'cancelled', completed_on = now(),
        output = jsonb_build_object('message', 'lease expired: worker ' || coalesce(data->>'lockedBy', '?') || ' stopped renewing it')
      where ${expired} and data ? 'cancelRequestedAt'`,
   );
-  const { rows } = await pool.query<{ count: string }>(`select count(*) from pgboss.job where ${expired}`);
   await boss.expire();
-  return (cancelled.rowCount ?? 0) + Number(rows[0]?.count ?? 0);
+  return count;
 }
