@@ -8,7 +8,6 @@ import { loadConfig } from '../core/config.js';
 import { flowRunJobSpec } from '../engine/enqueue-run.js';
 import { engineQueue } from '../engine/job-names.js';
 import { createApp } from '../main.js';
-import { StoreQueue } from '../queue/store-queue.js';
 import { asperionSandbox } from '../sandboxes/asperion/asperion-sandbox.js';
 import {
   defaultClientId as asperionClientId,
@@ -26,6 +25,7 @@ import { upsertConnection } from '../store/repos/connections.js';
 import { upsertFlow } from '../store/repos/flows.js';
 import { upsertPair } from '../store/repos/pairs.js';
 import { createTestDatabase, type TestDatabase } from './databases.js';
+import { pendingFlowRuns } from './pending-runs.js';
 import { harnessSecretKey } from './engine-harness.js';
 import { freePort } from './webhook-receiver.js';
 
@@ -301,9 +301,9 @@ export async function startFleet(options: FleetOptions): Promise<Fleet> {
       return pairs.every((p) => subscribed.has(p.division));
     }, 300_000);
     // The backfills: the flows have no cursor yet, so their first runs read every order there is.
-    const queue = new StoreQueue(app.store, systemClock);
+    // Through the queue the processes use (pg-boss on PostgreSQL by default), not the jobs table.
     for (const pair of pairs)
-      await queue.enqueue({ ...flowRunJobSpec(pair.flowId, 'manual', 100), queue: engineQueue });
+      await app.queue.enqueue({ ...flowRunJobSpec(pair.flowId, 'manual', 100), queue: engineQueue });
 
     return {
       pairs,
@@ -312,15 +312,7 @@ export async function startFleet(options: FleetOptions): Promise<Fleet> {
       store: app.store,
       addOrders,
       orders,
-      async pendingRuns() {
-        const rows = await db
-          .selectFrom('jobs')
-          .select('id')
-          .where('name', '=', 'flow.run')
-          .where('state', 'in', ['queued', 'running'])
-          .execute();
-        return rows.length;
-      },
+      pendingRuns: () => pendingFlowRuns(app.queue),
       close,
     };
   } catch (e) {

@@ -9,6 +9,7 @@ import type { DialectName } from '../store/database.js';
 import { saveCursor } from '../store/repos/cursors.js';
 import { createTestDatabase } from './databases.js';
 import { captureLogLines, harnessSecretKey } from './engine-harness.js';
+import { pendingFlowRuns } from './pending-runs.js';
 import { freePort } from './webhook-receiver.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- tests read the sandboxes' JSON as it comes */
@@ -143,15 +144,8 @@ export async function startServiceUnderTest(dialect: DialectName): Promise<Servi
         .orderBy('created_at')
         .orderBy('id')
         .execute(),
-    async pendingRuns() {
-      const rows = await db
-        .selectFrom('jobs')
-        .select('id')
-        .where('name', '=', 'flow.run')
-        .where('state', 'in', ['queued', 'running'])
-        .execute();
-      return rows.length;
-    },
+    // Through the queue port: on PostgreSQL the jobs live in pg-boss, not in the jobs table.
+    pendingRuns: () => pendingFlowRuns(app.queue),
     async close() {
       await service.stop();
       await sandboxes.close();
