@@ -12,6 +12,8 @@ export async function backfillUnderWay(db: Kysely<Database>, flowId: string): Pr
     .selectFrom('runs')
     .select('state')
     .where('flow_id', '=', flowId)
+    // Runs of named records (replays, webhooks' records) leave the cursor, and so the backfill, be.
+    .where('scope', '!=', 'records')
     .where('state', 'in', ['succeeded', 'partial', 'yielded'])
     .orderBy('created_at', 'desc')
     .orderBy('id', 'desc')
@@ -23,4 +25,21 @@ export async function backfillUnderWay(db: Kysely<Database>, flowId: string): Pr
 /** Whether the flow's next run reads as a backfill: from an empty cursor, or going on with one. */
 export async function nextRunIsBackfill(db: Kysely<Database>, flowId: string): Promise<boolean> {
   return (await readCursor(db, flowId)) === null || (await backfillUnderWay(db, flowId));
+}
+
+/**
+ * Whether a backfill of the flow is going on now: one is running (its first run has stored pages,
+ * so the cursor is set, but it has not read to the end), or one yielded and its continuation
+ * waits. A flow that has never read is not: its first run, whoever asks for it, is the backfill.
+ */
+export async function backfillInProgress(db: Kysely<Database>, flowId: string): Promise<boolean> {
+  const running = await db
+    .selectFrom('runs')
+    .select('id')
+    .where('flow_id', '=', flowId)
+    .where('scope', '=', 'backfill')
+    .where('state', '=', 'running')
+    .limit(1)
+    .executeTakeFirst();
+  return running !== undefined || (await backfillUnderWay(db, flowId));
 }

@@ -3,7 +3,15 @@ import type { Json } from '../core/json.js';
 import type { EnqueueResult, EnqueueSpec, JobQueue } from '../queue/index.js';
 import type { Database } from '../store/schema.js';
 import { nextRunIsBackfill } from './backfill-state.js';
-import { backfillQueue, engineQueue, flowLockKey, flowRunJob, replayJob } from './job-names.js';
+import {
+  backfillQueue,
+  engineQueue,
+  flowLockKey,
+  flowRunJob,
+  recordsRunJob,
+  recordsRunPriority,
+  replayJob,
+} from './job-names.js';
 import type { ReplayPayload } from './job-handlers.js';
 import type { RunTrigger } from './run-flow.js';
 
@@ -59,4 +67,22 @@ export async function enqueueFlowRun(
 ): Promise<EnqueueResult> {
   const lane = (await nextRunIsBackfill(db, flowId)) ? backfillQueue : engineQueue;
   return queue.enqueue({ ...flowRunJobSpec(flowId, trigger, priority), queue: lane });
+}
+
+/**
+ * The job that sends the records webhooks named for the flow (webhook_keys) while its cursor is in
+ * a backfill: in the engine queue (the slot kept for live work serves it), under the flow's lock
+ * (a backfill gives the lock up when it sees this job wait), ahead of every other run. A burst of
+ * deliveries joins the waiting job, which takes every key there is when it starts.
+ */
+export function recordsRunJobSpec(flowId: string): EnqueueSpec {
+  return {
+    name: recordsRunJob,
+    queue: engineQueue,
+    payload: { flowId },
+    dedupeKey: `${recordsRunJob}:${flowId}`,
+    dedupeWhile: 'queued',
+    lockKey: flowLockKey(flowId),
+    priority: recordsRunPriority,
+  };
 }

@@ -4,6 +4,8 @@ import { keepConnectionsAlive } from './keep-alive.js';
 import { ensureWebhookSubscriptions } from './webhook-subscriptions.js';
 import { purgeActivity } from './purge.js';
 import { replayDeadLetters, type ReplayMode, type ReplayOutcome } from './replay.js';
+import { runRecords } from './run-records.js';
+import { forgetWebhookKeys, waitingWebhookKeys } from '../store/repos/webhook-keys.js';
 import { runFlow, runTriggers, type RunRequest, type RunResult, type RunTrigger } from './run-flow.js';
 import type { EngineDeps } from './deps.js';
 import { flowConnectionsActive } from './flow-connections-active.js';
@@ -33,6 +35,7 @@ import {
   notificationsDeliverCron,
   notificationsDeliverJob,
   purgeJob,
+  recordsRunJob,
   replayJob,
   webhookSubscriptionsCron,
   webhookSubscriptionsJob,
@@ -128,6 +131,7 @@ export function engineJobHandlers(
         signal,
         onProgress: hooks.onProgress,
         yieldAfterMs: budgetYield?.afterMs,
+        ...(budgetYield ? { lockWanted: () => recordsRunWaits(deps, budgetYield.queue, flowId) } : {}),
       });
       hooks.onRun?.(result);
       if (result.state === 'yielded' && result.continueAt && budgetYield) {
@@ -136,6 +140,34 @@ export function engineJobHandlers(
       }
       if (result.state === 'failed' || result.counts.deadLettered > 0) await evaluateSoon('run');
       if (result.error && isRetryableKind(result.error.kind)) throw result.error;
+    },
+    [recordsRunJob]: async (job, { signal }) => {
+      const flowId = (job.payload as { flowId?: unknown } | null)?.flowId;
+      if (typeof flowId !== 'string')
+        throw new KoppelError('A flow.records job needs { flowId }', {
+          code: 'engine.bad_job',
+          kind: 'invalid',
+        });
+      // Keys named while this run goes on are taken by the next turn of the loop, or, when they
+      // arrive after its last read, by the job their webhook queued.
+      for (;;) {
+        const keys = await waitingWebhookKeys(deps.store.db, flowId, recordsRunBatch);
+        if (keys.length === 0 || signal.aborted) return;
+        const result = await runRecords(deps, {
+          flowId,
+          trigger: 'webhook',
+          ids: keys.map((k) => k.sourceId),
+          jobId: job.id,
+          signal,
+        });
+        hooks.onRun?.(result);
+        // Sent or parked, each key is done; a run that failed keeps them for the job's retry.
+        if (result.state === 'succeeded' || result.state === 'partial')
+          await forgetWebhookKeys(deps.store.db, flowId, keys);
+        if (result.state === 'failed' || result.counts.deadLettered > 0) await evaluateSoon('run');
+        if (result.error && isRetryableKind(result.error.kind)) throw result.error;
+        if (result.state !== 'succeeded' && result.state !== 'partial') return;
+      }
     },
     [replayJob]: async (job, { signal }) => {
       const p = job.payload as unknown as ReplayPayload;
@@ -241,6 +273,16 @@ export function engineJobHandlers(
  * queue refuse, an error is thrown instead and the job retried after `at`, at the cost of an
  * attempt.
  */
+/** Records of one webhook run at most: one bulk read of headers and one of lines. */
+const recordsRunBatch = 100;
+
+/** Whether a run of webhook-named records of the flow waits for the flow's lock. */
+async function recordsRunWaits(deps: EngineDeps, queue: JobQueue, flowId: string): Promise<boolean> {
+  const lock = flowLockKey(flowId);
+  const waiting = await queue.waitingSince([recordsRunJob], new Date(deps.clock.now().getTime() + 1));
+  return waiting.some((job) => job.lockKey === lock);
+}
+
 async function continueBackfill(
   deps: EngineDeps,
   queue: JobQueue,

@@ -1,6 +1,12 @@
 /** Names, queues, schedules and lock keys of the engine's jobs. */
 
 export const flowRunJob = 'flow.run';
+/**
+ * A run of the records webhooks named while the flow's cursor is in a backfill (webhook_keys).
+ * Ahead of every run and replay: it is a customer's order waiting, and it is short.
+ */
+export const recordsRunJob = 'flow.records';
+export const recordsRunPriority = 10;
 export const purgeJob = 'activity.purge';
 export const replayJob = 'flow.replay';
 export const autoRetryJob = 'dead-letters.auto-retry';

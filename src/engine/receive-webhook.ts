@@ -2,19 +2,26 @@ import { createHash } from 'node:crypto';
 import type { WebhookNotice } from '../connectors/kit/app-descriptor.js';
 import { KoppelError, toKoppelError } from '../core/errors.js';
 import type { Logger } from '../core/logging.js';
-import type { JobQueue } from '../queue/index.js';
+import type { EnqueueResult, JobQueue } from '../queue/index.js';
 import { getConnection } from '../store/repos/connections.js';
 import { forgetWebhookReceipt, recordWebhookReceipt } from '../store/repos/webhook-receipts.js';
 import type { EngineDeps } from './deps.js';
-import { enqueueFlowRun } from './enqueue-run.js';
+import { enqueueFlowRun, recordsRunJobSpec } from './enqueue-run.js';
+import { backfillInProgress } from './backfill-state.js';
+import { addWebhookKey } from '../store/repos/webhook-keys.js';
 import { assertRecentWebhookEvent } from './webhook-event-age.js';
-import { flowsTriggeredBy } from './webhook-flows.js';
+import { flowsTriggeredBy, type WebhookFlow } from './webhook-flows.js';
 
 export type WebhookOutcome =
   | { kind: 'probe' }
   | { kind: 'duplicate'; duplicate: true }
   | { kind: 'ignored'; reason: string }
-  | { kind: 'enqueued'; topic: string; flows: Array<{ flowId: string; jobId: string; deduped: boolean }> };
+  | {
+      kind: 'enqueued';
+      topic: string;
+      /** `named`: a run of the record the delivery names (the flow's cursor is in a backfill). */
+      flows: Array<{ flowId: string; jobId: string; deduped: boolean; named?: boolean }>;
+    };
 
 /**
  * One request on a connection's webhook callback: an empty body is the provider's probe of a new
@@ -94,14 +101,45 @@ async function startRuns(
   }
   const flows = [];
   for (const flow of await flowsTriggeredBy(deps, connectionId, notice.topic)) {
-    const job = await enqueueFlowRun(deps.store.db, queue, flow.id, 'webhook', flow.priority);
-    flows.push({ flowId: flow.id, jobId: job.id, deduped: job.deduped });
+    const job = await requestRun(deps, queue, flow, notice);
+    flows.push({
+      flowId: flow.id,
+      jobId: job.id,
+      deduped: job.deduped,
+      ...(job.named ? { named: true } : {}),
+    });
   }
   log.info(
     { ...about, flows },
     flows.length === 0
       ? `webhook ${notice.topic} ${notice.action} on connection ${connectionId}: no enabled flow runs on it`
-      : `webhook ${notice.topic} ${notice.action} on connection ${connectionId}: run of ${flows.map((f) => f.flowId).join(', ')} requested`,
+      : `webhook ${notice.topic} ${notice.action} on connection ${connectionId}: run of ${flows.map((f) => (f.named ? `${f.flowId} for its record ${notice.key} (its backfill gives way)` : f.flowId)).join(', ')} requested`,
   );
   return { kind: 'enqueued', topic: notice.topic, flows };
+}
+
+/**
+ * A run of the flow for a delivery. While a backfill of the flow goes on, a run from the cursor
+ * would be the backfill and reach the change only when it had read that far (hours for years of
+ * history): the record the delivery names is kept (webhook_keys) and sent by a run of its own,
+ * which the backfill gives its lock to. Otherwise a run from the cursor reads the change, and with
+ * it anything a lost delivery would have missed (for a flow that never read, that run is the
+ * backfill, which a first webhook so starts).
+ */
+async function requestRun(
+  deps: EngineDeps,
+  queue: JobQueue,
+  flow: WebhookFlow,
+  notice: WebhookNotice,
+): Promise<EnqueueResult & { named?: true }> {
+  const db = deps.store.db;
+  if (flow.keyIsSourceId && notice.key && (await backfillInProgress(db, flow.id))) {
+    await addWebhookKey(db, {
+      flowId: flow.id,
+      sourceId: notice.key,
+      receivedAt: deps.clock.now().toISOString(),
+    });
+    return { ...(await queue.enqueue(recordsRunJobSpec(flow.id))), named: true };
+  }
+  return enqueueFlowRun(db, queue, flow.id, 'webhook', flow.priority);
 }

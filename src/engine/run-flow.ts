@@ -16,6 +16,13 @@ import { RunCounts } from './run-counts.js';
 import { moveRun, type RunState } from './transitions.js';
 
 export const runTriggers = ['schedule', 'manual', 'webhook', 'replay'] as const;
+
+/**
+ * What a run reads: `backfill` and `cursor` runs read from the flow's cursor (a backfill being one
+ * that reads history at the lowest priority), `records` runs read named records (a replay's dead
+ * letters, the documents webhooks named during a backfill) and leave the cursor be.
+ */
+export type RunScope = 'backfill' | 'cursor' | 'records';
 export type RunTrigger = (typeof runTriggers)[number];
 
 export interface RunRequest {
@@ -31,8 +38,17 @@ export interface RunRequest {
    * it waits (a run in a command's own process holds no one else's worker).
    */
   yieldAfterMs?: number | undefined;
+  /**
+   * Whether live work waits for this flow's lock (the records a webhook named). A backfill that
+   * can yield asks after each stored slice of a page and, when it does, ends `yielded` with its
+   * continuation due at once: the live run takes the lock in between, and the backfill goes on from
+   * its cursor (the slices it stored are links by then, so they cost no second write).
+   */
+  lockWanted?: (() => Promise<boolean>) | undefined;
   /** Called after each stored batch. */
   onProgress?: ((counts: ReturnType<RunCounts['toJSON']>) => void) | undefined;
+  /** What the run reads (runs.scope); a run from the cursor says itself whether it is a backfill. */
+  scope?: RunScope | undefined;
 }
 
 export interface RunResult {
@@ -66,19 +82,58 @@ export async function runFlow(deps: EngineDeps, request: RunRequest): Promise<Ru
   const log = { runId: newId('run', deps.clock.now()), jobId: request.jobId };
   const setup = await loadFlowSetup(deps, request.flowId, signal, { run, log });
   const runDeps = withSetupLogger(deps, setup);
-  return withRun(runDeps, setup, request, async (runId, counts) => {
+  const scope: RunScope = setup.priority === 'backfill' ? 'backfill' : 'cursor';
+  return withRun(runDeps, setup, { ...request, scope }, async (runId, counts) => {
     await recoverWriteAhead(runDeps, setup, runId);
     const cursor = await readCursor(deps.store.db, setup.flow.id);
+    // Only a backfill that may give its worker up gives its lock up too; other runs are short.
+    const lockWanted =
+      setup.priority === 'backfill' && request.yieldAfterMs !== undefined ? request.lockWanted : undefined;
+    const slices = new SliceSize();
     for await (const page of inPhase('source', setup.runtime.read(cursor))) {
       if (signal.aborted) throw toKoppelError(signal.reason ?? new Error('Run cancelled'));
       const inputs: BatchInput[] = page.records.map((record) => ({ record }));
-      const abort = await processBatch(runDeps, setup, inputs, { runId, counts, cursor: page.cursor });
-      request.onProgress?.(counts.toJSON());
-      if (abort) throw tagPhase(abort, 'target');
-      setup.allowYield();
-      await nextTurn();
+      // A backfill's page (a thousand rows) takes minutes at a target's rate: it is stored in
+      // slices of about a second each, so that live work waiting for the lock waits that long.
+      for (let from = 0; from < inputs.length || from === 0;) {
+        const size = lockWanted ? slices.next() : inputs.length;
+        const slice = inputs.slice(from, from + size);
+        from += size;
+        const last = from >= inputs.length;
+        const started = Date.now();
+        const abort = await processBatch(runDeps, setup, slice, {
+          runId,
+          counts,
+          cursor: last ? page.cursor : null,
+        });
+        slices.took(slice.length, Date.now() - started);
+        request.onProgress?.(counts.toJSON());
+        if (abort) throw tagPhase(abort, 'target');
+        setup.allowYield();
+        if (lockWanted && (await lockWanted())) throw lockYield(setup.flow.id);
+        await nextTurn();
+        if (last) break;
+      }
     }
   });
+}
+
+/**
+ * How many records of a page the next slice holds: about a second's worth by the last slice's
+ * pace, growing at most twofold a slice and never past 25, since a page's records are not all
+ * alike (ones already linked cost nothing, new customers cost three calls each): a slice sized
+ * on cheap records must not run on for a minute when the dear ones come.
+ */
+class SliceSize {
+  private size = 5;
+  next(): number {
+    return this.size;
+  }
+  took(records: number, ms: number): void {
+    if (records < this.size) return;
+    const perSecond = Math.round((records * 1000) / Math.max(ms, 1));
+    this.size = Math.max(1, Math.min(25, this.size * 2, perSecond));
+  }
 }
 
 /**
@@ -121,7 +176,7 @@ export async function withRun(
   const signal = setup.signal;
   if (error && signal.aborted) error = toKoppelError(signal.reason);
   const cancelled = error?.code === cancelledErrorCode;
-  const yielded = isBudgetYield(error);
+  const yielded = isBudgetYield(error) || isLockYield(error);
   const state: RunState = cancelled
     ? 'cancelled'
     : yielded
@@ -170,7 +225,11 @@ export async function withRun(
  * a person anyway): it ends at once, failed, with the sentence that says which connection and what
  * to do, and makes no call. Not retried: it waits for a person, not for time.
  */
-async function refuseRun(deps: EngineDeps, request: RunRequest, error: KoppelError): Promise<RunResult> {
+export async function refuseRun(
+  deps: EngineDeps,
+  request: RunRequest,
+  error: KoppelError,
+): Promise<RunResult> {
   const db = deps.store.db;
   const flow = await db
     .selectFrom('flows')
@@ -204,6 +263,7 @@ async function openRun(
     pair_id: flow.pair_id,
     flow_id: flow.id,
     trigger: request.trigger,
+    scope: request.scope ?? (request.trigger === 'replay' ? 'records' : 'cursor'),
     state: 'queued',
     job_id: request.jobId ?? null,
     counts: JSON.stringify(counts),
@@ -288,8 +348,22 @@ async function* inPhase<T>(phase: 'source', pages: AsyncIterable<T>): AsyncItera
   }
 }
 
-function tagPhase(error: KoppelError, phase: 'source' | 'target'): KoppelError {
+export function tagPhase(error: KoppelError, phase: 'source' | 'target'): KoppelError {
   if (error.details?.phase) return error;
   Object.assign(error, { details: { ...error.details, phase } });
   return error;
+}
+
+const lockYieldCode = 'run.lock_yield';
+
+/** The end of a backfill's slice when live work of its flow waits: the run yields, due again at once. */
+function lockYield(flowId: string): KoppelError {
+  return new KoppelError(
+    `Live work of flow ${flowId} waits for its lock; the backfill gives it up and goes on after it`,
+    { code: lockYieldCode, kind: 'rate_limited', retryAfterMs: 0 },
+  );
+}
+
+function isLockYield(error: unknown): boolean {
+  return error instanceof KoppelError && error.code === lockYieldCode;
 }

@@ -117,6 +117,13 @@ export interface FlowRuntime<S extends SourceRecord = SourceRecord, T extends Ta
    * the source no longer has is left out of the answer. Without it, replays use the snapshots.
    */
   reread?(records: S[]): Promise<S[]>;
+  /**
+   * The records with these source ids as the source has them now; an id the source does not have
+   * is left out. The ids are what the kind's webhook topics name (a delivery's key is the record's
+   * source id): with it, a webhook that arrives while a backfill holds the cursor is sent within
+   * seconds by a run of its own, instead of waiting for the backfill to read that far.
+   */
+  readByIds?(ids: readonly string[]): Promise<S[]>;
   /** Put the natural key into the payload's reference field. */
   withNaturalKey(payload: T, naturalKey: string): T;
   target: TargetWriter<T>;
@@ -210,6 +217,12 @@ export interface FlowKind<S extends SourceRecord = SourceRecord, T extends Targe
    * (parsed) settings, e.g. Exact's `SalesInvoices`; none or absent: the flow runs on its schedule.
    */
   webhookTopics?(settings: Record<string, unknown>): string[];
+  /**
+   * A delivery's key on those topics is the source id of a record, which the runtime's `readByIds`
+   * reads: while the flow's cursor is in a backfill, a webhook then sends its record in a run of
+   * its own within seconds. Absent: a webhook asks for a run from the cursor.
+   */
+  webhookKeyIsSourceId?: boolean;
   /** Every source value without a mapping yet, read live from both sides (for `koppel check`). */
   checkMappings?(
     ctx: FlowRuntimeContext,

@@ -7,6 +7,8 @@ export interface WebhookFlow {
   id: string;
   priority: number;
   topics: string[];
+  /** A delivery's key names one of the flow's records (FlowKind.webhookKeyIsSourceId). */
+  keyIsSourceId: boolean;
 }
 
 const sameTopic = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
@@ -32,7 +34,13 @@ export async function webhookFlowsOf(deps: EngineDeps, connectionId: string): Pr
     if (!kind?.webhookTopics) continue;
     try {
       const topics = kind.webhookTopics(JSON.parse(row.settings) as Record<string, unknown>);
-      if (topics.length > 0) flows.push({ id: row.id, priority: Number(row.priority), topics });
+      if (topics.length > 0)
+        flows.push({
+          id: row.id,
+          priority: Number(row.priority),
+          topics,
+          keyIsSourceId: kind.webhookKeyIsSourceId === true,
+        });
     } catch (e) {
       deps.logger.warn(
         { flow: row.id, errorCode: toKoppelError(e).code },

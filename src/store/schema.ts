@@ -1,3 +1,5 @@
+import type { ColumnType } from 'kysely';
+
 /**
  * Row types of every table. Portable columns only, so one migration serves SQLite and Postgres:
  * ids and timestamps (ISO 8601, UTC) are text, JSON is text, booleans are 0/1 integers.
@@ -31,6 +33,7 @@ export interface Database {
   notification_deliveries: NotificationDeliveryTable;
   reconcile_reports: ReconcileReportTable;
   workers: WorkerTable;
+  webhook_keys: WebhookKeyTable;
 }
 
 export interface PairTable {
@@ -100,6 +103,8 @@ export interface RunTable {
   pair_id: string;
   flow_id: string;
   trigger: string;
+  /** `backfill` or `cursor`: read from the flow's cursor; `records`: named records (RunScope). */
+  scope: ColumnType<string, string | undefined, string>;
   state: string;
   job_id: string | null;
   counts: string;
@@ -462,4 +467,11 @@ export interface WorkerTable {
   concurrency: number;
   /** JSON array of the jobs it runs now: `{ jobId, name, flowId, since }`. */
   running: string;
+}
+
+/** A record id a webhook named for a flow, waiting for the run that takes it. */
+export interface WebhookKeyTable {
+  flow_id: string;
+  source_id: string;
+  received_at: string;
 }

@@ -58,6 +58,7 @@ export async function seedFlowHistory(
       rows.push(recordRow({ runId, pairId, flowId, state, n: made, at: iso }));
     }
     const run: RunRow = {
+      scope: 'cursor',
       id: runId,
       pair_id: pairId,
       flow_id: flowId,

@@ -1,4 +1,4 @@
-import { flowRunJob } from '../engine/job-names.js';
+import { flowRunJob, recordsRunJob } from '../engine/job-names.js';
 import type { JobQueue } from '../queue/port.js';
 
 /**
@@ -9,7 +9,7 @@ export async function pendingFlowRuns(queue: JobQueue): Promise<number> {
   let pending = 0;
   for (const state of ['queued', 'running'] as const) {
     const jobs = await queue.list({ state, limit: 10_000 });
-    pending += jobs.filter((job) => job.name === flowRunJob).length;
+    pending += jobs.filter((job) => job.name === flowRunJob || job.name === recordsRunJob).length;
   }
   return pending;
 }

@@ -3,7 +3,7 @@ import { tokensFromCredentials } from '../../connectors/kit/token-lease.js';
 import { budgetReport } from '../budget-report.js';
 import { deadLetterGroups } from '../dead-letter-groups.js';
 import type { EngineDeps } from '../deps.js';
-import { flowLockKey, flowRunJob, replayJob } from '../job-names.js';
+import { flowLockKey, flowRunJob, recordsRunJob, replayJob } from '../job-names.js';
 import { webhookFailedEvent, webhookRestoredEvent } from '../webhook-subscriptions.js';
 import { detectReconcileDifferences } from './detect-reconcile.js';
 import type { Problem } from './types.js';
@@ -253,7 +253,7 @@ function topicOf(details: string): string {
  */
 export const detectBacklog: Detector = async (deps, now) => {
   const cutoff = new Date(now.getTime() - backlogMinutes * 60_000);
-  const rows = await deps.queue.waitingSince([flowRunJob, replayJob], cutoff);
+  const rows = await deps.queue.waitingSince([flowRunJob, recordsRunJob, replayJob], cutoff);
   const flows = await deps.store.db.selectFrom('flows').select(['id', 'pair_id']).execute();
   const byLock = new Map(flows.map((f) => [flowLockKey(f.id), f]));
   const late = new Map<string, { pairId: string; count: number; oldest: string }>();

@@ -18,6 +18,7 @@ import {
   describeOrder,
   orderSearchKeys,
   readOrders,
+  readOrdersByIds,
   rereadOrders,
   type OrderRecord,
   type OrdersReadOptions,
@@ -142,6 +143,7 @@ export const ordersFlowKind: FlowKind<OrderRecord, OrderPayload> = {
     return {
       read: (cursor) => readOrders(exact, settings.source, cursor, readOptions),
       reread: (records) => rereadOrders(exact, settings.source, records, readOptions),
+      readByIds: (ids) => readOrdersByIds(exact, settings.source, ids, readOptions),
       sourceId: (record) => record.ID,
       describe: describeOrder,
       searchKeys: orderSearchKeys,
@@ -197,4 +199,6 @@ export const ordersFlowKind: FlowKind<OrderRecord, OrderPayload> = {
   checkMappings: (ctx, mapping) => checkOrderMappings(ctx, mapping),
   reconcile: reconcileOrders,
   webhookTopics: (settings) => [webhookTopicOf[ordersSettingsSchema.parse(settings).source]],
+  // Exact's SalesInvoices and SalesOrders deliveries name the document (InvoiceID, OrderID).
+  webhookKeyIsSourceId: true,
 };

@@ -12,6 +12,7 @@ import * as deadLetterNotices from './0010-dead-letter-notices.js';
 import * as deadLetterDetails from './0011-dead-letter-details.js';
 import * as alerts from './0012-alerts.js';
 import * as workers from './0013-workers.js';
+import * as recordRuns from './0014-record-runs.js';
 
 /** Numbered migrations, in order. One list serves SQLite and Postgres. */
 export const migrations: Record<string, Migration> = {
@@ -28,4 +29,5 @@ export const migrations: Record<string, Migration> = {
   '0011-dead-letter-details': deadLetterDetails,
   '0012-alerts': alerts,
   '0013-workers': workers,
+  '0014-record-runs': recordRuns,
 };

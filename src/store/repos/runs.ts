@@ -1,10 +1,10 @@
-import type { Kysely, Selectable } from 'kysely';
+import type { Insertable, Kysely, Selectable } from 'kysely';
 import { maskPersonalText } from '../../core/redaction.js';
 import type { Database, RunTable } from '../schema.js';
 
 export type RunRow = Selectable<RunTable>;
 
-export async function insertRun(db: Kysely<Database>, row: RunRow): Promise<void> {
+export async function insertRun(db: Kysely<Database>, row: Insertable<RunTable>): Promise<void> {
   await db.insertInto('runs').values(row).execute();
 }
 

@@ -28,7 +28,8 @@ export const common = {
     partial: 'partial',
     failed: 'failed',
     cancelled: 'cancelled',
-    // Gave its worker up until the API budget refilled; the next run goes on from where it stopped.
-    yielded: 'paused for API budget',
+    // Gave its worker up until the API budget refilled, or its lock to a webhook's order; the next
+    // run goes on from where it stopped.
+    yielded: 'gave way, goes on',
   } as Record<string, string>,
 };
