@@ -5,6 +5,8 @@ import { testDialects } from '../testing/databases.js';
 import { sampleDelivery, signedExactDelivery } from '../testing/exact-webhook-sample.js';
 import { startPair, type Pair } from '../testing/flow-test-pair.js';
 import type { EngineDeps } from './deps.js';
+import { newId } from '../core/ids.js';
+import { insertRun } from '../store/repos/runs.js';
 import { purgeActivity } from './purge.js';
 import { receiveWebhook } from './receive-webhook.js';
 
@@ -67,6 +69,50 @@ describe.each(testDialects)('receiving an Exact webhook delivery (%s)', (dialect
     await store.db.updateTable('flows').set({ enabled: 0 }).execute();
     expect(await receive(delivery(80_000))).toMatchObject({ kind: 'enqueued', flows: [] });
     expect(await jobs()).toEqual([]);
+  });
+
+  it('names the document while a backfill of the flow goes on: one records job for a burst, every key kept', async () => {
+    const { store, receive, deps, jobs } = await setUp();
+    // A backfill that gave its worker up: its continuation would read the rest of the history.
+    const at = deps.clock.now().toISOString();
+    await insertRun(store.db, {
+      id: newId('run', deps.clock.now()),
+      pair_id: 'p1',
+      flow_id: 'orders',
+      trigger: 'manual',
+      scope: 'backfill',
+      state: 'yielded',
+      job_id: null,
+      counts: '{}',
+      api_calls: '{}',
+      error_code: 'budget.yield',
+      error_message: null,
+      created_at: at,
+      started_at: at,
+      finished_at: at,
+    });
+    const keys = ['0e000000-0000-4000-8000-000000000001', '0e000000-0000-4000-8000-000000000002'];
+    const at1 = new Date(deps.clock.now().getTime() - minute);
+    expect(await receive(signedExactDelivery({ at: at1, key: keys[0]! }))).toMatchObject({
+      flows: [{ flowId: 'orders', deduped: false, named: true }],
+    });
+    expect(await receive(signedExactDelivery({ at: at1, key: keys[1]! }))).toMatchObject({
+      flows: [{ flowId: 'orders', deduped: true, named: true }],
+    });
+    // The same document changed again: still one key, with the later time.
+    expect(
+      await receive(signedExactDelivery({ at: new Date(at1.getTime() + 1_000), key: keys[0]! })),
+    ).toMatchObject({ flows: [{ deduped: true, named: true }] });
+    expect(await jobs()).toEqual([{ name: 'flow.records', payload: JSON.stringify({ flowId: 'orders' }) }]);
+    const kept = await store.db.selectFrom('webhook_keys').select(['flow_id', 'source_id']).execute();
+    expect(kept.map((k) => k.source_id).sort()).toEqual(keys);
+
+    // Once the backfill has read to the end, a delivery asks for a run from the cursor again.
+    await store.db.updateTable('runs').set({ state: 'succeeded' }).execute();
+    expect(await receive(signedExactDelivery({ at: new Date(at1.getTime() + 2_000) }))).toMatchObject({
+      flows: [{ flowId: 'orders', deduped: false }],
+    });
+    expect((await jobs()).map((j) => j.name).sort()).toEqual(['flow.records', 'flow.run']);
   });
 
   it('acknowledges the same delivery again as a repeat that starts nothing, whenever it comes', async () => {
