@@ -28,9 +28,9 @@ export async function nextRunIsBackfill(db: Kysely<Database>, flowId: string): P
 }
 
 /**
- * Whether a backfill of the flow is going on now: one is running (its first run has stored pages,
- * so the cursor is set, but it has not read to the end), or one yielded and its continuation
- * waits. A flow that has never read is not: its first run, whoever asks for it, is the backfill.
+ * Whether the flow's cursor is in a backfill now: one is running (its first run has stored pages,
+ * so the cursor is set, but it has not read to the end), or the next run from the cursor is one
+ * (the flow never read, or a backfill yielded and its continuation waits).
  */
 export async function backfillInProgress(db: Kysely<Database>, flowId: string): Promise<boolean> {
   const running = await db
@@ -41,5 +41,5 @@ export async function backfillInProgress(db: Kysely<Database>, flowId: string): 
     .where('state', '=', 'running')
     .limit(1)
     .executeTakeFirst();
-  return running !== undefined || (await backfillUnderWay(db, flowId));
+  return running !== undefined || (await nextRunIsBackfill(db, flowId));
 }

@@ -1,3 +1,4 @@
+import { getMaxListeners, setMaxListeners } from 'node:events';
 import type { Selectable } from 'kysely';
 import { KoppelError } from '../core/errors.js';
 import type { Logger } from '../core/logging.js';
@@ -56,6 +57,9 @@ export interface FlowSetup {
    */
   signal: AbortSignal;
 }
+
+/** Waits of one run at once on its signal before Node warns (see loadFlowSetup). */
+const concurrentWaitsPerRun = 200;
 
 /** Version 0 is the flow kind's built-in default mapping. */
 export async function loadMapping(
@@ -152,6 +156,10 @@ export async function loadFlowSetup(
       ? {}
       : { budgetWaitLimitMs: () => (yieldAllowed ? yieldAfterMs : Number.POSITIVE_INFINITY) }),
   };
+  // Every call of the run that waits (for API budget, a rate window, a backoff) listens on the
+  // run's signal until its wait ends; a run's writers wait side by side, more than Node's default
+  // of ten before it warns of a leak that is none.
+  if (getMaxListeners(signal) < concurrentWaitsPerRun) setMaxListeners(concurrentWaitsPerRun, signal);
   const logger = flowLogger(deps.logger, flow, options.log);
   const logged = { ...deps, logger };
   const sourceCtx = connectorContext(logged, source, calls, signal, budget);

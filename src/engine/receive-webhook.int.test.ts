@@ -6,6 +6,7 @@ import { sampleDelivery, signedExactDelivery } from '../testing/exact-webhook-sa
 import { startPair, type Pair } from '../testing/flow-test-pair.js';
 import type { EngineDeps } from './deps.js';
 import { newId } from '../core/ids.js';
+import { saveCursor } from '../store/repos/cursors.js';
 import { insertRun } from '../store/repos/runs.js';
 import { purgeActivity } from './purge.js';
 import { receiveWebhook } from './receive-webhook.js';
@@ -57,7 +58,9 @@ describe.each(testDialects)('receiving an Exact webhook delivery (%s)', (dialect
     expect(await receive(delivery(2 * minute))).toMatchObject({
       flows: [{ flowId: 'orders', deduped: true }],
     });
+    // The flow never read: the document goes in a run of its own, and the backfill is asked for.
     expect(await jobs()).toEqual([
+      { name: 'flow.records', payload: JSON.stringify({ flowId: 'orders' }) },
       { name: 'flow.run', payload: JSON.stringify({ flowId: 'orders', trigger: 'webhook' }) },
     ]);
 
@@ -73,8 +76,9 @@ describe.each(testDialects)('receiving an Exact webhook delivery (%s)', (dialect
 
   it('names the document while a backfill of the flow goes on: one records job for a burst, every key kept', async () => {
     const { store, receive, deps, jobs } = await setUp();
-    // A backfill that gave its worker up: its continuation would read the rest of the history.
+    // A backfill that gave its worker up half way: its continuation reads the rest of the history.
     const at = deps.clock.now().toISOString();
+    await saveCursor(store.db, 'orders', '1000', at);
     await insertRun(store.db, {
       id: newId('run', deps.clock.now()),
       pair_id: 'p1',
@@ -135,7 +139,8 @@ describe.each(testDialects)('receiving an Exact webhook delivery (%s)', (dialect
     const body = delivery();
     const outcomes = await Promise.all([receive(body), receive(body, second), receive(body)]);
     expect(outcomes.map((o) => o.kind).sort()).toEqual(['duplicate', 'duplicate', 'enqueued']);
-    expect(await jobs()).toHaveLength(1);
+    // One delivery's jobs: its document's run and, the flow never having read, the first run.
+    expect((await jobs()).map((j) => j.name).sort()).toEqual(['flow.records', 'flow.run']);
   });
 
   it('refuses a correctly signed delivery of an event older than the window, or too far ahead, and logs it without body or secret', async () => {

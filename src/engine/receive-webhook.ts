@@ -8,6 +8,7 @@ import { forgetWebhookReceipt, recordWebhookReceipt } from '../store/repos/webho
 import type { EngineDeps } from './deps.js';
 import { enqueueFlowRun, recordsRunJobSpec } from './enqueue-run.js';
 import { backfillInProgress } from './backfill-state.js';
+import { readCursor } from '../store/repos/cursors.js';
 import { addWebhookKey } from '../store/repos/webhook-keys.js';
 import { assertRecentWebhookEvent } from './webhook-event-age.js';
 import { flowsTriggeredBy, type WebhookFlow } from './webhook-flows.js';
@@ -119,12 +120,12 @@ async function startRuns(
 }
 
 /**
- * A run of the flow for a delivery. While a backfill of the flow goes on, a run from the cursor
- * would be the backfill and reach the change only when it had read that far (hours for years of
- * history): the record the delivery names is kept (webhook_keys) and sent by a run of its own,
- * which the backfill gives its lock to. Otherwise a run from the cursor reads the change, and with
- * it anything a lost delivery would have missed (for a flow that never read, that run is the
- * backfill, which a first webhook so starts).
+ * A run of the flow for a delivery. While the flow's cursor is in a backfill, a run from the
+ * cursor would be the backfill and reach the change only when it had read that far (hours for
+ * years of history): the record the delivery names is kept (webhook_keys) and sent by a run of its
+ * own, which the backfill gives its lock to. A flow that never read also gets its first run from
+ * the cursor asked for, as any first request does (a waiting one absorbs it). Outside a backfill
+ * a run from the cursor reads the change, and anything a lost delivery would have missed.
  */
 async function requestRun(
   deps: EngineDeps,
@@ -139,7 +140,10 @@ async function requestRun(
       sourceId: notice.key,
       receivedAt: deps.clock.now().toISOString(),
     });
-    return { ...(await queue.enqueue(recordsRunJobSpec(flow.id))), named: true };
+    const named = await queue.enqueue(recordsRunJobSpec(flow.id));
+    if ((await readCursor(db, flow.id)) === null)
+      await enqueueFlowRun(db, queue, flow.id, 'webhook', flow.priority);
+    return { ...named, named: true };
   }
   return enqueueFlowRun(db, queue, flow.id, 'webhook', flow.priority);
 }

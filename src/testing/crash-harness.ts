@@ -8,7 +8,11 @@ import { SecretBox } from '../core/secret-box.js';
 import { defaultClientId, defaultClientSecret } from '../sandboxes/asperion/credentials.js';
 import { createAsperionServer } from '../sandboxes/asperion/asperion-server.js';
 import type { SeedName as AsperionSeed } from '../sandboxes/asperion/seed/load-seed.js';
-import { defaultExactClientId, defaultExactClientSecret } from '../sandboxes/exact-online/credentials.js';
+import {
+  defaultExactClientId,
+  defaultExactClientSecret,
+  defaultExactWebhookSecret,
+} from '../sandboxes/exact-online/credentials.js';
 import type { ExactSeed } from '../sandboxes/exact-online/seed/load-seed.js';
 import { buildExactSandbox } from '../sandboxes/exact-online/server.js';
 import type { DialectName } from '../store/database.js';
@@ -181,6 +185,8 @@ export async function storeSandboxPair(
       settings: { baseUrl: spec.exactUrl, clientId: defaultExactClientId, division: spec.division },
       encryptedCredentials: box.encryptJson({
         clientSecret: defaultExactClientSecret,
+        // What the Exact sandbox signs its webhook deliveries with, as the app registration has.
+        webhookSecret: defaultExactWebhookSecret,
         ...credentials(exactTokens),
       }),
       credentialRefs: {},

@@ -17,6 +17,7 @@ import { ownerFromSetupLink } from '../../src/testing/api-harness.js';
 import { control, listen, storeSandboxPair, type Sandbox } from '../../src/testing/crash-harness.js';
 import { createTestDatabase, type TestDatabase } from '../../src/testing/databases.js';
 import { harnessSecretKey } from '../../src/testing/engine-harness.js';
+import { freePort } from '../../src/testing/webhook-receiver.js';
 import { flowRow } from '../../src/testing/flow-test-pair.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- the test reads the sandboxes' JSON as it comes */
@@ -24,8 +25,9 @@ import { flowRow } from '../../src/testing/flow-test-pair.js';
 /**
  * A fleet under chaos, on Postgres: a web process and three worker processes (two jobs each) run
  * the orders backfills of three pairs against both sandboxes with their real rate limits and random
- * faults, while a random worker is killed with SIGKILL every 10 to 20 seconds, ten times, and
- * started again at once (as a supervisor would). Afterwards every invoice is in Asperion exactly
+ * faults, while new invoices arrive by webhook every two seconds and a random worker is killed
+ * with SIGKILL every 10 to 20 seconds, ten times, and started again at once (as a supervisor
+ * would). Afterwards every invoice is in Asperion exactly
  * once (counted through its API), every job ended completed, nobody was answered 429, and every
  * token call succeeded (two processes refreshing one token would have made the second fail: both
  * sandboxes rotate refresh tokens).
@@ -47,6 +49,8 @@ const pairs = [
 ] as const;
 
 const hex = (n: number) => n.toString(16).padStart(12, '0');
+const accountId = (p: number, n: number) => `0a00000${p}-0000-4000-8000-${hex(n)}`;
+const itemId = (p: number, n: number) => `0b00000${p}-0000-4000-8000-${hex(n)}`;
 
 /** Per division five customers, four items and `invoicesPerPair` open sales invoices, VAT VH. */
 function exactFixture() {
@@ -54,14 +58,12 @@ function exactFixture() {
   const pick = (n: number) => Math.floor(random() * n);
   const divisions: Record<string, unknown> = {};
   pairs.forEach((pair, p) => {
-    const accountId = (n: number) => `0a00000${p}-0000-4000-8000-${hex(n)}`;
-    const itemId = (n: number) => `0b00000${p}-0000-4000-8000-${hex(n)}`;
     divisions[pair.division] = {
       'financial/GLAccounts': [{ Code: '8000', Description: 'Omzet hoog', Type: 110 }],
       'vat/VATCodes': [{ Code: 'VH', Description: 'BTW hoog', Type: 'E', VATTransactionType: 'B' }],
       'financial/Journals': [{ Code: '70', Description: 'Verkoopboek', Type: 20 }],
       'crm/Accounts': Array.from({ length: 5 }, (_, i) => ({
-        ID: accountId(i + 1),
+        ID: accountId(p, i + 1),
         Code: String(9100 + 10 * p + i),
         Name: `Chaos Klant ${pair.id}-${i + 1}`,
         Email: `klant${i + 1}@${pair.id}.chaos.example.nl`,
@@ -72,17 +74,17 @@ function exactFixture() {
         Status: 'C',
       })),
       'logistics/Items': ['FIETS', 'BEL', 'SLOT', 'LAMP'].map((code, i) => ({
-        ID: itemId(i + 1),
+        ID: itemId(p, i + 1),
         Code: `CH-${code}`,
         Description: `Chaos ${code.toLowerCase()}`,
       })),
       'salesinvoice/SalesInvoices': Array.from({ length: invoicesPerPair }, (_, i) => ({
         InvoiceID: `0d00000${p}-0000-4000-8000-${hex(i + 1)}`,
         Journal: '70',
-        OrderedBy: accountId(1 + pick(5)),
+        OrderedBy: accountId(p, 1 + pick(5)),
         Description: `Chaos order ${pair.id}-${i + 1}`,
         SalesInvoiceLines: Array.from({ length: 1 + pick(3) }, () => ({
-          Item: itemId(1 + pick(4)),
+          Item: itemId(p, 1 + pick(4)),
           Quantity: 1 + pick(4),
           UnitPrice: (100 + pick(20_000)) / 100,
           VATCode: 'VH',
@@ -287,10 +289,13 @@ describe('a fleet of three workers and a web process on Postgres, killed at rand
   }
 
   it('sends every invoice of every pair exactly once through ten SIGKILLs, with no 429 and no lost job', async () => {
-    const web = koppel(['start', '--role', 'web'], { KOPPEL_PORT: '0' });
-    const url = await waitFor(
-      'the web address',
-      async () => /web app\s+(http:\/\/\S+)\//.exec(web.output.text)?.[1],
+    // A known address, so that Exact's webhooks reach the web process (KOPPEL_PUBLIC_URL).
+    const port = await freePort();
+    const url = `http://127.0.0.1:${port}`;
+    const web = koppel(['start', '--role', 'web'], { KOPPEL_PORT: String(port), KOPPEL_PUBLIC_URL: url });
+    await waitFor(
+      'the web app',
+      async () => (/web app\s+http:\/\//.test(web.output.text) ? true : undefined),
       60_000,
     );
     const workers = [startWorker(), startWorker(), startWorker()];
@@ -304,6 +309,46 @@ describe('a fleet of three workers and a web process on Postgres, killed at rand
     );
     for (const pair of pairs)
       expect((await owner.post(`/api/flows/orders-${pair.id}/runs`)).status).toBe(202);
+    await waitFor(
+      "every division's SalesInvoices subscription",
+      async () => {
+        const rows = (await control(exact.url, 'GET', 'webhooks/subscriptions')) as any[];
+        const subscribed = new Set(
+          rows.filter((r) => r.Topic === 'SalesInvoices').map((r) => Number(r.Division)),
+        );
+        return pairs.every((p) => subscribed.has(p.division)) ? true : undefined;
+      },
+      60_000,
+    );
+
+    // New invoices while the backfills run: each reaches Koppel only as a webhook delivery.
+    const liveInvoices = new Map<string, string[]>(pairs.map((p) => [p.id, []]));
+    let streaming = true;
+    const stream = (async () => {
+      const pick = seededRandom(seed + 2);
+      for (let n = 1; streaming; n++) {
+        const p = Math.floor(pick() * pairs.length);
+        const pair = pairs[p]!;
+        const id = `0d00000${p}-0000-4000-9000-${hex(n)}`;
+        await control(exact.url, 'POST', 'fixture', {
+          divisions: {
+            [pair.division]: {
+              'salesinvoice/SalesInvoices': [
+                {
+                  InvoiceID: id,
+                  Journal: '70',
+                  OrderedBy: accountId(p, 1),
+                  Description: `Chaos webhook order ${pair.id}-${n}`,
+                  SalesInvoiceLines: [{ Item: itemId(p, 1), Quantity: 1, UnitPrice: 9.95, VATCode: 'VH' }],
+                },
+              ],
+            },
+          },
+        });
+        liveInvoices.get(pair.id)!.push(id);
+        await new Promise((r) => setTimeout(r, 2_000));
+      }
+    })();
 
     const random = seededRandom(seed + 1);
     const killedDuring: string[] = [];
@@ -316,6 +361,9 @@ describe('a fleet of three workers and a web process on Postgres, killed at rand
       killedDuring.push(`kill ${k + 1}: worker ${victim} (pid ${child.pid})`);
       workers[victim] = startWorker();
     }
+    streaming = false;
+    await stream;
+    const expected = (pairId: string) => invoicesPerPair + liveInvoices.get(pairId)!.length;
 
     // Drained: every invoice is in its administration and no run is going or waiting.
     const everyInvoice = async () => {
@@ -324,7 +372,7 @@ describe('a fleet of three workers and a web process on Postgres, killed at rand
           pair.administrationId,
           'asperionUsername' in pair ? pair.asperionUsername : undefined,
         );
-        if (new Set(references).size < invoicesPerPair) return false;
+        if (new Set(references).size < expected(pair.id)) return false;
       }
       return true;
     };
@@ -342,16 +390,18 @@ describe('a fleet of three workers and a web process on Postgres, killed at rand
         databaseUrl: config.databaseUrl,
       });
       after.push(() => queue.stop());
+      // Runs from the cursor, and runs of the documents webhooks named during a backfill.
+      const runJobs = new Set(['flow.run', 'flow.records']);
       const open = async () =>
         [...(await queue.list({ state: 'queued' })), ...(await queue.list({ state: 'running' }))].filter(
-          (j) => j.name === 'flow.run',
+          (j) => runJobs.has(j.name),
         );
       await waitFor(
         'the fleet to finish every backfill',
         async () => ((await everyInvoice()) && (await open()).length === 0 ? true : undefined),
         300_000,
       );
-      const jobs = (await queue.list({ limit: 1_000 })).filter((j) => j.name === 'flow.run');
+      const jobs = (await queue.list({ limit: 5_000 })).filter((j) => runJobs.has(j.name));
       // A run whose worker was killed more often than its attempts allow fails, saying so, and the
       // next scheduled run goes on from its cursor; any other end is a lost or broken job.
       const failedByKills = jobs.filter(
@@ -391,7 +441,8 @@ describe('a fleet of three workers and a web process on Postgres, killed at rand
         [...counts].filter(([, n]) => n > 1),
         `${pair.id}: invoices sent more than once`,
       ).toEqual([]);
-      expect(counts.size, `${pair.id}: invoices in Asperion`).toBe(invoicesPerPair);
+      expect(counts.size, `${pair.id}: invoices in Asperion`).toBe(expected(pair.id));
+      expect(liveInvoices.get(pair.id)!.filter((id) => !counts.has(id))).toEqual([]);
     }
 
     expect(exactTally.statuses.get(429) ?? 0, 'Exact answers 429').toBe(0);
