@@ -4,10 +4,9 @@ import { defaultExactWebhookSecret } from '../sandboxes/exact-online/credentials
 import { testDialects } from '../testing/databases.js';
 import { sampleDelivery, signedExactDelivery } from '../testing/exact-webhook-sample.js';
 import { startPair, type Pair } from '../testing/flow-test-pair.js';
+import { insertYieldedBackfillRun } from '../testing/yielded-backfill.js';
 import type { EngineDeps } from './deps.js';
-import { newId } from '../core/ids.js';
 import { saveCursor } from '../store/repos/cursors.js';
-import { insertRun } from '../store/repos/runs.js';
 import { purgeActivity } from './purge.js';
 import { receiveWebhook } from './receive-webhook.js';
 
@@ -79,22 +78,7 @@ describe.each(testDialects)('receiving an Exact webhook delivery (%s)', (dialect
     // A backfill that gave its worker up half way: its continuation reads the rest of the history.
     const at = deps.clock.now().toISOString();
     await saveCursor(store.db, 'orders', '1000', at);
-    await insertRun(store.db, {
-      id: newId('run', deps.clock.now()),
-      pair_id: 'p1',
-      flow_id: 'orders',
-      trigger: 'manual',
-      scope: 'backfill',
-      state: 'yielded',
-      job_id: null,
-      counts: '{}',
-      api_calls: '{}',
-      error_code: 'budget.yield',
-      error_message: null,
-      created_at: at,
-      started_at: at,
-      finished_at: at,
-    });
+    await insertYieldedBackfillRun(store.db, { pairId: 'p1', flowId: 'orders', at: deps.clock.now() });
     const keys = ['0e000000-0000-4000-8000-000000000001', '0e000000-0000-4000-8000-000000000002'];
     const at1 = new Date(deps.clock.now().getTime() - minute);
     expect(await receive(signedExactDelivery({ at: at1, key: keys[0]! }))).toMatchObject({

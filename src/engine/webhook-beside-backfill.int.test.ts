@@ -1,29 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoIds } from '../cli/demo/demo-setup.js';
-import { newId } from '../core/ids.js';
-import { insertRun } from '../store/repos/runs.js';
+import { eventually } from '../testing/api-waits.js';
 import { testDialects } from '../testing/databases.js';
+import { insertYieldedBackfillRun } from '../testing/yielded-backfill.js';
 import { startServiceUnderTest, type ServiceUnderTest } from '../testing/service-under-test.js';
 import { backfillUnderWay } from './backfill-state.js';
 import { enqueueFlowRun } from './enqueue-run.js';
 import { webhookSubscriptionsJobSpec } from './job-names.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- tests read the sandboxes' JSON as it comes */
-
-/** Poll until `check` gives a value; the overall limit only keeps a broken build from hanging. */
-async function eventually<T>(
-  what: string,
-  check: () => Promise<T | undefined>,
-  limitMs = 120_000,
-): Promise<T> {
-  const until = Date.now() + limitMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) return value;
-    if (Date.now() > until) throw new Error(`gave up waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 const backfilled = 40;
 const guid = (group: string, n: number) => `0e000000-0000-4000-${group}-${String(n).padStart(12, '0')}`;
@@ -56,7 +41,7 @@ describe.each(testDialects)(
       const exactUrl = s.sandboxes.exact.url;
       const asperionUrl = s.sandboxes.asperion.url;
       const subscription = () =>
-        eventually('the SalesInvoices subscription', async () =>
+        eventually(async () =>
           ((await call(exactUrl, 'GET', '/__sandbox/webhooks/subscriptions')) as any[]).find(
             (r) => r.Topic === 'SalesInvoices',
           ),
@@ -109,30 +94,14 @@ describe.each(testDialects)(
       // A backfill under way: its last run gave its worker up (for API budget) with the demo's
       // invoices read, so the runs that go on with it read the history above as a backfill.
       const db = s.app.store.db;
-      const at = new Date().toISOString();
-      await insertRun(db, {
-        id: newId('run'),
-        pair_id: demoIds.pair,
-        flow_id: demoIds.flow,
-        trigger: 'manual',
-        scope: 'backfill',
-        state: 'yielded',
-        job_id: null,
-        counts: '{}',
-        api_calls: '{}',
-        error_code: 'budget.yield',
-        error_message: 'Exact minute budget spent',
-        created_at: at,
-        started_at: at,
-        finished_at: at,
-      });
+      await insertYieldedBackfillRun(db, { pairId: demoIds.pair, flowId: demoIds.flow, at: new Date() });
       await enqueueFlowRun(db, s.app.queue, demoIds.flow, 'manual', 100);
-      await eventually('the backfill under way', async () => {
+      await eventually(async () => {
         const runs = await s.runs();
         return runs.some((r) => r.state === 'running' && JSON.parse(r.counts).created >= 3)
           ? true
           : undefined;
-      });
+      }, 60_000);
 
       const live = await s.exact('POST', 'salesinvoice/SalesInvoices', {
         Journal: '70',
@@ -141,18 +110,18 @@ describe.each(testDialects)(
         SalesInvoiceLines: [{ Item: item.ID, Quantity: 2, UnitPrice: 12.5, VATCode: 'VH' }],
       });
       const liveId = live.InvoiceID as string;
-      const whenLiveArrived = await eventually('the webhook order in Asperion', async () => {
+      const whenLiveArrived = await eventually(async () => {
         const invoices = await s.asperionInvoices();
         return copiesOf(invoices, liveId) > 0 ? invoices : undefined;
-      });
+      }, 60_000);
       // The outcome a customer sees: their order went before the history still being read.
       const historyByThen = ids.filter((id) => copiesOf(whenLiveArrived, id) > 0).length;
       expect(historyByThen).toBeLessThan(backfilled);
 
-      const invoices = await eventually('the whole history in Asperion and no run left', async () => {
+      const invoices = await eventually(async () => {
         const all = await s.asperionInvoices();
         return ids.every((id) => copiesOf(all, id) > 0) && (await s.pendingRuns()) === 0 ? all : undefined;
-      });
+      }, 180_000);
       expect([liveId, ...ids].map((id) => copiesOf(invoices, id))).toEqual([liveId, ...ids].map(() => 1));
       const sent = invoices.find((i) => String(i.description).includes(`[koppel:${liveId}]`));
       expect(sent.amountExclVat).toBe(25);
