@@ -7,7 +7,7 @@ import { SecretRegistry } from '../core/secret-registry.js';
 import type { DialectName, Store } from '../store/database.js';
 import { createTestDatabase, type TestDatabase } from '../testing/databases.js';
 import { PgBossQueue } from './pg-boss-queue.js';
-import type { JobQueue } from './port.js';
+import { lostStartLimit, type JobQueue } from './port.js';
 import { StoreQueue } from './store-queue.js';
 
 const logger = createLogger({ level: 'silent', secrets: new SecretRegistry() });
@@ -236,6 +236,34 @@ describe.each(adapters)('$label keeps the job queue contract', ({ dialect, engin
     expect(await queue.heartbeat(lost.id, 'dead', 60_000)).toBe('lost');
     expect(await queue.complete(lost.id, 'dead')).toBe(false);
     expect(await queue.complete(lost.id, 'alive')).toBe(true);
+  });
+
+  it('gives a lost worker’s start back, and fails a job that keeps losing its worker at its last allowed start', async () => {
+    // One attempt for errors: every loss gives its start back, up to the limit of starts.
+    const { id } = await queue.enqueue({ queue: 'default', name: 'n', maxAttempts: 1 });
+    for (let start = 1; start <= lostStartLimit; start++) {
+      const [job] = await queue.claim(`w${start}`, { ...lease, leaseMs: 100 });
+      expect(job).toMatchObject({ id, attempts: start });
+      await wait(150);
+      expect(await queue.reapExpired()).toBe(1);
+      const after = await queue.get(id);
+      expect(after?.state, `after the loss at start ${start}`).toBe(
+        start < lostStartLimit ? 'queued' : 'failed',
+      );
+    }
+    expect(await queue.get(id)).toMatchObject({
+      attempts: lostStartLimit,
+      lastError: `lease expired: worker w${lostStartLimit} stopped renewing it`,
+    });
+    // A loss gives back a start, not an error's attempt: a job that failed uses its attempts up.
+    const failing = await queue.enqueue({ queue: 'default', name: 'n', maxAttempts: 2 });
+    await queue.claim('lost', { ...lease, leaseMs: 100 });
+    await wait(150);
+    expect(await queue.reapExpired()).toBe(1);
+    await queue.claim('w1', lease);
+    expect(await queue.fail(failing.id, 'w1', { message: 'e1', retryAt: new Date() })).toBe('queued');
+    await queue.claim('w1', lease);
+    expect(await queue.fail(failing.id, 'w1', { message: 'e2', retryAt: new Date() })).toBe('failed');
   });
 
   it('never hands one job to two concurrent claimers, nor runs a lock key twice', async () => {

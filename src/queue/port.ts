@@ -169,9 +169,11 @@ export interface JobQueue {
   cancel(id: string): Promise<CancelOutcome | null>;
 
   /**
-   * Running jobs whose lease has passed go back to queued (or to failed when no attempts are left,
-   * or to cancelled when someone asked to cancel them).
-   * Returns how many jobs were reaped.
+   * Running jobs whose lease has passed go back to queued, or to cancelled when someone asked to
+   * cancel them. A start whose worker was lost (a killed process, a deploy) is given back: the
+   * job's attempt limit rises by one, so losses spend none of the attempts kept for errors, until
+   * the job has started `lostStartLimit` times; then it fails, as a job that takes its worker down
+   * every time must. Returns how many jobs were reaped.
    */
   reapExpired(): Promise<number>;
 
@@ -207,3 +209,6 @@ export interface ScheduleMarks {
    */
   advance(scheduleKey: string, fireTime: Date): Promise<boolean>;
 }
+
+/** Starts after which a job that keeps losing its worker fails (see JobQueue.reapExpired). */
+export const lostStartLimit = 20;

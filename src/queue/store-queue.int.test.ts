@@ -2,6 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../core/clock.js';
 import type { Store } from '../store/database.js';
 import { createTestDatabase, testDialects, type TestDatabase } from '../testing/databases.js';
+import { lostStartLimit } from './port.js';
 import { StoreQueue } from './store-queue.js';
 
 const lease = { queues: ['default'], leaseMs: 60_000 };
@@ -261,12 +262,26 @@ describe.each(testDialects)('StoreQueue on %s', (dialect) => {
     expect(again).toMatchObject({ id, attempts: 2, lockedBy: 'w2' });
   });
 
-  it('fails a reaped job that has no attempts left', async () => {
+  it('gives a reaped job its start back, and fails it once it lost its worker at its last allowed start', async () => {
     const { id } = await queue.enqueue({ queue: 'default', name: 'n', maxAttempts: 1 });
     await queue.claim('w1', { ...lease, leaseMs: 1_000 });
     clock.advance(1_001);
     expect(await queue.reapExpired()).toBe(1);
-    expect(await queue.get(id)).toMatchObject({ state: 'failed', finishedAt: clock.now() });
+    expect(await queue.get(id)).toMatchObject({ state: 'queued', attempts: 1, maxAttempts: 2 });
+    // Started as often as any job may be: that loss is the last.
+    await store.db
+      .updateTable('jobs')
+      .set({ attempts: lostStartLimit - 1 })
+      .where('id', '=', id)
+      .execute();
+    await queue.claim('w2', { ...lease, leaseMs: 1_000 });
+    clock.advance(1_001);
+    expect(await queue.reapExpired()).toBe(1);
+    expect(await queue.get(id)).toMatchObject({
+      state: 'failed',
+      attempts: lostStartLimit,
+      finishedAt: clock.now(),
+    });
   });
 
   it('cancels a queued job at once, and never claims it', async () => {
