@@ -25,7 +25,7 @@ export interface RecordsRunRequest {
  */
 export async function runRecords(deps: EngineDeps, request: RecordsRunRequest): Promise<RunResult> {
   const refusal = await flowNotReady(deps.store.db, deps.registry.apps, request.flowId);
-  if (refusal) return refuseRun(deps, request, refusal);
+  if (refusal) return refuseRun(deps, { ...request, scope: 'records' }, refusal);
   const signal = request.signal ?? new AbortController().signal;
   const log = { runId: newId('run', deps.clock.now()), jobId: request.jobId };
   // Not a read from the cursor, so never a backfill: the marker only keeps runPriority from
