@@ -142,12 +142,7 @@ export function engineJobHandlers(
       if (result.error && isRetryableKind(result.error.kind)) throw result.error;
     },
     [recordsRunJob]: async (job, { signal }) => {
-      const flowId = (job.payload as { flowId?: unknown } | null)?.flowId;
-      if (typeof flowId !== 'string')
-        throw new KoppelError('A flow.records job needs { flowId }', {
-          code: 'engine.bad_job',
-          kind: 'invalid',
-        });
+      const flowId = flowIdOf(job, recordsRunJob);
       // Keys named while this run goes on are taken by the next turn of the loop, or, when they
       // arrive after its last read, by the job their webhook queued.
       for (;;) {
@@ -182,12 +177,7 @@ export function engineJobHandlers(
       if (outcome.matched > 0) await evaluateSoon('replay');
     },
     [autoRetryJob]: async (job, { signal }) => {
-      const flowId = (job.payload as { flowId?: unknown } | null)?.flowId;
-      if (typeof flowId !== 'string')
-        throw new KoppelError('A dead-letters.auto-retry job needs { flowId }', {
-          code: 'engine.bad_job',
-          kind: 'invalid',
-        });
+      const flowId = flowIdOf(job, autoRetryJob);
       const result = await autoRetryDeadLetters(deps, flowId, { signal, jobId: job.id });
       if (result.retried > 0 || result.exhausted > 0)
         deps.logger.info({ flowId, ...result }, 'automatic retries of dead letters done');
@@ -263,16 +253,6 @@ export function engineJobHandlers(
   };
 }
 
-/**
- * Queue the run that continues a backfill (one that yielded, or one about to start outside the
- * backfill queue), then let this job complete: a new job, so no attempt is spent. Its queue is the
- * backfill queue, which a worker pool keeps from its last free slot (see WorkerPool `reserve`).
- * With the flow's run key: a request that waits already (a webhook's, a schedule's) takes the
- * continuation in, and its run goes on with the backfill from the cursor (that one comes due at
- * once rather than at `at`, and moves over to the backfill queue when it starts). Should the
- * queue refuse, an error is thrown instead and the job retried after `at`, at the cost of an
- * attempt.
- */
 /** Records of one webhook run at most: one bulk read of headers and one of lines. */
 const recordsRunBatch = 100;
 
@@ -283,6 +263,24 @@ async function recordsRunWaits(deps: EngineDeps, queue: JobQueue, flowId: string
   return waiting.some((job) => job.lockKey === lock);
 }
 
+/** The `flowId` a job of `name` carries in its payload; a job without one is refused. */
+function flowIdOf(job: ClaimedJob, name: string): string {
+  const flowId = (job.payload as { flowId?: unknown } | null)?.flowId;
+  if (typeof flowId !== 'string')
+    throw new KoppelError(`A ${name} job needs { flowId }`, { code: 'engine.bad_job', kind: 'invalid' });
+  return flowId;
+}
+
+/**
+ * Queue the run that continues a backfill (one that yielded, or one about to start outside the
+ * backfill queue), then let this job complete: a new job, so no attempt is spent. Its queue is the
+ * backfill queue, which a worker pool keeps from its last free slot (see WorkerPool `reserve`).
+ * With the flow's run key: a request that waits already (a webhook's, a schedule's) takes the
+ * continuation in, and its run goes on with the backfill from the cursor (that one comes due at
+ * once rather than at `at`, and moves over to the backfill queue when it starts). Should the
+ * queue refuse, an error is thrown instead and the job retried after `at`, at the cost of an
+ * attempt.
+ */
 async function continueBackfill(
   deps: EngineDeps,
   queue: JobQueue,

@@ -134,16 +134,18 @@ async function requestRun(
   notice: WebhookNotice,
 ): Promise<EnqueueResult & { named?: true }> {
   const db = deps.store.db;
-  if (flow.keyIsSourceId && notice.key && (await backfillInProgress(db, flow.id))) {
-    await addWebhookKey(db, {
-      flowId: flow.id,
-      sourceId: notice.key,
-      receivedAt: deps.clock.now().toISOString(),
-    });
-    const named = await queue.enqueue(recordsRunJobSpec(flow.id));
-    if ((await readCursor(db, flow.id)) === null)
-      await enqueueFlowRun(db, queue, flow.id, 'webhook', flow.priority);
-    return { ...named, named: true };
+  if (flow.keyIsSourceId && notice.key) {
+    const cursor = await readCursor(db, flow.id);
+    if (await backfillInProgress(db, flow.id, cursor)) {
+      await addWebhookKey(db, {
+        flowId: flow.id,
+        sourceId: notice.key,
+        receivedAt: deps.clock.now().toISOString(),
+      });
+      const named = await queue.enqueue(recordsRunJobSpec(flow.id));
+      if (cursor === null) await enqueueFlowRun(db, queue, flow.id, 'webhook', flow.priority);
+      return { ...named, named: true };
+    }
   }
   return enqueueFlowRun(db, queue, flow.id, 'webhook', flow.priority);
 }

@@ -16,6 +16,7 @@ import { RunCounts } from './run-counts.js';
 import { moveRun, type RunState } from './transitions.js';
 
 export const runTriggers = ['schedule', 'manual', 'webhook', 'replay'] as const;
+export type RunTrigger = (typeof runTriggers)[number];
 
 /**
  * What a run reads: `backfill` and `cursor` runs read from the flow's cursor (a backfill being one
@@ -23,7 +24,6 @@ export const runTriggers = ['schedule', 'manual', 'webhook', 'replay'] as const;
  * letters, the documents webhooks named during a backfill) and leave the cursor be.
  */
 export type RunScope = 'backfill' | 'cursor' | 'records';
-export type RunTrigger = (typeof runTriggers)[number];
 
 export interface RunRequest {
   flowId: string;

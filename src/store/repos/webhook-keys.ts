@@ -39,11 +39,16 @@ export async function forgetWebhookKeys(
   flowId: string,
   keys: ReadonlyArray<{ sourceId: string; receivedAt: string }>,
 ): Promise<void> {
-  for (const key of keys)
-    await db
-      .deleteFrom('webhook_keys')
-      .where('flow_id', '=', flowId)
-      .where('source_id', '=', key.sourceId)
-      .where('received_at', '=', key.receivedAt)
-      .execute();
+  if (keys.length === 0) return;
+  await db
+    .deleteFrom('webhook_keys')
+    .where('flow_id', '=', flowId)
+    .where((eb) =>
+      eb.or(
+        keys.map((key) =>
+          eb.and([eb('source_id', '=', key.sourceId), eb('received_at', '=', key.receivedAt)]),
+        ),
+      ),
+    )
+    .execute();
 }
